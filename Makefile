@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: Apache-2.0
+# podd: one non-recursive Makefile for every program, test and tool.
+# `make V=1` shows the commands. Variants: build/default (make), build/asan (make asan).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+
+VARIANT ?= default
+B       := build/$(VARIANT)
+
+CC      ?= cc
+PKG     ?= pkg-config
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wmissing-declarations -Wimplicit-fallthrough -Wundef -Wvla \
+	-Wpointer-arith -Wnull-dereference
+
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g $(WARN) -fno-common -Ilib
+
+ifeq ($(VARIANT),asan)
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+OPT     := -O1 -fno-omit-frame-pointer $(SAN)
+LDOPT   := $(SAN)
+else
+OPT     := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDOPT   := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+endif
+
+CFLAGS_ALL := $(BASE_CFLAGS) $(OPT) $(CFLAGS)
+LDFLAGS_ALL := $(LDOPT) $(LDFLAGS)
+
+# Library flags are looked up only when building (deps may not be installed yet).
+pc_cflags = $(shell $(PKG) --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell $(PKG) --libs $(1) 2>/dev/null)
+
+JANSSON_LIBS = $(call pc_libs,jansson)
+EVENT_LIBS   = $(call pc_libs,libevent)
+HTTPP_LIBS   = -lhttp_parser
+
+# ---- sources -------------------------------------------------------------
+LIB_SRCS   := $(wildcard lib/*.c)
+PODD_SRCS  := $(wildcard podd/*.c)
+CLI_SRCS   := $(wildcard cli/*.c)
+PAUSE_SRCS := shim/pause.c
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+LIB_OBJS  := $(call obj,$(LIB_SRCS))
+PODD_OBJS := $(call obj,$(PODD_SRCS))
+CLI_OBJS  := $(call obj,$(CLI_SRCS))
+# podd's pure modules, linked into unit tests (everything but main and the loop).
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c)
+
+LIBPODD := $(B)/libpodd.a
+PODD    := $(B)/podd
+PODCTL  := $(B)/podctl
+PAUSE   := $(B)/podd-pause
+PROGS   := $(PODD) $(PODCTL) $(PAUSE)
+UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all asan check unit integration lint format deps install bench demo clean fuzz fuzz-smoke images
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBPODD): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PODD): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+$(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+$(PODD): $(PODD_OBJS) $(LIBPODD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS)
+
+$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+$(PODCTL): $(CLI_OBJS) $(LIBPODD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS)
+
+# podd-pause links nothing but libc, statically, in every variant (a static
+# binary cannot carry the sanitizers' runtimes).
+$(PAUSE): $(PAUSE_SRCS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@ (static)")
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 -static -o $@ $(PAUSE_SRCS)
+
+# ---- tests ---------------------------------------------------------------
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,jansson) -o $@ $< \
+		$(PODD_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
+
+unit: deps-check $(UNITS)
+	$(Q)tests/run.sh --unit-only $(B)
+
+integration: deps-check $(PROGS)
+	$(Q)tests/run.sh --integration-only $(B)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory $(PROGS) $(UNITS)
+	$(Q)tests/run.sh $(B)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory VARIANT=asan $(patsubst build/default/%,build/asan/%,$(PROGS) $(UNITS))
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh build/asan
+
+# ---- dependencies --------------------------------------------------------
+# Build: compilers and -dev packages. Test: the tools the suite drives.
+DEPS_BUILD := build-essential pkg-config libevent-dev libjansson-dev libcap-dev \
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
+DEPS_TEST  := iproute2 util-linux curl busybox-static procps
+DEPS_LINT  := clang-format cppcheck shellcheck
+
+deps:
+	$(Q)tools/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_LINT)
+
+# Fail early, with the command to run, when a build dependency is missing.
+deps-check:
+	$(Q)tools/deps.sh --check $(DEPS_BUILD) $(DEPS_TEST)
+
+# ---- tools ---------------------------------------------------------------
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find lib podd cli shim netplug tests -name '*.[ch]')
+SH_FILES = $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
+
+lint:
+	$(Q)clang-format --dry-run -Werror $(C_FILES)
+	$(Q)cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
+		--inline-suppr --quiet -D_GNU_SOURCE -Ilib --suppress=missingIncludeSystem $(C_FILES)
+	$(Q)tools/lint-grep.sh $(C_FILES)
+	$(Q)shellcheck -x $(SH_FILES)
+
+format:
+	$(Q)clang-format -i $(C_FILES)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(DESTDIR)$(BINDIR)/
+
+bench: deps $(PROGS)
+	$(Q)tests/bench/bench.sh $(B)
+
+demo: deps $(PROGS)
+	$(Q)examples/run.sh $(B)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

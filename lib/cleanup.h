@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one cleanup idiom: locals that own something are declared with a
+ * cleanup_* attribute and initialised, and ownership leaves a scope only
+ * through steal_ptr()/steal_fd(). After a fork the child never returns into
+ * the parent's frames, so these never run twice.
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+static inline void
+pd_cleanup_free(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void
+pd_cleanup_close(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void
+pd_cleanup_json(json_t **j)
+{
+	json_decref(*j);
+}
+
+#define cleanup_free  __attribute__((cleanup(pd_cleanup_free)))
+#define cleanup_close __attribute__((cleanup(pd_cleanup_close)))
+#define cleanup_json  __attribute__((cleanup(pd_cleanup_json)))
+
+/* Take the pointer out of an owning local, leaving NULL behind. */
+#define steal_ptr(p)                                                                               \
+	({                                                                                         \
+		__typeof__(p) steal_tmp_ = (p);                                                    \
+		(p) = NULL;                                                                        \
+		steal_tmp_;                                                                        \
+	})
+
+/* Take the fd out of an owning local, leaving -1 behind. */
+#define steal_fd(fd)                                                                               \
+	({                                                                                         \
+		int steal_tmp_ = (fd);                                                             \
+		(fd) = -1;                                                                         \
+		steal_tmp_;                                                                        \
+	})
+
+/* Close @fd if open and set it to -1. */
+static inline void
+close_reset(int *fd)
+{
+	pd_cleanup_close(fd);
+	*fd = -1;
+}

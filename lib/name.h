@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Names and ids. A name is what a user types ("web"); it is checked here
+ * before it touches a path, so "..", "/" and control characters never reach
+ * the file system. An id is 64 hex digits from the kernel's random source.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define PD_NAME_MAX 63
+#define PD_ID_LEN   64
+
+/* Check @name against [a-zA-Z0-9][a-zA-Z0-9_.-]* and the length limit.
+ * @what ("pod name", ...) starts the message. PD_E_INVALID on failure. */
+int pd_name_validate(const char *name, const char *what, struct pd_err *err);
+
+/* Fill @buf (PD_ID_LEN + 1 bytes) with a new random id. Returns 0 or -1. */
+int pd_id_generate(char buf[PD_ID_LEN + 1], struct pd_err *err);
+
+/* True when @s is a prefix of at least 3 lowercase hex digits: what a user
+ * may type for an id. */
+bool pd_is_id_prefix(const char *s);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Processes: the one spawn helper, pidfds, start times and exit statuses.
+ *
+ * pd_spawn() clones (clone3 with CLONE_PIDFD, so the pidfd exists before
+ * anyone could reap the child), gives the child exactly the fds it is asked
+ * for, resets its signal state, runs an optional setup hook and execs. The
+ * result of setup and execve comes back on the sync socket (lib/sync.h);
+ * the caller reads it, blocking or from an event loop.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define PD_SPAWN_MAX_FDS 8
+
+/* Runs in the child before the fd map (the parent's fds are still open
+ * there) and execve. It must only make system calls (no malloc, no stdio):
+ * the child of a fork. */
+typedef int pd_spawn_setup_fn(void *arg, struct pd_err *err);
+
+struct pd_spawn {
+	const char *path;	   /* executable to run (borrowed) */
+	char *const *argv;	   /* borrowed */
+	char *const *envp;	   /* borrowed; NULL means an empty environment */
+	int clone_flags;	   /* CLONE_NEW* flags for the child */
+	int fds[PD_SPAWN_MAX_FDS]; /* child fd i = parent fd fds[i]; -1 = /dev/null */
+	int n_fds;		   /* how many of fds[] are used (normally 3) */
+	bool keep_sync;		   /* child keeps its sync end, at fd n_fds, across execve */
+	bool new_session;	   /* setsid() in the child */
+	pd_spawn_setup_fn *setup;  /* may be NULL */
+	void *setup_arg;	   /* borrowed */
+};
+
+struct pd_child {
+	pid_t pid;
+	int pidfd;   /* owned by the caller, close-on-exec */
+	int sync_fd; /* owned by the caller: the parent's end of the sync socket */
+};
+
+/* Start @s. On success the caller owns out->pidfd and out->sync_fd and must
+ * read the sync socket for the outcome of setup and execve. Returns 0 or -1. */
+int pd_spawn(const struct pd_spawn *s, struct pd_child *out, struct pd_err *err);
+
+/* Read the outcome of a spawn from @sync_fd, blocking: 0 when execve succeeded
+ * (or, with keep_sync, when READY came), -1 with @err from the child. */
+int pd_spawn_wait_sync(int sync_fd, bool keep_sync, struct pd_err *err);
+
+/* pidfd_open(2) for @pid (Linux 5.3). ESRCH is PD_E_NOT_FOUND. */
+int pd_pidfd_open(pid_t pid, struct pd_err *err);
+
+/* pidfd_send_signal(2) (Linux 5.1). A process already gone (ESRCH) is not an
+ * error: returns 1 then, 0 when the signal was sent. */
+int pd_pidfd_signal(int pidfd, int sig, struct pd_err *err);
+
+/* Reap @pidfd's process if it is our child and has exited, without blocking
+ * (waitid P_PIDFD, Linux 5.4). Returns 1 with *status set (see
+ * pd_exit_code()), 0 if it has not exited, -1 if it is not our child. */
+int pd_pidfd_reap(int pidfd, int *status);
+
+/* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat),
+ * which with the pid identifies a process across pid reuse. */
+int pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err);
+
+/* The docker-style exit code of a wait status: the exit status, or 128+signal. */
+int pd_exit_code(int status);
+
+/* The parse of /proc/PID/stat after the comm field; exposed for tests. Returns
+ * 0 and *ticks, or -1 if @stat is malformed. */
+int pd_proc_stat_parse_start(const char *stat, uint64_t *ticks);

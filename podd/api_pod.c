@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pod endpoints: parse and check the request, call the model in pod.c,
+ * reply (or hand the request to the model as a pending reply).
+ */
+#include <stdlib.h>
+
+#include <evhttp.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "http.h"
+#include "parse.h"
+#include "pod.h"
+
+void
+api_pod_list(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	cleanup_json json_t *list = json_array();
+	struct pod *pod;
+
+	(void)arg;
+	TAILQ_FOREACH (pod, &d->pods, entry)
+		json_array_append_new(list, pod_to_json(pod));
+	http_reply_json(req, 200, list);
+}
+
+void
+api_pod_create(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const no_params[] = {NULL};
+	cleanup_json json_t *body = NULL;
+	struct http_query *q = NULL;
+	struct http_pending *p;
+	struct pod_spec spec = {0};
+	struct pd_err err = {0};
+
+	(void)arg;
+	q = http_query_parse(req, no_params, &err);
+	if (q == NULL)
+		goto fail;
+	http_query_free(q);
+	body = http_body_json(req, &err);
+	if (body == NULL || pod_spec_parse(body, &spec, &err) < 0)
+		goto fail;
+	p = http_pending_new(req);
+	if (pod_create(d, &spec, p, &err) < 0) {
+		/* The request has not been answered: take it back. */
+		http_pending_reply_error(p, &err);
+		pod_spec_clear(&spec);
+		return;
+	}
+	return;
+fail:
+	pod_spec_clear(&spec);
+	http_reply_error(req, &err);
+}
+
+/* Look up the pod of the path, answering the request if there is none. */
+static struct pod *
+find_or_reply(struct podd *d, struct evhttp_request *req, const char *ref)
+{
+	struct pd_err err = {0};
+	struct pod *pod = pod_find(d, ref, &err);
+
+	if (pod == NULL)
+		http_reply_error(req, &err);
+	return pod;
+}
+
+void
+api_pod_get(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	struct pod *pod = find_or_reply(d, req, arg);
+	cleanup_json json_t *j = NULL;
+
+	if (pod == NULL)
+		return;
+	j = pod_to_json(pod);
+	http_reply_json(req, 200, j);
+}
+
+void
+api_pod_start(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const no_params[] = {NULL};
+	struct pd_err err = {0};
+	struct http_query *q;
+	struct http_pending *p;
+	struct pod *pod;
+
+	q = http_query_parse(req, no_params, &err);
+	if (q == NULL || http_body_empty(req, &err) < 0) {
+		http_query_free(q);
+		http_reply_error(req, &err);
+		return;
+	}
+	http_query_free(q);
+	pod = find_or_reply(d, req, arg);
+	if (pod == NULL)
+		return;
+	p = http_pending_new(req);
+	if (pod_start(pod, p, &err) < 0)
+		http_pending_reply_error(p, &err);
+}
+
+void
+api_pod_stop(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
+	long long timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
+	struct pd_err err = {0};
+	struct http_query *q;
+	struct http_pending *p;
+	const char *t;
+	struct pod *pod;
+
+	q = http_query_parse(req, params, &err);
+	if (q == NULL)
+		goto fail;
+	t = http_query_get(q, PD_Q_TIMEOUT);
+	if (t != NULL && pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err) < 0) {
+		pd_err_prefix(&err, "timeout");
+		goto fail;
+	}
+	if (http_body_empty(req, &err) < 0)
+		goto fail;
+	http_query_free(q);
+	pod = find_or_reply(d, req, arg);
+	if (pod == NULL)
+		return;
+	p = http_pending_new(req);
+	if (pod_stop(pod, timeout_s, p, &err) < 0)
+		http_pending_reply_error(p, &err);
+	return;
+fail:
+	http_query_free(q);
+	http_reply_error(req, &err);
+}
+
+void
+api_pod_remove(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const params[] = {PD_Q_FORCE, NULL};
+	struct pd_err err = {0};
+	struct http_query *q;
+	struct http_pending *p;
+	const char *f;
+	bool force = false;
+	struct pod *pod;
+
+	q = http_query_parse(req, params, &err);
+	if (q == NULL)
+		goto fail;
+	f = http_query_get(q, PD_Q_FORCE);
+	if (f != NULL && http_parse_bool(f, PD_Q_FORCE, &force, &err) < 0)
+		goto fail;
+	if (http_body_empty(req, &err) < 0)
+		goto fail;
+	http_query_free(q);
+	pod = find_or_reply(d, req, arg);
+	if (pod == NULL)
+		return;
+	p = http_pending_new(req);
+	if (pod_remove(pod, force, p, &err) < 0)
+		http_pending_reply_error(p, &err);
+	return;
+fail:
+	http_query_free(q);
+	http_reply_error(req, &err);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * GET /v1/version and GET /v1/info.
+ */
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include <evhttp.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "http.h"
+#include "pod.h"
+
+void
+api_version(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	cleanup_json json_t *j = json_pack("{s:s, s:s}", PD_F_VERSION, PD_VERSION,
+					   PD_F_API_VERSION, PD_API_VERSION);
+
+	(void)d;
+	(void)arg;
+	http_reply_json(req, 200, j);
+}
+
+/* "v2" (unified), "hybrid" (v1 controllers, v2 mounted beside them) or "v1". */
+static const char *
+cgroup_version(void)
+{
+	struct statfs st;
+
+	if (statfs("/sys/fs/cgroup", &st) < 0)
+		return "none";
+	if (st.f_type == CGROUP2_SUPER_MAGIC)
+		return "v2";
+	if (statfs("/sys/fs/cgroup/unified", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
+		return "hybrid";
+	return "v1";
+}
+
+void
+api_info(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	cleanup_json json_t *j = NULL;
+	struct utsname un;
+	struct pod *pod;
+	int n = 0, running = 0;
+
+	(void)arg;
+	TAILQ_FOREACH (pod, &d->pods, entry) {
+		n++;
+		running += pod->rec.state == POD_RUNNING;
+	}
+	if (uname(&un) < 0)
+		memcpy(un.release, "unknown", sizeof("unknown"));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s}", PD_F_VERSION,
+		      PD_VERSION, PD_F_API_VERSION, PD_API_VERSION, PD_F_ROOT, d->cfg.root,
+		      PD_F_RUN_DIR, d->cfg.run_dir, PD_F_SOCKET, d->cfg.socket_path, PD_F_PID,
+		      (int)getpid(), PD_F_PODS, n, PD_F_PODS_RUNNING, running, PD_F_KERNEL,
+		      un.release, PD_F_CGROUP, cgroup_version(), "netns_dir", d->cfg.netns_dir);
+	http_reply_json(req, 200, j);
+}

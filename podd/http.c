@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The API server: evhttp on a unix socket we create ourselves, a route
+ * table, JSON replies, and pending replies. Handlers live in api_*.c; this
+ * file knows nothing about pods.
+ */
+#include "http.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "json.h"
+#include "log.h"
+#include "podd.h"
+#include "xalloc.h"
+
+struct route {
+	enum evhttp_cmd_type method;
+	const char *pattern; /* '*' matches one path segment, handed to the handler */
+	http_handler_fn *fn;
+};
+
+static const struct route routes[] = {
+	{EVHTTP_REQ_GET, PD_PATH_VERSION, api_version},
+	{EVHTTP_REQ_GET, PD_PATH_INFO, api_info},
+	{EVHTTP_REQ_GET, PD_PATH_PODS, api_pod_list},
+	{EVHTTP_REQ_POST, PD_PATH_PODS, api_pod_create},
+	{EVHTTP_REQ_GET, PD_PATH_PODS "/*", api_pod_get},
+	{EVHTTP_REQ_DELETE, PD_PATH_PODS "/*", api_pod_remove},
+	{EVHTTP_REQ_POST, PD_PATH_PODS "/*/start", api_pod_start},
+	{EVHTTP_REQ_POST, PD_PATH_PODS "/*/stop", api_pod_stop},
+};
+
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* Match @path against @pattern; the '*' segment is copied to @arg. */
+static bool
+route_match(const char *pattern, const char *path, char *arg, size_t arg_len)
+{
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = strcspn(path, "/");
+
+			if (n == 0 || n >= arg_len)
+				return false;
+			memcpy(arg, path, n);
+			arg[n] = '\0';
+			path += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+void
+http_reply_json(struct evhttp_request *req, int status, const json_t *j)
+{
+	struct evbuffer *buf = evbuffer_new();
+	cleanup_free char *s = pd_json_dump(j);
+
+	if (buf == NULL)
+		abort();
+	evbuffer_add(buf, s, strlen(s));
+	evbuffer_add(buf, "\n", 1);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json");
+	evhttp_send_reply(req, status, NULL, buf);
+	evbuffer_free(buf);
+}
+
+void
+http_reply_error(struct evhttp_request *req, const struct pd_err *err)
+{
+	const struct pd_err_info *info = pd_err_info(err->kind);
+	cleanup_json json_t *j = json_pack("{s:s, s:s}", PD_F_CODE, info->code, PD_F_MESSAGE,
+					   err->msg);
+
+	log_debug("%s: %d %s", evhttp_request_get_uri(req), info->http_status, err->msg);
+	http_reply_json(req, info->http_status, j);
+}
+
+struct http_pending {
+	struct evhttp_request *req; /* borrowed from evhttp; NULL once the client left */
+};
+
+static void
+on_pending_conn_close(struct evhttp_connection *conn, void *arg)
+{
+	struct http_pending *p = arg;
+
+	(void)conn;
+	p->req = NULL;
+}
+
+struct http_pending *
+http_pending_new(struct evhttp_request *req)
+{
+	struct http_pending *p = xcalloc(1, sizeof(*p));
+
+	p->req = req;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_pending_conn_close, p);
+	return p;
+}
+
+/* Detach @p from its connection; returns the request, or NULL if gone. */
+static struct evhttp_request *
+pending_take(struct http_pending *p)
+{
+	struct evhttp_request *req = p->req;
+
+	if (req != NULL)
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
+	free(p);
+	return req;
+}
+
+void
+http_pending_reply_json(struct http_pending *p, int status, const json_t *j)
+{
+	struct evhttp_request *req = pending_take(p);
+
+	if (req != NULL)
+		http_reply_json(req, status, j);
+}
+
+void
+http_pending_reply_error(struct http_pending *p, const struct pd_err *err)
+{
+	struct evhttp_request *req = pending_take(p);
+
+	if (req != NULL)
+		http_reply_error(req, err);
+}
+
+struct http_query {
+	struct evkeyvalq kv;
+};
+
+struct http_query *
+http_query_parse(struct evhttp_request *req, const char *const *names, struct pd_err *err)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct http_query *q = xcalloc(1, sizeof(*q));
+	struct evkeyval *kv;
+
+	TAILQ_INIT(&q->kv);
+	if (query != NULL && evhttp_parse_query_str(query, &q->kv) < 0) {
+		http_query_free(q);
+		pd_fail(err, PD_E_INVALID, "malformed query string");
+		return NULL;
+	}
+	TAILQ_FOREACH (kv, &q->kv, next) {
+		bool known = false;
+
+		for (size_t i = 0; names[i] != NULL && !known; i++)
+			known = strcmp(kv->key, names[i]) == 0;
+		if (!known) {
+			pd_fail(err, PD_E_INVALID, "unknown query parameter \"%.64s\"", kv->key);
+			http_query_free(q);
+			return NULL;
+		}
+	}
+	return q;
+}
+
+const char *
+http_query_get(const struct http_query *q, const char *name)
+{
+	return evhttp_find_header(&q->kv, name);
+}
+
+void
+http_query_free(struct http_query *q)
+{
+	if (q == NULL)
+		return;
+	evhttp_clear_headers(&q->kv);
+	free(q);
+}
+
+int
+http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0) {
+		*out = false;
+		return 0;
+	}
+	return pd_fail(err, PD_E_INVALID, "%s must be true or false, not \"%.32s\"", name, s);
+}
+
+json_t *
+http_body_json(struct evhttp_request *req, struct pd_err *err)
+{
+	struct evbuffer *buf = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(buf);
+	const char *data;
+
+	if (len == 0) {
+		pd_fail(err, PD_E_INVALID, "a JSON body is required");
+		return NULL;
+	}
+	if (len > PD_API_MAX_BODY) {
+		pd_fail(err, PD_E_TOO_LARGE, "request body of %zu bytes is over the limit of %d",
+			len, PD_API_MAX_BODY);
+		return NULL;
+	}
+	data = (const char *)evbuffer_pullup(buf, (ssize_t)len);
+	return pd_json_load(data, len, PD_API_MAX_BODY, err);
+}
+
+int
+http_body_empty(struct evhttp_request *req, struct pd_err *err)
+{
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) != 0)
+		return pd_fail(err, PD_E_INVALID, "this endpoint takes no request body");
+	return 0;
+}
+
+static void
+on_request(struct evhttp_request *req, void *arg)
+{
+	struct podd *d = arg;
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	char seg[1024];
+	bool path_known = false;
+	struct pd_err err = {0};
+
+	if (path == NULL)
+		path = "";
+	if (d->shutting_down) {
+		pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
+		http_reply_error(req, &err);
+		return;
+	}
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!route_match(routes[i].pattern, path, seg, sizeof(seg)))
+			continue;
+		path_known = true;
+		if (routes[i].method != method)
+			continue;
+		routes[i].fn(d, req, strchr(routes[i].pattern, '*') ? seg : NULL);
+		return;
+	}
+	if (path_known) {
+		cleanup_json json_t *j = NULL;
+
+		pd_fail(&err, PD_E_INVALID, "method not allowed on %.128s", path);
+		j = json_pack("{s:s, s:s}", PD_F_CODE, "method_not_allowed", PD_F_MESSAGE,
+			      err.msg);
+		http_reply_json(req, 405, j);
+		return;
+	}
+	pd_fail(&err, PD_E_NOT_FOUND, "no such API path: %.128s", path);
+	http_reply_error(req, &err);
+}
+
+/* Create, bind and listen on the unix socket at @path, mode 0660, group
+ * PD_SOCKET_GROUP when it exists. Returns the fd or -1. */
+static int
+listen_unix(const char *path, struct pd_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	cleanup_close int fd = -1;
+	struct group *gr;
+	mode_t old;
+	int r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return pd_fail(err, PD_E_INVALID, "socket path is over %zu bytes: %s",
+			       sizeof(sa.sun_path) - 1, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "socket");
+	/* The state dir lock is held, so a socket left here is stale. */
+	if (unlink(path) < 0 && errno != ENOENT)
+		return pd_fail_errno(err, errno, "remove stale socket %s", path);
+	old = umask(0117);
+	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0)
+		return pd_fail_errno(err, errno, "bind %s", path);
+	gr = getgrnam(PD_SOCKET_GROUP);
+	if (gr != NULL && chown(path, 0, gr->gr_gid) < 0)
+		log_warn("cannot give %s to group %s: %s", path, PD_SOCKET_GROUP, strerror(errno));
+	if (chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
+		r = errno;
+		unlink(path);
+		return pd_fail_errno(err, r, "listen on %s", path);
+	}
+	return steal_fd(fd);
+}
+
+int
+http_start(struct podd *d, struct pd_err *err)
+{
+	struct evconnlistener *lst;
+	int fd = listen_unix(d->cfg.socket_path, err);
+
+	if (fd < 0)
+		return -1;
+	d->http = evhttp_new(d->base);
+	if (d->http == NULL) {
+		close(fd);
+		unlink(d->cfg.socket_path);
+		return pd_fail(err, PD_E_SYSTEM, "evhttp_new failed");
+	}
+	evhttp_set_max_body_size(d->http, PD_API_MAX_BODY);
+	evhttp_set_max_headers_size(d->http, PD_API_MAX_HEADERS);
+	evhttp_set_timeout(d->http, 60);
+	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
+						    EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD);
+	evhttp_set_gencb(d->http, on_request, d);
+	lst = evconnlistener_new(d->base, NULL, NULL,
+				 LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (lst == NULL) {
+		close(fd);
+		unlink(d->cfg.socket_path);
+		return pd_fail(err, PD_E_SYSTEM, "evconnlistener_new failed");
+	}
+	if (evhttp_bind_listener(d->http, lst) == NULL) {
+		evconnlistener_free(lst);
+		unlink(d->cfg.socket_path);
+		return pd_fail(err, PD_E_SYSTEM, "evhttp_bind_listener failed");
+	}
+	return 0;
+}
+
+void
+http_stop(struct podd *d)
+{
+	if (d->http == NULL)
+		return;
+	evhttp_free(d->http);
+	d->http = NULL;
+	unlink(d->cfg.socket_path);
+}

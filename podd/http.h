@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The HTTP side of podd: routing, JSON replies, and pending replies for
+ * operations that finish later. Every request is answered exactly once:
+ * either at once (http_reply_*) or through a struct http_pending.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+struct evhttp_request;
+struct podd;
+
+/* Reply @status with @j as the body (@j is borrowed). */
+void http_reply_json(struct evhttp_request *req, int status, const json_t *j);
+
+/* Reply with the error's status and {"code","message"}. */
+void http_reply_error(struct evhttp_request *req, const struct pd_err *err);
+
+/* A request whose answer comes later. If the client goes away first, the
+ * answer is dropped and the operation goes on. */
+struct http_pending *http_pending_new(struct evhttp_request *req);
+/* Answer and free @p. */
+void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);
+void http_pending_reply_error(struct http_pending *p, const struct pd_err *err);
+
+/* The query parameters of a request: the values of @names (NULL-terminated),
+ * NULL when absent. An unknown parameter is PD_E_INVALID. The values live as
+ * long as @q; free with http_query_free. */
+struct http_query;
+struct http_query *http_query_parse(struct evhttp_request *req, const char *const *names,
+				    struct pd_err *err);
+const char *http_query_get(const struct http_query *q, const char *name);
+void http_query_free(struct http_query *q);
+
+/* Parse a boolean query value: "1", "true", "0", "false". */
+int http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err);
+
+/* The request body as JSON (a new reference), bounded by PD_API_MAX_BODY. */
+json_t *http_body_json(struct evhttp_request *req, struct pd_err *err);
+
+/* Fail unless the request has no body. */
+int http_body_empty(struct evhttp_request *req, struct pd_err *err);
+
+/* api_*.c: handlers. @arg is the path's {name} segment or NULL. */
+typedef void http_handler_fn(struct podd *d, struct evhttp_request *req, const char *arg);
+http_handler_fn api_version, api_info;
+http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
+	api_pod_remove;

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The infra ("pause") process of a pod and the namespaces podd holds for it.
+ *
+ * podd-pause is cloned straight into new net, ipc and uts namespaces (and a
+ * new PID namespace with --share-pid, where it is PID 1). Before it execs, the
+ * child sets the hostname and brings lo up. An exited pod's namespaces are
+ * still held, so when it is started again the new infra joins them (setns)
+ * instead: the pod keeps its network.
+ *
+ * Held namespaces are bind mounts of /proc/PID/ns/X:
+ *   <run>/pods/<id>/{net,ipc,uts}     what podd and the shims join
+ *   <netns_dir>/<prefix><name>         the same net namespace, for `ip netns`
+ */
+#include "pod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fd.h"
+#include "log.h"
+#include "proc.h"
+
+static const enum pd_ns_type held_types[POD_NS_HELD] = {
+	[POD_NS_NET] = PD_NS_NET, [POD_NS_IPC] = PD_NS_IPC, [POD_NS_UTS] = PD_NS_UTS};
+
+static bool
+holds_net(const struct pod *pod)
+{
+	return pod->rec.spec.net != POD_NET_HOST;
+}
+
+int
+infra_netns_path(const struct pod *pod, char *buf, size_t len)
+{
+	int n;
+
+	if (!holds_net(pod)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	n = snprintf(buf, len, "%s/%s%s", pod->d->cfg.netns_dir, pod->d->cfg.netns_prefix,
+		     pod->rec.spec.name);
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+static int
+held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/pods/%s/%s", pod->d->cfg.run_dir, pod->rec.id,
+			 pd_ns_desc(held_types[h])->name);
+
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+struct infra_setup {
+	const char *hostname;
+	int join_fds[POD_NS_HELD]; /* -1: a new namespace was made by clone */
+	bool lo_up;
+};
+
+/* In the child, before exec: join held namespaces, name the host, lo up. */
+static int
+infra_child_setup(void *arg, struct pd_err *err)
+{
+	const struct infra_setup *s = arg;
+
+	for (int h = 0; h < POD_NS_HELD; h++)
+		if (s->join_fds[h] >= 0 && setns(s->join_fds[h], 0) < 0)
+			return pd_fail_errno(err, errno, "join the pod's %s namespace",
+					     pd_ns_desc(held_types[h])->name);
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return pd_fail_errno(err, errno, "sethostname");
+	if (s->lo_up && pd_ns_loopback_up(err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+infra_spawn(struct pod *pod, struct pd_err *err)
+{
+	struct podd *d = pod->d;
+	char ready_fd[16];
+	char *argv[] = {"podd-pause", "--ready-fd", ready_fd, NULL};
+	char *envp_debug[] = {"PODD_DEBUG=1", NULL};
+	struct infra_setup setup = {.hostname = pod->rec.spec.hostname, .lo_up = holds_net(pod)};
+	struct pd_spawn s = {
+		.path = d->cfg.pause_path,
+		.argv = argv,
+		.envp = d->cfg.log_level >= PD_LOG_DEBUG ? envp_debug : NULL,
+		.fds = {-1, -1, STDERR_FILENO},
+		.n_fds = 3,
+		.keep_sync = true,
+		.new_session = true,
+		.setup = infra_child_setup,
+		.setup_arg = &setup,
+	};
+	struct pd_child child;
+	char path[4096];
+	int r;
+
+	snprintf(ready_fd, sizeof(ready_fd), "%d", s.n_fds);
+	/* An exited pod still holds its namespaces: join those, make the rest. */
+	for (int h = 0; h < POD_NS_HELD; h++) {
+		setup.join_fds[h] = -1;
+		if (h == POD_NS_NET && !holds_net(pod))
+			continue;
+		if (pod->rec.state == POD_EXITED && held_path(pod, h, path, sizeof(path)) == 0) {
+			struct pd_err ignored;
+
+			setup.join_fds[h] = pd_ns_open_file(path, held_types[h], &ignored);
+		}
+		if (setup.join_fds[h] < 0)
+			s.clone_flags |= pd_ns_desc(held_types[h])->clone_flag;
+	}
+	if (setup.join_fds[POD_NS_NET] >= 0)
+		setup.lo_up = false;
+	if (pod->rec.spec.share_pid)
+		s.clone_flags |= CLONE_NEWPID;
+
+	r = pd_spawn(&s, &child, err);
+	for (int h = 0; h < POD_NS_HELD; h++)
+		close_reset(&setup.join_fds[h]);
+	if (r < 0)
+		return pd_err_prefix(err, "start the infra process");
+	pod->pidfd = child.pidfd;
+	pod->sync_fd = child.sync_fd;
+	pod->rec.infra_pid = child.pid;
+	if (pd_fd_set_nonblock(pod->sync_fd, err) < 0 ||
+	    pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
+		struct pd_err ignored;
+
+		pd_pidfd_signal(pod->pidfd, SIGKILL, &ignored);
+		/* The caller forgets the fds; the SIGCHLD backstop reaps. */
+		return pd_err_prefix(err, "start the infra process");
+	}
+	return 0;
+}
+
+/* Bind the infra's namespace of @type on @path unless it is held there. */
+static int
+hold_one(struct pod *pod, enum pd_ns_type type, const char *path, struct pd_err *err)
+{
+	struct pd_err ignored;
+	int fd = pd_ns_open_file(path, type, &ignored);
+
+	if (fd >= 0) { /* joined on restart: already held */
+		close(fd);
+		return 0;
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return pd_fail_errno(err, errno, "remove stale %s", path);
+	return pd_ns_bind(pod->rec.infra_pid, type, path, err);
+}
+
+/* True when @path is a bind of the same namespace as the pod's own net file. */
+static bool
+is_own_netns(const struct pod *pod, const char *path)
+{
+	char own[4096];
+	struct stat a, b;
+
+	return held_path(pod, POD_NS_NET, own, sizeof(own)) == 0 && stat(path, &a) == 0 &&
+	       stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The `ip netns` name: never take over one that is not this pod's. */
+static int
+hold_netns_name(struct pod *pod, const char *path, struct pd_err *err)
+{
+	if (is_own_netns(pod, path))
+		return 0;
+	if (access(path, F_OK) == 0)
+		return pd_fail(err, PD_E_CONFLICT,
+			       "network namespace %s already exists (a pod of another podd?)",
+			       path);
+	return pd_ns_bind(pod->rec.infra_pid, PD_NS_NET, path, err);
+}
+
+int
+infra_hold_namespaces(struct pod *pod, struct pd_err *err)
+{
+	char path[4096];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return pd_fail(err, PD_E_INVALID, "run dir path too long");
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return pd_fail_errno(err, errno, "mkdir %s", path);
+	for (int h = 0; h < POD_NS_HELD; h++) {
+		if (h == POD_NS_NET && !holds_net(pod))
+			continue;
+		if (held_path(pod, h, path, sizeof(path)) < 0 ||
+		    hold_one(pod, held_types[h], path, err) < 0)
+			goto undo;
+	}
+	if (holds_net(pod)) {
+		if (infra_netns_path(pod, path, sizeof(path)) < 0) {
+			pd_fail(err, PD_E_INVALID, "netns path too long");
+			goto undo;
+		}
+		if (mkdir(pod->d->cfg.netns_dir, 0755) < 0 && errno != EEXIST) {
+			pd_fail_errno(err, errno, "mkdir %s", pod->d->cfg.netns_dir);
+			goto undo;
+		}
+		if (hold_netns_name(pod, path, err) < 0)
+			goto undo;
+	}
+	return 0;
+undo:
+	infra_release_namespaces(pod);
+	return pd_err_prefix(err, "hold the pod's namespaces");
+}
+
+void
+infra_release_namespaces(struct pod *pod)
+{
+	struct pd_err err = {0};
+	char path[4096];
+
+	/* The ip-netns name first, while the pod's own file still tells
+	 * whether it is ours: another podd's pod of that name is not touched. */
+	if (infra_netns_path(pod, path, sizeof(path)) == 0 && path[0] != '\0' &&
+	    is_own_netns(pod, path) && pd_ns_unbind(path, &err) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	for (int h = 0; h < POD_NS_HELD; h++)
+		if (held_path(pod, h, path, sizeof(path)) == 0 && pd_ns_unbind(path, &err) < 0)
+			log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		log_error("pod \"%s\": remove %s: %s", pod->rec.spec.name, path, strerror(errno));
+	memset(pod->ns_ids, 0, sizeof(pod->ns_ids));
+}
+
+void
+infra_read_ns_ids(struct pod *pod)
+{
+	struct pd_err err = {0};
+	char path[4096];
+
+	memset(pod->ns_ids, 0, sizeof(pod->ns_ids));
+	for (int h = 0; h < POD_NS_HELD; h++) {
+		enum pd_ns_type t = held_types[h];
+		cleanup_close int fd = -1;
+
+		if (h == POD_NS_NET && !holds_net(pod))
+			continue;
+		if (held_path(pod, h, path, sizeof(path)) < 0)
+			continue;
+		fd = pd_ns_open_file(path, t, &err);
+		if (fd >= 0)
+			pd_ns_id_fd(fd, t, pod->ns_ids[t], sizeof(pod->ns_ids[t]), &err);
+	}
+	if (pod->pidfd < 0 || pod->rec.infra_pid <= 0)
+		return;
+	/* Read through /proc, then check the pidfd: if the infra is still
+	 * alive, the pid was not reused in between. */
+	if (!holds_net(pod))
+		pd_ns_id(pod->rec.infra_pid, PD_NS_NET, pod->ns_ids[PD_NS_NET],
+			 sizeof(pod->ns_ids[PD_NS_NET]), &err);
+	if (pod->rec.spec.share_pid)
+		pd_ns_id(pod->rec.infra_pid, PD_NS_PID, pod->ns_ids[PD_NS_PID],
+			 sizeof(pod->ns_ids[PD_NS_PID]), &err);
+	if (pd_pidfd_signal(pod->pidfd, 0, &err) != 0) {
+		pod->ns_ids[PD_NS_PID][0] = '\0';
+		if (!holds_net(pod))
+			pod->ns_ids[PD_NS_NET][0] = '\0';
+	}
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podd: parse flags, take the state dirs, adopt what is running, serve the
+ * API until SIGTERM, then let go of everything but the pods.
+ *
+ * Exit codes: 0 after a clean stop, 1 when podd cannot start (the message
+ * says why), 2 for a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "file.h"
+#include "http.h"
+#include "log.h"
+#include "pod.h"
+#include "podd.h"
+#include "xalloc.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: podd [options]\n"
+		"\n"
+		"The podd daemon: serves the API podctl talks to and supervises pods.\n"
+		"\n"
+		"  --root DIR          state that survives a reboot (default %s)\n"
+		"  --run-dir DIR       runtime state: socket, namespace mounts (default %s)\n"
+		"  --socket PATH       API socket (default RUN_DIR/%s)\n"
+		"  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
+		"  --netns-prefix P    prefix of those names (default %s)\n"
+		"  --log-level LEVEL   error, warn, info (default) or debug\n"
+		"  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
+		"  --foreground        stay attached and log to stderr\n"
+		"  --version           print the version\n",
+		PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
+		PD_DEFAULT_NETNS_PREFIX);
+}
+
+enum { OPT_ROOT = 256, OPT_RUN_DIR, OPT_SOCKET, OPT_NETNS_DIR, OPT_NETNS_PREFIX, OPT_LOG_LEVEL,
+       OPT_LOG_FILE, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+
+static const struct option long_opts[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"run-dir", required_argument, NULL, OPT_RUN_DIR},
+	{"socket", required_argument, NULL, OPT_SOCKET},
+	{"netns-dir", required_argument, NULL, OPT_NETNS_DIR},
+	{"netns-prefix", required_argument, NULL, OPT_NETNS_PREFIX},
+	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	{"log-file", required_argument, NULL, OPT_LOG_FILE},
+	{"foreground", no_argument, NULL, OPT_FOREGROUND},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+struct flags {
+	const char *root, *run_dir, *socket, *netns_dir, *netns_prefix, *log_file;
+};
+
+/* Returns 0 to go on, 1 to exit 0 (help, version), -1 for a usage error. */
+static int
+parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
+{
+	int c;
+
+	f->root = PD_DEFAULT_ROOT;
+	f->run_dir = PD_DEFAULT_RUN_DIR;
+	f->netns_dir = PD_NETNS_DIR;
+	f->netns_prefix = PD_DEFAULT_NETNS_PREFIX;
+	cfg->log_level = PD_LOG_INFO;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT: f->root = optarg; break;
+		case OPT_RUN_DIR: f->run_dir = optarg; break;
+		case OPT_SOCKET: f->socket = optarg; break;
+		case OPT_NETNS_DIR: f->netns_dir = optarg; break;
+		case OPT_NETNS_PREFIX: f->netns_prefix = optarg; break;
+		case OPT_LOG_FILE: f->log_file = optarg; break;
+		case OPT_FOREGROUND: cfg->foreground = true; break;
+		case OPT_LOG_LEVEL:
+			if (pd_log_level_parse(optarg, &cfg->log_level) < 0) {
+				fprintf(stderr, "podd: unknown log level \"%s\" (use error, warn, info or debug)\n", optarg);
+				return -1;
+			}
+			break;
+		case OPT_VERSION: printf("podd %s (API %s)\n", PD_VERSION, PD_API_VERSION); return 1;
+		case 'h':
+		case OPT_HELP: usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "podd: unexpected argument \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	/* The prefix becomes part of a file name: hold it to the name rules. */
+	if (f->netns_prefix[0] != '\0' && strchr(f->netns_prefix, '/') != NULL) {
+		fprintf(stderr, "podd: --netns-prefix must not contain '/'\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Make @path, then store its absolute form in *out. */
+static int
+make_dir(const char *path, mode_t mode, char **out, struct pd_err *err)
+{
+	char abs[PATH_MAX];
+
+	if (pd_mkdir_p(path, mode, err) < 0)
+		return -1;
+	if (realpath(path, abs) == NULL)
+		return pd_fail_errno(err, errno, "resolve %s", path);
+	*out = xstrdup(abs);
+	return 0;
+}
+
+/* podd-pause is installed beside podd. */
+static int
+find_pause(struct podd_config *cfg, struct pd_err *err)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return pd_fail_errno(err, errno, "readlink /proc/self/exe");
+	exe[n] = '\0';
+	cfg->pause_path = xasprintf("%s/podd-pause", dirname(exe));
+	if (access(cfg->pause_path, X_OK) < 0)
+		return pd_fail_errno(err, errno, "%s", cfg->pause_path);
+	return 0;
+}
+
+/* Take the state dirs: mkdir, lock, open the pods dirs. */
+static int
+open_state(struct podd *d, const struct flags *f, struct pd_err *err)
+{
+	if (make_dir(f->root, 0700, &d->cfg.root, err) < 0 ||
+	    make_dir(f->run_dir, 0711, &d->cfg.run_dir, err) < 0)
+		return -1;
+	d->root_fd = pd_dir_open(d->cfg.root, err);
+	if (d->root_fd < 0 || pd_dir_lock(d->root_fd, d->cfg.root, err) < 0)
+		return -1;
+	d->run_fd = pd_dir_open(d->cfg.run_dir, err);
+	if (d->run_fd < 0 || pd_dir_lock(d->run_fd, d->cfg.run_dir, err) < 0)
+		return -1;
+	if ((mkdirat(d->root_fd, "pods", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(d->run_fd, "pods", 0700) < 0 && errno != EEXIST))
+		return pd_fail_errno(err, errno, "mkdir pods");
+	d->pods_fd = openat(d->root_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d->run_pods_fd = openat(d->run_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->pods_fd < 0 || d->run_pods_fd < 0)
+		return pd_fail_errno(err, errno, "open pods");
+	d->cfg.socket_path =
+		f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
+	d->cfg.netns_dir = xstrdup(f->netns_dir);
+	d->cfg.netns_prefix = xstrdup(f->netns_prefix);
+	return 0;
+}
+
+/* Go to the background. The parent exits once the child says it serves the
+ * API, so `podd && podctl ...` works. Returns the fd to report readiness on,
+ * or -1 (and never returns in the parent). */
+static int
+daemonize(const struct podd *d, const char *log_file, struct pd_err *err)
+{
+	cleanup_free char *path = log_file ? xstrdup(log_file)
+					   : xasprintf("%s/podd.log", d->cfg.run_dir);
+	int p[2], logfd, nullfd;
+	pid_t pid;
+	char c;
+
+	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (logfd < 0)
+		return pd_fail_errno(err, errno, "open log %s", path);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(logfd);
+		return pd_fail_errno(err, errno, "pipe");
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(logfd);
+		return pd_fail_errno(err, errno, "fork");
+	}
+	if (pid > 0) {
+		close(p[1]);
+		/* One byte: ready. EOF: the child failed and logged why. */
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nullfd >= 0) {
+		dup2(nullfd, STDIN_FILENO);
+		dup2(nullfd, STDOUT_FILENO);
+		close(nullfd);
+	}
+	/* Until the child is ready its errors still reach the terminal. */
+	fprintf(stderr, "podd: logging to %s\n", path);
+	dup2(logfd, STDERR_FILENO);
+	close(logfd);
+	return p[1];
+}
+
+static void
+podd_teardown(struct podd *d)
+{
+	http_stop(d);
+	pod_free_all(d);
+	loop_teardown(d);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	close_reset(&d->pods_fd);
+	close_reset(&d->run_pods_fd);
+	close_reset(&d->root_fd);
+	close_reset(&d->run_fd);
+	free(d->cfg.root);
+	free(d->cfg.run_dir);
+	free(d->cfg.socket_path);
+	free(d->cfg.netns_dir);
+	free(d->cfg.netns_prefix);
+	free(d->cfg.pause_path);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct podd d = {.root_fd = -1, .run_fd = -1, .pods_fd = -1, .run_pods_fd = -1};
+	struct pd_err err = {0};
+	struct flags f = {0};
+	int ready_fd = -1;
+	int r;
+
+	pd_log_init("podd");
+	TAILQ_INIT(&d.pods);
+	r = parse_flags(argc, argv, &f, &d.cfg);
+	if (r != 0)
+		return r > 0 ? 0 : 2;
+	pd_log_level = d.cfg.log_level;
+	if (geteuid() != 0) {
+		fprintf(stderr, "podd: must run as root (it creates namespaces and mounts)\n");
+		return 1;
+	}
+	if (open_state(&d, &f, &err) < 0 || find_pause(&d.cfg, &err) < 0)
+		goto fail;
+	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)
+		goto fail;
+	d.base = event_base_new();
+	if (d.base == NULL) {
+		pd_fail(&err, PD_E_SYSTEM, "event_base_new failed");
+		goto fail;
+	}
+	if (loop_setup(&d) < 0) {
+		pd_fail(&err, PD_E_SYSTEM, "cannot set up signal events");
+		goto fail;
+	}
+	if (pod_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
+		goto fail;
+	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
+		 d.cfg.root, d.cfg.run_dir);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "R", 1) < 0)
+			log_warn("cannot tell the parent podd is ready");
+		close_reset(&ready_fd);
+	}
+	event_base_dispatch(d.base);
+	podd_teardown(&d);
+	log_info("podd stopped");
+	return 0;
+fail:
+	log_error("%s", err.msg);
+	close_reset(&ready_fd);
+	podd_teardown(&d);
+	return 1;
+}

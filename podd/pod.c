@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pod state machine (see the diagram in pod.h). Every transition is in
+ * this file: the API verbs (pod_create, pod_start, pod_stop, pod_remove) and
+ * the infra events (on_infra_sync, pod_on_infra_exit, on_stop_timeout). Nothing
+ * here blocks: the infra is spawned and then heard from through events.
+ */
+#include "pod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "http.h"
+#include "log.h"
+#include "proc.h"
+#include "sync.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+static void on_infra_sync(evutil_socket_t fd, short what, void *arg);
+static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
+
+struct pod *
+pod_new(struct podd *d)
+{
+	struct pod *pod = xcalloc(1, sizeof(*pod));
+
+	pod->d = d;
+	pod->pidfd = -1;
+	pod->sync_fd = -1;
+	pod->rec.infra_exit_code = -1;
+	TAILQ_INIT(&pod->waiters);
+	return pod;
+}
+
+/* Close the infra's fds and events; the process itself is left alone. */
+static void
+infra_forget(struct pod *pod)
+{
+	if (pod->pidfd_ev != NULL)
+		event_free(pod->pidfd_ev);
+	if (pod->sync_ev != NULL)
+		event_free(pod->sync_ev);
+	if (pod->stop_timer != NULL)
+		event_free(pod->stop_timer);
+	pod->pidfd_ev = pod->sync_ev = pod->stop_timer = NULL;
+	close_reset(&pod->pidfd);
+	close_reset(&pod->sync_fd);
+}
+
+static void
+waiter_add(struct pod *pod, struct http_pending *pending, enum pod_reply reply)
+{
+	struct pod_waiter *w = xcalloc(1, sizeof(*w));
+
+	w->pending = pending;
+	w->reply = reply;
+	TAILQ_INSERT_TAIL(&pod->waiters, w, entry);
+}
+
+/* Answer every waiter. @err answers those waiting for the pod to run; a
+ * waiter for its removal is answered by @removed. */
+static void
+settle(struct pod *pod, const struct pd_err *err, bool removed)
+{
+	struct pod_waiter *w;
+
+	while ((w = TAILQ_FIRST(&pod->waiters)) != NULL) {
+		cleanup_json json_t *j = NULL;
+
+		TAILQ_REMOVE(&pod->waiters, w, entry);
+		if (w->reply == POD_REPLY_REMOVED && removed) {
+			j = json_pack("{s:s, s:s}", PD_F_ID, pod->rec.id, PD_F_NAME,
+				      pod->rec.spec.name);
+			http_pending_reply_json(w->pending, 200, j);
+		} else if (err != NULL) {
+			http_pending_reply_error(w->pending, err);
+		} else if (w->reply == POD_REPLY_REMOVED) {
+			struct pd_err e;
+
+			pd_fail(&e, PD_E_CONFLICT, "pod \"%s\" was started again before it was removed",
+				pod->rec.spec.name);
+			http_pending_reply_error(w->pending, &e);
+		} else {
+			j = pod_to_json(pod);
+			http_pending_reply_json(w->pending, w->reply == POD_REPLY_CREATED ? 201 : 200,
+						j);
+		}
+		free(w);
+	}
+}
+
+void
+pod_free(struct pod *pod)
+{
+	struct pd_err err;
+
+	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
+	settle(pod, &err, false);
+	infra_forget(pod);
+	pod_spec_clear(&pod->rec.spec);
+	free(pod);
+}
+
+static void
+save_or_log(struct pod *pod)
+{
+	struct pd_err err = {0};
+
+	if (pod_save(pod, &err) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+}
+
+static void
+set_now(char *buf)
+{
+	pd_time_rfc3339_now(buf, PD_TIME_RFC3339_MAX);
+}
+
+static void
+set_reason(struct pod *pod, const char *reason)
+{
+	size_t n = strlen(reason);
+
+	if (n >= sizeof(pod->rec.reason))
+		n = sizeof(pod->rec.reason) - 1;
+	memcpy(pod->rec.reason, reason, n);
+	pod->rec.reason[n] = '\0';
+}
+
+/* Release everything the pod holds and drop it from the registry; answers
+ * removal waiters with success and the rest with @err. */
+static void
+pod_destroy(struct pod *pod, const struct pd_err *err)
+{
+	struct pd_err e = {0};
+
+	infra_release_namespaces(pod);
+	if (pod_forget(pod, &e) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
+	TAILQ_REMOVE(&pod->d->pods, pod, entry);
+	log_info("pod \"%s\": removed", pod->rec.spec.name);
+	settle(pod, err, true);
+	pod_free(pod);
+}
+
+struct pod *
+pod_find(struct podd *d, const char *ref, struct pd_err *err)
+{
+	struct pod *pod, *match = NULL;
+	size_t len = strlen(ref);
+
+	TAILQ_FOREACH (pod, &d->pods, entry)
+		if (strcmp(pod->rec.spec.name, ref) == 0 || strcmp(pod->rec.id, ref) == 0)
+			return pod;
+	if (pd_is_id_prefix(ref)) {
+		TAILQ_FOREACH (pod, &d->pods, entry) {
+			if (strncmp(pod->rec.id, ref, len) != 0)
+				continue;
+			if (match != NULL) {
+				pd_fail(err, PD_E_INVALID, "pod id prefix \"%s\" is ambiguous", ref);
+				return NULL;
+			}
+			match = pod;
+		}
+		if (match != NULL)
+			return match;
+	}
+	pd_fail(err, PD_E_NOT_FOUND, "no such pod: %.80s", ref);
+	return NULL;
+}
+
+/* Spawn the infra and listen for it. The pod is CREATING until it reports. */
+static int
+start_infra(struct pod *pod, struct pd_err *err)
+{
+	struct event_base *base = pod->d->base;
+
+	pd_err_clear(&pod->start_err);
+	pod->have_status = false;
+	if (infra_spawn(pod, err) < 0)
+		return -1;
+	pod->sync_ev = event_new(base, pod->sync_fd, EV_READ, on_infra_sync, pod);
+	pod->pidfd_ev = event_new(base, pod->pidfd, EV_READ, pod_on_infra_exit, pod);
+	if (pod->sync_ev == NULL || pod->pidfd_ev == NULL || event_add(pod->sync_ev, NULL) < 0 ||
+	    event_add(pod->pidfd_ev, NULL) < 0) {
+		pd_pidfd_signal(pod->pidfd, SIGKILL, err);
+		infra_forget(pod);
+		return pd_fail(err, PD_E_SYSTEM, "cannot watch the infra process");
+	}
+	pod->rec.state = POD_CREATING;
+	pod->rec.infra_exit_code = -1;
+	pod->rec.reason[0] = '\0';
+	save_or_log(pod);
+	return 0;
+}
+
+int
+pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending,
+	   struct pd_err *err)
+{
+	char netns[4096];
+	struct pd_err ignored;
+	struct pod *pod;
+
+	if (pod_find(d, spec->name, &ignored) != NULL)
+		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" already exists", spec->name);
+	pod = pod_new(d);
+	pod->rec.spec = *spec;
+	if (infra_netns_path(pod, netns, sizeof(netns)) < 0) {
+		pod->rec.spec.labels = NULL; /* still the caller's */
+		pod_free(pod);
+		return pd_fail(err, PD_E_INVALID, "pod name too long for a netns path");
+	}
+	if (netns[0] != '\0' && access(netns, F_OK) == 0) {
+		pod->rec.spec.labels = NULL;
+		pod_free(pod);
+		return pd_fail(err, PD_E_CONFLICT,
+			       "network namespace %s already exists (a pod of another podd?)",
+			       netns);
+	}
+	if (pd_id_generate(pod->rec.id, err) < 0) {
+		pod->rec.spec.labels = NULL;
+		pod_free(pod);
+		return -1;
+	}
+	spec->labels = NULL; /* the pod owns them now */
+	set_now(pod->rec.created);
+	pod->remove_when_settled = true; /* until the infra is ready */
+	TAILQ_INSERT_TAIL(&d->pods, pod, entry);
+	if (start_infra(pod, err) < 0) {
+		struct pd_err e = {0};
+
+		if (pod_forget(pod, &e) < 0)
+			log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
+		TAILQ_REMOVE(&d->pods, pod, entry);
+		pod_free(pod);
+		return -1;
+	}
+	waiter_add(pod, pending, POD_REPLY_CREATED);
+	log_info("pod \"%s\": creating, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
+	return 0;
+}
+
+int
+pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
+{
+	switch (pod->rec.state) {
+	case POD_RUNNING:
+		waiter_add(pod, pending, POD_REPLY_POD);
+		settle(pod, NULL, false);
+		return 0;
+	case POD_CREATING:
+		waiter_add(pod, pending, POD_REPLY_POD);
+		return 0;
+	case POD_STOPPING:
+		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is stopping", pod->rec.spec.name);
+	case POD_STOPPED:
+	case POD_EXITED:
+		pod->remove_when_settled = false;
+		if (start_infra(pod, err) < 0)
+			return pd_err_prefix(err, "pod \"%s\"", pod->rec.spec.name);
+		waiter_add(pod, pending, POD_REPLY_POD);
+		log_info("pod \"%s\": starting, infra pid %d", pod->rec.spec.name,
+			 (int)pod->rec.infra_pid);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+}
+
+/* Signal the infra and, unless it is SIGKILL, arm the SIGKILL timer. */
+static void
+begin_stop(struct pod *pod, int sig, long long timeout_s)
+{
+	struct pd_err err = {0};
+	struct timeval tv = {.tv_sec = (time_t)timeout_s};
+
+	if (pd_pidfd_signal(pod->pidfd, sig, &err) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	if (pod->rec.state == POD_RUNNING) {
+		pod->rec.state = POD_STOPPING;
+		save_or_log(pod);
+	}
+	if (sig == SIGKILL || pod->stop_timer != NULL)
+		return;
+	pod->stop_timer = evtimer_new(pod->d->base, on_stop_timeout, pod);
+	if (pod->stop_timer == NULL || evtimer_add(pod->stop_timer, &tv) < 0) {
+		log_error("pod \"%s\": cannot arm the stop timer, killing now", pod->rec.spec.name);
+		pd_pidfd_signal(pod->pidfd, SIGKILL, &err);
+	}
+}
+
+int
+pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, struct pd_err *err)
+{
+	switch (pod->rec.state) {
+	case POD_CREATING:
+		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is starting; try again",
+			       pod->rec.spec.name);
+	case POD_RUNNING:
+		log_info("pod \"%s\": stopping (timeout %llds)", pod->rec.spec.name, timeout_s);
+		waiter_add(pod, pending, POD_REPLY_POD);
+		begin_stop(pod, SIGTERM, timeout_s);
+		return 0;
+	case POD_STOPPING:
+		waiter_add(pod, pending, POD_REPLY_POD);
+		return 0;
+	case POD_EXITED:
+		infra_release_namespaces(pod);
+		pod->rec.state = POD_STOPPED;
+		save_or_log(pod);
+		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		waiter_add(pod, pending, POD_REPLY_POD);
+		settle(pod, NULL, false);
+		return 0;
+	case POD_STOPPED:
+		waiter_add(pod, pending, POD_REPLY_POD);
+		settle(pod, NULL, false);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+}
+
+int
+pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_err *err)
+{
+	switch (pod->rec.state) {
+	case POD_CREATING:
+	case POD_RUNNING:
+	case POD_STOPPING:
+		if (!force)
+			return pd_fail(err, PD_E_CONFLICT,
+				       "pod \"%s\" is %s: stop it first or remove it with --force",
+				       pod->rec.spec.name, pod_state_name(pod->rec.state));
+		pod->remove_when_settled = true;
+		if (pod->rec.state == POD_CREATING && pod->start_err.kind == 0)
+			pd_fail(&pod->start_err, PD_E_CONFLICT,
+				"pod \"%s\" was removed while it was being created",
+				pod->rec.spec.name);
+		waiter_add(pod, pending, POD_REPLY_REMOVED);
+		begin_stop(pod, SIGKILL, 0);
+		return 0;
+	case POD_STOPPED:
+	case POD_EXITED:
+		waiter_add(pod, pending, POD_REPLY_REMOVED);
+		pod_destroy(pod, NULL);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+}
+
+static void
+on_infra_sync(evutil_socket_t fd, short what, void *arg)
+{
+	struct pod *pod = arg;
+	struct pd_sync_msg msg;
+	struct pd_err err = {0};
+	int r = pd_sync_recv(fd, &msg);
+
+	(void)what;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		event_add(pod->sync_ev, NULL);
+		return;
+	}
+	event_free(pod->sync_ev);
+	pod->sync_ev = NULL;
+	close_reset(&pod->sync_fd);
+	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0) {
+		if (infra_hold_namespaces(pod, &err) == 0) {
+			pod->rec.state = POD_RUNNING;
+			pod->remove_when_settled = false;
+			set_now(pod->rec.started);
+			pod->rec.finished[0] = '\0';
+			infra_read_ns_ids(pod);
+			save_or_log(pod);
+			log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name,
+				 (int)pod->rec.infra_pid);
+			settle(pod, NULL, false);
+			return;
+		}
+		pod->start_err = err;
+	} else if (pod->start_err.kind != 0) {
+		/* rm -f came first: the infra is being killed. */
+	} else if (r == 1 && msg.type == PD_SYNC_ERROR) {
+		pod->start_err = msg.err;
+	} else if (r == 0 || r == 1) {
+		pd_fail(&pod->start_err, PD_E_SYSTEM, "the infra process exited before it was ready");
+	} else {
+		pd_fail_errno(&pod->start_err, errno, "reading the infra's status");
+	}
+	/* The rest happens when the pidfd says the infra has gone. */
+	pd_pidfd_signal(pod->pidfd, SIGKILL, &err);
+}
+
+static void
+on_stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct pod *pod = arg;
+	struct pd_err err = {0};
+
+	(void)fd;
+	(void)what;
+	log_info("pod \"%s\": infra did not stop in time, sending SIGKILL", pod->rec.spec.name);
+	if (pd_pidfd_signal(pod->pidfd, SIGKILL, &err) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+}
+
+/* The infra is gone: a failed start, a stop, or a crash. */
+void
+pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
+{
+	struct pod *pod = arg;
+	char msg[PD_ERR_MSG_MAX];
+	int status;
+
+	(void)fd;
+	(void)what;
+	if (!pod->have_status) {
+		int r = pd_pidfd_reap(pod->pidfd, &status);
+
+		if (r == 0) { /* not a zombie yet: wait for the next wake-up */
+			event_add(pod->pidfd_ev, NULL);
+			return;
+		}
+		pod->have_status = r == 1;
+		pod->wait_status = status;
+	}
+	pod->rec.infra_exit_code = pod->have_status ? pd_exit_code(pod->wait_status) : -1;
+	if (pod->sync_fd >= 0 && pod->start_err.kind == 0) {
+		/* The exit may be seen before the sync socket: an error the child
+		 * sent is still queued there, and it says more than an exit code. */
+		struct pd_sync_msg m;
+
+		if (pd_sync_recv(pod->sync_fd, &m) == 1 && m.type == PD_SYNC_ERROR)
+			pod->start_err = m.err;
+	}
+	infra_forget(pod);
+	pod->rec.infra_pid = 0;
+	pod->rec.infra_start_time = 0;
+	set_now(pod->rec.finished);
+	memset(pod->ns_ids[PD_NS_PID], 0, sizeof(pod->ns_ids[PD_NS_PID]));
+
+	switch (pod->rec.state) {
+	case POD_CREATING:
+		if (pod->start_err.kind == 0)
+			pd_fail(&pod->start_err, PD_E_SYSTEM,
+				"the infra process exited before it was ready (exit code %d)",
+				pod->rec.infra_exit_code);
+		log_info("pod \"%s\": infra failed: %s", pod->rec.spec.name, pod->start_err.msg);
+		if (pod->remove_when_settled) {
+			struct pd_err e = pod->start_err;
+
+			pod_destroy(pod, &e);
+			return;
+		}
+		infra_release_namespaces(pod);
+		pod->rec.state = POD_STOPPED;
+		set_reason(pod, pod->start_err.msg);
+		save_or_log(pod);
+		settle(pod, &pod->start_err, false);
+		return;
+	case POD_RUNNING:
+		snprintf(msg, sizeof(msg), "infra process exited unexpectedly (exit code %d)",
+			 pod->rec.infra_exit_code);
+		log_warn("pod \"%s\": %s; its namespaces are kept until it is stopped",
+			 pod->rec.spec.name, msg);
+		pod->rec.state = POD_EXITED;
+		set_reason(pod, msg);
+		save_or_log(pod);
+		return;
+	case POD_STOPPING:
+		if (pod->remove_when_settled) {
+			pod_destroy(pod, NULL);
+			return;
+		}
+		infra_release_namespaces(pod);
+		pod->rec.state = POD_STOPPED;
+		save_or_log(pod);
+		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		settle(pod, NULL, false);
+		return;
+	case POD_STOPPED:
+	case POD_EXITED:
+		log_warn("pod \"%s\": exit event without an infra", pod->rec.spec.name);
+		return;
+	}
+}
+
+void
+pod_note_reaped(struct podd *d, pid_t pid, int status)
+{
+	struct pod *pod;
+
+	TAILQ_FOREACH (pod, &d->pods, entry) {
+		if (pod->pidfd >= 0 && pod->rec.infra_pid == pid) {
+			pod->have_status = true;
+			pod->wait_status = status;
+			return;
+		}
+	}
+	log_debug("reaped untracked child %d (exit code %d)", (int)pid, pd_exit_code(status));
+}
+
+static void
+set_if(json_t *obj, const char *key, const char *value)
+{
+	if (value[0] != '\0')
+		json_object_set_new(obj, key, json_string(value));
+}
+
+json_t *
+pod_to_json(const struct pod *pod)
+{
+	const struct pod_record *r = &pod->rec;
+	json_t *j, *infra, *ns;
+	char netns[4096];
+
+	infra = json_pack("{s:i}", PD_F_PID, (int)r->infra_pid);
+	if (r->infra_exit_code >= 0 && (r->state == POD_EXITED || r->state == POD_STOPPED))
+		json_object_set_new(infra, PD_F_EXIT_CODE, json_integer(r->infra_exit_code));
+	ns = json_object();
+	for (int t = 0; t < PD_NS_COUNT; t++)
+		set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, pod->ns_ids[t]);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O, s:o, s:o, s:[]}", PD_F_ID, r->id,
+		      PD_F_NAME, r->spec.name, PD_F_STATE, pod_state_name(r->state), PD_F_CREATED,
+		      r->created, PD_F_HOSTNAME, r->spec.hostname, PD_F_SHARE_PID,
+		      r->spec.share_pid, PD_F_NETWORK, pod_net_name(r->spec.net), PD_F_LABELS,
+		      r->spec.labels, PD_F_INFRA, infra, PD_F_NAMESPACES, ns, PD_F_CONTAINERS);
+	set_if(j, PD_F_STARTED, r->started);
+	set_if(j, PD_F_FINISHED, r->finished);
+	set_if(j, PD_F_REASON, r->reason);
+	if ((r->state == POD_RUNNING || r->state == POD_EXITED || r->state == POD_STOPPING) &&
+	    infra_netns_path(pod, netns, sizeof(netns)) == 0)
+		set_if(j, PD_F_NETNS_PATH, netns);
+	return j;
+}
+
+void
+pod_free_all(struct podd *d)
+{
+	struct pod *pod;
+
+	while ((pod = TAILQ_FIRST(&d->pods)) != NULL) {
+		TAILQ_REMOVE(&d->pods, pod, entry);
+		pod_free(pod);
+	}
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Pods in podd: the registry and the state machine (one switch per event, all
+ * in pod.c), driven by the API and by events on the infra process (its sync
+ * socket, its pidfd, the stop timer).
+ *
+ *   create/start ─▶ CREATING ─ready─▶ RUNNING ─stop─▶ STOPPING ─exit─▶ STOPPED
+ *                      │ fails              │ infra dies             ▲
+ *                      ▼                    ▼                        │
+ *                 (removed, or        EXITED (namespaces held) ─stop─┘
+ *                  STOPPED)             └─start: a new infra joins them
+ *
+ * An operation that takes time keeps its HTTP request as a waiter and
+ * answers it when the pod settles.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/queue.h>
+
+#include "ns.h"
+#include "pod_spec.h"
+#include "podd.h"
+
+struct evhttp_request;
+struct http_pending;
+
+/* What a waiter gets when the pod settles without an error. */
+enum pod_reply { POD_REPLY_CREATED, POD_REPLY_POD, POD_REPLY_REMOVED };
+
+struct pod_waiter {
+	TAILQ_ENTRY(pod_waiter) entry;
+	struct http_pending *pending; /* owned */
+	enum pod_reply reply;
+};
+
+TAILQ_HEAD(pod_waiter_list, pod_waiter);
+
+/* Namespaces podd holds for a pod with bind mounts (pid cannot be held). */
+enum pod_held_ns { POD_NS_NET, POD_NS_IPC, POD_NS_UTS, POD_NS_HELD };
+
+struct pod {
+	TAILQ_ENTRY(pod) entry;
+	struct podd *d;		    /* borrowed */
+	struct pod_record rec;	    /* owns rec.spec.labels */
+	int pidfd;		    /* owned, -1 without an infra */
+	int sync_fd;		    /* owned, -1 once the infra reported */
+	struct event *pidfd_ev;	    /* owned, may be NULL */
+	struct event *sync_ev;	    /* owned, may be NULL */
+	struct event *stop_timer;   /* owned, may be NULL */
+	bool have_status;	    /* wait_status holds the infra's reaped status */
+	int wait_status;
+	bool remove_when_settled;   /* rm -f, or a create that failed */
+	struct pd_err start_err;    /* why the infra failed to start (kind 0: none) */
+	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
+	struct pod_waiter_list waiters;
+};
+
+/* A new, empty pod of @d (not yet in the registry). */
+struct pod *pod_new(struct podd *d);
+
+/* Free @pod (out of the registry): waiters get 503, the infra is left
+ * running. */
+void pod_free(struct pod *pod);
+
+/* Find a pod by name, full id or unique id prefix. PD_E_NOT_FOUND, or
+ * PD_E_INVALID for an ambiguous prefix. */
+struct pod *pod_find(struct podd *d, const char *ref, struct pd_err *err);
+
+/* Create and start a pod from @spec (its labels are taken over). @pending
+ * (owned) is answered when the infra is ready or has failed. On an immediate
+ * failure returns -1 with @err and @pending untouched. */
+int pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending,
+	       struct pd_err *err);
+
+/* Start a stopped or exited pod. */
+int pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err);
+
+/* Stop a pod: SIGTERM to the infra, SIGKILL after @timeout_s. */
+int pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending,
+	     struct pd_err *err);
+
+/* Remove a pod; a running one only with @force (SIGKILL first). */
+int pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_err *err);
+
+/* The API's JSON for @pod (a new reference). */
+json_t *pod_to_json(const struct pod *pod);
+
+/* The event callback of an infra's pidfd: the infra has exited. @arg is
+ * the pod. Shared by spawned and adopted infras (store.c). */
+void pod_on_infra_exit(int fd, short what, void *arg);
+
+/* Called from the SIGCHLD backstop: @pid was reaped with @status. */
+void pod_note_reaped(struct podd *d, pid_t pid, int status);
+
+/* Load every pod from the state dir and adopt running infra processes
+ * (store.c). Pods whose infra died while podd was down are cleaned up. */
+int pod_load_all(struct podd *d, struct pd_err *err);
+
+/* Save @pod's record atomically (store.c). Logged, not fatal, on failure. */
+int pod_save(struct pod *pod, struct pd_err *err);
+
+/* Remove @pod's state files (store.c). */
+int pod_forget(struct pod *pod, struct pd_err *err);
+
+/* Free every pod, leaving infra processes running (shutdown). Waiters get
+ * 503. */
+void pod_free_all(struct podd *d);
+
+/* infra.c: the infra process and the namespaces held for the pod. */
+int infra_spawn(struct pod *pod, struct pd_err *err);
+int infra_hold_namespaces(struct pod *pod, struct pd_err *err);
+void infra_release_namespaces(struct pod *pod);
+/* Read the namespace ids of a held pod into pod->ns_ids. */
+void infra_read_ns_ids(struct pod *pod);
+/* Path of the ip-netns name of @pod into @buf ("" in host network mode). */
+int infra_netns_path(const struct pod *pod, char *buf, size_t len);

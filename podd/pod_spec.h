@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pure half of a pod: what a user asks for (struct pod_spec, parsed from
+ * the create request), and what podd writes to disk about it (struct
+ * pod_record, the state file). No system calls here: everything is checked
+ * with limits, so the kernel-touching code in pod.c and infra.c takes a
+ * validated struct. Unit-tested and fuzzed.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "name.h"
+#include "timefmt.h"
+
+enum pod_net { POD_NET_NONE, POD_NET_HOST };
+
+enum pod_state {
+	POD_CREATING, /* infra spawned, not yet ready */
+	POD_RUNNING,  /* infra running, namespaces held */
+	POD_STOPPING, /* infra signalled, waiting for it to exit */
+	POD_STOPPED,  /* no infra, no namespaces */
+	POD_EXITED,   /* infra died on its own; namespaces still held */
+};
+
+struct pod_spec {
+	char name[PD_NAME_MAX + 1];
+	char hostname[PD_NAME_MAX + 1];
+	bool share_pid;
+	enum pod_net net;
+	json_t *labels; /* owned: an object of string values, never NULL once parsed */
+};
+
+/* What podd remembers of a pod across its own restart. */
+struct pod_record {
+	char id[PD_ID_LEN + 1];
+	struct pod_spec spec;
+	enum pod_state state;
+	char created[PD_TIME_RFC3339_MAX];  /* "" when unset, likewise below */
+	char started[PD_TIME_RFC3339_MAX];
+	char finished[PD_TIME_RFC3339_MAX];
+	pid_t infra_pid;		    /* 0 when there is none */
+	uint64_t infra_start_time;	    /* /proc/PID/stat starttime of infra_pid */
+	int infra_exit_code;		    /* -1 when unknown or still running */
+	char reason[128];		    /* why the pod is in its state, or "" */
+};
+
+/* Parse a create request body into @spec (cleared first; release with
+ * pod_spec_clear even on failure). Unknown fields, a bad name or hostname,
+ * an unknown network mode and bad labels are PD_E_INVALID naming the field. */
+int pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err);
+
+/* Release what @spec owns. */
+void pod_spec_clear(struct pod_spec *spec);
+
+const char *pod_net_name(enum pod_net net);
+const char *pod_state_name(enum pod_state state);
+
+/* The state file's JSON for @rec (a new reference). */
+json_t *pod_record_to_json(const struct pod_record *rec);
+
+/* Parse a state file's JSON into @rec (release with pod_spec_clear(&rec->spec)
+ * even on failure). Strict: a missing or unknown field is PD_E_INVALID. */
+int pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * struct podd: the daemon's whole state, passed explicitly to everything (no
+ * globals). Owned by main.c, which builds it, runs the loop and tears it
+ * down.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/queue.h>
+
+#include "log.h"
+
+struct event_base;
+struct evhttp;
+struct event;
+struct pod;
+
+struct podd_config {
+	char *root;	    /* owned: state that survives a reboot */
+	char *run_dir;	    /* owned: state that lives with the processes */
+	char *socket_path;  /* owned */
+	char *netns_dir;    /* owned: where `ip netns` looks */
+	char *netns_prefix; /* owned: prefix of the names put there */
+	char *pause_path;   /* owned: the podd-pause binary */
+	enum pd_log_level log_level;
+	bool foreground;
+};
+
+TAILQ_HEAD(pod_list, pod);
+
+struct podd {
+	struct podd_config cfg;
+	struct event_base *base; /* owned */
+	struct evhttp *http;	 /* owned */
+	struct event *sig_term;	 /* owned */
+	struct event *sig_int;	 /* owned */
+	struct event *sig_chld;	 /* owned */
+	int root_fd;		 /* owned, locked */
+	int run_fd;		 /* owned, locked */
+	int pods_fd;		 /* owned: <root>/pods */
+	int run_pods_fd;	 /* owned: <run>/pods */
+	struct pod_list pods;	 /* owned */
+	bool shutting_down;
+};
+
+/* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */
+int loop_setup(struct podd *d);
+void loop_teardown(struct podd *d);
+
+/* http.c: serve the API on cfg.socket_path. */
+struct pd_err;
+int http_start(struct podd *d, struct pd_err *err);
+void http_stop(struct podd *d);

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podd-pause: the infra process of a pod. It exists to hold the pod's
+ * namespaces open, so it does nothing but wait for signals:
+ *   - SIGTERM and SIGINT: exit 0;
+ *   - SIGCHLD: reap every exited child (it is PID 1 of a shared PID
+ *     namespace, where orphans are reparented to it);
+ *   - anything else: ignored.
+ * Every signal but the synchronous fault signals is blocked and read from one
+ * signalfd. Blocked signals are never "ignored" by the kernel, so this works
+ * for PID 1 of a namespace too, where a signal with the default action would
+ * be dropped.
+ *
+ * It links nothing but libc, statically, and uses no heap. Once running it
+ * never exits on an error. With --ready-fd N it tells its spawner that its
+ * signals are set up (lib/sync.h: PD_SYNC_READY) before closing every
+ * inherited fd. PODD_DEBUG=1 makes it say what it does on stderr.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sync.h"
+
+static bool debug;
+
+static void
+say(const char *what, int n)
+{
+	char buf[128];
+	int len;
+
+	if (!debug)
+		return;
+	len = snprintf(buf, sizeof(buf), "podd-pause[%d]: %s %d\n", (int)getpid(), what, n);
+	if (len > 0 && write(STDERR_FILENO, buf, (size_t)len) < 0)
+		debug = false;
+}
+
+static int
+parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < 3 || v > 1024)
+		return -1;
+	return (int)v;
+}
+
+static void
+reap_all(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		say("reaped", (int)pid);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct signalfd_siginfo si;
+	sigset_t mask;
+	int ready_fd = -1;
+	int sfd;
+
+	if (argc == 3 && strcmp(argv[1], "--ready-fd") == 0) {
+		ready_fd = parse_fd(argv[2]);
+		if (ready_fd < 0) {
+			fputs("podd-pause: --ready-fd takes an fd number from 3 to 1024\n", stderr);
+			return 125;
+		}
+	} else if (argc != 1) {
+		fputs("usage: podd-pause [--ready-fd N]\n", stderr);
+		return 125;
+	}
+	debug = getenv("PODD_DEBUG") != NULL;
+
+	/* The fault signals stay unblocked: blocking them would hide a crash. */
+	sigfillset(&mask);
+	sigdelset(&mask, SIGSEGV);
+	sigdelset(&mask, SIGBUS);
+	sigdelset(&mask, SIGILL);
+	sigdelset(&mask, SIGFPE);
+	sigdelset(&mask, SIGABRT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	if (ready_fd >= 0) {
+		struct pd_sync_msg msg;
+
+		memset(&msg, 0, sizeof(msg));
+		msg.type = sfd >= 0 ? PD_SYNC_READY : PD_SYNC_ERROR;
+		if (sfd < 0) {
+			msg.err.kind = PD_E_SYSTEM;
+			msg.err.errnum = errno;
+			snprintf(msg.err.msg, sizeof(msg.err.msg), "podd-pause: signalfd: %s",
+				 strerror(errno));
+		}
+		send(ready_fd, &msg, sizeof(msg), MSG_NOSIGNAL);
+		if (sfd < 0)
+			return 125;
+	}
+	/* close_range: Linux 5.9. Keep only stdio and the signalfd. */
+	if (sfd > 3) {
+		if (dup2(sfd, 3) < 0)
+			return 125;
+		close(sfd);
+		sfd = 3;
+	}
+	close_range(sfd >= 0 ? (unsigned)sfd + 1 : 3U, ~0U, 0);
+	if (chdir("/") < 0)
+		say("chdir / failed, errno", errno);
+	say("running, pid", (int)getpid());
+
+	for (;;) {
+		ssize_t n = read(sfd, &si, sizeof(si));
+
+		if (n != (ssize_t)sizeof(si)) {
+			/* A signalfd read does not fail in practice; if it ever
+			 * does, wait for signals the slow way rather than spin or
+			 * exit. */
+			int sig;
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (sigwait(&mask, &sig) != 0)
+				continue;
+			si.ssi_signo = (uint32_t)sig;
+		}
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap_all();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			say("exiting on signal", (int)si.ssi_signo);
+			reap_all();
+			return 0;
+		default:
+			say("ignored signal", (int)si.ssi_signo);
+			break;
+		}
+	}
+}
