@@ -19,11 +19,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,17 +31,40 @@
 
 static bool debug;
 
+/* Write "podd-pause: WHAT N" to stderr. No stdio: it would pull most of a
+ * static libc into the binary, and every page of it into each pod's PSS. */
 static void
 say(const char *what, int n)
 {
 	char buf[128];
-	int len;
+	char digits[16];
+	size_t len = 0, nd = 0;
+	unsigned u = n < 0 ? (unsigned)-n : (unsigned)n;
 
 	if (!debug)
 		return;
-	len = snprintf(buf, sizeof(buf), "podd-pause[%d]: %s %d\n", (int)getpid(), what, n);
-	if (len > 0 && write(STDERR_FILENO, buf, (size_t)len) < 0)
+	do
+		digits[nd++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0 && nd < sizeof(digits));
+	if (n < 0)
+		digits[nd++] = '-';
+	memcpy(buf, "podd-pause: ", 12);
+	len = 12;
+	for (size_t i = 0; what[i] != '\0' && len < sizeof(buf) - sizeof(digits) - 2; i++)
+		buf[len++] = what[i];
+	buf[len++] = ' ';
+	while (nd > 0)
+		buf[len++] = digits[--nd];
+	buf[len++] = '\n';
+	if (write(STDERR_FILENO, buf, len) < 0)
 		debug = false;
+}
+
+static void
+fail(const char *msg)
+{
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		return;
 }
 
 static int
@@ -78,11 +101,11 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--ready-fd") == 0) {
 		ready_fd = parse_fd(argv[2]);
 		if (ready_fd < 0) {
-			fputs("podd-pause: --ready-fd takes an fd number from 3 to 1024\n", stderr);
+			fail("podd-pause: --ready-fd takes an fd number from 3 to 1024\n");
 			return 125;
 		}
 	} else if (argc != 1) {
-		fputs("usage: podd-pause [--ready-fd N]\n", stderr);
+		fail("usage: podd-pause [--ready-fd N]\n");
 		return 125;
 	}
 	debug = getenv("PODD_DEBUG") != NULL;
@@ -105,8 +128,8 @@ main(int argc, char **argv)
 		if (sfd < 0) {
 			msg.err.kind = PD_E_SYSTEM;
 			msg.err.errnum = errno;
-			snprintf(msg.err.msg, sizeof(msg.err.msg), "podd-pause: signalfd: %s",
-				 strerror(errno));
+			memcpy(msg.err.msg, "podd-pause: signalfd failed",
+			       sizeof("podd-pause: signalfd failed"));
 		}
 		send(ready_fd, &msg, sizeof(msg), MSG_NOSIGNAL);
 		if (sfd < 0)
@@ -119,7 +142,8 @@ main(int argc, char **argv)
 		close(sfd);
 		sfd = 3;
 	}
-	close_range(sfd >= 0 ? (unsigned)sfd + 1 : 3U, ~0U, 0);
+	/* Through syscall(2): musl has no close_range wrapper. */
+	syscall(SYS_close_range, sfd >= 0 ? (unsigned)sfd + 1 : 3U, ~0U, 0U);
 	if (chdir("/") < 0)
 		say("chdir / failed, errno", errno);
 	say("running, pid", (int)getpid());

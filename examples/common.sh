@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# What the examples share: a podd of their own on temporary dirs, stopped and
+# removed on exit, and `show`, which prints a command before running it.
+set -euo pipefail
+
+EXAMPLE_DIR=$(mktemp -d /tmp/podd-example.XXXXXX)
+export PODD_SOCKET=$EXAMPLE_DIR/run/podd.sock
+
+show() {
+    echo "\$ $*"
+    "$@"
+}
+
+example_cleanup() {
+    local p
+    for p in $(podctl pod ls -q 2> /dev/null); do
+        podctl pod rm -f "$p" > /dev/null 2>&1 || true
+    done
+    if [ -n "${EXAMPLE_PODD_PID:-}" ]; then
+        kill -TERM "$EXAMPLE_PODD_PID" 2> /dev/null || true
+        wait "$EXAMPLE_PODD_PID" 2> /dev/null || true
+    fi
+    rm -rf "$EXAMPLE_DIR"
+}
+trap example_cleanup EXIT
+
+podd --root "$EXAMPLE_DIR/root" --run-dir "$EXAMPLE_DIR/run" --foreground \
+    2> "$EXAMPLE_DIR/podd.log" &
+EXAMPLE_PODD_PID=$!
+for _ in $(seq 200); do
+    podctl version > /dev/null 2>&1 && break
+    sleep 0.02
+done

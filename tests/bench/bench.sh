@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# `make bench`: podd's costs, measured, never asserted. Each figure is the
+# median with min-max over repeated runs; where podman is installed it runs
+# the same operation in the same run and the ratio is printed. Runs in a
+# throwaway network and mount namespace with its own podd.
+#
+#   tests/bench/bench.sh BUILD_DIR [RUNS]
+set -euo pipefail
+
+build=$(cd "${1:?usage: bench.sh BUILD_DIR [RUNS]}" && pwd)
+runs=${2:-${BENCH_RUNS:-30}}
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+    echo "make bench creates namespaces: run it as root" >&2
+    exit 1
+fi
+if [ "${PODD_BENCH_NS:-}" != 1 ]; then
+    exec env PODD_BENCH_NS=1 unshare --net --mount --propagation private -- "$0" "$@"
+fi
+ip link set lo up
+mkdir -p /run/netns
+mount -t tmpfs -o mode=0755 podd-bench-netns /run/netns
+
+export PATH=$build:$PATH
+T=$(mktemp -d /tmp/podd-bench.XXXXXX)
+export PODD_SOCKET=$T/run/podd.sock
+podd_pid=
+cleanup() {
+    for p in $(podctl pod ls -q 2> /dev/null); do podctl pod rm -f "$p" > /dev/null 2>&1 || true; done
+    [ -n "$podd_pid" ] && kill -TERM "$podd_pid" 2> /dev/null && wait "$podd_pid" 2> /dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+# stats: read numbers (one a line), print "median (min-max)" with 2 decimals.
+stats() {
+    sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) { print "n/a"; exit }
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }'
+}
+median() {
+    sort -g | awk '{v[NR] = $1} END { if (NR == 0) print 0; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# time_ms CMD...: wall time of one run of CMD in milliseconds.
+time_ms() {
+    local t0=$EPOCHREALTIME
+    "$@" > /dev/null
+    local t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) * 1000}'
+}
+
+pss_kib() {
+    awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"
+}
+
+row() {
+    printf '%-44s %s\n' "$1" "$2"
+}
+
+podd --root "$T/root" --run-dir "$T/run" --foreground 2> "$T/podd.log" &
+podd_pid=$!
+for _ in $(seq 200); do podctl version > /dev/null 2>&1 && break; sleep 0.02; done
+
+echo "podd benchmarks: $runs runs each, median (min-max); $(nproc) cores, kernel $(uname -r)"
+echo
+
+# --- podctl round trip -----------------------------------------------------
+for _ in $(seq "$runs"); do time_ms podctl version; done > "$T/version"
+row "podctl version (ms)" "$(stats < "$T/version")"
+
+# --- pod create + rm, none networking --------------------------------------
+cycle() {
+    podctl pod create bench > /dev/null
+    podctl pod rm -f bench > /dev/null
+}
+for _ in $(seq "$runs"); do time_ms cycle; done > "$T/pod"
+row "pod create + rm, --net none (ms)" "$(stats < "$T/pod")"
+
+floor_bin=$build/bench-floor
+if [ -x "$floor_bin" ]; then
+
+    "$floor_bin" "$runs" /bin/true | awk '{printf "%.3f\n", $1 / 1000}' > "$T/floor"
+    row "kernel floor: clone 3 ns + exec + wait (ms)" "$(stats < "$T/floor")"
+fi
+
+if command -v podman > /dev/null 2>&1; then
+    pm_runs=$(( runs < 10 ? runs : 10 ))
+    pm_cycle() {
+        podman pod create --network none --name podd-bench-pm > /dev/null
+        podman pod start podd-bench-pm > /dev/null
+        podman pod rm -f podd-bench-pm > /dev/null
+    }
+    pm_cycle > /dev/null 2>&1 || true # warm podman's caches (infra image, storage)
+    for _ in $(seq "$pm_runs"); do time_ms pm_cycle; done > "$T/podman" 2> "$T/podman.err" || true
+    if [ -s "$T/podman" ]; then
+        row "podman pod create + start + rm -f (ms)" "$(stats < "$T/podman")"
+        row "  ratio podman / podd (medians)" "$(awk -v a="$(median < "$T/podman")" -v b="$(median < "$T/pod")" 'BEGIN {printf "%.0fx", a / b}')"
+    else
+        row "podman pod create + start + rm -f" "failed: $(head -n 1 "$T/podman.err")"
+    fi
+else
+    row "podman" "not installed (apt-get install podman crun)"
+fi
+echo
+
+# --- memory ------------------------------------------------------------------
+for i in $(seq "$runs"); do
+    podctl pod create "m$i" > /dev/null
+done
+for i in $(seq "$runs"); do
+    pid=$(podctl pod inspect "m$i" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["infra"]["pid"])')
+    pss_kib "$pid"
+done > "$T/pss_infra"
+row "PSS of one infra, podd-pause (KiB)" "$(stats < "$T/pss_infra")"
+for i in $(seq "$runs"); do podctl pod rm -f "m$i" > /dev/null; done
+
+if command -v catatonit > /dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ]; then
+    cat_bin=$(command -v catatonit || echo /usr/libexec/podman/catatonit)
+    pids=()
+    for _ in $(seq 5); do "$cat_bin" -P > /dev/null 2>&1 & pids+=($!); done
+    sleep 0.2
+    for p in "${pids[@]}"; do pss_kib "$p"; done > "$T/pss_cat"
+    kill "${pids[@]}" 2> /dev/null || true
+    wait "${pids[@]}" 2> /dev/null || true
+    row "PSS of catatonit -P, podman's infra (KiB)" "$(stats < "$T/pss_cat")"
+fi
+
+for _ in $(seq 5); do pss_kib "$podd_pid"; sleep 0.05; done > "$T/pss0"
+row "PSS of podd, 0 pods (KiB)" "$(stats < "$T/pss0")"
+for i in $(seq 50); do podctl pod create "p$i" > /dev/null; done
+for _ in $(seq 5); do pss_kib "$podd_pid"; sleep 0.05; done > "$T/pss50"
+row "PSS of podd, 50 pods (KiB)" "$(stats < "$T/pss50")"

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The integration tests' library: each test gets its own podd on temporary
+# dirs, drives it only through podctl and curl, and ends with a leak check
+# that compares what exists after the test with what existed before it:
+# processes of podd's kind, mounts under the test's dirs and /run/netns,
+# links, addresses, unix and inet listeners, and files left in the run dir.
+#
+# A test file defines test_* functions and ends with `run_tests`. Each test
+# runs in a subshell with `set -e`; an assertion that fails ends it.
+
+# shellcheck disable=SC2034  # variables here are used by the test files
+set -uo pipefail
+
+: "${PODD_BUILD:?run the tests through tests/run.sh}"
+PATH=$PODD_BUILD:$PATH
+export PATH
+
+TEST_FILE=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+
+fail() {
+    echo "    FAILED: $*" >&2
+    exit 1
+}
+
+assert_eq() {
+    # assert_eq EXPECTED ACTUAL [WHAT]
+    [ "$1" = "$2" ] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+assert_ne() {
+    [ "$1" != "$2" ] || fail "${3:-value}: expected something other than '$1'"
+}
+
+assert_contains() {
+    # assert_contains HAYSTACK NEEDLE [WHAT]
+    case "$1" in
+        *"$2"*) ;;
+        *) fail "${3:-output}: '$2' not found in: $1" ;;
+    esac
+}
+
+assert_not_contains() {
+    case "$1" in
+        *"$2"*) fail "${3:-output}: '$2' should not be in: $1" ;;
+        *) ;;
+    esac
+}
+
+# assert_exit CODE CMD... : run CMD, check its exit code; its stderr is kept
+# in $LAST_ERR and its stdout in $LAST_OUT.
+assert_exit() {
+    local want=$1 got
+    shift
+    LAST_OUT=$("$@" 2> "$T/last_err") && got=0 || got=$?
+    LAST_ERR=$(cat "$T/last_err")
+    [ "$got" = "$want" ] || fail "'$*' exited $got, expected $want (stderr: $LAST_ERR)"
+}
+
+# assert_one_line TEXT: an error message is one line.
+assert_one_line() {
+    [ -n "$1" ] || fail "expected an error message, got nothing"
+    [ "$(printf '%s\n' "$1" | wc -l)" = 1 ] || fail "expected one line, got: $1"
+}
+
+# wait_for CMD... : poll CMD until it succeeds, for up to $WAIT_TIMEOUT
+# seconds (default 10). Never a fixed sleep; timing is never asserted.
+wait_for() {
+    local deadline=$((SECONDS + ${WAIT_TIMEOUT:-10}))
+    until "$@" > /dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for: $*"
+        sleep 0.02
+    done
+}
+
+# ns_id PID KIND: the namespace id of a process, e.g. "net:[4026531840]".
+ns_id() {
+    readlink "/proc/$1/ns/$2"
+}
+
+# json FILTER: read JSON on stdin and print one value (python3's json).
+json() {
+    python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split(".")[1:]:
+    v = v[int(k)] if isinstance(v, list) else v.get(k)
+print("" if v is None else (json.dumps(v) if isinstance(v, (dict, list)) else str(v).lower() if isinstance(v, bool) else v))
+' "$1"
+}
+
+pod_field() {
+    # pod_field POD .path.to.field
+    podctl pod inspect "$1" | json ".0${2}"
+}
+
+infra_pid() {
+    pod_field "$1" .infra.pid
+}
+
+# The API by hand, as a user with curl would.
+api() {
+    curl -s --unix-socket "$PODD_SOCKET" "$@"
+}
+
+# podd_start [FLAGS...]: a podd of this test's own, in the foreground, its log
+# in $T/podd.log. Sets PODD_PID and exports PODD_SOCKET for podctl.
+podd_start() {
+    podd --root "$T/root" --run-dir "$T/run" --foreground --log-level debug "$@" \
+        >> "$T/podd.log" 2>&1 &
+    PODD_PID=$!
+    export PODD_SOCKET=$T/run/podd.sock
+    wait_for podctl version
+}
+
+# podd_stop: SIGTERM and wait; podd must exit 0.
+podd_stop() {
+    [ -n "${PODD_PID:-}" ] || return 0
+    kill -TERM "$PODD_PID" 2> /dev/null || true
+    local rc=0
+    wait "$PODD_PID" || rc=$?
+    PODD_PID=
+    [ "$rc" = 0 ] || fail "podd exited $rc on SIGTERM"
+}
+
+# What podd and its children may leave behind, as text, one thing a line.
+snapshot() {
+    {
+        ps -eo pid=,comm= | awk '$2 ~ /^(podd|podd-pause|podd-shim|netplug)$/ {print "proc " $1 " " $2}'
+        awk -v t="$T" '$5 ~ "^"t || $5 ~ "^/run/netns/" {print "mount " $5}' /proc/self/mountinfo
+        ls -A /run/netns 2> /dev/null | sed 's/^/netns /'
+        ip -o link show | awk -F': ' '{print "link " $2}'
+        ip -o addr show | awk '{print "addr " $2 " " $4}'
+        ss -Hlnx 2> /dev/null | awk '{print "unix-listen " $5}' | grep -F "$T" || true
+        ss -Hltnu 2> /dev/null | awk '{print "inet-listen " $1 " " $5}'
+    } | sort
+}
+
+# leak_check: everything that exists now and did not before the test.
+leak_check() {
+    local after leftovers left_files
+    after=$(snapshot)
+    leftovers=$(comm -13 <(printf '%s\n' "$SNAP_BEFORE") <(printf '%s\n' "$after"))
+    if [ -d "$T/run" ]; then
+        left_files=$(cd "$T/run" && find . -mindepth 1 ! -path ./pods ! -name 'podd.log' | sed 's/^/run-dir-file /')
+        [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
+    fi
+    leftovers=$(printf '%s\n' "$leftovers" | sed '/^$/d')
+    if [ -n "$leftovers" ]; then
+        echo "    LEAK: left behind by the test:" >&2
+        printf '      %s\n' "$leftovers" >&2
+        # Clean up what we can so one leak does not fail every later test:
+        # processes by pid only, then mounts.
+        printf '%s\n' "$leftovers" | awk '$1 == "proc" {print $2}' | xargs -r kill -9 2> /dev/null
+        printf '%s\n' "$leftovers" | awk '$1 == "mount" {print $2}' | xargs -r -n1 umount -l 2> /dev/null
+        return 1
+    fi
+}
+
+# remove every pod the test left, through the API (the user's way).
+remove_all_pods() {
+    local p
+    for p in $(podctl pod ls -q 2> /dev/null); do
+        podctl pod rm -f "$p" > /dev/null 2>&1 || true
+    done
+}
+
+test_teardown() {
+    local rc=$?
+    set +e
+    if [ -n "${PODD_PID:-}" ] && kill -0 "$PODD_PID" 2> /dev/null; then
+        remove_all_pods
+        ( podd_stop ) || rc=1
+    fi
+    PODD_PID=
+    leak_check || rc=1
+    if [ "$rc" != 0 ] && [ -f "$T/podd.log" ]; then
+        echo "    podd log (last 20 lines):" >&2
+        tail -n 20 "$T/podd.log" | sed 's/^/      /' >&2
+    fi
+    rm -rf "$T"
+    exit "$rc"
+}
+
+run_tests() {
+    local t rc
+    for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+        (
+            set -e
+            T=$(mktemp -d /tmp/podd-test.XXXXXX)
+            SNAP_BEFORE=$(snapshot)
+            trap test_teardown EXIT
+            "$t"
+        ) && rc=0 || rc=$?
+        if [ "$rc" = 0 ]; then
+            echo "ok $TEST_FILE $t" | tee -a "$PODD_TEST_RESULTS"
+        else
+            echo "FAIL $TEST_FILE $t" | tee -a "$PODD_TEST_RESULTS"
+        fi
+    done
+}
