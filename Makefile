@@ -145,7 +145,8 @@ SH_FILES = $(shell git ls-files '*.sh' .ci/run 2>/dev/null)
 lint:
 	$(Q)clang-format --dry-run -Werror $(C_FILES)
 	$(Q)cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 \
-		--inline-suppr --quiet -D_GNU_SOURCE -Ilib --suppress=missingIncludeSystem $(C_FILES)
+		--inline-suppr --quiet -D_GNU_SOURCE -Ilib --suppress=missingIncludeSystem \
+		--include=tools/cppcheck.h $(C_FILES)
 	$(Q)tools/lint-grep.sh $(C_FILES)
 	$(Q)shellcheck -x $(SH_FILES)
 

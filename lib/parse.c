@@ -77,7 +77,7 @@ pd_parse_duration_ms(const char *s, long long *out_ms, struct pd_err *err)
 				}
 			}
 		}
-		if (unit_ms < 0)
+		if (unit_ms <= 0)
 			return pd_fail(err, PD_E_INVALID,
 				       "\"%.64s\" is not a duration (examples: 10, 10s, 500ms, 1m30s)",
 				       s);
