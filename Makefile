@@ -148,7 +148,7 @@ lint:
 		--inline-suppr --quiet -D_GNU_SOURCE -Ilib --suppress=missingIncludeSystem \
 		--include=tools/cppcheck.h $(C_FILES)
 	$(Q)tools/lint-grep.sh $(C_FILES)
-	$(Q)shellcheck -x $(SH_FILES)
+	$(Q)shellcheck -x --severity=warning $(SH_FILES)
 
 format:
 	$(Q)clang-format -i $(C_FILES)
@@ -163,6 +163,17 @@ $(B)/bench-floor: tests/bench/floor.c
 
 bench: deps $(PROGS) $(B)/bench-floor
 	$(Q)tests/bench/bench.sh $(B)
+
+# libFuzzer targets, one per parser that sees outside bytes (tests/fuzz/).
+DEPS_FUZZ := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 10
+
+fuzz:
+	$(Q)tools/deps.sh $(DEPS_FUZZ)
+	$(Q)tests/fuzz/build.sh build/fuzz
+
+fuzz-smoke: fuzz
+	$(Q)tests/fuzz/smoke.sh build/fuzz $(FUZZ_SECONDS)
 
 demo: deps $(PROGS)
 	$(Q)examples/run.sh $(B)

@@ -41,19 +41,19 @@ pd_cleanup_json(json_t **j)
 #define cleanup_json  __attribute__((cleanup(pd_cleanup_json)))
 
 /* Take the pointer out of an owning local, leaving NULL behind. */
-#define steal_ptr(p)                                                                               \
-	({                                                                                         \
-		__typeof__(p) steal_tmp_ = (p);                                                    \
-		(p) = NULL;                                                                        \
-		steal_tmp_;                                                                        \
+#define steal_ptr(p)                            \
+	({                                      \
+		__typeof__(p) steal_tmp_ = (p); \
+		(p) = NULL;                     \
+		steal_tmp_;                     \
 	})
 
 /* Take the fd out of an owning local, leaving -1 behind. */
-#define steal_fd(fd)                                                                               \
-	({                                                                                         \
-		int steal_tmp_ = (fd);                                                             \
-		(fd) = -1;                                                                         \
-		steal_tmp_;                                                                        \
+#define steal_fd(fd)                   \
+	({                             \
+		int steal_tmp_ = (fd); \
+		(fd) = -1;             \
+		steal_tmp_;            \
 	})
 
 /* Close @fd if open and set it to -1. */

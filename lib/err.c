@@ -14,15 +14,15 @@
  * invalid environment variables, 11 try again later, 999 is ours ("plugin
  * specific" range starts at 100). */
 static const struct pd_err_info pd_err_table[] = {
-	{PD_E_INVALID, "invalid", 400, 125, 7},
-	{PD_E_NOT_FOUND, "not_found", 404, 125, 7},
-	{PD_E_CONFLICT, "conflict", 409, 125, 11},
-	{PD_E_FORBIDDEN, "forbidden", 403, 125, 999},
-	{PD_E_TOO_LARGE, "too_large", 413, 125, 7},
-	{PD_E_UNAVAILABLE, "unavailable", 503, 125, 11},
-	{PD_E_SYSTEM, "system", 500, 125, 999},
-	{PD_E_NO_COMMAND, "no_command", 400, 127, 999},
-	{PD_E_NOT_EXECUTABLE, "not_executable", 400, 126, 999},
+    {PD_E_INVALID, "invalid", 400, 125, 7},
+    {PD_E_NOT_FOUND, "not_found", 404, 125, 7},
+    {PD_E_CONFLICT, "conflict", 409, 125, 11},
+    {PD_E_FORBIDDEN, "forbidden", 403, 125, 999},
+    {PD_E_TOO_LARGE, "too_large", 413, 125, 7},
+    {PD_E_UNAVAILABLE, "unavailable", 503, 125, 11},
+    {PD_E_SYSTEM, "system", 500, 125, 999},
+    {PD_E_NO_COMMAND, "no_command", 400, 127, 999},
+    {PD_E_NOT_EXECUTABLE, "not_executable", 400, 126, 999},
 };
 
 #define TABLE_LEN (sizeof(pd_err_table) / sizeof(pd_err_table[0]))
@@ -80,8 +80,9 @@ pd_fail_errno(struct pd_err *err, int errnum, const char *fmt, ...)
 	vfill(err, fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
-	if (len < sizeof(err->msg) - 1)
-		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	if (snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum)) >=
+	    (int)(sizeof(err->msg) - len))
+		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
 	return -1;
 }
 

@@ -20,22 +20,22 @@
 #include <stdbool.h>
 
 enum pd_kind {
-	PD_E_INVALID = 1,     /* bad input from the caller */
-	PD_E_NOT_FOUND,       /* the named object does not exist */
-	PD_E_CONFLICT,        /* the object exists, or is in the wrong state */
-	PD_E_FORBIDDEN,       /* the caller may not do this */
-	PD_E_TOO_LARGE,       /* a body, a name or a count over its limit */
-	PD_E_UNAVAILABLE,     /* podd is not there, or is shutting down */
-	PD_E_SYSTEM,          /* a system call failed; errnum says which error */
-	PD_E_NO_COMMAND,      /* the command to run does not exist (exit 127) */
-	PD_E_NOT_EXECUTABLE,  /* the command exists but cannot be run (exit 126) */
+	PD_E_INVALID = 1,    /* bad input from the caller */
+	PD_E_NOT_FOUND,      /* the named object does not exist */
+	PD_E_CONFLICT,       /* the object exists, or is in the wrong state */
+	PD_E_FORBIDDEN,      /* the caller may not do this */
+	PD_E_TOO_LARGE,      /* a body, a name or a count over its limit */
+	PD_E_UNAVAILABLE,    /* podd is not there, or is shutting down */
+	PD_E_SYSTEM,         /* a system call failed; errnum says which error */
+	PD_E_NO_COMMAND,     /* the command to run does not exist (exit 127) */
+	PD_E_NOT_EXECUTABLE, /* the command exists but cannot be run (exit 126) */
 };
 
 #define PD_ERR_MSG_MAX 256
 
 struct pd_err {
 	enum pd_kind kind;
-	int errnum;		  /* errno when a syscall failed, else 0 */
+	int errnum;               /* errno when a syscall failed, else 0 */
 	char msg[PD_ERR_MSG_MAX]; /* "outer context: inner context: cause" */
 };
 
@@ -44,8 +44,8 @@ struct pd_err_info {
 	enum pd_kind kind;
 	const char *code; /* stable API code, e.g. "not_found" */
 	int http_status;  /* e.g. 404 */
-	int exit_code;	  /* podctl's exit code: 125, 126 or 127 */
-	int cni_code;	  /* CNI spec error code */
+	int exit_code;    /* podctl's exit code: 125, 126 or 127 */
+	int cni_code;     /* CNI spec error code */
 };
 
 /* The table row for @kind; never NULL (an unknown kind maps to PD_E_SYSTEM). */
@@ -57,12 +57,12 @@ enum pd_kind pd_err_kind_from_code(const char *code);
 /* Fill @err with @kind and a formatted message. Returns -1, so that a caller can
  * write `return pd_fail(err, PD_E_INVALID, "...")`. */
 int pd_fail(struct pd_err *err, enum pd_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Like pd_fail(), with kind PD_E_SYSTEM, errnum = @errnum and ": strerror(errnum)"
  * appended to the message. Returns -1. */
 int pd_fail_errno(struct pd_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Put "context: " in front of the message already in @err. Returns -1. */
 int pd_err_prefix(struct pd_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -39,7 +39,7 @@ pd_fd_read_all(int fd, size_t max, char **out, size_t *len, struct pd_err *err)
 		ssize_t r;
 
 		if (n == cap - 1) {
-			if (cap > max) {
+			if (n > max) {
 				free(buf);
 				return pd_fail(err, PD_E_TOO_LARGE, "more than %zu bytes", max);
 			}

@@ -19,8 +19,7 @@
 #include "fd.h"
 
 int
-pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
-		     struct pd_err *err)
+pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
 {
 	char tmp[512];
 	cleanup_close int fd = -1;
@@ -50,8 +49,7 @@ pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
 }
 
 int
-pd_file_read(int dirfd, const char *name, size_t max, char **out, size_t *len,
-	     struct pd_err *err)
+pd_file_read(int dirfd, const char *name, size_t max, char **out, size_t *len, struct pd_err *err)
 {
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 

@@ -17,7 +17,8 @@ pd_json_load(const char *buf, size_t len, size_t max, struct pd_err *err)
 	json_t *j;
 
 	if (len > max) {
-		pd_fail(err, PD_E_TOO_LARGE, "JSON of %zu bytes is over the limit of %zu", len, max);
+		pd_fail(err, PD_E_TOO_LARGE, "JSON of %zu bytes is over the limit of %zu", len,
+			max);
 		return NULL;
 	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);

@@ -25,9 +25,8 @@ pd_name_validate(const char *name, const char *what, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "%s is %zu characters long, over the limit of %d",
 			       what, len, PD_NAME_MAX);
 	if (!is_alnum(name[0]))
-		return pd_fail(err, PD_E_INVALID,
-			       "%s \"%.*s\" must start with a letter or a digit", what,
-			       PD_NAME_MAX, name);
+		return pd_fail(err, PD_E_INVALID, "%s \"%.*s\" must start with a letter or a digit",
+			       what, PD_NAME_MAX, name);
 	for (size_t i = 1; i < len; i++) {
 		char c = name[i];
 

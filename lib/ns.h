@@ -17,7 +17,7 @@ enum pd_ns_type { PD_NS_NET, PD_NS_IPC, PD_NS_UTS, PD_NS_PID, PD_NS_MNT, PD_NS_C
 
 struct pd_ns_desc {
 	const char *name; /* as in /proc/PID/ns: "net", "ipc", ... */
-	int clone_flag;	  /* CLONE_NEWNET, ... */
+	int clone_flag;   /* CLONE_NEWNET, ... */
 };
 
 /* The row for @type. */

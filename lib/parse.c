@@ -36,7 +36,10 @@ static const struct {
 	const char *unit;
 	long long ms;
 } duration_units[] = {
-	{"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 3600 * 1000},
+    {"ms", 1},
+    {"s", 1000},
+    {"m", 60 * 1000},
+    {"h", 3600 * 1000},
 };
 
 #define DURATION_MAX_MS (366LL * 24 * 3600 * 1000)
@@ -56,13 +59,14 @@ pd_parse_duration_ms(const char *s, long long *out_ms, struct pd_err *err)
 
 		for (; isdigit((unsigned char)*p); p++, nd++) {
 			if (v > DURATION_MAX_MS)
-				return pd_fail(err, PD_E_INVALID, "duration \"%.64s\" is too long", s);
+				return pd_fail(err, PD_E_INVALID, "duration \"%.64s\" is too long",
+					       s);
 			v = v * 10 + (*p - '0');
 		}
 		if (nd == 0)
-			return pd_fail(err, PD_E_INVALID,
-				       "\"%.64s\" is not a duration (examples: 10, 10s, 500ms, 1m30s)",
-				       s);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "\"%.64s\" is not a duration (examples: 10, 10s, 500ms, 1m30s)", s);
 		if (*p == '\0' && p - nd == s) {
 			unit_ms = 1000; /* a bare number is seconds */
 		} else {
@@ -78,9 +82,9 @@ pd_parse_duration_ms(const char *s, long long *out_ms, struct pd_err *err)
 			}
 		}
 		if (unit_ms <= 0)
-			return pd_fail(err, PD_E_INVALID,
-				       "\"%.64s\" is not a duration (examples: 10, 10s, 500ms, 1m30s)",
-				       s);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "\"%.64s\" is not a duration (examples: 10, 10s, 500ms, 1m30s)", s);
 		p += ulen;
 		if (v > DURATION_MAX_MS / unit_ms)
 			return pd_fail(err, PD_E_INVALID, "duration \"%.64s\" is too long", s);
@@ -96,14 +100,14 @@ static const struct {
 	const char *name;
 	int sig;
 } signal_names[] = {
-	{"HUP", SIGHUP},   {"INT", SIGINT},	  {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-	{"TRAP", SIGTRAP}, {"ABRT", SIGABRT},	  {"BUS", SIGBUS},   {"FPE", SIGFPE},
-	{"KILL", SIGKILL}, {"USR1", SIGUSR1},	  {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-	{"PIPE", SIGPIPE}, {"ALRM", SIGALRM},	  {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
-	{"CHLD", SIGCHLD}, {"CONT", SIGCONT},	  {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
-	{"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},	  {"URG", SIGURG},   {"XCPU", SIGXCPU},
-	{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
-	{"IO", SIGIO},	   {"PWR", SIGPWR},	  {"SYS", SIGSYS},
+    {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},
+    {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"BUS", SIGBUS},   {"FPE", SIGFPE},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT},
+    {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},
+    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},   {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH},
+    {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
 };
 
 #define N_SIGNAL_NAMES (sizeof(signal_names) / sizeof(signal_names[0]))

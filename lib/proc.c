@@ -28,7 +28,7 @@
 #define P_PIDFD 3 /* Linux 5.4; in <linux/wait.h>, which clashes with <sys/wait.h> */
 #endif
 
-static void __attribute__((noreturn))
+static _Noreturn void
 child_fail(int sync_fd, const struct pd_err *err, int code)
 {
 	struct pd_sync_msg msg = {.type = PD_SYNC_ERROR, .err = *err};
@@ -84,7 +84,23 @@ child_map_fds(const struct pd_spawn *s, int *sync_fd, struct pd_err *err)
 	return 0;
 }
 
-static void __attribute__((noreturn))
+/* glibc's sigaction refuses the two real-time signals it keeps for itself
+ * (32 and 33), but an ignored disposition of theirs inherited from our own
+ * parent would still pass through execve: reset them with the system call. */
+static void
+reset_reserved_signal(int sig)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} ksa = {.handler = SIG_DFL};
+
+	syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof(ksa.mask));
+}
+
+static _Noreturn void
 child_run(const struct pd_spawn *s, int sync_fd)
 {
 	static char *const empty_env[] = {NULL};
@@ -95,7 +111,8 @@ child_run(const struct pd_spawn *s, int sync_fd)
 	/* Handlers do not survive execve but ignored signals do (podd ignores
 	 * SIGPIPE), and the mask is inherited: reset both. */
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
+		if (sigaction(sig, &sa, NULL) < 0 && sig != SIGKILL && sig != SIGSTOP)
+			reset_reserved_signal(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -225,15 +242,16 @@ pd_pidfd_reap(int pidfd, int *status)
 }
 
 int
-pd_proc_stat_parse_start(const char *stat, uint64_t *ticks)
+pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks)
 {
 	/* comm may hold spaces and ')': the fields start after the last ')'. */
 	const char *p = strrchr(stat, ')');
 	unsigned long long v;
 	char *end;
 
-	if (p == NULL)
+	if (p == NULL || p[1] != ' ' || p[2] == '\0')
 		return -1;
+	*state = p[2];
 	p++;
 	/* After ')' come field 3 (state) .. field 22 (starttime): 20 fields. */
 	for (int field = 3; field < 22; field++) {
@@ -246,6 +264,8 @@ pd_proc_stat_parse_start(const char *stat, uint64_t *ticks)
 	}
 	while (*p == ' ')
 		p++;
+	if (*p < '0' || *p > '9') /* strtoull would take "-5" as 2^64 - 5 */
+		return -1;
 	errno = 0;
 	v = strtoull(p, &end, 10);
 	if (errno != 0 || end == p || (*end != ' ' && *end != '\n' && *end != '\0'))
@@ -259,9 +279,11 @@ pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err)
 {
 	char path[64], buf[1024];
 	cleanup_close int fd = -1;
+	char state;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid) >= (int)sizeof(path))
+		return pd_fail(err, PD_E_INVALID, "bad pid %d", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return pd_fail(err, PD_E_NOT_FOUND, "process %d is gone", (int)pid);
@@ -271,8 +293,11 @@ pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err)
 	if (n < 0)
 		return pd_fail_errno(err, errno, "read %s", path);
 	buf[n] = '\0';
-	if (pd_proc_stat_parse_start(buf, ticks) < 0)
+	if (pd_proc_stat_parse_start(buf, &state, ticks) < 0)
 		return pd_fail(err, PD_E_SYSTEM, "%s: unexpected format", path);
+	/* A zombie has a start time but is no longer the process. */
+	if (state == 'Z' || state == 'X')
+		return pd_fail(err, PD_E_NOT_FOUND, "process %d has exited", (int)pid);
 	return 0;
 }
 

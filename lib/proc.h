@@ -24,16 +24,16 @@
 typedef int pd_spawn_setup_fn(void *arg, struct pd_err *err);
 
 struct pd_spawn {
-	const char *path;	   /* executable to run (borrowed) */
-	char *const *argv;	   /* borrowed */
-	char *const *envp;	   /* borrowed; NULL means an empty environment */
-	int clone_flags;	   /* CLONE_NEW* flags for the child */
+	const char *path;          /* executable to run (borrowed) */
+	char *const *argv;         /* borrowed */
+	char *const *envp;         /* borrowed; NULL means an empty environment */
+	int clone_flags;           /* CLONE_NEW* flags for the child */
 	int fds[PD_SPAWN_MAX_FDS]; /* child fd i = parent fd fds[i]; -1 = /dev/null */
-	int n_fds;		   /* how many of fds[] are used (normally 3) */
-	bool keep_sync;		   /* child keeps its sync end, at fd n_fds, across execve */
-	bool new_session;	   /* setsid() in the child */
+	int n_fds;                 /* how many of fds[] are used (normally 3) */
+	bool keep_sync;            /* child keeps its sync end, at fd n_fds, across execve */
+	bool new_session;          /* setsid() in the child */
 	pd_spawn_setup_fn *setup;  /* may be NULL */
-	void *setup_arg;	   /* borrowed */
+	void *setup_arg;           /* borrowed */
 };
 
 struct pd_child {
@@ -63,12 +63,14 @@ int pd_pidfd_signal(int pidfd, int sig, struct pd_err *err);
 int pd_pidfd_reap(int pidfd, int *status);
 
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat),
- * which with the pid identifies a process across pid reuse. */
+ * which with the pid identifies a process across pid reuse. A process that
+ * is gone, or a zombie, is PD_E_NOT_FOUND. */
 int pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err);
 
 /* The docker-style exit code of a wait status: the exit status, or 128+signal. */
 int pd_exit_code(int status);
 
 /* The parse of /proc/PID/stat after the comm field; exposed for tests. Returns
- * 0 and *ticks, or -1 if @stat is malformed. */
-int pd_proc_stat_parse_start(const char *stat, uint64_t *ticks);
+ * 0 with *state (field 3: 'R', 'S', 'Z', ...) and *ticks, or -1 if @stat is
+ * malformed. */
+int pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks);

@@ -30,14 +30,16 @@ pd_sync_recv(int fd, struct pd_sync_msg *msg)
 {
 	ssize_t n;
 
+	/* MSG_TRUNC: the real length of a longer message (SEQPACKET, Linux 3.4). */
 	do
-		n = recv(fd, msg, sizeof(*msg), 0);
+		n = recv(fd, msg, sizeof(*msg), MSG_TRUNC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;
 	if (n == 0)
 		return 0;
-	if ((size_t)n != sizeof(*msg) || (msg->type != PD_SYNC_ERROR && msg->type != PD_SYNC_READY)) {
+	if ((size_t)n != sizeof(*msg) ||
+	    (msg->type != PD_SYNC_ERROR && msg->type != PD_SYNC_READY)) {
 		errno = EPROTO;
 		return -1;
 	}

@@ -22,7 +22,7 @@
 enum pd_sync_type { PD_SYNC_ERROR = 1, PD_SYNC_READY = 2 };
 
 struct pd_sync_msg {
-	uint32_t type; /* enum pd_sync_type */
+	uint32_t type;     /* enum pd_sync_type */
 	struct pd_err err; /* for PD_SYNC_ERROR */
 };
 

@@ -92,11 +92,12 @@ pd_time_rfc3339_parse(const char *s, struct timespec *ts)
 	tm.tm_mday = day;
 	tm.tm_hour = hh;
 	tm.tm_min = mm;
-	tm.tm_sec = ss;
+	/* Seconds are added after timegm, so that a leap second (:60) cannot
+	 * move the date and a date that timegm had to normalise (Feb 30) shows. */
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 || tm.tm_mday != day)
 		return -1;
-	ts->tv_sec = t - sign * (oh * 3600 + om * 60);
+	ts->tv_sec = t + ss - sign * (oh * 3600 + om * 60);
 	ts->tv_nsec = nsec;
 	return 0;
 }

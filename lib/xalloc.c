@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void __attribute__((noreturn))
+static _Noreturn void
 oom(void)
 {
 	static const char msg[] = "out of memory\n";

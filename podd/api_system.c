@@ -18,8 +18,8 @@
 void
 api_version(struct podd *d, struct evhttp_request *req, const char *arg)
 {
-	cleanup_json json_t *j = json_pack("{s:s, s:s}", PD_F_VERSION, PD_VERSION,
-					   PD_F_API_VERSION, PD_API_VERSION);
+	cleanup_json json_t *j =
+	    json_pack("{s:s, s:s}", PD_F_VERSION, PD_VERSION, PD_F_API_VERSION, PD_API_VERSION);
 
 	(void)d;
 	(void)arg;
@@ -60,6 +60,6 @@ api_info(struct podd *d, struct evhttp_request *req, const char *arg)
 		      PD_VERSION, PD_F_API_VERSION, PD_API_VERSION, PD_F_ROOT, d->cfg.root,
 		      PD_F_RUN_DIR, d->cfg.run_dir, PD_F_SOCKET, d->cfg.socket_path, PD_F_PID,
 		      (int)getpid(), PD_F_PODS, n, PD_F_PODS_RUNNING, running, PD_F_KERNEL,
-		      un.release, PD_F_CGROUP, cgroup_version(), "netns_dir", d->cfg.netns_dir);
+		      un.release, PD_F_CGROUP, cgroup_version(), PD_F_NETNS_DIR, d->cfg.netns_dir);
 	http_reply_json(req, 200, j);
 }

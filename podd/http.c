@@ -35,14 +35,14 @@ struct route {
 };
 
 static const struct route routes[] = {
-	{EVHTTP_REQ_GET, PD_PATH_VERSION, api_version},
-	{EVHTTP_REQ_GET, PD_PATH_INFO, api_info},
-	{EVHTTP_REQ_GET, PD_PATH_PODS, api_pod_list},
-	{EVHTTP_REQ_POST, PD_PATH_PODS, api_pod_create},
-	{EVHTTP_REQ_GET, PD_PATH_PODS "/*", api_pod_get},
-	{EVHTTP_REQ_DELETE, PD_PATH_PODS "/*", api_pod_remove},
-	{EVHTTP_REQ_POST, PD_PATH_PODS "/*/start", api_pod_start},
-	{EVHTTP_REQ_POST, PD_PATH_PODS "/*/stop", api_pod_stop},
+    {EVHTTP_REQ_GET, PD_PATH_VERSION, api_version},
+    {EVHTTP_REQ_GET, PD_PATH_INFO, api_info},
+    {EVHTTP_REQ_GET, PD_PATH_PODS, api_pod_list},
+    {EVHTTP_REQ_POST, PD_PATH_PODS, api_pod_create},
+    {EVHTTP_REQ_GET, PD_PATH_PODS "/*", api_pod_get},
+    {EVHTTP_REQ_DELETE, PD_PATH_PODS "/*", api_pod_remove},
+    {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_START, api_pod_start},
+    {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_STOP, api_pod_stop},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -89,8 +89,8 @@ void
 http_reply_error(struct evhttp_request *req, const struct pd_err *err)
 {
 	const struct pd_err_info *info = pd_err_info(err->kind);
-	cleanup_json json_t *j = json_pack("{s:s, s:s}", PD_F_CODE, info->code, PD_F_MESSAGE,
-					   err->msg);
+	cleanup_json json_t *j =
+	    json_pack("{s:s, s:s}", PD_F_CODE, info->code, PD_F_MESSAGE, err->msg);
 
 	log_debug("%s: %d %s", evhttp_request_get_uri(req), info->http_status, err->msg);
 	http_reply_json(req, info->http_status, j);
@@ -267,8 +267,7 @@ on_request(struct evhttp_request *req, void *arg)
 		cleanup_json json_t *j = NULL;
 
 		pd_fail(&err, PD_E_INVALID, "method not allowed on %.128s", path);
-		j = json_pack("{s:s, s:s}", PD_F_CODE, "method_not_allowed", PD_F_MESSAGE,
-			      err.msg);
+		j = json_pack("{s:s, s:s}", PD_F_CODE, "method_not_allowed", PD_F_MESSAGE, err.msg);
 		http_reply_json(req, 405, j);
 		return;
 	}
@@ -331,10 +330,10 @@ http_start(struct podd *d, struct pd_err *err)
 	evhttp_set_max_headers_size(d->http, PD_API_MAX_HEADERS);
 	evhttp_set_timeout(d->http, 60);
 	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
-						    EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD);
+						EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD);
 	evhttp_set_gencb(d->http, on_request, d);
-	lst = evconnlistener_new(d->base, NULL, NULL,
-				 LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	lst = evconnlistener_new(d->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+				 -1, fd);
 	if (lst == NULL) {
 		close(fd);
 		unlink(d->cfg.socket_path);

@@ -50,4 +50,4 @@ int http_body_empty(struct evhttp_request *req, struct pd_err *err);
 typedef void http_handler_fn(struct podd *d, struct evhttp_request *req, const char *arg);
 http_handler_fn api_version, api_info;
 http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
-	api_pod_remove;
+    api_pod_remove;

@@ -29,7 +29,7 @@
 #include "proc.h"
 
 static const enum pd_ns_type held_types[POD_NS_HELD] = {
-	[POD_NS_NET] = PD_NS_NET, [POD_NS_IPC] = PD_NS_IPC, [POD_NS_UTS] = PD_NS_UTS};
+    [POD_NS_NET] = PD_NS_NET, [POD_NS_IPC] = PD_NS_IPC, [POD_NS_UTS] = PD_NS_UTS};
 
 static bool
 holds_net(const struct pod *pod)
@@ -92,15 +92,15 @@ infra_spawn(struct pod *pod, struct pd_err *err)
 	char *envp_debug[] = {"PODD_DEBUG=1", NULL};
 	struct infra_setup setup = {.hostname = pod->rec.spec.hostname, .lo_up = holds_net(pod)};
 	struct pd_spawn s = {
-		.path = d->cfg.pause_path,
-		.argv = argv,
-		.envp = d->cfg.log_level >= PD_LOG_DEBUG ? envp_debug : NULL,
-		.fds = {-1, -1, STDERR_FILENO},
-		.n_fds = 3,
-		.keep_sync = true,
-		.new_session = true,
-		.setup = infra_child_setup,
-		.setup_arg = &setup,
+	    .path = d->cfg.pause_path,
+	    .argv = argv,
+	    .envp = d->cfg.log_level >= PD_LOG_DEBUG ? envp_debug : NULL,
+	    .fds = {-1, -1, STDERR_FILENO},
+	    .n_fds = 3,
+	    .keep_sync = true,
+	    .new_session = true,
+	    .setup = infra_child_setup,
+	    .setup_arg = &setup,
 	};
 	struct pd_child child;
 	char path[4096];

@@ -31,39 +31,50 @@
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-		"usage: podd [options]\n"
-		"\n"
-		"The podd daemon: serves the API podctl talks to and supervises pods.\n"
-		"\n"
-		"  --root DIR          state that survives a reboot (default %s)\n"
-		"  --run-dir DIR       runtime state: socket, namespace mounts (default %s)\n"
-		"  --socket PATH       API socket (default RUN_DIR/%s)\n"
-		"  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
-		"  --netns-prefix P    prefix of those names (default %s)\n"
-		"  --log-level LEVEL   error, warn, info (default) or debug\n"
-		"  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
-		"  --foreground        stay attached and log to stderr\n"
-		"  --version           print the version\n",
-		PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
-		PD_DEFAULT_NETNS_PREFIX);
+	fprintf(
+	    out,
+	    "usage: podd [options]\n"
+	    "\n"
+	    "The podd daemon: serves the API podctl talks to and supervises pods.\n"
+	    "\n"
+	    "  --root DIR          state that survives a reboot (default %s)\n"
+	    "  --run-dir DIR       runtime state: socket, namespace mounts (default %s)\n"
+	    "  --socket PATH       API socket (default RUN_DIR/%s)\n"
+	    "  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
+	    "  --netns-prefix P    prefix of those names (default %s)\n"
+	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
+	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
+	    "  --foreground        stay attached and log to stderr\n"
+	    "  --version           print the version\n",
+	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
+	    PD_DEFAULT_NETNS_PREFIX);
 }
 
-enum { OPT_ROOT = 256, OPT_RUN_DIR, OPT_SOCKET, OPT_NETNS_DIR, OPT_NETNS_PREFIX, OPT_LOG_LEVEL,
-       OPT_LOG_FILE, OPT_FOREGROUND, OPT_VERSION, OPT_HELP };
+enum {
+	OPT_ROOT = 256,
+	OPT_RUN_DIR,
+	OPT_SOCKET,
+	OPT_NETNS_DIR,
+	OPT_NETNS_PREFIX,
+	OPT_LOG_LEVEL,
+	OPT_LOG_FILE,
+	OPT_FOREGROUND,
+	OPT_VERSION,
+	OPT_HELP
+};
 
 static const struct option long_opts[] = {
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"run-dir", required_argument, NULL, OPT_RUN_DIR},
-	{"socket", required_argument, NULL, OPT_SOCKET},
-	{"netns-dir", required_argument, NULL, OPT_NETNS_DIR},
-	{"netns-prefix", required_argument, NULL, OPT_NETNS_PREFIX},
-	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	{"log-file", required_argument, NULL, OPT_LOG_FILE},
-	{"foreground", no_argument, NULL, OPT_FOREGROUND},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"run-dir", required_argument, NULL, OPT_RUN_DIR},
+    {"socket", required_argument, NULL, OPT_SOCKET},
+    {"netns-dir", required_argument, NULL, OPT_NETNS_DIR},
+    {"netns-prefix", required_argument, NULL, OPT_NETNS_PREFIX},
+    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"log-file", required_argument, NULL, OPT_LOG_FILE},
+    {"foreground", no_argument, NULL, OPT_FOREGROUND},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 struct flags {
@@ -83,23 +94,46 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 	cfg->log_level = PD_LOG_INFO;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ROOT: f->root = optarg; break;
-		case OPT_RUN_DIR: f->run_dir = optarg; break;
-		case OPT_SOCKET: f->socket = optarg; break;
-		case OPT_NETNS_DIR: f->netns_dir = optarg; break;
-		case OPT_NETNS_PREFIX: f->netns_prefix = optarg; break;
-		case OPT_LOG_FILE: f->log_file = optarg; break;
-		case OPT_FOREGROUND: cfg->foreground = true; break;
+		case OPT_ROOT:
+			f->root = optarg;
+			break;
+		case OPT_RUN_DIR:
+			f->run_dir = optarg;
+			break;
+		case OPT_SOCKET:
+			f->socket = optarg;
+			break;
+		case OPT_NETNS_DIR:
+			f->netns_dir = optarg;
+			break;
+		case OPT_NETNS_PREFIX:
+			f->netns_prefix = optarg;
+			break;
+		case OPT_LOG_FILE:
+			f->log_file = optarg;
+			break;
+		case OPT_FOREGROUND:
+			cfg->foreground = true;
+			break;
 		case OPT_LOG_LEVEL:
 			if (pd_log_level_parse(optarg, &cfg->log_level) < 0) {
-				fprintf(stderr, "podd: unknown log level \"%s\" (use error, warn, info or debug)\n", optarg);
+				fprintf(stderr,
+					"podd: unknown log level \"%s\" (use error, warn, info or "
+					"debug)\n",
+					optarg);
 				return -1;
 			}
 			break;
-		case OPT_VERSION: printf("podd %s (API %s)\n", PD_VERSION, PD_API_VERSION); return 1;
+		case OPT_VERSION:
+			printf("podd %s (API %s)\n", PD_VERSION, PD_API_VERSION);
+			return 1;
 		case 'h':
-		case OPT_HELP: usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case OPT_HELP:
+			usage(stdout);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind != argc) {
@@ -165,7 +199,7 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 	if (d->pods_fd < 0 || d->run_pods_fd < 0)
 		return pd_fail_errno(err, errno, "open pods");
 	d->cfg.socket_path =
-		f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
+	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
 	d->cfg.netns_dir = xstrdup(f->netns_dir);
 	d->cfg.netns_prefix = xstrdup(f->netns_prefix);
 	return 0;
@@ -177,8 +211,8 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 static int
 daemonize(const struct podd *d, const char *log_file, struct pd_err *err)
 {
-	cleanup_free char *path = log_file ? xstrdup(log_file)
-					   : xasprintf("%s/podd.log", d->cfg.run_dir);
+	cleanup_free char *path =
+	    log_file ? xstrdup(log_file) : xasprintf("%s/podd.log", d->cfg.run_dir);
 	int p[2], logfd, nullfd;
 	pid_t pid;
 	char c;

@@ -41,17 +41,17 @@ enum pod_held_ns { POD_NS_NET, POD_NS_IPC, POD_NS_UTS, POD_NS_HELD };
 
 struct pod {
 	TAILQ_ENTRY(pod) entry;
-	struct podd *d;		    /* borrowed */
-	struct pod_record rec;	    /* owns rec.spec.labels */
-	int pidfd;		    /* owned, -1 without an infra */
-	int sync_fd;		    /* owned, -1 once the infra reported */
-	struct event *pidfd_ev;	    /* owned, may be NULL */
-	struct event *sync_ev;	    /* owned, may be NULL */
-	struct event *stop_timer;   /* owned, may be NULL */
-	bool have_status;	    /* wait_status holds the infra's reaped status */
+	struct podd *d;           /* borrowed */
+	struct pod_record rec;    /* owns rec.spec.labels */
+	int pidfd;                /* owned, -1 without an infra */
+	int sync_fd;              /* owned, -1 once the infra reported */
+	struct event *pidfd_ev;   /* owned, may be NULL */
+	struct event *sync_ev;    /* owned, may be NULL */
+	struct event *stop_timer; /* owned, may be NULL */
+	bool have_status;         /* wait_status holds the infra's reaped status */
 	int wait_status;
-	bool remove_when_settled;   /* rm -f, or a create that failed */
-	struct pd_err start_err;    /* why the infra failed to start (kind 0: none) */
+	bool remove_when_settled;               /* rm -f, or a create that failed */
+	struct pd_err start_err;                /* why the infra failed to start (kind 0: none) */
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
 	struct pod_waiter_list waiters;
 };

@@ -12,11 +12,12 @@
 static const char *const net_names[] = {[POD_NET_NONE] = PD_NET_NONE, [POD_NET_HOST] = PD_NET_HOST};
 
 static const char *const state_names[] = {
-	[POD_CREATING] = "creating", [POD_RUNNING] = "running", [POD_STOPPING] = "stopping",
-	[POD_STOPPED] = "stopped",   [POD_EXITED] = "exited",
+    [POD_CREATING] = PD_STATE_CREATING, [POD_RUNNING] = PD_STATE_RUNNING,
+    [POD_STOPPING] = PD_STATE_STOPPING, [POD_STOPPED] = PD_STATE_STOPPED,
+    [POD_EXITED] = PD_STATE_EXITED,
 };
 
-#define N_NETS	 (sizeof(net_names) / sizeof(net_names[0]))
+#define N_NETS   (sizeof(net_names) / sizeof(net_names[0]))
 #define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
 
 const char *
@@ -131,11 +132,11 @@ pod_record_to_json(const struct pod_record *rec)
 	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:O, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s}",
 			 "id", rec->id, "name", rec->spec.name, "hostname", rec->spec.hostname,
 			 "share_pid", rec->spec.share_pid, "network", pod_net_name(rec->spec.net),
-			 "labels", rec->spec.labels, "state", pod_state_name(rec->state),
-			 "created", rec->created, "started", rec->started, "finished",
-			 rec->finished, "infra_pid", (json_int_t)rec->infra_pid,
-			 "infra_start_time", (json_int_t)rec->infra_start_time,
-			 "infra_exit_code", rec->infra_exit_code, "reason", rec->reason);
+			 "labels", rec->spec.labels, "state", pod_state_name(rec->state), "created",
+			 rec->created, "started", rec->started, "finished", rec->finished,
+			 "infra_pid", (json_int_t)rec->infra_pid, "infra_start_time",
+			 (json_int_t)rec->infra_start_time, "infra_exit_code", rec->infra_exit_code,
+			 "reason", rec->reason);
 }
 
 int
@@ -151,11 +152,11 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	memset(rec, 0, sizeof(*rec));
 	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s}",
-			   "id", &id, "name", &name, "hostname", &hostname, "share_pid",
-			   &share_pid, "network", &net, "labels", &labels, "state", &state,
-			   "created", &created, "started", &started, "finished", &finished,
-			   "infra_pid", &pid, "infra_start_time", &start_time, "infra_exit_code",
-			   &exit_code, "reason", &reason) < 0)
+			   "id", &id, "name", &name, "hostname", &hostname, "share_pid", &share_pid,
+			   "network", &net, "labels", &labels, "state", &state, "created", &created,
+			   "started", &started, "finished", &finished, "infra_pid", &pid,
+			   "infra_start_time", &start_time, "infra_exit_code", &exit_code, "reason",
+			   &reason) < 0)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: %s", jerr.text);
 	if (strlen(id) != PD_ID_LEN || !pd_is_id_prefix(id))
 		return pd_fail(err, PD_E_INVALID, "bad pod record: bad id");

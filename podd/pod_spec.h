@@ -41,13 +41,13 @@ struct pod_record {
 	char id[PD_ID_LEN + 1];
 	struct pod_spec spec;
 	enum pod_state state;
-	char created[PD_TIME_RFC3339_MAX];  /* "" when unset, likewise below */
+	char created[PD_TIME_RFC3339_MAX]; /* "" when unset, likewise below */
 	char started[PD_TIME_RFC3339_MAX];
 	char finished[PD_TIME_RFC3339_MAX];
-	pid_t infra_pid;		    /* 0 when there is none */
-	uint64_t infra_start_time;	    /* /proc/PID/stat starttime of infra_pid */
-	int infra_exit_code;		    /* -1 when unknown or still running */
-	char reason[128];		    /* why the pod is in its state, or "" */
+	pid_t infra_pid;           /* 0 when there is none */
+	uint64_t infra_start_time; /* /proc/PID/stat starttime of infra_pid */
+	int infra_exit_code;       /* -1 when unknown or still running */
+	char reason[128];          /* why the pod is in its state, or "" */
 };
 
 /* Parse a create request body into @spec (cleared first; release with

@@ -17,8 +17,8 @@ struct event;
 struct pod;
 
 struct podd_config {
-	char *root;	    /* owned: state that survives a reboot */
-	char *run_dir;	    /* owned: state that lives with the processes */
+	char *root;         /* owned: state that survives a reboot */
+	char *run_dir;      /* owned: state that lives with the processes */
 	char *socket_path;  /* owned */
 	char *netns_dir;    /* owned: where `ip netns` looks */
 	char *netns_prefix; /* owned: prefix of the names put there */
@@ -32,15 +32,15 @@ TAILQ_HEAD(pod_list, pod);
 struct podd {
 	struct podd_config cfg;
 	struct event_base *base; /* owned */
-	struct evhttp *http;	 /* owned */
-	struct event *sig_term;	 /* owned */
-	struct event *sig_int;	 /* owned */
-	struct event *sig_chld;	 /* owned */
-	int root_fd;		 /* owned, locked */
-	int run_fd;		 /* owned, locked */
-	int pods_fd;		 /* owned: <root>/pods */
-	int run_pods_fd;	 /* owned: <run>/pods */
-	struct pod_list pods;	 /* owned */
+	struct evhttp *http;     /* owned */
+	struct event *sig_term;  /* owned */
+	struct event *sig_int;   /* owned */
+	struct event *sig_chld;  /* owned */
+	int root_fd;             /* owned, locked */
+	int run_fd;              /* owned, locked */
+	int pods_fd;             /* owned: <root>/pods */
+	int run_pods_fd;         /* owned: <run>/pods */
+	struct pod_list pods;    /* owned */
 	bool shutting_down;
 };
 

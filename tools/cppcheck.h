@@ -5,7 +5,7 @@
  * spelled out here for it.
  */
 #define TAILQ_FOREACH(v, h, f) for ((v) = (h)->tqh_first; (v); (v) = (v)->f.tqe_next)
-#define json_object_foreach(o, k, v)                                                               \
-	for ((k) = json_object_iter_key(json_object_iter(o));                                      \
-	     (k) && ((v) = json_object_iter_value(json_object_key_to_iter(k)));                    \
+#define json_object_foreach(o, k, v)                                            \
+	for ((k) = json_object_iter_key(json_object_iter(o));                   \
+	     (k) && ((v) = json_object_iter_value(json_object_key_to_iter(k))); \
 	     (k) = json_object_iter_key(json_object_iter_next((o), json_object_key_to_iter(k))))

@@ -10,7 +10,6 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: bench.sh BUILD_DIR [RUNS]}" && pwd)
 runs=${2:-${BENCH_RUNS:-30}}
-here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "$(id -u)" != 0 ]; then
     echo "make bench creates namespaces: run it as root" >&2

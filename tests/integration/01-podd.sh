@@ -80,7 +80,7 @@ test_sigterm_leaves_pods_running_and_new_podd_adopts_them() {
     # The adopted infra is supervised like a new one.
     podctl pod stop web > /dev/null
     assert_eq stopped "$(pod_field web .state)"
-    kill -0 "$pid" 2> /dev/null && fail "infra still alive after stop"
+    wait_for is_gone "$pid"
     podctl pod rm web > /dev/null
 }
 
@@ -110,8 +110,7 @@ test_podd_goes_to_background_when_ready() {
 
 podd_stop_background() {
     kill -TERM "$PODD_PID"
-    local i
-    for i in $(seq 500); do
+    for _ in $(seq 500); do
         kill -0 "$PODD_PID" 2> /dev/null || break
         sleep 0.01
     done

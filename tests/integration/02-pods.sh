@@ -114,7 +114,7 @@ test_stop_start_rm() {
     assert_exit 0 podctl pod stop -t 5 web
     assert_eq stopped "$(pod_field web .state)"
     assert_eq 0 "$(pod_field web .infra.exit_code)" "infra exit code after SIGTERM"
-    kill -0 "$pid" 2> /dev/null && fail "infra alive after stop"
+    is_gone "$pid" || fail "infra alive after stop"
     [ -e /run/netns/podd-web ] && fail "netns mount left after stop"
     # Stopping a stopped pod is not an error.
     assert_exit 0 podctl pod stop web
@@ -138,7 +138,7 @@ test_rm_running_needs_force() {
     assert_contains "$LAST_ERR" "running"
     assert_eq running "$(pod_field web .state)" "state after a refused rm"
     assert_exit 0 podctl pod rm -f web
-    kill -0 "$pid" 2> /dev/null && fail "infra alive after rm -f"
+    is_gone "$pid" || fail "infra alive after rm -f"
     assert_eq "" "$(podctl pod ls -q)"
 }
 

@@ -117,9 +117,9 @@ test_oversized_request() {
 
 test_no_fd_leak_per_request() {
     # A low fd limit makes a leak of one fd per request fail fast.
-    ulimit -n 64
+    ulimit -Sn 64
     podd_start
-    ulimit -n 1024
+    ulimit -Sn 1024
     local i
     for i in $(seq 150); do
         api -o /dev/null http://podd/v1/pods

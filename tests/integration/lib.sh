@@ -83,7 +83,7 @@ json() {
     python3 -c '
 import json, sys
 v = json.load(sys.stdin)
-for k in sys.argv[1].split(".")[1:]:
+for k in [k for k in sys.argv[1].split(".") if k]:
     v = v[int(k)] if isinstance(v, list) else v.get(k)
 print("" if v is None else (json.dumps(v) if isinstance(v, (dict, list)) else str(v).lower() if isinstance(v, bool) else v))
 ' "$1"
@@ -96,6 +96,12 @@ pod_field() {
 
 infra_pid() {
     pod_field "$1" .infra.pid
+}
+
+# is_gone PID: the process has exited (a zombie not yet reaped by its new
+# parent counts as gone).
+is_gone() {
+    [ ! -e "/proc/$1/stat" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" = Z ]
 }
 
 # The API by hand, as a user with curl would.
@@ -113,20 +119,24 @@ podd_start() {
     wait_for podctl version
 }
 
-# podd_stop: SIGTERM and wait; podd must exit 0.
+# podd_stop: SIGTERM and wait; returns non-zero (ending the test under set -e)
+# unless podd exits 0.
 podd_stop() {
     [ -n "${PODD_PID:-}" ] || return 0
     kill -TERM "$PODD_PID" 2> /dev/null || true
     local rc=0
     wait "$PODD_PID" || rc=$?
     PODD_PID=
-    [ "$rc" = 0 ] || fail "podd exited $rc on SIGTERM"
+    if [ "$rc" != 0 ]; then
+        echo "    FAILED: podd exited $rc on SIGTERM" >&2
+        return 1
+    fi
 }
 
 # What podd and its children may leave behind, as text, one thing a line.
 snapshot() {
     {
-        ps -eo pid=,comm= | awk '$2 ~ /^(podd|podd-pause|podd-shim|netplug)$/ {print "proc " $1 " " $2}'
+        ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|netplug)$/ {print "proc " $1 " " $3}'
         awk -v t="$T" '$5 ~ "^"t || $5 ~ "^/run/netns/" {print "mount " $5}' /proc/self/mountinfo
         ls -A /run/netns 2> /dev/null | sed 's/^/netns /'
         ip -o link show | awk -F': ' '{print "link " $2}'
@@ -165,12 +175,12 @@ remove_all_pods() {
     done
 }
 
-test_teardown() {
+teardown_test() {
     local rc=$?
     set +e
     if [ -n "${PODD_PID:-}" ] && kill -0 "$PODD_PID" 2> /dev/null; then
         remove_all_pods
-        ( podd_stop ) || rc=1
+        podd_stop || rc=1
     fi
     PODD_PID=
     leak_check || rc=1
@@ -189,7 +199,7 @@ run_tests() {
             set -e
             T=$(mktemp -d /tmp/podd-test.XXXXXX)
             SNAP_BEFORE=$(snapshot)
-            trap test_teardown EXIT
+            trap teardown_test EXIT
             "$t"
         ) && rc=0 || rc=$?
         if [ "$rc" = 0 ]; then

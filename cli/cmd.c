@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The edge every podctl command shares: parsing a command's flags against
+ * its usage, printing its help, finding a subcommand in a table, and turning
+ * an error into one line on stderr and an exit code. Nothing here talks to
+ * podd.
+ */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "xalloc.h"
+
+int
+cmd_error(const struct pd_err *err)
+{
+	char msg[PD_ERR_MSG_MAX];
+	size_t i;
+
+	/* One line, whatever podd put in its message. */
+	for (i = 0; i + 1 < sizeof(msg) && err->msg[i] != '\0'; i++)
+		msg[i] = (unsigned char)err->msg[i] < 0x20 ? ' ' : (char)err->msg[i];
+	msg[i] = '\0';
+	fprintf(stderr, "podctl: %s\n", msg);
+	return pd_err_info(err->kind)->exit_code;
+}
+
+int
+cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
+{
+	struct pd_err err = {0};
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(err.msg))
+		snprintf(err.msg + n, sizeof(err.msg) - (size_t)n, " (see podctl %s --help)",
+			 u->name);
+	err.kind = PD_E_INVALID;
+	cmd_error(&err);
+	return EXIT_PODCTL;
+}
+
+static void
+print_usage(const struct cmd_usage *u, FILE *out)
+{
+	fprintf(out, "Usage: podctl %s [OPTIONS]%s%s\n\n%s\n\n", u->name, u->operands[0] ? " " : "",
+		u->operands, u->summary);
+	flags_print_help(out, u->flags);
+}
+
+bool
+cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int *exit_code)
+{
+	struct pd_err err = {0};
+
+	if (flags_parse(u->flags, 0, argc - 1, argv + 1, f, &err) < 0) {
+		if (f->unknown != NULL && u->operand_what != NULL)
+			*exit_code = cmd_usage_error(u, "%s, and a %s cannot start with '-'",
+						     err.msg, u->operand_what);
+		else
+			*exit_code = cmd_usage_error(u, "%s", err.msg);
+		return false;
+	}
+	if (f->help) {
+		print_usage(u, stdout);
+		*exit_code = 0;
+		return false;
+	}
+	if ((int)f->nargs < u->min_operands) {
+		*exit_code = cmd_usage_error(u, "%s needs %s", u->name, u->operands);
+		return false;
+	}
+	if (u->max_operands >= 0 && (int)f->nargs > u->max_operands) {
+		*exit_code = cmd_usage_error(u, "%s takes %s%s, not \"%.64s\"", u->name,
+					     u->max_operands > 0 ? "only " : "no operands",
+					     u->operands, f->args[u->max_operands]);
+		return false;
+	}
+	return true;
+}
+
+bool
+cmd_format(const struct cmd_usage *u, const char *value, bool *json)
+{
+	*json = value != NULL && strcmp(value, "json") == 0;
+	if (value == NULL || *json || strcmp(value, "table") == 0)
+		return true;
+	cmd_usage_error(u, "--format is json or table, not \"%.64s\"", value);
+	return false;
+}
+
+static void
+print_group(const struct cmd_group *g, FILE *out)
+{
+	size_t width = 0;
+
+	fprintf(out, "Usage: %s %sCOMMAND\n\n%s\n\n", g->name, g->flags ? "[OPTIONS] " : "",
+		g->summary);
+	if (g->flags != NULL) {
+		flags_print_help(out, g->flags);
+		fputc('\n', out);
+	}
+	for (const struct cmd *c = g->cmds; c->name != NULL; c++)
+		if (c->summary != NULL && strlen(c->name) > width)
+			width = strlen(c->name);
+	fputs("Commands:\n", out);
+	for (const struct cmd *c = g->cmds; c->name != NULL; c++)
+		if (c->summary != NULL)
+			fprintf(out, "  %-*s  %s\n", (int)width, c->name, c->summary);
+	fprintf(out, "\nRun '%s COMMAND --help' for more on a command.\n", g->name);
+}
+
+/* "help CMD ARG..." is "CMD ARG... --help". */
+static int
+dispatch_help(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_free char **args = xcalloc((size_t)argc + 1, sizeof(*args));
+	static char help[] = "--help";
+
+	memcpy(args, argv, (size_t)argc * sizeof(*args));
+	args[argc] = help;
+	return cmd_dispatch(g, ctl, argc + 1, args);
+}
+
+int
+cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv)
+{
+	bool help = argc == 0 || strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
+		    strcmp(argv[0], "-h") == 0;
+
+	if (help && argc > 1 && strcmp(argv[0], "help") == 0)
+		return dispatch_help(g, ctl, argc - 1, argv + 1);
+	if (help) {
+		print_group(g, stdout);
+		return 0;
+	}
+	for (const struct cmd *c = g->cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			return c->run(ctl, argc, argv);
+	fprintf(stderr, "podctl: \"%.64s\" is not a command of %s (see %s --help)\n", argv[0],
+		g->name, g->name);
+	return EXIT_PODCTL;
+}

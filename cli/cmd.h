@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What podctl's commands share with main.c: the global options, the shape of
+ * a command table, and the edge where an error becomes a message and an exit
+ * code. One file per noun (cmd_pod.c, cmd_system.c, ...) implements the
+ * commands declared at the end.
+ *
+ * A command gets argv with argv[0] its own name ("create"), and returns the
+ * process's exit code: 0, or what cmd_error() returned. It prints its errors
+ * through cmd_error() only, so every message is "podctl: ..." on one line.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "flags.h"
+
+/* podctl's exit codes (docker's): an error of podctl or podd. 126 and 127
+ * come from pd_err_info() for a container's command. */
+#define EXIT_PODCTL 125
+
+/* The global options, set before any command runs. */
+struct podctl {
+	const char *socket_path; /* borrowed: from argv or environ */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(struct podctl *ctl, int argc, char **argv);
+	const char *summary; /* one line for the list; NULL hides an alias */
+};
+
+/* How a command is called: for its --help and its usage errors. */
+struct cmd_usage {
+	const char *name;              /* "pod create" */
+	const char *operands;          /* "NAME", "NAME...", or "" */
+	const char *summary;           /* a sentence or two */
+	const struct flag_spec *flags; /* its table, ended by a NULL name */
+	/* What an operand is ("pod name"), to explain an unknown flag that
+	 * was meant as one ("-web"); or NULL. */
+	const char *operand_what;
+	int min_operands;
+	int max_operands; /* -1: no limit */
+};
+
+/* Parse argv[1..] of a command against @u into @f. Returns true when the
+ * command should go on. Otherwise *exit_code is set: 0 after printing the
+ * help (--help), or EXIT_PODCTL after printing a usage error. */
+bool cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int *exit_code);
+
+/* Print @err as "podctl: <message>" on stderr and return its exit code. */
+int cmd_error(const struct pd_err *err);
+
+/* Print a usage error for @u ("podctl: <message> (see podctl pod create
+ * --help)") and return EXIT_PODCTL. */
+int cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A word that names commands: podctl itself, or a noun such as "pod". */
+struct cmd_group {
+	const char *name;              /* "podctl pod" */
+	const char *summary;           /* a sentence or two */
+	const struct cmd *cmds;        /* ended by a NULL name */
+	const struct flag_spec *flags; /* the group's own flags, for its help; or NULL */
+};
+
+/* Run the command of @g named by argv[0] with argv[0..]. No name, -h,
+ * --help or "help" prints the group's help and returns 0; "help CMD..."
+ * runs CMD... --help. An unknown name is a usage error. */
+int cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv);
+
+/* Check a --format value: NULL or "table" sets *json false, "json" sets it
+ * true. Anything else prints a usage error and returns false. */
+bool cmd_format(const struct cmd_usage *u, const char *value, bool *json);
+
+/* The commands of the top-level table. */
+int cmd_version(struct podctl *ctl, int argc, char **argv);
+int cmd_info(struct podctl *ctl, int argc, char **argv);
+int cmd_pod(struct podctl *ctl, int argc, char **argv);

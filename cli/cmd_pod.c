@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `podctl pod ...`: create, list, inspect, start, stop and remove pods. Each
+ * command checks its flags and names here, so a typo gets a quick one-line
+ * answer, then makes its requests through client.c; podd checks everything
+ * again. Commands that take several pods go on after a failed one and exit
+ * with the error's code at the end, as docker's do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "client.h"
+#include "cmd.h"
+#include "name.h"
+#include "output.h"
+#include "parse.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+/* The actions under PD_PATH_PODS "/{name|id}/" (lib/api.h's list). */
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x)  STRINGIFY_(x)
+#define STOP_DEFAULT  STRINGIFY(PD_STOP_TIMEOUT_DEFAULT_S)
+
+/* A pod as the user names it: its name, or its id or an id prefix. */
+static int
+check_ref(const char *ref, struct pd_err *err)
+{
+	if (pd_is_id_prefix(ref))
+		return 0;
+	return pd_name_validate(ref, "pod name", err);
+}
+
+/* PD_PATH_PODS/REF[/ACTION][?QUERY]; REF was checked, so it needs no
+ * escaping. */
+static char *
+pod_path(const char *ref, const char *action, const char *query)
+{
+	return xasprintf("%s/%s%s%s%s%s", PD_PATH_PODS, ref, action ? "/" : "",
+			 action ? action : "", query ? "?" : "", query ? query : "");
+}
+
+/* An error of the connection itself (podd not there, the socket not ours)
+ * would only repeat for every other pod. Those carry an errno; podd's own
+ * answers never do. */
+static bool
+is_fatal(const struct pd_err *err)
+{
+	return err->errnum != 0;
+}
+
+/* Send @method to each pod of @f's operands (with /@action and ?@query if
+ * not NULL) and print each one done, as the user named it. */
+static int
+each_pod(struct podctl *ctl, const struct flags *f, const char *method, const char *action,
+	 const char *query)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nargs; i++) {
+		const char *ref = f->args[i];
+		cleanup_free char *path = NULL;
+		cleanup_json json_t *reply = NULL;
+		struct pd_err err = {0};
+
+		if (check_ref(ref, &err) < 0) {
+			rc = cmd_error(&err);
+			continue;
+		}
+		path = pod_path(ref, action, query);
+		reply = client_call(ctl->socket_path, method, path, NULL, &err);
+		if (reply == NULL) {
+			rc = cmd_error(&err);
+			if (is_fatal(&err))
+				break;
+			continue;
+		}
+		printf("%s\n", ref);
+	}
+	return rc;
+}
+
+/* ---- create ---------------------------------------------------------- */
+
+enum { C_HOSTNAME, C_SHARE_PID, C_NET, C_LABEL, C_FORMAT };
+
+static const struct flag_spec create_flags[] = {
+    [C_HOSTNAME] = {"hostname", NULL, 0, FLAG_VALUE, "NAME",
+		    "the pod's hostname (default: the pod's name)"},
+    [C_SHARE_PID] = {"share-pid", NULL, 0, FLAG_BOOL, NULL,
+		     "a PID namespace for the pod, with the infra as its PID 1"},
+    [C_NET] = {"net", "network", 0, FLAG_VALUE, "MODE",
+	       PD_NET_NONE " (default: only lo) or " PD_NET_HOST " (the host's network)"},
+    [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
+    [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT",
+		  "json: print the new pod as JSON rather than its id"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage create_usage = {
+    .name = "pod create",
+    .operands = "NAME",
+    .operand_what = "pod name",
+    .summary = "Create a pod, start its infra process, and print the pod's id.",
+    .flags = create_flags,
+    .min_operands = 1,
+    .max_operands = 1,
+};
+
+/* The labels of --label K=V..., the last of a repeated key winning. */
+static json_t *
+create_labels(const struct flag_value *v, struct pd_err *err)
+{
+	cleanup_json json_t *labels = json_object();
+
+	for (size_t i = 0; i < v->count; i++) {
+		cleanup_free char *key = NULL;
+		const char *value;
+
+		if (pd_parse_kv(v->values[i], &key, &value, err) < 0)
+			return NULL;
+		if (json_object_set_new(labels, key, json_string(value)) < 0) {
+			pd_fail(err, PD_E_INVALID, "\"%.64s\" is not valid UTF-8", v->values[i]);
+			return NULL;
+		}
+	}
+	return steal_ptr(labels);
+}
+
+/* The body of POST /v1/pods from the flags; only what was given. */
+static json_t *
+create_body(const char *name, const struct flags *f, struct pd_err *err)
+{
+	cleanup_json json_t *body = json_pack("{s:s}", PD_F_NAME, name);
+	const char *net = f->v[C_NET].value;
+
+	if (f->v[C_HOSTNAME].set &&
+	    json_object_set_new(body, PD_F_HOSTNAME, json_string(f->v[C_HOSTNAME].value)) < 0) {
+		pd_fail(err, PD_E_INVALID, "--hostname is not valid UTF-8");
+		return NULL;
+	}
+	if (f->v[C_SHARE_PID].set)
+		json_object_set_new(body, PD_F_SHARE_PID, json_boolean(f->v[C_SHARE_PID].on));
+	if (net != NULL) {
+		if (strcmp(net, PD_NET_NONE) != 0 && strcmp(net, PD_NET_HOST) != 0) {
+			pd_fail(err, PD_E_INVALID, "--net is %s or %s, not \"%.64s\"", PD_NET_NONE,
+				PD_NET_HOST, net);
+			return NULL;
+		}
+		json_object_set_new(body, PD_F_NETWORK, json_string(net));
+	}
+	if (f->v[C_LABEL].count > 0) {
+		json_t *labels = create_labels(&f->v[C_LABEL], err);
+
+		if (labels == NULL) {
+			pd_err_prefix(err, "--label");
+			return NULL;
+		}
+		json_object_set_new(body, PD_F_LABELS, labels);
+	}
+	return steal_ptr(body);
+}
+
+static int
+pod_create(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *body = NULL;
+	cleanup_json json_t *pod = NULL;
+	struct pd_err err = {0};
+	const char *id;
+	bool json;
+	int rc;
+
+	if (!cmd_parse(&create_usage, argc, argv, &f, &rc))
+		return rc;
+	if (!cmd_format(&create_usage, f.v[C_FORMAT].value, &json))
+		return EXIT_PODCTL;
+	if (pd_name_validate(f.args[0], "pod name", &err) < 0)
+		return cmd_error(&err);
+	body = create_body(f.args[0], &f, &err);
+	if (body == NULL)
+		return cmd_usage_error(&create_usage, "%s", err.msg);
+	pod = client_call(ctl->socket_path, "POST", PD_PATH_PODS, body, &err);
+	if (pod == NULL)
+		return cmd_error(&err);
+	if (json)
+		return output_json(stdout, pod) < 0 ? EXIT_PODCTL : 0;
+	id = json_string_value(json_object_get(pod, PD_F_ID));
+	if (id == NULL) {
+		pd_fail(&err, PD_E_SYSTEM, "podd's reply has no pod id");
+		return cmd_error(&err);
+	}
+	printf("%s\n", id);
+	return 0;
+}
+
+/* ---- ls -------------------------------------------------------------- */
+
+enum { L_QUIET, L_FORMAT };
+
+static const struct flag_spec ls_flags[] = {
+    [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the pods' ids"},
+    [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the pods as JSON"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage ls_usage = {
+    .name = "pod ls",
+    .operands = "",
+    .summary = "List pods. Also: pod ps, pod list.",
+    .flags = ls_flags,
+    .min_operands = 0,
+    .max_operands = 0,
+};
+
+/* "Running", or "Exited (137)" with the infra's exit code. */
+static char *
+pod_status(const json_t *pod)
+{
+	const char *state = json_string_value(json_object_get(pod, PD_F_STATE));
+	const json_t *code = json_object_get(json_object_get(pod, PD_F_INFRA), PD_F_EXIT_CODE);
+	char *s;
+
+	if (state == NULL || state[0] == '\0')
+		return xstrdup("-");
+	s = xstrdup(state);
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (char)(s[0] - 'a' + 'A');
+	if (strcmp(state, PD_STATE_EXITED) == 0 && json_is_integer(code)) {
+		char *with = xasprintf("%s (%lld)", s, (long long)json_integer_value(code));
+
+		free(s);
+		s = with;
+	}
+	return s;
+}
+
+static char *
+pod_created(const json_t *pod, time_t now)
+{
+	const char *created = json_string_value(json_object_get(pod, PD_F_CREATED));
+	struct timespec ts;
+	char buf[64];
+
+	if (created == NULL || pd_time_rfc3339_parse(created, &ts) < 0 ||
+	    output_ago((int64_t)now - (int64_t)ts.tv_sec, buf, sizeof(buf)) < 0)
+		return xstrdup("-");
+	return xstrdup(buf);
+}
+
+static void
+add_pod_row(struct table *t, const json_t *pod, time_t now)
+{
+	const json_t *infra = json_object_get(pod, PD_F_INFRA);
+	json_int_t pid = json_integer_value(json_object_get(infra, PD_F_PID));
+	const char *id = json_string_value(json_object_get(pod, PD_F_ID));
+	const char *name = json_string_value(json_object_get(pod, PD_F_NAME));
+	const char *network = json_string_value(json_object_get(pod, PD_F_NETWORK));
+	size_t ncontainers = json_array_size(json_object_get(pod, PD_F_CONTAINERS));
+	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
+	cleanup_free char *status = pod_status(pod);
+	cleanup_free char *created = pod_created(pod, now);
+	cleanup_free char *pid_text = pid > 0 ? xasprintf("%lld", (long long)pid) : NULL;
+	cleanup_free char *containers = xasprintf("%zu", ncontainers);
+	const char *row[] = {short_id, name, status, created, pid_text, network, containers};
+
+	table_add_row(t, row);
+}
+
+static int
+pod_ls(struct podctl *ctl, int argc, char **argv)
+{
+	static const char *const header[] = {
+	    "POD ID", "NAME", "STATUS", "CREATED", "INFRA PID", "NETWORK", "CONTAINERS",
+	};
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *pods = NULL;
+	cleanup_table struct table t = {0};
+	struct pd_err err = {0};
+	time_t now = time(NULL);
+	bool json;
+	int rc;
+
+	if (!cmd_parse(&ls_usage, argc, argv, &f, &rc))
+		return rc;
+	if (!cmd_format(&ls_usage, f.v[L_FORMAT].value, &json))
+		return EXIT_PODCTL;
+	pods = client_call(ctl->socket_path, "GET", PD_PATH_PODS, NULL, &err);
+	if (pods == NULL)
+		return cmd_error(&err);
+	if (!json_is_array(pods)) {
+		pd_fail(&err, PD_E_SYSTEM, "podd's list of pods is not a JSON array");
+		return cmd_error(&err);
+	}
+	if (json)
+		return output_json(stdout, pods) < 0 ? EXIT_PODCTL : 0;
+	if (f.v[L_QUIET].on) {
+		for (size_t i = 0; i < json_array_size(pods); i++) {
+			const json_t *pod = json_array_get(pods, i);
+
+			printf("%s\n", json_string_value(json_object_get(pod, PD_F_ID)) ?: "-");
+		}
+		return 0;
+	}
+	table_init(&t, sizeof(header) / sizeof(header[0]), header);
+	for (size_t i = 0; i < json_array_size(pods); i++)
+		add_pod_row(&t, json_array_get(pods, i), now);
+	table_print(&t, stdout);
+	return 0;
+}
+
+/* ---- inspect --------------------------------------------------------- */
+
+enum { I_FORMAT };
+
+static const struct flag_spec inspect_flags[] = {
+    [I_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json (the default and only one)"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage inspect_usage = {
+    .name = "pod inspect",
+    .operands = "NAME...",
+    .operand_what = "pod name",
+    .summary = "Print pods as a JSON array, as podd describes them.",
+    .flags = inspect_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+pod_inspect(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *found = json_array();
+	const char *format;
+	int rc;
+
+	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
+		return rc;
+	format = f.v[I_FORMAT].value;
+	if (format != NULL && strcmp(format, "json") != 0)
+		return cmd_usage_error(&inspect_usage, "--format is json, not \"%.64s\"", format);
+	for (size_t i = 0; i < f.nargs; i++) {
+		cleanup_free char *path = NULL;
+		json_t *pod;
+		struct pd_err err = {0};
+
+		if (check_ref(f.args[i], &err) < 0) {
+			rc = cmd_error(&err);
+			continue;
+		}
+		path = pod_path(f.args[i], NULL, NULL);
+		pod = client_call(ctl->socket_path, "GET", path, NULL, &err);
+		if (pod == NULL) {
+			rc = cmd_error(&err);
+			if (is_fatal(&err))
+				return rc;
+			continue;
+		}
+		json_array_append_new(found, pod);
+	}
+	if (output_json(stdout, found) < 0)
+		return EXIT_PODCTL;
+	return rc;
+}
+
+/* ---- start, stop, rm ------------------------------------------------- */
+
+static const struct flag_spec start_flags[] = {
+    {.name = NULL},
+};
+
+static const struct cmd_usage start_usage = {
+    .name = "pod start",
+    .operands = "NAME...",
+    .operand_what = "pod name",
+    .summary = "Start stopped or exited pods: a new infra process in the pod's namespaces.",
+    .flags = start_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+pod_start(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&start_usage, argc, argv, &f, &rc))
+		return rc;
+	return each_pod(ctl, &f, "POST", PD_ACTION_START, NULL);
+}
+
+enum { S_TIME };
+
+static const struct flag_spec stop_flags[] = {
+    [S_TIME] = {"time", "timeout", 't', FLAG_VALUE, "SECS",
+		"seconds between SIGTERM and SIGKILL (default: " STOP_DEFAULT ")"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage stop_usage = {
+    .name = "pod stop",
+    .operands = "NAME...",
+    .operand_what = "pod name",
+    .summary = "Stop pods: SIGTERM to the infra process, then SIGKILL if it has not\n"
+	       "exited after the timeout. Returns once it has exited.",
+    .flags = stop_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+pod_stop(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	struct pd_err err = {0};
+	long long secs;
+	int rc;
+
+	if (!cmd_parse(&stop_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[S_TIME].set) {
+		if (pd_parse_int(f.v[S_TIME].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, &err) < 0)
+			return cmd_usage_error(&stop_usage, "--time: %s", err.msg);
+		query = xasprintf("%s=%lld", PD_Q_TIMEOUT, secs);
+	}
+	return each_pod(ctl, &f, "POST", PD_ACTION_STOP, query);
+}
+
+enum { R_FORCE };
+
+static const struct flag_spec rm_flags[] = {
+    [R_FORCE] = {"force", NULL, 'f', FLAG_BOOL, NULL, "stop a running pod first"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage rm_usage = {
+    .name = "pod rm",
+    .operands = "NAME...",
+    .operand_what = "pod name",
+    .summary = "Remove pods. A running pod is removed only with --force.",
+    .flags = rm_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+pod_rm(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	int rc;
+
+	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[R_FORCE].on)
+		query = xasprintf("%s=true", PD_Q_FORCE);
+	return each_pod(ctl, &f, "DELETE", NULL, query);
+}
+
+/* ---- the noun -------------------------------------------------------- */
+
+static const struct cmd pod_cmds[] = {
+    {"create", pod_create, "create a pod and start its infra process"},
+    {"ls", pod_ls, "list pods (also: ps, list)"},
+    {"ps", pod_ls, NULL},
+    {"list", pod_ls, NULL},
+    {"inspect", pod_inspect, "print pods as JSON"},
+    {"start", pod_start, "start stopped or exited pods"},
+    {"stop", pod_stop, "stop pods"},
+    {"rm", pod_rm, "remove pods"},
+    {.name = NULL},
+};
+
+static const struct cmd_group pod_group = {
+    .name = "podctl pod",
+    .summary = "Manage pods: groups of containers that share a network, IPC and UTS\n"
+	       "namespace, held by an infra process.",
+    .cmds = pod_cmds,
+    .flags = NULL,
+};
+
+int
+cmd_pod(struct podctl *ctl, int argc, char **argv)
+{
+	return cmd_dispatch(&pod_group, ctl, argc - 1, argv + 1);
+}

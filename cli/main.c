@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podctl: the command-line client of podd. This file is the table of
+ * contents: the global flags, the table of commands, and the exit code. The
+ * commands live one noun per file (cmd_pod.c, cmd_system.c); HTTP lives in
+ * client.c. Exit codes follow docker's: 0, 125 for an error of podctl or
+ * podd (usage errors included), later 126/127 and a container's own status.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "client.h"
+#include "cmd.h"
+#include "flags.h"
+
+enum { G_SOCKET, G_VERSION };
+
+static const struct flag_spec global_flags[] = {
+    [G_SOCKET] = {"socket", NULL, 0, FLAG_VALUE, "PATH",
+		  "podd's socket (default: $" PD_SOCKET_ENV ", else " PD_DEFAULT_SOCKET ")"},
+    [G_VERSION] = {"version", NULL, 0, FLAG_BOOL, NULL, "print podctl's version and exit"},
+    {.name = NULL},
+};
+
+static const struct cmd commands[] = {
+    {"pod", cmd_pod, "manage pods"},
+    {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
+    {"version", cmd_version, "show podctl's and podd's versions"},
+    {.name = NULL},
+};
+
+static const struct cmd_group podctl_group = {
+    .name = "podctl",
+    .summary = "podctl drives podd, the pod manager, through its API socket.",
+    .cmds = commands,
+    .flags = global_flags,
+};
+
+/* Output is buffered: a write error (a full disk, a closed descriptor) shows
+ * only here, and must not pass for success. */
+static int
+finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "podctl: cannot write the output: %s\n", strerror(errno));
+		return rc != 0 ? rc : EXIT_PODCTL;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	struct podctl ctl = {0};
+	struct pd_err err = {0};
+
+	if (flags_parse(global_flags, FLAGS_STOP_AT_OPERAND, argc - 1, argv + 1, &f, &err) < 0) {
+		fprintf(stderr, "podctl: %s (see podctl --help)\n", err.msg);
+		return EXIT_PODCTL;
+	}
+	if (f.v[G_VERSION].on && !f.help) {
+		printf("podctl version %s\n", PD_VERSION);
+		return finish(0);
+	}
+	ctl.socket_path = client_socket_path(f.v[G_SOCKET].value);
+	if (f.help)
+		return finish(cmd_dispatch(&podctl_group, &ctl, 0, NULL));
+	return finish(cmd_dispatch(&podctl_group, &ctl, (int)f.nargs, f.args));
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What podctl prints: tables with aligned columns, relative times ("5
+ * minutes ago") and pretty JSON. The formatting is pure (a table is filled,
+ * then printed in one go; a time is a number of seconds), so it can be unit
+ * tested; only the *_print functions write, to the FILE they are given.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+struct table {
+	size_t ncols;
+	size_t nrows; /* the header counts as a row */
+	char **cells; /* owned: nrows * ncols owned strings */
+};
+
+/* Start a table with the @ncols column titles of @header (copied). */
+void table_init(struct table *t, size_t ncols, const char *const *header);
+
+/* Append a row of ncols strings (copied; NULL prints as "-"). */
+void table_add_row(struct table *t, const char *const *cells);
+
+/* Print every row, each column padded to its widest cell plus two spaces,
+ * the last column unpadded so lines have no trailing blanks. */
+void table_print(const struct table *t, FILE *out);
+
+/* Free the cells and zero @t. */
+void table_free(struct table *t);
+
+#define cleanup_table __attribute__((cleanup(table_free)))
+
+/* Write how long ago something happened, @secs seconds before now ("Less
+ * than a second ago", "1 second ago", "3 minutes ago", "2 hours ago",
+ * "4 days ago", "5 weeks ago", "3 months ago", "2 years ago") into @buf. A
+ * negative @secs (clock skew) counts as 0. Returns 0, or -1 if @len is too
+ * small. */
+int output_ago(int64_t secs, char *buf, size_t len);
+
+/* @v as plain text for a table cell or a "Key: value" line: a string as it
+ * is, a number, true or false, "-" for null or NULL, compact JSON for an
+ * array or object. A new string, owned by the caller. */
+char *output_json_text(const json_t *v);
+
+/* Print @j indented by 2 spaces, keys in podd's order, and a newline.
+ * Returns 0, or -1 if writing failed. */
+int output_json(FILE *out, const json_t *j);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Build every libFuzzer target tests/fuzz/fuzz_*.c into OUTDIR.
+#
+#   tests/fuzz/build.sh OUTDIR
+#
+# lib/ (and the podd modules a target needs) is compiled once with coverage
+# and the sanitizers into OUTDIR/obj, then each target is linked against it.
+# Needs clang and libclang-rt-14-dev (make deps).
+set -euo pipefail
+
+out=${1:?usage: tests/fuzz/build.sh OUTDIR}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+CC=${FUZZ_CC:-clang}
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd"
+JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
+JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+
+mkdir -p "$out/obj"
+
+# Extra podd sources a target links, beyond lib/.
+extra_sources() {
+    case $1 in
+        fuzz_pod_spec) echo "$top/podd/pod_spec.c" ;;
+    esac
+}
+
+compile() {
+    local src=$1 obj
+    obj="$out/obj/$(basename "${src%.c}").o"
+    # shellcheck disable=SC2086 # the flag variables are word lists
+    "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
+    echo "$obj"
+}
+
+lib_objs=()
+for src in "$top"/lib/*.c; do
+    lib_objs+=("$(compile "$src")")
+done
+
+for src in "$top"/tests/fuzz/fuzz_*.c; do
+    name=$(basename "${src%.c}")
+    objs=("${lib_objs[@]}")
+    for extra in $(extra_sources "$name"); do
+        objs+=("$(compile "$extra")")
+    done
+    echo "  FUZZ    $out/$name"
+    # shellcheck disable=SC2086
+    "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer -o "$out/$name" "$src" "${objs[@]}" \
+        $JANSSON_LIBS
+done
