@@ -11,17 +11,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: examples/run.sh BUILD_DIR [NAME]}" && pwd)
 only=${2:-}
 
-if [ "$(id -u)" != 0 ]; then
-    echo "the examples create namespaces: run them as root (sudo make demo)" >&2
-    exit 1
+if [ "${PODD_SANDBOX:-}" != 1 ]; then
+    exec "$here/../tools/sandbox.sh" "$0" "$@"
 fi
-
-if [ "${PODD_EXAMPLE_NS:-}" != 1 ]; then
-    exec env PODD_EXAMPLE_NS=1 unshare --net --mount --propagation private -- "$0" "$@"
-fi
-ip link set lo up
-mkdir -p /run/netns
-mount -t tmpfs -o mode=0755 podd-demo-netns /run/netns
 
 for ex in "$here"/[0-9][0-9]-*.sh; do
     case "$(basename "$ex")" in *"$only"*) ;; *) continue ;; esac

@@ -80,21 +80,34 @@ api_pod_get(struct podd *d, struct evhttp_request *req, const char *arg)
 	http_reply_json(req, 200, j);
 }
 
+/* The front every pod action shares: only @params in the query and no
+ * body. Returns the query (free it), or NULL once the request has been
+ * answered. */
+static struct http_query *
+action_query(struct evhttp_request *req, const char *const *params)
+{
+	struct pd_err err = {0};
+	struct http_query *q = http_query_parse(req, params, &err);
+
+	if (q == NULL || http_body_empty(req, &err) < 0) {
+		http_query_free(q);
+		http_reply_error(req, &err);
+		return NULL;
+	}
+	return q;
+}
+
 void
 api_pod_start(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	static const char *const no_params[] = {NULL};
 	struct pd_err err = {0};
-	struct http_query *q;
+	struct http_query *q = action_query(req, no_params);
 	struct http_pending *p;
 	struct pod *pod;
 
-	q = http_query_parse(req, no_params, &err);
-	if (q == NULL || http_body_empty(req, &err) < 0) {
-		http_query_free(q);
-		http_reply_error(req, &err);
+	if (q == NULL)
 		return;
-	}
 	http_query_free(q);
 	pod = find_or_reply(d, req, arg);
 	if (pod == NULL)
@@ -110,32 +123,28 @@ api_pod_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
 	long long timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
 	struct pd_err err = {0};
-	struct http_query *q;
+	struct http_query *q = action_query(req, params);
 	struct http_pending *p;
-	const char *t;
 	struct pod *pod;
+	const char *t;
+	int r = 0;
 
-	q = http_query_parse(req, params, &err);
 	if (q == NULL)
-		goto fail;
+		return;
 	t = http_query_get(q, PD_Q_TIMEOUT);
-	if (t != NULL && pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err) < 0) {
+	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err)) < 0)
 		pd_err_prefix(&err, "timeout");
-		goto fail;
-	}
-	if (http_body_empty(req, &err) < 0)
-		goto fail;
 	http_query_free(q);
+	if (r < 0) {
+		http_reply_error(req, &err);
+		return;
+	}
 	pod = find_or_reply(d, req, arg);
 	if (pod == NULL)
 		return;
 	p = http_pending_new(req);
 	if (pod_stop(pod, timeout_s, p, &err) < 0)
 		http_pending_reply_error(p, &err);
-	return;
-fail:
-	http_query_free(q);
-	http_reply_error(req, &err);
 }
 
 void
@@ -143,29 +152,27 @@ api_pod_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	static const char *const params[] = {PD_Q_FORCE, NULL};
 	struct pd_err err = {0};
-	struct http_query *q;
+	struct http_query *q = action_query(req, params);
 	struct http_pending *p;
+	struct pod *pod;
 	const char *f;
 	bool force = false;
-	struct pod *pod;
+	int r = 0;
 
-	q = http_query_parse(req, params, &err);
 	if (q == NULL)
-		goto fail;
+		return;
 	f = http_query_get(q, PD_Q_FORCE);
-	if (f != NULL && http_parse_bool(f, PD_Q_FORCE, &force, &err) < 0)
-		goto fail;
-	if (http_body_empty(req, &err) < 0)
-		goto fail;
+	if (f != NULL)
+		r = http_parse_bool(f, PD_Q_FORCE, &force, &err);
 	http_query_free(q);
+	if (r < 0) {
+		http_reply_error(req, &err);
+		return;
+	}
 	pod = find_or_reply(d, req, arg);
 	if (pod == NULL)
 		return;
 	p = http_pending_new(req);
 	if (pod_remove(pod, force, p, &err) < 0)
 		http_pending_reply_error(p, &err);
-	return;
-fail:
-	http_query_free(q);
-	http_reply_error(req, &err);
 }

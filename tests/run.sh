@@ -59,8 +59,8 @@ run_integration() {
     fi
     out=$(mktemp)
     # One namespace for the whole suite; each test still starts its own podd.
-    unshare --net --mount --propagation private -- \
-        "$here/integration/suite.sh" "$build" "$filter" 2>&1 | tee "$out"
+    "$here/../tools/sandbox.sh" "$here/integration/suite.sh" "$build" "$filter" 2>&1 |
+        tee "$out"
     count_closing_line "$out"
     rm -f "$out"
 }

@@ -11,16 +11,9 @@ set -euo pipefail
 build=$(cd "${1:?usage: bench.sh BUILD_DIR [RUNS]}" && pwd)
 runs=${2:-${BENCH_RUNS:-30}}
 
-if [ "$(id -u)" != 0 ]; then
-    echo "make bench creates namespaces: run it as root" >&2
-    exit 1
+if [ "${PODD_SANDBOX:-}" != 1 ]; then
+    exec "$(dirname "$0")/../../tools/sandbox.sh" "$0" "$@"
 fi
-if [ "${PODD_BENCH_NS:-}" != 1 ]; then
-    exec env PODD_BENCH_NS=1 unshare --net --mount --propagation private -- "$0" "$@"
-fi
-ip link set lo up
-mkdir -p /run/netns
-mount -t tmpfs -o mode=0755 podd-bench-netns /run/netns
 
 export PATH=$build:$PATH
 T=$(mktemp -d /tmp/podd-bench.XXXXXX)
