@@ -58,6 +58,8 @@ PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c)
+# podctl's pure module, likewise.
+CLI_PURE_OBJS := $(call obj,cli/flags.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd
@@ -103,11 +105,11 @@ $(PAUSE): $(PAUSE_SRCS) lib/sync.h lib/err.h
 		-Wl,--gc-sections -s -o $@ $(PAUSE_SRCS)
 
 # ---- tests ---------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(LIBPODD)
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(LIBPODD)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,jansson) -o $@ $< \
-		$(PODD_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd -Icli $(call pc_cflags,jansson) -o $@ $< \
+		$(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
 unit: deps-check $(UNITS)
 	$(Q)tests/run.sh --unit-only $(B)

@@ -50,7 +50,7 @@ pss_kib() {
 }
 
 row() {
-    printf '%-44s %s\n' "$1" "$2"
+    printf '%-50s %s\n' "$1" "$2"
 }
 
 podd --root "$T/root" --run-dir "$T/run" --foreground 2> "$T/podd.log" &
@@ -100,25 +100,33 @@ fi
 echo
 
 # --- memory ------------------------------------------------------------------
-for i in $(seq "$runs"); do
-    podctl pod create "m$i" > /dev/null
-done
-for i in $(seq "$runs"); do
-    pid=$(podctl pod inspect "m$i" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["infra"]["pid"])')
-    pss_kib "$pid"
-done > "$T/pss_infra"
-row "PSS of one infra, podd-pause (KiB)" "$(stats < "$T/pss_infra")"
+# PSS shares a page among the processes mapping it, so an infra is measured
+# alone (one pod, 5 samples) and as one of $runs running.
+infra_of() {
+    podctl pod inspect "$1" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["infra"]["pid"])'
+}
+podctl pod create m1 > /dev/null
+pid=$(infra_of m1)
+for _ in $(seq 5); do pss_kib "$pid"; sleep 0.02; done > "$T/pss_infra1"
+row "PSS of an infra (podd-pause), alone (KiB)" "$(stats < "$T/pss_infra1")"
+for i in $(seq 2 "$runs"); do podctl pod create "m$i" > /dev/null; done
+for i in $(seq "$runs"); do pss_kib "$(infra_of "m$i")"; done > "$T/pss_infra"
+row "PSS of an infra, $runs running (KiB)" "$(stats < "$T/pss_infra")"
 for i in $(seq "$runs"); do podctl pod rm -f "m$i" > /dev/null; done
 
-if command -v catatonit > /dev/null 2>&1 || [ -x /usr/libexec/podman/catatonit ]; then
-    cat_bin=$(command -v catatonit || echo /usr/libexec/podman/catatonit)
-    pids=()
-    for _ in $(seq 5); do "$cat_bin" -P > /dev/null 2>&1 & pids+=($!); done
+cat_bin=$(command -v catatonit || echo /usr/libexec/podman/catatonit)
+if [ -x "$cat_bin" ]; then
+    "$cat_bin" -P > /dev/null 2>&1 &
+    pids=($!)
+    sleep 0.1
+    for _ in $(seq 5); do pss_kib "${pids[0]}"; sleep 0.02; done > "$T/pss_cat1"
+    row "PSS of catatonit -P (podman's infra), alone (KiB)" "$(stats < "$T/pss_cat1")"
+    for _ in $(seq 2 "$runs"); do "$cat_bin" -P > /dev/null 2>&1 & pids+=($!); done
     sleep 0.2
     for p in "${pids[@]}"; do pss_kib "$p"; done > "$T/pss_cat"
     kill "${pids[@]}" 2> /dev/null || true
     wait "${pids[@]}" 2> /dev/null || true
-    row "PSS of catatonit -P, podman's infra (KiB)" "$(stats < "$T/pss_cat")"
+    row "PSS of catatonit -P, $runs running (KiB)" "$(stats < "$T/pss_cat")"
 fi
 
 for _ in $(seq 5); do pss_kib "$podd_pid"; sleep 0.05; done > "$T/pss0"
