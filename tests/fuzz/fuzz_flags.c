@@ -14,12 +14,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct flag_spec specs[] = {
-	{"time", "timeout", 't', FLAG_VALUE, "SECS", "wait"},
-	{"force", NULL, 'f', FLAG_BOOL, NULL, "force"},
-	{"quiet", NULL, 'q', FLAG_BOOL, NULL, "ids"},
-	{"label", NULL, 'l', FLAG_LIST, "K=V", "label"},
-	{"net", "network", 0, FLAG_VALUE, "MODE", "net"},
-	{.name = NULL},
+    {"time", "timeout", 't', FLAG_VALUE, "SECS", "wait"},
+    {"force", NULL, 'f', FLAG_BOOL, NULL, "force"},
+    {"quiet", NULL, 'q', FLAG_BOOL, NULL, "ids"},
+    {"label", NULL, 'l', FLAG_LIST, "K=V", "label"},
+    {"net", "network", 0, FLAG_VALUE, "MODE", "net"},
+    {.name = NULL},
 };
 
 int

@@ -11,12 +11,12 @@
 enum { F_TIME, F_FORCE, F_QUIET, F_LABEL, F_NET };
 
 static const struct flag_spec specs[] = {
-	[F_TIME] = {"time", "timeout", 't', FLAG_VALUE, "SECS", "wait"},
-	[F_FORCE] = {"force", NULL, 'f', FLAG_BOOL, NULL, "force"},
-	[F_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "ids only"},
-	[F_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "a label"},
-	[F_NET] = {"net", "network", 0, FLAG_VALUE, "MODE", "network"},
-	{.name = NULL},
+    [F_TIME] = {"time", "timeout", 't', FLAG_VALUE, "SECS", "wait"},
+    [F_FORCE] = {"force", NULL, 'f', FLAG_BOOL, NULL, "force"},
+    [F_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "ids only"},
+    [F_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "a label"},
+    [F_NET] = {"net", "network", 0, FLAG_VALUE, "MODE", "network"},
+    {.name = NULL},
 };
 
 static int
@@ -25,7 +25,6 @@ parse(unsigned opts, struct flags *f, struct pd_err *err, int argc, char **argv)
 	memset(f, 0, sizeof(*f));
 	return flags_parse(specs, opts, argc, argv, f, err);
 }
-
 
 static void
 test_long_forms(void)
@@ -167,14 +166,14 @@ test_empty(void)
 }
 
 static const struct unit_case cases[] = {
-	{"long_forms", test_long_forms},
-	{"aliases_and_short_forms", test_aliases_and_short_forms},
-	{"repeatable_and_booleans", test_repeatable_and_booleans},
-	{"double_dash_and_stop_at_operand", test_double_dash_and_stop_at_operand},
-	{"help", test_help},
-	{"refused", test_refused},
-	{"unknown_word_kept", test_unknown_word_kept},
-	{"empty", test_empty},
+    {"long_forms", test_long_forms},
+    {"aliases_and_short_forms", test_aliases_and_short_forms},
+    {"repeatable_and_booleans", test_repeatable_and_booleans},
+    {"double_dash_and_stop_at_operand", test_double_dash_and_stop_at_operand},
+    {"help", test_help},
+    {"refused", test_refused},
+    {"unknown_word_kept", test_unknown_word_kept},
+    {"empty", test_empty},
 };
 
 UNIT_MAIN(cases)
