@@ -68,10 +68,13 @@ PAUSE   := $(B)/podd-pause
 PROGS   := $(PODD) $(PODCTL) $(PAUSE)
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
+
+.PHONY: deps-check deps-build-check
 .PHONY: all asan check unit integration lint format deps install bench demo clean fuzz fuzz-smoke images
 .DEFAULT_GOAL := all
 
-all: $(PROGS)
+all: deps-build-check
+	$(Q)$(MAKE) --no-print-directory $(PROGS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -136,9 +139,12 @@ DEPS_LINT  := clang-format cppcheck shellcheck
 deps:
 	$(Q)tools/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_LINT)
 
-# Fail early, with the command to run, when a build dependency is missing.
+# Fail early, with the command to run, when a dependency is missing.
 deps-check:
 	$(Q)tools/deps.sh --check $(DEPS_BUILD) $(DEPS_TEST)
+
+deps-build-check:
+	$(Q)tools/deps.sh --check $(DEPS_BUILD)
 
 # ---- tools ---------------------------------------------------------------
 C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find lib podd cli shim netplug tests -name '*.[ch]')
