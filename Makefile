@@ -120,11 +120,11 @@ unit: deps-check $(UNITS)
 integration: deps-check $(PROGS)
 	$(Q)tests/run.sh --integration-only $(B)
 
-check: deps
+check: deps images
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(UNITS)
 	$(Q)tests/run.sh $(B)
 
-asan:
+asan: images
 	$(Q)$(MAKE) --no-print-directory VARIANT=asan $(patsubst build/default/%,build/asan/%,$(PROGS) $(UNITS))
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh build/asan
@@ -133,7 +133,7 @@ asan:
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
-DEPS_TEST  := iproute2 util-linux curl busybox-static procps socat python3 iputils-ping
+DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping
 DEPS_LINT  := clang-format cppcheck shellcheck
 
 deps:
@@ -182,6 +182,14 @@ fuzz:
 
 fuzz-smoke: fuzz
 	$(Q)tests/fuzz/smoke.sh build/fuzz $(FUZZ_SECONDS)
+
+# The images the examples and tests use, as directories (podctl image import).
+IMAGES := build/images
+DEPS_IMAGES := busybox-static tcpdump
+
+images:
+	$(Q)tools/deps.sh $(DEPS_IMAGES)
+	$(Q)tools/make-images.sh $(IMAGES)
 
 demo: deps $(PROGS)
 	$(Q)examples/run.sh $(B)

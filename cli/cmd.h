@@ -78,3 +78,5 @@ bool cmd_format(const struct cmd_usage *u, const char *value, bool *json);
 int cmd_version(struct podctl *ctl, int argc, char **argv);
 int cmd_info(struct podctl *ctl, int argc, char **argv);
 int cmd_pod(struct podctl *ctl, int argc, char **argv);
+int cmd_image(struct podctl *ctl, int argc, char **argv);
+int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */

@@ -241,19 +241,6 @@ pod_status(const json_t *pod)
 	return s;
 }
 
-static char *
-pod_created(const json_t *pod, time_t now)
-{
-	const char *created = json_string_value(json_object_get(pod, PD_F_CREATED));
-	struct timespec ts;
-	char buf[64];
-
-	if (created == NULL || pd_time_rfc3339_parse(created, &ts) < 0 ||
-	    output_ago((int64_t)now - (int64_t)ts.tv_sec, buf, sizeof(buf)) < 0)
-		return xstrdup("-");
-	return xstrdup(buf);
-}
-
 static void
 add_pod_row(struct table *t, const json_t *pod, time_t now)
 {
@@ -265,7 +252,7 @@ add_pod_row(struct table *t, const json_t *pod, time_t now)
 	size_t ncontainers = json_array_size(json_object_get(pod, PD_F_CONTAINERS));
 	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
 	cleanup_free char *status = pod_status(pod);
-	cleanup_free char *created = pod_created(pod, now);
+	cleanup_free char *created = output_created(pod, now);
 	cleanup_free char *pid_text = pid > 0 ? xasprintf("%lld", (long long)pid) : NULL;
 	cleanup_free char *containers = xasprintf("%zu", ncontainers);
 	const char *row[] = {short_id, name, status, created, pid_text, network, containers};

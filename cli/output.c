@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "cleanup.h"
 #include "json.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 void
@@ -130,4 +132,17 @@ output_json(FILE *out, const json_t *j)
 	if (json_dumpf(j, out, JSON_INDENT(2) | JSON_ENCODE_ANY) < 0)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+char *
+output_created(const json_t *obj, time_t now)
+{
+	const char *created = json_string_value(json_object_get(obj, PD_F_CREATED));
+	struct timespec ts;
+	char buf[64];
+
+	if (created == NULL || pd_time_rfc3339_parse(created, &ts) < 0 ||
+	    output_ago((int64_t)now - (int64_t)ts.tv_sec, buf, sizeof(buf)) < 0)
+		return xstrdup("-");
+	return xstrdup(buf);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -49,3 +50,7 @@ char *output_json_text(const json_t *v);
 /* Print @j indented by 2 spaces, keys in podd's order, and a newline.
  * Returns 0, or -1 if writing failed. */
 int output_json(FILE *out, const json_t *j);
+
+/* How long ago @obj's "created" field (RFC 3339) was, for a table ("5
+ * minutes ago"); "-" when it is missing or bad. A new string. */
+char *output_created(const json_t *obj, time_t now);

@@ -13,6 +13,10 @@
  *   POST   /v1/pods/{name|id}/start     200 pod
  *   POST   /v1/pods/{name|id}/stop?timeout=SECS   200 pod (after the infra exited)
  *   DELETE /v1/pods/{name|id}?force=true          200 {"id","name"}
+ *   GET    /v1/images                   [image, ...]
+ *   POST   /v1/images                   import; body {"name","path"}; 201 image
+ *   GET    /v1/images/{name|id}         image
+ *   DELETE /v1/images/{name|id}         200 {"id","name"}
  * Errors: the HTTP status of the error kind (lib/err.h) and a body
  *   {"code": "<stable code>", "message": "<one line>"}.
  */
@@ -43,6 +47,7 @@
 #define PD_PATH_VERSION "/v1/version"
 #define PD_PATH_INFO    "/v1/info"
 #define PD_PATH_PODS    "/v1/pods"
+#define PD_PATH_IMAGES  "/v1/images"
 
 /* Actions on a pod: POST PD_PATH_PODS/{name}/<action>. */
 #define PD_ACTION_START "start"
@@ -81,6 +86,11 @@
 #define PD_F_NETNS_PATH "netns_path"
 #define PD_F_CONTAINERS "containers"
 #define PD_F_REASON     "reason"
+
+/* Image fields. */
+#define PD_F_PATH   "path"
+#define PD_F_SOURCE "source"
+#define PD_F_ROOTFS "rootfs"
 
 /* Network modes of a pod. */
 #define PD_NET_NONE "none"

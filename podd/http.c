@@ -43,6 +43,10 @@ static const struct route routes[] = {
     {EVHTTP_REQ_DELETE, PD_PATH_PODS "/*", api_pod_remove},
     {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_START, api_pod_start},
     {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_STOP, api_pod_stop},
+    {EVHTTP_REQ_GET, PD_PATH_IMAGES, api_image_list},
+    {EVHTTP_REQ_POST, PD_PATH_IMAGES, api_image_import},
+    {EVHTTP_REQ_GET, PD_PATH_IMAGES "/*", api_image_get},
+    {EVHTTP_REQ_DELETE, PD_PATH_IMAGES "/*", api_image_remove},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

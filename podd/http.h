@@ -51,3 +51,4 @@ typedef void http_handler_fn(struct podd *d, struct evhttp_request *req, const c
 http_handler_fn api_version, api_info;
 http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
     api_pod_remove;
+http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;

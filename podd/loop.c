@@ -34,9 +34,9 @@ reap_children(struct podd *d)
 {
 	int status;
 	pid_t pid;
-
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		pod_note_reaped(d, pid, status);
+		if (task_note_reaped(d, pid, status) == 0)
+			pod_note_reaped(d, pid, status);
 }
 
 static void

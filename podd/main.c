@@ -192,12 +192,14 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 	if (d->run_fd < 0 || pd_dir_lock(d->run_fd, d->cfg.run_dir, err) < 0)
 		return -1;
 	if ((mkdirat(d->root_fd, "pods", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(d->run_fd, "pods", 0700) < 0 && errno != EEXIST))
-		return pd_fail_errno(err, errno, "mkdir pods");
+	    (mkdirat(d->run_fd, "pods", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(d->root_fd, "images", 0700) < 0 && errno != EEXIST))
+		return pd_fail_errno(err, errno, "mkdir pods and images");
 	d->pods_fd = openat(d->root_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d->run_pods_fd = openat(d->run_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d->pods_fd < 0 || d->run_pods_fd < 0)
-		return pd_fail_errno(err, errno, "open pods");
+	d->images_fd = openat(d->root_fd, "images", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->pods_fd < 0 || d->run_pods_fd < 0 || d->images_fd < 0)
+		return pd_fail_errno(err, errno, "open pods and images");
 	d->cfg.socket_path =
 	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
 	d->cfg.netns_dir = xstrdup(f->netns_dir);
@@ -253,12 +255,15 @@ static void
 podd_teardown(struct podd *d)
 {
 	http_stop(d);
+	task_free_all(d); /* before the images their callbacks point to */
+	image_free_all(d);
 	pod_free_all(d);
 	loop_teardown(d);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	close_reset(&d->pods_fd);
 	close_reset(&d->run_pods_fd);
+	close_reset(&d->images_fd);
 	close_reset(&d->root_fd);
 	close_reset(&d->run_fd);
 	free(d->cfg.root);
@@ -272,7 +277,8 @@ podd_teardown(struct podd *d)
 int
 main(int argc, char **argv)
 {
-	struct podd d = {.root_fd = -1, .run_fd = -1, .pods_fd = -1, .run_pods_fd = -1};
+	struct podd d = {
+	    .root_fd = -1, .run_fd = -1, .pods_fd = -1, .run_pods_fd = -1, .images_fd = -1};
 	struct pd_err err = {0};
 	struct flags f = {0};
 	int ready_fd = -1;
@@ -280,6 +286,8 @@ main(int argc, char **argv)
 
 	pd_log_init("podd");
 	TAILQ_INIT(&d.pods);
+	TAILQ_INIT(&d.images);
+	TAILQ_INIT(&d.tasks);
 	r = parse_flags(argc, argv, &f, &d.cfg);
 	if (r != 0)
 		return r > 0 ? 0 : 2;
@@ -301,7 +309,7 @@ main(int argc, char **argv)
 		pd_fail(&err, PD_E_SYSTEM, "cannot set up signal events");
 		goto fail;
 	}
-	if (pod_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
+	if (pod_load_all(&d, &err) < 0 || image_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);

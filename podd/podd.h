@@ -9,8 +9,9 @@
 #include <stdbool.h>
 #include <sys/queue.h>
 
+#include "image.h"
 #include "log.h"
-
+#include "task.h"
 struct event_base;
 struct evhttp;
 struct event;
@@ -31,16 +32,19 @@ TAILQ_HEAD(pod_list, pod);
 
 struct podd {
 	struct podd_config cfg;
-	struct event_base *base; /* owned */
-	struct evhttp *http;     /* owned */
-	struct event *sig_term;  /* owned */
-	struct event *sig_int;   /* owned */
-	struct event *sig_chld;  /* owned */
-	int root_fd;             /* owned, locked */
-	int run_fd;              /* owned, locked */
-	int pods_fd;             /* owned: <root>/pods */
-	int run_pods_fd;         /* owned: <run>/pods */
-	struct pod_list pods;    /* owned */
+	struct event_base *base;  /* owned */
+	struct evhttp *http;      /* owned */
+	struct event *sig_term;   /* owned */
+	struct event *sig_int;    /* owned */
+	struct event *sig_chld;   /* owned */
+	int root_fd;              /* owned, locked */
+	int run_fd;               /* owned, locked */
+	int pods_fd;              /* owned: <root>/pods */
+	int run_pods_fd;          /* owned: <run>/pods */
+	int images_fd;            /* owned: <root>/images */
+	struct pod_list pods;     /* owned */
+	struct image_list images; /* owned */
+	struct task_list tasks;   /* owned: helper commands running */
 	bool shutting_down;
 };
 

@@ -18,6 +18,9 @@ export PATH
 
 TEST_FILE=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
 
+# The image trees of `make images`.
+IMAGES=${PODD_IMAGES:-$(cd "$PODD_BUILD/../images" 2> /dev/null && pwd)}
+
 fail() {
     echo "    FAILED: $*" >&2
     exit 1

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tasks: helper commands podd runs without blocking its loop (copying or
+ * unpacking an image, removing a tree). A task is spawned with the one spawn
+ * helper; its exit is heard through its pidfd and the end of its stderr
+ * through a pipe, both as events. When both have come, its callback runs
+ * once with the exit code and the first bytes of what it wrote to stderr.
+ */
+#pragma once
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct podd;
+struct task;
+
+/* @exit_code is the docker-style code (128+signal when killed); @errors is
+ * the start of the task's stderr, NUL-terminated (borrowed for the call). */
+typedef void task_done_fn(void *arg, int exit_code, const char *errors);
+
+TAILQ_HEAD(task_list, task);
+
+/* Run @argv (argv[0] an absolute path) with an empty environment but PATH.
+ * @done may be NULL (fire and forget). Returns 0 or -1. */
+int task_run(struct podd *d, char *const *argv, task_done_fn *done, void *arg, struct pd_err *err);
+
+/* The SIGCHLD backstop reaped @pid: returns 1 if it was a task's. */
+int task_note_reaped(struct podd *d, pid_t pid, int status);
+
+/* Forget every task at shutdown: the commands go on; callbacks do not run. */
+void task_free_all(struct podd *d);
