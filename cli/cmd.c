@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "client.h"
+#include "output.h"
 #include "xalloc.h"
 
 int
@@ -147,4 +149,35 @@ cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **arg
 	fprintf(stderr, "podctl: \"%.64s\" is not a command of %s (see %s --help)\n", argv[0],
 		g->name, g->name);
 	return EXIT_PODCTL;
+}
+
+json_t *
+cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv, struct flags *f,
+	 int format_flag, const char *path, const char *what, int *rc)
+{
+	cleanup_json json_t *list = NULL;
+	struct pd_err err = {0};
+	bool json;
+
+	if (!cmd_parse(u, argc, argv, f, rc))
+		return NULL;
+	*rc = EXIT_PODCTL;
+	if (!cmd_format(u, f->v[format_flag].value, &json))
+		return NULL;
+	list = client_call(ctl->socket_path, "GET", path, NULL, &err);
+	if (list == NULL) {
+		*rc = cmd_error(&err);
+		return NULL;
+	}
+	if (!json_is_array(list)) {
+		pd_fail(&err, PD_E_SYSTEM, "podd's list of %s is not a JSON array", what);
+		*rc = cmd_error(&err);
+		return NULL;
+	}
+	if (json) {
+		*rc = output_json(stdout, list) < 0 ? EXIT_PODCTL : 0;
+		return NULL;
+	}
+	*rc = 0;
+	return steal_ptr(list);
 }

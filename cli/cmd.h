@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "err.h"
 #include "flags.h"
 
@@ -73,6 +75,14 @@ int cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char *
 /* Check a --format value: NULL or "table" sets *json false, "json" sets it
  * true. Anything else prints a usage error and returns false. */
 bool cmd_format(const struct cmd_usage *u, const char *value, bool *json);
+
+/* The front every listing shares: parse @u's flags into @f (its --format at
+ * index @format_flag), GET @path, check the reply is an array of @what. With
+ * --format json it prints the array itself. Returns the array for the caller
+ * to print as a table (a new reference), or NULL when done, with *rc the exit
+ * code. */
+json_t *cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+		 struct flags *f, int format_flag, const char *path, const char *what, int *rc);
 
 /* The commands of the top-level table. */
 int cmd_version(struct podctl *ctl, int argc, char **argv);

@@ -106,24 +106,12 @@ image_ls(struct podctl *ctl, int argc, char **argv)
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *imgs = NULL;
 	cleanup_table struct table t = {0};
-	struct pd_err err = {0};
 	time_t now = time(NULL);
-	bool json;
 	int rc;
 
-	if (!cmd_parse(&ls_usage, argc, argv, &f, &rc))
-		return rc;
-	if (!cmd_format(&ls_usage, f.v[L_FORMAT].value, &json))
-		return EXIT_PODCTL;
-	imgs = client_call(ctl->socket_path, "GET", PD_PATH_IMAGES, NULL, &err);
+	imgs = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_IMAGES, "images", &rc);
 	if (imgs == NULL)
-		return cmd_error(&err);
-	if (!json_is_array(imgs)) {
-		pd_fail(&err, PD_E_SYSTEM, "podd's list of images is not a JSON array");
-		return cmd_error(&err);
-	}
-	if (json)
-		return output_json(stdout, imgs) < 0 ? EXIT_PODCTL : 0;
+		return rc;
 	if (!f.v[L_QUIET].on)
 		table_init(&t, sizeof(header) / sizeof(header[0]), header);
 	for (size_t i = 0; i < json_array_size(imgs); i++) {

@@ -269,24 +269,12 @@ pod_ls(struct podctl *ctl, int argc, char **argv)
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *pods = NULL;
 	cleanup_table struct table t = {0};
-	struct pd_err err = {0};
 	time_t now = time(NULL);
-	bool json;
 	int rc;
 
-	if (!cmd_parse(&ls_usage, argc, argv, &f, &rc))
-		return rc;
-	if (!cmd_format(&ls_usage, f.v[L_FORMAT].value, &json))
-		return EXIT_PODCTL;
-	pods = client_call(ctl->socket_path, "GET", PD_PATH_PODS, NULL, &err);
+	pods = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_PODS, "pods", &rc);
 	if (pods == NULL)
-		return cmd_error(&err);
-	if (!json_is_array(pods)) {
-		pd_fail(&err, PD_E_SYSTEM, "podd's list of pods is not a JSON array");
-		return cmd_error(&err);
-	}
-	if (json)
-		return output_json(stdout, pods) < 0 ? EXIT_PODCTL : 0;
+		return rc;
 	if (f.v[L_QUIET].on) {
 		for (size_t i = 0; i < json_array_size(pods); i++) {
 			const json_t *pod = json_array_get(pods, i);
