@@ -191,7 +191,7 @@ images:
 	$(Q)tools/deps.sh $(DEPS_IMAGES)
 	$(Q)tools/make-images.sh $(IMAGES)
 
-demo: deps $(PROGS)
+demo: deps images $(PROGS)
 	$(Q)examples/run.sh $(B)
 
 clean:

@@ -17,6 +17,9 @@ example_cleanup() {
     for p in $(podctl pod ls -q 2> /dev/null); do
         podctl pod rm -f "$p" > /dev/null 2>&1 || true
     done
+    for p in $(podctl image ls -q 2> /dev/null); do
+        podctl image rm "$p" > /dev/null 2>&1 || true
+    done
     if [ -n "${EXAMPLE_PODD_PID:-}" ]; then
         kill -TERM "$EXAMPLE_PODD_PID" 2> /dev/null || true
         wait "$EXAMPLE_PODD_PID" 2> /dev/null || true
