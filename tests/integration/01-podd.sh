@@ -91,6 +91,9 @@ test_infra_dead_while_podd_down_is_cleaned_up() {
     pid=$(infra_pid web)
     podd_stop
     kill -9 "$pid"
+    # SIGKILL is delivered asynchronously: wait until the kernel has ended it,
+    # or the new podd may still see it alive and adopt it.
+    wait_for is_gone "$pid"
     podd_start
     assert_eq exited "$(pod_field web .state)"
     assert_contains "$(pod_field web .reason)" "while podd was down"
