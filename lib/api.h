@@ -17,6 +17,21 @@
  *   POST   /v1/images                   import; body {"name","path"}; 201 image
  *   GET    /v1/images/{name|id}         image
  *   DELETE /v1/images/{name|id}         200 {"id","name"}
+ *   GET    /v1/containers?all=true&pod=P         [container, ...] (running only without all)
+ *   POST   /v1/containers               create; body: container create fields; 201
+ *                                        container. With "start": true, answered once the
+ *                                        workload exec'd (a failed start removes it again)
+ *   GET    /v1/containers/{name|id}     container
+ *   POST   /v1/containers/{name|id}/start         200 container (running)
+ *   POST   /v1/containers/{name|id}/stop?timeout=SECS  200 container (exited)
+ *   POST   /v1/containers/{name|id}/kill?signal=SIG    200 container (signal sent)
+ *   POST   /v1/containers/{name|id}/wait          200 {"exit_code",...} at the next exit,
+ *                                        at once if exited; a created one waits for its start
+ *   DELETE /v1/containers/{name|id}?force=true    200 {"id","name"}
+ *   GET    /v1/containers/{name|id}/logs?follow=true&tail=N&since=TIME
+ *                                        text/plain: CRI log lines (lib/crilog.h); with
+ *                                        follow, a chunked stream that ends when the
+ *                                        container exits
  * Errors: the HTTP status of the error kind (lib/err.h) and a body
  *   {"code": "<stable code>", "message": "<one line>"}.
  */
@@ -48,10 +63,15 @@
 #define PD_PATH_INFO    "/v1/info"
 #define PD_PATH_PODS    "/v1/pods"
 #define PD_PATH_IMAGES  "/v1/images"
+#define PD_PATH_CONTAINERS "/v1/containers"
 
 /* Actions on a pod: POST PD_PATH_PODS/{name}/<action>. */
 #define PD_ACTION_START "start"
 #define PD_ACTION_STOP  "stop"
+/* And on a container, also: */
+#define PD_ACTION_KILL "kill"
+#define PD_ACTION_WAIT "wait"
+#define PD_ACTION_LOGS "logs" /* GET */
 
 /* The states of a pod, as the API spells them. */
 #define PD_STATE_CREATING "creating"
@@ -59,10 +79,17 @@
 #define PD_STATE_STOPPING "stopping"
 #define PD_STATE_STOPPED  "stopped"
 #define PD_STATE_EXITED   "exited"
+#define PD_STATE_CREATED  "created" /* a container not started yet */
 
 /* Query parameters. */
 #define PD_Q_TIMEOUT "timeout"
 #define PD_Q_FORCE   "force"
+#define PD_Q_ALL     "all"
+#define PD_Q_POD     "pod"
+#define PD_Q_SIGNAL  "signal"
+#define PD_Q_FOLLOW  "follow"
+#define PD_Q_TAIL    "tail"
+#define PD_Q_SINCE   "since"
 
 /* Error body fields. */
 #define PD_F_CODE    "code"
@@ -92,6 +119,28 @@
 #define PD_F_SOURCE "source"
 #define PD_F_ROOTFS "rootfs"
 
+/* Container fields: the create body (name .. start) and the container object
+ * (which also has id, state, created, started, finished, exit_code, reason,
+ * pid, namespaces, as a pod does). */
+#define PD_F_POD         "pod"      /* create: pod name or id; object: the pod's name */
+#define PD_F_POD_ID      "pod_id"
+#define PD_F_IMAGE       "image"    /* create: image name or id; object: its name */
+#define PD_F_IMAGE_ID    "image_id"
+/*      PD_F_ROOTFS      "rootfs"      create: a directory instead of an image */
+#define PD_F_COMMAND     "command"  /* [string] */
+#define PD_F_ENV         "env"      /* ["K=V"] */
+#define PD_F_WORKDIR     "workdir"
+/*      PD_F_HOSTNAME    "hostname" */
+#define PD_F_CAP_ADD     "cap_add"  /* ["NET_ADMIN"] */
+#define PD_F_CAP_DROP    "cap_drop"
+#define PD_F_READ_ONLY   "read_only"
+#define PD_F_AUTO_REMOVE "auto_remove" /* removed by podd when it exits */
+#define PD_F_START       "start"       /* create only: start it as well */
+#define PD_F_CAPS        "capabilities" /* the effective set, ["CAP_CHOWN", ...] */
+#define PD_F_SIGNAL      "signal"       /* exited: the signal that ended it ("KILL") */
+#define PD_F_SHIM_PID    "shim_pid"
+#define PD_F_LOG_PATH    "log_path"
+
 /* Network modes of a pod. */
 #define PD_NET_NONE "none"
 #define PD_NET_HOST "host"
@@ -104,6 +153,7 @@
 #define PD_F_SOCKET       "socket"
 #define PD_F_PODS         "pods"
 #define PD_F_PODS_RUNNING "pods_running"
+#define PD_F_CONTAINERS_RUNNING "containers_running"
 #define PD_F_KERNEL       "kernel"
 #define PD_F_CGROUP       "cgroup_version"
 #define PD_F_NETNS_DIR    "netns_dir"

@@ -12,6 +12,10 @@
  *     EOF. When the spawn keeps the end open across execve (pd_spawn's
  *     keep_sync), the new program sends PD_SYNC_READY once it is ready and then
  *     closes it; EOF without READY then means it died first.
+ *   - podd-shim, whose workload starts after its own setup, sends
+ *     PD_SYNC_STARTED once the workload has exec'd, with the pids of the
+ *     shim and of the workload and their pidfds attached (SCM_RIGHTS), so
+ *     podd holds handles that no reused pid can fool (lib/shim.h).
  */
 #pragma once
 
@@ -19,11 +23,12 @@
 
 #include "err.h"
 
-enum pd_sync_type { PD_SYNC_ERROR = 1, PD_SYNC_READY = 2 };
+enum pd_sync_type { PD_SYNC_ERROR = 1, PD_SYNC_READY = 2, PD_SYNC_STARTED = 3 };
 
 struct pd_sync_msg {
 	uint32_t type;     /* enum pd_sync_type */
 	struct pd_err err; /* for PD_SYNC_ERROR */
+	int32_t pids[2];   /* for PD_SYNC_STARTED: the shim's, the workload's */
 };
 
 /* Make the pair: [0] for the parent, [1] for the child, both close-on-exec. */
@@ -31,6 +36,17 @@ int pd_sync_pair(int fds[2], struct pd_err *err);
 
 /* Send @msg on @fd. Async-signal-safe (used between fork and exec). */
 void pd_sync_send(int fd, const struct pd_sync_msg *msg);
+
+/* Send @msg on @fd with @n_fds fds attached (SCM_RIGHTS; at most
+ * PD_SYNC_MAX_FDS). Returns 0, or -1 with @err set. */
+#define PD_SYNC_MAX_FDS 4
+int pd_sync_send_fds(int fd, const struct pd_sync_msg *msg, const int *fds, int n_fds,
+		     struct pd_err *err);
+
+/* Receive one message like pd_sync_recv(), and the fds attached to it into
+ * @fds (at most @max, close-on-exec, owned by the caller; *n_fds says how
+ * many). Fds beyond @max are closed and the call fails with EPROTO. */
+int pd_sync_recv_fds(int fd, struct pd_sync_msg *msg, int *fds, int max, int *n_fds);
 
 /* Receive one message from @fd. Returns 1 with *msg filled, 0 on EOF, -1 with
  * errno on error (EAGAIN on a non-blocking fd with nothing to read). A message

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "proc.h"
@@ -231,7 +232,65 @@ test_wait_sync_protocol_error(void)
 	unpair(fds);
 }
 
+/* A STARTED message carries its pids and fds; the fds arrive close-on-exec
+ * and name the same files. */
+static void
+test_fds_round_trip(void)
+{
+	struct pd_sync_msg out = {.type = PD_SYNC_STARTED, .pids = {11, 22}}, in;
+	struct pd_err err = {0};
+	int fds[2], pass[2], got[PD_SYNC_MAX_FDS], n = -1;
+	struct stat a, b;
+
+	pair(fds);
+	REQUIRE(pipe2(pass, O_CLOEXEC) == 0);
+	CHECK_INT(pd_sync_send_fds(fds[1], &out, pass, 2, &err), ==, 0);
+	CHECK_INT(pd_sync_recv_fds(fds[0], &in, got, PD_SYNC_MAX_FDS, &n), ==, 1);
+	CHECK_INT(in.type, ==, PD_SYNC_STARTED);
+	CHECK_INT(in.pids[0], ==, 11);
+	CHECK_INT(in.pids[1], ==, 22);
+	REQUIRE(n == 2);
+	for (int i = 0; i < 2; i++) {
+		CHECK_INT(fcntl(got[i], F_GETFD), ==, FD_CLOEXEC);
+		REQUIRE(fstat(pass[i], &a) == 0 && fstat(got[i], &b) == 0);
+		CHECK(a.st_ino == b.st_ino);
+		close(got[i]);
+		close(pass[i]);
+	}
+	/* Without fds, and then EOF. */
+	CHECK_INT(pd_sync_send_fds(fds[1], &out, NULL, 0, &err), ==, 0);
+	CHECK_INT(pd_sync_recv_fds(fds[0], &in, got, PD_SYNC_MAX_FDS, &n), ==, 1);
+	CHECK_INT(n, ==, 0);
+	close(fds[1]);
+	fds[1] = -1;
+	CHECK_INT(pd_sync_recv_fds(fds[0], &in, got, PD_SYNC_MAX_FDS, &n), ==, 0);
+	unpair(fds);
+}
+
+/* More fds than the receiver has room for: all closed, EPROTO. */
+static void
+test_fds_too_many(void)
+{
+	struct pd_sync_msg out = {.type = PD_SYNC_STARTED}, in;
+	struct pd_err err = {0};
+	int fds[2], pass[2], got[1], n = -1;
+
+	pair(fds);
+	REQUIRE(pipe2(pass, O_CLOEXEC) == 0);
+	CHECK_INT(pd_sync_send_fds(fds[1], &out, pass, 2, &err), ==, 0);
+	close(pass[0]);
+	close(pass[1]);
+	errno = 0;
+	CHECK_INT(pd_sync_recv_fds(fds[0], &in, got, 1, &n), ==, -1);
+	CHECK_INT(errno, ==, EPROTO);
+	CHECK_INT(n, ==, 0);
+	CHECK_INT(pd_sync_send_fds(fds[1], &out, pass, PD_SYNC_MAX_FDS + 1, &err), ==, -1);
+	unpair(fds);
+}
+
 static const struct unit_case cases[] = {
+    {"fds_round_trip", test_fds_round_trip},
+    {"fds_too_many", test_fds_too_many},
     {"pair_flags", test_pair_flags},
     {"error_round_trip", test_error_round_trip},
     {"ready_then_eof", test_ready_then_eof},

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What podd and podd-shim agree on: how a shim is started, the spec it
+ * reads, what it reports and the exit file it leaves. Both sides include
+ * this file.
+ *
+ * Start: podd runs
+ *     podd-shim --sync-fd N SPEC_PATH
+ * in a new session, with stdin and stdout on /dev/null, stderr on podd's log,
+ * and the sync socket (lib/sync.h) at fd N. When the container joins its
+ * pod's PID namespace, the infra's pidfd is passed too, at the fd number
+ * the spec names ("pid": "fd:3").
+ *
+ * The shim then
+ *   1. reads and checks SPEC_PATH (a JSON object, the PD_SHIM_* keys below);
+ *   2. forks and lets the first process exit, so the shim is not podd's
+ *      child and outlives podd (it becomes a child subreaper);
+ *   3. joins or creates the namespaces (PD_SHIM_NAMESPACES) and holds new
+ *      net/ipc/uts ones by bind-mounting them on the PD_SHIM_HOLD paths;
+ *   4. clones the workload in a new mount namespace (and a new PID
+ *      namespace unless it joins one), which sets up its root (overlay,
+ *      pivot_root, /proc, /dev, /sys, the /etc files), capabilities and
+ *      no_new_privs, and execs;
+ *   5. sends podd one message on the sync socket:
+ *        PD_SYNC_ERROR with the pd_err of the first failure (the kind is
+ *          PD_E_NO_COMMAND or PD_E_NOT_EXECUTABLE when execve failed), after
+ *          undoing what it did (held namespace files unmounted and removed);
+ *        PD_SYNC_STARTED once execve succeeded, with pids = {shim, workload}
+ *          and their two pidfds attached (SCM_RIGHTS), in that order;
+ *   6. writes the workload's stdout and stderr to PD_SHIM_LOG in the CRI
+ *      format (lib/crilog.h) until it exits, reaps it, writes the exit file
+ *      (PD_SHIM_EXIT_FILE, atomically) and exits 0.
+ * A shim that dies before step 5 shows as EOF on the sync socket.
+ */
+#pragma once
+
+#define PD_SHIM_BINARY "podd-shim"
+
+/* Spec keys. Paths are absolute. */
+#define PD_SHIM_ID          "id"          /* the container id */
+#define PD_SHIM_NAME        "name"        /* the container name, for messages */
+#define PD_SHIM_ROOTFS      "rootfs"      /* the image's tree: the overlay's lower dir */
+#define PD_SHIM_READ_ONLY   "read_only"   /* bool: no overlay; rootfs bound read-only */
+#define PD_SHIM_UPPER       "upper"       /* overlay upper dir (absent when read_only) */
+#define PD_SHIM_WORK        "work"        /* overlay work dir (absent when read_only) */
+#define PD_SHIM_MOUNT_POINT "mount_point" /* an empty dir where the root is assembled */
+#define PD_SHIM_ETC_DIR     "etc_dir"     /* hostname, hosts, resolv.conf to bind on /etc */
+#define PD_SHIM_LOG         "log"         /* the CRI log file, opened for append */
+#define PD_SHIM_EXIT_FILE   "exit_file"   /* where the exit record goes */
+#define PD_SHIM_ARGS        "args"        /* [string]: argv; args[0] looked up in PATH */
+#define PD_SHIM_ENV         "env"         /* [string]: "K=V" */
+#define PD_SHIM_CWD         "cwd"         /* working directory inside the container */
+#define PD_SHIM_HOSTNAME    "hostname"    /* set when the uts namespace is new */
+#define PD_SHIM_CAPS        "caps"        /* [string]: "CAP_CHOWN"...: the whole set */
+#define PD_SHIM_NAMESPACES  "namespaces"  /* {"net","ipc","uts","pid"}: see below */
+#define PD_SHIM_HOLD        "hold"        /* {"net","ipc","uts"}: where to bind new ones */
+
+/* A namespace value: "new", "host", a path to a namespace file (a bind mount
+ * podd holds), or, for "pid" only, "fd:N": a pidfd whose PID namespace to
+ * join (setns with CLONE_NEWPID). */
+#define PD_SHIM_NS_NEW    "new"
+#define PD_SHIM_NS_HOST   "host"
+#define PD_SHIM_NS_FD_PRE "fd:"
+
+/* The exit file: {"exit_code": N, "signal": "KILL" (only when killed),
+ * "finished": RFC3339Nano, "pid": workload pid}. exit_code is docker's:
+ * the status, or 128 + the signal number. */
+#define PD_SHIM_EXIT_CODE "exit_code"
+#define PD_SHIM_SIGNAL    "signal"
+#define PD_SHIM_FINISHED  "finished"
+#define PD_SHIM_PID       "pid"
+
+/* Largest spec the shim reads, in bytes. */
+#define PD_SHIM_SPEC_MAX (256 * 1024)
