@@ -3,8 +3,9 @@
  * The HTTP client of client.h. libevent 2.1's evhttp client cannot connect to
  * a unix socket and libcurl costs milliseconds of start-up, so the request is
  * formatted here, written through a bufferevent, and the reply is fed to
- * http-parser as it arrives. One event_base lives for one request: podctl
- * makes a handful of requests per run, and a base costs microseconds.
+ * http-parser as it arrives. A connection is an object on a base: the
+ * synchronous calls make a base for one request (podctl makes a handful per
+ * run, and a base costs microseconds), `podctl run` puts several on one.
  */
 #include "client.h"
 
@@ -32,12 +33,14 @@
 /* The longest Content-Type value kept; podd sends "application/json". */
 #define CONTENT_TYPE_MAX 256
 
-/* One request in flight: what the parser callbacks need. */
-struct conn {
-	const struct client_request *req; /* borrowed */
-	struct client_reply *reply;       /* borrowed: filled as the reply arrives */
-	struct event_base *base;          /* borrowed */
-	const char *socket_path;          /* borrowed, for messages */
+/* One request in flight: what the parser and bufferevent callbacks need. */
+struct client_conn {
+	struct client_request req;  /* a copy; only on_body and arg are used after the start */
+	struct client_reply *reply; /* borrowed: filled as the reply arrives */
+	struct bufferevent *bev;
+	char *socket_path; /* for messages */
+	client_done_fn *done;
+	void *done_arg; /* borrowed */
 	struct http_parser parser;
 	char field[16]; /* the header name being read, if short enough to matter */
 	size_t field_len;
@@ -47,7 +50,7 @@ struct conn {
 	size_t body_cap;      /* bytes allocated for reply->body */
 	bool complete;        /* the whole reply has been parsed */
 	bool failed;          /* err is filled; stop */
-	struct pd_err *err;   /* borrowed */
+	struct pd_err err;
 };
 
 static void
@@ -57,15 +60,7 @@ free_base(struct event_base **base)
 		event_base_free(*base);
 }
 
-static void
-free_bev(struct bufferevent **bev)
-{
-	if (*bev != NULL)
-		bufferevent_free(*bev);
-}
-
 #define cleanup_base __attribute__((cleanup(free_base)))
-#define cleanup_bev  __attribute__((cleanup(free_bev)))
 
 const char *
 client_socket_path(const char *flag)
@@ -132,7 +127,7 @@ connect_unix(const char *path, struct pd_err *err)
 static int
 on_header_field(struct http_parser *p, const char *at, size_t len)
 {
-	struct conn *c = p->data;
+	struct client_conn *c = p->data;
 
 	if (c->in_value) {
 		c->field_len = 0;
@@ -152,7 +147,7 @@ static int
 on_header_value(struct http_parser *p, const char *at, size_t len)
 {
 	static const char ct[] = "content-type";
-	struct conn *c = p->data;
+	struct client_conn *c = p->data;
 	struct client_reply *r = c->reply;
 	size_t have;
 
@@ -175,7 +170,7 @@ on_header_value(struct http_parser *p, const char *at, size_t len)
 static int
 on_headers_complete(struct http_parser *p)
 {
-	struct conn *c = p->data;
+	struct client_conn *c = p->data;
 
 	c->reply->status = (int)p->status_code;
 	return 0;
@@ -190,18 +185,18 @@ is_success(int status)
 static int
 on_body(struct http_parser *p, const char *at, size_t len)
 {
-	struct conn *c = p->data;
+	struct client_conn *c = p->data;
 	struct client_reply *r = c->reply;
 
-	if (c->req->on_body != NULL && is_success(r->status)) {
-		if (c->req->on_body(at, len, c->req->arg, c->err) < 0) {
+	if (c->req.on_body != NULL && is_success(r->status)) {
+		if (c->req.on_body(at, len, c->req.arg, &c->err) < 0) {
 			c->failed = true;
 			return -1;
 		}
 		return 0;
 	}
 	if (r->body_len + len > CLIENT_MAX_REPLY) {
-		pd_fail(c->err, PD_E_TOO_LARGE, "podd's reply is over the limit of %zu bytes",
+		pd_fail(&c->err, PD_E_TOO_LARGE, "podd's reply is over the limit of %zu bytes",
 			CLIENT_MAX_REPLY);
 		c->failed = true;
 		return -1;
@@ -223,7 +218,7 @@ on_body(struct http_parser *p, const char *at, size_t len)
 static int
 on_message_complete(struct http_parser *p)
 {
-	struct conn *c = p->data;
+	struct client_conn *c = p->data;
 
 	c->complete = true;
 	/* Anything after the reply is not ours to parse. */
@@ -243,7 +238,7 @@ static const struct http_parser_settings parser_settings = {
 
 /* Give @len bytes of the reply to the parser. */
 static void
-feed(struct conn *c, const char *data, size_t len)
+feed(struct client_conn *c, const char *data, size_t len)
 {
 	enum http_errno e;
 
@@ -252,16 +247,39 @@ feed(struct conn *c, const char *data, size_t len)
 		return;
 	e = HTTP_PARSER_ERRNO(&c->parser);
 	if (e != HPE_OK) {
-		pd_fail(c->err, PD_E_SYSTEM, "podd's reply is not valid HTTP: %s",
+		pd_fail(&c->err, PD_E_SYSTEM, "podd's reply is not valid HTTP: %s",
 			http_errno_description(e));
 		c->failed = true;
 	}
 }
 
 static void
+conn_free(struct client_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	free(c->socket_path);
+	free(c);
+}
+
+/* The request is over: tell the caller, then let go of everything. */
+static void
+finish(struct client_conn *c)
+{
+	int rc = c->failed ? -1 : 0;
+
+	if (rc == 0 && c->reply->body == NULL)
+		c->reply->body = xstrdup("");
+	c->done(rc, &c->err, c->done_arg);
+	conn_free(c);
+}
+
+static void
 on_read(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
+	struct client_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t len;
 
@@ -270,13 +288,13 @@ on_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, len);
 	}
 	if (c->complete || c->failed)
-		event_base_loopbreak(c->base);
+		finish(c);
 }
 
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
-	struct conn *c = arg;
+	struct client_conn *c = arg;
 	int e = EVUTIL_SOCKET_ERROR();
 
 	(void)bev;
@@ -286,7 +304,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		/* A reply without a length ends at EOF; any other is cut. */
 		http_parser_execute(&c->parser, &parser_settings, NULL, 0);
 		if (!c->complete && !c->failed) {
-			pd_fail(c->err, PD_E_SYSTEM,
+			pd_fail(&c->err, PD_E_SYSTEM,
 				"podd at %s closed the connection before the end of its reply",
 				c->socket_path);
 			c->failed = true;
@@ -297,11 +315,11 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		 * reply is still there to read. */
 		if ((what & BEV_EVENT_WRITING) && (e == EPIPE || e == ECONNRESET))
 			return;
-		pd_fail_errno(c->err, e, "connection to podd at %s", c->socket_path);
+		pd_fail_errno(&c->err, e, "connection to podd at %s", c->socket_path);
 		c->failed = true;
 	}
 	if (c->complete || c->failed)
-		event_base_loopbreak(c->base);
+		finish(c);
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -309,8 +327,8 @@ on_event(struct bufferevent *bev, short what, void *arg)
 /* A base for one connection. poll(2) is enough for one fd; epoll costs an
  * extra fd and two syscalls (measured: no difference in podctl's start-up,
  * so this is about not paying for what one fd does not need). */
-static struct event_base *
-new_base(struct pd_err *err)
+struct event_base *
+client_base_new(struct pd_err *err)
 {
 	struct event_config *cfg = event_config_new();
 	struct event_base *base = NULL;
@@ -343,58 +361,103 @@ format_head(const struct client_request *req)
 			 req->body != NULL ? req->body_len : 0);
 }
 
+struct client_conn *
+client_start(struct event_base *base, const char *socket_path, const struct client_request *req,
+	     struct client_reply *reply, client_done_fn *done, void *arg, struct pd_err *err)
+{
+	cleanup_free char *head = NULL;
+	cleanup_close int fd = -1;
+	struct client_conn *c;
+
+	/* The path goes on the request line as it is. */
+	if (strpbrk(req->path, " \r\n") != NULL || req->path[0] != '/') {
+		pd_fail(err, PD_E_INVALID, "bad request path \"%.64s\"", req->path);
+		return NULL;
+	}
+	fd = connect_unix(socket_path, err);
+	if (fd < 0)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		pd_fail(err, PD_E_SYSTEM, "cannot create a bufferevent");
+		conn_free(c);
+		return NULL;
+	}
+	(void)steal_fd(fd); /* the bufferevent closes it now */
+	c->req = *req;
+	c->req.method = c->req.path = c->req.body = NULL; /* borrowed only until now */
+	c->reply = reply;
+	c->socket_path = xstrdup(socket_path);
+	c->done = done;
+	c->done_arg = arg;
+	http_parser_init(&c->parser, HTTP_RESPONSE);
+	c->parser.data = c;
+	head = format_head(req);
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	if (bufferevent_write(c->bev, head, strlen(head)) < 0 ||
+	    (req->body != NULL && bufferevent_write(c->bev, req->body, req->body_len) < 0) ||
+	    bufferevent_enable(c->bev, EV_READ | EV_WRITE) < 0) {
+		pd_fail(err, PD_E_SYSTEM, "cannot queue the request to podd");
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+client_cancel(struct client_conn *conn)
+{
+	conn_free(conn);
+}
+
+/* What a synchronous request waits for. */
+struct sync_call {
+	bool done;
+	struct pd_err *err; /* borrowed: the caller's */
+};
+
+static void
+sync_done(int rc, const struct pd_err *err, void *arg)
+{
+	struct sync_call *s = arg;
+
+	s->done = true;
+	if (rc < 0)
+		*s->err = *err;
+}
+
 int
 client_request(const char *socket_path, const struct client_request *req,
 	       struct client_reply *reply, struct pd_err *err)
 {
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
 	cleanup_base struct event_base *base = NULL;
-	cleanup_bev struct bufferevent *bev = NULL;
-	cleanup_free char *head = NULL;
-	cleanup_close int fd = -1;
-	struct conn c = {
-	    .req = req,
-	    .reply = reply,
-	    .socket_path = socket_path,
-	    .err = err,
-	};
+	struct pd_err mine = {0};
+	struct sync_call s = {.err = &mine};
+	struct client_conn *c;
 
-	/* The path goes on the request line as it is. */
-	if (strpbrk(req->path, " \r\n") != NULL || req->path[0] != '/')
-		return pd_fail(err, PD_E_INVALID, "bad request path \"%.64s\"", req->path);
-	fd = connect_unix(socket_path, err);
-	if (fd < 0)
-		return -1;
-	base = new_base(err);
+	base = client_base_new(err);
 	if (base == NULL)
 		return -1;
-	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		return pd_fail(err, PD_E_SYSTEM, "cannot create a bufferevent");
-	(void)steal_fd(fd); /* the bufferevent closes it now */
-	c.base = base;
-	http_parser_init(&c.parser, HTTP_RESPONSE);
-	c.parser.data = &c;
-	head = format_head(req);
-	if (bufferevent_write(bev, head, strlen(head)) < 0 ||
-	    (req->body != NULL && bufferevent_write(bev, req->body, req->body_len) < 0))
-		return pd_fail(err, PD_E_SYSTEM, "cannot queue the request");
-	bufferevent_setcb(bev, on_read, NULL, on_event, &c);
-	if (bufferevent_enable(bev, EV_READ | EV_WRITE) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the connection to podd");
-
 	/* A write to a socket podd has closed must be an error, not a
 	 * SIGPIPE that ends podctl; the caller's disposition comes back. */
 	sigaction(SIGPIPE, &ignore, &old);
-	event_base_dispatch(base);
+	c = client_start(base, socket_path, req, reply, sync_done, &s, err);
+	if (c != NULL)
+		event_base_dispatch(base);
 	sigaction(SIGPIPE, &old, NULL);
-
-	if (c.failed)
+	if (c == NULL)
 		return -1;
-	if (!c.complete)
+	if (!s.done) {
+		/* The loop ended without the reply: libevent failed. */
+		client_cancel(c);
 		return pd_fail(err, PD_E_SYSTEM, "no reply from podd at %s", socket_path);
-	if (reply->body == NULL)
-		reply->body = xstrdup("");
+	}
+	if (mine.kind != 0) {
+		*err = mine;
+		return -1;
+	}
 	return 0;
 }
 
@@ -428,6 +491,23 @@ client_reply_error(const struct client_reply *reply, struct pd_err *err)
 }
 
 json_t *
+client_reply_json(const struct client_reply *reply, const char *what, struct pd_err *err)
+{
+	json_t *j;
+
+	if (!is_success(reply->status)) {
+		client_reply_error(reply, err);
+		return NULL;
+	}
+	if (reply->body_len == 0)
+		return json_null();
+	j = pd_json_load(reply->body, reply->body_len, CLIENT_MAX_REPLY, err);
+	if (j == NULL)
+		pd_err_prefix(err, "podd's reply to %s", what);
+	return j;
+}
+
+json_t *
 client_call(const char *socket_path, const char *method, const char *path, const json_t *body,
 	    struct pd_err *err)
 {
@@ -439,18 +519,10 @@ client_call(const char *socket_path, const char *method, const char *path, const
 	    .body = text,
 	    .body_len = text != NULL ? strlen(text) : 0,
 	};
-	json_t *j;
+	cleanup_free char *what = NULL;
 
 	if (client_request(socket_path, &req, &reply, err) < 0)
 		return NULL;
-	if (!is_success(reply.status)) {
-		client_reply_error(&reply, err);
-		return NULL;
-	}
-	if (reply.body_len == 0)
-		return json_null();
-	j = pd_json_load(reply.body, reply.body_len, CLIENT_MAX_REPLY, err);
-	if (j == NULL)
-		pd_err_prefix(err, "podd's reply to %s %s", method, path);
-	return j;
+	what = xasprintf("%s %s", method, path);
+	return client_reply_json(&reply, what, err);
 }

@@ -4,13 +4,18 @@
  * connection ("Connection: close"), written and read through a libevent
  * bufferevent, the reply parsed by http-parser (chunked bodies included).
  * A reply body is either collected whole or, for streams (logs -f, events),
- * handed to a callback piece by piece as it arrives. This file knows HTTP and
+ * handed to a callback piece by piece as it arrives. A request runs either
+ * alone (client_request, client_call: a base of its own, dispatched until the
+ * reply is in) or on the caller's event_base next to others (client_start:
+ * `podctl run` waits, starts and reads logs at once). This file knows HTTP and
  * podd's error body; it knows nothing of pods.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
 #include "err.h"
@@ -53,6 +58,36 @@ struct client_reply {
 int client_request(const char *socket_path, const struct client_request *req,
 		   struct client_reply *reply, struct pd_err *err);
 
+/* A new event_base for podctl's connections (a few fds: poll, no locks).
+ * PD_E_SYSTEM if libevent cannot make one. */
+struct event_base *client_base_new(struct pd_err *err);
+
+/* A request in flight on a caller's base; owned by client.c. */
+struct client_conn;
+
+/* Called once when a request started by client_start() ends: @rc 0 with
+ * the reply in the caller's @reply (any HTTP status), or -1 with @err (owned
+ * by the connection, valid during the call). The connection is freed when
+ * the callback returns; it may start or cancel other requests, but must not
+ * cancel its own. */
+typedef void client_done_fn(int rc, const struct pd_err *err, void *arg);
+
+/* Connect to podd at @socket_path, queue @req on @base and return at once.
+ * @req is copied (its strings are needed only during the call; on_body and
+ * arg until the end); @reply (zeroed) and @arg are borrowed until @done has
+ * been called or the request is cancelled. The request goes on when the
+ * caller dispatches @base; SIGPIPE must be ignored meanwhile. Errors, at
+ * once and without calling @done: those of client_request() for the
+ * connection and the path. Returns the connection, or NULL. */
+struct client_conn *client_start(struct event_base *base, const char *socket_path,
+				 const struct client_request *req, struct client_reply *reply,
+				 client_done_fn *done, void *arg, struct pd_err *err);
+
+/* End a request still in flight without calling its done callback: the
+ * connection is closed (podd goes on with what it was asked) and freed.
+ * NULL is ignored. */
+void client_cancel(struct client_conn *conn);
+
 /* Free what client_request() put in @reply and zero it. */
 void client_reply_free(struct client_reply *reply);
 
@@ -63,6 +98,11 @@ void client_reply_free(struct client_reply *reply);
  * answers some errors in HTML) gives PD_E_SYSTEM "podd answered HTTP N".
  * Returns -1. */
 int client_reply_error(const struct client_reply *reply, struct pd_err *err);
+
+/* Decode a reply: the JSON of a 2xx reply (a new reference; JSON null for
+ * an empty body), or NULL with @err from client_reply_error() or from a body
+ * that is not JSON (@what, "POST /v1/...", says whose reply it was). */
+json_t *client_reply_json(const struct client_reply *reply, const char *what, struct pd_err *err);
 
 /* The common case: send @body (or no body if NULL) as JSON, and return the
  * decoded JSON of a 2xx reply (a new reference). An error reply becomes @err
