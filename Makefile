@@ -58,8 +58,8 @@ PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c)
-# podctl's pure module, likewise.
-CLI_PURE_OBJS := $(call obj,cli/flags.c)
+# podctl's pure modules, likewise.
+CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd

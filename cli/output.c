@@ -68,7 +68,7 @@ table_free(struct table *t)
 }
 
 int
-output_ago(int64_t secs, char *buf, size_t len)
+output_duration(int64_t secs, char *buf, size_t len)
 {
 	/* A unit is used while its count is under its limit. Hours and days
 	 * run past one of the next unit ("36 hours", "10 days"), where a
@@ -86,7 +86,7 @@ output_ago(int64_t secs, char *buf, size_t len)
 	int w;
 
 	if (secs < 1) {
-		w = snprintf(buf, len, "Less than a second ago");
+		w = snprintf(buf, len, "Less than a second");
 		return w < 0 || (size_t)w >= len ? -1 : 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -94,11 +94,25 @@ output_ago(int64_t secs, char *buf, size_t len)
 
 		if (units[i].limit != 0 && count >= units[i].limit)
 			continue;
-		w = snprintf(buf, len, "%lld %s%s ago", (long long)count, units[i].unit,
+		w = snprintf(buf, len, "%lld %s%s", (long long)count, units[i].unit,
 			     count == 1 ? "" : "s");
 		return w < 0 || (size_t)w >= len ? -1 : 0;
 	}
 	return -1;
+}
+
+int
+output_ago(int64_t secs, char *buf, size_t len)
+{
+	size_t n;
+
+	if (output_duration(secs, buf, len) < 0)
+		return -1;
+	n = strlen(buf);
+	if (n + sizeof(" ago") > len)
+		return -1;
+	memcpy(buf + n, " ago", sizeof(" ago"));
+	return 0;
 }
 
 char *

@@ -42,6 +42,10 @@ void table_free(struct table *t);
  * small. */
 int output_ago(int64_t secs, char *buf, size_t len);
 
+/* Write a span of @secs seconds as output_ago() does, without " ago" ("Less
+ * than a second", "3 minutes"): for "Up 3 minutes". Returns 0 or -1. */
+int output_duration(int64_t secs, char *buf, size_t len);
+
 /* @v as plain text for a table cell or a "Key: value" line: a string as it
  * is, a number, true or false, "-" for null or NULL, compact JSON for an
  * array or object. A new string, owned by the caller. */
