@@ -62,7 +62,7 @@ cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int
 {
 	struct pd_err err = {0};
 
-	if (flags_parse(u->flags, 0, argc - 1, argv + 1, f, &err) < 0) {
+	if (flags_parse(u->flags, u->flag_opts, argc - 1, argv + 1, f, &err) < 0) {
 		if (f->unknown != NULL && u->operand_what != NULL)
 			*exit_code = cmd_usage_error(u, "%s, and a %s cannot start with '-'",
 						     err.msg, u->operand_what);
@@ -155,12 +155,19 @@ json_t *
 cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv, struct flags *f,
 	 int format_flag, const char *path, const char *what, int *rc)
 {
+	if (!cmd_parse(u, argc, argv, f, rc))
+		return NULL;
+	return cmd_list_fetch(ctl, u, f, format_flag, path, what, rc);
+}
+
+json_t *
+cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
+	       int format_flag, const char *path, const char *what, int *rc)
+{
 	cleanup_json json_t *list = NULL;
 	struct pd_err err = {0};
 	bool json;
 
-	if (!cmd_parse(u, argc, argv, f, rc))
-		return NULL;
 	*rc = EXIT_PODCTL;
 	if (!cmd_format(u, f->v[format_flag].value, &json))
 		return NULL;

@@ -43,7 +43,8 @@ struct cmd_usage {
 	 * was meant as one ("-web"); or NULL. */
 	const char *operand_what;
 	int min_operands;
-	int max_operands; /* -1: no limit */
+	int max_operands;   /* -1: no limit */
+	unsigned flag_opts; /* for flags_parse(): FLAGS_STOP_AT_OPERAND for `run` */
 };
 
 /* Parse argv[1..] of a command against @u into @f. Returns true when the
@@ -84,9 +85,24 @@ bool cmd_format(const struct cmd_usage *u, const char *value, bool *json);
 json_t *cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
 		 struct flags *f, int format_flag, const char *path, const char *what, int *rc);
 
+/* cmd_list() after the flags were parsed, for a listing whose @path depends
+ * on them (ps --pod P). */
+json_t *cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
+		       int format_flag, const char *path, const char *what, int *rc);
+
 /* The commands of the top-level table. */
 int cmd_version(struct podctl *ctl, int argc, char **argv);
 int cmd_info(struct podctl *ctl, int argc, char **argv);
 int cmd_pod(struct podctl *ctl, int argc, char **argv);
 int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
+int cmd_container(struct podctl *ctl, int argc, char **argv);
+int cmd_run(struct podctl *ctl, int argc, char **argv);
+int cmd_ps(struct podctl *ctl, int argc, char **argv);
+int cmd_start(struct podctl *ctl, int argc, char **argv);
+int cmd_stop(struct podctl *ctl, int argc, char **argv);
+int cmd_kill(struct podctl *ctl, int argc, char **argv);
+int cmd_rm(struct podctl *ctl, int argc, char **argv);
+int cmd_inspect(struct podctl *ctl, int argc, char **argv);
+int cmd_wait(struct podctl *ctl, int argc, char **argv);
+int cmd_logs(struct podctl *ctl, int argc, char **argv);

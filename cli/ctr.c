@@ -67,11 +67,10 @@ ctr_command_text(const json_t *command)
 	size_t i;
 	json_t *arg;
 
-	json_array_foreach(command, i, arg)
-	{
+	json_array_foreach (command, i, arg) {
 		const char *a = json_string_value(arg) ?: "";
-		char *next = xasprintf(needs_quotes(a) ? "%s%s'%s'" : "%s%s%s", joined,
-				       i > 0 ? " " : "", a);
+		char *next =
+		    xasprintf(needs_quotes(a) ? "%s%s'%s'" : "%s%s%s", joined, i > 0 ? " " : "", a);
 
 		free(joined);
 		joined = next;

@@ -30,7 +30,8 @@ print_line(struct logstream *ls, const char *line, size_t len, struct pd_err *er
 	FILE *out;
 
 	if (pd_crilog_parse(line, len, &l) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "podd sent a log line that is not a CRI line: \"%.*s\"",
+		return pd_fail(err, PD_E_SYSTEM,
+			       "podd sent a log line that is not a CRI line: \"%.*s\"",
 			       (int)(len > 64 ? 64 : len), line);
 	out = ls->out[l.stream];
 	if (ls->timestamps && !ls->mid_line[l.stream]) {

@@ -22,10 +22,10 @@
 #define LOGSTREAM_LINE_MAX (PD_CRILOG_LINE_MAX + 256)
 
 struct logstream {
-	FILE *out[2];    /* borrowed: by enum pd_crilog_stream (stdout, stderr) */
-	bool timestamps; /* the line's time and a space before each output line */
+	FILE *out[2];     /* borrowed: by enum pd_crilog_stream (stdout, stderr) */
+	bool timestamps;  /* the line's time and a space before each output line */
 	bool mid_line[2]; /* the stream's last piece was P: its line goes on */
-	char *buf;       /* owned: a log line whose '\n' has not come yet */
+	char *buf;        /* owned: a log line whose '\n' has not come yet */
 	size_t len, cap;
 };
 

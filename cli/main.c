@@ -2,9 +2,11 @@
 /*
  * podctl: the command-line client of podd. This file is the table of
  * contents: the global flags, the table of commands, and the exit code. The
- * commands live one noun per file (cmd_pod.c, cmd_system.c); HTTP lives in
- * client.c. Exit codes follow docker's: 0, 125 for an error of podctl or
- * podd (usage errors included), later 126/127 and a container's own status.
+ * commands live one noun per file (cmd_pod.c, cmd_container.c, ...), with
+ * run and logs apart; HTTP lives in client.c. Exit codes follow docker's: 0,
+ * 125 for an error of podctl or podd (usage errors included), 126/127 for a
+ * container's command that cannot be run or is not found, else a
+ * container's own status (run).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,16 @@ static const struct flag_spec global_flags[] = {
 };
 
 static const struct cmd commands[] = {
+    {"run", cmd_run, "create and start a container, attached to it (or -d)"},
+    {"ps", cmd_ps, "list containers"},
+    {"logs", cmd_logs, "print a container's output"},
+    {"start", cmd_start, "start containers"},
+    {"stop", cmd_stop, "stop containers"},
+    {"kill", cmd_kill, "send a signal to containers"},
+    {"wait", cmd_wait, "wait for containers to exit and print their exit codes"},
+    {"rm", cmd_rm, "remove containers"},
+    {"inspect", cmd_inspect, "print containers as JSON"},
+    {"container", cmd_container, "manage containers (the commands above, grouped)"},
     {"pod", cmd_pod, "manage pods"},
     {"image", cmd_image, "manage images"},
     {"images", cmd_images, NULL},

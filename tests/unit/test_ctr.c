@@ -48,7 +48,8 @@ test_now_is_what_it_says(void)
 static void
 test_status(void)
 {
-	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:57Z\"}", "Up 3 seconds");
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:57Z\"}",
+		     "Up 3 seconds");
 	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:17:00.4Z\"}",
 		     "Up Less than a second");
 	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T06:17:00Z\"}", "Up 2 hours");

@@ -13,9 +13,8 @@
 #define T1 "2026-11-23T08:17:01.123456789Z"
 #define T2 "2026-11-23T08:17:02.5Z"
 
-static const char sample[] = T1 " stdout F hello\n" T1 " stderr P oops \n" T2
-				 " stdout P long \n" T2 " stderr F world\n" T2
-				 " stdout F line\n" T2 " stdout F \n";
+static const char sample[] = T1 " stdout F hello\n" T1 " stderr P oops \n" T2 " stdout P long \n" T2
+				" stderr F world\n" T2 " stdout F line\n" T2 " stdout F \n";
 
 struct capture {
 	char *out, *err;
@@ -83,7 +82,8 @@ test_timestamps_only_at_line_starts(void)
 {
 	for (size_t step = 1; step <= sizeof(sample); step += 7)
 		feed_in_steps(sample, step, true,
-			      T1 " hello\n" "2026-11-23T08:17:02.500000000Z long line\n"
+			      T1 " hello\n"
+				 "2026-11-23T08:17:02.500000000Z long line\n"
 				 "2026-11-23T08:17:02.500000000Z \n",
 			      T1 " oops world\n");
 }

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container commands that make one request per container: ps, start,
+ * stop, kill, rm, inspect and wait, and the `podctl container` noun that
+ * gathers them with run and logs. Like docker's, each is also a top-level
+ * command (`podctl ps`). A command over several containers goes on after a
+ * failed one and exits with the last error's code. run and logs, which
+ * stream, live in cmd_run.c and cmd_logs.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "client.h"
+#include "cmd.h"
+#include "ctr.h"
+#include "name.h"
+#include "output.h"
+#include "parse.h"
+#include "xalloc.h"
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x)  STRINGIFY_(x)
+#define STOP_DEFAULT  STRINGIFY(PD_STOP_TIMEOUT_DEFAULT_S)
+
+/* What to do with podd's answer for one container. */
+typedef int each_fn(const char *ref, json_t *reply, void *arg, struct pd_err *err);
+
+/* Send @method to each container of @f's operands (with /@action and
+ * ?@query if not NULL) and hand each answer to @fn. */
+static int
+each_container(struct podctl *ctl, const struct flags *f, const char *method, const char *action,
+	       const char *query, each_fn *fn, void *arg)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nargs; i++) {
+		const char *ref = f->args[i];
+		cleanup_free char *path = NULL;
+		cleanup_json json_t *reply = NULL;
+		struct pd_err err = {0};
+
+		if (ctr_check_ref(ref, &err) < 0) {
+			rc = cmd_error(&err);
+			continue;
+		}
+		path = ctr_path(ref, action, query);
+		reply = client_call(ctl->socket_path, method, path, NULL, &err);
+		if (reply == NULL || fn(ref, reply, arg, &err) < 0) {
+			rc = cmd_error(&err);
+			/* A connection error would only repeat: it has an errno,
+			 * podd's answers never do. */
+			if (err.errnum != 0)
+				break;
+		}
+	}
+	return rc;
+}
+
+/* Print the container as the user named it: what docker's stop, rm... do. */
+static int
+print_ref(const char *ref, json_t *reply, void *arg, struct pd_err *err)
+{
+	(void)reply;
+	(void)arg;
+	(void)err;
+	printf("%s\n", ref);
+	return 0;
+}
+
+static const struct flag_spec no_flags[] = {{.name = NULL}};
+
+/* ---- ps -------------------------------------------------------------- */
+
+enum { P_ALL, P_POD, P_QUIET, P_FORMAT };
+
+static const struct flag_spec ps_flags[] = {
+    [P_ALL] = {"all", NULL, 'a', FLAG_BOOL, NULL, "all containers (default: running ones)"},
+    [P_POD] = {"pod", NULL, 0, FLAG_VALUE, "POD", "only the containers of this pod"},
+    [P_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the containers' ids"},
+    [P_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the containers as JSON"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage ps_usage = {
+    .name = "ps",
+    .operands = "",
+    .summary = "List containers: the running ones, or all with -a. Also: container ls.",
+    .flags = ps_flags,
+    .min_operands = 0,
+    .max_operands = 0,
+};
+
+static void
+add_ctr_row(struct table *t, const json_t *ctr, time_t now)
+{
+	const char *id = json_string_value(json_object_get(ctr, PD_F_ID));
+	const char *pod = json_string_value(json_object_get(ctr, PD_F_POD));
+	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
+	cleanup_free char *image = ctr_image_text(ctr);
+	cleanup_free char *command = ctr_command_text(json_object_get(ctr, PD_F_COMMAND));
+	cleanup_free char *created = output_created(ctr, now);
+	cleanup_free char *status = ctr_status_text(ctr, now);
+	const char *row[] = {
+	    short_id, json_string_value(json_object_get(ctr, PD_F_NAME)),
+	    image,    command,
+	    created,  status,
+	    pod ?: "",
+	};
+
+	table_add_row(t, row);
+}
+
+int
+cmd_ps(struct podctl *ctl, int argc, char **argv)
+{
+	static const char *const header[] = {
+	    "CONTAINER ID", "NAME", "IMAGE", "COMMAND", "CREATED", "STATUS", "POD",
+	};
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *ctrs = NULL;
+	cleanup_table struct table t = {0};
+	cleanup_free char *path = NULL;
+	struct pd_err err = {0};
+	const char *pod;
+	int rc;
+
+	if (!cmd_parse(&ps_usage, argc, argv, &f, &rc))
+		return rc;
+	pod = f.v[P_POD].value;
+	/* Checked, so it needs no escaping. */
+	if (pod != NULL && !pd_is_id_prefix(pod) && pd_name_validate(pod, "pod name", &err) < 0)
+		return cmd_usage_error(&ps_usage, "--pod: %s", err.msg);
+	path = xasprintf("%s?%s=%s", PD_PATH_CONTAINERS, PD_Q_ALL, f.v[P_ALL].on ? "true" : "false");
+	if (pod != NULL) {
+		char *with = xasprintf("%s&%s=%s", path, PD_Q_POD, pod);
+
+		free(path);
+		path = with;
+	}
+	ctrs = cmd_list_fetch(ctl, &ps_usage, &f, P_FORMAT, path, "containers", &rc);
+	if (ctrs == NULL)
+		return rc;
+	if (f.v[P_QUIET].on) {
+		for (size_t i = 0; i < json_array_size(ctrs); i++) {
+			const json_t *c = json_array_get(ctrs, i);
+
+			printf("%s\n", json_string_value(json_object_get(c, PD_F_ID)) ?: "-");
+		}
+		return 0;
+	}
+	table_init(&t, sizeof(header) / sizeof(header[0]), header);
+	for (size_t i = 0; i < json_array_size(ctrs); i++)
+		add_ctr_row(&t, json_array_get(ctrs, i), time(NULL));
+	table_print(&t, stdout);
+	return 0;
+}
+
+/* ---- start ----------------------------------------------------------- */
+
+static const struct cmd_usage start_usage = {
+    .name = "start",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Start created or exited containers (without attaching to them).",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_start(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&start_usage, argc, argv, &f, &rc))
+		return rc;
+	return each_container(ctl, &f, "POST", PD_ACTION_START, NULL, print_ref, NULL);
+}
+
+/* ---- stop ------------------------------------------------------------ */
+
+enum { S_TIME };
+
+static const struct flag_spec stop_flags[] = {
+    [S_TIME] = {"time", "timeout", 't', FLAG_VALUE, "SECS",
+		"seconds between SIGTERM and SIGKILL (default: " STOP_DEFAULT ")"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage stop_usage = {
+    .name = "stop",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Stop running containers: SIGTERM, then SIGKILL if the container has not\n"
+	       "exited after the timeout. Returns once it has exited.",
+    .flags = stop_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_stop(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	struct pd_err err = {0};
+	long long secs;
+	int rc;
+
+	if (!cmd_parse(&stop_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[S_TIME].set) {
+		if (pd_parse_int(f.v[S_TIME].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, &err) < 0)
+			return cmd_usage_error(&stop_usage, "--time: %s", err.msg);
+		query = xasprintf("%s=%lld", PD_Q_TIMEOUT, secs);
+	}
+	return each_container(ctl, &f, "POST", PD_ACTION_STOP, query, print_ref, NULL);
+}
+
+/* ---- kill ------------------------------------------------------------ */
+
+enum { K_SIGNAL };
+
+static const struct flag_spec kill_flags[] = {
+    [K_SIGNAL] = {"signal", NULL, 's', FLAG_VALUE, "SIG",
+		  "the signal: KILL, SIGKILL or 9 (default: KILL)"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage kill_usage = {
+    .name = "kill",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Send a signal to the workload of running containers.",
+    .flags = kill_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_kill(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	struct pd_err err = {0};
+	int sig, rc;
+
+	if (!cmd_parse(&kill_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[K_SIGNAL].set) {
+		cleanup_free char *value = NULL;
+
+		if (pd_parse_signal(f.v[K_SIGNAL].value, &sig, &err) < 0)
+			return cmd_usage_error(&kill_usage, "--signal: %s", err.msg);
+		/* As typed: podd parses it the same way and names it back. */
+		value = ctr_query_escape(f.v[K_SIGNAL].value);
+		query = xasprintf("%s=%s", PD_Q_SIGNAL, value);
+	}
+	return each_container(ctl, &f, "POST", PD_ACTION_KILL, query, print_ref, NULL);
+}
+
+/* ---- rm -------------------------------------------------------------- */
+
+enum { R_FORCE };
+
+static const struct flag_spec rm_flags[] = {
+    [R_FORCE] = {"force", NULL, 'f', FLAG_BOOL, NULL, "kill a running container first"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage rm_usage = {
+    .name = "rm",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Remove containers and their logs. A running container is removed only\n"
+	       "with --force.",
+    .flags = rm_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_rm(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	int rc;
+
+	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[R_FORCE].on)
+		query = xasprintf("%s=true", PD_Q_FORCE);
+	return each_container(ctl, &f, "DELETE", NULL, query, print_ref, NULL);
+}
+
+/* ---- inspect --------------------------------------------------------- */
+
+enum { I_FORMAT };
+
+static const struct flag_spec inspect_flags[] = {
+    [I_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json (the default and only one)"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage inspect_usage = {
+    .name = "inspect",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Print containers as a JSON array, as podd describes them.",
+    .flags = inspect_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+collect(const char *ref, json_t *reply, void *arg, struct pd_err *err)
+{
+	(void)ref;
+	(void)err;
+	json_array_append(arg, reply);
+	return 0;
+}
+
+int
+cmd_inspect(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *found = json_array();
+	const char *format;
+	int rc;
+
+	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
+		return rc;
+	format = f.v[I_FORMAT].value;
+	if (format != NULL && strcmp(format, "json") != 0)
+		return cmd_usage_error(&inspect_usage, "--format is json, not \"%.64s\"", format);
+	rc = each_container(ctl, &f, "GET", NULL, NULL, collect, found);
+	if (output_json(stdout, found) < 0)
+		return EXIT_PODCTL;
+	return rc;
+}
+
+/* ---- wait ------------------------------------------------------------ */
+
+static const struct cmd_usage wait_usage = {
+    .name = "wait",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Wait until containers exit and print their exit codes, one a line.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+print_exit_code(const char *ref, json_t *reply, void *arg, struct pd_err *err)
+{
+	const json_t *code = json_object_get(reply, PD_F_EXIT_CODE);
+
+	(void)arg;
+	if (!json_is_integer(code))
+		return pd_fail(err, PD_E_SYSTEM, "podd's answer to wait for \"%s\" has no %s", ref,
+			       PD_F_EXIT_CODE);
+	printf("%lld\n", (long long)json_integer_value(code));
+	return 0;
+}
+
+int
+cmd_wait(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&wait_usage, argc, argv, &f, &rc))
+		return rc;
+	/* Docker's wait prints each code as it comes, so a script sees the
+	 * first container's before the second has exited. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return each_container(ctl, &f, "POST", PD_ACTION_WAIT, NULL, print_exit_code, NULL);
+}
+
+/* ---- the noun -------------------------------------------------------- */
+
+static const struct cmd container_cmds[] = {
+    {"run", cmd_run, "create and start a container, and attach to it (or -d)"},
+    {"ls", cmd_ps, "list containers (also: ps, list)"},
+    {"ps", cmd_ps, NULL},
+    {"list", cmd_ps, NULL},
+    {"logs", cmd_logs, "print a container's output"},
+    {"inspect", cmd_inspect, "print containers as JSON"},
+    {"start", cmd_start, "start containers"},
+    {"stop", cmd_stop, "stop containers"},
+    {"kill", cmd_kill, "send a signal to containers"},
+    {"wait", cmd_wait, "wait for containers to exit"},
+    {"rm", cmd_rm, "remove containers"},
+    {.name = NULL},
+};
+
+static const struct cmd_group container_group = {
+    .name = "podctl container",
+    .summary = "Manage containers: processes with their own root file system, alone or\n"
+	       "in a pod. Each command is also a top-level one (podctl ps, podctl run).",
+    .cmds = container_cmds,
+    .flags = NULL,
+};
+
+int
+cmd_container(struct podctl *ctl, int argc, char **argv)
+{
+	return cmd_dispatch(&container_group, ctl, argc - 1, argv + 1);
+}

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `podctl run`: create a container from an image (or a directory) and run
+ * it. With -d it is one request that also starts it, and podctl prints the
+ * id. Attached, podctl creates the container stopped, then on one event
+ * loop waits for its exit, starts it, follows its log to stdout and stderr,
+ * and turns Ctrl-C into a stop (a second one into a kill); it exits with
+ * the container's exit code once the exit is known and the log has ended.
+ * Docker's exit codes: 125 for podctl or podd, 126 and 127 for a command
+ * that cannot be run or is not there.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "client.h"
+#include "cmd.h"
+#include "ctr.h"
+#include "logstream.h"
+#include "name.h"
+#include "xalloc.h"
+
+enum {
+	R_DETACH,
+	R_RM,
+	R_NAME,
+	R_POD,
+	R_ENV,
+	R_WORKDIR,
+	R_HOSTNAME,
+	R_CAP_ADD,
+	R_CAP_DROP,
+	R_READ_ONLY,
+	R_ROOTFS,
+};
+
+static const struct flag_spec run_flags[] = {
+    [R_DETACH] = {"detach", NULL, 'd', FLAG_BOOL, NULL,
+		  "run in the background and print the container's id"},
+    [R_RM] = {"rm", NULL, 0, FLAG_BOOL, NULL, "remove the container when it exits"},
+    [R_NAME] = {"name", NULL, 0, FLAG_VALUE, "NAME", "the container's name"},
+    [R_POD] = {"pod", NULL, 0, FLAG_VALUE, "POD", "run in this pod's namespaces"},
+    [R_ENV] = {"env", NULL, 'e', FLAG_LIST, "K=V",
+	       "set an environment variable (K alone: podctl's value); repeatable"},
+    [R_WORKDIR] = {"workdir", NULL, 'w', FLAG_VALUE, "DIR", "the command's working directory"},
+    [R_HOSTNAME] = {"hostname", NULL, 0, FLAG_VALUE, "NAME", "the container's hostname"},
+    [R_CAP_ADD] = {"cap-add", NULL, 0, FLAG_LIST, "CAP", "add a capability; repeatable"},
+    [R_CAP_DROP] = {"cap-drop", NULL, 0, FLAG_LIST, "CAP", "drop a capability; repeatable"},
+    [R_READ_ONLY] = {"read-only", NULL, 0, FLAG_BOOL, NULL, "mount the root file system read-only"},
+    [R_ROOTFS] = {"rootfs", NULL, 0, FLAG_VALUE, "DIR", "run from this directory, not an image"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage run_usage = {
+    .name = "run",
+    .operands = "(IMAGE | --rootfs DIR) [--] CMD [ARG...]",
+    .operand_what = NULL, /* "a image name cannot start with '-'" reads badly */
+    .summary = "Create a container and run CMD in it, attached to its output, and exit\n"
+	       "with its exit code; with -d, in the background. Flags end at IMAGE:\n"
+	       "what follows is the command. Ctrl-C stops the container, a second one\n"
+	       "kills it.",
+    .flags = run_flags,
+    .min_operands = 0,
+    .max_operands = -1,
+    .flag_opts = FLAGS_STOP_AT_OPERAND,
+};
+
+/* ---- the create body ------------------------------------------------- */
+
+static int
+set_string(json_t *obj, const char *key, const char *value, const char *flag, struct pd_err *err)
+{
+	if (json_object_set_new(obj, key, json_string(value)) < 0)
+		return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag, value);
+	return 0;
+}
+
+/* @n strings as a JSON array under @key. */
+static int
+set_strings(json_t *obj, const char *key, const char *const *values, size_t n, const char *flag,
+	    struct pd_err *err)
+{
+	cleanup_json json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(values[i])) < 0)
+			return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag,
+				       values[i]);
+	return json_object_set_new(obj, key, steal_ptr(a)) < 0 ? -1 : 0;
+}
+
+/* -e K=V..., and -e K as docker does: podctl's own value, or nothing when
+ * it has none. */
+static int
+set_env(json_t *obj, const struct flag_value *v, struct pd_err *err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; i < v->count; i++) {
+		const char *kv = v->values[i], *value;
+		cleanup_free char *joined = NULL;
+		json_t *s;
+
+		if (kv[0] == '=' || kv[0] == '\0')
+			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\": no variable name", kv);
+		if (strchr(kv, '=') == NULL) {
+			value = getenv(kv);
+			if (value == NULL)
+				continue;
+			joined = xasprintf("%s=%s", kv, value);
+			kv = joined;
+		}
+		s = json_string(kv);
+		if (s == NULL)
+			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\" is not valid UTF-8", kv);
+		json_array_append_new(env, s);
+	}
+	return json_object_set_new(obj, PD_F_ENV, steal_ptr(env)) < 0 ? -1 : 0;
+}
+
+/* Where the command starts in the operands, after IMAGE and a "--". */
+static size_t
+command_start(const struct flags *f)
+{
+	size_t i = f->v[R_ROOTFS].set ? 0 : 1;
+
+	if (i == 1 && i < f->nargs && strcmp(f->args[i], "--") == 0)
+		i++;
+	return i;
+}
+
+/* The body of POST /v1/containers: only what was given. PD_E_INVALID. */
+static json_t *
+run_body(const struct flags *f, bool start, struct pd_err *err)
+{
+	cleanup_json json_t *body = json_object();
+	const struct flag_value *v = f->v;
+	size_t cmd = command_start(f);
+
+	if (v[R_NAME].set && (pd_name_validate(v[R_NAME].value, "container name", err) < 0 ||
+			      set_string(body, PD_F_NAME, v[R_NAME].value, "--name", err) < 0))
+		return NULL;
+	if (v[R_POD].set) {
+		if (!pd_is_id_prefix(v[R_POD].value) &&
+		    pd_name_validate(v[R_POD].value, "pod name", err) < 0)
+			return NULL;
+		json_object_set_new(body, PD_F_POD, json_string(v[R_POD].value));
+	}
+	if (v[R_ROOTFS].set) {
+		char path[PATH_MAX];
+
+		/* podd runs elsewhere in the file system's eyes: send an
+		 * absolute path. */
+		if (realpath(v[R_ROOTFS].value, path) == NULL) {
+			pd_fail_errno(err, errno, "--rootfs %s", v[R_ROOTFS].value);
+			err->kind = PD_E_INVALID;
+			err->errnum = 0;
+			return NULL;
+		}
+		if (set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
+			return NULL;
+	} else {
+		if (!pd_is_id_prefix(f->args[0]) &&
+		    pd_name_validate(f->args[0], "image name", err) < 0)
+			return NULL;
+		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
+	}
+	if (cmd < f->nargs &&
+	    set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd, f->nargs - cmd,
+			"command argument", err) < 0)
+		return NULL;
+	if (v[R_ENV].count > 0 && set_env(body, &v[R_ENV], err) < 0)
+		return NULL;
+	if (v[R_WORKDIR].set && set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
+		return NULL;
+	if (v[R_HOSTNAME].set &&
+	    set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
+		return NULL;
+	if (v[R_CAP_ADD].count > 0 && set_strings(body, PD_F_CAP_ADD, v[R_CAP_ADD].values,
+						  v[R_CAP_ADD].count, "--cap-add", err) < 0)
+		return NULL;
+	if (v[R_CAP_DROP].count > 0 && set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
+						   v[R_CAP_DROP].count, "--cap-drop", err) < 0)
+		return NULL;
+	if (v[R_READ_ONLY].set)
+		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
+	if (v[R_RM].on)
+		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
+	json_object_set_new(body, PD_F_START, json_boolean(start));
+	return steal_ptr(body);
+}
+
+/* ---- attached: wait, start, logs and Ctrl-C on one loop -------------- */
+
+/* One attached run. Each request in flight is owned by client.c until its
+ * callback, which sets the pointer back to NULL. */
+struct run {
+	struct event_base *base; /* borrowed */
+	const char *socket_path; /* borrowed */
+	const char *id;          /* borrowed: the container's */
+	bool auto_remove;
+	struct client_conn *wait, *start, *logs, *signal;
+	struct client_reply wait_reply, start_reply, logs_reply, signal_reply;
+	struct logstream ls;
+	int interrupts; /* Ctrl-C so far */
+	bool waited;    /* the wait was answered: rc is the exit code */
+	bool logs_ended;
+	int rc;
+};
+
+static void
+run_over(struct run *r)
+{
+	event_base_loopbreak(r->base);
+}
+
+static void
+maybe_over(struct run *r)
+{
+	if (r->waited && r->logs_ended)
+		run_over(r);
+}
+
+static int
+on_log_bytes(const char *data, size_t len, void *arg, struct pd_err *err)
+{
+	return logstream_feed(arg, data, len, err);
+}
+
+/* Queue @method on the container's @action (NULL: the container itself). */
+static struct client_conn *
+run_request(struct run *r, const char *method, const char *action, const char *query,
+	    struct client_reply *reply, client_done_fn *done, struct pd_err *err)
+{
+	cleanup_free char *path = ctr_path(r->id, action, query);
+	struct client_request req = {.method = method, .path = path};
+
+	client_reply_free(reply);
+	if (reply == &r->logs_reply) {
+		req.on_body = on_log_bytes;
+		req.arg = &r->ls;
+	}
+	return client_start(r->base, r->socket_path, &req, reply, done, r, err);
+}
+
+/* The run failed before the container could run: print why and stop. */
+static void
+run_fail(struct run *r, const struct pd_err *err)
+{
+	r->rc = cmd_error(err);
+	run_over(r);
+}
+
+static void
+on_logs(int rc, const struct pd_err *err, void *arg)
+{
+	struct run *r = arg;
+	struct pd_err e = {0};
+
+	r->logs = NULL;
+	r->logs_ended = true;
+	/* Lost output is worth a line, but the exit code stays the
+	 * container's. */
+	if (rc < 0) {
+		cmd_error(err);
+	} else if (r->logs_reply.status < 200 || r->logs_reply.status >= 300) {
+		client_reply_error(&r->logs_reply, &e);
+		cmd_error(&e);
+	} else if (logstream_end(&r->ls, &e) < 0) {
+		cmd_error(&e);
+	}
+	maybe_over(r);
+}
+
+static void
+on_wait(int rc, const struct pd_err *err, void *arg)
+{
+	struct run *r = arg;
+	cleanup_json json_t *j = NULL;
+	struct pd_err e = {0};
+	const json_t *code;
+
+	r->wait = NULL;
+	if (rc < 0) {
+		run_fail(r, err);
+		return;
+	}
+	j = client_reply_json(&r->wait_reply, "wait", &e);
+	if (j == NULL) {
+		run_fail(r, &e);
+		return;
+	}
+	code = json_object_get(j, PD_F_EXIT_CODE);
+	if (!json_is_integer(code)) {
+		pd_fail(&e, PD_E_SYSTEM, "podd's answer to wait has no %s", PD_F_EXIT_CODE);
+		run_fail(r, &e);
+		return;
+	}
+	r->rc = (int)json_integer_value(code);
+	r->waited = true;
+	maybe_over(r);
+}
+
+static void
+on_start(int rc, const struct pd_err *err, void *arg)
+{
+	struct run *r = arg;
+	cleanup_json json_t *j = NULL;
+	cleanup_free char *query = xasprintf("%s=true", PD_Q_FOLLOW);
+	struct pd_err e = {0};
+
+	r->start = NULL;
+	if (rc < 0) {
+		e = *err;
+	} else {
+		j = client_reply_json(&r->start_reply, "start", &e);
+		if (j != NULL) {
+			r->logs = run_request(r, "GET", PD_ACTION_LOGS, query, &r->logs_reply,
+					      on_logs, &e);
+			if (r->logs != NULL)
+				return;
+		}
+	}
+	/* podd removed an auto_remove container itself; a failed run leaves
+	 * nothing behind either way. */
+	if (!r->auto_remove && e.errnum == 0) {
+		cleanup_free char *path = ctr_path(r->id, NULL, PD_Q_FORCE "=true");
+		struct pd_err ignored = {0};
+
+		json_decref(client_call(r->socket_path, "DELETE", path, NULL, &ignored));
+	}
+	run_fail(r, &e);
+}
+
+static void
+on_signal_reply(int rc, const struct pd_err *err, void *arg)
+{
+	struct run *r = arg;
+	struct pd_err e = {0};
+
+	r->signal = NULL;
+	if (rc < 0) {
+		cmd_error(err);
+		return;
+	}
+	if (r->signal_reply.status < 200 || r->signal_reply.status >= 300) {
+		client_reply_error(&r->signal_reply, &e);
+		/* It exited meanwhile: the wait will say how. */
+		if (e.kind != PD_E_CONFLICT && e.kind != PD_E_NOT_FOUND)
+			cmd_error(&e);
+	}
+}
+
+/* Ctrl-C: stop the container, then kill it; a third one leaves it be. */
+static void
+on_sigint(evutil_socket_t sig, short what, void *arg)
+{
+	struct run *r = arg;
+	cleanup_free char *query = xasprintf("%s=KILL", PD_Q_SIGNAL);
+	struct pd_err err = {0};
+
+	(void)sig;
+	(void)what;
+	r->interrupts++;
+	if (r->interrupts > 2) {
+		fprintf(stderr, "podctl: interrupted; container %.12s goes on\n", r->id);
+		r->rc = 130; /* 128 + SIGINT, as a shell reports it */
+		run_over(r);
+		return;
+	}
+	/* A stop still in flight goes on in podd without us. */
+	client_cancel(r->signal);
+	r->signal = NULL;
+	if (r->interrupts == 1)
+		r->signal = run_request(r, "POST", PD_ACTION_STOP, NULL, &r->signal_reply,
+					on_signal_reply, &err);
+	else
+		r->signal = run_request(r, "POST", PD_ACTION_KILL, query, &r->signal_reply,
+					on_signal_reply, &err);
+	if (r->signal == NULL)
+		cmd_error(&err);
+}
+
+static void
+run_free(struct run *r)
+{
+	client_cancel(r->wait);
+	client_cancel(r->start);
+	client_cancel(r->logs);
+	client_cancel(r->signal);
+	client_reply_free(&r->wait_reply);
+	client_reply_free(&r->start_reply);
+	client_reply_free(&r->logs_reply);
+	client_reply_free(&r->signal_reply);
+	logstream_free(&r->ls);
+}
+
+/* Wait, start, follow: the container @id exists, created. */
+static int
+run_loop(struct event_base *base, const char *socket_path, const char *id, bool auto_remove)
+{
+	struct run r = {
+	    .base = base,
+	    .socket_path = socket_path,
+	    .id = id,
+	    .auto_remove = auto_remove,
+	    .rc = EXIT_PODCTL,
+	};
+	struct event *sigint = NULL;
+	struct pd_err err = {0};
+
+	logstream_init(&r.ls, stdout, stderr, false);
+	/* The wait goes first, so that podd holds it before the container
+	 * can exit (and, with --rm, be removed). */
+	r.wait = run_request(&r, "POST", PD_ACTION_WAIT, NULL, &r.wait_reply, on_wait, &err);
+	if (r.wait != NULL)
+		r.start = run_request(&r, "POST", PD_ACTION_START, NULL, &r.start_reply, on_start,
+				      &err);
+	sigint = evsignal_new(base, SIGINT, on_sigint, &r);
+	if (r.wait == NULL || r.start == NULL || sigint == NULL || event_add(sigint, NULL) < 0) {
+		if (err.kind == 0)
+			pd_fail(&err, PD_E_SYSTEM, "cannot watch for Ctrl-C");
+		r.rc = cmd_error(&err);
+	} else if (event_base_dispatch(base) < 0) {
+		pd_fail(&err, PD_E_SYSTEM, "the event loop failed");
+		r.rc = cmd_error(&err);
+	}
+	if (sigint != NULL)
+		event_free(sigint);
+	run_free(&r);
+	return r.rc;
+}
+
+static void
+free_base(struct event_base **base)
+{
+	if (*base != NULL)
+		event_base_free(*base);
+}
+
+static int
+run_attached(struct podctl *ctl, const json_t *body)
+{
+	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
+	cleanup_json json_t *ctr = NULL;
+	struct pd_err err = {0};
+	const char *id;
+	int rc;
+
+	base = client_base_new(&err);
+	if (base == NULL)
+		return cmd_error(&err);
+	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
+	if (ctr == NULL)
+		return cmd_error(&err);
+	id = json_string_value(json_object_get(ctr, PD_F_ID));
+	if (id == NULL || !pd_is_id_prefix(id)) {
+		pd_fail(&err, PD_E_SYSTEM, "podd's reply has no container id");
+		return cmd_error(&err);
+	}
+	/* A write to a connection podd closed is an error, not the end. */
+	sigaction(SIGPIPE, &ignore, &old);
+	rc = run_loop(base, ctl->socket_path, id, json_is_true(json_object_get(body, PD_F_AUTO_REMOVE)));
+	sigaction(SIGPIPE, &old, NULL);
+	return rc;
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+int
+cmd_run(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *body = NULL;
+	cleanup_json json_t *ctr = NULL;
+	struct pd_err err = {0};
+	bool detach;
+	int rc;
+
+	if (!cmd_parse(&run_usage, argc, argv, &f, &rc))
+		return rc;
+	if (!f.v[R_ROOTFS].set && f.nargs == 0)
+		return cmd_usage_error(&run_usage, "run needs an IMAGE or --rootfs DIR");
+	detach = f.v[R_DETACH].on;
+	body = run_body(&f, detach, &err);
+	if (body == NULL)
+		return cmd_usage_error(&run_usage, "%s", err.msg);
+	if (!detach)
+		return run_attached(ctl, body);
+	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
+	if (ctr == NULL)
+		return cmd_error(&err);
+	printf("%s\n", json_string_value(json_object_get(ctr, PD_F_ID)) ?: "-");
+	return 0;
+}
