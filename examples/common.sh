@@ -14,6 +14,9 @@ show() {
 
 example_cleanup() {
     local p
+    for p in $(podctl ps -a -q 2> /dev/null); do
+        podctl rm -f "$p" > /dev/null 2>&1 || true
+    done
     for p in $(podctl pod ls -q 2> /dev/null); do
         podctl pod rm -f "$p" > /dev/null 2>&1 || true
     done

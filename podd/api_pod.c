@@ -80,29 +80,12 @@ api_pod_get(struct podd *d, struct evhttp_request *req, const char *arg)
 	http_reply_json(req, 200, j);
 }
 
-/* The front every pod action shares: only @params in the query and no
- * body. Returns the query (free it), or NULL once the request has been
- * answered. */
-static struct http_query *
-action_query(struct evhttp_request *req, const char *const *params)
-{
-	struct pd_err err = {0};
-	struct http_query *q = http_query_parse(req, params, &err);
-
-	if (q == NULL || http_body_empty(req, &err) < 0) {
-		http_query_free(q);
-		http_reply_error(req, &err);
-		return NULL;
-	}
-	return q;
-}
-
 void
 api_pod_start(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	static const char *const no_params[] = {NULL};
 	struct pd_err err = {0};
-	struct http_query *q = action_query(req, no_params);
+	struct http_query *q = http_action_query(req, no_params);
 	struct http_pending *p;
 	struct pod *pod;
 
@@ -123,7 +106,7 @@ api_pod_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
 	long long timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
 	struct pd_err err = {0};
-	struct http_query *q = action_query(req, params);
+	struct http_query *q = http_action_query(req, params);
 	struct http_pending *p;
 	struct pod *pod;
 	const char *t;
@@ -152,7 +135,7 @@ api_pod_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	static const char *const params[] = {PD_Q_FORCE, NULL};
 	struct pd_err err = {0};
-	struct http_query *q = action_query(req, params);
+	struct http_query *q = http_action_query(req, params);
 	struct http_pending *p;
 	struct pod *pod;
 	const char *f;

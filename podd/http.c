@@ -47,6 +47,15 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_IMAGES, api_image_import},
     {EVHTTP_REQ_GET, PD_PATH_IMAGES "/*", api_image_get},
     {EVHTTP_REQ_DELETE, PD_PATH_IMAGES "/*", api_image_remove},
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS, api_container_list},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS, api_container_create},
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*", api_container_get},
+    {EVHTTP_REQ_DELETE, PD_PATH_CONTAINERS "/*", api_container_remove},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_START, api_container_start},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_STOP, api_container_stop},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_KILL, api_container_kill},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -239,6 +248,20 @@ http_body_empty(struct evhttp_request *req, struct pd_err *err)
 	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) != 0)
 		return pd_fail(err, PD_E_INVALID, "this endpoint takes no request body");
 	return 0;
+}
+
+struct http_query *
+http_action_query(struct evhttp_request *req, const char *const *params)
+{
+	struct pd_err err = {0};
+	struct http_query *q = http_query_parse(req, params, &err);
+
+	if (q == NULL || http_body_empty(req, &err) < 0) {
+		http_query_free(q);
+		http_reply_error(req, &err);
+		return NULL;
+	}
+	return q;
 }
 
 static void

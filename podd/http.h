@@ -37,6 +37,11 @@ struct http_query *http_query_parse(struct evhttp_request *req, const char *cons
 const char *http_query_get(const struct http_query *q, const char *name);
 void http_query_free(struct http_query *q);
 
+/* The front every action endpoint shares: only @params in the query and no
+ * body. Returns the query (free it), or NULL once the request has been
+ * answered with the error. */
+struct http_query *http_action_query(struct evhttp_request *req, const char *const *params);
+
 /* Parse a boolean query value: "1", "true", "0", "false". */
 int http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err);
 
@@ -52,3 +57,6 @@ http_handler_fn api_version, api_info;
 http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
     api_pod_remove;
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;
+http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
+    api_container_start, api_container_stop, api_container_kill, api_container_wait,
+    api_container_logs;

@@ -5,6 +5,8 @@
  */
 #include "image.h"
 
+#include "container.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -112,11 +114,8 @@ static void
 delete_tree(struct podd *d, const char *name)
 {
 	cleanup_free char *path = xasprintf("%s/images/%s", d->cfg.root, name);
-	char *argv[] = {"/bin/rm", "-rf", "--one-file-system", "--", path, NULL};
-	struct pd_err err = {0};
 
-	if (task_run(d, argv, NULL, NULL, &err) < 0)
-		log_error("cannot delete %s: %s", path, err.msg);
+	task_delete_tree(d, path);
 }
 
 /* The first line of a task's stderr, for a one-line error, without the
@@ -247,7 +246,10 @@ image_remove(struct image *img, struct pd_err *err)
 
 	if (img->importing)
 		return pd_fail(err, PD_E_CONFLICT, "image \"%s\" is being imported", img->name);
-	/* TODO(#4): refuse while a container uses the image. */
+	if (container_uses_image(d, img->id))
+		return pd_fail(err, PD_E_CONFLICT,
+			       "image \"%s\" is used by a container: remove the container first",
+			       img->name);
 	if (renameat(d->images_fd, img->id, d->images_fd, gone) < 0)
 		return pd_fail_errno(err, errno, "remove image %s", img->name);
 	delete_tree(d, gone);

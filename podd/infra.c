@@ -31,8 +31,8 @@
 static const enum pd_ns_type held_types[POD_NS_HELD] = {
     [POD_NS_NET] = PD_NS_NET, [POD_NS_IPC] = PD_NS_IPC, [POD_NS_UTS] = PD_NS_UTS};
 
-static bool
-holds_net(const struct pod *pod)
+bool
+infra_holds_net(const struct pod *pod)
 {
 	return pod->rec.spec.net != POD_NET_HOST;
 }
@@ -42,7 +42,7 @@ infra_netns_path(const struct pod *pod, char *buf, size_t len)
 {
 	int n;
 
-	if (!holds_net(pod)) {
+	if (!infra_holds_net(pod)) {
 		buf[0] = '\0';
 		return 0;
 	}
@@ -51,8 +51,8 @@ infra_netns_path(const struct pod *pod, char *buf, size_t len)
 	return (n < 0 || (size_t)n >= len) ? -1 : 0;
 }
 
-static int
-held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len)
+int
+infra_held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/pods/%s/%s", pod->d->cfg.run_dir, pod->rec.id,
 			 pd_ns_desc(held_types[h])->name);
@@ -90,7 +90,8 @@ infra_spawn(struct pod *pod, struct pd_err *err)
 	char ready_fd[16];
 	char *argv[] = {"podd-pause", "--ready-fd", ready_fd, NULL};
 	char *envp_debug[] = {"PODD_DEBUG=1", NULL};
-	struct infra_setup setup = {.hostname = pod->rec.spec.hostname, .lo_up = holds_net(pod)};
+	struct infra_setup setup = {.hostname = pod->rec.spec.hostname,
+				    .lo_up = infra_holds_net(pod)};
 	struct pd_spawn s = {
 	    .path = d->cfg.pause_path,
 	    .argv = argv,
@@ -110,9 +111,10 @@ infra_spawn(struct pod *pod, struct pd_err *err)
 	/* An exited pod still holds its namespaces: join those, make the rest. */
 	for (int h = 0; h < POD_NS_HELD; h++) {
 		setup.join_fds[h] = -1;
-		if (h == POD_NS_NET && !holds_net(pod))
+		if (h == POD_NS_NET && !infra_holds_net(pod))
 			continue;
-		if (pod->rec.state == POD_EXITED && held_path(pod, h, path, sizeof(path)) == 0) {
+		if (pod->rec.state == POD_EXITED &&
+		    infra_held_path(pod, h, path, sizeof(path)) == 0) {
 			struct pd_err ignored;
 
 			setup.join_fds[h] = pd_ns_open_file(path, held_types[h], &ignored);
@@ -167,7 +169,7 @@ is_own_netns(const struct pod *pod, const char *path)
 	char own[4096];
 	struct stat a, b;
 
-	return held_path(pod, POD_NS_NET, own, sizeof(own)) == 0 && stat(path, &a) == 0 &&
+	return infra_held_path(pod, POD_NS_NET, own, sizeof(own)) == 0 && stat(path, &a) == 0 &&
 	       stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -196,13 +198,13 @@ infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return pd_fail_errno(err, errno, "mkdir %s", path);
 	for (int h = 0; h < POD_NS_HELD; h++) {
-		if (h == POD_NS_NET && !holds_net(pod))
+		if (h == POD_NS_NET && !infra_holds_net(pod))
 			continue;
-		if (held_path(pod, h, path, sizeof(path)) < 0 ||
+		if (infra_held_path(pod, h, path, sizeof(path)) < 0 ||
 		    hold_one(pod, held_types[h], path, err) < 0)
 			goto undo;
 	}
-	if (holds_net(pod)) {
+	if (infra_holds_net(pod)) {
 		if (infra_netns_path(pod, path, sizeof(path)) < 0) {
 			pd_fail(err, PD_E_INVALID, "netns path too long");
 			goto undo;
@@ -232,7 +234,8 @@ infra_release_namespaces(struct pod *pod)
 	    is_own_netns(pod, path) && pd_ns_unbind(path, &err) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
 	for (int h = 0; h < POD_NS_HELD; h++)
-		if (held_path(pod, h, path, sizeof(path)) == 0 && pd_ns_unbind(path, &err) < 0)
+		if (infra_held_path(pod, h, path, sizeof(path)) == 0 &&
+		    pd_ns_unbind(path, &err) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
 	snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
 	if (rmdir(path) < 0 && errno != ENOENT)
@@ -251,9 +254,9 @@ infra_read_ns_ids(struct pod *pod)
 		enum pd_ns_type t = held_types[h];
 		cleanup_close int fd = -1;
 
-		if (h == POD_NS_NET && !holds_net(pod))
+		if (h == POD_NS_NET && !infra_holds_net(pod))
 			continue;
-		if (held_path(pod, h, path, sizeof(path)) < 0)
+		if (infra_held_path(pod, h, path, sizeof(path)) < 0)
 			continue;
 		fd = pd_ns_open_file(path, t, &err);
 		if (fd >= 0)
@@ -263,7 +266,7 @@ infra_read_ns_ids(struct pod *pod)
 		return;
 	/* Read through /proc, then check the pidfd: if the infra is still
 	 * alive, the pid was not reused in between. */
-	if (!holds_net(pod))
+	if (!infra_holds_net(pod))
 		pd_ns_id(pod->rec.infra_pid, PD_NS_NET, pod->ns_ids[PD_NS_NET],
 			 sizeof(pod->ns_ids[PD_NS_NET]), &err);
 	if (pod->rec.spec.share_pid)
@@ -271,7 +274,7 @@ infra_read_ns_ids(struct pod *pod)
 			 sizeof(pod->ns_ids[PD_NS_PID]), &err);
 	if (pd_pidfd_signal(pod->pidfd, 0, &err) != 0) {
 		pod->ns_ids[PD_NS_PID][0] = '\0';
-		if (!holds_net(pod))
+		if (!infra_holds_net(pod))
 			pod->ns_ids[PD_NS_NET][0] = '\0';
 	}
 }

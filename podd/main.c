@@ -24,8 +24,10 @@
 #include "file.h"
 #include "http.h"
 #include "log.h"
+#include "container.h"
 #include "pod.h"
 #include "podd.h"
+#include "shim.h"
 #include "xalloc.h"
 
 static void
@@ -162,19 +164,25 @@ make_dir(const char *path, mode_t mode, char **out, struct pd_err *err)
 	return 0;
 }
 
-/* podd-pause is installed beside podd. */
+/* podd-pause and podd-shim are installed beside podd. */
 static int
-find_pause(struct podd_config *cfg, struct pd_err *err)
+find_helpers(struct podd_config *cfg, struct pd_err *err)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *dir;
 
 	if (n < 0)
 		return pd_fail_errno(err, errno, "readlink /proc/self/exe");
 	exe[n] = '\0';
-	cfg->pause_path = xasprintf("%s/podd-pause", dirname(exe));
+	dir = dirname(exe);
+	cfg->pause_path = xasprintf("%s/podd-pause", dir);
+	cfg->shim_path = xasprintf("%s/" PD_SHIM_BINARY, dir);
 	if (access(cfg->pause_path, X_OK) < 0)
 		return pd_fail_errno(err, errno, "%s", cfg->pause_path);
+	/* Pods work without the shim; containers say what is missing. */
+	if (access(cfg->shim_path, X_OK) < 0)
+		log_warn("%s: %s; containers cannot start", cfg->shim_path, strerror(errno));
 	return 0;
 }
 
@@ -193,13 +201,18 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 		return -1;
 	if ((mkdirat(d->root_fd, "pods", 0700) < 0 && errno != EEXIST) ||
 	    (mkdirat(d->run_fd, "pods", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(d->root_fd, "images", 0700) < 0 && errno != EEXIST))
-		return pd_fail_errno(err, errno, "mkdir pods and images");
+	    (mkdirat(d->root_fd, "images", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(d->root_fd, "containers", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(d->run_fd, "containers", 0700) < 0 && errno != EEXIST))
+		return pd_fail_errno(err, errno, "mkdir pods, images and containers");
 	d->pods_fd = openat(d->root_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d->run_pods_fd = openat(d->run_fd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d->images_fd = openat(d->root_fd, "images", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d->pods_fd < 0 || d->run_pods_fd < 0 || d->images_fd < 0)
-		return pd_fail_errno(err, errno, "open pods and images");
+	d->ctrs_fd = openat(d->root_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d->run_ctrs_fd = openat(d->run_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->pods_fd < 0 || d->run_pods_fd < 0 || d->images_fd < 0 || d->ctrs_fd < 0 ||
+	    d->run_ctrs_fd < 0)
+		return pd_fail_errno(err, errno, "open pods, images and containers");
 	d->cfg.socket_path =
 	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
 	d->cfg.netns_dir = xstrdup(f->netns_dir);
@@ -256,6 +269,7 @@ podd_teardown(struct podd *d)
 {
 	http_stop(d);
 	task_free_all(d); /* before the images their callbacks point to */
+	container_free_all(d);
 	image_free_all(d);
 	pod_free_all(d);
 	loop_teardown(d);
@@ -264,6 +278,8 @@ podd_teardown(struct podd *d)
 	close_reset(&d->pods_fd);
 	close_reset(&d->run_pods_fd);
 	close_reset(&d->images_fd);
+	close_reset(&d->ctrs_fd);
+	close_reset(&d->run_ctrs_fd);
 	close_reset(&d->root_fd);
 	close_reset(&d->run_fd);
 	free(d->cfg.root);
@@ -272,13 +288,19 @@ podd_teardown(struct podd *d)
 	free(d->cfg.netns_dir);
 	free(d->cfg.netns_prefix);
 	free(d->cfg.pause_path);
+	free(d->cfg.shim_path);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct podd d = {
-	    .root_fd = -1, .run_fd = -1, .pods_fd = -1, .run_pods_fd = -1, .images_fd = -1};
+	struct podd d = {.root_fd = -1,
+			 .run_fd = -1,
+			 .pods_fd = -1,
+			 .run_pods_fd = -1,
+			 .images_fd = -1,
+			 .ctrs_fd = -1,
+			 .run_ctrs_fd = -1};
 	struct pd_err err = {0};
 	struct flags f = {0};
 	int ready_fd = -1;
@@ -287,6 +309,7 @@ main(int argc, char **argv)
 	pd_log_init("podd");
 	TAILQ_INIT(&d.pods);
 	TAILQ_INIT(&d.images);
+	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.tasks);
 	r = parse_flags(argc, argv, &f, &d.cfg);
 	if (r != 0)
@@ -296,7 +319,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "podd: must run as root (it creates namespaces and mounts)\n");
 		return 1;
 	}
-	if (open_state(&d, &f, &err) < 0 || find_pause(&d.cfg, &err) < 0)
+	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, &err) < 0)
 		goto fail;
 	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)
 		goto fail;
@@ -309,7 +332,8 @@ main(int argc, char **argv)
 		pd_fail(&err, PD_E_SYSTEM, "cannot set up signal events");
 		goto fail;
 	}
-	if (pod_load_all(&d, &err) < 0 || image_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
+	if (pod_load_all(&d, &err) < 0 || image_load_all(&d, &err) < 0 ||
+	    container_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);

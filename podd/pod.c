@@ -7,6 +7,8 @@
  */
 #include "pod.h"
 
+#include "container.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -310,6 +312,7 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 	case POD_RUNNING:
 		log_info("pod \"%s\": stopping (timeout %llds)", pod->rec.spec.name, timeout_s);
 		waiter_add(pod, pending, POD_REPLY_POD);
+		container_stop_all_in_pod(pod->d, pod->rec.id, timeout_s);
 		begin_stop(pod, SIGTERM, timeout_s);
 		return 0;
 	case POD_STOPPING:
@@ -342,6 +345,7 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 			return pd_fail(err, PD_E_CONFLICT,
 				       "pod \"%s\" is %s: stop it first or remove it with --force",
 				       pod->rec.spec.name, pod_state_name(pod->rec.state));
+		container_remove_all_in_pod(pod->d, pod->rec.id);
 		pod->remove_when_settled = true;
 		if (pod->rec.state == POD_CREATING && pod->start_err.kind == 0)
 			pd_fail(&pod->start_err, PD_E_CONFLICT,
@@ -352,6 +356,12 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 		return 0;
 	case POD_STOPPED:
 	case POD_EXITED:
+		if (!force && container_count_in_pod(pod->d, pod->rec.id, true) > 0)
+			return pd_fail(err, PD_E_CONFLICT,
+				       "pod \"%s\" has running containers: stop them first or "
+				       "remove it with --force",
+				       pod->rec.spec.name);
+		container_remove_all_in_pod(pod->d, pod->rec.id);
 		waiter_add(pod, pending, POD_REPLY_REMOVED);
 		pod_destroy(pod, NULL);
 		return 0;
@@ -539,11 +549,12 @@ pod_to_json(const struct pod *pod)
 	ns = json_object();
 	for (int t = 0; t < PD_NS_COUNT; t++)
 		set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, pod->ns_ids[t]);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O, s:o, s:o, s:[]}", PD_F_ID, r->id,
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O, s:o, s:o, s:o}", PD_F_ID, r->id,
 		      PD_F_NAME, r->spec.name, PD_F_STATE, pod_state_name(r->state), PD_F_CREATED,
 		      r->created, PD_F_HOSTNAME, r->spec.hostname, PD_F_SHARE_PID,
 		      r->spec.share_pid, PD_F_NETWORK, pod_net_name(r->spec.net), PD_F_LABELS,
-		      r->spec.labels, PD_F_INFRA, infra, PD_F_NAMESPACES, ns, PD_F_CONTAINERS);
+		      r->spec.labels, PD_F_INFRA, infra, PD_F_NAMESPACES, ns, PD_F_CONTAINERS,
+		      container_list_in_pod(pod->d, r->id));
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);

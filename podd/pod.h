@@ -113,5 +113,9 @@ int infra_hold_namespaces(struct pod *pod, struct pd_err *err);
 void infra_release_namespaces(struct pod *pod);
 /* Read the namespace ids of a held pod into pod->ns_ids. */
 void infra_read_ns_ids(struct pod *pod);
+/* Where the pod's namespace @h is held (a bind mount under the run dir). */
+int infra_held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len);
+/* False in host network mode, where podd holds no network namespace. */
+bool infra_holds_net(const struct pod *pod);
 /* Path of the ip-netns name of @pod into @buf ("" in host network mode). */
 int infra_netns_path(const struct pod *pod, char *buf, size_t len);

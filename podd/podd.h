@@ -24,27 +24,33 @@ struct podd_config {
 	char *netns_dir;    /* owned: where `ip netns` looks */
 	char *netns_prefix; /* owned: prefix of the names put there */
 	char *pause_path;   /* owned: the podd-pause binary */
+	char *shim_path;    /* owned: the podd-shim binary */
 	enum pd_log_level log_level;
 	bool foreground;
 };
 
 TAILQ_HEAD(pod_list, pod);
+struct container;
+TAILQ_HEAD(container_head, container);
 
 struct podd {
 	struct podd_config cfg;
-	struct event_base *base;  /* owned */
-	struct evhttp *http;      /* owned */
-	struct event *sig_term;   /* owned */
-	struct event *sig_int;    /* owned */
-	struct event *sig_chld;   /* owned */
-	int root_fd;              /* owned, locked */
-	int run_fd;               /* owned, locked */
-	int pods_fd;              /* owned: <root>/pods */
-	int run_pods_fd;          /* owned: <run>/pods */
-	int images_fd;            /* owned: <root>/images */
-	struct pod_list pods;     /* owned */
-	struct image_list images; /* owned */
-	struct task_list tasks;   /* owned: helper commands running */
+	struct event_base *base;          /* owned */
+	struct evhttp *http;              /* owned */
+	struct event *sig_term;           /* owned */
+	struct event *sig_int;            /* owned */
+	struct event *sig_chld;           /* owned */
+	int root_fd;                      /* owned, locked */
+	int run_fd;                       /* owned, locked */
+	int pods_fd;                      /* owned: <root>/pods */
+	int run_pods_fd;                  /* owned: <run>/pods */
+	int images_fd;                    /* owned: <root>/images */
+	int ctrs_fd;                      /* owned: <root>/containers */
+	int run_ctrs_fd;                  /* owned: <run>/containers */
+	struct pod_list pods;             /* owned */
+	struct image_list images;         /* owned */
+	struct container_head containers; /* owned */
+	struct task_list tasks;           /* owned: helper commands running */
 	bool shutting_down;
 };
 

@@ -176,3 +176,13 @@ task_free_all(struct podd *d)
 		task_free(t);
 	}
 }
+
+void
+task_delete_tree(struct podd *d, const char *path)
+{
+	char *argv[] = {"/bin/rm", "-rf", "--one-file-system", "--", (char *)path, NULL};
+	struct pd_err err = {0};
+
+	if (task_run(d, argv, NULL, NULL, &err) < 0)
+		log_error("cannot delete %s: %s", path, err.msg);
+}

@@ -20,6 +20,7 @@ T=$(mktemp -d /tmp/podd-bench.XXXXXX)
 export PODD_SOCKET=$T/run/podd.sock
 podd_pid=
 cleanup() {
+    for p in $(podctl ps -a -q 2> /dev/null); do podctl rm -f "$p" > /dev/null 2>&1 || true; done
     for p in $(podctl pod ls -q 2> /dev/null); do podctl pod rm -f "$p" > /dev/null 2>&1 || true; done
     [ -n "$podd_pid" ] && kill -TERM "$podd_pid" 2> /dev/null && wait "$podd_pid" 2> /dev/null
     rm -rf "$T"
@@ -96,6 +97,63 @@ if command -v podman > /dev/null 2>&1; then
     fi
 else
     row "podman" "not installed (apt-get install podman crun)"
+fi
+echo
+
+# --- containers ----------------------------------------------------------------
+images=$(cd "$build/../images" 2> /dev/null && pwd || true)
+if [ -n "$images" ] && [ -d "$images/busybox" ]; then
+    podctl image import busybox "$images/busybox" > /dev/null
+    podctl pod create cpod > /dev/null
+    podctl run --rm --pod cpod busybox true > /dev/null # warm the page cache
+    for _ in $(seq "$runs"); do time_ms podctl run --rm --pod cpod busybox true; done > "$T/run_pod"
+    row "podctl run --rm --pod P busybox true (ms)" "$(stats < "$T/run_pod")"
+    for _ in $(seq "$runs"); do time_ms podctl run --rm busybox true; done > "$T/run_alone"
+    row "podctl run --rm busybox true, no pod (ms)" "$(stats < "$T/run_alone")"
+    if [ -x "$floor_bin" ]; then
+        "$floor_bin" "$runs" --container "$images/busybox" "$T/floor-ctr" |
+            awk '{printf "%.3f\n", $1 / 1000}' > "$T/floor_ctr"
+        row "kernel floor: 5 ns + overlay + pivot_root + exec (ms)" "$(stats < "$T/floor_ctr")"
+    fi
+    podctl run -d --name pss busybox sleep 1000 > /dev/null
+    shim=$(podctl inspect pss | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["shim_pid"])')
+    for _ in $(seq 5); do pss_kib "$shim"; sleep 0.02; done > "$T/pss_shim"
+    row "PSS of a podd-shim (KiB)" "$(stats < "$T/pss_shim")"
+    podctl rm -f pss > /dev/null
+
+    if command -v podman > /dev/null 2>&1; then
+        pm_runs=$(( runs < 10 ? runs : 10 ))
+        podman pod create --network none --name podd-bench-cpod > /dev/null 2>&1 || true
+        podman pod start podd-bench-cpod > /dev/null 2>&1 || true
+        pm_run() { podman run --rm --pod podd-bench-cpod --rootfs "$images/busybox" true; }
+        pm_run > /dev/null 2>&1 || true
+        for _ in $(seq "$pm_runs"); do time_ms pm_run; done > "$T/pm_run" 2> "$T/pm_run.err" || true
+        podman pod rm -f podd-bench-cpod > /dev/null 2>&1 || true
+        if [ -s "$T/pm_run" ]; then
+            row "podman run --rm --pod P --rootfs DIR true (ms)" "$(stats < "$T/pm_run")"
+            row "  ratio podman / podd (medians)" "$(awk -v a="$(median < "$T/pm_run")" -v b="$(median < "$T/run_pod")" 'BEGIN {printf "%.0fx", a / b}')"
+        else
+            row "podman run --rm --pod" "failed: $(head -n 1 "$T/pm_run.err")"
+        fi
+    fi
+    if command -v crun > /dev/null 2>&1; then
+        b=$T/crun-bundle
+        mkdir -p "$b"
+        cp -a "$images/busybox" "$b/rootfs"
+        (cd "$b" && crun spec && sed -i 's/"sh"/"true"/; s/"terminal": true/"terminal": false/' config.json)
+        cr_run() { crun run --bundle "$b" "podd-bench-$1"; }
+        for i in $(seq "$runs"); do time_ms cr_run "$i"; done > "$T/crun" 2> "$T/crun.err" || true
+        if [ -s "$T/crun" ]; then
+            row "crun run (bare, no pod) (ms)" "$(stats < "$T/crun")"
+            row "  ratio crun / podd standalone (medians)" "$(awk -v a="$(median < "$T/crun")" -v b="$(median < "$T/run_alone")" 'BEGIN {printf "%.1fx", a / b}')"
+        else
+            row "crun run" "failed: $(head -n 1 "$T/crun.err")"
+        fi
+    fi
+    podctl pod rm -f cpod > /dev/null
+    podctl image rm busybox > /dev/null
+else
+    row "containers" "no images: run make images"
 fi
 echo
 

@@ -23,6 +23,7 @@ mkdir -p "$out/obj"
 extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c" ;;
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
     esac
 }

@@ -155,7 +155,16 @@ leak_check() {
     after=$(snapshot)
     leftovers=$(comm -13 <(printf '%s\n' "$SNAP_BEFORE") <(printf '%s\n' "$after"))
     if [ -d "$T/run" ]; then
-        left_files=$(cd "$T/run" && find . -mindepth 1 ! -path ./pods ! -name 'podd.log' | sed 's/^/run-dir-file /')
+        left_files=$(cd "$T/run" && find . -mindepth 1 ! -path ./pods ! -path ./containers ! -name 'podd.log' | sed 's/^/run-dir-file /')
+        [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
+    fi
+    if [ -d "$T/root/containers" ]; then
+        # A removed container's layer is deleted off podd's loop: give it a moment.
+        for _ in $(seq 250); do
+            [ -n "$(ls -A "$T/root/containers")" ] || break
+            sleep 0.02
+        done
+        left_files=$(ls -A "$T/root/containers" | sed 's/^/container-state /')
         [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
     fi
     leftovers=$(printf '%s\n' "$leftovers" | sed '/^$/d')
@@ -170,6 +179,15 @@ leak_check() {
     fi
 }
 
+# remove every container the test left, through the API.
+remove_all_containers() {
+    local c
+    for c in $(api "http://podd/v1/containers?all=true" 2> /dev/null |
+        python3 -c 'import json, sys; [print(c["id"]) for c in json.load(sys.stdin)]' 2> /dev/null); do
+        api -X DELETE "http://podd/v1/containers/$c?force=true" > /dev/null 2>&1 || true
+    done
+}
+
 # remove every pod the test left, through the API (the user's way).
 remove_all_pods() {
     local p
@@ -182,6 +200,7 @@ teardown_test() {
     local rc=$?
     set +e
     if [ -n "${PODD_PID:-}" ] && kill -0 "$PODD_PID" 2> /dev/null; then
+        remove_all_containers
         remove_all_pods
         podd_stop || rc=1
     fi

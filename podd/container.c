@@ -1,0 +1,766 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container state machine (see the diagram in container.h). Every
+ * transition is here: the API verbs and the shim's events (its report on
+ * the sync socket, its exit, the stop timer). Nothing blocks.
+ */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "http.h"
+#include "image.h"
+#include "json.h"
+#include "log.h"
+#include "pod.h"
+#include "proc.h"
+#include "shim.h"
+#include "sync.h"
+#include "xalloc.h"
+
+#define CTR_FILE "container.json"
+
+static void on_shim_sync(evutil_socket_t fd, short what, void *arg);
+static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
+
+/* ---- the registry ------------------------------------------------------ */
+
+struct container *
+container_new(struct podd *d)
+{
+	struct container *c = xcalloc(1, sizeof(*c));
+
+	c->d = d;
+	c->shim_pidfd = c->pidfd = c->sync_fd = -1;
+	c->rec.exit_code = -1;
+	TAILQ_INIT(&c->waiters);
+	TAILQ_INIT(&c->followers);
+	return c;
+}
+
+/* Close the shim's fds and events; the processes are left alone. */
+static void
+shim_forget(struct container *c)
+{
+	if (c->shim_ev != NULL)
+		event_free(c->shim_ev);
+	if (c->sync_ev != NULL)
+		event_free(c->sync_ev);
+	if (c->stop_timer != NULL)
+		event_free(c->stop_timer);
+	c->shim_ev = c->sync_ev = c->stop_timer = NULL;
+	close_reset(&c->shim_pidfd);
+	close_reset(&c->pidfd);
+	close_reset(&c->sync_fd);
+}
+
+static void
+waiter_add(struct container *c, struct http_pending *pending, enum ctr_reply reply)
+{
+	struct ctr_waiter *w = xcalloc(1, sizeof(*w));
+
+	w->pending = pending;
+	w->reply = reply;
+	TAILQ_INSERT_TAIL(&c->waiters, w, entry);
+}
+
+static json_t *
+wait_json(const struct container *c)
+{
+	json_t *j = json_pack("{s:s, s:s, s:i}", PD_F_ID, c->rec.id, PD_F_NAME,
+			      c->rec.spec.name, PD_F_EXIT_CODE, c->rec.exit_code);
+
+	if (c->rec.signal[0] != '\0')
+		json_object_set_new(j, PD_F_SIGNAL, json_string(c->rec.signal));
+	return j;
+}
+
+/* What happened, for answer(). */
+enum ctr_event {
+	EV_RUNNING,      /* the workload runs: start waiters get the container */
+	EV_START_FAILED, /* start waiters get the error */
+	EV_EXITED,       /* stop and wait waiters get their answers */
+	EV_REMOVED,      /* removal waiters get {"id","name"}; everyone else an error */
+	EV_SHUTDOWN,     /* everyone gets the error */
+};
+
+/* Answer the waiters that @ev concerns. */
+static void
+answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
+{
+	struct ctr_waiter *w, *next;
+
+	for (w = TAILQ_FIRST(&c->waiters); w != NULL; w = next) {
+		cleanup_json json_t *j = NULL;
+		struct pd_err gone;
+		bool start = w->reply == CTR_REPLY_CREATED || w->reply == CTR_REPLY_STARTED;
+
+		next = TAILQ_NEXT(w, entry);
+		if (ev == EV_RUNNING && start) {
+			j = container_to_json(c);
+			http_pending_reply_json(w->pending, w->reply == CTR_REPLY_CREATED ? 201 : 200,
+						j);
+		} else if (ev == EV_START_FAILED && start) {
+			http_pending_reply_error(w->pending, err);
+		} else if (ev == EV_EXITED && w->reply == CTR_REPLY_STOPPED) {
+			j = container_to_json(c);
+			http_pending_reply_json(w->pending, 200, j);
+		} else if (ev == EV_EXITED && w->reply == CTR_REPLY_WAIT) {
+			j = wait_json(c);
+			http_pending_reply_json(w->pending, 200, j);
+		} else if (ev == EV_REMOVED && w->reply == CTR_REPLY_REMOVED) {
+			j = json_pack("{s:s, s:s}", PD_F_ID, c->rec.id, PD_F_NAME, c->rec.spec.name);
+			http_pending_reply_json(w->pending, 200, j);
+		} else if (ev == EV_REMOVED || ev == EV_SHUTDOWN) {
+			if (err == NULL) {
+				pd_fail(&gone, PD_E_NOT_FOUND, "container \"%s\" was removed",
+					c->rec.spec.name);
+				err = &gone;
+			}
+			http_pending_reply_error(w->pending, err);
+		} else {
+			continue;
+		}
+		TAILQ_REMOVE(&c->waiters, w, entry);
+		free(w);
+	}
+}
+
+void
+container_free(struct container *c)
+{
+	struct pd_err err;
+
+	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
+	answer(c, EV_SHUTDOWN, &err);
+	log_followers_free(c);
+	shim_forget(c);
+	ctr_spec_clear(&c->rec.spec);
+	free(c);
+}
+
+void
+container_free_all(struct podd *d)
+{
+	struct container *c;
+
+	while ((c = TAILQ_FIRST(&d->containers)) != NULL) {
+		TAILQ_REMOVE(&d->containers, c, entry);
+		container_free(c);
+	}
+}
+
+struct container *
+container_find(struct podd *d, const char *ref, struct pd_err *err)
+{
+	struct container *c, *match = NULL;
+	size_t len = strlen(ref);
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.name, ref) == 0 || strcmp(c->rec.id, ref) == 0)
+			return c;
+	if (pd_is_id_prefix(ref)) {
+		TAILQ_FOREACH (c, &d->containers, entry) {
+			if (strncmp(c->rec.id, ref, len) != 0)
+				continue;
+			if (match != NULL) {
+				pd_fail(err, PD_E_INVALID, "container id prefix \"%s\" is ambiguous",
+					ref);
+				return NULL;
+			}
+			match = c;
+		}
+		if (match != NULL)
+			return match;
+	}
+	pd_fail(err, PD_E_NOT_FOUND, "no such container: %.80s", ref);
+	return NULL;
+}
+
+static void
+save_or_log(struct container *c)
+{
+	struct pd_err err = {0};
+
+	if (container_save(c, &err) < 0)
+		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+}
+
+static void
+set_now(char *buf)
+{
+	pd_time_rfc3339_now(buf, PD_TIME_RFC3339_MAX);
+}
+
+static void
+set_reason(struct container *c, const char *reason)
+{
+	snprintf(c->rec.reason, sizeof(c->rec.reason), "%s", reason);
+}
+
+/* Delete everything of @c and drop it from the registry; removal waiters
+ * are answered, the others get @err (or "was removed"). */
+static void
+destroy(struct container *c, const struct pd_err *err)
+{
+	struct podd *d = c->d;
+	cleanup_free char *gone = xasprintf(".rm-%s", c->rec.id);
+	cleanup_free char *path = xasprintf("%s/containers/%s", d->cfg.root, gone);
+
+	ctr_release_run_dir(c);
+	/* The writable layer may be large: rename it out of the way, then
+	 * delete it off the loop. */
+	if (renameat(d->ctrs_fd, c->rec.id, d->ctrs_fd, gone) == 0)
+		task_delete_tree(d, path);
+	else if (errno != ENOENT)
+		log_error("container \"%s\": cannot remove its state: %s", c->rec.spec.name,
+			  strerror(errno));
+	TAILQ_REMOVE(&d->containers, c, entry);
+	log_info("container \"%s\": removed", c->rec.spec.name);
+	log_followers_finish(c);
+	answer(c, EV_REMOVED, err);
+	container_free(c);
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+/* A docker-style name for a container created without one. */
+static void
+make_name(struct podd *d, const char *id, char *buf, size_t len)
+{
+	static const char *const adjectives[] = {
+	    "brave", "calm",  "clever", "eager", "fancy", "gentle", "happy", "jolly",
+	    "keen",  "lucid", "merry",  "nimble", "proud", "quiet",  "swift", "witty"};
+	static const char *const nouns[] = {"badger", "comet",  "falcon", "harbor", "lynx",  "maple",
+					    "nebula", "otter",  "pebble", "quartz", "raven", "sparrow",
+					    "tiger",  "walrus", "willow", "zephyr"};
+	struct pd_err ignored;
+	unsigned v = (unsigned)strtoul((char[]){id[0], id[1], id[2], id[3], '\0'}, NULL, 16);
+
+	snprintf(buf, len, "%s_%s", adjectives[v & 15], nouns[(v >> 4) & 15]);
+	if (container_find(d, buf, &ignored) != NULL)
+		snprintf(buf, len, "%s_%s_%.6s", adjectives[v & 15], nouns[(v >> 4) & 15], id);
+}
+
+/* Resolve the pod and image references of @spec into ids, and check what
+ * needs the system: the rootfs is a directory, the pod runs. */
+static int
+resolve(struct podd *d, struct container *c, struct pd_err *err)
+{
+	struct ctr_spec *s = &c->rec.spec;
+	struct stat st;
+
+	if (s->pod[0] != '\0') {
+		struct pod *pod = pod_find(d, s->pod, err);
+
+		if (pod == NULL)
+			return -1;
+		if (pod->rec.state != POD_RUNNING)
+			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is %s, not running",
+				       pod->rec.spec.name, pod_state_name(pod->rec.state));
+		if (s->hostname[0] != '\0')
+			return pd_fail(err, PD_E_INVALID,
+				       "a container in pod \"%s\" shares its hostname: set it with "
+				       "pod create --hostname",
+				       pod->rec.spec.name);
+		memcpy(s->pod, pod->rec.id, sizeof(s->pod));
+	}
+	if (s->image[0] != '\0') {
+		struct image *img = image_find(d, s->image, err);
+
+		if (img == NULL)
+			return -1;
+		if (img->importing)
+			return pd_fail(err, PD_E_CONFLICT, "image \"%s\" is being imported",
+				       img->name);
+		memcpy(s->image, img->id, sizeof(s->image));
+		memcpy(c->rec.image_name, img->name, sizeof(c->rec.image_name));
+	} else {
+		if (stat(s->rootfs, &st) < 0)
+			return pd_fail_errno(err, errno, "rootfs %s", s->rootfs);
+		if (!S_ISDIR(st.st_mode))
+			return pd_fail(err, PD_E_INVALID, "rootfs %s is not a directory", s->rootfs);
+	}
+	if (s->hostname[0] == '\0' && s->pod[0] == '\0')
+		snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
+	return 0;
+}
+
+static int start_shim(struct container *c, struct pd_err *err);
+
+int
+container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pending,
+		 struct pd_err *err)
+{
+	struct pd_err ignored;
+	struct container *c;
+
+	if (spec->name[0] != '\0' && container_find(d, spec->name, &ignored) != NULL)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", spec->name);
+	c = container_new(d);
+	c->rec.spec = *spec;
+	if (pd_id_generate(c->rec.id, err) < 0 || resolve(d, c, err) < 0) {
+		memset(&c->rec.spec, 0, sizeof(c->rec.spec)); /* still the caller's */
+		container_free(c);
+		return -1;
+	}
+	memset(spec, 0, sizeof(*spec)); /* the container owns it now */
+	if (c->rec.spec.name[0] == '\0')
+		make_name(d, c->rec.id, c->rec.spec.name, sizeof(c->rec.spec.name));
+	set_now(c->rec.created);
+	c->rec.state = CTR_CREATED;
+	if (mkdirat(d->ctrs_fd, c->rec.id, 0700) < 0) {
+		pd_fail_errno(err, errno, "mkdir containers/%s", c->rec.id);
+		container_free(c);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&d->containers, c, entry);
+	if (container_save(c, err) < 0) {
+		destroy(c, NULL);
+		return -1;
+	}
+	if (!c->rec.spec.start) {
+		cleanup_json json_t *j = container_to_json(c);
+
+		log_info("container \"%s\": created", c->rec.spec.name);
+		http_pending_reply_json(pending, 201, j);
+		return 0;
+	}
+	c->first_start = true;
+	if (start_shim(c, err) < 0) {
+		destroy(c, NULL);
+		return -1;
+	}
+	waiter_add(c, pending, CTR_REPLY_CREATED);
+	return 0;
+}
+
+/* ---- start ------------------------------------------------------------- */
+
+static int
+start_shim(struct container *c, struct pd_err *err)
+{
+	struct pod *pod = NULL;
+
+	pd_err_clear(&c->start_err);
+	if (c->rec.spec.pod[0] != '\0') {
+		pod = pod_find(c->d, c->rec.spec.pod, err);
+		if (pod == NULL)
+			return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+		if (pod->rec.state != POD_RUNNING)
+			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is %s, not running",
+				       pod->rec.spec.name, pod_state_name(pod->rec.state));
+	}
+	if (ctr_shim_spawn(c, err) < 0)
+		return -1;
+	c->sync_ev = event_new(c->d->base, c->sync_fd, EV_READ, on_shim_sync, c);
+	if (c->sync_ev == NULL || event_add(c->sync_ev, NULL) < 0) {
+		shim_forget(c);
+		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of \"%s\"", c->rec.spec.name);
+	}
+	c->rec.state = CTR_STARTING;
+	log_debug("container \"%s\": starting", c->rec.spec.name);
+	return 0;
+}
+
+int
+container_start(struct container *c, struct http_pending *pending, struct pd_err *err)
+{
+	switch (c->rec.state) {
+	case CTR_RUNNING:
+	case CTR_STOPPING:
+		waiter_add(c, pending, CTR_REPLY_STARTED);
+		answer(c, EV_RUNNING, NULL);
+		return 0;
+	case CTR_STARTING:
+		waiter_add(c, pending, CTR_REPLY_STARTED);
+		return 0;
+	case CTR_CREATED:
+	case CTR_EXITED:
+		if (start_shim(c, err) < 0)
+			return -1;
+		waiter_add(c, pending, CTR_REPLY_STARTED);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+}
+
+/* The start failed: say why, and undo. */
+static void
+start_failed(struct container *c, enum ctr_state back_to)
+{
+	struct pd_err e = c->start_err;
+
+	shim_forget(c);
+	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
+	answer(c, EV_START_FAILED, &e);
+	if (c->first_start || c->rec.spec.auto_remove || c->remove_when_exited) {
+		/* A failed run leaves nothing behind. */
+		destroy(c, &e);
+		return;
+	}
+	ctr_release_run_dir(c);
+	c->rec.state = back_to;
+	set_reason(c, e.msg);
+	save_or_log(c);
+}
+
+static void
+on_shim_sync(evutil_socket_t fd, short what, void *arg)
+{
+	struct container *c = arg;
+	enum ctr_state back_to = c->rec.finished[0] != '\0' ? CTR_EXITED : CTR_CREATED;
+	struct pd_sync_msg msg;
+	struct pd_err err = {0};
+	int fds[PD_SYNC_MAX_FDS], n = 0;
+	int r = pd_sync_recv_fds(fd, &msg, fds, PD_SYNC_MAX_FDS, &n);
+
+	(void)what;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		event_add(c->sync_ev, NULL);
+		return;
+	}
+	event_free(c->sync_ev);
+	c->sync_ev = NULL;
+	close_reset(&c->sync_fd);
+	if (r == 1 && msg.type == PD_SYNC_STARTED && n == 2) {
+		c->shim_pidfd = fds[0];
+		c->pidfd = fds[1];
+		c->rec.shim_pid = msg.pids[0];
+		c->rec.pid = msg.pids[1];
+		/* The pidfds pin both processes: their start times are theirs. */
+		if (pd_proc_start_time(c->rec.shim_pid, &c->rec.shim_start_time, &err) < 0 ||
+		    pd_proc_start_time(c->rec.pid, &c->rec.pid_start_time, &err) < 0)
+			log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
+		c->shim_ev = event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
+		if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0)
+			log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
+		c->rec.state = CTR_RUNNING;
+		c->first_start = false;
+		set_now(c->rec.started);
+		c->rec.finished[0] = c->rec.signal[0] = c->rec.reason[0] = '\0';
+		c->rec.exit_code = -1;
+		save_or_log(c);
+		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
+		answer(c, EV_RUNNING, NULL);
+		if (c->remove_when_exited)
+			pd_pidfd_signal(c->pidfd, SIGKILL, &err);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (r == 1 && msg.type == PD_SYNC_ERROR)
+		c->start_err = msg.err;
+	else if (r == 0 || r == 1)
+		pd_fail(&c->start_err, PD_E_SYSTEM, "podd-shim exited before it started \"%s\"",
+			c->rec.spec.name);
+	else
+		pd_fail_errno(&c->start_err, errno, "reading the shim's report");
+	start_failed(c, back_to);
+}
+
+/* ---- the end of a workload ---------------------------------------------- */
+
+/* Read the exit file the shim left into the record. */
+static void
+read_exit_file(struct container *c)
+{
+	cleanup_free char *dir = ctr_run_dir(c);
+	cleanup_close int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_json json_t *j = NULL;
+	const char *finished = NULL, *sig = NULL;
+	struct pd_err err = {0};
+	json_error_t jerr;
+	int code = -1, pid = 0;
+
+	if (dirfd >= 0)
+		j = pd_json_load_file(dirfd, "exit.json", 4096, &err);
+	if (j == NULL ||
+	    json_unpack_ex(j, &jerr, 0, "{s:i, s:s, s?s, s?i}", PD_SHIM_EXIT_CODE, &code,
+			   PD_SHIM_FINISHED, &finished, PD_SHIM_SIGNAL, &sig, PD_SHIM_PID, &pid) < 0 ||
+	    code < 0 || code > 255) {
+		c->rec.exit_code = -1;
+		set_now(c->rec.finished);
+		set_reason(c, "podd-shim ended without recording the exit status");
+		log_warn("container \"%s\": %s", c->rec.spec.name, c->rec.reason);
+		return;
+	}
+	c->rec.exit_code = code;
+	snprintf(c->rec.finished, sizeof(c->rec.finished), "%s", finished);
+	snprintf(c->rec.signal, sizeof(c->rec.signal), "%s", sig != NULL ? sig : "");
+}
+
+void
+container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
+{
+	struct container *c = arg;
+
+	(void)fd;
+	(void)what;
+	shim_forget(c);
+	read_exit_file(c);
+	c->rec.state = CTR_EXITED;
+	c->rec.shim_pid = c->rec.pid = 0;
+	c->rec.shim_start_time = c->rec.pid_start_time = 0;
+	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);
+	log_followers_finish(c);
+	answer(c, EV_EXITED, NULL);
+	if (c->remove_when_exited || c->rec.spec.auto_remove) {
+		destroy(c, NULL);
+		return;
+	}
+	save_or_log(c);
+}
+
+/* ---- stop, kill, wait, remove -------------------------------------------- */
+
+static void
+begin_stop(struct container *c, int sig, long long timeout_s)
+{
+	struct pd_err err = {0};
+	struct timeval tv = {.tv_sec = (time_t)timeout_s};
+
+	if (pd_pidfd_signal(c->pidfd, sig, &err) < 0)
+		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+	if (c->rec.state == CTR_RUNNING)
+		c->rec.state = CTR_STOPPING;
+	if (sig == SIGKILL || c->stop_timer != NULL)
+		return;
+	c->stop_timer = evtimer_new(c->d->base, on_stop_timeout, c);
+	if (c->stop_timer == NULL || evtimer_add(c->stop_timer, &tv) < 0) {
+		log_error("container \"%s\": cannot arm the stop timer, killing now",
+			  c->rec.spec.name);
+		pd_pidfd_signal(c->pidfd, SIGKILL, &err);
+	}
+}
+
+static void
+on_stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct container *c = arg;
+	struct pd_err err = {0};
+
+	(void)fd;
+	(void)what;
+	log_info("container \"%s\": did not stop in time, sending SIGKILL", c->rec.spec.name);
+	if (pd_pidfd_signal(c->pidfd, SIGKILL, &err) < 0)
+		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+}
+
+int
+container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
+	       struct pd_err *err)
+{
+	switch (c->rec.state) {
+	case CTR_STARTING:
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is starting; try again",
+			       c->rec.spec.name);
+	case CTR_RUNNING:
+		log_info("container \"%s\": stopping (timeout %llds)", c->rec.spec.name, timeout_s);
+		waiter_add(c, pending, CTR_REPLY_STOPPED);
+		begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+		return 0;
+	case CTR_STOPPING:
+		waiter_add(c, pending, CTR_REPLY_STOPPED);
+		return 0;
+	case CTR_CREATED:
+	case CTR_EXITED: {
+		cleanup_json json_t *j = container_to_json(c);
+
+		http_pending_reply_json(pending, 200, j);
+		return 0;
+	}
+	}
+	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+}
+
+int
+container_kill(struct container *c, int sig, struct pd_err *err)
+{
+	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+			       c->rec.spec.name);
+	if (pd_pidfd_signal(c->pidfd, sig, err) < 0)
+		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	log_info("container \"%s\": sent signal %d", c->rec.spec.name, sig);
+	return 0;
+}
+
+int
+container_wait(struct container *c, struct http_pending *pending, struct pd_err *err)
+{
+	(void)err;
+	if (c->rec.state == CTR_EXITED) {
+		cleanup_json json_t *j = wait_json(c);
+
+		http_pending_reply_json(pending, 200, j);
+		return 0;
+	}
+	waiter_add(c, pending, CTR_REPLY_WAIT);
+	return 0;
+}
+
+int
+container_remove(struct container *c, bool force, struct http_pending *pending,
+		 struct pd_err *err)
+{
+	switch (c->rec.state) {
+	case CTR_STARTING:
+	case CTR_RUNNING:
+	case CTR_STOPPING:
+		if (!force)
+			return pd_fail(err, PD_E_CONFLICT,
+				       "container \"%s\" is running: stop it first or remove it "
+				       "with --force",
+				       c->rec.spec.name);
+		c->remove_when_exited = true;
+		waiter_add(c, pending, CTR_REPLY_REMOVED);
+		if (c->rec.state != CTR_STARTING)
+			begin_stop(c, SIGKILL, 0);
+		return 0;
+	case CTR_CREATED:
+	case CTR_EXITED:
+		waiter_add(c, pending, CTR_REPLY_REMOVED);
+		destroy(c, NULL);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+}
+
+/* ---- pods and images ---------------------------------------------------- */
+
+int
+container_count_in_pod(struct podd *d, const char *pod_id, bool running_only)
+{
+	struct container *c;
+	int n = 0;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.pod, pod_id) == 0 &&
+		    (!running_only || (c->rec.state != CTR_CREATED && c->rec.state != CTR_EXITED)))
+			n++;
+	return n;
+}
+
+void
+container_remove_all_in_pod(struct podd *d, const char *pod_id)
+{
+	struct container *c, *next;
+
+	for (c = TAILQ_FIRST(&d->containers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (strcmp(c->rec.spec.pod, pod_id) != 0)
+			continue;
+		if (c->rec.state == CTR_CREATED || c->rec.state == CTR_EXITED) {
+			destroy(c, NULL);
+		} else {
+			c->remove_when_exited = true;
+			if (c->rec.state != CTR_STARTING)
+				begin_stop(c, SIGKILL, 0);
+		}
+	}
+}
+
+void
+container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_s)
+{
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.pod, pod_id) == 0 && c->rec.state == CTR_RUNNING)
+			begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+}
+
+json_t *
+container_list_in_pod(struct podd *d, const char *pod_id)
+{
+	json_t *list = json_array();
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.pod, pod_id) == 0)
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s}", PD_F_ID, c->rec.id,
+							      PD_F_NAME, c->rec.spec.name, PD_F_STATE,
+							      ctr_state_name(c->rec.state)));
+	return list;
+}
+
+bool
+container_uses_image(struct podd *d, const char *image_id)
+{
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.image, image_id) == 0)
+			return true;
+	return false;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void
+set_if(json_t *obj, const char *key, const char *value)
+{
+	if (value[0] != '\0')
+		json_object_set_new(obj, key, json_string(value));
+}
+
+json_t *
+container_to_json(const struct container *c)
+{
+	const struct ctr_record *r = &c->rec;
+	const struct ctr_spec *s = &r->spec;
+	cleanup_free char *root = ctr_root_dir(c);
+	json_t *j, *ns = json_object();
+	struct pod *pod = NULL;
+	struct pd_err ignored;
+
+	if (s->pod[0] != '\0')
+		pod = pod_find(c->d, s->pod, &ignored);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:O, s:O, s:o, s:b, s:b, s:o}",
+		      PD_F_ID, r->id, PD_F_NAME, s->name, PD_F_STATE, ctr_state_name(r->state),
+		      PD_F_CREATED, r->created, PD_F_COMMAND, s->command, PD_F_ENV, s->env,
+		      PD_F_WORKDIR, s->workdir, PD_F_HOSTNAME,
+		      pod != NULL ? pod->rec.spec.hostname : s->hostname, PD_F_CAP_ADD, s->cap_add,
+		      PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps), PD_F_READ_ONLY,
+		      s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
+		      json_sprintf("%s/container.log", root));
+	if (pod != NULL) {
+		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
+		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));
+	}
+	if (s->image[0] != '\0') {
+		json_object_set_new(j, PD_F_IMAGE, json_string(r->image_name));
+		json_object_set_new(j, PD_F_IMAGE_ID, json_string(s->image));
+	} else {
+		json_object_set_new(j, PD_F_ROOTFS, json_string(s->rootfs));
+	}
+	set_if(j, PD_F_STARTED, r->started);
+	set_if(j, PD_F_FINISHED, r->finished);
+	set_if(j, PD_F_REASON, r->reason);
+	if (r->state == CTR_EXITED && r->exit_code >= 0)
+		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(r->exit_code));
+	if (r->state == CTR_EXITED)
+		set_if(j, PD_F_SIGNAL, r->signal);
+	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
+		char id[PD_NS_ID_MAX];
+
+		json_object_set_new(j, PD_F_PID, json_integer(r->pid));
+		json_object_set_new(j, PD_F_SHIM_PID, json_integer(r->shim_pid));
+		for (int t = 0; t < PD_NS_COUNT; t++)
+			if (pd_ns_id(r->pid, (enum pd_ns_type)t, id, sizeof(id), &ignored) == 0)
+				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);
+	}
+	json_object_set_new(j, PD_F_NAMESPACES, ns);
+	return j;
+}

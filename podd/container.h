@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Containers in podd: the registry and the state machine (every transition
+ * in container.c), driven by the API and by events on the shim (its sync
+ * socket, its pidfd, the stop timer).
+ *
+ *   create ─▶ CREATED ─start─▶ STARTING ─started─▶ RUNNING ─stop─▶ STOPPING
+ *                ▲                │ setup failed      │ exits         │ exits
+ *                └────────────────┘                   ▼               ▼
+ *                                   start ◀──────── EXITED ◀──────────┘
+ *
+ * The shim is not podd's child: podd holds pidfds of the shim and of the
+ * workload (handed over by the shim), signals the workload through its
+ * pidfd, and hears of the end when the shim's pidfd becomes readable; the
+ * exit status is in the exit file the shim wrote. A podd restart adopts
+ * running shims by pid and start time, and follows the same path.
+ *
+ * Files:
+ *   <root>/containers/<id>/container.json   the record (ctr_spec.h)
+ *   <root>/containers/<id>/container.log    CRI log (written by the shim)
+ *   <root>/containers/<id>/upper, work      the overlay's writable layer
+ *   <run>/containers/<id>/shim.json         the shim's spec (lib/shim.h)
+ *   <run>/containers/<id>/exit.json         written by the shim at exit
+ *   <run>/containers/<id>/etc/              hostname, hosts, resolv.conf
+ *   <run>/containers/<id>/rootfs/           where the shim assembles the root
+ *   <run>/containers/<id>/ns/{net,ipc,uts}  namespaces of a container without
+ *                                           a pod, held by bind mounts
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/queue.h>
+
+#include "ctr_spec.h"
+#include "podd.h"
+
+struct evhttp_request;
+struct http_pending;
+struct log_follower;
+struct pod;
+
+/* What a waiter is waiting for, and gets. */
+enum ctr_reply {
+	CTR_REPLY_CREATED, /* 201 container, once running (create with start) */
+	CTR_REPLY_STARTED, /* 200 container, once running */
+	CTR_REPLY_STOPPED, /* 200 container, once exited */
+	CTR_REPLY_WAIT,    /* 200 {"exit_code"...}, at the next exit */
+	CTR_REPLY_REMOVED, /* 200 {"id","name"}, once removed */
+};
+
+struct ctr_waiter {
+	TAILQ_ENTRY(ctr_waiter) entry;
+	struct http_pending *pending; /* owned */
+	enum ctr_reply reply;
+};
+
+TAILQ_HEAD(ctr_waiter_list, ctr_waiter);
+TAILQ_HEAD(log_follower_list, log_follower);
+
+struct container {
+	TAILQ_ENTRY(container) entry;
+	struct podd *d;         /* borrowed */
+	struct ctr_record rec;  /* owns rec.spec's strings and arrays */
+	int shim_pidfd;         /* owned, -1 without a shim */
+	int pidfd;              /* owned: the workload's, -1 without one */
+	int sync_fd;            /* owned, -1 once the shim reported */
+	struct event *shim_ev;  /* owned: the shim's pidfd became readable */
+	struct event *sync_ev;  /* owned */
+	struct event *stop_timer; /* owned, may be NULL */
+	bool remove_when_exited;  /* rm -f, auto_remove, or a failed run */
+	bool first_start;         /* a failed start removes the container */
+	struct pd_err start_err;  /* why the start failed (kind 0: none) */
+	struct ctr_waiter_list waiters;
+	struct log_follower_list followers; /* logs -f streams (api_log.c) */
+};
+
+/* A new, empty container of @d (not yet in the registry). */
+struct container *container_new(struct podd *d);
+
+/* Free @c (out of the registry): waiters get 503, processes go on. */
+void container_free(struct container *c);
+
+/* Find a container by name, full id or unique id prefix. */
+struct container *container_find(struct podd *d, const char *ref, struct pd_err *err);
+
+/* Create (and with spec->start, start) a container; @spec's owned parts are
+ * taken over on success. @pending (owned on success) is answered with 201
+ * when the container is created, or once it runs. */
+int container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pending,
+		     struct pd_err *err);
+
+int container_start(struct container *c, struct http_pending *pending, struct pd_err *err);
+int container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
+		   struct pd_err *err);
+int container_kill(struct container *c, int sig, struct pd_err *err);
+int container_wait(struct container *c, struct http_pending *pending, struct pd_err *err);
+int container_remove(struct container *c, bool force, struct http_pending *pending,
+		     struct pd_err *err);
+
+/* The API's JSON for @c (a new reference). */
+json_t *container_to_json(const struct container *c);
+
+/* The containers of @pod: count them, or kill and remove them all (pod rm -f). */
+int container_count_in_pod(struct podd *d, const char *pod_id, bool running_only);
+void container_remove_all_in_pod(struct podd *d, const char *pod_id);
+/* Stop every running container of @pod (TERM, KILL after @timeout_s). */
+void container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_s);
+/* [{"id","name","state"}] of the containers of @pod (a new reference). */
+json_t *container_list_in_pod(struct podd *d, const char *pod_id);
+
+/* True when a container was made from the image @image_id. */
+bool container_uses_image(struct podd *d, const char *image_id);
+
+/* Load containers from disk and adopt running shims (ctr_store.c). */
+int container_load_all(struct podd *d, struct pd_err *err);
+int container_save(struct container *c, struct pd_err *err);
+/* Free every container at shutdown: shims go on, waiters get 503. */
+void container_free_all(struct podd *d);
+
+/* The shim's pidfd: the shim has exited (shared by spawned and adopted
+ * shims). */
+void container_on_shim_exit(int fd, short what, void *arg);
+
+/* ctr_shim.c: prepare the files a start needs and spawn podd-shim. On
+ * success c->sync_fd is set and the shim will report there. */
+int ctr_shim_spawn(struct container *c, struct pd_err *err);
+/* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
+char *ctr_root_dir(const struct container *c);
+char *ctr_run_dir(const struct container *c);
+/* Release what a container holds in the run dir (held namespaces too). */
+void ctr_release_run_dir(struct container *c);
+
+/* api_log.c: end every logs -f stream of @c after a last read. */
+void log_followers_finish(struct container *c);
+void log_followers_free(struct container *c);

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Starting a container: the files a start needs (the writable layer, the
+ * /etc files, the shim's spec) and the spawn of podd-shim (lib/shim.h).
+ * The shim reports on the sync socket, which container.c watches.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "container.h"
+#include "file.h"
+#include "fd.h"
+#include "json.h"
+#include "log.h"
+#include "ns.h"
+#include "pod.h"
+#include "proc.h"
+#include "shim.h"
+#include "xalloc.h"
+
+/* The namespaces a container without a pod gets, held like a pod's. */
+static const enum pd_ns_type held_types[] = {PD_NS_NET, PD_NS_IPC, PD_NS_UTS};
+#define N_HELD (sizeof(held_types) / sizeof(held_types[0]))
+
+char *
+ctr_root_dir(const struct container *c)
+{
+	return xasprintf("%s/containers/%s", c->d->cfg.root, c->rec.id);
+}
+
+char *
+ctr_run_dir(const struct container *c)
+{
+	return xasprintf("%s/containers/%s", c->d->cfg.run_dir, c->rec.id);
+}
+
+static char *
+held_path(const struct container *c, enum pd_ns_type t)
+{
+	return xasprintf("%s/containers/%s/ns/%s", c->d->cfg.run_dir, c->rec.id,
+			 pd_ns_desc(t)->name);
+}
+
+void
+ctr_release_run_dir(struct container *c)
+{
+	struct pd_err err = {0};
+
+	for (size_t i = 0; i < N_HELD; i++) {
+		cleanup_free char *path = held_path(c, held_types[i]);
+
+		if (pd_ns_unbind(path, &err) < 0)
+			log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+	}
+	if (pd_rm_rf_at(c->d->run_ctrs_fd, c->rec.id, &err) < 0)
+		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+}
+
+static int
+mkdir_at(int dirfd, const char *name, struct pd_err *err)
+{
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return pd_fail_errno(err, errno, "mkdir %s", name);
+	return 0;
+}
+
+/* The environment: docker's defaults, then the user's, a user's key
+ * replacing a default. */
+static json_t *
+make_env(const struct container *c, const char *hostname)
+{
+	json_t *env = json_array(), *v;
+	const char *defaults[] = {"PATH=" CTR_DEFAULT_PATH, NULL, "HOME=/root"};
+	cleanup_free char *host = xasprintf("HOSTNAME=%s", hostname);
+	size_t i;
+
+	defaults[1] = host;
+	for (size_t k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++) {
+		size_t klen = (size_t)(strchr(defaults[k], '=') - defaults[k]) + 1;
+		bool overridden = false;
+
+		json_array_foreach (c->rec.spec.env, i, v)
+			overridden |= strncmp(json_string_value(v), defaults[k], klen) == 0;
+		if (!overridden)
+			json_array_append_new(env, json_string(defaults[k]));
+	}
+	json_array_extend(env, c->rec.spec.env);
+	return env;
+}
+
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. */
+static int
+write_etc(int etc_fd, const char *hostname, struct pd_err *err)
+{
+	cleanup_free char *name = xasprintf("%s\n", hostname);
+	cleanup_free char *hosts =
+	    xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		      "127.0.1.1\t%s\n",
+		      hostname);
+	cleanup_free char *resolv = NULL;
+	size_t len = 0;
+	struct pd_err ignored;
+
+	/* The host's, as docker does without --dns; none is not an error. */
+	if (pd_file_read(AT_FDCWD, "/etc/resolv.conf", 64 * 1024, &resolv, &len, &ignored) < 0) {
+		resolv = xstrdup("");
+		len = 0;
+	}
+	if (pd_file_write_atomic(etc_fd, "hostname", name, strlen(name), err) < 0 ||
+	    pd_file_write_atomic(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
+	    pd_file_write_atomic(etc_fd, "resolv.conf", resolv, len, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The "namespaces" and "hold" objects, and the fd of a pod's infra to
+ * join its PID namespace (-1 when none). */
+static int
+namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold,
+	   int *pid_fd, struct pd_err *err)
+{
+	static const enum pod_held_ns pod_held[] = {POD_NS_NET, POD_NS_IPC, POD_NS_UTS};
+	char path[4096];
+
+	*pid_fd = -1;
+	for (size_t i = 0; i < N_HELD; i++) {
+		const char *name = pd_ns_desc(held_types[i])->name;
+
+		if (pod != NULL) {
+			if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
+				json_object_set_new(ns, name, json_string(PD_SHIM_NS_HOST));
+				continue;
+			}
+			if (infra_held_path(pod, pod_held[i], path, sizeof(path)) < 0)
+				return pd_fail(err, PD_E_SYSTEM, "pod path too long");
+			json_object_set_new(ns, name, json_string(path));
+		} else {
+			cleanup_free char *held = held_path(c, held_types[i]);
+			struct pd_err ignored;
+			int fd = pd_ns_open_file(held, held_types[i], &ignored);
+
+			/* Held from an earlier start: join it again. */
+			if (fd >= 0) {
+				close(fd);
+				json_object_set_new(ns, name, json_string(held));
+			} else {
+				json_object_set_new(ns, name, json_string(PD_SHIM_NS_NEW));
+				json_object_set_new(hold, name, json_string(held));
+			}
+		}
+	}
+	if (pod != NULL && pod->rec.spec.share_pid) {
+		*pid_fd = pod->pidfd;
+		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
+	} else {
+		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_NEW));
+	}
+	return 0;
+}
+
+static json_t *
+shim_spec(const struct container *c, const struct pod *pod, const char *run, int *pid_fd,
+	  struct pd_err *err)
+{
+	const struct ctr_spec *s = &c->rec.spec;
+	const char *hostname = pod != NULL ? pod->rec.spec.hostname : s->hostname;
+	cleanup_free char *root = ctr_root_dir(c);
+	cleanup_free char *rootfs =
+	    s->rootfs != NULL ? xstrdup(s->rootfs)
+			      : xasprintf("%s/images/%s/rootfs", c->d->cfg.root, s->image);
+	json_t *ns = json_object(), *hold = json_object();
+	json_t *j;
+
+	if (namespaces(c, pod, ns, hold, pid_fd, err) < 0) {
+		json_decref(ns);
+		json_decref(hold);
+		return NULL;
+	}
+	j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:o, s:o}",
+		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
+		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT,
+		      "", PD_SHIM_ETC_DIR, "",
+		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
+		      make_env(c, hostname), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
+		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
+	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
+	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
+	json_object_set_new(j, PD_SHIM_LOG, json_sprintf("%s/container.log", root));
+	json_object_set_new(j, PD_SHIM_EXIT_FILE, json_sprintf("%s/exit.json", run));
+	if (!s->read_only) {
+		json_object_set_new(j, PD_SHIM_UPPER, json_sprintf("%s/upper", root));
+		json_object_set_new(j, PD_SHIM_WORK, json_sprintf("%s/work", root));
+	}
+	if (pod == NULL)
+		json_object_set_new(j, PD_SHIM_HOSTNAME, json_string(hostname));
+	return j;
+}
+
+/* Make the dirs and files of a start. */
+static int
+prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *err)
+{
+	cleanup_close int root_fd = -1, etc_fd = -1;
+	const char *hostname = pod != NULL ? pod->rec.spec.hostname : c->rec.spec.hostname;
+
+	root_fd = openat(c->d->ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (root_fd < 0)
+		return pd_fail_errno(err, errno, "open containers/%s", c->rec.id);
+	if (!c->rec.spec.read_only &&
+	    (mkdir_at(root_fd, "upper", err) < 0 || mkdir_at(root_fd, "work", err) < 0))
+		return -1;
+	if (mkdir_at(c->d->run_ctrs_fd, c->rec.id, err) < 0)
+		return -1;
+	*run_fd = openat(c->d->run_ctrs_fd, c->rec.id,
+			 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (*run_fd < 0)
+		return pd_fail_errno(err, errno, "open run containers/%s", c->rec.id);
+	if (mkdir_at(*run_fd, "rootfs", err) < 0 || mkdir_at(*run_fd, "etc", err) < 0 ||
+	    (pod == NULL && mkdir_at(*run_fd, "ns", err) < 0))
+		return -1;
+	if (unlinkat(*run_fd, "exit.json", 0) < 0 && errno != ENOENT)
+		return pd_fail_errno(err, errno, "remove the old exit file");
+	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (etc_fd < 0)
+		return pd_fail_errno(err, errno, "open etc dir");
+	return write_etc(etc_fd, hostname, err);
+}
+
+int
+ctr_shim_spawn(struct container *c, struct pd_err *err)
+{
+	struct podd *d = c->d;
+	struct pod *pod = NULL;
+	cleanup_free char *run = ctr_run_dir(c);
+	cleanup_free char *spec_path = xasprintf("%s/shim.json", run);
+	cleanup_close int run_fd = -1;
+	cleanup_json json_t *spec = NULL;
+	char sync_arg[16];
+	char *argv[] = {PD_SHIM_BINARY, "--sync-fd", sync_arg, spec_path, NULL};
+	struct pd_spawn s = {
+	    .path = d->cfg.shim_path,
+	    .argv = argv,
+	    .fds = {-1, -1, STDERR_FILENO},
+	    .n_fds = 3,
+	    .keep_sync = true,
+	    .new_session = true,
+	};
+	struct pd_child child;
+	int pid_fd = -1;
+
+	if (access(d->cfg.shim_path, X_OK) < 0)
+		return pd_fail_errno(err, errno, "cannot run %s", d->cfg.shim_path);
+	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(d, c->rec.spec.pod, err)) == NULL)
+		return -1;
+	if (prepare(c, pod, &run_fd, err) < 0)
+		goto fail;
+	spec = shim_spec(c, pod, run, &pid_fd, err);
+	if (spec == NULL || pd_json_save(run_fd, "shim.json", spec, err) < 0)
+		goto fail;
+	if (pid_fd >= 0)
+		s.fds[s.n_fds++] = pid_fd;
+	snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
+	if (pd_spawn(&s, &child, err) < 0)
+		goto fail;
+	/* The first shim process exits as soon as it has forked the real one;
+	 * the SIGCHLD backstop reaps it. */
+	close(child.pidfd);
+	c->sync_fd = child.sync_fd;
+	if (pd_fd_set_nonblock(c->sync_fd, err) < 0) {
+		close_reset(&c->sync_fd);
+		goto fail;
+	}
+	return 0;
+fail:
+	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	ctr_release_run_dir(c);
+	return -1;
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Parsing and serialising containers; see ctr_spec.h.
+ */
+#include "ctr_spec.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "caps.h"
+#include "cleanup.h"
+#include "json.h"
+#include "xalloc.h"
+
+static const char *const state_names[] = {
+    [CTR_CREATED] = PD_STATE_CREATED, [CTR_STARTING] = PD_STATE_CREATED,
+    [CTR_RUNNING] = PD_STATE_RUNNING, [CTR_STOPPING] = PD_STATE_RUNNING,
+    [CTR_EXITED] = PD_STATE_EXITED,
+};
+
+/* What the state file says, where the API folds states together. */
+static const char *const record_states[] = {
+    [CTR_CREATED] = "created", [CTR_STARTING] = "starting", [CTR_RUNNING] = "running",
+    [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",
+};
+
+#define N_STATES (sizeof(record_states) / sizeof(record_states[0]))
+
+const char *
+ctr_state_name(enum ctr_state state)
+{
+	return state_names[state];
+}
+
+/* A string of exactly strlen() bytes (no NUL inside), at most @max. */
+static int
+check_string(const json_t *v, size_t max, const char *what, struct pd_err *err)
+{
+	if (!json_is_string(v))
+		return pd_fail(err, PD_E_INVALID, "%s must be a string", what);
+	if (json_string_length(v) != strlen(json_string_value(v)))
+		return pd_fail(err, PD_E_INVALID, "%s holds a NUL byte", what);
+	if (json_string_length(v) > max)
+		return pd_fail(err, PD_E_INVALID, "%s is over %zu bytes", what, max);
+	return 0;
+}
+
+/* An array of at most @max strings; each checked by @each when not NULL. */
+static int
+check_array(const json_t *a, size_t max, const char *field,
+	    int (*each)(const char *s, const char *field, struct pd_err *err), struct pd_err *err)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of strings", field);
+	if (json_array_size(a) > max)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" has more than %zu entries", field,
+			       max);
+	json_array_foreach (a, i, v) {
+		if (check_string(v, CTR_PATH_MAX * 8, field, err) < 0)
+			return pd_err_prefix(err, "entry %zu of \"%s\"", i, field);
+		if (each != NULL && each(json_string_value(v), field, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_env(const char *s, const char *field, struct pd_err *err)
+{
+	const char *eq = strchr(s, '=');
+
+	(void)field;
+	if (eq == NULL || eq == s)
+		return pd_fail(err, PD_E_INVALID, "environment entry \"%.64s\" is not KEY=VALUE",
+			       s);
+	return 0;
+}
+
+/* Copy an optional array field, checked, into *out (an empty array when
+ * absent). */
+static int
+get_array(const json_t *body, const char *field, size_t max,
+	  int (*each)(const char *s, const char *field, struct pd_err *err), json_t **out,
+	  struct pd_err *err)
+{
+	json_t *v = json_object_get(body, field);
+
+	if (v == NULL || json_is_null(v)) {
+		*out = json_array();
+		return 0;
+	}
+	if (check_array(v, max, field, each, err) < 0)
+		return -1;
+	*out = json_deep_copy(v);
+	return 0;
+}
+
+/* A NULL-terminated vector of the strings of @a, borrowed from it. */
+static const char **
+strv_of(const json_t *a)
+{
+	const char **v = xcalloc(json_array_size(a) + 1, sizeof(*v));
+	size_t i;
+	json_t *s;
+
+	json_array_foreach (a, i, s)
+		v[i] = json_string_value(s);
+	return v;
+}
+
+static int
+compute_caps(struct ctr_spec *spec, struct pd_err *err)
+{
+	cleanup_free const char **add = strv_of(spec->cap_add);
+	cleanup_free const char **drop = strv_of(spec->cap_drop);
+
+	return pd_caps_compute(add, drop, &spec->caps, err);
+}
+
+static int
+copy_ref(char *dst, size_t len, const char *src, const char *what, struct pd_err *err)
+{
+	size_t n = strlen(src);
+
+	if (n == 0 || n >= len)
+		return pd_fail(err, PD_E_INVALID, "%s \"%.80s\" is not a name or an id", what, src);
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static int
+check_abs_path(const char *path, const char *what, struct pd_err *err)
+{
+	if (path[0] != '/')
+		return pd_fail(err, PD_E_INVALID, "%s must be an absolute path, not \"%.80s\"",
+			       what, path);
+	if (strlen(path) >= CTR_PATH_MAX)
+		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
+	return 0;
+}
+
+int
+ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	static const char *const allowed[] = {
+	    PD_F_NAME,	   PD_F_POD,	  PD_F_IMAGE,	  PD_F_ROOTFS,	  PD_F_COMMAND,
+	    PD_F_ENV,	   PD_F_WORKDIR,  PD_F_HOSTNAME,  PD_F_CAP_ADD,	  PD_F_CAP_DROP,
+	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START, NULL};
+	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
+	const char *hostname = NULL;
+	json_t *v;
+
+	memset(spec, 0, sizeof(*spec));
+	if (pd_json_check_keys(body, "container", allowed, err) < 0)
+		return -1;
+	if (pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
+	    pd_json_get_string(body, PD_F_POD, &pod, err) < 0 ||
+	    pd_json_get_string(body, PD_F_IMAGE, &image, err) < 0 ||
+	    pd_json_get_string(body, PD_F_ROOTFS, &rootfs, err) < 0 ||
+	    pd_json_get_string(body, PD_F_WORKDIR, &workdir, err) < 0 ||
+	    pd_json_get_string(body, PD_F_HOSTNAME, &hostname, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_READ_ONLY, &spec->read_only, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_AUTO_REMOVE, &spec->auto_remove, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_START, &spec->start, err) < 0)
+		return -1;
+	if (name != NULL) {
+		if (pd_name_validate(name, "container name", err) < 0)
+			return -1;
+		memcpy(spec->name, name, strlen(name) + 1);
+	}
+	if (pod != NULL && copy_ref(spec->pod, sizeof(spec->pod), pod, "pod", err) < 0)
+		return -1;
+	if ((image == NULL) == (rootfs == NULL))
+		return pd_fail(err, PD_E_INVALID, "give exactly one of \"image\" and \"rootfs\"");
+	if (image != NULL && copy_ref(spec->image, sizeof(spec->image), image, "image", err) < 0)
+		return -1;
+	if (rootfs != NULL) {
+		v = json_object_get(body, PD_F_ROOTFS);
+		if (check_string(v, CTR_PATH_MAX - 1, "field \"rootfs\"", err) < 0 ||
+		    check_abs_path(rootfs, "rootfs", err) < 0)
+			return -1;
+		spec->rootfs = xstrdup(rootfs);
+	}
+	v = json_object_get(body, PD_F_WORKDIR);
+	if ((v != NULL && check_string(v, CTR_PATH_MAX - 1, "field \"workdir\"", err) < 0) ||
+	    check_abs_path(workdir, "workdir", err) < 0)
+		return -1;
+	spec->workdir = xstrdup(workdir);
+	if (hostname != NULL) {
+		if (pd_name_validate(hostname, "hostname", err) < 0)
+			return -1;
+		memcpy(spec->hostname, hostname, strlen(hostname) + 1);
+	}
+	if (get_array(body, PD_F_COMMAND, CTR_MAX_ARGS, NULL, &spec->command, err) < 0 ||
+	    get_array(body, PD_F_ENV, CTR_MAX_ENV, check_env, &spec->env, err) < 0 ||
+	    get_array(body, PD_F_CAP_ADD, CTR_MAX_CAPS, NULL, &spec->cap_add, err) < 0 ||
+	    get_array(body, PD_F_CAP_DROP, CTR_MAX_CAPS, NULL, &spec->cap_drop, err) < 0)
+		return -1;
+	if (json_array_size(spec->command) == 0)
+		return pd_fail(err, PD_E_INVALID, "field \"command\" is required: what to run");
+	if (json_string_length(json_array_get(spec->command, 0)) == 0)
+		return pd_fail(err, PD_E_INVALID, "the command is an empty string");
+	return compute_caps(spec, err);
+}
+
+void
+ctr_spec_clear(struct ctr_spec *spec)
+{
+	free(spec->rootfs);
+	free(spec->workdir);
+	json_decref(spec->command);
+	json_decref(spec->env);
+	json_decref(spec->cap_add);
+	json_decref(spec->cap_drop);
+	spec->rootfs = spec->workdir = NULL;
+	spec->command = spec->env = spec->cap_add = spec->cap_drop = NULL;
+}
+
+json_t *
+ctr_caps_json(uint64_t caps)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i <= PD_CAP_LAST; i++)
+		if (caps & (UINT64_C(1) << i))
+			json_array_append_new(a, json_string(pd_cap_name(i)));
+	return a;
+}
+
+json_t *
+ctr_record_to_json(const struct ctr_record *r)
+{
+	const struct ctr_spec *s = &r->spec;
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*, s:O, s:O, s:s, s:s, s:O, s:O, s:I, "
+			 "s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+			 "id", r->id, "name", s->name, "pod_id", s->pod, "image_id", s->image,
+			 "image_name", r->image_name, "rootfs", s->rootfs, "command", s->command,
+			 "env", s->env, "workdir", s->workdir, "hostname", s->hostname, "cap_add",
+			 s->cap_add, "cap_drop", s->cap_drop, "caps", (json_int_t)s->caps,
+			 "read_only", s->read_only, "auto_remove", s->auto_remove, "state",
+			 record_states[r->state], "created", r->created, "started", r->started,
+			 "finished", r->finished, "exit_code", r->exit_code, "signal", r->signal,
+			 "reason", r->reason, "shim_pid", (json_int_t)r->shim_pid,
+			 "shim_start_time", (json_int_t)r->shim_start_time, "pid",
+			 (json_int_t)r->pid, "pid_start_time", (json_int_t)r->pid_start_time);
+}
+
+static int
+copy_str(char *dst, size_t len, const char *src, const char *what, struct pd_err *err)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int
+ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
+{
+	const char *id, *name, *pod, *image, *image_name, *rootfs = NULL, *workdir, *hostname;
+	const char *state, *created, *started, *finished, *sig, *reason;
+	json_t *command, *env, *cap_add, *cap_drop;
+	json_int_t caps, shim_pid, shim_start, pid, pid_start;
+	int read_only, auto_remove, exit_code;
+	struct ctr_spec *s = &r->spec;
+	json_error_t jerr;
+	bool found = false;
+
+	memset(r, 0, sizeof(*r));
+	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s:s, s:s, s:s, s?s, s:o, s:o, s:s, s:s, s:o, s:o, s:I, "
+			   "s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+			   "id", &id, "name", &name, "pod_id", &pod, "image_id", &image,
+			   "image_name", &image_name, "rootfs", &rootfs, "command", &command, "env",
+			   &env, "workdir", &workdir, "hostname", &hostname, "cap_add", &cap_add,
+			   "cap_drop", &cap_drop, "caps", &caps, "read_only", &read_only,
+			   "auto_remove", &auto_remove, "state", &state, "created", &created,
+			   "started", &started, "finished", &finished, "exit_code", &exit_code,
+			   "signal", &sig, "reason", &reason, "shim_pid", &shim_pid,
+			   "shim_start_time", &shim_start, "pid", &pid, "pid_start_time",
+			   &pid_start) < 0)
+		return pd_fail(err, PD_E_INVALID, "bad container record: %s", jerr.text);
+	if (strlen(id) != PD_ID_LEN || !pd_is_id_prefix(id))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad id");
+	memcpy(r->id, id, PD_ID_LEN + 1);
+	if (pd_name_validate(name, "container name", err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	memcpy(s->name, name, strlen(name) + 1);
+	if (copy_str(s->pod, sizeof(s->pod), pod, "pod_id", err) < 0 ||
+	    copy_str(s->image, sizeof(s->image), image, "image_id", err) < 0 ||
+	    copy_str(r->image_name, sizeof(r->image_name), image_name, "image_name", err) < 0 ||
+	    copy_str(s->hostname, sizeof(s->hostname), hostname, "hostname", err) < 0 ||
+	    copy_str(r->created, sizeof(r->created), created, "created", err) < 0 ||
+	    copy_str(r->started, sizeof(r->started), started, "started", err) < 0 ||
+	    copy_str(r->finished, sizeof(r->finished), finished, "finished", err) < 0 ||
+	    copy_str(r->signal, sizeof(r->signal), sig, "signal", err) < 0 ||
+	    copy_str(r->reason, sizeof(r->reason), reason, "reason", err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	if ((rootfs != NULL && check_abs_path(rootfs, "rootfs", err) < 0) ||
+	    check_abs_path(workdir, "workdir", err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	if (check_array(command, CTR_MAX_ARGS, "command", NULL, err) < 0 ||
+	    json_array_size(command) == 0 ||
+	    check_array(env, CTR_MAX_ENV, "env", check_env, err) < 0 ||
+	    check_array(cap_add, CTR_MAX_CAPS, "cap_add", NULL, err) < 0 ||
+	    check_array(cap_drop, CTR_MAX_CAPS, "cap_drop", NULL, err) < 0) {
+		if (err->kind == 0)
+			pd_fail(err, PD_E_INVALID, "no command");
+		return pd_err_prefix(err, "bad container record");
+	}
+	s->rootfs = rootfs != NULL ? xstrdup(rootfs) : NULL;
+	s->workdir = xstrdup(workdir);
+	s->command = json_incref(command);
+	s->env = json_incref(env);
+	s->cap_add = json_incref(cap_add);
+	s->cap_drop = json_incref(cap_drop);
+	s->caps = (uint64_t)caps & PD_CAP_ALL;
+	s->read_only = read_only;
+	s->auto_remove = auto_remove;
+	for (size_t i = 0; i < N_STATES && !found; i++) {
+		if (strcmp(state, record_states[i]) == 0) {
+			r->state = (enum ctr_state)i;
+			found = true;
+		}
+	}
+	if (!found)
+		return pd_fail(err, PD_E_INVALID, "bad container record: unknown state \"%.32s\"",
+			       state);
+	if (shim_pid < 0 || shim_pid > 4194304 || pid < 0 || pid > 4194304 || shim_start < 0 ||
+	    pid_start < 0 || exit_code < -1 || exit_code > 255)
+		return pd_fail(err, PD_E_INVALID, "bad container record: process fields out of range");
+	r->exit_code = exit_code;
+	r->shim_pid = (pid_t)shim_pid;
+	r->shim_start_time = (uint64_t)shim_start;
+	r->pid = (pid_t)pid;
+	r->pid_start_time = (uint64_t)pid_start;
+	return 0;
+}

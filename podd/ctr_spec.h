@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pure half of a container: what a user asks for (struct ctr_spec,
+ * parsed from the create request) and what podd writes to disk about it
+ * (struct ctr_record). No system calls: every field is checked here, so
+ * container.c and ctr_shim.c take validated structs. Unit-tested and fuzzed.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "name.h"
+#include "timefmt.h"
+
+#define CTR_MAX_ARGS     4096
+#define CTR_MAX_ENV      4096
+#define CTR_MAX_CAPS     64
+#define CTR_PATH_MAX     4096
+#define CTR_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+enum ctr_state {
+	CTR_CREATED,  /* never started, or its start failed */
+	CTR_STARTING, /* shim spawned, not yet reported */
+	CTR_RUNNING,  /* the workload runs */
+	CTR_STOPPING, /* signalled, waiting for it to exit */
+	CTR_EXITED,   /* the workload has exited; exit_code says how */
+};
+
+/* A create request, checked. Pod and image are references as the user gave
+ * them (name, id or id prefix), resolved by container.c. */
+struct ctr_spec {
+	char name[PD_NAME_MAX + 1];     /* "" when podd is to make one up */
+	char pod[PD_ID_LEN + 1];        /* "" for a container of its own */
+	char image[PD_ID_LEN + 1];      /* "" when rootfs is given */
+	char *rootfs;                   /* owned: an absolute directory, or NULL */
+	json_t *command;                /* owned: a non-empty array of strings */
+	json_t *env;                    /* owned: an array of "K=V" */
+	char *workdir;                  /* owned: absolute, "/" by default */
+	char hostname[PD_NAME_MAX + 1]; /* "" by default */
+	json_t *cap_add;                /* owned: array of names as given */
+	json_t *cap_drop;               /* owned */
+	uint64_t caps;                  /* the resulting set (lib/caps.h) */
+	bool read_only;
+	bool auto_remove;
+	bool start;
+};
+
+/* What podd remembers of a container across its own restart. */
+struct ctr_record {
+	char id[PD_ID_LEN + 1];
+	struct ctr_spec spec;        /* spec.pod and spec.image hold ids here */
+	char image_name[PD_NAME_MAX + 1]; /* "" with a rootfs */
+	enum ctr_state state;
+	char created[PD_TIME_RFC3339_MAX]; /* "" when unset, likewise below */
+	char started[PD_TIME_RFC3339_MAX];
+	char finished[PD_TIME_RFC3339_MAX];
+	int exit_code;   /* -1 when unknown or not exited */
+	char signal[16]; /* "KILL" when a signal ended it, else "" */
+	char reason[PD_ERR_MSG_MAX];
+	pid_t shim_pid;  /* 0 when there is none */
+	uint64_t shim_start_time;
+	pid_t pid;       /* the workload; 0 when there is none */
+	uint64_t pid_start_time;
+};
+
+/* Parse a create request body into @spec (cleared first; release with
+ * ctr_spec_clear even on failure). PD_E_INVALID names the field at fault. */
+int ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err);
+
+/* Release what @spec owns. */
+void ctr_spec_clear(struct ctr_spec *spec);
+
+/* The state as the API spells it (starting shows as created, stopping as
+ * running: the API has three states). */
+const char *ctr_state_name(enum ctr_state state);
+
+/* The capability set as an array of names (a new reference). */
+json_t *ctr_caps_json(uint64_t caps);
+
+/* The state file's JSON for @rec (a new reference). */
+json_t *ctr_record_to_json(const struct ctr_record *rec);
+
+/* Parse a state file's JSON into @rec (release with ctr_spec_clear(&rec->spec)
+ * even on failure). Strict: a missing or unknown field is PD_E_INVALID. */
+int ctr_record_from_json(const json_t *j, struct ctr_record *rec, struct pd_err *err);

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Containers on disk: save a record, load them all at start, and adopt the
+ * shims that ran on while podd was down. An adopted shim is watched exactly
+ * as a freshly started one (container_on_shim_exit), and one that ended
+ * while podd was down is read from the exit file it left.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+#include "xalloc.h"
+
+#define CTR_FILE     "container.json"
+#define CTR_FILE_MAX (2 * 1024 * 1024)
+
+int
+container_save(struct container *c, struct pd_err *err)
+{
+	cleanup_close int dirfd = -1;
+	cleanup_json json_t *j = ctr_record_to_json(&c->rec);
+
+	dirfd = openat(c->d->ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0)
+		return pd_fail_errno(err, errno, "open containers/%s", c->rec.id);
+	return pd_json_save(dirfd, CTR_FILE, j, err);
+}
+
+static struct container *
+load_one(struct podd *d, const char *id, struct pd_err *err)
+{
+	cleanup_close int dirfd = -1;
+	cleanup_json json_t *j = NULL;
+	struct container *c;
+
+	dirfd = openat(d->ctrs_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0) {
+		pd_fail_errno(err, errno, "open containers/%s", id);
+		return NULL;
+	}
+	j = pd_json_load_file(dirfd, CTR_FILE, CTR_FILE_MAX, err);
+	if (j == NULL)
+		return NULL;
+	c = container_new(d);
+	if (ctr_record_from_json(j, &c->rec, err) < 0 || strcmp(c->rec.id, id) != 0) {
+		if (err->kind == 0)
+			pd_fail(err, PD_E_INVALID, "record id does not match its directory");
+		container_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* A pidfd of @pid if it is still the process that started at @start, else
+ * -1. The pidfd pins it, so a match after the open proves it is the same. */
+static int
+open_same(pid_t pid, uint64_t start)
+{
+	struct pd_err ignored;
+	uint64_t now;
+	int pidfd;
+
+	if (pid <= 0)
+		return -1;
+	pidfd = pd_pidfd_open(pid, &ignored);
+	if (pidfd < 0)
+		return -1;
+	if (pd_proc_start_time(pid, &now, &ignored) < 0 || now != start) {
+		close(pidfd);
+		return -1;
+	}
+	return pidfd;
+}
+
+static void
+adopt(struct container *c)
+{
+	struct pd_err err = {0};
+
+	switch (c->rec.state) {
+	case CTR_CREATED:
+	case CTR_EXITED:
+		return;
+	case CTR_STARTING:
+		/* Never saved; a record that says so came from elsewhere. */
+		c->rec.state = CTR_CREATED;
+		return;
+	case CTR_RUNNING:
+	case CTR_STOPPING:
+		break;
+	}
+	c->shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
+	if (c->shim_pidfd < 0) {
+		/* It ended while podd was down: the exit file says how. */
+		log_info("container \"%s\": ended while podd was down", c->rec.spec.name);
+		container_on_shim_exit(-1, 0, c);
+		return;
+	}
+	c->pidfd = open_same(c->rec.pid, c->rec.pid_start_time);
+	c->shim_ev = event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
+	if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0) {
+		log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
+		return;
+	}
+	if (c->rec.state == CTR_STOPPING && c->pidfd >= 0)
+		pd_pidfd_signal(c->pidfd, SIGKILL, &err); /* the stop request died with podd */
+	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
+}
+
+int
+container_load_all(struct podd *d, struct pd_err *err)
+{
+	struct container *c, *next;
+	struct dirent *de;
+	DIR *dir;
+	int fd = fcntl(d->ctrs_fd, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "dup containers dir");
+	if (lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return pd_fail_errno(err, errno, "read containers dir");
+	}
+	while ((de = readdir(dir)) != NULL) {
+		struct pd_err e = {0};
+		struct pd_err ignored;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strncmp(de->d_name, ".rm-", 4) == 0) {
+			cleanup_free char *path =
+			    xasprintf("%s/containers/%s", d->cfg.root, de->d_name);
+
+			log_info("containers/%s: left by an unfinished removal; deleting",
+				 de->d_name);
+			task_delete_tree(d, path);
+			continue;
+		}
+		if (strlen(de->d_name) != PD_ID_LEN || !pd_is_id_prefix(de->d_name)) {
+			log_warn("containers/%s: not a container directory, ignored", de->d_name);
+			continue;
+		}
+		c = load_one(d, de->d_name, &e);
+		if (c == NULL) {
+			log_error("containers/%s: %s; container ignored", de->d_name, e.msg);
+			continue;
+		}
+		if (container_find(d, c->rec.spec.name, &ignored) != NULL) {
+			log_error("containers/%s: a second container named \"%s\"; ignored",
+				  de->d_name, c->rec.spec.name);
+			container_free(c);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&d->containers, c, entry);
+	}
+	closedir(dir);
+	for (c = TAILQ_FIRST(&d->containers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		adopt(c);
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target: the create-container request body and the container
+ * state file, as podd reads them. Whatever the bytes, the parsers return an
+ * error or a valid struct, and a record that parses survives a round trip.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctr_spec.h"
+#include "json.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pd_err err = {0};
+	struct ctr_spec spec;
+	struct ctr_record rec;
+	json_t *j = pd_json_load((const char *)data, size, 64 * 1024, &err);
+
+	if (j == NULL)
+		return 0;
+	if (ctr_spec_parse(j, &spec, &err) == 0 && json_array_size(spec.command) == 0)
+		abort();
+	ctr_spec_clear(&spec);
+	if (ctr_record_from_json(j, &rec, &err) == 0) {
+		json_t *again = ctr_record_to_json(&rec);
+
+		if (!json_equal(j, again))
+			abort();
+		json_decref(again);
+	}
+	ctr_spec_clear(&rec.spec);
+	json_decref(j);
+	return 0;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# podd goes away (SIGTERM, and SIGKILL) while pods and containers run, and
+# comes back on the same dirs: every pod and container is still there in
+# the same state, logs -f, stop and wait work on them, and a container that
+# exited while podd was down shows its real exit code.
+. "$(dirname "$0")/lib.sh"
+
+ctr_field() {
+    podctl inspect "$1" | json ".0${2}"
+}
+
+setup() {
+    [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
+    podd_start
+    podctl image import busybox "$IMAGES/busybox" > /dev/null
+    podctl pod create web > /dev/null
+    podctl run -d --pod web --name server busybox sh -c \
+        'i=0; while :; do i=$((i+1)); echo line$i; sleep 0.1; done' > /dev/null
+    podctl run -d --name quitter busybox sh -c 'sleep 1; exit 7' > /dev/null
+    podctl run -d --name alone busybox sleep 1000 > /dev/null
+}
+
+# kill_podd SIGNAL: end podd, as a crash or an admin would.
+kill_podd() {
+    kill "-$1" "$PODD_PID"
+    wait "$PODD_PID" 2> /dev/null || true
+    PODD_PID=
+}
+
+check_after_restart() {
+    local before_server=$1
+    assert_eq running "$(ctr_field server .state)"
+    assert_eq "$before_server" "$(ctr_field server .pid)" "the same workload"
+    assert_eq running "$(pod_field web .state)"
+    # quitter exited while podd was down: its real exit code.
+    assert_eq exited "$(ctr_field quitter .state)"
+    assert_eq 7 "$(ctr_field quitter .exit_code)"
+    # logs -f follows a workload podd did not start.
+    local n
+    n=$(timeout 3 podctl logs -f --tail 0 server | head -n 3 | wc -l)
+    assert_eq 3 "$n" "followed lines"
+    # stop and wait work on adopted containers.
+    podctl stop -t 1 alone > /dev/null
+    assert_eq exited "$(ctr_field alone .state)"
+    assert_eq 137 "$(podctl wait alone)"
+    podctl kill server > /dev/null
+    assert_eq 137 "$(podctl wait server)"
+}
+
+test_sigterm_keeps_everything() {
+    setup
+    local server
+    server=$(ctr_field server .pid)
+    kill_podd TERM
+    is_gone "$server" && fail "the workload died with podd"
+    sleep 1.5 # quitter exits while podd is down
+    podd_start
+    check_after_restart "$server"
+}
+
+test_sigkill_keeps_everything() {
+    setup
+    local server
+    server=$(ctr_field server .pid)
+    kill_podd KILL
+    sleep 1.5
+    podd_start
+    check_after_restart "$server"
+}
+
+test_shims_are_not_podds_children() {
+    setup
+    local shim
+    shim=$(ctr_field server .shim_pid)
+    [ "$(awk '{print $4}' /proc/"$shim"/stat)" != "$PODD_PID" ] || fail "the shim is podd's child"
+    [ "$(awk '{print $6}' /proc/"$shim"/stat)" = "$shim" ] || fail "the shim has no session of its own"
+}
+
+run_tests

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podd/ctr_spec: the create-container body (defaults, every field, every way
+ * it can be wrong) and the container state file (a round trip, and a
+ * corrupt file giving an error rather than a bad struct).
+ */
+#include <linux/capability.h>
+#include <string.h>
+
+#include "caps.h"
+#include "ctr_spec.h"
+#include "json.h"
+#include "unit.h"
+
+static int
+parse(const char *text, struct ctr_spec *spec, struct pd_err *err)
+{
+	json_t *j = pd_json_load(text, strlen(text), 1 << 20, err);
+	int r;
+
+	if (j == NULL)
+		return -2;
+	r = ctr_spec_parse(j, spec, err);
+	json_decref(j);
+	return r;
+}
+
+static void
+test_defaults(void)
+{
+	struct ctr_spec spec;
+	struct pd_err err = {0};
+
+	REQUIRE(parse("{\"image\":\"busybox\",\"command\":[\"true\"]}", &spec, &err) == 0);
+	CHECK_STR(spec.name, ==, "");
+	CHECK_STR(spec.pod, ==, "");
+	CHECK_STR(spec.image, ==, "busybox");
+	CHECK(spec.rootfs == NULL);
+	CHECK_STR(spec.workdir, ==, "/");
+	CHECK(json_array_size(spec.env) == 0);
+	CHECK(spec.caps == pd_caps_default());
+	CHECK(!spec.read_only && !spec.auto_remove && !spec.start);
+	ctr_spec_clear(&spec);
+}
+
+static void
+test_every_field(void)
+{
+	struct ctr_spec spec;
+	struct pd_err err = {0};
+
+	REQUIRE(parse("{\"name\":\"web\",\"pod\":\"p\",\"rootfs\":\"/srv/r\",\"command\":[\"sh\","
+		      "\"-c\",\"x\"],\"env\":[\"A=1\",\"B=\"],\"workdir\":\"/tmp\",\"hostname\":"
+		      "\"h\",\"cap_add\":[\"NET_ADMIN\"],\"cap_drop\":[\"cap_net_raw\"],"
+		      "\"read_only\":true,\"auto_remove\":true,\"start\":true}",
+		      &spec, &err) == 0);
+	CHECK_STR(spec.name, ==, "web");
+	CHECK_STR(spec.pod, ==, "p");
+	CHECK_STR(spec.rootfs, ==, "/srv/r");
+	CHECK(json_array_size(spec.command) == 3);
+	CHECK(json_array_size(spec.env) == 2);
+	CHECK_STR(spec.workdir, ==, "/tmp");
+	CHECK_STR(spec.hostname, ==, "h");
+	CHECK(spec.caps & (UINT64_C(1) << CAP_NET_ADMIN));
+	CHECK(!(spec.caps & (UINT64_C(1) << CAP_NET_RAW)));
+	CHECK(spec.read_only && spec.auto_remove && spec.start);
+	ctr_spec_clear(&spec);
+}
+
+static void
+check_bad(const char *body, const char *msg)
+{
+	struct ctr_spec spec;
+	struct pd_err err = {0};
+
+	CHECK_INT(parse(body, &spec, &err), ==, -1);
+	CHECK_INT(err.kind, ==, PD_E_INVALID);
+	CHECK_CONTAINS(err.msg, msg);
+	ctr_spec_clear(&spec);
+}
+
+static void
+test_bad_bodies(void)
+{
+	check_bad("{\"image\":\"b\"}", "\"command\" is required");
+	check_bad("{\"image\":\"b\",\"command\":[]}", "\"command\" is required");
+	check_bad("{\"image\":\"b\",\"command\":[\"\"]}", "empty string");
+	check_bad("{\"image\":\"b\",\"command\":\"true\"}", "must be an array");
+	check_bad("{\"image\":\"b\",\"command\":[1]}", "must be a string");
+	check_bad("{\"command\":[\"true\"]}", "exactly one of");
+	check_bad("{\"image\":\"b\",\"rootfs\":\"/r\",\"command\":[\"true\"]}", "exactly one of");
+	check_bad("{\"rootfs\":\"r\",\"command\":[\"true\"]}", "absolute path");
+	check_bad("{\"image\":\"b\",\"workdir\":\"tmp\",\"command\":[\"true\"]}", "absolute path");
+	check_bad("{\"image\":\"b\",\"name\":\"../x\",\"command\":[\"true\"]}", "container name");
+	check_bad("{\"image\":\"b\",\"hostname\":\"a b\",\"command\":[\"true\"]}", "hostname");
+	check_bad("{\"image\":\"b\",\"env\":[\"NOEQUALS\"],\"command\":[\"true\"]}", "KEY=VALUE");
+	check_bad("{\"image\":\"b\",\"env\":[\"=v\"],\"command\":[\"true\"]}", "KEY=VALUE");
+	check_bad("{\"image\":\"b\",\"cap_add\":[\"NET_MAGIC\"],\"command\":[\"true\"]}",
+		  "unknown capability \"NET_MAGIC\"");
+	check_bad("{\"image\":\"b\",\"tty\":true,\"command\":[\"true\"]}", "tty");
+	check_bad("{\"image\":\"b\",\"read_only\":\"yes\",\"command\":[\"true\"]}", "read_only");
+	check_bad("[]", "");
+}
+
+static void
+test_record_round_trip(void)
+{
+	struct ctr_spec spec;
+	struct ctr_record rec = {0}, back;
+	struct pd_err err = {0};
+	json_t *j, *again;
+
+	REQUIRE(parse("{\"name\":\"web\",\"image\":\"b\",\"command\":[\"sleep\",\"9\"],"
+		      "\"env\":[\"A=1\"]}",
+		      &spec, &err) == 0);
+	rec.spec = spec;
+	memset(rec.id, 'a', PD_ID_LEN);
+	strcpy(rec.image_name, "busybox");
+	rec.state = CTR_RUNNING;
+	strcpy(rec.created, "2026-11-23T08:00:00.000000000Z");
+	rec.exit_code = -1;
+	rec.shim_pid = 42;
+	rec.shim_start_time = 1234;
+	rec.pid = 43;
+	rec.pid_start_time = 1235;
+	j = ctr_record_to_json(&rec);
+	REQUIRE(j != NULL);
+	REQUIRE(ctr_record_from_json(j, &back, &err) == 0);
+	again = ctr_record_to_json(&back);
+	CHECK(json_equal(j, again));
+	CHECK_INT(back.state, ==, CTR_RUNNING);
+	CHECK_INT(back.pid, ==, 43);
+	/* A corrupt record: an error, not a struct. */
+	json_object_set_new(j, "state", json_string("dancing"));
+	ctr_spec_clear(&back.spec);
+	CHECK_INT(ctr_record_from_json(j, &back, &err), ==, -1);
+	CHECK(strstr(err.msg, "unknown state") != NULL);
+	ctr_spec_clear(&back.spec);
+	json_object_set_new(j, "surprise", json_true());
+	CHECK_INT(ctr_record_from_json(j, &back, &err), ==, -1);
+	ctr_spec_clear(&back.spec);
+	json_decref(j);
+	json_decref(again);
+	ctr_spec_clear(&rec.spec);
+}
+
+static void
+test_caps_json(void)
+{
+	json_t *a = ctr_caps_json((UINT64_C(1) << CAP_CHOWN) | (UINT64_C(1) << CAP_NET_ADMIN));
+
+	CHECK(json_array_size(a) == 2);
+	CHECK_STR(json_string_value(json_array_get(a, 0)), ==, "CAP_CHOWN");
+	CHECK_STR(json_string_value(json_array_get(a, 1)), ==, "CAP_NET_ADMIN");
+	CHECK_STR(ctr_state_name(CTR_STOPPING), ==, "running");
+	CHECK_STR(ctr_state_name(CTR_STARTING), ==, "created");
+	json_decref(a);
+}
+
+static const struct unit_case cases[] = {
+    {"defaults", test_defaults},
+    {"every_field", test_every_field},
+    {"bad_bodies", test_bad_bodies},
+    {"record_round_trip", test_record_round_trip},
+    {"caps_json", test_caps_json},
+};
+
+UNIT_MAIN(cases)
