@@ -105,9 +105,9 @@ add_ctr_row(struct table *t, const json_t *ctr, time_t now)
 	cleanup_free char *created = output_created(ctr, now);
 	cleanup_free char *status = ctr_status_text(ctr, now);
 	const char *row[] = {
-	    short_id, json_string_value(json_object_get(ctr, PD_F_NAME)),
-	    image,    command,
-	    created,  status,
+	    short_id,  json_string_value(json_object_get(ctr, PD_F_NAME)),
+	    image,     command,
+	    created,   status,
 	    pod ?: "",
 	};
 
@@ -134,7 +134,8 @@ cmd_ps(struct podctl *ctl, int argc, char **argv)
 	/* Checked, so it needs no escaping. */
 	if (pod != NULL && !pd_is_id_prefix(pod) && pd_name_validate(pod, "pod name", &err) < 0)
 		return cmd_usage_error(&ps_usage, "--pod: %s", err.msg);
-	path = xasprintf("%s?%s=%s", PD_PATH_CONTAINERS, PD_Q_ALL, f.v[P_ALL].on ? "true" : "false");
+	path =
+	    xasprintf("%s?%s=%s", PD_PATH_CONTAINERS, PD_Q_ALL, f.v[P_ALL].on ? "true" : "false");
 	if (pod != NULL) {
 		char *with = xasprintf("%s&%s=%s", path, PD_Q_POD, pod);
 

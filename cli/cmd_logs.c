@@ -50,9 +50,9 @@ since_time(const char *s, char *buf, size_t len, struct pd_err *err)
 
 	if (pd_time_rfc3339_parse(s, &ts) < 0) {
 		if (pd_parse_duration_ms(s, &ms, err) < 0)
-			return pd_fail(err, PD_E_INVALID,
-				       "\"%.64s\" is neither an RFC 3339 time nor an age such as 10s",
-				       s);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "\"%.64s\" is neither an RFC 3339 time nor an age such as 10s", s);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec -= ms / 1000;
 		ts.tv_nsec -= (ms % 1000) * 1000000;
@@ -70,7 +70,8 @@ since_time(const char *s, char *buf, size_t len, struct pd_err *err)
 static char *
 logs_query(const struct flags *f, struct pd_err *err)
 {
-	cleanup_free char *q = xasprintf("%s=%s", PD_Q_FOLLOW, f->v[L_FOLLOW].on ? "true" : "false");
+	cleanup_free char *q =
+	    xasprintf("%s=%s", PD_Q_FOLLOW, f->v[L_FOLLOW].on ? "true" : "false");
 	long long tail;
 
 	if (f->v[L_TAIL].set && strcmp(f->v[L_TAIL].value, "all") != 0) {

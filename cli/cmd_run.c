@@ -172,13 +172,13 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}
-	if (cmd < f->nargs &&
-	    set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd, f->nargs - cmd,
-			"command argument", err) < 0)
+	if (cmd < f->nargs && set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd,
+					  f->nargs - cmd, "command argument", err) < 0)
 		return NULL;
 	if (v[R_ENV].count > 0 && set_env(body, &v[R_ENV], err) < 0)
 		return NULL;
-	if (v[R_WORKDIR].set && set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
+	if (v[R_WORKDIR].set &&
+	    set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
 		return NULL;
 	if (v[R_HOSTNAME].set &&
 	    set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
@@ -421,8 +421,8 @@ run_loop(struct event_base *base, const char *socket_path, const char *id, bool 
 	 * can exit (and, with --rm, be removed). */
 	r.wait = run_request(&r, "POST", PD_ACTION_WAIT, NULL, &r.wait_reply, on_wait, &err);
 	if (r.wait != NULL)
-		r.start = run_request(&r, "POST", PD_ACTION_START, NULL, &r.start_reply, on_start,
-				      &err);
+		r.start =
+		    run_request(&r, "POST", PD_ACTION_START, NULL, &r.start_reply, on_start, &err);
 	sigint = evsignal_new(base, SIGINT, on_sigint, &r);
 	if (r.wait == NULL || r.start == NULL || sigint == NULL || event_add(sigint, NULL) < 0) {
 		if (err.kind == 0)
@@ -468,7 +468,8 @@ run_attached(struct podctl *ctl, const json_t *body)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id, json_is_true(json_object_get(body, PD_F_AUTO_REMOVE)));
+	rc = run_loop(base, ctl->socket_path, id,
+		      json_is_true(json_object_get(body, PD_F_AUTO_REMOVE)));
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }
