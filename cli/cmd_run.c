@@ -205,7 +205,6 @@ struct run {
 	struct event_base *base; /* borrowed */
 	const char *socket_path; /* borrowed */
 	const char *id;          /* borrowed: the container's */
-	bool auto_remove;
 	struct client_conn *wait, *start, *logs, *signal;
 	struct client_reply wait_reply, start_reply, logs_reply, signal_reply;
 	struct logstream ls;
@@ -328,9 +327,11 @@ on_start(int rc, const struct pd_err *err, void *arg)
 				return;
 		}
 	}
-	/* podd removed an auto_remove container itself; a failed run leaves
-	 * nothing behind either way. */
-	if (!r->auto_remove && e.errnum == 0) {
+	/* A failed run leaves nothing behind. podd removes a container whose
+	 * first start failed, but not on every path (not when the shim
+	 * cannot be spawned at all), so ask; a 404 is fine. A connection
+	 * error would only repeat. */
+	if (e.errnum == 0) {
 		cleanup_free char *path = ctr_path(r->id, NULL, PD_Q_FORCE "=true");
 		struct pd_err ignored = {0};
 
@@ -404,13 +405,12 @@ run_free(struct run *r)
 
 /* Wait, start, follow: the container @id exists, created. */
 static int
-run_loop(struct event_base *base, const char *socket_path, const char *id, bool auto_remove)
+run_loop(struct event_base *base, const char *socket_path, const char *id)
 {
 	struct run r = {
 	    .base = base,
 	    .socket_path = socket_path,
 	    .id = id,
-	    .auto_remove = auto_remove,
 	    .rc = EXIT_PODCTL,
 	};
 	struct event *sigint = NULL;
@@ -468,8 +468,7 @@ run_attached(struct podctl *ctl, const json_t *body)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id,
-		      json_is_true(json_object_get(body, PD_F_AUTO_REMOVE)));
+	rc = run_loop(base, ctl->socket_path, id);
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }

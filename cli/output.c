@@ -46,10 +46,15 @@ table_print(const struct table *t, FILE *out)
 				width[c] = w;
 		}
 	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
+		size_t last = t->ncols;
+
+		/* Empty cells at the end of a row would leave only blanks. */
+		while (last > 1 && t->cells[r * t->ncols + last - 1][0] == '\0')
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			const char *cell = t->cells[r * t->ncols + c];
 
-			if (c + 1 == t->ncols)
+			if (c + 1 == last)
 				fprintf(out, "%s\n", cell);
 			else
 				fprintf(out, "%-*s  ", (int)width[c], cell);
