@@ -191,10 +191,21 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
-	if (v[R_RM].on)
+	/* Attached, podctl removes the container itself (run_attached). */
+	if (v[R_RM].on && start)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
 	json_object_set_new(body, PD_F_START, json_boolean(start));
 	return steal_ptr(body);
+}
+
+/* DELETE the container @id; a 404 is fine. */
+static void
+remove_quietly(const char *socket_path, const char *id)
+{
+	cleanup_free char *path = ctr_path(id, NULL, PD_Q_FORCE "=true");
+	struct pd_err ignored = {0};
+
+	json_decref(client_call(socket_path, "DELETE", path, NULL, &ignored));
 }
 
 /* ---- attached: wait, start, logs and Ctrl-C on one loop -------------- */
@@ -331,12 +342,8 @@ on_start(int rc, const struct pd_err *err, void *arg)
 	 * first start failed, but not on every path (not when the shim
 	 * cannot be spawned at all), so ask; a 404 is fine. A connection
 	 * error would only repeat. */
-	if (e.errnum == 0) {
-		cleanup_free char *path = ctr_path(r->id, NULL, PD_Q_FORCE "=true");
-		struct pd_err ignored = {0};
-
-		json_decref(client_call(r->socket_path, "DELETE", path, NULL, &ignored));
-	}
+	if (e.errnum == 0)
+		remove_quietly(r->socket_path, r->id);
 	run_fail(r, &e);
 }
 
@@ -405,7 +412,7 @@ run_free(struct run *r)
 
 /* Wait, start, follow: the container @id exists, created. */
 static int
-run_loop(struct event_base *base, const char *socket_path, const char *id)
+run_loop(struct event_base *base, const char *socket_path, const char *id, bool remove)
 {
 	struct run r = {
 	    .base = base,
@@ -434,6 +441,8 @@ run_loop(struct event_base *base, const char *socket_path, const char *id)
 	}
 	if (sigint != NULL)
 		event_free(sigint);
+	if (remove && r.waited)
+		remove_quietly(socket_path, id);
 	run_free(&r);
 	return r.rc;
 }
@@ -445,8 +454,14 @@ free_base(struct event_base **base)
 		event_base_free(*base);
 }
 
+/* Attached, --rm is done here rather than with podd's auto_remove: podd
+ * removes such a container, log included, as soon as it exits, which can
+ * be before the log request that follows the start's answer arrives, and
+ * a short command's output would be lost. So the container is created
+ * without it and removed once its exit code and its whole log are in. If
+ * podctl is killed meanwhile, the exited container stays (rm it). */
 static int
-run_attached(struct podctl *ctl, const json_t *body)
+run_attached(struct podctl *ctl, const json_t *body, bool remove)
 {
 	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
@@ -468,7 +483,7 @@ run_attached(struct podctl *ctl, const json_t *body)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id);
+	rc = run_loop(base, ctl->socket_path, id, remove);
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }
@@ -494,7 +509,7 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 	if (body == NULL)
 		return cmd_usage_error(&run_usage, "%s", err.msg);
 	if (!detach)
-		return run_attached(ctl, body);
+		return run_attached(ctl, body, f.v[R_RM].on);
 	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
 	if (ctr == NULL)
 		return cmd_error(&err);
