@@ -142,7 +142,8 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 	v = http_query_get(q, PD_Q_SINCE);
 	if (r == 0 && v != NULL) {
 		if (pd_time_rfc3339_parse(v, &lq->since) < 0)
-			r = pd_fail(err, PD_E_INVALID, "since: \"%.64s\" is not an RFC 3339 time", v);
+			r = pd_fail(err, PD_E_INVALID, "since: \"%.64s\" is not an RFC 3339 time",
+				    v);
 		lq->has_since = true;
 	}
 	http_query_free(q);
@@ -295,7 +296,8 @@ api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	data = xmalloc((size_t)(st.st_size - from) + 1);
 	while (len < (size_t)(st.st_size - from) &&
-	       (n = pread(fd, data + len, (size_t)(st.st_size - from) - len, from + (off_t)len)) > 0)
+	       (n = pread(fd, data + len, (size_t)(st.st_size - from) - len, from + (off_t)len)) >
+		   0)
 		len += (size_t)n;
 	/* Skip a cut first line when reading from the middle. */
 	start = 0;

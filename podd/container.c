@@ -77,8 +77,8 @@ waiter_add(struct container *c, struct http_pending *pending, enum ctr_reply rep
 static json_t *
 wait_json(const struct container *c)
 {
-	json_t *j = json_pack("{s:s, s:s, s:i}", PD_F_ID, c->rec.id, PD_F_NAME,
-			      c->rec.spec.name, PD_F_EXIT_CODE, c->rec.exit_code);
+	json_t *j = json_pack("{s:s, s:s, s:i}", PD_F_ID, c->rec.id, PD_F_NAME, c->rec.spec.name,
+			      PD_F_EXIT_CODE, c->rec.exit_code);
 
 	if (c->rec.signal[0] != '\0')
 		json_object_set_new(j, PD_F_SIGNAL, json_string(c->rec.signal));
@@ -108,8 +108,8 @@ answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 		next = TAILQ_NEXT(w, entry);
 		if (ev == EV_RUNNING && start) {
 			j = container_to_json(c);
-			http_pending_reply_json(w->pending, w->reply == CTR_REPLY_CREATED ? 201 : 200,
-						j);
+			http_pending_reply_json(w->pending,
+						w->reply == CTR_REPLY_CREATED ? 201 : 200, j);
 		} else if (ev == EV_START_FAILED && start) {
 			http_pending_reply_error(w->pending, err);
 		} else if (ev == EV_EXITED && w->reply == CTR_REPLY_STOPPED) {
@@ -119,7 +119,8 @@ answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 			j = wait_json(c);
 			http_pending_reply_json(w->pending, 200, j);
 		} else if (ev == EV_REMOVED && w->reply == CTR_REPLY_REMOVED) {
-			j = json_pack("{s:s, s:s}", PD_F_ID, c->rec.id, PD_F_NAME, c->rec.spec.name);
+			j = json_pack("{s:s, s:s}", PD_F_ID, c->rec.id, PD_F_NAME,
+				      c->rec.spec.name);
 			http_pending_reply_json(w->pending, 200, j);
 		} else if (ev == EV_REMOVED || ev == EV_SHUTDOWN) {
 			if (err == NULL) {
@@ -174,8 +175,8 @@ container_find(struct podd *d, const char *ref, struct pd_err *err)
 			if (strncmp(c->rec.id, ref, len) != 0)
 				continue;
 			if (match != NULL) {
-				pd_fail(err, PD_E_INVALID, "container id prefix \"%s\" is ambiguous",
-					ref);
+				pd_fail(err, PD_E_INVALID,
+					"container id prefix \"%s\" is ambiguous", ref);
 				return NULL;
 			}
 			match = c;
@@ -239,11 +240,11 @@ static void
 make_name(struct podd *d, const char *id, char *buf, size_t len)
 {
 	static const char *const adjectives[] = {
-	    "brave", "calm",  "clever", "eager", "fancy", "gentle", "happy", "jolly",
+	    "brave", "calm",  "clever", "eager",  "fancy", "gentle", "happy", "jolly",
 	    "keen",  "lucid", "merry",  "nimble", "proud", "quiet",  "swift", "witty"};
-	static const char *const nouns[] = {"badger", "comet",  "falcon", "harbor", "lynx",  "maple",
-					    "nebula", "otter",  "pebble", "quartz", "raven", "sparrow",
-					    "tiger",  "walrus", "willow", "zephyr"};
+	static const char *const nouns[] = {
+	    "badger", "comet",  "falcon", "harbor",  "lynx",  "maple",  "nebula", "otter",
+	    "pebble", "quartz", "raven",  "sparrow", "tiger", "walrus", "willow", "zephyr"};
 	struct pd_err ignored;
 	unsigned v = (unsigned)strtoul((char[]){id[0], id[1], id[2], id[3], '\0'}, NULL, 16);
 
@@ -289,7 +290,8 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 		if (stat(s->rootfs, &st) < 0)
 			return pd_fail_errno(err, errno, "rootfs %s", s->rootfs);
 		if (!S_ISDIR(st.st_mode))
-			return pd_fail(err, PD_E_INVALID, "rootfs %s is not a directory", s->rootfs);
+			return pd_fail(err, PD_E_INVALID, "rootfs %s is not a directory",
+				       s->rootfs);
 	}
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0')
 		snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
@@ -366,7 +368,8 @@ start_shim(struct container *c, struct pd_err *err)
 	c->sync_ev = event_new(c->d->base, c->sync_fd, EV_READ, on_shim_sync, c);
 	if (c->sync_ev == NULL || event_add(c->sync_ev, NULL) < 0) {
 		shim_forget(c);
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of \"%s\"", c->rec.spec.name);
+		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of \"%s\"",
+			       c->rec.spec.name);
 	}
 	c->rec.state = CTR_STARTING;
 	log_debug("container \"%s\": starting", c->rec.spec.name);
@@ -442,7 +445,8 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		if (pd_proc_start_time(c->rec.shim_pid, &c->rec.shim_start_time, &err) < 0 ||
 		    pd_proc_start_time(c->rec.pid, &c->rec.pid_start_time, &err) < 0)
 			log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
-		c->shim_ev = event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
+		c->shim_ev =
+		    event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
 		if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0)
 			log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
 		c->rec.state = CTR_RUNNING;
@@ -487,7 +491,8 @@ read_exit_file(struct container *c)
 		j = pd_json_load_file(dirfd, "exit.json", 4096, &err);
 	if (j == NULL ||
 	    json_unpack_ex(j, &jerr, 0, "{s:i, s:s, s?s, s?i}", PD_SHIM_EXIT_CODE, &code,
-			   PD_SHIM_FINISHED, &finished, PD_SHIM_SIGNAL, &sig, PD_SHIM_PID, &pid) < 0 ||
+			   PD_SHIM_FINISHED, &finished, PD_SHIM_SIGNAL, &sig, PD_SHIM_PID,
+			   &pid) < 0 ||
 	    code < 0 || code > 255) {
 		c->rec.exit_code = -1;
 		set_now(c->rec.finished);
@@ -611,8 +616,7 @@ container_wait(struct container *c, struct http_pending *pending, struct pd_err 
 }
 
 int
-container_remove(struct container *c, bool force, struct http_pending *pending,
-		 struct pd_err *err)
+container_remove(struct container *c, bool force, struct http_pending *pending, struct pd_err *err)
 {
 	switch (c->rec.state) {
 	case CTR_STARTING:
@@ -689,9 +693,10 @@ container_list_in_pod(struct podd *d, const char *pod_id)
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.pod, pod_id) == 0)
-			json_array_append_new(list, json_pack("{s:s, s:s, s:s}", PD_F_ID, c->rec.id,
-							      PD_F_NAME, c->rec.spec.name, PD_F_STATE,
-							      ctr_state_name(c->rec.state)));
+			json_array_append_new(list,
+					      json_pack("{s:s, s:s, s:s}", PD_F_ID, c->rec.id,
+							PD_F_NAME, c->rec.spec.name, PD_F_STATE,
+							ctr_state_name(c->rec.state)));
 	return list;
 }
 

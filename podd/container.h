@@ -59,13 +59,13 @@ TAILQ_HEAD(log_follower_list, log_follower);
 
 struct container {
 	TAILQ_ENTRY(container) entry;
-	struct podd *d;         /* borrowed */
-	struct ctr_record rec;  /* owns rec.spec's strings and arrays */
-	int shim_pidfd;         /* owned, -1 without a shim */
-	int pidfd;              /* owned: the workload's, -1 without one */
-	int sync_fd;            /* owned, -1 once the shim reported */
-	struct event *shim_ev;  /* owned: the shim's pidfd became readable */
-	struct event *sync_ev;  /* owned */
+	struct podd *d;           /* borrowed */
+	struct ctr_record rec;    /* owns rec.spec's strings and arrays */
+	int shim_pidfd;           /* owned, -1 without a shim */
+	int pidfd;                /* owned: the workload's, -1 without one */
+	int sync_fd;              /* owned, -1 once the shim reported */
+	struct event *shim_ev;    /* owned: the shim's pidfd became readable */
+	struct event *sync_ev;    /* owned */
 	struct event *stop_timer; /* owned, may be NULL */
 	bool remove_when_exited;  /* rm -f, auto_remove, or a failed run */
 	bool first_start;         /* a failed start removes the container */

@@ -121,8 +121,8 @@ write_etc(int etc_fd, const char *hostname, struct pd_err *err)
 /* The "namespaces" and "hold" objects, and the fd of a pod's infra to
  * join its PID namespace (-1 when none). */
 static int
-namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold,
-	   int *pid_fd, struct pd_err *err)
+namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold, int *pid_fd,
+	   struct pd_err *err)
 {
 	static const enum pod_held_ns pod_held[] = {POD_NS_NET, POD_NS_IPC, POD_NS_UTS};
 	char path[4096];
@@ -183,8 +183,7 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 	}
 	j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:o, s:o}",
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
-		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT,
-		      "", PD_SHIM_ETC_DIR, "",
+		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
 		      make_env(c, hostname), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
@@ -216,8 +215,8 @@ prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *
 		return -1;
 	if (mkdir_at(c->d->run_ctrs_fd, c->rec.id, err) < 0)
 		return -1;
-	*run_fd = openat(c->d->run_ctrs_fd, c->rec.id,
-			 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	*run_fd =
+	    openat(c->d->run_ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (*run_fd < 0)
 		return pd_fail_errno(err, errno, "open run containers/%s", c->rec.id);
 	if (mkdir_at(*run_fd, "rootfs", err) < 0 || mkdir_at(*run_fd, "etc", err) < 0 ||

@@ -20,7 +20,7 @@ static const char *const state_names[] = {
 
 /* What the state file says, where the API folds states together. */
 static const char *const record_states[] = {
-    [CTR_CREATED] = "created", [CTR_STARTING] = "starting", [CTR_RUNNING] = "running",
+    [CTR_CREATED] = "created",   [CTR_STARTING] = "starting", [CTR_RUNNING] = "running",
     [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",
 };
 
@@ -54,7 +54,8 @@ check_array(const json_t *a, size_t max, const char *field,
 	json_t *v;
 
 	if (!json_is_array(a))
-		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of strings", field);
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of strings",
+			       field);
 	if (json_array_size(a) > max)
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" has more than %zu entries", field,
 			       max);
@@ -146,9 +147,9 @@ int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
 	static const char *const allowed[] = {
-	    PD_F_NAME,	   PD_F_POD,	  PD_F_IMAGE,	  PD_F_ROOTFS,	  PD_F_COMMAND,
-	    PD_F_ENV,	   PD_F_WORKDIR,  PD_F_HOSTNAME,  PD_F_CAP_ADD,	  PD_F_CAP_DROP,
-	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START, NULL};
+	    PD_F_NAME,      PD_F_POD,         PD_F_IMAGE,    PD_F_ROOTFS,  PD_F_COMMAND,
+	    PD_F_ENV,       PD_F_WORKDIR,     PD_F_HOSTNAME, PD_F_CAP_ADD, PD_F_CAP_DROP,
+	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START,    NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
 	json_t *v;
@@ -273,18 +274,17 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	bool found = false;
 
 	memset(r, 0, sizeof(*r));
-	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
-			   "{s:s, s:s, s:s, s:s, s:s, s?s, s:o, s:o, s:s, s:s, s:o, s:o, s:I, "
-			   "s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
-			   "id", &id, "name", &name, "pod_id", &pod, "image_id", &image,
-			   "image_name", &image_name, "rootfs", &rootfs, "command", &command, "env",
-			   &env, "workdir", &workdir, "hostname", &hostname, "cap_add", &cap_add,
-			   "cap_drop", &cap_drop, "caps", &caps, "read_only", &read_only,
-			   "auto_remove", &auto_remove, "state", &state, "created", &created,
-			   "started", &started, "finished", &finished, "exit_code", &exit_code,
-			   "signal", &sig, "reason", &reason, "shim_pid", &shim_pid,
-			   "shim_start_time", &shim_start, "pid", &pid, "pid_start_time",
-			   &pid_start) < 0)
+	if (json_unpack_ex(
+		(json_t *)j, &jerr, JSON_STRICT,
+		"{s:s, s:s, s:s, s:s, s:s, s?s, s:o, s:o, s:s, s:s, s:o, s:o, s:I, "
+		"s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+		"id", &id, "name", &name, "pod_id", &pod, "image_id", &image, "image_name",
+		&image_name, "rootfs", &rootfs, "command", &command, "env", &env, "workdir",
+		&workdir, "hostname", &hostname, "cap_add", &cap_add, "cap_drop", &cap_drop, "caps",
+		&caps, "read_only", &read_only, "auto_remove", &auto_remove, "state", &state,
+		"created", &created, "started", &started, "finished", &finished, "exit_code",
+		&exit_code, "signal", &sig, "reason", &reason, "shim_pid", &shim_pid,
+		"shim_start_time", &shim_start, "pid", &pid, "pid_start_time", &pid_start) < 0)
 		return pd_fail(err, PD_E_INVALID, "bad container record: %s", jerr.text);
 	if (strlen(id) != PD_ID_LEN || !pd_is_id_prefix(id))
 		return pd_fail(err, PD_E_INVALID, "bad container record: bad id");
@@ -334,7 +334,8 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 			       state);
 	if (shim_pid < 0 || shim_pid > 4194304 || pid < 0 || pid > 4194304 || shim_start < 0 ||
 	    pid_start < 0 || exit_code < -1 || exit_code > 255)
-		return pd_fail(err, PD_E_INVALID, "bad container record: process fields out of range");
+		return pd_fail(err, PD_E_INVALID,
+			       "bad container record: process fields out of range");
 	r->exit_code = exit_code;
 	r->shim_pid = (pid_t)shim_pid;
 	r->shim_start_time = (uint64_t)shim_start;

@@ -53,7 +53,7 @@ struct ctr_spec {
 /* What podd remembers of a container across its own restart. */
 struct ctr_record {
 	char id[PD_ID_LEN + 1];
-	struct ctr_spec spec;        /* spec.pod and spec.image hold ids here */
+	struct ctr_spec spec;             /* spec.pod and spec.image hold ids here */
 	char image_name[PD_NAME_MAX + 1]; /* "" with a rootfs */
 	enum ctr_state state;
 	char created[PD_TIME_RFC3339_MAX]; /* "" when unset, likewise below */
@@ -62,9 +62,9 @@ struct ctr_record {
 	int exit_code;   /* -1 when unknown or not exited */
 	char signal[16]; /* "KILL" when a signal ended it, else "" */
 	char reason[PD_ERR_MSG_MAX];
-	pid_t shim_pid;  /* 0 when there is none */
+	pid_t shim_pid; /* 0 when there is none */
 	uint64_t shim_start_time;
-	pid_t pid;       /* the workload; 0 when there is none */
+	pid_t pid; /* the workload; 0 when there is none */
 	uint64_t pid_start_time;
 };
 

@@ -248,11 +248,11 @@ test_ps() {
     with_busybox
     podctl pod create web > /dev/null
     podctl run -d --pod web --name up busybox sleep 1000 > /dev/null
-    podctl run --name done busybox true > /dev/null
+    podctl run --name finished busybox true > /dev/null
     assert_eq up "$(podctl ps --format json | json .0.name)"
-    assert_contains "$(podctl ps -a)" "done"
+    assert_contains "$(podctl ps -a)" "finished"
     assert_contains "$(podctl ps -a)" "Exited (0)"
-    assert_not_contains "$(podctl ps)" "done"
+    assert_not_contains "$(podctl ps)" "finished"
     assert_eq up "$(podctl ps -a --pod web --format json | json .0.name)"
 }
 

@@ -5,6 +5,7 @@
  * corrupt file giving an error rather than a bad struct).
  */
 #include <linux/capability.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "caps.h"
@@ -115,9 +116,9 @@ test_record_round_trip(void)
 		      &spec, &err) == 0);
 	rec.spec = spec;
 	memset(rec.id, 'a', PD_ID_LEN);
-	strcpy(rec.image_name, "busybox");
+	snprintf(rec.image_name, sizeof(rec.image_name), "busybox");
 	rec.state = CTR_RUNNING;
-	strcpy(rec.created, "2026-11-23T08:00:00.000000000Z");
+	snprintf(rec.created, sizeof(rec.created), "2026-11-23T08:00:00.000000000Z");
 	rec.exit_code = -1;
 	rec.shim_pid = 42;
 	rec.shim_start_time = 1234;
@@ -158,10 +159,8 @@ test_caps_json(void)
 }
 
 static const struct unit_case cases[] = {
-    {"defaults", test_defaults},
-    {"every_field", test_every_field},
-    {"bad_bodies", test_bad_bodies},
-    {"record_round_trip", test_record_round_trip},
+    {"defaults", test_defaults},     {"every_field", test_every_field},
+    {"bad_bodies", test_bad_bodies}, {"record_round_trip", test_record_round_trip},
     {"caps_json", test_caps_json},
 };
 
