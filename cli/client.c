@@ -35,7 +35,7 @@
 
 /* One request in flight: what the parser and bufferevent callbacks need. */
 struct client_conn {
-	struct client_request req;  /* a copy; only on_body and arg are used after the start */
+	struct client_request req;  /* a copy; only on_body, on_headers and arg are used after the start */
 	struct client_reply *reply; /* borrowed: filled as the reply arrives */
 	struct bufferevent *bev;
 	char *socket_path; /* for messages */
@@ -173,6 +173,8 @@ on_headers_complete(struct http_parser *p)
 	struct client_conn *c = p->data;
 
 	c->reply->status = (int)p->status_code;
+	if (c->req.on_headers != NULL)
+		c->req.on_headers(c->reply->status, c->req.arg);
 	return 0;
 }
 

@@ -34,7 +34,11 @@ struct client_request {
 	 * ends the request with that error. Error replies are always
 	 * collected, so that client_reply_error() can read them. */
 	int (*on_body)(const char *data, size_t len, void *arg, struct pd_err *err);
-	void *arg; /* for on_body */
+	/* If not NULL, called once the reply's status line and headers are in,
+	 * before any of its body: podd answers a wait or a log follow with its
+	 * headers as soon as it holds the request, so this says it does. */
+	void (*on_headers)(int status, void *arg);
+	void *arg; /* for on_body and on_headers */
 };
 
 struct client_reply {

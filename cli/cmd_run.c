@@ -191,8 +191,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
-	/* Attached, podctl removes the container itself (run_attached). */
-	if (v[R_RM].on && start)
+	if (v[R_RM].on)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
 	json_object_set_new(body, PD_F_START, json_boolean(start));
 	return steal_ptr(body);
@@ -220,6 +219,7 @@ struct run {
 	struct client_reply wait_reply, start_reply, logs_reply, signal_reply;
 	struct logstream ls;
 	int interrupts; /* Ctrl-C so far */
+	bool start_failed;
 	bool waited;    /* the wait was answered: rc is the exit code */
 	bool logs_ended;
 	int rc;
@@ -241,7 +241,46 @@ maybe_over(struct run *r)
 static int
 on_log_bytes(const char *data, size_t len, void *arg, struct pd_err *err)
 {
-	return logstream_feed(arg, data, len, err);
+	struct run *r = arg;
+
+	return logstream_feed(&r->ls, data, len, err);
+}
+
+static void on_logs(int rc, const struct pd_err *err, void *arg);
+static void on_start(int rc, const struct pd_err *err, void *arg);
+static struct client_conn *run_request(struct run *r, const char *method, const char *action,
+				       const char *query, struct client_reply *reply,
+				       client_done_fn *done, struct pd_err *err);
+static void run_fail(struct run *r, const struct pd_err *err);
+
+/* podd holds the wait: follow the log. */
+static void
+on_wait_headers(int status, void *arg)
+{
+	struct run *r = arg;
+	cleanup_free char *query = xasprintf("%s=true", PD_Q_FOLLOW);
+	struct pd_err err = {0};
+
+	if (status < 200 || status >= 300 || r->logs != NULL)
+		return; /* on_wait reports the error */
+	r->logs = run_request(r, "GET", PD_ACTION_LOGS, query, &r->logs_reply, on_logs, &err);
+	if (r->logs == NULL)
+		run_fail(r, &err);
+}
+
+/* podd holds the wait and the log follow: nothing the container does can
+ * be missed now, even with --rm. Start it. */
+static void
+on_logs_headers(int status, void *arg)
+{
+	struct run *r = arg;
+	struct pd_err err = {0};
+
+	if (status < 200 || status >= 300 || r->start != NULL)
+		return; /* on_logs reports the error */
+	r->start = run_request(r, "POST", PD_ACTION_START, NULL, &r->start_reply, on_start, &err);
+	if (r->start == NULL)
+		run_fail(r, &err);
 }
 
 /* Queue @method on the container's @action (NULL: the container itself). */
@@ -253,9 +292,12 @@ run_request(struct run *r, const char *method, const char *action, const char *q
 	struct client_request req = {.method = method, .path = path};
 
 	client_reply_free(reply);
+	req.arg = r;
 	if (reply == &r->logs_reply) {
 		req.on_body = on_log_bytes;
-		req.arg = &r->ls;
+		req.on_headers = on_logs_headers;
+	} else if (reply == &r->wait_reply) {
+		req.on_headers = on_wait_headers;
 	}
 	return client_start(r->base, r->socket_path, &req, reply, done, r, err);
 }
@@ -308,6 +350,15 @@ on_wait(int rc, const struct pd_err *err, void *arg)
 		return;
 	}
 	code = json_object_get(j, PD_F_EXIT_CODE);
+	if (!json_is_integer(code) && json_is_string(json_object_get(j, PD_F_MESSAGE))) {
+		/* podd had answered with its headers; the error came after. */
+		pd_fail(&e, pd_err_kind_from_code(json_string_value(json_object_get(j, PD_F_CODE))),
+			"%s", json_string_value(json_object_get(j, PD_F_MESSAGE)));
+		if (r->start_failed)
+			return; /* on_start said why */
+		run_fail(r, &e);
+		return;
+	}
 	if (!json_is_integer(code)) {
 		pd_fail(&e, PD_E_SYSTEM, "podd's answer to wait has no %s", PD_F_EXIT_CODE);
 		run_fail(r, &e);
@@ -323,7 +374,6 @@ on_start(int rc, const struct pd_err *err, void *arg)
 {
 	struct run *r = arg;
 	cleanup_json json_t *j = NULL;
-	cleanup_free char *query = xasprintf("%s=true", PD_Q_FOLLOW);
 	struct pd_err e = {0};
 
 	r->start = NULL;
@@ -331,17 +381,13 @@ on_start(int rc, const struct pd_err *err, void *arg)
 		e = *err;
 	} else {
 		j = client_reply_json(&r->start_reply, "start", &e);
-		if (j != NULL) {
-			r->logs = run_request(r, "GET", PD_ACTION_LOGS, query, &r->logs_reply,
-					      on_logs, &e);
-			if (r->logs != NULL)
-				return;
-		}
+		if (j != NULL)
+			return; /* running: the log and the wait say the rest */
 	}
-	/* A failed run leaves nothing behind. podd removes a container whose
-	 * first start failed, but not on every path (not when the shim
-	 * cannot be spawned at all), so ask; a 404 is fine. A connection
-	 * error would only repeat. */
+	/* A failed run leaves nothing behind: podd removes an auto_remove
+	 * container whose start failed; any other is removed here (a 404 is
+	 * fine; a connection error would only repeat). */
+	r->start_failed = true;
 	if (e.errnum == 0)
 		remove_quietly(r->socket_path, r->id);
 	run_fail(r, &e);
@@ -412,7 +458,7 @@ run_free(struct run *r)
 
 /* Wait, start, follow: the container @id exists, created. */
 static int
-run_loop(struct event_base *base, const char *socket_path, const char *id, bool remove)
+run_loop(struct event_base *base, const char *socket_path, const char *id)
 {
 	struct run r = {
 	    .base = base,
@@ -424,14 +470,12 @@ run_loop(struct event_base *base, const char *socket_path, const char *id, bool 
 	struct pd_err err = {0};
 
 	logstream_init(&r.ls, stdout, stderr, false);
-	/* The wait goes first, so that podd holds it before the container
-	 * can exit (and, with --rm, be removed). */
+	/* In turn, each once podd has answered the last one's headers: the
+	 * wait, the log follow, the start. So podd holds the first two before
+	 * the container can exit (and, with --rm, be removed). */
 	r.wait = run_request(&r, "POST", PD_ACTION_WAIT, NULL, &r.wait_reply, on_wait, &err);
-	if (r.wait != NULL)
-		r.start =
-		    run_request(&r, "POST", PD_ACTION_START, NULL, &r.start_reply, on_start, &err);
 	sigint = evsignal_new(base, SIGINT, on_sigint, &r);
-	if (r.wait == NULL || r.start == NULL || sigint == NULL || event_add(sigint, NULL) < 0) {
+	if (r.wait == NULL || sigint == NULL || event_add(sigint, NULL) < 0) {
 		if (err.kind == 0)
 			pd_fail(&err, PD_E_SYSTEM, "cannot watch for Ctrl-C");
 		r.rc = cmd_error(&err);
@@ -441,8 +485,6 @@ run_loop(struct event_base *base, const char *socket_path, const char *id, bool 
 	}
 	if (sigint != NULL)
 		event_free(sigint);
-	if (remove && r.waited)
-		remove_quietly(socket_path, id);
 	run_free(&r);
 	return r.rc;
 }
@@ -454,14 +496,10 @@ free_base(struct event_base **base)
 		event_base_free(*base);
 }
 
-/* Attached, --rm is done here rather than with podd's auto_remove: podd
- * removes such a container, log included, as soon as it exits, which can
- * be before the log request that follows the start's answer arrives, and
- * a short command's output would be lost. So the container is created
- * without it and removed once its exit code and its whole log are in. If
- * podctl is killed meanwhile, the exited container stays (rm it). */
+/* Attached: create, then wait, follow and start (run_loop). --rm is podd's
+ * auto_remove, so the container goes even if podctl is killed. */
 static int
-run_attached(struct podctl *ctl, const json_t *body, bool remove)
+run_attached(struct podctl *ctl, const json_t *body)
 {
 	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
@@ -483,7 +521,7 @@ run_attached(struct podctl *ctl, const json_t *body, bool remove)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id, remove);
+	rc = run_loop(base, ctl->socket_path, id);
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }
@@ -509,7 +547,7 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 	if (body == NULL)
 		return cmd_usage_error(&run_usage, "%s", err.msg);
 	if (!detach)
-		return run_attached(ctl, body, f.v[R_RM].on);
+		return run_attached(ctl, body);
 	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
 	if (ctr == NULL)
 		return cmd_error(&err);

@@ -237,11 +237,12 @@ log_followers_free(struct container *c)
 	log_followers_finish(c);
 }
 
+/* Is there more to follow? A created container will run: following it
+ * from before its start (as podctl run does) misses nothing. */
 static bool
 is_live(const struct container *c)
 {
-	return c->rec.state == CTR_STARTING || c->rec.state == CTR_RUNNING ||
-	       c->rec.state == CTR_STOPPING;
+	return c->rec.state != CTR_EXITED;
 }
 
 /* Open the log: a container that never ran has none yet, which reads as

@@ -407,6 +407,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	shim_forget(c);
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
+	log_followers_finish(c);
 	if (c->first_start || c->rec.spec.auto_remove || c->remove_when_exited) {
 		/* A failed run leaves nothing behind. */
 		destroy(c, &e);
@@ -611,6 +612,9 @@ container_wait(struct container *c, struct http_pending *pending, struct pd_err 
 		http_pending_reply_json(pending, 200, j);
 		return 0;
 	}
+	/* The headers go now: a client that sees them knows the wait is held
+	 * before it starts the container (podctl run does). */
+	http_pending_start_stream(pending);
 	waiter_add(c, pending, CTR_REPLY_WAIT);
 	return 0;
 }

@@ -111,6 +111,7 @@ http_reply_error(struct evhttp_request *req, const struct pd_err *err)
 
 struct http_pending {
 	struct evhttp_request *req; /* borrowed from evhttp; NULL once the client left */
+	bool streaming;             /* the headers have been sent */
 };
 
 static void
@@ -145,21 +146,62 @@ pending_take(struct http_pending *p)
 }
 
 void
+http_pending_start_stream(struct http_pending *p)
+{
+	if (p->req == NULL || p->streaming)
+		return;
+	evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Type",
+			  "application/json");
+	evhttp_send_reply_start(p->req, 200, "OK");
+	p->streaming = true;
+}
+
+/* The end of a streamed reply: @j as its body. */
+static void
+end_stream(struct evhttp_request *req, const json_t *j)
+{
+	struct evbuffer *buf = evbuffer_new();
+	cleanup_free char *s = pd_json_dump(j);
+
+	if (buf == NULL)
+		abort();
+	evbuffer_add(buf, s, strlen(s));
+	evbuffer_add(buf, "\n", 1);
+	evhttp_send_reply_chunk(req, buf);
+	evhttp_send_reply_end(req);
+	evbuffer_free(buf);
+}
+
+void
 http_pending_reply_json(struct http_pending *p, int status, const json_t *j)
 {
+	bool streaming = p->streaming;
 	struct evhttp_request *req = pending_take(p);
 
-	if (req != NULL)
+	if (req == NULL)
+		return;
+	if (streaming)
+		end_stream(req, j);
+	else
 		http_reply_json(req, status, j);
 }
 
 void
 http_pending_reply_error(struct http_pending *p, const struct pd_err *err)
 {
+	bool streaming = p->streaming;
 	struct evhttp_request *req = pending_take(p);
+	cleanup_json json_t *j = NULL;
 
-	if (req != NULL)
+	if (req == NULL)
+		return;
+	if (!streaming) {
 		http_reply_error(req, err);
+		return;
+	}
+	j = json_pack("{s:s, s:s}", PD_F_CODE, pd_err_info(err->kind)->code, PD_F_MESSAGE,
+		      err->msg);
+	end_stream(req, j);
 }
 
 struct http_query {

@@ -24,6 +24,12 @@ void http_reply_error(struct evhttp_request *req, const struct pd_err *err);
 /* A request whose answer comes later. If the client goes away first, the
  * answer is dropped and the operation goes on. */
 struct http_pending *http_pending_new(struct evhttp_request *req);
+/* Send @p's status line and headers now (200, chunked, JSON), so the client
+ * knows podd holds its request; the body follows with the answer, which is
+ * then the JSON given to http_pending_reply_* whatever its status (an
+ * error's body is still {"code","message"}). */
+void http_pending_start_stream(struct http_pending *p);
+
 /* Answer and free @p. */
 void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);
 void http_pending_reply_error(struct http_pending *p, const struct pd_err *err);
