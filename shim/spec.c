@@ -82,7 +82,8 @@ get_strv(const json_t *obj, const char *key, size_t max_n, const char ***out, si
 	if (*n > max_n)
 		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" has more than %zu items", key,
 			       max_n);
-	vec = xcalloc(*n + 1, sizeof(*vec));
+	/* One spare slot: env may get a PATH. */
+	vec = xcalloc(*n + 2, sizeof(*vec));
 	*out = vec;
 	json_array_foreach (arr, i, v) {
 		if (!json_is_string(v))
@@ -113,8 +114,11 @@ env_check(struct shim_spec *spec, struct pd_err *err)
 		if (spec->path == NULL && eq - kv == 4 && memcmp(kv, "PATH", 4) == 0)
 			spec->path = eq + 1;
 	}
-	if (spec->path == NULL)
+	/* As docker does, a workload gets the PATH it is searched in. */
+	if (spec->path == NULL) {
 		spec->path = SHIM_DEFAULT_PATH;
+		spec->env[spec->n_env++] = "PATH=" SHIM_DEFAULT_PATH;
+	}
 	return 0;
 }
 

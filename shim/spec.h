@@ -59,7 +59,7 @@ struct shim_spec {
 	const char *exit_file;
 	const char *cwd;      /* "/" when absent */
 	const char *hostname; /* may be NULL */
-	const char *path;     /* the PATH of env, or SHIM_DEFAULT_PATH */
+	const char *path;     /* the PATH of env, or SHIM_DEFAULT_PATH (then added to env) */
 	const char **args;    /* owned array, NULL-terminated, at least one */
 	const char **env;     /* owned array, NULL-terminated, never NULL */
 	const char **caps;    /* owned array, NULL-terminated, never NULL */

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import select
+import signal
 import socket
 import struct
 import subprocess
@@ -51,6 +52,7 @@ def parse_args():
     p.add_argument("--hold", action="store_true", help="hold new net/ipc/uts in DIR/ns/")
     p.add_argument("--pid-of", type=int, help="pass a pidfd of this pid at fd 4")
     p.add_argument("--no-wait", action="store_true", help="do not wait for the exit file")
+    p.add_argument("--signal", type=int, help="send this signal to the workload once started")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--spec-set", action="append", default=[],
                    help='KEY=JSON: override a spec key (KEY=null removes it)')
@@ -165,6 +167,8 @@ def main():
                        "errnum": errnum, "msg": text.split(b"\0")[0].decode(),
                        "pids": [p0, p1], "n_fds": len(fds)}
     workload_pidfd = fds[1] if len(fds) == 2 else None
+    if workload_pidfd is not None and a.signal is not None:
+        signal.pidfd_send_signal(workload_pidfd, a.signal)
     if out["sync"]["type"] == "started" and not a.no_wait:
         exit_path = spec["exit_file"]
         deadline = time.monotonic() + a.timeout
