@@ -65,8 +65,7 @@ assert_clean() {
 
 # wait_for CMD...: poll up to 10 s.
 wait_for() {
-    local i
-    for i in $(seq 1 1000); do
+    for _ in $(seq 1 1000); do
         "$@" && return 0
         sleep 0.01
     done
