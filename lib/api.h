@@ -59,10 +59,10 @@
 #define PD_STOP_TIMEOUT_DEFAULT_S 10 /* as docker's and podman's stop */
 #define PD_STOP_TIMEOUT_MAX_S     (24 * 3600)
 
-#define PD_PATH_VERSION "/v1/version"
-#define PD_PATH_INFO    "/v1/info"
-#define PD_PATH_PODS    "/v1/pods"
-#define PD_PATH_IMAGES  "/v1/images"
+#define PD_PATH_VERSION    "/v1/version"
+#define PD_PATH_INFO       "/v1/info"
+#define PD_PATH_PODS       "/v1/pods"
+#define PD_PATH_IMAGES     "/v1/images"
 #define PD_PATH_CONTAINERS "/v1/containers"
 
 /* Actions on a pod: POST PD_PATH_PODS/{name}/<action>. */
@@ -122,20 +122,20 @@
 /* Container fields: the create body (name .. start) and the container object
  * (which also has id, state, created, started, finished, exit_code, reason,
  * pid, namespaces, as a pod does). */
-#define PD_F_POD         "pod"      /* create: pod name or id; object: the pod's name */
-#define PD_F_POD_ID      "pod_id"
-#define PD_F_IMAGE       "image"    /* create: image name or id; object: its name */
-#define PD_F_IMAGE_ID    "image_id"
+#define PD_F_POD      "pod" /* create: pod name or id; object: the pod's name */
+#define PD_F_POD_ID   "pod_id"
+#define PD_F_IMAGE    "image" /* create: image name or id; object: its name */
+#define PD_F_IMAGE_ID "image_id"
 /*      PD_F_ROOTFS      "rootfs"      create: a directory instead of an image */
-#define PD_F_COMMAND     "command"  /* [string] */
-#define PD_F_ENV         "env"      /* ["K=V"] */
-#define PD_F_WORKDIR     "workdir"
+#define PD_F_COMMAND "command" /* [string] */
+#define PD_F_ENV     "env"     /* ["K=V"] */
+#define PD_F_WORKDIR "workdir"
 /*      PD_F_HOSTNAME    "hostname" */
-#define PD_F_CAP_ADD     "cap_add"  /* ["NET_ADMIN"] */
+#define PD_F_CAP_ADD     "cap_add" /* ["NET_ADMIN"] */
 #define PD_F_CAP_DROP    "cap_drop"
 #define PD_F_READ_ONLY   "read_only"
-#define PD_F_AUTO_REMOVE "auto_remove" /* removed by podd when it exits */
-#define PD_F_START       "start"       /* create only: start it as well */
+#define PD_F_AUTO_REMOVE "auto_remove"  /* removed by podd when it exits */
+#define PD_F_START       "start"        /* create only: start it as well */
 #define PD_F_CAPS        "capabilities" /* the effective set, ["CAP_CHOWN", ...] */
 #define PD_F_SIGNAL      "signal"       /* exited: the signal that ended it ("KILL") */
 #define PD_F_SHIM_PID    "shim_pid"
@@ -146,14 +146,14 @@
 #define PD_NET_HOST "host"
 
 /* Version and info fields. */
-#define PD_F_VERSION      "version"
-#define PD_F_API_VERSION  "api_version"
-#define PD_F_ROOT         "root"
-#define PD_F_RUN_DIR      "run_dir"
-#define PD_F_SOCKET       "socket"
-#define PD_F_PODS         "pods"
-#define PD_F_PODS_RUNNING "pods_running"
+#define PD_F_VERSION            "version"
+#define PD_F_API_VERSION        "api_version"
+#define PD_F_ROOT               "root"
+#define PD_F_RUN_DIR            "run_dir"
+#define PD_F_SOCKET             "socket"
+#define PD_F_PODS               "pods"
+#define PD_F_PODS_RUNNING       "pods_running"
 #define PD_F_CONTAINERS_RUNNING "containers_running"
-#define PD_F_KERNEL       "kernel"
-#define PD_F_CGROUP       "cgroup_version"
-#define PD_F_NETNS_DIR    "netns_dir"
+#define PD_F_KERNEL             "kernel"
+#define PD_F_CGROUP             "cgroup_version"
+#define PD_F_NETNS_DIR          "netns_dir"

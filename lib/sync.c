@@ -96,8 +96,9 @@ check_msg(ssize_t n, struct pd_sync_msg *msg)
 		return -1;
 	if (n == 0)
 		return 0;
-	if ((size_t)n != sizeof(*msg) || (msg->type != PD_SYNC_ERROR && msg->type != PD_SYNC_READY &&
-					  msg->type != PD_SYNC_STARTED)) {
+	if ((size_t)n != sizeof(*msg) ||
+	    (msg->type != PD_SYNC_ERROR && msg->type != PD_SYNC_READY &&
+	     msg->type != PD_SYNC_STARTED)) {
 		errno = EPROTO;
 		return -1;
 	}
@@ -113,8 +114,10 @@ pd_sync_recv_fds(int fd, struct pd_sync_msg *msg, int *fds, int max, int *n_fds)
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
-	struct msghdr mh = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
 	int got, rc;
 
