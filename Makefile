@@ -41,6 +41,7 @@ pc_cflags = $(shell $(PKG) --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell $(PKG) --libs $(1) 2>/dev/null)
 
 JANSSON_LIBS = $(call pc_libs,jansson)
+CAP_LIBS     = $(call pc_libs,libcap)
 EVENT_LIBS   = $(call pc_libs,libevent)
 HTTPP_LIBS   = -lhttp_parser
 
@@ -49,6 +50,7 @@ LIB_SRCS   := $(wildcard lib/*.c)
 PODD_SRCS  := $(wildcard podd/*.c)
 CLI_SRCS   := $(wildcard cli/*.c)
 PAUSE_SRCS := shim/pause.c
+SHIM_SRCS  := $(filter-out $(PAUSE_SRCS),$(wildcard shim/*.c))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -56,16 +58,20 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJS  := $(call obj,$(LIB_SRCS))
 PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
+SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c)
+# podd-shim's pure module, likewise.
+SHIM_PURE_OBJS := $(call obj,shim/spec.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd
 PODCTL  := $(B)/podctl
 PAUSE   := $(B)/podd-pause
-PROGS   := $(PODD) $(PODCTL) $(PAUSE)
+SHIM    := $(B)/podd-shim
+PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM)
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 
@@ -96,6 +102,11 @@ $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS)
 
+$(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap)
+$(SHIM): $(SHIM_OBJS) $(LIBPODD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(CAP_LIBS)
+
 # podd-pause links nothing but libc, statically, in every variant (a static
 # binary cannot carry the sanitizers' runtimes). It is built against musl: a
 # static glibc drags ~640 KB of text (locale, stdio) into every pod's PSS;
@@ -108,11 +119,13 @@ $(PAUSE): $(PAUSE_SRCS) lib/sync.h lib/err.h
 		-Wl,--gc-sections -s -o $@ $(PAUSE_SRCS)
 
 # ---- tests ---------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(LIBPODD)
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) \
+		$(SHIM_PURE_OBJS) $(LIBPODD)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd -Icli $(call pc_cflags,jansson) -o $@ $< \
-		$(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd -Icli -Ishim $(call pc_cflags,jansson) -o $@ $< \
+		$(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(SHIM_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) \
+		$(LDOPT)
 
 unit: deps-check $(UNITS)
 	$(Q)tests/run.sh --unit-only $(B)
@@ -163,7 +176,7 @@ format:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(DESTDIR)$(BINDIR)/
 
 $(B)/bench-floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)

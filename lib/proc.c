@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,66 @@ reset_reserved_signal(int sig)
 	syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof(ksa.mask));
 }
 
+static bool
+searched(const struct pd_spawn *s)
+{
+	return s->search_path != NULL && strchr(s->path, '/') == NULL;
+}
+
+/* Exec @s->path, directly or through the search path (see proc.h), and
+ * return the errno to report. Runs in the child: the candidates are built on
+ * the stack, nothing is allocated. */
+static int
+child_exec(const struct pd_spawn *s, char *const *envp)
+{
+	char buf[PATH_MAX];
+	size_t nlen = strlen(s->path);
+	const char *dir = s->search_path;
+	bool denied = false;
+
+	if (!searched(s)) {
+		execve(s->path, s->argv, envp);
+		return errno;
+	}
+	if (nlen == 0)
+		return ENOENT;
+	for (;;) {
+		const char *end = strchrnul(dir, ':');
+		const char *d = dir;
+		size_t dlen = (size_t)(end - dir);
+
+		if (dlen == 0) {
+			d = ".";
+			dlen = 1;
+		}
+		/* A candidate longer than PATH_MAX cannot exist: skip it. */
+		if (dlen + 1 + nlen < sizeof(buf)) {
+			memcpy(buf, d, dlen);
+			buf[dlen] = '/';
+			memcpy(buf + dlen + 1, s->path, nlen + 1);
+			execve(buf, s->argv, envp);
+			switch (errno) {
+			case EACCES:
+				denied = true;
+				break;
+			case ENOENT:
+			case ENOTDIR:
+			case ENAMETOOLONG:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
+				break;
+			default:
+				return errno;
+			}
+		}
+		if (*end == '\0')
+			break;
+		dir = end + 1;
+	}
+	return denied ? EACCES : ENOENT;
+}
+
 static _Noreturn void
 child_run(const struct pd_spawn *s, int sync_fd)
 {
@@ -107,6 +168,7 @@ child_run(const struct pd_spawn *s, int sync_fd)
 	struct pd_err err = {0};
 	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigset_t none;
+	int e;
 
 	/* Handlers do not survive execve but ignored signals do (podd ignores
 	 * SIGPIPE), and the mask is inherited: reset both. */
@@ -126,19 +188,19 @@ child_run(const struct pd_spawn *s, int sync_fd)
 		pd_fail_errno(&err, errno, "setsid");
 		child_fail(sync_fd, &err, 125);
 	}
-	execve(s->path, s->argv, s->envp ? s->envp : empty_env);
-	if (errno == ENOENT || errno == ENOTDIR) {
-		pd_fail(&err, PD_E_NO_COMMAND, "%s: no such file or directory", s->path);
+	e = child_exec(s, s->envp ? s->envp : empty_env);
+	if (e == ENOENT || e == ENOTDIR) {
+		pd_fail(&err, PD_E_NO_COMMAND, "exec \"%s\": no such file or directory%s", s->path,
+			searched(s) ? " in PATH" : "");
+		err.errnum = e;
 		child_fail(sync_fd, &err, 127);
 	}
-	if (errno == EACCES || errno == ENOEXEC || errno == EISDIR || errno == EPERM) {
-		int e = errno;
-
-		pd_fail(&err, PD_E_NOT_EXECUTABLE, "%s: %s", s->path, strerror(e));
+	if (e == EACCES || e == ENOEXEC || e == EISDIR || e == EPERM) {
+		pd_fail(&err, PD_E_NOT_EXECUTABLE, "exec \"%s\": %s", s->path, strerror(e));
 		err.errnum = e;
 		child_fail(sync_fd, &err, 126);
 	}
-	pd_fail_errno(&err, errno, "execve %s", s->path);
+	pd_fail_errno(&err, e, "exec \"%s\"", s->path);
 	child_fail(sync_fd, &err, 126);
 }
 

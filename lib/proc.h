@@ -25,6 +25,8 @@ typedef int pd_spawn_setup_fn(void *arg, struct pd_err *err);
 
 struct pd_spawn {
 	const char *path;          /* executable to run (borrowed) */
+	const char *search_path;   /* borrowed, may be NULL: a PATH ("/bin:/usr/bin") to search
+				    * when @path has no '/', in the child's root (see below) */
 	char *const *argv;         /* borrowed */
 	char *const *envp;         /* borrowed; NULL means an empty environment */
 	int clone_flags;           /* CLONE_NEW* flags for the child */
@@ -42,7 +44,15 @@ struct pd_child {
 	int sync_fd; /* owned by the caller: the parent's end of the sync socket */
 };
 
-/* Start @s. On success the caller owns out->pidfd and out->sync_fd and must
+/* Start @s. With @s->search_path and a @path without '/', each "DIR/path" of
+ * the search path is tried in turn after setup (so in the root the setup hook
+ * made), as execvp(3) does: a missing file goes on to the next directory, a
+ * file that cannot be run (EACCES) is remembered and reported only when
+ * nothing else was found, and any other error stops the search. An empty
+ * element is the working directory. The outcome on the sync socket is
+ * PD_E_NO_COMMAND ("exec "x": no such file or directory in PATH") or
+ * PD_E_NOT_EXECUTABLE (errnum EACCES, ENOEXEC, ...).
+ * On success the caller owns out->pidfd and out->sync_fd and must
  * read the sync socket for the outcome of setup and execve. Returns 0 or -1. */
 int pd_spawn(const struct pd_spawn *s, struct pd_child *out, struct pd_err *err);
 

@@ -459,6 +459,96 @@ test_pidfd_open(void)
 	CHECK_INT(err.kind, ==, PD_E_NOT_FOUND);
 }
 
+/* Make @dir/@name with @mode holding @text. */
+static void
+make_file(const char *dir, const char *name, mode_t mode, const char *text)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	UNIT_FMT(path, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+	REQUIRE(fd >= 0);
+	REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Spawn @cmd searched in @search; returns the exit code, *sync_r and @err as run(). */
+static int
+run_search(const char *cmd, const char *search, int *sync_r, struct pd_err *err)
+{
+	char *argv[] = {(char *)cmd, NULL};
+	struct pd_spawn s = {.path = cmd, .search_path = search, .argv = argv, .n_fds = 3};
+	struct pd_child c;
+
+	for (int i = 0; i < 3; i++)
+		s.fds[i] = -1;
+	REQUIRE(pd_spawn(&s, &c, err) == 0);
+	*sync_r = pd_spawn_wait_sync(c.sync_fd, false, err);
+	return wait_exit(&c);
+}
+
+static void
+test_spawn_search_path(void)
+{
+	struct pd_err err = {0};
+	int r = -5;
+
+	CHECK_INT(run_search("true", "/nonexistent:/bin/true:/usr/bin:/bin", &r, &err), ==, 0);
+	CHECK_INT(r, ==, 0);
+	CHECK_INT(run_search("false", "/bin", &r, &err), ==, 1);
+	CHECK_INT(r, ==, 0);
+	/* With a '/', the path is used as is. */
+	CHECK_INT(run_search("/bin/true", "/nonexistent", &r, &err), ==, 0);
+	CHECK_INT(r, ==, 0);
+}
+
+static void
+test_spawn_search_missing(void)
+{
+	struct pd_err err = {0};
+	int r = 0;
+
+	CHECK_INT(run_search("podd-no-such-cmd", "/nonexistent:/bin:", &r, &err), ==, 127);
+	CHECK_INT(r, ==, -1);
+	CHECK_INT(err.kind, ==, PD_E_NO_COMMAND);
+	CHECK_STR(err.msg, ==, "exec \"podd-no-such-cmd\": no such file or directory in PATH");
+	pd_err_clear(&err);
+	CHECK_INT(run_search("", "/bin", &r, &err), ==, 127);
+	CHECK_INT(err.kind, ==, PD_E_NO_COMMAND);
+}
+
+static void
+test_spawn_search_eacces(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], both[2 * PATH_MAX + 2];
+	struct pd_err err = {0};
+	int r = 0;
+
+	unit_tmpdir(a, sizeof(a));
+	unit_tmpdir(b, sizeof(b));
+	make_file(a, "cmd", 0644, "#!/bin/sh\nexit 3\n");
+	/* Only a file without the x bit: EACCES beats the ENOENT of later dirs. */
+	UNIT_FMT(both, "%s:/nonexistent", a);
+	CHECK_INT(run_search("cmd", both, &r, &err), ==, 126);
+	CHECK_INT(r, ==, -1);
+	CHECK_INT(err.kind, ==, PD_E_NOT_EXECUTABLE);
+	CHECK_INT(err.errnum, ==, EACCES);
+	CHECK_CONTAINS(err.msg, "exec \"cmd\"");
+	/* A runnable one further on wins. */
+	make_file(b, "cmd", 0755, "#!/bin/sh\nexit 3\n");
+	UNIT_FMT(both, "%s:%s", a, b);
+	pd_err_clear(&err);
+	CHECK_INT(run_search("cmd", both, &r, &err), ==, 3);
+	CHECK_INT(r, ==, 0);
+	/* A directory of that name is EACCES too. */
+	UNIT_FMT(both, "/:%s", a);
+	CHECK_INT(run_search("tmp", both, &r, &err), ==, 126);
+	CHECK_INT(err.kind, ==, PD_E_NOT_EXECUTABLE);
+	CHECK_INT(unit_rmtree(a), ==, 0);
+	CHECK_INT(unit_rmtree(b), ==, 0);
+}
+
 static const struct unit_case cases[] = {
     {"stat_parse", test_stat_parse},
     {"stat_parse_malformed", test_stat_parse_malformed},
@@ -469,6 +559,9 @@ static const struct unit_case cases[] = {
     {"spawn_true_false", test_spawn_true_false},
     {"spawn_missing", test_spawn_missing},
     {"spawn_not_executable", test_spawn_not_executable},
+    {"spawn_search_path", test_spawn_search_path},
+    {"spawn_search_missing", test_spawn_search_missing},
+    {"spawn_search_eacces", test_spawn_search_eacces},
     {"spawn_fd_map", test_spawn_fd_map},
     {"spawn_only_mapped_fds", test_spawn_only_mapped_fds},
     {"spawn_signals_reset", test_spawn_signals_reset},

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Capabilities; see caps.h. The order in shim_caps_apply matters: dropping
+ * from the bounding set needs CAP_SETPCAP, which the last step may remove.
+ */
+#include "caps.h"
+
+#include <errno.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+int
+shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err)
+{
+	*mask = 0;
+	for (size_t i = 0; i < n; i++) {
+		cap_value_t v;
+
+		if (cap_from_name(names[i], &v) < 0 || v < 0 || v >= 64)
+			return pd_fail(err, PD_E_INVALID, "unknown capability \"%.40s\"", names[i]);
+		*mask |= UINT64_C(1) << v;
+	}
+	return 0;
+}
+
+int
+shim_caps_apply(uint64_t mask, struct pd_err *err)
+{
+	static const cap_flag_t sets[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
+	cap_value_t max = cap_max_bits();
+	cap_t caps;
+	int r;
+
+	for (cap_value_t v = 0; v < max; v++) {
+		if (v < 64 && (mask & (UINT64_C(1) << v)))
+			continue;
+		if (cap_drop_bound(v) < 0)
+			return pd_fail_errno(err, errno, "drop capability %d from the bounding set",
+					     (int)v);
+	}
+	/* The ambient set: Linux 4.3. */
+	if (cap_reset_ambient() < 0)
+		return pd_fail_errno(err, errno, "clear the ambient capabilities");
+	caps = cap_init();
+	if (caps == NULL)
+		return pd_fail_errno(err, errno, "cap_init");
+	for (cap_value_t v = 0; v < max && v < 64; v++) {
+		if (!(mask & (UINT64_C(1) << v)))
+			continue;
+		for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
+			if (cap_set_flag(caps, sets[s], 1, &v, CAP_SET) < 0) {
+				cap_free(caps);
+				return pd_fail_errno(err, errno, "cap_set_flag");
+			}
+	}
+	r = cap_set_proc(caps);
+	cap_free(caps);
+	if (r < 0)
+		return pd_fail_errno(err, errno, "set capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return pd_fail_errno(err, errno, "set no_new_privs");
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Capabilities, through libcap: the spec's list becomes the whole of the
+ * workload's bounding, permitted, effective and inheritable sets, its
+ * ambient set is emptied, and no_new_privs is set, so that nothing it execs
+ * can gain more. Names are resolved in the shim (a bad one is an error
+ * before anything starts); the sets are applied in the workload's child.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Resolve the "CAP_..." @names with cap_from_name into the bit mask @mask
+ * (bit N = capability N). An unknown name is PD_E_INVALID naming it. */
+int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err);
+
+/* In the child: drop every capability outside @mask from the bounding set,
+ * clear the ambient set, set permitted, effective and inheritable to @mask,
+ * and set no_new_privs. */
+int shim_caps_apply(uint64_t mask, struct pd_err *err);

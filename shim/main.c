@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podd-shim: the supervisor of one container (lib/shim.h is the contract
+ * with podd). This file reads the spec, detaches, runs the steps in order
+ * and reports on the sync socket; the steps live in join.c, exec.c (with
+ * rootfs.c and caps.c in the child) and monitor.c (with io.c).
+ *
+ * Memory. MEMORY_FIGURES
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "exec.h"
+#include "file.h"
+#include "join.h"
+#include "json.h"
+#include "log.h"
+#include "monitor.h"
+#include "ns.h"
+#include "parse.h"
+#include "proc.h"
+#include "shim.h"
+#include "spec.h"
+#include "sync.h"
+
+/* What the shim holds from its start to its end. */
+struct shim {
+	int sync_fd;
+	json_t *json; /* owned until the workload runs */
+	struct shim_spec spec;
+	int log_fd;
+	int exit_dirfd;
+	char exit_name[256];
+};
+
+static _Noreturn void
+usage(void)
+{
+	(void)fprintf(stderr, "usage: %s --sync-fd N SPEC_PATH\n", PD_SHIM_BINARY);
+	exit(125);
+}
+
+static void
+report_error(struct shim *sh, const struct pd_err *err)
+{
+	struct pd_sync_msg msg = {.type = PD_SYNC_ERROR, .err = *err};
+
+	log_error("%s", err->msg);
+	pd_sync_send(sh->sync_fd, &msg);
+}
+
+static int
+check_dir(const char *key, const char *path, struct pd_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return pd_fail_errno(err, errno, "%s %s", key, path);
+	if (!S_ISDIR(st.st_mode))
+		return pd_fail(err, PD_E_INVALID, "%s %s: not a directory", key, path);
+	return 0;
+}
+
+/* Step 1: the spec, and everything that can be checked or opened before
+ * anything changes: the log, the exit file's directory (opened now, so that
+ * no later change of the shim's view can move it), the image's dirs. */
+static int
+load(struct shim *sh, const char *spec_path, struct pd_err *err)
+{
+	const struct shim_spec *s = &sh->spec;
+	char dir[SHIM_MAX_PATH + 1];
+	const char *slash;
+	int pid_fd;
+
+	sh->json = pd_json_load_file(AT_FDCWD, spec_path, PD_SHIM_SPEC_MAX, err);
+	if (sh->json == NULL)
+		return pd_err_prefix(err, "spec %s", spec_path);
+	if (shim_spec_parse(sh->json, &sh->spec, err) < 0)
+		return pd_err_prefix(err, "spec %s", spec_path);
+	pid_fd = s->ns[PD_NS_PID].mode == SHIM_NS_FD ? s->ns[PD_NS_PID].fd : -1;
+	if (pid_fd >= 0 && (pid_fd == sh->sync_fd || fcntl(pid_fd, F_GETFD) < 0))
+		return pd_fail(err, PD_E_INVALID, "namespace \"pid\": fd %d is not a pidfd given",
+			       pid_fd);
+	if (check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0 ||
+	    check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
+	    (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
+	    (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0))
+		return -1;
+	sh->log_fd = open(s->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (sh->log_fd < 0)
+		return pd_fail_errno(err, errno, "open log %s", s->log);
+	slash = strrchr(s->exit_file, '/');
+	if ((size_t)(slash - s->exit_file) >= sizeof(dir) ||
+	    strlen(slash + 1) >= sizeof(sh->exit_name))
+		return pd_fail(err, PD_E_INVALID, "exit file path too long");
+	memcpy(dir, s->exit_file, (size_t)(slash - s->exit_file));
+	dir[slash - s->exit_file] = '\0';
+	memcpy(sh->exit_name, slash + 1, strlen(slash + 1) + 1);
+	sh->exit_dirfd = pd_dir_open(dir[0] ? dir : "/", err);
+	if (sh->exit_dirfd < 0)
+		return pd_err_prefix(err, "exit file");
+	return 0;
+}
+
+/* Step 2: fork, and let the first process exit, so that the shim is
+ * reparented away from podd (to init, or to a subreaper above podd) and
+ * outlives it. The shim then reaps its workload's orphans itself. podd
+ * signals the workload through its pidfd, never the shim: the signals a
+ * terminal or podd's process group could send are ignored. */
+static int
+detach(struct pd_err *err)
+{
+	static const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGPIPE};
+	struct sigaction sa = {.sa_handler = SIG_IGN};
+	sigset_t chld;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return pd_fail_errno(err, errno, "fork");
+	if (pid > 0)
+		_exit(0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return pd_fail_errno(err, errno, "become a subreaper");
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+		if (sigaction(ignored[i], &sa, NULL) < 0)
+			return pd_fail_errno(err, errno, "ignore signal %d", ignored[i]);
+	/* SIGCHLD is read from a signalfd in the monitor; blocked from now on
+	 * so none is lost (pd_spawn unblocks it in the workload). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+		return pd_fail_errno(err, errno, "block SIGCHLD");
+	return 0;
+}
+
+/* Steps 3 to 5. On failure, what was done is undone before the error goes
+ * to podd. */
+static int
+start(struct shim *sh, struct pd_child *child, int pipes[2][2], struct pd_err *err)
+{
+	struct shim_joined joined;
+	struct pd_sync_msg msg = {.type = PD_SYNC_STARTED};
+	cleanup_close int self = -1;
+	int fds[2];
+
+	if (shim_join(&sh->spec, &joined, err) < 0)
+		return -1;
+	if (pipe2(pipes[0], O_CLOEXEC) < 0 || pipe2(pipes[1], O_CLOEXEC) < 0) {
+		pd_fail_errno(err, errno, "pipe");
+		shim_join_undo(&sh->spec, &joined);
+		return -1;
+	}
+	self = pd_pidfd_open(getpid(), err);
+	if (self < 0 || shim_exec_start(&sh->spec, joined.clone_flags, pipes[0][1], pipes[1][1],
+					child, err) < 0) {
+		shim_join_undo(&sh->spec, &joined);
+		return -1;
+	}
+	close_reset(&pipes[0][1]);
+	close_reset(&pipes[1][1]);
+	msg.pids[0] = (int32_t)getpid();
+	msg.pids[1] = (int32_t)child->pid;
+	fds[0] = self;
+	fds[1] = child->pidfd;
+	/* podd may be gone by now: the workload runs on, and the exit file
+	 * tells a new podd how it ended. */
+	if (pd_sync_send_fds(sh->sync_fd, &msg, fds, 2, err) < 0)
+		log_warn("%s", err->msg);
+	return 0;
+}
+
+static int
+run(struct shim *sh, const char *spec_path)
+{
+	struct pd_err err = {0};
+	struct pd_child child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
+	int pipes[2][2] = {{-1, -1}, {-1, -1}};
+	struct shim_monitor m;
+	int r = 1;
+
+	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 ||
+	    start(sh, &child, pipes, &err) < 0) {
+		report_error(sh, &err);
+		goto out;
+	}
+	close_reset(&sh->sync_fd);
+	m = (struct shim_monitor){
+	    .pid = child.pid,
+	    .pidfd = child.pidfd,
+	    .out_fd = steal_fd(pipes[0][0]),
+	    .err_fd = steal_fd(pipes[1][0]),
+	    .log_fd = sh->log_fd,
+	    .exit_dirfd = sh->exit_dirfd,
+	    .exit_name = sh->exit_name,
+	};
+	/* The spec is not needed any more: give its memory back while the
+	 * workload runs, which may be for months. */
+	shim_spec_clear(&sh->spec);
+	json_decref(steal_ptr(sh->json));
+	malloc_trim(0);
+	if (shim_monitor_run(&m, &err) < 0)
+		log_error("container %s: %s", sh->exit_name, err.msg);
+	else
+		r = 0;
+out:
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			close_reset(&pipes[i][j]);
+	close_reset(&child.pidfd);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct shim sh = {.sync_fd = -1, .log_fd = -1, .exit_dirfd = -1};
+	struct pd_err err = {0};
+	long long fd;
+	int r;
+
+	pd_log_init(PD_SHIM_BINARY);
+	if (argc != 4 || strcmp(argv[1], "--sync-fd") != 0)
+		usage();
+	if (pd_parse_int(argv[2], 3, 1023, &fd, &err) < 0) {
+		log_error("--sync-fd: %s", err.msg);
+		usage();
+	}
+	sh.sync_fd = (int)fd;
+	if (fcntl(sh.sync_fd, F_SETFD, FD_CLOEXEC) < 0) {
+		log_error("--sync-fd %d: %s", sh.sync_fd, strerror(errno));
+		return 125;
+	}
+	r = run(&sh, argv[3]);
+	shim_spec_clear(&sh.spec);
+	json_decref(sh.json);
+	close_reset(&sh.sync_fd);
+	close_reset(&sh.log_fd);
+	close_reset(&sh.exit_dirfd);
+	return r;
+}

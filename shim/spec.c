@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Parsing the shim's spec; see spec.h. Pure: jansson and lib/ only.
+ */
+#include "spec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "name.h"
+#include "ns.h"
+#include "parse.h"
+#include "shim.h"
+#include "xalloc.h"
+
+static const char *const ns_keys[SHIM_NS_COUNT] = {"net", "ipc", "uts", "pid"};
+
+/* A string of at most @max bytes without NUL inside. NULL @v: absent. */
+static int
+get_str(const json_t *obj, const char *key, bool required, size_t max, const char **out,
+	struct pd_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return pd_fail(err, PD_E_INVALID, "field \"%s\" is required", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be a string", key);
+	if (json_string_length(v) > max)
+		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" is over %zu bytes", key, max);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" holds a NUL byte", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int
+check_abs(const char *key, const char *path, struct pd_err *err)
+{
+	if (path[0] != '/')
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an absolute path", key);
+	return 0;
+}
+
+static int
+get_path(const json_t *obj, const char *key, bool required, const char **out, struct pd_err *err)
+{
+	if (get_str(obj, key, required, SHIM_MAX_PATH, out, err) < 0)
+		return -1;
+	return *out == NULL ? 0 : check_abs(key, *out, err);
+}
+
+/* overlay splits its options on ',' and lowerdir on ':'; a backslash
+ * escapes. A path holding one of them would change what is mounted. */
+static int
+check_overlay_path(const char *key, const char *path, struct pd_err *err)
+{
+	if (strpbrk(path, ",:\\") != NULL)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must not hold ',', ':' or '\\'",
+			       key);
+	return 0;
+}
+
+/* The array of strings @key into a new NULL-terminated array (*out, owned). */
+static int
+get_strv(const json_t *obj, const char *key, size_t max_n, const char ***out, size_t *n,
+	 struct pd_err *err)
+{
+	json_t *arr = json_object_get(obj, key), *v;
+	const char **vec;
+	size_t i;
+
+	if (arr == NULL || json_is_null(arr))
+		arr = NULL;
+	else if (!json_is_array(arr))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of strings", key);
+	*n = arr ? json_array_size(arr) : 0;
+	if (*n > max_n)
+		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" has more than %zu items", key,
+			       max_n);
+	/* One spare slot: env may get a PATH. */
+	vec = xcalloc(*n + 2, sizeof(*vec));
+	*out = vec;
+	json_array_foreach (arr, i, v) {
+		if (!json_is_string(v))
+			return pd_fail(err, PD_E_INVALID,
+				       "field \"%s\" must be an array of strings", key);
+		if (json_string_length(v) > SHIM_MAX_STRING)
+			return pd_fail(err, PD_E_TOO_LARGE, "an item of \"%s\" is over %d bytes",
+				       key, SHIM_MAX_STRING);
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return pd_fail(err, PD_E_INVALID, "an item of \"%s\" holds a NUL byte",
+				       key);
+		vec[i] = json_string_value(v);
+	}
+	return 0;
+}
+
+static int
+env_check(struct shim_spec *spec, struct pd_err *err)
+{
+	for (size_t i = 0; i < spec->n_env; i++) {
+		const char *kv = spec->env[i], *eq = strchr(kv, '=');
+
+		if (eq == NULL || eq == kv)
+			return pd_fail(err, PD_E_INVALID, "env item \"%.64s\" is not KEY=VALUE",
+				       kv);
+		/* The last PATH wins, as getenv would find the first: no
+		 * duplicates are expected from podd, so take the first. */
+		if (spec->path == NULL && eq - kv == 4 && memcmp(kv, "PATH", 4) == 0)
+			spec->path = eq + 1;
+	}
+	/* As docker does, a workload gets the PATH it is searched in. */
+	if (spec->path == NULL) {
+		spec->path = SHIM_DEFAULT_PATH;
+		spec->env[spec->n_env++] = "PATH=" SHIM_DEFAULT_PATH;
+	}
+	return 0;
+}
+
+static int
+caps_check(const struct shim_spec *spec, struct pd_err *err)
+{
+	for (size_t i = 0; i < spec->n_caps; i++) {
+		const char *c = spec->caps[i];
+		size_t len = strlen(c);
+
+		if (len <= 4 || len > SHIM_MAX_CAPNAME || strncmp(c, "CAP_", 4) != 0 ||
+		    strspn(c + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != len - 4)
+			return pd_fail(err, PD_E_INVALID, "bad capability name \"%.40s\"", c);
+	}
+	return 0;
+}
+
+static int
+ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
+{
+	long long fd;
+	struct pd_err ignored;
+
+	ns->fd = -1;
+	if (strcmp(v, PD_SHIM_NS_NEW) == 0) {
+		ns->mode = SHIM_NS_NEW;
+	} else if (strcmp(v, PD_SHIM_NS_HOST) == 0) {
+		ns->mode = SHIM_NS_HOST;
+	} else if (v[0] == '/') {
+		ns->mode = SHIM_NS_PATH;
+		ns->path = v;
+	} else if (strcmp(key, "pid") == 0 &&
+		   strncmp(v, PD_SHIM_NS_FD_PRE, strlen(PD_SHIM_NS_FD_PRE)) == 0) {
+		/* 0..2 are stdio; the sync fd is checked against it in main. */
+		if (pd_parse_int(v + strlen(PD_SHIM_NS_FD_PRE), 3, 1023, &fd, &ignored) < 0)
+			return pd_fail(err, PD_E_INVALID,
+				       "namespace \"pid\": bad fd in \"%.32s\" (use fd:3..fd:1023)",
+				       v);
+		ns->mode = SHIM_NS_FD;
+		ns->fd = (int)fd;
+	} else {
+		return pd_fail(err, PD_E_INVALID,
+			       "namespace \"%s\": bad value \"%.64s\" (use new, host, a path%s)",
+			       key, v, strcmp(key, "pid") == 0 ? " or fd:N" : "");
+	}
+	return 0;
+}
+
+static int
+ns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	static const char *const ns_allowed[] = {"net", "ipc", "uts", "pid", NULL};
+	static const char *const hold_allowed[] = {"net", "ipc", "uts", NULL};
+	json_t *nss = json_object_get(j, PD_SHIM_NAMESPACES);
+	json_t *hold = json_object_get(j, PD_SHIM_HOLD);
+
+	if (nss == NULL)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" is required", PD_SHIM_NAMESPACES);
+	if (pd_json_check_keys(nss, PD_SHIM_NAMESPACES, ns_allowed, err) < 0)
+		return -1;
+	if (hold != NULL && pd_json_check_keys(hold, PD_SHIM_HOLD, hold_allowed, err) < 0)
+		return -1;
+	for (int i = 0; i < SHIM_NS_COUNT; i++) {
+		struct shim_ns *ns = &spec->ns[i];
+		const char *v = NULL;
+
+		if (get_str(nss, ns_keys[i], true, SHIM_MAX_PATH, &v, err) < 0)
+			return pd_err_prefix(err, "%s", PD_SHIM_NAMESPACES);
+		if (ns_value(ns_keys[i], v, ns, err) < 0)
+			return -1;
+		if (hold == NULL || i == PD_NS_PID)
+			continue;
+		if (get_path(hold, ns_keys[i], false, &ns->hold, err) < 0)
+			return pd_err_prefix(err, "%s", PD_SHIM_HOLD);
+		if (ns->hold != NULL && ns->mode != SHIM_NS_NEW)
+			return pd_fail(err, PD_E_INVALID,
+				       "hold: \"%s\" given for a namespace that is not new",
+				       ns_keys[i]);
+	}
+	return 0;
+}
+
+static int
+paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	if (get_path(j, PD_SHIM_ROOTFS, true, &spec->rootfs, err) < 0 ||
+	    get_path(j, PD_SHIM_UPPER, !spec->read_only, &spec->upper, err) < 0 ||
+	    get_path(j, PD_SHIM_WORK, !spec->read_only, &spec->work, err) < 0 ||
+	    get_path(j, PD_SHIM_MOUNT_POINT, true, &spec->mount_point, err) < 0 ||
+	    get_path(j, PD_SHIM_ETC_DIR, false, &spec->etc_dir, err) < 0 ||
+	    get_path(j, PD_SHIM_LOG, true, &spec->log, err) < 0 ||
+	    get_path(j, PD_SHIM_EXIT_FILE, true, &spec->exit_file, err) < 0 ||
+	    get_path(j, PD_SHIM_CWD, false, &spec->cwd, err) < 0)
+		return -1;
+	if (spec->read_only && (spec->upper != NULL || spec->work != NULL))
+		return pd_fail(err, PD_E_INVALID, "\"%s\" and \"%s\" must be absent when \"%s\"",
+			       PD_SHIM_UPPER, PD_SHIM_WORK, PD_SHIM_READ_ONLY);
+	if (!spec->read_only && (check_overlay_path(PD_SHIM_ROOTFS, spec->rootfs, err) < 0 ||
+				 check_overlay_path(PD_SHIM_UPPER, spec->upper, err) < 0 ||
+				 check_overlay_path(PD_SHIM_WORK, spec->work, err) < 0))
+		return -1;
+	/* The exit file is written in its directory: it needs a name there. */
+	if (spec->exit_file[strlen(spec->exit_file) - 1] == '/')
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file",
+			       PD_SHIM_EXIT_FILE);
+	if (spec->cwd == NULL)
+		spec->cwd = "/";
+	return 0;
+}
+
+int
+shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,     PD_SHIM_ROOTFS,
+					      PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,    PD_SHIM_WORK,
+					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,  PD_SHIM_LOG,
+					      PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,     PD_SHIM_ENV,
+					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME, PD_SHIM_CAPS,
+					      PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,     NULL};
+
+	memset(spec, 0, sizeof(*spec));
+	for (int i = 0; i < SHIM_NS_COUNT; i++)
+		spec->ns[i].fd = -1;
+	if (pd_json_check_keys(j, "spec", allowed, err) < 0)
+		return -1;
+	if (get_str(j, PD_SHIM_ID, true, PD_ID_LEN, &spec->id, err) < 0)
+		return -1;
+	if (strlen(spec->id) != PD_ID_LEN || !pd_is_id_prefix(spec->id))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be %d lowercase hex digits",
+			       PD_SHIM_ID, PD_ID_LEN);
+	if (get_str(j, PD_SHIM_NAME, true, PD_NAME_MAX, &spec->name, err) < 0 ||
+	    pd_name_validate(spec->name, "name", err) < 0)
+		return -1;
+	if (get_str(j, PD_SHIM_HOSTNAME, false, PD_NAME_MAX, &spec->hostname, err) < 0 ||
+	    (spec->hostname != NULL && pd_name_validate(spec->hostname, "hostname", err) < 0))
+		return -1;
+	if (pd_json_get_bool(j, PD_SHIM_READ_ONLY, &spec->read_only, err) < 0)
+		return -1;
+	if (paths_parse(j, spec, err) < 0)
+		return -1;
+	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
+		return -1;
+	if (spec->n_args == 0)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must hold the command",
+			       PD_SHIM_ARGS);
+	if (get_strv(j, PD_SHIM_ENV, SHIM_MAX_ENV, &spec->env, &spec->n_env, err) < 0 ||
+	    env_check(spec, err) < 0)
+		return -1;
+	if (get_strv(j, PD_SHIM_CAPS, SHIM_MAX_CAPS, &spec->caps, &spec->n_caps, err) < 0 ||
+	    caps_check(spec, err) < 0)
+		return -1;
+	return ns_parse(j, spec, err);
+}
+
+void
+shim_spec_clear(struct shim_spec *spec)
+{
+	free(spec->args);
+	free(spec->env);
+	free(spec->caps);
+	spec->args = NULL;
+	spec->env = NULL;
+	spec->caps = NULL;
+}

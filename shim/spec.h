@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container spec podd hands the shim (lib/shim.h), parsed into a struct
+ * with every check done: known keys only, types, absolute paths, limits on
+ * counts and lengths, namespace values. Pure: no system calls, so it is
+ * unit-tested and fuzzed, and the code that touches the kernel (join.c,
+ * rootfs.c, caps.c) only ever sees a validated struct. Capability names are
+ * checked for shape here; libcap resolves them in caps.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+/* Limits. The spec file itself is at most PD_SHIM_SPEC_MAX bytes. */
+#define SHIM_MAX_ARGS    1024
+#define SHIM_MAX_ENV     1024
+#define SHIM_MAX_STRING  (32 * 1024) /* one argument or one "K=V" */
+#define SHIM_MAX_CAPS    64
+#define SHIM_MAX_CAPNAME 32
+#define SHIM_MAX_PATH    1024 /* every path of the spec */
+
+/* The PATH searched when the spec's env has none. */
+#define SHIM_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The namespaces a spec names, in the order of enum pd_ns_type. */
+#define SHIM_NS_COUNT 4 /* PD_NS_NET, PD_NS_IPC, PD_NS_UTS, PD_NS_PID */
+
+enum shim_ns_mode {
+	SHIM_NS_HOST, /* stay in the shim's (podd's) namespace */
+	SHIM_NS_NEW,  /* a new one */
+	SHIM_NS_PATH, /* join the namespace file at path */
+	SHIM_NS_FD,   /* pid only: join the PID namespace of the pidfd at fd */
+};
+
+struct shim_ns {
+	enum shim_ns_mode mode;
+	const char *path; /* borrowed from the JSON: SHIM_NS_PATH only */
+	int fd;           /* SHIM_NS_FD only; -1 otherwise */
+	const char *hold; /* borrowed, may be NULL: where to bind a new net/ipc/uts */
+};
+
+/* Every string is borrowed from the parsed JSON, which must outlive the
+ * spec; the arrays are owned (shim_spec_clear). */
+struct shim_spec {
+	const char *id; /* PD_ID_LEN lowercase hex digits */
+	const char *name;
+	const char *rootfs;
+	bool read_only;
+	const char *upper; /* NULL when read_only */
+	const char *work;  /* NULL when read_only */
+	const char *mount_point;
+	const char *etc_dir; /* may be NULL: no /etc files */
+	const char *log;
+	const char *exit_file;
+	const char *cwd;      /* "/" when absent */
+	const char *hostname; /* may be NULL */
+	const char *path;     /* the PATH of env, or SHIM_DEFAULT_PATH (then added to env) */
+	const char **args;    /* owned array, NULL-terminated, at least one */
+	const char **env;     /* owned array, NULL-terminated, never NULL */
+	const char **caps;    /* owned array, NULL-terminated, never NULL */
+	size_t n_args, n_env, n_caps;
+	struct shim_ns ns[SHIM_NS_COUNT];
+};
+
+/* Parse the spec object @j into @spec (cleared first; release with
+ * shim_spec_clear even on failure). Every failure is PD_E_INVALID naming the
+ * key, or PD_E_TOO_LARGE for a count or a length over its limit. */
+int shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err);
+
+/* Release what @spec owns (not the JSON it borrows from). */
+void shim_spec_clear(struct shim_spec *spec);

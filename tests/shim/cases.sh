@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# podd-shim by hand, without podd: every case drives the shim through
+# tests/shim/drive.py and checks the sync message, the CRI log, the exit
+# file, and that a failure leaves no mount, hold file or process behind.
+# Runs itself inside tools/sandbox.sh (a throwaway net + mount namespace).
+#
+#   tests/shim/cases.sh BUILD_DIR IMAGES_DIR [FILTER]
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+if [ "${PODD_SANDBOX:-}" != 1 ]; then
+    exec "$top/tools/sandbox.sh" "$0" "$@"
+fi
+build=$(cd "${1:?usage: cases.sh BUILD_DIR IMAGES_DIR [FILTER]}" && pwd)
+rootfs=$(cd "${2:?usage: cases.sh BUILD_DIR IMAGES_DIR [FILTER]}" && pwd)/busybox
+filter=${3:-}
+shim=$build/podd-shim
+work=$(mktemp -d /tmp/podd-shim-cases.XXXXXX)
+passed=0
+failed=0
+
+drive() {
+    "$here/drive.py" --shim "$shim" --rootfs "$rootfs" "$@"
+}
+
+# q JSON EXPR: a Python expression over the parsed JSON d.
+q() {
+    python3 -c 'import json, sys; d = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+fail() {
+    echo "  $*"
+    case_failed=1
+}
+
+assert_eq() {
+    [ "$1" = "$2" ] || fail "expected [$2], got [$1] ($3)"
+}
+
+assert_contains() {
+    case $1 in *"$2"*) ;; *) fail "[$1] lacks [$2] ($3)" ;; esac
+}
+
+no_process_of() {
+    ! grep -lqs -- "$1" /proc/[0-9]*/cmdline
+}
+
+# Nothing of the case's dir is mounted, and no process names it (the shim
+# writes the exit file just before it exits: give it a moment).
+assert_clean() {
+    local dir=$1
+    wait_for no_process_of "$dir"
+    if grep -q -- "$dir" /proc/self/mountinfo; then
+        fail "mounts left: $(grep -- "$dir" /proc/self/mountinfo)"
+    fi
+    if grep -lqs -- "$dir" /proc/[0-9]*/cmdline; then
+        fail "processes left: $(grep -ls -- "$dir" /proc/[0-9]*/cmdline)"
+    fi
+    if [ -n "$(ls -A "$dir/ns" 2>/dev/null)" ]; then
+        fail "hold files left: $(ls -A "$dir/ns")"
+    fi
+}
+
+# wait_for CMD...: poll up to 10 s.
+wait_for() {
+    for _ in $(seq 1 1000); do
+        "$@" && return 0
+        sleep 0.01
+    done
+    return 1
+}
+
+run_case() {
+    local name=$1
+    case $name in *"$filter"*) ;; *) return ;; esac
+    case_failed=0
+    dir=$work/$name
+    mkdir -p "$dir"
+    "$name"
+    if [ "$case_failed" = 0 ]; then
+        echo "ok $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name"
+        failed=$((failed + 1))
+    fi
+}
+
+test_exit_code_and_log() {
+    local out
+    out=$(drive --dir "$dir" -- sh -c 'echo out; echo err >&2; exit 42')
+    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
+    assert_eq "$(q "$out" 'd["sync"]["n_fds"]')" 2 "two pidfds"
+    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 42 "exit code"
+    assert_eq "$(q "$out" '"signal" in d["exit"]')" False "no signal"
+    assert_eq "$(q "$out" 'd["exit"]["pid"] == d["sync"]["pids"][1]')" True "exit pid"
+    assert_eq "$(q "$out" '[l.split(" ", 1)[1] for l in d["log"]]')" \
+        "['stdout F out', 'stderr F err']" "log"
+    assert_contains "$(q "$out" 'd["log"][0].split(" ")[0]')" "Z" "RFC3339 time"
+    assert_clean "$dir"
+}
+
+test_long_and_partial_lines() {
+    local out
+    out=$(drive --dir "$dir" -- sh -c 'head -c 40000 /dev/zero | tr "\0" a; echo; printf tail')
+    assert_eq "$(q "$out" '[(l.split(" ")[2], len(l.split(" ", 3)[3])) for l in d["log"]]')" \
+        "[('P', 16384), ('P', 16384), ('F', 7232), ('P', 4)]" "pieces"
+}
+
+test_hostname_new_uts() {
+    local out
+    out=$(drive --dir "$dir" --hostname web-1 -- sh -c 'hostname; cat /etc/hostname')
+    assert_eq "$(q "$out" '[l.split(" ", 3)[3] for l in d["log"]]')" "['web-1', 'web-1']" "hostname"
+}
+
+test_caps_and_no_new_privs() {
+    local out
+    out=$(drive --dir "$dir" --cap CAP_CHOWN --cap CAP_NET_BIND_SERVICE -- \
+        sh -c 'grep -E "^Cap(Eff|Prm|Inh|Bnd|Amb)|NoNewPrivs" /proc/self/status')
+    assert_eq "$(q "$out" '" ".join(l.split(" ", 3)[3].split()[1] for l in d["log"])')" \
+        "0000000000000401 0000000000000401 0000000000000401 0000000000000401 0000000000000000 1" \
+        "CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs"
+    out=$(drive --dir "$dir" --cap CAP_NOPE -- true)
+    assert_eq "$(q "$out" 'd["sync"]["msg"]')" 'unknown capability "CAP_NOPE"' "bad cap"
+}
+
+test_sys_read_only_and_dev() {
+    local out
+    out=$(drive --dir "$dir" -- sh -c 'touch /sys/x 2>&1; echo x > /dev/null && echo null ok;
+        ls /dev | tr "\n" " "; echo; readlink /dev/ptmx; echo $PATH')
+    assert_contains "$(q "$out" 'd["log"][0]')" "Read-only file system" "/sys"
+    assert_contains "$(q "$out" 'd["log"][1]')" "null ok" "/dev/null"
+    assert_contains "$(q "$out" 'd["log"][2]')" \
+        "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" "/dev"
+    assert_contains "$(q "$out" 'd["log"][3]')" "pts/ptmx" "ptmx"
+    assert_contains "$(q "$out" 'd["log"][4]')" "/usr/local/sbin:/usr/local/bin:" "PATH"
+}
+
+test_writes_land_in_upper() {
+    local out
+    out=$(drive --dir "$dir" -- sh -c 'echo hi > /newfile; echo x >> /etc/passwd; cat /newfile')
+    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 0 "exit"
+    [ -e "$dir/upper/newfile" ] || fail "newfile not in upper"
+    [ -e "$rootfs/newfile" ] && fail "newfile in the image"
+    grep -q '^x$' "$rootfs/etc/passwd" && fail "the image's /etc/passwd changed"
+    assert_clean "$dir"
+}
+
+test_read_only_root() {
+    local out
+    out=$(drive --dir "$dir" --read-only -- sh -c 'touch /x 2>&1; cat /etc/hostname 2>&1')
+    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
+    assert_contains "$(q "$out" 'd["log"][0]')" "Read-only file system" "ro root"
+    assert_contains "$(q "$out" 'd["log"][1]')" "No such file" "missing target skipped"
+    assert_clean "$dir"
+}
+
+test_no_command() {
+    local out
+    out=$(drive --dir "$dir" --hold -- nosuch)
+    assert_eq "$(q "$out" 'd["sync"]["kind"]')" no_command "kind"
+    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
+        'exec "nosuch": no such file or directory in PATH' "msg"
+    assert_clean "$dir"
+}
+
+test_not_executable() {
+    local out
+    out=$(drive --dir "$dir" --hold -- /etc)
+    assert_eq "$(q "$out" 'd["sync"]["kind"]')" not_executable "kind"
+    assert_eq "$(q "$out" 'd["sync"]["errnum"]')" 13 "EACCES"
+    assert_clean "$dir"
+}
+
+test_missing_rootfs() {
+    local out
+    out=$("$here/drive.py" --shim "$shim" --rootfs "$dir/none" --dir "$dir" --hold -- true)
+    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
+        "rootfs $dir/none: No such file or directory" "msg"
+    assert_clean "$dir"
+}
+
+test_bad_mount_leaves_nothing() {
+    local out
+    # A work dir on another file system than upper: overlay refuses it.
+    mkdir -p "$dir/w2"
+    mount -t tmpfs none "$dir/w2"
+    out=$(drive --dir "$dir" --hold --spec-set "work=\"$dir/w2\"" -- true)
+    umount "$dir/w2"
+    assert_contains "$(q "$out" 'd["sync"]["msg"]')" "mount overlay on $dir/merged: " "msg"
+    assert_clean "$dir"
+}
+
+test_bad_spec() {
+    local out
+    out=$(drive --dir "$dir" --spec-set 'bogus=1' -- true)
+    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
+        "spec $dir/spec.json: spec: unknown field \"bogus\"" "msg"
+    assert_eq "$(q "$out" 'd["first_exit"]')" 1 "reported before detaching"
+}
+
+test_sigkill() {
+    local out
+    out=$(drive --dir "$dir" --signal 9 -- sleep 100)
+    assert_eq "$(q "$out" '(d["exit"]["exit_code"], d["exit"]["signal"])')" "(137, 'KILL')" "exit"
+    assert_clean "$dir"
+}
+
+test_outlives_spawner() {
+    local out shim_pid
+    out=$(drive --dir "$dir" --no-wait -- sleep 1)
+    shim_pid=$(q "$out" 'd["sync"]["pids"][0]')
+    [ -d "/proc/$shim_pid" ] || fail "shim gone with its spawner"
+    kill -TERM "$shim_pid" 2>/dev/null
+    kill -HUP "$shim_pid" 2>/dev/null
+    [ -d "/proc/$shim_pid" ] || fail "shim died of SIGTERM/SIGHUP"
+    wait_for test -e "$dir/exit.json" || fail "no exit file"
+    assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit_code"])' \
+        "$dir/exit.json")" 0 "exit code"
+    wait_for test ! -d "/proc/$shim_pid" || fail "shim still running"
+}
+
+test_spawner_sigkilled() {
+    local drv
+    drive --dir "$dir" -- sleep 2 > /dev/null &
+    drv=$!
+    wait_for test -e "$dir/ctr.log" || fail "no shim"
+    sleep 0.2
+    kill -KILL "$drv"
+    wait "$drv" 2>/dev/null
+    wait_for test -e "$dir/exit.json" || fail "no exit file after the spawner died"
+    assert_clean "$dir"
+}
+
+test_join_held_namespaces() {
+    local out ids
+    touch "$dir/net" "$dir/ipc" "$dir/uts"
+    unshare --net="$dir/net" --ipc="$dir/ipc" --uts="$dir/uts" hostname held
+    ids="net:[$(stat -L -c %i "$dir/net")] ipc:[$(stat -L -c %i "$dir/ipc")] uts:[$(stat -L -c %i "$dir/uts")]"
+    out=$(drive --dir "$dir" --net "$dir/net" --ipc "$dir/ipc" --uts "$dir/uts" --hostname other -- \
+        sh -c 'echo $(for n in net ipc uts; do readlink /proc/self/ns/$n; done); hostname')
+    assert_eq "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "$ids" "joined"
+    assert_eq "$(q "$out" 'd["log"][1].split(" ", 3)[3]')" "held" "hostname left alone"
+    out=$(drive --dir "$dir" --net "$dir/ipc" -- true)
+    assert_contains "$(q "$out" 'd["sync"]["msg"]')" "is not a net namespace" "wrong kind"
+    umount "$dir/net" "$dir/ipc" "$dir/uts"
+    assert_clean "$dir"
+}
+
+test_hold_new_namespaces() {
+    local out ids
+    out=$(drive --dir "$dir" --hold -- \
+        sh -c 'echo $(for n in net ipc uts; do readlink /proc/self/ns/$n; done)')
+    ids="net:[$(stat -L -c %i "$dir/ns/net")] ipc:[$(stat -L -c %i "$dir/ns/ipc")] uts:[$(stat -L -c %i "$dir/ns/uts")]"
+    assert_eq "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "$ids" "held"
+    assert_eq "$(nsenter --net="$dir/ns/net" ip -o link show lo | grep -c UP)" 1 "lo up"
+    umount "$dir/ns/net" "$dir/ns/ipc" "$dir/ns/uts"
+    rm -f "$dir/ns/net" "$dir/ns/ipc" "$dir/ns/uts"
+    assert_clean "$dir"
+}
+
+test_join_pid_namespace() {
+    local out un pause=
+    unshare --pid --fork "$build/podd-pause" &
+    un=$!
+    wait_for grep -q . "/proc/$un/task/$un/children" || fail "no pause"
+    pause=$(cat "/proc/$un/task/$un/children")
+    pause=${pause% }
+    out=$(drive --dir "$dir" --pid fd:4 --pid-of "$pause" -- sh -c 'ps -o pid,args')
+    assert_contains "$(q "$out" 'd["log"]')" "1 $build/podd-pause" "pause is PID 1"
+    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 0 "exit"
+    kill -TERM "$pause"
+    wait "$un"
+    assert_clean "$dir"
+}
+
+for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+    run_case "$t"
+done
+rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * shim/spec: a good spec and its defaults, then every way a spec can be
+ * wrong (missing, mistyped and unknown keys, bad paths, bad namespace
+ * values and holds, limits), each named in the error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "ns.h"
+#include "spec.h"
+#include "unit.h"
+
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static const char good[] =
+    "{\"id\": \"" ID "\", \"name\": \"web\", \"rootfs\": \"/img/rootfs\","
+    " \"upper\": \"/c/upper\", \"work\": \"/c/work\", \"mount_point\": \"/c/merged\","
+    " \"etc_dir\": \"/c/etc\", \"log\": \"/c/ctr.log\", \"exit_file\": \"/c/exit.json\","
+    " \"args\": [\"sh\", \"-c\", \"echo hi\"], \"env\": [\"A=1\", \"PATH=/bin\"],"
+    " \"cwd\": \"/tmp\", \"hostname\": \"web-1\", \"caps\": [\"CAP_CHOWN\", \"CAP_KILL\"],"
+    " \"namespaces\": {\"net\": \"new\", \"ipc\": \"/run/ns/ipc\", \"uts\": \"host\","
+    " \"pid\": \"fd:4\"}, \"hold\": {\"net\": \"/run/ns/net\"}}";
+
+/* Parse @text; returns the parse result, with @spec and @j to release. */
+static int
+parse(const char *text, json_t **j, struct shim_spec *spec, struct pd_err *err)
+{
+	*j = pd_json_load(text, strlen(text), 1 << 20, err);
+	REQUIRE(*j != NULL);
+	return shim_spec_parse(*j, spec, err);
+}
+
+/* @text must fail with @kind and a message containing @needle. */
+static void
+bad(const char *text, enum pd_kind kind, const char *needle)
+{
+	struct pd_err err = {0};
+	struct shim_spec spec;
+	json_t *j;
+
+	CHECK_INT(parse(text, &j, &spec, &err), ==, -1);
+	CHECK_INT(err.kind, ==, kind);
+	CHECK_CONTAINS(err.msg, needle);
+	shim_spec_clear(&spec);
+	json_decref(j);
+}
+
+/* The good spec with @key set to the JSON @value (NULL: removed). */
+static char *
+with(const char *key, const char *value)
+{
+	struct pd_err err = {0};
+	json_t *j = pd_json_load(good, strlen(good), 1 << 20, &err);
+	char *out;
+
+	REQUIRE(j != NULL);
+	if (value == NULL) {
+		json_object_del(j, key);
+	} else {
+		json_t *v = pd_json_load(value, strlen(value), 1 << 20, &err);
+
+		REQUIRE(v != NULL);
+		json_object_set_new(j, key, v);
+	}
+	out = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	REQUIRE(out != NULL);
+	return out;
+}
+
+static void
+bad_with(const char *key, const char *value, enum pd_kind kind, const char *needle)
+{
+	char *text = with(key, value);
+
+	bad(text, kind, needle);
+	free(text);
+}
+
+static void
+test_good(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec s;
+	json_t *j;
+
+	REQUIRE(parse(good, &j, &s, &err) == 0);
+	CHECK_STR(s.id, ==, ID);
+	CHECK_STR(s.name, ==, "web");
+	CHECK_STR(s.rootfs, ==, "/img/rootfs");
+	CHECK(!s.read_only);
+	CHECK_STR(s.upper, ==, "/c/upper");
+	CHECK_STR(s.work, ==, "/c/work");
+	CHECK_STR(s.mount_point, ==, "/c/merged");
+	CHECK_STR(s.etc_dir, ==, "/c/etc");
+	CHECK_STR(s.log, ==, "/c/ctr.log");
+	CHECK_STR(s.exit_file, ==, "/c/exit.json");
+	CHECK_STR(s.cwd, ==, "/tmp");
+	CHECK_STR(s.hostname, ==, "web-1");
+	CHECK_INT(s.n_args, ==, 3);
+	CHECK_STR(s.args[2], ==, "echo hi");
+	CHECK(s.args[3] == NULL);
+	CHECK_INT(s.n_env, ==, 2);
+	CHECK(s.env[2] == NULL);
+	CHECK_STR(s.path, ==, "/bin");
+	CHECK_INT(s.n_caps, ==, 2);
+	CHECK_STR(s.caps[1], ==, "CAP_KILL");
+	CHECK_INT(s.ns[PD_NS_NET].mode, ==, SHIM_NS_NEW);
+	CHECK_STR(s.ns[PD_NS_NET].hold, ==, "/run/ns/net");
+	CHECK_INT(s.ns[PD_NS_IPC].mode, ==, SHIM_NS_PATH);
+	CHECK_STR(s.ns[PD_NS_IPC].path, ==, "/run/ns/ipc");
+	CHECK_INT(s.ns[PD_NS_UTS].mode, ==, SHIM_NS_HOST);
+	CHECK_INT(s.ns[PD_NS_PID].mode, ==, SHIM_NS_FD);
+	CHECK_INT(s.ns[PD_NS_PID].fd, ==, 4);
+	CHECK(s.ns[PD_NS_UTS].hold == NULL);
+	shim_spec_clear(&s);
+	json_decref(j);
+}
+
+static void
+test_defaults(void)
+{
+	static const char *const optional[] = {"etc_dir", "env", "cwd", "hostname", "caps", "hold"};
+	struct pd_err err = {0};
+	struct shim_spec s;
+	json_t *j = pd_json_load(good, strlen(good), 1 << 20, &err);
+	char *text;
+	json_t *j2;
+
+	REQUIRE(j != NULL);
+	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
+		json_object_del(j, optional[i]);
+	json_object_set_new(json_object_get(j, "namespaces"), "pid", json_string("new"));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	REQUIRE(parse(text, &j2, &s, &err) == 0);
+	CHECK(s.etc_dir == NULL);
+	CHECK(s.hostname == NULL);
+	CHECK_STR(s.cwd, ==, "/");
+	CHECK_INT(s.n_caps, ==, 0);
+	CHECK(s.caps != NULL && s.caps[0] == NULL);
+	/* No PATH: the default is searched and given to the workload. */
+	CHECK_STR(s.path, ==, SHIM_DEFAULT_PATH);
+	CHECK_INT(s.n_env, ==, 1);
+	CHECK_STR(s.env[0], ==, "PATH=" SHIM_DEFAULT_PATH);
+	CHECK(s.env[1] == NULL);
+	CHECK_INT(s.ns[PD_NS_PID].mode, ==, SHIM_NS_NEW);
+	CHECK_INT(s.ns[PD_NS_PID].fd, ==, -1);
+	shim_spec_clear(&s);
+	json_decref(j2);
+	free(text);
+}
+
+static void
+test_read_only(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec s;
+	char *t1 = with("read_only", "true"), *t2;
+	json_t *j = pd_json_load(t1, strlen(t1), 1 << 20, &err), *j2;
+
+	REQUIRE(j != NULL);
+	bad(t1, PD_E_INVALID, "must be absent when \"read_only\"");
+	json_object_del(j, "upper");
+	json_object_del(j, "work");
+	t2 = json_dumps(j, JSON_COMPACT);
+	REQUIRE(parse(t2, &j2, &s, &err) == 0);
+	CHECK(s.read_only);
+	CHECK(s.upper == NULL && s.work == NULL);
+	shim_spec_clear(&s);
+	json_decref(j2);
+	json_decref(j);
+	free(t1);
+	free(t2);
+	/* Without read_only, upper and work are required. */
+	bad_with("upper", NULL, PD_E_INVALID, "field \"upper\" is required");
+	bad_with("work", NULL, PD_E_INVALID, "field \"work\" is required");
+	bad_with("read_only", "\"yes\"", PD_E_INVALID, "\"read_only\" must be true or false");
+}
+
+static void
+test_missing(void)
+{
+	static const char *const required[] = {"id",  "name",      "rootfs", "mount_point",
+					       "log", "exit_file", "args",   "namespaces"};
+
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		char needle[64];
+
+		UNIT_FMT(needle, "\"%s\" is required", required[i]);
+		bad_with(required[i], NULL, PD_E_INVALID,
+			 strcmp(required[i], "args") == 0 ? "must hold the command" : needle);
+	}
+}
+
+static void
+test_mistyped(void)
+{
+	static const char *const strings[] = {"id",        "name",        "rootfs",  "upper",
+					      "work",      "mount_point", "etc_dir", "log",
+					      "exit_file", "cwd",         "hostname"};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		char needle[64];
+
+		UNIT_FMT(needle, "\"%s\" must be a string", strings[i]);
+		bad_with(strings[i], "42", PD_E_INVALID, needle);
+	}
+	bad_with("args", "\"sh\"", PD_E_INVALID, "\"args\" must be an array of strings");
+	bad_with("args", "[\"sh\", 1]", PD_E_INVALID, "\"args\" must be an array of strings");
+	bad_with("args", "[]", PD_E_INVALID, "\"args\" must hold the command");
+	bad_with("env", "{}", PD_E_INVALID, "\"env\" must be an array of strings");
+	bad_with("caps", "[true]", PD_E_INVALID, "\"caps\" must be an array of strings");
+	bad_with("namespaces", "[]", PD_E_INVALID, "namespaces: expected a JSON object");
+	bad_with("hold", "\"x\"", PD_E_INVALID, "hold: expected a JSON object");
+	bad("[]", PD_E_INVALID, "spec: expected a JSON object");
+}
+
+static void
+test_unknown(void)
+{
+	bad_with("bogus", "1", PD_E_INVALID, "unknown field \"bogus\"");
+	bad_with("namespaces",
+		 "{\"net\": \"new\", \"ipc\": \"new\", \"uts\": \"new\", "
+		 "\"pid\": \"new\", \"mnt\": \"new\"}",
+		 PD_E_INVALID, "namespaces: unknown field \"mnt\"");
+	bad_with("hold", "{\"pid\": \"/x\"}", PD_E_INVALID, "hold: unknown field \"pid\"");
+}
+
+static void
+test_values(void)
+{
+	bad_with("id", "\"abc\"", PD_E_INVALID, "\"id\" must be 64 lowercase hex digits");
+	bad_with("id", "\"" ID "0\"", PD_E_TOO_LARGE, "\"id\" is over 64 bytes");
+	bad_with("name", "\"../x\"", PD_E_INVALID, "name");
+	bad_with("hostname", "\"a b\"", PD_E_INVALID, "hostname");
+	bad_with("rootfs", "\"relative/dir\"", PD_E_INVALID, "\"rootfs\" must be an absolute path");
+	bad_with("log", "\"\"", PD_E_INVALID, "\"log\" must be an absolute path");
+	bad_with("rootfs", "\"/a,b\"", PD_E_INVALID, "\"rootfs\" must not hold");
+	bad_with("upper", "\"/a:b\"", PD_E_INVALID, "\"upper\" must not hold");
+	bad_with("exit_file", "\"/run/\"", PD_E_INVALID, "\"exit_file\" must name a file");
+	bad_with("env", "[\"NOEQUALS\"]", PD_E_INVALID, "is not KEY=VALUE");
+	bad_with("env", "[\"=x\"]", PD_E_INVALID, "is not KEY=VALUE");
+	bad_with("caps", "[\"CHOWN\"]", PD_E_INVALID, "bad capability name \"CHOWN\"");
+	bad_with("caps", "[\"CAP_chown\"]", PD_E_INVALID, "bad capability name");
+	bad_with("caps", "[\"CAP_\"]", PD_E_INVALID, "bad capability name");
+}
+
+/* pd_json_load refuses \u0000, but a spec built in memory may hold one. */
+static void
+test_nul(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec s;
+	json_t *j = pd_json_load(good, strlen(good), 1 << 20, &err);
+
+	REQUIRE(j != NULL);
+	json_object_set_new(j, "rootfs", json_stringn("/a\0b", 4));
+	CHECK_INT(shim_spec_parse(j, &s, &err), ==, -1);
+	CHECK_CONTAINS(err.msg, "field \"rootfs\" holds a NUL byte");
+	shim_spec_clear(&s);
+	json_object_set_new(j, "rootfs", json_string("/img"));
+	json_object_set_new(j, "args", json_pack("[s%]", "a\0b", (size_t)3));
+	CHECK_INT(shim_spec_parse(j, &s, &err), ==, -1);
+	CHECK_CONTAINS(err.msg, "an item of \"args\" holds a NUL byte");
+	shim_spec_clear(&s);
+	json_decref(j);
+}
+
+static void
+ns_case(const char *nss, const char *hold, enum pd_kind kind, const char *needle)
+{
+	char buf[512];
+	char *text;
+
+	UNIT_FMT(buf, "{\"net\": \"new\", \"ipc\": \"new\", \"uts\": \"new\", %s}", nss);
+	text = with("namespaces", buf);
+	if (hold != NULL) {
+		struct pd_err err = {0};
+		json_t *j = pd_json_load(text, strlen(text), 1 << 20, &err);
+
+		REQUIRE(j != NULL);
+		json_object_set_new(j, "hold", pd_json_load(hold, strlen(hold), 1024, &err));
+		free(text);
+		text = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	bad(text, kind, needle);
+	free(text);
+}
+
+static void
+test_namespaces(void)
+{
+	ns_case("\"pid\": \"old\"", NULL, PD_E_INVALID,
+		"namespace \"pid\": bad value \"old\" (use new, host, a path or fd:N)");
+	ns_case("\"pid\": \"fd:\"", NULL, PD_E_INVALID, "namespace \"pid\": bad fd");
+	ns_case("\"pid\": \"fd:2\"", NULL, PD_E_INVALID, "use fd:3..fd:1023");
+	ns_case("\"pid\": \"fd:1024\"", NULL, PD_E_INVALID, "bad fd");
+	ns_case("\"pid\": \"fd:4x\"", NULL, PD_E_INVALID, "bad fd");
+	ns_case("\"pid\": 3", NULL, PD_E_INVALID, "namespaces: field \"pid\" must be a string");
+	ns_case("\"pid\": null", NULL, PD_E_INVALID, "namespaces: field \"pid\" is required");
+	bad_with("namespaces",
+		 "{\"net\": \"fd:4\", \"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
+		 PD_E_INVALID, "namespace \"net\": bad value \"fd:4\" (use new, host, a path)");
+	bad_with("namespaces",
+		 "{\"net\": \"rel/path\", \"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
+		 PD_E_INVALID, "namespace \"net\": bad value");
+	bad_with("namespaces", "{\"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
+		 PD_E_INVALID, "namespaces: field \"net\" is required");
+	/* A hold only for a new namespace, and only an absolute path. */
+	bad_with("hold", "{\"ipc\": \"/run/ns/ipc2\"}", PD_E_INVALID,
+		 "hold: \"ipc\" given for a namespace that is not new");
+	ns_case("\"pid\": \"new\"", "{\"uts\": \"rel\"}", PD_E_INVALID,
+		"hold: field \"uts\" must be an absolute path");
+}
+
+static void
+test_limits(void)
+{
+	char *big = malloc(SHIM_MAX_STRING + 16), *arr;
+	const size_t cap = 8 * (SHIM_MAX_ARGS + 2);
+	size_t n = 0;
+
+	REQUIRE(big != NULL);
+	big[0] = '"';
+	memset(big + 1, 'a', SHIM_MAX_STRING + 1);
+	memcpy(big + SHIM_MAX_STRING + 2, "\"", 2);
+	bad_with("rootfs", big, PD_E_TOO_LARGE, "\"rootfs\" is over 1024 bytes");
+	arr = malloc(SHIM_MAX_STRING + 32);
+	REQUIRE(arr != NULL);
+	REQUIRE(snprintf(arr, SHIM_MAX_STRING + 32, "[%s]", big) < SHIM_MAX_STRING + 32);
+	bad_with("args", arr, PD_E_TOO_LARGE, "an item of \"args\" is over");
+	free(arr);
+	free(big);
+
+	arr = malloc(cap);
+	REQUIRE(arr != NULL);
+	arr[n++] = '[';
+	for (int i = 0; i <= SHIM_MAX_ARGS; i++)
+		n += (size_t)snprintf(arr + n, cap - n, "%s\"a\"", i ? "," : "");
+	memcpy(arr + n, "]", 2);
+	bad_with("args", arr, PD_E_TOO_LARGE, "\"args\" has more than 1024 items");
+	n = 0;
+	arr[n++] = '[';
+	for (int i = 0; i <= SHIM_MAX_CAPS; i++)
+		n += (size_t)snprintf(arr + n, cap - n, "%s\"CAP_X\"", i ? "," : "");
+	memcpy(arr + n, "]", 2);
+	bad_with("caps", arr, PD_E_TOO_LARGE, "\"caps\" has more than 64 items");
+	free(arr);
+	bad_with("caps", "[\"CAP_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123\"]", PD_E_INVALID,
+		 "bad capability name");
+}
+
+static const struct unit_case cases[] = {
+    {"good", test_good},       {"defaults", test_defaults}, {"read_only", test_read_only},
+    {"missing", test_missing}, {"mistyped", test_mistyped}, {"unknown", test_unknown},
+    {"values", test_values},   {"nul", test_nul},           {"namespaces", test_namespaces},
+    {"limits", test_limits},
+};
+
+UNIT_MAIN(cases)
