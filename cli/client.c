@@ -35,7 +35,8 @@
 
 /* One request in flight: what the parser and bufferevent callbacks need. */
 struct client_conn {
-	struct client_request req;  /* a copy; only on_body, on_headers and arg are used after the start */
+	struct client_request
+	    req; /* a copy; only on_body, on_headers and arg are used after the start */
 	struct client_reply *reply; /* borrowed: filled as the reply arrives */
 	struct bufferevent *bev;
 	char *socket_path; /* for messages */

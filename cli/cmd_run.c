@@ -220,7 +220,7 @@ struct run {
 	struct logstream ls;
 	int interrupts; /* Ctrl-C so far */
 	bool start_failed;
-	bool waited;    /* the wait was answered: rc is the exit code */
+	bool waited; /* the wait was answered: rc is the exit code */
 	bool logs_ended;
 	int rc;
 };

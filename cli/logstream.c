@@ -34,6 +34,10 @@ print_line(struct logstream *ls, const char *line, size_t len, struct pd_err *er
 			       "podd sent a log line that is not a CRI line: \"%.*s\"",
 			       (int)(len > 64 ? 64 : len), line);
 	out = ls->out[l.stream];
+	/* Switching streams: what the other one has buffered goes first, so
+	 * that both, sent to one place (2>&1), keep the log's order. */
+	if (ls->out[!l.stream] != out)
+		(void)fflush(ls->out[!l.stream]);
 	if (ls->timestamps && !ls->mid_line[l.stream]) {
 		char when[PD_TIME_RFC3339_MAX];
 

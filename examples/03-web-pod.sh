@@ -18,7 +18,9 @@ done
 show podctl run --rm --pod web --name client busybox wget -qO- http://127.0.0.1:8080/
 show podctl ps
 show podctl logs server
-show podctl stop server
+echo "# httpd runs as PID 1 of its container, where SIGTERM without a handler is ignored:"
+echo "# stop sends SIGTERM, then SIGKILL after -t seconds."
+show podctl stop -t 1 server
 show podctl ps -a
 echo "# A command that does not exist exits 127, as with docker:"
 show podctl run --rm busybox no-such-command || echo "exit code $?"

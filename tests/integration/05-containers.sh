@@ -161,7 +161,7 @@ test_exit_codes() {
 test_logs() {
     with_busybox
     podctl run --name talker busybox sh -c \
-        'for i in 1 2 3; do echo out$i; echo err$i >&2; done; printf tail' > /dev/null 2>&1
+        'for i in 1 2 3; do echo out$i; sleep 0.05; echo err$i >&2; sleep 0.05; done; printf tail' > /dev/null 2>&1
     local out err
     out=$(podctl logs talker 2> /dev/null)
     err=$(podctl logs talker 2>&1 > /dev/null)
