@@ -77,6 +77,7 @@ UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: deps-check deps-build-check
 .PHONY: all asan check unit integration lint format deps install bench demo clean fuzz fuzz-smoke images
+.PHONY: shim-cases shim-measure
 .DEFAULT_GOAL := all
 
 all: deps-build-check
@@ -136,6 +137,15 @@ integration: deps-check $(PROGS)
 check: deps images
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(UNITS)
 	$(Q)tests/run.sh $(B)
+
+# podd-shim by hand, without podd (tests/shim/): behaviour, then figures.
+shim-cases: images
+	$(Q)$(MAKE) --no-print-directory $(SHIM) $(PAUSE)
+	$(Q)tests/shim/cases.sh $(B) $(IMAGES)
+
+shim-measure: images
+	$(Q)$(MAKE) --no-print-directory $(SHIM)
+	$(Q)tests/shim/measure.sh $(SHIM) $(IMAGES)
 
 asan: images
 	$(Q)$(MAKE) --no-print-directory VARIANT=asan $(patsubst build/default/%,build/asan/%,$(PROGS) $(UNITS))

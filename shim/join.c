@@ -10,6 +10,7 @@
 #include "join.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,6 +54,14 @@ enter(const struct shim_spec *spec, int fds[SHIM_NS_COUNT], struct shim_joined *
 			break;
 		case SHIM_NS_PATH:
 		case SHIM_NS_FD:
+			/* Our own active PID namespace stays an allowed
+			 * target of setns: keep it to return to. */
+			if (i == PD_NS_PID) {
+				joined->own_pid_ns =
+				    open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+				if (joined->own_pid_ns < 0)
+					return pd_fail_errno(err, errno, "open /proc/self/ns/pid");
+			}
 			if (setns(fd, d->clone_flag) < 0)
 				return pd_fail_errno(err, errno, "join %s namespace", d->name);
 			break;
@@ -88,6 +97,7 @@ shim_join(const struct shim_spec *spec, struct shim_joined *joined, struct pd_er
 	int r;
 
 	memset(joined, 0, sizeof(*joined));
+	joined->own_pid_ns = -1;
 	r = open_all(spec, fds, err);
 	if (r == 0)
 		r = enter(spec, fds, joined, err);
@@ -102,9 +112,21 @@ shim_join(const struct shim_spec *spec, struct shim_joined *joined, struct pd_er
 	return r;
 }
 
+int
+shim_join_pid_return(struct shim_joined *joined, struct pd_err *err)
+{
+	int r = 0;
+
+	if (joined->own_pid_ns >= 0 && setns(joined->own_pid_ns, CLONE_NEWPID) < 0)
+		r = pd_fail_errno(err, errno, "return to the shim's PID namespace");
+	close_reset(&joined->own_pid_ns);
+	return r;
+}
+
 void
 shim_join_undo(const struct shim_spec *spec, struct shim_joined *joined)
 {
+	close_reset(&joined->own_pid_ns);
 	for (int i = 0; i < SHIM_NS_COUNT; i++) {
 		struct pd_err err = {0};
 

@@ -18,6 +18,8 @@
 struct shim_joined {
 	bool held[SHIM_NS_COUNT]; /* a hold file was made for this namespace */
 	int clone_flags;          /* for the workload: CLONE_NEWPID or 0 */
+	int own_pid_ns;           /* owned, -1 if unused: the shim's PID namespace,
+				   * to return to once the workload is cloned */
 };
 
 /* Enter the namespaces of @spec (see above). The pidfd of a "fd:N" PID
@@ -25,5 +27,12 @@ struct shim_joined {
  * -1 returned; the shim's own namespaces may be left changed (it exits). */
 int shim_join(const struct shim_spec *spec, struct shim_joined *joined, struct pd_err *err);
 
-/* Unmount and remove the hold files @joined made (after a later failure). */
+/* After a joined PID namespace was used for the workload: make the shim's
+ * later children (none of its own, but a sanitizer's helper tasks) be born
+ * in the shim's PID namespace again, where they can see the shim. Closes
+ * own_pid_ns. */
+int shim_join_pid_return(struct shim_joined *joined, struct pd_err *err);
+
+/* Unmount and remove the hold files @joined made (after a later failure),
+ * and close own_pid_ns. */
 void shim_join_undo(const struct shim_spec *spec, struct shim_joined *joined);

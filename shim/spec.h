@@ -6,6 +6,16 @@
  * unit-tested and fuzzed, and the code that touches the kernel (join.c,
  * rootfs.c, caps.c) only ever sees a validated struct. Capability names are
  * checked for shape here; libcap resolves them in caps.c.
+ *
+ * How lib/shim.h's keys are read:
+ *   required: id (PD_ID_LEN lowercase hex), name, rootfs, mount_point, log,
+ *     exit_file, args (at least the command), namespaces (all four keys);
+ *   upper and work: required unless read_only, refused with it;
+ *   optional: read_only (false), etc_dir (no /etc files; a file missing in
+ *     it is not bound), env (none; PATH=SHIM_DEFAULT_PATH is added when it
+ *     has no PATH), cwd ("/"), hostname (only set in a new uts namespace),
+ *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
+ *     namespace that is not new is refused).
  */
 #pragma once
 

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import select
+import shlex
 import signal
 import socket
 import struct
@@ -127,7 +128,9 @@ def spawn(a, spec_path):
             os.dup2(fd, 3 + i)
 
     t0 = time.monotonic()
-    proc = subprocess.Popen([a.shim, "--sync-fd", "3", spec_path], stdin=subprocess.DEVNULL,
+    # SHIM_WRAP="strace -f -o FILE" runs the shim under a tool.
+    cmd = shlex.split(os.environ.get("SHIM_WRAP", "")) + [a.shim, "--sync-fd", "3", spec_path]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, start_new_session=True,
                             pass_fds=tuple(range(3, 3 + len(high))), preexec_fn=place)
     child.close()
