@@ -152,12 +152,15 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 
 static void follower_free(struct log_follower *f);
 
+/* The client left: evhttp has detached the request and leaves it to us;
+ * ending the reply frees it. */
 static void
 on_client_gone(struct evhttp_connection *conn, void *arg)
 {
 	struct log_follower *f = arg;
 
 	(void)conn;
+	evhttp_send_reply_end(f->req);
 	f->req = NULL;
 	TAILQ_REMOVE(&f->c->followers, f, entry);
 	follower_free(f);

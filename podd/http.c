@@ -109,9 +109,14 @@ http_reply_error(struct evhttp_request *req, const struct pd_err *err)
 	http_reply_json(req, info->http_status, j);
 }
 
+/* When the client goes away first, evhttp detaches the request from its
+ * connection and leaves it to us: the reply we send later goes nowhere and
+ * frees it (evhttp_send_reply and evhttp_send_reply_end free a request
+ * that has no connection). */
 struct http_pending {
-	struct evhttp_request *req; /* borrowed from evhttp; NULL once the client left */
+	struct evhttp_request *req; /* ours until answered (see above) */
 	bool streaming;             /* the headers have been sent */
+	bool gone;                  /* the client has left */
 };
 
 static void
@@ -120,7 +125,7 @@ on_pending_conn_close(struct evhttp_connection *conn, void *arg)
 	struct http_pending *p = arg;
 
 	(void)conn;
-	p->req = NULL;
+	p->gone = true;
 }
 
 struct http_pending *
@@ -133,13 +138,14 @@ http_pending_new(struct evhttp_request *req)
 	return p;
 }
 
-/* Detach @p from its connection; returns the request, or NULL if gone. */
+/* Detach @p from its connection and free it; returns the request, which
+ * the caller must answer (an answer to a client that left frees it). */
 static struct evhttp_request *
 pending_take(struct http_pending *p)
 {
 	struct evhttp_request *req = p->req;
 
-	if (req != NULL)
+	if (!p->gone)
 		evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
 	free(p);
 	return req;
@@ -148,7 +154,7 @@ pending_take(struct http_pending *p)
 void
 http_pending_start_stream(struct http_pending *p)
 {
-	if (p->req == NULL || p->streaming)
+	if (p->gone || p->streaming)
 		return;
 	evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Type",
 			  "application/json");
@@ -178,8 +184,6 @@ http_pending_reply_json(struct http_pending *p, int status, const json_t *j)
 	bool streaming = p->streaming;
 	struct evhttp_request *req = pending_take(p);
 
-	if (req == NULL)
-		return;
 	if (streaming)
 		end_stream(req, j);
 	else
@@ -193,8 +197,6 @@ http_pending_reply_error(struct http_pending *p, const struct pd_err *err)
 	struct evhttp_request *req = pending_take(p);
 	cleanup_json json_t *j = NULL;
 
-	if (req == NULL)
-		return;
 	if (!streaming) {
 		http_reply_error(req, err);
 		return;
