@@ -7,7 +7,8 @@
 # Unit tests are the binaries BUILD_DIR/tests/test_*. Integration tests are
 # tests/integration/NN-*.sh; they need root and run inside a throwaway
 # network and mount namespace (unshare --net --mount), so the host's links,
-# addresses and mounts are never touched. FILTER keeps only the test files
+# addresses and mounts are never touched. Then tests/shim/cases.sh drives
+# podd-shim alone, as podd does, in a namespace of its own too. FILTER keeps only the test files
 # (or unit binaries) whose name contains it.
 set -uo pipefail
 
@@ -65,10 +66,26 @@ run_integration() {
     rm -f "$out"
 }
 
+# podd-shim alone, driven the way podd drives it (tests/shim/).
+run_shim() {
+    local out images
+    images=$(cd "$build/../images" 2> /dev/null && pwd) || {
+        echo "no images beside $build: run make images" >&2
+        failed=$((failed + 1))
+        return
+    }
+    case shim in *"$filter"*) ;; *) return ;; esac
+    out=$(mktemp)
+    echo "== shim: tests/shim/cases.sh"
+    "$here/shim/cases.sh" "$build" "$images" 2>&1 | tee "$out" | grep -v -e '^ok ' -e 'podd-shim\[[0-9]*\] '
+    count_closing_line "$out"
+    rm -f "$out"
+}
+
 case $mode in
     unit) run_unit ;;
-    integration) run_integration ;;
-    all) run_unit; run_integration ;;
+    integration) run_integration; run_shim ;;
+    all) run_unit; run_integration; run_shim ;;
 esac
 
 echo
