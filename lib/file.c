@@ -5,6 +5,8 @@
  */
 #include "file.h"
 
+#include <stdbool.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +20,10 @@
 #include "cleanup.h"
 #include "fd.h"
 
-int
-pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
+/* The one write-and-rename; fsyncs the file and the dir when @durable. */
+static int
+write_replace(int dirfd, const char *name, const void *buf, size_t len, bool durable,
+	      struct pd_err *err)
 {
 	char tmp[512];
 	cleanup_close int fd = -1;
@@ -31,7 +35,7 @@ pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, s
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return pd_fail_errno(err, errno, "create %s", tmp);
-	if (pd_fd_write_all(fd, buf, len, err) < 0 || fsync(fd) < 0) {
+	if (pd_fd_write_all(fd, buf, len, err) < 0 || (durable && fsync(fd) < 0)) {
 		if (err->kind == 0)
 			pd_fail_errno(err, errno, "fsync %s", tmp);
 		unlinkat(dirfd, tmp, 0);
@@ -43,9 +47,21 @@ pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, s
 		unlinkat(dirfd, tmp, 0);
 		return pd_fail_errno(err, e, "rename %s", name);
 	}
-	if (fsync(dirfd) < 0)
+	if (durable && fsync(dirfd) < 0)
 		return pd_fail_errno(err, errno, "fsync directory of %s", name);
 	return 0;
+}
+
+int
+pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
+{
+	return write_replace(dirfd, name, buf, len, true, err);
+}
+
+int
+pd_file_write_run(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
+{
+	return write_replace(dirfd, name, buf, len, false, err);
 }
 
 int

@@ -125,3 +125,11 @@ pd_json_get_int(const json_t *obj, const char *key, long long min, long long max
 	*out = n;
 	return 0;
 }
+
+int
+pd_json_save_run(int dirfd, const char *name, const json_t *j, struct pd_err *err)
+{
+	cleanup_free char *s = pd_json_dump(j);
+
+	return pd_file_write_run(dirfd, name, s, strlen(s), err);
+}

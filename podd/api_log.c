@@ -6,6 +6,11 @@
  * inotify watch on the log file, an event in the loop) until the container
  * exits, when container.c calls log_followers_finish().
  *
+ * podd has one inotify instance for every followed log, made on the first
+ * follow: closing an inotify fd waits for an RCU grace period in the
+ * kernel (5-20 ms measured here), which one instance per follower put on
+ * the path of every `podctl run`.
+ *
  * Only whole lines are sent; a line the shim is still writing waits for
  * the next read.
  */
@@ -40,8 +45,6 @@ struct log_follower {
 	struct container *c;        /* borrowed */
 	struct evhttp_request *req; /* borrowed from evhttp */
 	int fd;                     /* owned: the log file */
-	int ino_fd;                 /* owned: inotify watching it */
-	struct event *ino_ev;       /* owned */
 	off_t offset;               /* where the next unread line starts */
 	bool has_since;
 	struct timespec since;
@@ -152,6 +155,16 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 
 static void follower_free(struct log_follower *f);
 
+/* No one follows @c's log any more: drop its watch. */
+static void
+unwatch_if_idle(struct container *c)
+{
+	if (c->log_wd >= 0 && TAILQ_EMPTY(&c->followers)) {
+		inotify_rm_watch(c->d->inotify_fd, c->log_wd);
+		c->log_wd = -1;
+	}
+}
+
 /* The client left: evhttp has detached the request and leaves it to us;
  * ending the reply frees it. */
 static void
@@ -163,6 +176,7 @@ on_client_gone(struct evhttp_connection *conn, void *arg)
 	evhttp_send_reply_end(f->req);
 	f->req = NULL;
 	TAILQ_REMOVE(&f->c->followers, f, entry);
+	unwatch_if_idle(f->c);
 	follower_free(f);
 }
 
@@ -171,9 +185,6 @@ follower_free(struct log_follower *f)
 {
 	if (f->req != NULL)
 		evhttp_connection_set_closecb(evhttp_request_get_connection(f->req), NULL, NULL);
-	if (f->ino_ev != NULL)
-		event_free(f->ino_ev);
-	close_reset(&f->ino_fd);
 	close_reset(&f->fd);
 	free(f);
 }
@@ -204,16 +215,64 @@ follower_read(struct log_follower *f)
 	evbuffer_free(out);
 }
 
+/* Logs were appended to: read each changed one for its followers. */
 static void
 on_log_changed(evutil_socket_t fd, short what, void *arg)
 {
-	struct log_follower *f = arg;
-	char events[4096];
+	struct podd *d = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
 
 	(void)what;
-	while (read(fd, events, sizeof(events)) > 0)
-		; /* drained: what changed is read from the file */
-	follower_read(f);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			struct container *c;
+			struct log_follower *f;
+
+			TAILQ_FOREACH (c, &d->containers, entry)
+				if (c->log_wd == ev->wd)
+					TAILQ_FOREACH (f, &c->followers, entry)
+						follower_read(f);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* Watch @c's log, open at @fd, with podd's inotify instance. */
+static int
+watch_log(struct container *c, int fd, struct pd_err *err)
+{
+	struct podd *d = c->d;
+	char path[64];
+
+	if (d->inotify_fd < 0) {
+		d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (d->inotify_fd < 0)
+			return pd_fail_errno(err, errno, "inotify_init1");
+		d->inotify_ev =
+		    event_new(d->base, d->inotify_fd, EV_READ | EV_PERSIST, on_log_changed, d);
+		if (d->inotify_ev == NULL || event_add(d->inotify_ev, NULL) < 0) {
+			log_watch_teardown(d);
+			return pd_fail(err, PD_E_SYSTEM, "cannot watch logs");
+		}
+	}
+	if (c->log_wd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	c->log_wd = inotify_add_watch(d->inotify_fd, path, IN_MODIFY);
+	if (c->log_wd < 0)
+		return pd_fail_errno(err, errno, "watch the log of \"%s\"", c->rec.spec.name);
+	return 0;
+}
+
+void
+log_watch_teardown(struct podd *d)
+{
+	if (d->inotify_ev != NULL)
+		event_free(d->inotify_ev);
+	d->inotify_ev = NULL;
+	close_reset(&d->inotify_fd);
 }
 
 void
@@ -232,6 +291,7 @@ log_followers_finish(struct container *c)
 		}
 		follower_free(f);
 	}
+	unwatch_if_idle(c);
 }
 
 void
@@ -329,20 +389,10 @@ api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 	f->offset = from + (off_t)len;
 	f->has_since = lq.has_since;
 	f->since = lq.since;
-	f->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	{
-		char path[64];
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", f->fd);
-		if (f->ino_fd < 0 || inotify_add_watch(f->ino_fd, path, IN_MODIFY) < 0 ||
-		    (f->ino_ev = event_new(d->base, f->ino_fd, EV_READ | EV_PERSIST, on_log_changed,
-					   f)) == NULL ||
-		    event_add(f->ino_ev, NULL) < 0) {
-			pd_fail_errno(&err, errno, "watch the log of \"%s\"", c->rec.spec.name);
-			follower_free(f);
-			evbuffer_free(out);
-			goto fail;
-		}
+	if (watch_log(c, f->fd, &err) < 0) {
+		follower_free(f);
+		evbuffer_free(out);
+		goto fail;
 	}
 	TAILQ_INSERT_TAIL(&c->followers, f, entry);
 	evhttp_send_reply_start(req, 200, "OK");

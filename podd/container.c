@@ -43,6 +43,7 @@ container_new(struct podd *d)
 	c->d = d;
 	c->shim_pidfd = c->pidfd = c->sync_fd = -1;
 	c->rec.exit_code = -1;
+	c->log_wd = -1;
 	TAILQ_INIT(&c->waiters);
 	TAILQ_INIT(&c->followers);
 	return c;
@@ -215,21 +216,12 @@ static void
 destroy(struct container *c, const struct pd_err *err)
 {
 	struct podd *d = c->d;
-	cleanup_free char *gone = xasprintf(".rm-%s", c->rec.id);
-	cleanup_free char *path = xasprintf("%s/containers/%s", d->cfg.root, gone);
 
-	ctr_release_run_dir(c);
-	/* The writable layer may be large: rename it out of the way, then
-	 * delete it off the loop. */
-	if (renameat(d->ctrs_fd, c->rec.id, d->ctrs_fd, gone) == 0)
-		task_delete_tree(d, path);
-	else if (errno != ENOENT)
-		log_error("container \"%s\": cannot remove its state: %s", c->rec.spec.name,
-			  strerror(errno));
 	TAILQ_REMOVE(&d->containers, c, entry);
 	log_info("container \"%s\": removed", c->rec.spec.name);
 	log_followers_finish(c);
 	answer(c, EV_REMOVED, err);
+	ctr_trash(c);
 	container_free(c);
 }
 

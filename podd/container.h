@@ -72,6 +72,7 @@ struct container {
 	struct pd_err start_err;  /* why the start failed (kind 0: none) */
 	struct ctr_waiter_list waiters;
 	struct log_follower_list followers; /* logs -f streams (api_log.c) */
+	int log_wd; /* the inotify watch of its log while followed, else -1 */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -129,7 +130,14 @@ char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
+/* Delete all of @c's files: its held namespaces at once, its dirs renamed
+ * aside (.rm-ID) and deleted by a task, off the loop (the writable layer
+ * may be large). What a stop of podd interrupts is deleted at the next
+ * start. */
+void ctr_trash(struct container *c);
 
 /* api_log.c: end every logs -f stream of @c after a last read. */
 void log_followers_finish(struct container *c);
 void log_followers_free(struct container *c);
+/* Close podd's one inotify instance (shutdown). */
+void log_watch_teardown(struct podd *d);

@@ -61,6 +61,37 @@ ctr_release_run_dir(struct container *c)
 		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
+void
+ctr_trash(struct container *c)
+{
+	struct podd *d = c->d;
+	cleanup_free char *gone = xasprintf(".rm-%s", c->rec.id);
+	cleanup_free char *root = xasprintf("%s/containers/%s", d->cfg.root, gone);
+	cleanup_free char *run = xasprintf("%s/containers/%s", d->cfg.run_dir, gone);
+	const char *paths[3] = {NULL};
+	size_t n = 0;
+	struct pd_err err = {0};
+
+	for (size_t i = 0; i < N_HELD; i++) {
+		cleanup_free char *path = held_path(c, held_types[i]);
+
+		if (pd_ns_unbind(path, &err) < 0)
+			log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+	}
+	if (renameat(d->ctrs_fd, c->rec.id, d->ctrs_fd, gone) == 0)
+		paths[n++] = root;
+	else if (errno != ENOENT)
+		log_error("container \"%s\": cannot remove its state: %s", c->rec.spec.name,
+			  strerror(errno));
+	if (renameat(d->run_ctrs_fd, c->rec.id, d->run_ctrs_fd, gone) == 0)
+		paths[n++] = run;
+	else if (errno != ENOENT)
+		log_error("container \"%s\": cannot remove its run dir: %s", c->rec.spec.name,
+			  strerror(errno));
+	if (n > 0)
+		task_delete_trees(d, paths);
+}
+
 static int
 mkdir_at(int dirfd, const char *name, struct pd_err *err)
 {
@@ -111,9 +142,9 @@ write_etc(int etc_fd, const char *hostname, struct pd_err *err)
 		resolv = xstrdup("");
 		len = 0;
 	}
-	if (pd_file_write_atomic(etc_fd, "hostname", name, strlen(name), err) < 0 ||
-	    pd_file_write_atomic(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
-	    pd_file_write_atomic(etc_fd, "resolv.conf", resolv, len, err) < 0)
+	if (pd_file_write_run(etc_fd, "hostname", name, strlen(name), err) < 0 ||
+	    pd_file_write_run(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
+	    pd_file_write_run(etc_fd, "resolv.conf", resolv, len, err) < 0)
 		return -1;
 	return 0;
 }
@@ -259,7 +290,7 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 	if (prepare(c, pod, &run_fd, err) < 0)
 		goto fail;
 	spec = shim_spec(c, pod, run, &pid_fd, err);
-	if (spec == NULL || pd_json_save(run_fd, "shim.json", spec, err) < 0)
+	if (spec == NULL || pd_json_save_run(run_fd, "shim.json", spec, err) < 0)
 		goto fail;
 	if (pid_fd >= 0)
 		s.fds[s.n_fds++] = pid_fd;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,8 +17,10 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "file.h"
 #include "json.h"
 #include "log.h"
+#include "ns.h"
 #include "proc.h"
 #include "xalloc.h"
 
@@ -117,6 +120,45 @@ adopt(struct container *c)
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
 }
 
+/* Run dirs of containers podd no longer has (a removal cut short by a stop
+ * of podd): unmount what they hold, then delete them. */
+static void
+clean_run_dirs(struct podd *d)
+{
+	int fd = fcntl(d->run_ctrs_fd, F_DUPFD_CLOEXEC, 3);
+	struct pd_err ignored;
+	struct dirent *de;
+	DIR *dir;
+
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		log_error("cannot read %s/containers: %s", d->cfg.run_dir, strerror(errno));
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		struct pd_err e = {0};
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strncmp(de->d_name, ".rm-", 4) != 0 &&
+		    container_find(d, de->d_name, &ignored) != NULL)
+			continue;
+		log_info("run/containers/%s: left by an unfinished removal; deleting", de->d_name);
+		for (int t = 0; t < 3; t++) {
+			static const char *const kinds[] = {"net", "ipc", "uts"};
+			cleanup_free char *path = xasprintf("%s/containers/%s/ns/%s",
+							    d->cfg.run_dir, de->d_name, kinds[t]);
+
+			if (pd_ns_unbind(path, &e) < 0)
+				log_error("%s", e.msg);
+		}
+		if (pd_rm_rf_at(d->run_ctrs_fd, de->d_name, &e) < 0)
+			log_error("%s", e.msg);
+	}
+	closedir(dir);
+}
+
 int
 container_load_all(struct podd *d, struct pd_err *err)
 {
@@ -143,7 +185,7 @@ container_load_all(struct podd *d, struct pd_err *err)
 
 			log_info("containers/%s: left by an unfinished removal; deleting",
 				 de->d_name);
-			task_delete_tree(d, path);
+			task_delete_trees(d, (const char *const[]){path, NULL});
 			continue;
 		}
 		if (strlen(de->d_name) != PD_ID_LEN || !pd_is_id_prefix(de->d_name)) {
@@ -164,6 +206,7 @@ container_load_all(struct podd *d, struct pd_err *err)
 		TAILQ_INSERT_TAIL(&d->containers, c, entry);
 	}
 	closedir(dir);
+	clean_run_dirs(d);
 	for (c = TAILQ_FIRST(&d->containers); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		adopt(c);

@@ -115,7 +115,7 @@ delete_tree(struct podd *d, const char *name)
 {
 	cleanup_free char *path = xasprintf("%s/images/%s", d->cfg.root, name);
 
-	task_delete_tree(d, path);
+	task_delete_trees(d, (const char *const[]){path, NULL});
 }
 
 /* The first line of a task's stderr, for a one-line error, without the

@@ -270,6 +270,7 @@ podd_teardown(struct podd *d)
 	http_stop(d);
 	task_free_all(d); /* before the images their callbacks point to */
 	container_free_all(d);
+	log_watch_teardown(d);
 	image_free_all(d);
 	pod_free_all(d);
 	loop_teardown(d);
@@ -300,7 +301,8 @@ main(int argc, char **argv)
 			 .run_pods_fd = -1,
 			 .images_fd = -1,
 			 .ctrs_fd = -1,
-			 .run_ctrs_fd = -1};
+			 .run_ctrs_fd = -1,
+			 .inotify_fd = -1};
 	struct pd_err err = {0};
 	struct flags f = {0};
 	int ready_fd = -1;

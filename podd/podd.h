@@ -51,6 +51,8 @@ struct podd {
 	struct image_list images;         /* owned */
 	struct container_head containers; /* owned */
 	struct task_list tasks;           /* owned: helper commands running */
+	int inotify_fd;                   /* owned, -1 until a log is followed (api_log.c) */
+	struct event *inotify_ev;         /* owned */
 	bool shutting_down;
 };
 

@@ -178,11 +178,15 @@ task_free_all(struct podd *d)
 }
 
 void
-task_delete_tree(struct podd *d, const char *path)
+task_delete_trees(struct podd *d, const char *const *paths)
 {
-	char *argv[] = {"/bin/rm", "-rf", "--one-file-system", "--", (char *)path, NULL};
+	char *argv[8] = {"/bin/rm", "-rf", "--one-file-system", "--"};
 	struct pd_err err = {0};
+	size_t n = 4;
 
+	for (; *paths != NULL && n < sizeof(argv) / sizeof(argv[0]) - 1; paths++)
+		argv[n++] = (char *)*paths;
+	argv[n] = NULL;
 	if (task_run(d, argv, NULL, NULL, &err) < 0)
-		log_error("cannot delete %s: %s", path, err.msg);
+		log_error("cannot delete %s: %s", argv[4], err.msg);
 }

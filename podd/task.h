@@ -26,9 +26,10 @@ TAILQ_HEAD(task_list, task);
  * @done may be NULL (fire and forget). Returns 0 or -1. */
 int task_run(struct podd *d, char *const *argv, task_done_fn *done, void *arg, struct pd_err *err);
 
-/* Delete the tree @path (rm -rf, not crossing mounts) as a task; failures
- * are logged. For trees that may be large: an image, a container's layer. */
-void task_delete_tree(struct podd *d, const char *path);
+/* Delete the trees @paths (NULL-terminated; rm -rf, not crossing mounts)
+ * as one task; failures are logged. For trees that may be large: an image,
+ * a container's layer. */
+void task_delete_trees(struct podd *d, const char *const *paths);
 
 /* The SIGCHLD backstop reaped @pid: returns 1 if it was a task's. */
 int task_note_reaped(struct podd *d, pid_t pid, int status);

@@ -66,7 +66,7 @@ write_exit_file(const struct shim_monitor *m, int status, struct pd_err *err)
 		sig = pd_signal_name(WTERMSIG(status));
 	if (sig != NULL && json_object_set_new(j, PD_SHIM_SIGNAL, json_string(sig)) < 0)
 		return pd_fail(err, PD_E_SYSTEM, "build the exit record");
-	return pd_json_save(m->exit_dirfd, m->exit_name, j, err);
+	return pd_json_save_run(m->exit_dirfd, m->exit_name, j, err);
 }
 
 int
