@@ -208,6 +208,31 @@ test_stop_kills_a_workload_that_ignores_sigterm() {
     assert_eq 3 "$(ctr_field polite .exit_code)"
 }
 
+test_ctrl_c_stops_an_attached_run() {
+    with_busybox
+    podctl run --name polite busybox sh -c 'trap "echo got TERM; exit 5" TERM; echo ready; while :; do sleep 0.1; done' > "$T/out" &
+    local pid=$!
+    has_ready() { grep -q ready "$T/out"; }
+    wait_for has_ready
+    kill -INT "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    assert_eq 5 "$rc" "podctl's exit code"
+    assert_contains "$(cat "$T/out")" "got TERM"
+    # A second Ctrl-C kills; with --rm nothing is left.
+    podctl run --rm --name stubborn busybox sleep 1000 &
+    pid=$!
+    wait_for is_running stubborn
+    kill -INT "$pid"
+    sleep 0.2
+    kill -INT "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    assert_eq 137 "$rc" "killed by the second Ctrl-C"
+    gone() { ! podctl inspect stubborn > /dev/null 2>&1; }
+    wait_for gone
+}
+
 test_start_again_after_exit() {
     with_busybox
     podctl run --name again busybox sh -c 'echo run' > /dev/null
