@@ -27,7 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +40,10 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "file.h"
+#include "handoff.h"
 #include "join.h"
 #include "json.h"
 #include "log.h"
-#include "monitor.h"
 #include "ns.h"
 #include "parse.h"
 #include "proc.h"
@@ -59,6 +59,7 @@ struct shim {
 	int log_fd;
 	int exit_dirfd;
 	char exit_name[256];
+	char monitor[PATH_MAX]; /* podd-monitor's path (handoff.h) */
 };
 
 static _Noreturn void
@@ -91,7 +92,8 @@ check_dir(const char *key, const char *path, struct pd_err *err)
 
 /* Step 1: the spec, and everything that can be checked or opened before
  * anything changes: the log, the exit file's directory (opened now, so that
- * no later change of the shim's view can move it), the image's dirs. */
+ * no later change of the shim's view can move it), the image's dirs, and
+ * podd-monitor, which step 6 runs. */
 static int
 load(struct shim *sh, const char *spec_path, struct pd_err *err)
 {
@@ -127,7 +129,7 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 	sh->exit_dirfd = pd_dir_open(dir[0] ? dir : "/", err);
 	if (sh->exit_dirfd < 0)
 		return pd_err_prefix(err, "exit file");
-	return 0;
+	return shim_handoff_find(sh->monitor, sizeof(sh->monitor), err);
 }
 
 /* Step 2: fork, and let the first process exit, so that the shim is
@@ -200,14 +202,16 @@ start(struct shim *sh, struct pd_child *child, int pipes[2][2], struct pd_err *e
 	return 0;
 }
 
+/* Steps 1 to 5 here; step 6 in podd-monitor, exec'd in this process
+ * (handoff.h), which frees all that podd-shim mapped. Returns only when
+ * something failed. */
 static int
 run(struct shim *sh, const char *spec_path)
 {
 	struct pd_err err = {0};
 	struct pd_child child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	int pipes[2][2] = {{-1, -1}, {-1, -1}};
-	struct shim_monitor m;
-	int r = 1;
+	struct shim_handoff h;
 
 	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 ||
 	    start(sh, &child, pipes, &err) < 0) {
@@ -215,30 +219,24 @@ run(struct shim *sh, const char *spec_path)
 		goto out;
 	}
 	close_reset(&sh->sync_fd);
-	m = (struct shim_monitor){
+	h = (struct shim_handoff){
+	    .path = sh->monitor,
 	    .pid = child.pid,
 	    .pidfd = child.pidfd,
-	    .out_fd = steal_fd(pipes[0][0]),
-	    .err_fd = steal_fd(pipes[1][0]),
+	    .out_fd = pipes[0][0],
+	    .err_fd = pipes[1][0],
 	    .log_fd = sh->log_fd,
 	    .exit_dirfd = sh->exit_dirfd,
 	    .exit_name = sh->exit_name,
 	};
-	/* The spec is not needed any more: give its memory back while the
-	 * workload runs, which may be for months. */
-	shim_spec_clear(&sh->spec);
-	json_decref(steal_ptr(sh->json));
-	malloc_trim(0);
-	if (shim_monitor_run(&m, &err) < 0)
-		log_error("container %s: %s", sh->exit_name, err.msg);
-	else
-		r = 0;
+	if (shim_handoff(&h, &err) < 0)
+		log_error("%s (the workload was killed: exit code 255)", err.msg);
 out:
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++)
 			close_reset(&pipes[i][j]);
 	close_reset(&child.pidfd);
-	return r;
+	return 1;
 }
 
 int
