@@ -3,27 +3,32 @@
  * podd-shim: the supervisor of one container (lib/shim.h is the contract
  * with podd). This file reads the spec, detaches, runs the steps in order
  * and reports on the sync socket; the steps live in join.c, exec.c (with
- * rootfs.c and caps.c in the child) and monitor.c (with io.c).
+ * rootfs.c and caps.c in the child), and handoff.c, which execs
+ * podd-monitor (monitor.c with io.c, shim/monitor.h) in this process for
+ * step 6, the long part.
  *
- * Memory: linked dynamically (libc, jansson, libcap), a plain poll loop
- * (monitor.c), and the spec and its JSON freed (with malloc_trim) before
- * the loop. Measured with tests/shim/measure.sh on the Debian 12 test VM
- * (glibc 2.36), PSS of shims whose workloads sleep, per shim:
+ * Memory: setup needs glibc, jansson and libcap, linked dynamically; the
+ * loop that runs for the container's life needs none of them, so after
+ * STARTED the process becomes podd-monitor, static against musl, libc only,
+ * with no environment. PSS of one running shim whose workload sleeps
+ * (smaps_rollup, Debian 12 test VM, glibc 2.36, musl 1.2.3, Linux 6.18.44;
+ * tests/shim/measure.sh and `podctl run -d ... sleep`):
  *
- *                        1 shim     3 shims    10 shims   private dirty
- *   dynamic (chosen)     245-350    ~240       167-206    128 kB
- *   -static (glibc .a)   636-640    255        121-123     64 kB
+ *                                 1 shim     10 shims   private dirty
+ *   podd-shim running the loop    314-353    ~196       132 kB
+ *   podd-monitor (now)             48-56      ~22        16-24 kB
  *
- * A static glibc touches ~570 kB of its own text at start (ifunc
- * resolution, stdio, jansson, libcap), shared only among shims; the
- * dynamic shim shares libc's text with every process on the host, so its
- * figure for one shim is mostly libc's share on this nearly idle VM and
- * drops on a busy host. Static wins from about four containers, dynamic
- * below that; dynamic keeps PIE with full RELRO, the asan variant, and
- * library updates without a rebuild, so it stays. The 300 kB aim holds
- * from two shims up here, not for a lone shim on an idle machine.
- * Timings (same script, `true`, median of 30, Python's spawn included):
- * spawn to STARTED 5.6-7.0 ms, spawn to the exit file 7.5-11 ms.
+ * Before: libc 127-149, the podd-shim binary 56, anon 40, jansson 26,
+ * libcap 26, ld.so 16, heap 16, stack 12. Now: the binary 36 (every
+ * cached page of a mapped file is mapped, so its 34 KB file is its PSS:
+ * vfprintf ~10 KB of it), bss 8, stack 4-12 (where the kernel's random
+ * offset puts argv). The exec costs no measurable time: STARTED to the
+ * exit file for `true` is ~1.6 ms either way (measure.sh, median of 30),
+ * and `podctl run --rm busybox true` is 9.6 ms before, 9.9 ms after
+ * (medians of seven rounds of 20, rounds ranging 7.7-12.0 ms).
+ * A static glibc shim was tried before (636 kB for one shim: it touches
+ * ~570 kB of its own text at start); dynamic stays for setup, which keeps
+ * PIE with full RELRO, the asan variant and library updates.
  */
 #include <errno.h>
 #include <fcntl.h>
