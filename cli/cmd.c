@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "client.h"
+#include "json.h"
 #include "output.h"
 #include "xalloc.h"
 

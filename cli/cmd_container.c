@@ -17,6 +17,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "ctr.h"
+#include "json.h"
 #include "name.h"
 #include "output.h"
 #include "parse.h"

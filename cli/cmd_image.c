@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
+#include "json.h"
 #include "name.h"
 #include "output.h"
 #include "xalloc.h"

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
+#include "json.h"
 #include "name.h"
 #include "output.h"
 #include "parse.h"

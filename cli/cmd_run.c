@@ -23,6 +23,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "ctr.h"
+#include "json.h"
 #include "logstream.h"
 #include "name.h"
 #include "xalloc.h"

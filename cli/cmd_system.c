@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
+#include "json.h"
 #include "output.h"
 
 enum { F_FORMAT };

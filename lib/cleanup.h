@@ -3,15 +3,14 @@
  * The one cleanup idiom: locals that own something are declared with a
  * cleanup_* attribute and initialised, and ownership leaves a scope only
  * through steal_ptr()/steal_fd(). After a fork the child never returns into
- * the parent's frames, so these never run twice.
+ * the parent's frames, so these never run twice. libc only (podd-monitor is
+ * built against musl with it); cleanup_json lives in json.h with jansson.
  */
 #pragma once
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 static inline void
 pd_cleanup_free(void *p)
@@ -30,15 +29,8 @@ pd_cleanup_close(int *fd)
 	}
 }
 
-static inline void
-pd_cleanup_json(json_t **j)
-{
-	json_decref(*j);
-}
-
 #define cleanup_free  __attribute__((cleanup(pd_cleanup_free)))
 #define cleanup_close __attribute__((cleanup(pd_cleanup_close)))
-#define cleanup_json  __attribute__((cleanup(pd_cleanup_json)))
 
 /* Take the pointer out of an owning local, leaving NULL behind. */
 #define steal_ptr(p)                            \

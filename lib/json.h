@@ -13,6 +13,14 @@
 
 #include "err.h"
 
+static inline void
+pd_cleanup_json(json_t **j)
+{
+	json_decref(*j);
+}
+
+#define cleanup_json __attribute__((cleanup(pd_cleanup_json)))
+
 /* Parse @len bytes of @buf (at most @max) as one JSON value. Errors carry the
  * line and column (PD_E_INVALID) or the size (PD_E_TOO_LARGE). Returns a new
  * reference or NULL. */

@@ -278,32 +278,6 @@ pd_pidfd_signal(int pidfd, int sig, struct pd_err *err)
 }
 
 int
-pd_pidfd_reap(int pidfd, int *status)
-{
-	siginfo_t info;
-
-	memset(&info, 0, sizeof(info));
-	if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG) < 0)
-		return -1;
-	if (info.si_pid == 0)
-		return 0;
-	switch (info.si_code) {
-	case CLD_EXITED:
-		*status = W_EXITCODE(info.si_status, 0);
-		break;
-	case CLD_KILLED:
-		*status = info.si_status & 0x7f; /* a wait status whose WTERMSIG is the signal */
-		break;
-	case CLD_DUMPED:
-		*status = (info.si_status & 0x7f) | 0x80;
-		break;
-	default:
-		*status = W_EXITCODE(info.si_status, 0);
-	}
-	return 1;
-}
-
-int
 pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks)
 {
 	/* comm may hold spaces and ')': the fields start after the last ')'. */
@@ -361,14 +335,4 @@ pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err)
 	if (state == 'Z' || state == 'X')
 		return pd_fail(err, PD_E_NOT_FOUND, "process %d has exited", (int)pid);
 	return 0;
-}
-
-int
-pd_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
 }

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "reap.h"
 
 #define PD_SPAWN_MAX_FDS 8
 
@@ -67,18 +68,10 @@ int pd_pidfd_open(pid_t pid, struct pd_err *err);
  * error: returns 1 then, 0 when the signal was sent. */
 int pd_pidfd_signal(int pidfd, int sig, struct pd_err *err);
 
-/* Reap @pidfd's process if it is our child and has exited, without blocking
- * (waitid P_PIDFD, Linux 5.4). Returns 1 with *status set (see
- * pd_exit_code()), 0 if it has not exited, -1 if it is not our child. */
-int pd_pidfd_reap(int pidfd, int *status);
-
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat),
  * which with the pid identifies a process across pid reuse. A process that
  * is gone, or a zombie, is PD_E_NOT_FOUND. */
 int pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err);
-
-/* The docker-style exit code of a wait status: the exit status, or 128+signal. */
-int pd_exit_code(int status);
 
 /* The parse of /proc/PID/stat after the comm field; exposed for tests. Returns
  * 0 with *state (field 3: 'R', 'S', 'Z', ...) and *ticks, or -1 if @stat is

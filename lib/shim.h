@@ -29,7 +29,9 @@
  *          and their two pidfds attached (SCM_RIGHTS), in that order;
  *   6. writes the workload's stdout and stderr to PD_SHIM_LOG in the CRI
  *      format (lib/crilog.h) until it exits, reaps it, writes the exit file
- *      (PD_SHIM_EXIT_FILE, atomically) and exits 0.
+ *      (PD_SHIM_EXIT_FILE, atomically) and exits 0. The shim does this step
+ *      as podd-monitor, which it execs in the same process (same pid and
+ *      start time: shim/monitor.h), so its comm changes to "podd-monitor".
  * A shim that dies before step 5 shows as EOF on the sync socket.
  */
 #pragma once

@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "http.h"
+#include "json.h"
 #include "parse.h"
 #include "pod.h"
 

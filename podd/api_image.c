@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "http.h"
 #include "image.h"
+#include "json.h"
 #include "podd.h"
 
 void

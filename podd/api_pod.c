@@ -10,6 +10,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "http.h"
+#include "json.h"
 #include "parse.h"
 #include "pod.h"
 

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "http.h"
 #include "container.h"
+#include "json.h"
 #include "pod.h"
 
 void

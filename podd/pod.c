@@ -21,6 +21,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 #include "proc.h"
 #include "sync.h"

@@ -3,31 +3,36 @@
  * podd-shim: the supervisor of one container (lib/shim.h is the contract
  * with podd). This file reads the spec, detaches, runs the steps in order
  * and reports on the sync socket; the steps live in join.c, exec.c (with
- * rootfs.c and caps.c in the child) and monitor.c (with io.c).
+ * rootfs.c and caps.c in the child), and handoff.c, which execs
+ * podd-monitor (monitor.c with io.c, shim/monitor.h) in this process for
+ * step 6, the long part.
  *
- * Memory: linked dynamically (libc, jansson, libcap), a plain poll loop
- * (monitor.c), and the spec and its JSON freed (with malloc_trim) before
- * the loop. Measured with tests/shim/measure.sh on the Debian 12 test VM
- * (glibc 2.36), PSS of shims whose workloads sleep, per shim:
+ * Memory: setup needs glibc, jansson and libcap, linked dynamically; the
+ * loop that runs for the container's life needs none of them, so after
+ * STARTED the process becomes podd-monitor, static against musl, libc only,
+ * with no environment. PSS of one running shim whose workload sleeps
+ * (smaps_rollup, Debian 12 test VM, glibc 2.36, musl 1.2.3, Linux 6.18.44;
+ * tests/shim/measure.sh and `podctl run -d ... sleep`):
  *
- *                        1 shim     3 shims    10 shims   private dirty
- *   dynamic (chosen)     245-350    ~240       167-206    128 kB
- *   -static (glibc .a)   636-640    255        121-123     64 kB
+ *                                 1 shim     10 shims   private dirty
+ *   podd-shim running the loop    314-353    ~196       132 kB
+ *   podd-monitor (now)             48-56      ~22        16-24 kB
  *
- * A static glibc touches ~570 kB of its own text at start (ifunc
- * resolution, stdio, jansson, libcap), shared only among shims; the
- * dynamic shim shares libc's text with every process on the host, so its
- * figure for one shim is mostly libc's share on this nearly idle VM and
- * drops on a busy host. Static wins from about four containers, dynamic
- * below that; dynamic keeps PIE with full RELRO, the asan variant, and
- * library updates without a rebuild, so it stays. The 300 kB aim holds
- * from two shims up here, not for a lone shim on an idle machine.
- * Timings (same script, `true`, median of 30, Python's spawn included):
- * spawn to STARTED 5.6-7.0 ms, spawn to the exit file 7.5-11 ms.
+ * Before: libc 127-149, the podd-shim binary 56, anon 40, jansson 26,
+ * libcap 26, ld.so 16, heap 16, stack 12. Now: the binary 36 (every
+ * cached page of a mapped file is mapped, so its 34 KB file is its PSS:
+ * vfprintf ~10 KB of it), bss 8, stack 4-12 (where the kernel's random
+ * offset puts argv). The exec costs no measurable time: STARTED to the
+ * exit file for `true` is ~1.6 ms either way (measure.sh, median of 30),
+ * and `podctl run --rm busybox true` is 9.6 ms before, 9.9 ms after
+ * (medians of seven rounds of 20, rounds ranging 7.7-12.0 ms).
+ * A static glibc shim was tried before (636 kB for one shim: it touches
+ * ~570 kB of its own text at start); dynamic stays for setup, which keeps
+ * PIE with full RELRO, the asan variant and library updates.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +45,10 @@
 #include "cleanup.h"
 #include "exec.h"
 #include "file.h"
+#include "handoff.h"
 #include "join.h"
 #include "json.h"
 #include "log.h"
-#include "monitor.h"
 #include "ns.h"
 #include "parse.h"
 #include "proc.h"
@@ -59,6 +64,7 @@ struct shim {
 	int log_fd;
 	int exit_dirfd;
 	char exit_name[256];
+	char monitor[PATH_MAX]; /* podd-monitor's path (handoff.h) */
 };
 
 static _Noreturn void
@@ -91,7 +97,8 @@ check_dir(const char *key, const char *path, struct pd_err *err)
 
 /* Step 1: the spec, and everything that can be checked or opened before
  * anything changes: the log, the exit file's directory (opened now, so that
- * no later change of the shim's view can move it), the image's dirs. */
+ * no later change of the shim's view can move it), the image's dirs, and
+ * podd-monitor, which step 6 runs. */
 static int
 load(struct shim *sh, const char *spec_path, struct pd_err *err)
 {
@@ -127,7 +134,7 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 	sh->exit_dirfd = pd_dir_open(dir[0] ? dir : "/", err);
 	if (sh->exit_dirfd < 0)
 		return pd_err_prefix(err, "exit file");
-	return 0;
+	return shim_handoff_find(sh->monitor, sizeof(sh->monitor), err);
 }
 
 /* Step 2: fork, and let the first process exit, so that the shim is
@@ -200,14 +207,16 @@ start(struct shim *sh, struct pd_child *child, int pipes[2][2], struct pd_err *e
 	return 0;
 }
 
+/* Steps 1 to 5 here; step 6 in podd-monitor, exec'd in this process
+ * (handoff.h), which frees all that podd-shim mapped. Returns only when
+ * something failed. */
 static int
 run(struct shim *sh, const char *spec_path)
 {
 	struct pd_err err = {0};
 	struct pd_child child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	int pipes[2][2] = {{-1, -1}, {-1, -1}};
-	struct shim_monitor m;
-	int r = 1;
+	struct shim_handoff h;
 
 	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 ||
 	    start(sh, &child, pipes, &err) < 0) {
@@ -215,30 +224,24 @@ run(struct shim *sh, const char *spec_path)
 		goto out;
 	}
 	close_reset(&sh->sync_fd);
-	m = (struct shim_monitor){
+	h = (struct shim_handoff){
+	    .path = sh->monitor,
 	    .pid = child.pid,
 	    .pidfd = child.pidfd,
-	    .out_fd = steal_fd(pipes[0][0]),
-	    .err_fd = steal_fd(pipes[1][0]),
+	    .out_fd = pipes[0][0],
+	    .err_fd = pipes[1][0],
 	    .log_fd = sh->log_fd,
 	    .exit_dirfd = sh->exit_dirfd,
 	    .exit_name = sh->exit_name,
 	};
-	/* The spec is not needed any more: give its memory back while the
-	 * workload runs, which may be for months. */
-	shim_spec_clear(&sh->spec);
-	json_decref(steal_ptr(sh->json));
-	malloc_trim(0);
-	if (shim_monitor_run(&m, &err) < 0)
-		log_error("container %s: %s", sh->exit_name, err.msg);
-	else
-		r = 0;
+	if (shim_handoff(&h, &err) < 0)
+		log_error("%s (the workload was killed: exit code 255)", err.msg);
 out:
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++)
 			close_reset(&pipes[i][j]);
 	close_reset(&child.pidfd);
-	return r;
+	return 1;
 }
 
 int

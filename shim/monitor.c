@@ -1,30 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The shim's loop; see monitor.h. Plain poll, not libevent: four fds do not
- * need an event library, and each library mapped costs every container PSS
- * (the figures are in main.c).
+ * podd-monitor (monitor.h is its contract with podd-shim): one poll over
+ * the workload's pidfd, a signalfd for SIGCHLD (a subreaper: orphans of the
+ * workload come here and are reaped) and the two output pipes. When the
+ * workload exits, the pipes are drained without blocking (a background
+ * process may still hold them), the workload is reaped and the exit file is
+ * written atomically.
+ *
+ * Plain poll, no event library, no heap: four fds need neither, and every
+ * page mapped here is paid by every container for as long as it runs. It
+ * links lib/ pieces that are libc only (crilog, timefmt, log, exitfile,
+ * file, reap) into a static musl binary; no jansson, no libcap.
  */
 #include "monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cleanup.h"
+#include "exitfile.h"
 #include "io.h"
-#include "json.h"
 #include "log.h"
 #include "parse.h"
-#include "proc.h"
-#include "shim.h"
-#include "timefmt.h"
+#include "reap.h"
 
 /* What one wake-up reads from a pipe at most, so that a chatty stream
  * cannot starve the other or the exit. */
@@ -32,6 +39,86 @@
 /* What is drained after the exit at most: the pipes' contents, not what a
  * background process keeps writing. */
 #define DRAIN_MAX (1024 * 1024)
+/* Without a signalfd, how often orphans are reaped, in ms. */
+#define REAP_EVERY_MS 1000
+
+/* glibc has it, musl does not: the wait status of an exit with @ret. */
+#ifndef W_EXITCODE
+#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig))
+#endif
+
+struct monitor {
+	pid_t pid;             /* the workload */
+	int pidfd;             /* the workload's */
+	int out_fd, err_fd;    /* read ends of stdout and stderr, taken by the streams */
+	int log_fd;            /* the CRI log, O_APPEND */
+	int exit_dirfd;        /* the exit file's directory */
+	const char *exit_name; /* borrowed from argv */
+};
+
+/* An fd flag's value: a number given, and open. */
+static int
+parse_fd(const char *flag, const char *s, int *fd, struct pd_err *err)
+{
+	long long v;
+
+	if (pd_parse_int(s, 0, 1 << 20, &v, err) < 0)
+		return pd_err_prefix(err, "%s", flag);
+	if (fcntl((int)v, F_GETFD) < 0)
+		return pd_fail_errno(err, errno, "%s %lld", flag, v);
+	*fd = (int)v;
+	return 0;
+}
+
+/* A file name: not empty, no '/'. */
+static int
+parse_name(const char *flag, const char *s, const char **name, struct pd_err *err)
+{
+	if (s[0] == '\0' || strchr(s, '/') != NULL)
+		return pd_fail(err, PD_E_INVALID, "%s \"%s\": not a file name", flag, s);
+	*name = s;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct monitor *m, struct pd_err *err)
+{
+	long long pid = 0;
+
+	if (argc % 2 != 1)
+		return pd_fail(err, PD_E_INVALID, "flags come in pairs: FLAG VALUE");
+	for (int i = 1; i < argc; i += 2) {
+		const char *f = argv[i], *v = argv[i + 1];
+		int r;
+
+		if (strcmp(f, PD_MONITOR_PID) == 0)
+			r = pd_parse_int(v, 1, 1 << 30, &pid, err);
+		else if (strcmp(f, PD_MONITOR_PIDFD) == 0)
+			r = parse_fd(f, v, &m->pidfd, err);
+		else if (strcmp(f, PD_MONITOR_STDOUT) == 0)
+			r = parse_fd(f, v, &m->out_fd, err);
+		else if (strcmp(f, PD_MONITOR_STDERR) == 0)
+			r = parse_fd(f, v, &m->err_fd, err);
+		else if (strcmp(f, PD_MONITOR_LOG) == 0)
+			r = parse_fd(f, v, &m->log_fd, err);
+		else if (strcmp(f, PD_MONITOR_EXIT_DIR) == 0)
+			r = parse_fd(f, v, &m->exit_dirfd, err);
+		else if (strcmp(f, PD_MONITOR_EXIT_NAME) == 0)
+			r = parse_name(f, v, &m->exit_name, err);
+		else
+			r = pd_fail(err, PD_E_INVALID, "unknown flag \"%s\"", f);
+		if (r < 0)
+			return -1;
+	}
+	m->pid = (pid_t)pid;
+	if (m->pid == 0 || m->pidfd < 0 || m->out_fd < 0 || m->err_fd < 0 || m->log_fd < 0 ||
+	    m->exit_dirfd < 0 || m->exit_name == NULL)
+		return pd_fail(
+		    err, PD_E_INVALID, "usage: %s %s P %s FD %s FD %s FD %s FD %s FD %s NAME",
+		    PD_MONITOR_BINARY, PD_MONITOR_PID, PD_MONITOR_PIDFD, PD_MONITOR_STDOUT,
+		    PD_MONITOR_STDERR, PD_MONITOR_LOG, PD_MONITOR_EXIT_DIR, PD_MONITOR_EXIT_NAME);
+	return 0;
+}
 
 /* Reap every exited child but the workload, which is reaped through its
  * pidfd. WNOWAIT looks without reaping. */
@@ -49,75 +136,104 @@ reap_orphans(pid_t workload)
 	}
 }
 
-static int
-write_exit_file(const struct shim_monitor *m, int status, struct pd_err *err)
+/* A loop that must not end on an error must not spin on one either. */
+static void
+pause_after_error(void)
 {
-	char finished[PD_TIME_RFC3339_MAX];
-	cleanup_json json_t *j = NULL;
-	const char *sig = NULL;
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
 
-	if (pd_time_rfc3339_now(finished, sizeof(finished)) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "format the time");
-	j = json_pack("{s:i, s:s, s:i}", PD_SHIM_EXIT_CODE, pd_exit_code(status), PD_SHIM_FINISHED,
-		      finished, PD_SHIM_PID, (int)m->pid);
-	if (j == NULL)
-		return pd_fail(err, PD_E_SYSTEM, "build the exit record");
-	if (WIFSIGNALED(status))
-		sig = pd_signal_name(WTERMSIG(status));
-	if (sig != NULL && json_object_set_new(j, PD_SHIM_SIGNAL, json_string(sig)) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "build the exit record");
-	return pd_json_save_run(m->exit_dirfd, m->exit_name, j, err);
+	(void)nanosleep(&ts, NULL);
 }
 
-int
-shim_monitor_run(const struct shim_monitor *m, struct pd_err *err)
+/* Until the workload has exited: its output into the log, orphans reaped.
+ * Returns its wait status. */
+static int
+watch(const struct monitor *m, struct shim_stream streams[2])
 {
-	static struct shim_stream streams[2];
 	cleanup_close int sfd = -1;
 	struct pollfd p[4];
 	sigset_t chld;
+	bool warned = false;
 	int status = 0, r;
-	bool exited = false;
 
-	shim_stream_init(&streams[0], m->out_fd, PD_CRILOG_STDOUT);
-	shim_stream_init(&streams[1], m->err_fd, PD_CRILOG_STDERR);
+	/* Blocked already (podd-shim blocks it before the workload starts, and
+	 * the mask survives execve); again, so as not to depend on it. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+		log_warn("block SIGCHLD: %s", strerror(errno));
 	sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
-		log_warn("signalfd: %s (orphans are reaped at the end)", strerror(errno));
-	while (!exited) {
+		log_warn("signalfd: %s (orphans are reaped every %d ms)", strerror(errno),
+			 REAP_EVERY_MS);
+	for (;;) {
 		p[0] = (struct pollfd){.fd = m->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		p[2] = (struct pollfd){.fd = streams[0].fd, .events = POLLIN};
 		p[3] = (struct pollfd){.fd = streams[1].fd, .events = POLLIN};
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 4, sfd < 0 ? REAP_EVERY_MS : -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return pd_fail_errno(err, errno, "poll");
+			if (!warned)
+				log_error("poll: %s", strerror(errno));
+			warned = true;
+			pause_after_error();
+			continue;
 		}
 		for (int i = 0; i < 2; i++)
 			if (p[2 + i].revents != 0)
 				(void)shim_stream_read(&streams[i], m->log_fd, READ_BURST);
-		if (p[1].revents != 0) {
+		if (sfd < 0 || p[1].revents != 0) {
 			struct signalfd_siginfo si;
 
-			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				;
 			reap_orphans(m->pid);
 		}
 		if (p[0].revents != 0) {
 			r = pd_pidfd_reap(m->pidfd, &status);
-			if (r < 0)
-				return pd_fail_errno(err, errno, "reap the workload");
-			exited = r == 1;
+			if (r == 1)
+				return status;
+			if (r < 0) {
+				/* Not our child, or no pidfd: nothing will tell
+				 * how it ended. Say so rather than wait forever. */
+				log_error("reap the workload %d: %s (exit code 255)", (int)m->pid,
+					  strerror(errno));
+				return W_EXITCODE(255, 0);
+			}
 		}
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct shim_stream streams[2];
+	struct monitor m = {
+	    .pidfd = -1, .out_fd = -1, .err_fd = -1, .log_fd = -1, .exit_dirfd = -1};
+	struct pd_err err = {0};
+	int status;
+
+	pd_log_init(PD_MONITOR_BINARY);
+	if (parse_args(argc, argv, &m, &err) < 0) {
+		log_error("%s", err.msg);
+		return 125;
+	}
+	/* Kept across execve from podd-shim; set again, so as not to depend on it. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		log_warn("become a subreaper: %s", strerror(errno));
+	shim_stream_init(&streams[0], m.out_fd, PD_CRILOG_STDOUT);
+	shim_stream_init(&streams[1], m.err_fd, PD_CRILOG_STDERR);
+	status = watch(&m, streams);
 	for (int i = 0; i < 2; i++) {
-		(void)shim_stream_read(&streams[i], m->log_fd, DRAIN_MAX);
-		shim_stream_flush(&streams[i], m->log_fd);
+		(void)shim_stream_read(&streams[i], m.log_fd, DRAIN_MAX);
+		shim_stream_flush(&streams[i], m.log_fd);
 		shim_stream_close(&streams[i]);
 	}
 	reap_orphans(0);
-	return write_exit_file(m, status, err);
+	if (pd_exit_file_write(m.exit_dirfd, m.exit_name, m.pid, status, &err) < 0) {
+		log_error("exit file %s: %s", m.exit_name, err.msg);
+		return 1;
+	}
+	return 0;
 }

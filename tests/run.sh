@@ -77,7 +77,7 @@ run_shim() {
     [[ shim == *"$filter"* ]] || return 0
     out=$(mktemp)
     echo "== shim: tests/shim/cases.sh"
-    "$here/shim/cases.sh" "$build" "$images" 2>&1 | tee "$out" | grep -v -e '^ok ' -e 'podd-shim\[[0-9]*\] '
+    "$here/shim/cases.sh" "$build" "$images" 2>&1 | tee "$out" | grep -v -e '^ok ' -e 'podd-shim\[[0-9]*\] ' -e 'podd-monitor\[[0-9]*\] '
     count_closing_line "$out"
     rm -f "$out"
 }

@@ -118,7 +118,7 @@ if [ -n "$images" ] && [ -d "$images/busybox" ]; then
     podctl run -d --name pss busybox sleep 1000 > /dev/null
     shim=$(podctl inspect pss | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["shim_pid"])')
     for _ in $(seq 5); do pss_kib "$shim"; sleep 0.02; done > "$T/pss_shim"
-    row "PSS of a podd-shim (KiB)" "$(stats < "$T/pss_shim")"
+    row "PSS of a running shim (podd-monitor) (KiB)" "$(stats < "$T/pss_shim")"
     podctl rm -f pss > /dev/null
 
     if command -v podman > /dev/null 2>&1; then

@@ -139,7 +139,7 @@ podd_stop() {
 # What podd and its children may leave behind, as text, one thing a line.
 snapshot() {
     {
-        ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|netplug)$/ {print "proc " $1 " " $3}'
+        ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|podd-monitor|netplug)$/ {print "proc " $1 " " $3}'
         awk -v t="$T" '$5 ~ "^"t || $5 ~ "^/run/netns/" {print "mount " $5}' /proc/self/mountinfo
         ls -A /run/netns 2> /dev/null | sed 's/^/netns /'
         ip -o link show | awk -F': ' '{print "link " $2}'

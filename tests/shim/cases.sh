@@ -235,6 +235,54 @@ test_spawner_sigkilled() {
     assert_clean "$dir"
 }
 
+# After STARTED the shim execs podd-monitor in the same process: same pid
+# and start time, only the fds it is handed (0-7, and its signalfd), and
+# gone once the exit file is written.
+test_monitor_takes_over() {
+    local out shim_pid start fds
+    out=$(drive --dir "$dir" --no-wait -- sh -c 'echo hi; sleep 1')
+    shim_pid=$(q "$out" 'd["sync"]["pids"][0]')
+    start=$(awk '{print $22}' "/proc/$shim_pid/stat")
+    wait_for grep -qx podd-monitor "/proc/$shim_pid/comm" || fail "no podd-monitor"
+    assert_eq "$(awk '{print $22}' "/proc/$shim_pid/stat")" "$start" "start time"
+    fds=$(ls "/proc/$shim_pid/fd" | sort -n | tr '\n' ' ')
+    assert_eq "$fds" "0 1 2 3 4 5 6 7 8 " "fds"
+    assert_eq "$(readlink "/proc/$shim_pid/fd/6")" "$dir/ctr.log" "log fd"
+    assert_eq "$(readlink "/proc/$shim_pid/fd/7")" "$dir" "exit dir fd"
+    wait_for test -e "$dir/exit.json" || fail "no exit file"
+    wait_for test ! -d "/proc/$shim_pid" || fail "podd-monitor still running"
+    assert_eq "$(q "$(cat "$dir/exit.json")" 'd["exit_code"]')" 0 "exit code"
+    assert_eq "$(sed 's/^[^ ]* //' "$dir/ctr.log")" "stdout F hi" "log"
+}
+
+# Without podd-monitor beside it, the shim refuses to start the workload.
+test_monitor_missing() {
+    local out
+    mkdir -p "$dir/bin"
+    cp "$shim" "$dir/bin/podd-shim"
+    out=$("$here/drive.py" --shim "$dir/bin/podd-shim" --rootfs "$rootfs" --dir "$dir" --hold \
+        -- true)
+    assert_eq "$(q "$out" 'd["sync"]["kind"]')" not_found "kind"
+    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
+        "podd-monitor not found beside podd-shim: $dir/bin/podd-monitor" "msg"
+    assert_clean "$dir"
+}
+
+# A podd-monitor that cannot be exec'd: the workload is killed and the exit
+# file says 255, so that podd is not left guessing.
+test_monitor_exec_fails() {
+    local out
+    mkdir -p "$dir/bin"
+    cp "$shim" "$dir/bin/podd-shim"
+    printf 'not a binary\n' > "$dir/bin/podd-monitor"
+    chmod 755 "$dir/bin/podd-monitor"
+    out=$("$here/drive.py" --shim "$dir/bin/podd-shim" --rootfs "$rootfs" --dir "$dir" \
+        -- sleep 100)
+    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
+    assert_eq "$(q "$out" '(d["exit"]["exit_code"], "signal" in d["exit"])')" "(255, False)" "exit"
+    assert_clean "$dir"
+}
+
 test_join_held_namespaces() {
     local out ids
     touch "$dir/net" "$dir/ipc" "$dir/uts"

@@ -3,7 +3,8 @@
 # podd-shim's figures: the time from spawn to STARTED and to the exit file
 # for `true` (median of N runs, through tests/shim/drive.py, so Python's
 # own spawn cost is included), and the PSS of a running shim whose
-# workload sleeps (/proc/PID/smaps_rollup). Runs inside tools/sandbox.sh.
+# workload sleeps (/proc/PID/smaps_rollup; by then the shim's process runs
+# podd-monitor, shim/monitor.h). Runs inside tools/sandbox.sh.
 #
 #   tests/shim/measure.sh SHIM IMAGES_DIR [RUNS]
 set -euo pipefail
