@@ -46,5 +46,5 @@ pd_exit_file_write(int dirfd, const char *name, pid_t pid, int status, struct pd
 	n = pd_exit_file_format(buf, sizeof(buf), pid, status, &now);
 	if (n < 0)
 		return pd_fail(err, PD_E_SYSTEM, "format the exit record");
-	return pd_file_write_run(dirfd, name, buf, (size_t)n, err);
+	return pd_file_write_volatile(dirfd, name, buf, (size_t)n, err);
 }

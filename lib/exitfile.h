@@ -26,6 +26,6 @@
 int pd_exit_file_format(char *buf, size_t len, pid_t pid, int status,
 			const struct timespec *finished);
 
-/* Write the record, finished now, to @name under @dirfd (pd_file_write_run:
+/* Write the record, finished now, to @name under @dirfd (pd_file_write_volatile:
  * atomic, not durable). Returns 0 or -1 (PD_E_SYSTEM). */
 int pd_exit_file_write(int dirfd, const char *name, pid_t pid, int status, struct pd_err *err);

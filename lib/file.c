@@ -59,7 +59,7 @@ pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t len, s
 }
 
 int
-pd_file_write_run(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
+pd_file_write_volatile(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err)
 {
 	return write_replace(dirfd, name, buf, len, false, err);
 }

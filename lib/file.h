@@ -18,10 +18,12 @@ int pd_file_write_atomic(int dirfd, const char *name, const void *buf, size_t le
 			 struct pd_err *err);
 
 /* The same without the fsyncs: atomic (a reader sees the old or the new
- * contents) but not durable. For files under the run dir, which live with
- * the processes and not across a reboot (it is a tmpfs as a rule): a
- * container's /etc files, the shim's spec and its exit file. */
-int pd_file_write_run(int dirfd, const char *name, const void *buf, size_t len, struct pd_err *err);
+ * contents) but not durable. For what need not survive a crash of the
+ * machine: files under the run dir (a tmpfs as a rule: a container's /etc
+ * files, the shim's spec and exit file), and records whose durable part is
+ * already on disk or that a reboot makes moot (container.c says which). */
+int pd_file_write_volatile(int dirfd, const char *name, const void *buf, size_t len,
+			   struct pd_err *err);
 
 /* Read @name (relative to @dirfd, not following a final symlink) into a new
  * NUL-terminated buffer of at most @max bytes. ENOENT is PD_E_NOT_FOUND. */

@@ -127,9 +127,9 @@ pd_json_get_int(const json_t *obj, const char *key, long long min, long long max
 }
 
 int
-pd_json_save_run(int dirfd, const char *name, const json_t *j, struct pd_err *err)
+pd_json_save_volatile(int dirfd, const char *name, const json_t *j, struct pd_err *err)
 {
 	cleanup_free char *s = pd_json_dump(j);
 
-	return pd_file_write_run(dirfd, name, s, strlen(s), err);
+	return pd_file_write_volatile(dirfd, name, s, strlen(s), err);
 }

@@ -34,8 +34,8 @@ char *pd_json_dump(const json_t *j);
 
 /* Save @j to @name under @dirfd atomically (lib/file.h). */
 int pd_json_save(int dirfd, const char *name, const json_t *j, struct pd_err *err);
-/* Save @j under the run dir: atomic, not durable (pd_file_write_run). */
-int pd_json_save_run(int dirfd, const char *name, const json_t *j, struct pd_err *err);
+/* Save @j atomically, not durably (pd_file_write_volatile). */
+int pd_json_save_volatile(int dirfd, const char *name, const json_t *j, struct pd_err *err);
 
 /* Check that every key of the object @obj is one of the NULL-terminated
  * @allowed. An unknown key is PD_E_INVALID naming it, with @what as context

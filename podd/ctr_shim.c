@@ -142,9 +142,9 @@ write_etc(int etc_fd, const char *hostname, struct pd_err *err)
 		resolv = xstrdup("");
 		len = 0;
 	}
-	if (pd_file_write_run(etc_fd, "hostname", name, strlen(name), err) < 0 ||
-	    pd_file_write_run(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
-	    pd_file_write_run(etc_fd, "resolv.conf", resolv, len, err) < 0)
+	if (pd_file_write_volatile(etc_fd, "hostname", name, strlen(name), err) < 0 ||
+	    pd_file_write_volatile(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
+	    pd_file_write_volatile(etc_fd, "resolv.conf", resolv, len, err) < 0)
 		return -1;
 	return 0;
 }
@@ -290,7 +290,7 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 	if (prepare(c, pod, &run_fd, err) < 0)
 		goto fail;
 	spec = shim_spec(c, pod, run, &pid_fd, err);
-	if (spec == NULL || pd_json_save_run(run_fd, "shim.json", spec, err) < 0)
+	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0)
 		goto fail;
 	if (pid_fd >= 0)
 		s.fds[s.n_fds++] = pid_fd;

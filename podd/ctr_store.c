@@ -36,6 +36,13 @@ container_save(struct container *c, struct pd_err *err)
 	dirfd = openat(c->d->ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0)
 		return pd_fail_errno(err, errno, "open containers/%s", c->rec.id);
+	/* Durable (fsync'd) only where a reboot must find it: a created or an
+	 * exited container. The running state means nothing after a reboot
+	 * (the shim is gone; the record read then says what was durably
+	 * there), and a --rm container is to be gone after one anyway. Either
+	 * way the write is atomic. This keeps fsyncs off `podctl run --rm`. */
+	if (c->rec.spec.auto_remove || (c->rec.state != CTR_CREATED && c->rec.state != CTR_EXITED))
+		return pd_json_save_volatile(dirfd, CTR_FILE, j, err);
 	return pd_json_save(dirfd, CTR_FILE, j, err);
 }
 
