@@ -66,8 +66,8 @@ SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c)
-# podd-shim's pure module, likewise.
-SHIM_PURE_OBJS := $(call obj,shim/spec.c)
+# podd-shim's pure module and podd-monitor's log writer, likewise.
+SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd
