@@ -40,6 +40,10 @@ enum {
 	R_CAP_DROP,
 	R_READ_ONLY,
 	R_ROOTFS,
+	R_NETWORK,
+	R_PID,
+	R_IPC,
+	R_UTS,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -56,6 +60,12 @@ static const struct flag_spec run_flags[] = {
     [R_CAP_DROP] = {"cap-drop", NULL, 0, FLAG_LIST, "CAP", "drop a capability; repeatable"},
     [R_READ_ONLY] = {"read-only", NULL, 0, FLAG_BOOL, NULL, "mount the root file system read-only"},
     [R_ROOTFS] = {"rootfs", NULL, 0, FLAG_VALUE, "DIR", "run from this directory, not an image"},
+    [R_NETWORK] = {"network", "net", 0, FLAG_VALUE, "MODE",
+		   "container:NAME (join its network), host, or none"},
+    [R_PID] = {"pid", NULL, 0, FLAG_VALUE, "MODE",
+	       "container:NAME (see and signal its processes) or host"},
+    [R_IPC] = {"ipc", NULL, 0, FLAG_VALUE, "MODE", "container:NAME or host"},
+    [R_UTS] = {"uts", NULL, 0, FLAG_VALUE, "MODE", "container:NAME or host"},
     {.name = NULL},
 };
 
@@ -189,6 +199,12 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		return NULL;
 	if (v[R_CAP_DROP].count > 0 && set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
 						   v[R_CAP_DROP].count, "--cap-drop", err) < 0)
+		return NULL;
+	if ((v[R_NETWORK].set &&
+	     set_string(body, PD_F_NS_NETWORK, v[R_NETWORK].value, "--network", err) < 0) ||
+	    (v[R_PID].set && set_string(body, PD_F_NS_PID, v[R_PID].value, "--pid", err) < 0) ||
+	    (v[R_IPC].set && set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
+	    (v[R_UTS].set && set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));

@@ -134,12 +134,23 @@
 #define PD_F_CAP_ADD     "cap_add" /* ["NET_ADMIN"] */
 #define PD_F_CAP_DROP    "cap_drop"
 #define PD_F_READ_ONLY   "read_only"
-#define PD_F_AUTO_REMOVE "auto_remove"  /* removed by podd when it exits */
-#define PD_F_START       "start"        /* create only: start it as well */
-#define PD_F_CAPS        "capabilities" /* the effective set, ["CAP_CHOWN", ...] */
-#define PD_F_SIGNAL      "signal"       /* exited: the signal that ended it ("KILL") */
-#define PD_F_SHIM_PID    "shim_pid"
-#define PD_F_LOG_PATH    "log_path"
+#define PD_F_AUTO_REMOVE "auto_remove" /* removed by podd when it exits */
+#define PD_F_START       "start"       /* create only: start it as well */
+/* Namespace modes of a container (create body and object): "host",
+ * "container:NAME|ID" (another running container's), or for the network
+ * also "none" (a namespace of its own with only lo). Absent: the pod's, or
+ * new ones. */
+#define PD_F_NS_NETWORK      "network"
+#define PD_F_NS_PID          "pid_mode"
+#define PD_F_NS_IPC          "ipc_mode"
+#define PD_F_NS_UTS          "uts_mode"
+#define PD_NS_MODE_HOST      "host"
+#define PD_NS_MODE_NONE      "none"
+#define PD_NS_MODE_CONTAINER "container:"
+#define PD_F_CAPS            "capabilities" /* the effective set, ["CAP_CHOWN", ...] */
+#define PD_F_SIGNAL          "signal"       /* exited: the signal that ended it ("KILL") */
+#define PD_F_SHIM_PID        "shim_pid"
+#define PD_F_LOG_PATH        "log_path"
 
 /* Network modes of a pod. */
 #define PD_NET_NONE "none"

@@ -285,7 +285,23 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "rootfs %s is not a directory",
 				       s->rootfs);
 	}
-	if (s->hostname[0] == '\0' && s->pod[0] == '\0')
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		struct ctr_ns_mode *m = &s->ns[k];
+		struct container *t;
+
+		if (m->how != CTR_NS_CONTAINER)
+			continue;
+		t = container_find(d, m->target, err);
+		if (t == NULL)
+			return -1;
+		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+			return pd_fail(err, PD_E_CONFLICT,
+				       "container \"%s\" is not running: a container can join the "
+				       "namespaces of a running one only",
+				       t->rec.spec.name);
+		memcpy(m->target, t->rec.id, sizeof(m->target));
+	}
+	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
 	return 0;
 }
@@ -498,6 +514,26 @@ read_exit_file(struct container *c)
 	snprintf(c->rec.signal, sizeof(c->rec.signal), "%s", sig != NULL ? sig : "");
 }
 
+/* A container in another's PID namespace dies with that namespace's init:
+ * say so, rather than leave a bare SIGKILL unexplained. */
+static void
+explain_kill(struct container *c)
+{
+	const struct ctr_ns_mode *m = &c->rec.spec.ns[CTR_NS_PID];
+	struct pd_err ignored;
+	struct container *t;
+	uint64_t start;
+
+	if (m->how != CTR_NS_CONTAINER || strcmp(c->rec.signal, "KILL") != 0)
+		return;
+	t = container_find(c->d, m->target, &ignored);
+	if (t == NULL || t->rec.pid <= 0 || pd_proc_start_time(t->rec.pid, &start, &ignored) < 0 ||
+	    start != t->rec.pid_start_time)
+		snprintf(c->rec.reason, sizeof(c->rec.reason),
+			 "killed by the kernel: the PID namespace it joined (container %s) ended",
+			 t != NULL ? t->rec.spec.name : m->target);
+}
+
 void
 container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 {
@@ -507,6 +543,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	shim_forget(c);
 	read_exit_file(c);
+	explain_kill(c);
 	c->rec.state = CTR_EXITED;
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
@@ -731,10 +768,9 @@ container_to_json(const struct container *c)
 	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:O, s:O, s:o, s:b, s:b, s:o}",
 		      PD_F_ID, r->id, PD_F_NAME, s->name, PD_F_STATE, ctr_state_name(r->state),
 		      PD_F_CREATED, r->created, PD_F_COMMAND, s->command, PD_F_ENV, s->env,
-		      PD_F_WORKDIR, s->workdir, PD_F_HOSTNAME,
-		      pod != NULL ? pod->rec.spec.hostname : s->hostname, PD_F_CAP_ADD, s->cap_add,
-		      PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps), PD_F_READ_ONLY,
-		      s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
+		      PD_F_WORKDIR, s->workdir, PD_F_HOSTNAME, ctr_hostname(c), PD_F_CAP_ADD,
+		      s->cap_add, PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps),
+		      PD_F_READ_ONLY, s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
 		      json_sprintf("%s/container.log", root));
 	if (pod != NULL) {
 		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
@@ -745,6 +781,12 @@ container_to_json(const struct container *c)
 		json_object_set_new(j, PD_F_IMAGE_ID, json_string(s->image));
 	} else {
 		json_object_set_new(j, PD_F_ROOTFS, json_string(s->rootfs));
+	}
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		char mode[PD_ID_LEN + 16];
+
+		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
+		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
 	}
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);

@@ -128,6 +128,10 @@ int ctr_shim_spawn(struct container *c, struct pd_err *err);
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);
+/* The hostname @c has: its pod's, the one of the container whose UTS
+ * namespace it joined, the host's, or its own. Borrowed, static for the
+ * host's. */
+const char *ctr_hostname(const struct container *c);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
 /* Delete all of @c's files: its held namespaces at once, its dirs renamed

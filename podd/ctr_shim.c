@@ -61,6 +61,29 @@ ctr_release_run_dir(struct container *c)
 		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
+const char *
+ctr_hostname(const struct container *c)
+{
+	static char host[PD_NAME_MAX + 1];
+	const struct ctr_ns_mode *m = &c->rec.spec.ns[CTR_NS_UTS];
+	struct pd_err ignored;
+	struct pod *pod;
+	struct container *t;
+
+	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, &ignored)) != NULL)
+		return pod->rec.spec.hostname;
+	if (m->how == CTR_NS_HOST) {
+		if (gethostname(host, sizeof(host) - 1) < 0)
+			host[0] = '\0';
+		host[sizeof(host) - 1] = '\0';
+		return host;
+	}
+	if (m->how == CTR_NS_CONTAINER && (t = container_find(c->d, m->target, &ignored)) != NULL &&
+	    t != c)
+		return ctr_hostname(t);
+	return c->rec.spec.hostname;
+}
+
 void
 ctr_trash(struct container *c)
 {
@@ -149,43 +172,99 @@ write_etc(int etc_fd, const char *hostname, struct pd_err *err)
 	return 0;
 }
 
-/* The "namespaces" and "hold" objects, and the fd of a pod's infra to
- * join its PID namespace (-1 when none). */
+/* Where @c's namespace @i (net, ipc, uts: held_types[i]) is, as a shim
+ * spec value: "host", a held file, or "" when @c makes a new one. A
+ * container that takes it from another is followed to the one holding it
+ * (a pod, or a container of its own); @depth bounds the chain. */
+static int
+ns_source(const struct container *c, size_t i, char *buf, size_t len, int depth, struct pd_err *err)
+{
+	static const enum pod_held_ns pod_held[] = {POD_NS_NET, POD_NS_IPC, POD_NS_UTS};
+	static const enum ctr_ns_kind kinds[] = {CTR_NS_NET, CTR_NS_IPC, CTR_NS_UTS};
+	const struct ctr_ns_mode *m = &c->rec.spec.ns[kinds[i]];
+	struct pod *pod = NULL;
+
+	buf[0] = '\0';
+	if (m->how == CTR_NS_HOST) {
+		snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
+		return 0;
+	}
+	if (m->how == CTR_NS_CONTAINER) {
+		struct container *t = container_find(c->d, m->target, err);
+
+		if (t == NULL)
+			return -1;
+		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+				       t->rec.spec.name);
+		if (depth > 8)
+			return pd_fail(err, PD_E_INVALID, "namespaces shared too deep");
+		return ns_source(t, i, buf, len, depth + 1, err);
+	}
+	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, err)) == NULL)
+		return -1;
+	if (pod != NULL) {
+		if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
+			snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
+			return 0;
+		}
+		if (infra_held_path(pod, pod_held[i], buf, len) < 0)
+			return pd_fail(err, PD_E_SYSTEM, "pod path too long");
+		return 0;
+	}
+	/* A container of its own (or --network none): its held namespace. */
+	{
+		cleanup_free char *held = held_path(c, held_types[i]);
+		struct pd_err ignored;
+		int fd = pd_ns_open_file(held, held_types[i], &ignored);
+
+		if (fd >= 0) {
+			close(fd);
+			snprintf(buf, len, "%s", held);
+		}
+	}
+	return 0;
+}
+
+/* The "namespaces" and "hold" objects, and the pidfd whose PID namespace
+ * the container joins (-1 when none): a shared-PID pod's infra, or the
+ * workload of the container named by --pid=container:. */
 static int
 namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold, int *pid_fd,
 	   struct pd_err *err)
 {
-	static const enum pod_held_ns pod_held[] = {POD_NS_NET, POD_NS_IPC, POD_NS_UTS};
+	const struct ctr_ns_mode *pm = &c->rec.spec.ns[CTR_NS_PID];
 	char path[4096];
 
 	*pid_fd = -1;
 	for (size_t i = 0; i < N_HELD; i++) {
 		const char *name = pd_ns_desc(held_types[i])->name;
 
-		if (pod != NULL) {
-			if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
-				json_object_set_new(ns, name, json_string(PD_SHIM_NS_HOST));
-				continue;
-			}
-			if (infra_held_path(pod, pod_held[i], path, sizeof(path)) < 0)
-				return pd_fail(err, PD_E_SYSTEM, "pod path too long");
+		if (ns_source(c, i, path, sizeof(path), 0, err) < 0)
+			return -1;
+		if (path[0] != '\0') {
 			json_object_set_new(ns, name, json_string(path));
 		} else {
-			cleanup_free char *held = held_path(c, held_types[i]);
-			struct pd_err ignored;
-			int fd = pd_ns_open_file(held, held_types[i], &ignored);
-
-			/* Held from an earlier start: join it again. */
-			if (fd >= 0) {
-				close(fd);
-				json_object_set_new(ns, name, json_string(held));
-			} else {
-				json_object_set_new(ns, name, json_string(PD_SHIM_NS_NEW));
-				json_object_set_new(hold, name, json_string(held));
-			}
+			/* New, and held like a pod's, so that others can join it. */
+			json_object_set_new(ns, name, json_string(PD_SHIM_NS_NEW));
+			json_object_set_new(hold, name,
+					    json_sprintf("%s/containers/%s/ns/%s",
+							 c->d->cfg.run_dir, c->rec.id, name));
 		}
 	}
-	if (pod != NULL && pod->rec.spec.share_pid) {
+	if (pm->how == CTR_NS_HOST) {
+		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_HOST));
+	} else if (pm->how == CTR_NS_CONTAINER) {
+		struct container *t = container_find(c->d, pm->target, err);
+
+		if (t == NULL)
+			return -1;
+		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) || t->pidfd < 0)
+			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+				       t->rec.spec.name);
+		*pid_fd = t->pidfd;
+		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
+	} else if (pod != NULL && pod->rec.spec.share_pid) {
 		*pid_fd = pod->pidfd;
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
 	} else {
@@ -199,7 +278,7 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 	  struct pd_err *err)
 {
 	const struct ctr_spec *s = &c->rec.spec;
-	const char *hostname = pod != NULL ? pod->rec.spec.hostname : s->hostname;
+	const char *hostname = ctr_hostname(c);
 	cleanup_free char *root = ctr_root_dir(c);
 	cleanup_free char *rootfs =
 	    s->rootfs != NULL ? xstrdup(s->rootfs)
@@ -226,7 +305,7 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 		json_object_set_new(j, PD_SHIM_UPPER, json_sprintf("%s/upper", root));
 		json_object_set_new(j, PD_SHIM_WORK, json_sprintf("%s/work", root));
 	}
-	if (pod == NULL)
+	if (pod == NULL && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		json_object_set_new(j, PD_SHIM_HOSTNAME, json_string(hostname));
 	return j;
 }
@@ -236,7 +315,7 @@ static int
 prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *err)
 {
 	cleanup_close int root_fd = -1, etc_fd = -1;
-	const char *hostname = pod != NULL ? pod->rec.spec.hostname : c->rec.spec.hostname;
+	const char *hostname = ctr_hostname(c);
 
 	root_fd = openat(c->d->ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (root_fd < 0)

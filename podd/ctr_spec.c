@@ -32,6 +32,70 @@ ctr_state_name(enum ctr_state state)
 	return state_names[state];
 }
 
+static const char *const ns_fields[CTR_NS_KINDS] = {
+    [CTR_NS_NET] = PD_F_NS_NETWORK,
+    [CTR_NS_IPC] = PD_F_NS_IPC,
+    [CTR_NS_UTS] = PD_F_NS_UTS,
+    [CTR_NS_PID] = PD_F_NS_PID,
+};
+
+/* The flag a user typed, for messages. */
+static const char *const ns_flags[CTR_NS_KINDS] = {
+    [CTR_NS_NET] = "--network",
+    [CTR_NS_IPC] = "--ipc",
+    [CTR_NS_UTS] = "--uts",
+    [CTR_NS_PID] = "--pid",
+};
+
+const char *
+ctr_ns_field(enum ctr_ns_kind kind)
+{
+	return ns_fields[kind];
+}
+
+void
+ctr_ns_mode_format(const struct ctr_ns_mode *m, char *buf, size_t len)
+{
+	const char *what = "";
+
+	if (m->how == CTR_NS_HOST)
+		what = PD_NS_MODE_HOST;
+	else if (m->how == CTR_NS_NONE)
+		what = PD_NS_MODE_NONE;
+	if (m->how == CTR_NS_CONTAINER)
+		snprintf(buf, len, "%s%s", PD_NS_MODE_CONTAINER, m->target);
+	else
+		snprintf(buf, len, "%s", what);
+}
+
+/* Parse a namespace mode @s for @kind ("" is the default). */
+static int
+ns_mode_parse(enum ctr_ns_kind kind, const char *s, struct ctr_ns_mode *m, struct pd_err *err)
+{
+	size_t pre = strlen(PD_NS_MODE_CONTAINER);
+
+	memset(m, 0, sizeof(*m));
+	if (s[0] == '\0')
+		return 0;
+	if (strcmp(s, PD_NS_MODE_HOST) == 0) {
+		m->how = CTR_NS_HOST;
+		return 0;
+	}
+	if (kind == CTR_NS_NET && strcmp(s, PD_NS_MODE_NONE) == 0) {
+		m->how = CTR_NS_NONE;
+		return 0;
+	}
+	if (strncmp(s, PD_NS_MODE_CONTAINER, pre) == 0 && s[pre] != '\0' &&
+	    strlen(s + pre) < sizeof(m->target)) {
+		m->how = CTR_NS_CONTAINER;
+		memcpy(m->target, s + pre, strlen(s + pre) + 1);
+		return 0;
+	}
+	return pd_fail(err, PD_E_INVALID,
+		       "%s: \"%.64s\" is not a mode (use host%s or container:NAME)", ns_flags[kind],
+		       s, kind == CTR_NS_NET ? ", none" : "");
+}
+
 /* A string of exactly strlen() bytes (no NUL inside), at most @max. */
 static int
 check_string(const json_t *v, size_t max, const char *what, struct pd_err *err)
@@ -147,9 +211,10 @@ int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
 	static const char *const allowed[] = {
-	    PD_F_NAME,      PD_F_POD,         PD_F_IMAGE,    PD_F_ROOTFS,  PD_F_COMMAND,
-	    PD_F_ENV,       PD_F_WORKDIR,     PD_F_HOSTNAME, PD_F_CAP_ADD, PD_F_CAP_DROP,
-	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START,    NULL};
+	    PD_F_NAME,      PD_F_POD,         PD_F_IMAGE,    PD_F_ROOTFS,     PD_F_COMMAND,
+	    PD_F_ENV,       PD_F_WORKDIR,     PD_F_HOSTNAME, PD_F_CAP_ADD,    PD_F_CAP_DROP,
+	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START,    PD_F_NS_NETWORK, PD_F_NS_PID,
+	    PD_F_NS_IPC,    PD_F_NS_UTS,      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
 	json_t *v;
@@ -200,6 +265,22 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	    get_array(body, PD_F_CAP_ADD, CTR_MAX_CAPS, NULL, &spec->cap_add, err) < 0 ||
 	    get_array(body, PD_F_CAP_DROP, CTR_MAX_CAPS, NULL, &spec->cap_drop, err) < 0)
 		return -1;
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		const char *mode = "";
+
+		if (pd_json_get_string(body, ns_fields[k], &mode, err) < 0 ||
+		    ns_mode_parse((enum ctr_ns_kind)k, mode, &spec->ns[k], err) < 0)
+			return -1;
+		if (spec->ns[k].how != CTR_NS_DEFAULT && spec->pod[0] != '\0')
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "--pod and %s=%s conflict: a container in a pod has the pod's "
+			    "namespaces",
+			    ns_flags[k], mode);
+	}
+	if (spec->hostname[0] != '\0' && spec->ns[CTR_NS_UTS].how != CTR_NS_DEFAULT)
+		return pd_fail(err, PD_E_INVALID,
+			       "--hostname and --uts conflict: the hostname is the namespace's");
 	if (json_array_size(spec->command) == 0)
 		return pd_fail(err, PD_E_INVALID, "field \"command\" is required: what to run");
 	if (json_string_length(json_array_get(spec->command, 0)) == 0)
@@ -235,19 +316,26 @@ json_t *
 ctr_record_to_json(const struct ctr_record *r)
 {
 	const struct ctr_spec *s = &r->spec;
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s*, s:O, s:O, s:s, s:s, s:O, s:O, s:I, "
+	    "s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+	    "id", r->id, "name", s->name, "pod_id", s->pod, "image_id", s->image, "image_name",
+	    r->image_name, "rootfs", s->rootfs, "command", s->command, "env", s->env, "workdir",
+	    s->workdir, "hostname", s->hostname, "cap_add", s->cap_add, "cap_drop", s->cap_drop,
+	    "caps", (json_int_t)s->caps, "read_only", s->read_only, "auto_remove", s->auto_remove,
+	    "state", record_states[r->state], "created", r->created, "started", r->started,
+	    "finished", r->finished, "exit_code", r->exit_code, "signal", r->signal, "reason",
+	    r->reason, "shim_pid", (json_int_t)r->shim_pid, "shim_start_time",
+	    (json_int_t)r->shim_start_time, "pid", (json_int_t)r->pid, "pid_start_time",
+	    (json_int_t)r->pid_start_time);
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s*, s:O, s:O, s:s, s:s, s:O, s:O, s:I, "
-			 "s:b, s:b, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
-			 "id", r->id, "name", s->name, "pod_id", s->pod, "image_id", s->image,
-			 "image_name", r->image_name, "rootfs", s->rootfs, "command", s->command,
-			 "env", s->env, "workdir", s->workdir, "hostname", s->hostname, "cap_add",
-			 s->cap_add, "cap_drop", s->cap_drop, "caps", (json_int_t)s->caps,
-			 "read_only", s->read_only, "auto_remove", s->auto_remove, "state",
-			 record_states[r->state], "created", r->created, "started", r->started,
-			 "finished", r->finished, "exit_code", r->exit_code, "signal", r->signal,
-			 "reason", r->reason, "shim_pid", (json_int_t)r->shim_pid,
-			 "shim_start_time", (json_int_t)r->shim_start_time, "pid",
-			 (json_int_t)r->pid, "pid_start_time", (json_int_t)r->pid_start_time);
+	for (int k = 0; k < CTR_NS_KINDS && j != NULL; k++) {
+		char mode[PD_ID_LEN + 16];
+
+		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
+		json_object_set_new(j, ns_fields[k], json_string(mode));
+	}
+	return j;
 }
 
 static int
@@ -261,8 +349,8 @@ copy_str(char *dst, size_t len, const char *src, const char *what, struct pd_err
 	return 0;
 }
 
-int
-ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
+static int
+record_rest(const json_t *j, struct ctr_record *r, struct pd_err *err)
 {
 	const char *id, *name, *pod, *image, *image_name, *rootfs = NULL, *workdir, *hostname;
 	const char *state, *created, *started, *finished, *sig, *reason;
@@ -341,5 +429,33 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	r->shim_start_time = (uint64_t)shim_start;
 	r->pid = (pid_t)pid;
 	r->pid_start_time = (uint64_t)pid_start;
+	return 0;
+}
+
+int
+ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
+{
+	cleanup_json json_t *rest = json_is_object(j) ? json_copy((json_t *)j) : NULL;
+	const char *modes[CTR_NS_KINDS];
+
+	memset(r, 0, sizeof(*r));
+	if (rest == NULL)
+		return pd_fail(err, PD_E_INVALID, "bad container record: not an object");
+	/* The namespace modes come off a copy, so that the strict unpack of
+	 * the rest sees only its own keys. */
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		json_t *v = json_object_get(j, ns_fields[k]);
+
+		if (!json_is_string(v))
+			return pd_fail(err, PD_E_INVALID, "bad container record: no %s",
+				       ns_fields[k]);
+		modes[k] = json_string_value(v);
+		json_object_del(rest, ns_fields[k]);
+	}
+	if (record_rest(rest, r, err) < 0)
+		return -1;
+	for (int k = 0; k < CTR_NS_KINDS; k++)
+		if (ns_mode_parse((enum ctr_ns_kind)k, modes[k], &r->spec.ns[k], err) < 0)
+			return pd_err_prefix(err, "bad container record");
 	return 0;
 }

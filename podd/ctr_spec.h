@@ -31,6 +31,28 @@ enum ctr_state {
 	CTR_EXITED,   /* the workload has exited; exit_code says how */
 };
 
+/* The namespaces a container can take from elsewhere. */
+enum ctr_ns_kind { CTR_NS_NET, CTR_NS_IPC, CTR_NS_UTS, CTR_NS_PID, CTR_NS_KINDS };
+
+enum ctr_ns_how {
+	CTR_NS_DEFAULT,   /* the pod's, or new ones */
+	CTR_NS_HOST,      /* the host's */
+	CTR_NS_NONE,      /* network only: a new one with only lo */
+	CTR_NS_CONTAINER, /* another running container's */
+};
+
+struct ctr_ns_mode {
+	enum ctr_ns_how how;
+	char target[PD_ID_LEN + 1]; /* for CTR_NS_CONTAINER */
+};
+
+/* The API's field for @kind ("network", "pid_mode", ...). */
+const char *ctr_ns_field(enum ctr_ns_kind kind);
+
+/* The mode as the API spells it ("host", "container:ID"; "" for the
+ * default) into @buf. */
+void ctr_ns_mode_format(const struct ctr_ns_mode *m, char *buf, size_t len);
+
 /* A create request, checked. Pod and image are references as the user gave
  * them (name, id or id prefix), resolved by container.c. */
 struct ctr_spec {
@@ -42,9 +64,13 @@ struct ctr_spec {
 	json_t *env;                    /* owned: an array of "K=V" */
 	char *workdir;                  /* owned: absolute, "/" by default */
 	char hostname[PD_NAME_MAX + 1]; /* "" by default */
-	json_t *cap_add;                /* owned: array of names as given */
-	json_t *cap_drop;               /* owned */
-	uint64_t caps;                  /* the resulting set (lib/caps.h) */
+	/* Namespace modes (enum ctr_ns_kind order: net, ipc, uts, pid). In a
+	 * create request the target is a reference as given; in a record it
+	 * is the target container's id. */
+	struct ctr_ns_mode ns[CTR_NS_KINDS];
+	json_t *cap_add;  /* owned: array of names as given */
+	json_t *cap_drop; /* owned */
+	uint64_t caps;    /* the resulting set (lib/caps.h) */
 	bool read_only;
 	bool auto_remove;
 	bool start;

@@ -47,4 +47,7 @@ tcpdump=$(command -v tcpdump || echo /usr/bin/tcpdump)
 [ -x "$tcpdump" ] || { echo "make-images: tcpdump missing (apt-get install tcpdump)" >&2; exit 1; }
 copy_with_libs "$out/netdebug" "$(readlink -f "$tcpdump")"
 ln -sf "$(readlink -f "$tcpdump")" "$out/netdebug/bin/tcpdump"
+# tcpdump drops its privileges to the user tcpdump once capturing.
+printf 'tcpdump:x:101:101:tcpdump:/nonexistent:/bin/false\n' >> "$out/netdebug/etc/passwd"
+printf 'tcpdump:x:101:\n' >> "$out/netdebug/etc/group"
 echo "images: $out/busybox $out/netdebug"

@@ -158,9 +158,49 @@ test_caps_json(void)
 	json_decref(a);
 }
 
+static void
+test_namespace_modes(void)
+{
+	struct ctr_spec spec;
+	struct pd_err err = {0};
+	char buf[128];
+
+	REQUIRE(parse("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"container:web\","
+		      "\"pid_mode\":\"host\",\"ipc_mode\":\"container:0123abcd\"}",
+		      &spec, &err) == 0);
+	CHECK_INT(spec.ns[CTR_NS_NET].how, ==, CTR_NS_CONTAINER);
+	CHECK_STR(spec.ns[CTR_NS_NET].target, ==, "web");
+	CHECK_INT(spec.ns[CTR_NS_PID].how, ==, CTR_NS_HOST);
+	CHECK_INT(spec.ns[CTR_NS_IPC].how, ==, CTR_NS_CONTAINER);
+	CHECK_INT(spec.ns[CTR_NS_UTS].how, ==, CTR_NS_DEFAULT);
+	ctr_ns_mode_format(&spec.ns[CTR_NS_NET], buf, sizeof(buf));
+	CHECK_STR(buf, ==, "container:web");
+	ctr_ns_mode_format(&spec.ns[CTR_NS_UTS], buf, sizeof(buf));
+	CHECK_STR(buf, ==, "");
+	CHECK_STR(ctr_ns_field(CTR_NS_PID), ==, "pid_mode");
+	ctr_spec_clear(&spec);
+	REQUIRE(parse("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"none\"}", &spec,
+		      &err) == 0);
+	CHECK_INT(spec.ns[CTR_NS_NET].how, ==, CTR_NS_NONE);
+	ctr_spec_clear(&spec);
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"pid_mode\":\"none\"}", "not a mode");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"container:\"}",
+		  "not a mode");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"bridge0\"}", "not a mode");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"pod\":\"p\",\"uts_mode\":\"host\"}",
+		  "conflict");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"hostname\":\"h\",\"uts_mode\":"
+		  "\"host\"}",
+		  "conflict");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":7}", "network");
+}
+
 static const struct unit_case cases[] = {
-    {"defaults", test_defaults},     {"every_field", test_every_field},
-    {"bad_bodies", test_bad_bodies}, {"record_round_trip", test_record_round_trip},
+    {"namespace_modes", test_namespace_modes},
+    {"defaults", test_defaults},
+    {"every_field", test_every_field},
+    {"bad_bodies", test_bad_bodies},
+    {"record_round_trip", test_record_round_trip},
     {"caps_json", test_caps_json},
 };
 
