@@ -115,6 +115,28 @@ if [ -n "$images" ] && [ -d "$images/busybox" ]; then
             awk '{printf "%.3f\n", $1 / 1000}' > "$T/floor_ctr"
         row "kernel floor: 5 ns + overlay + pivot_root + exec (ms)" "$(stats < "$T/floor_ctr")"
     fi
+    podctl run -d --name target busybox sleep 1000 > /dev/null
+    sidecar() { podctl run --rm --network container:target --pid container:target busybox true; }
+    sidecar > /dev/null
+    for _ in $(seq "$runs"); do time_ms sidecar; done > "$T/sidecar"
+    row "sidecar: run --rm --network/--pid container:X true (ms)" "$(stats < "$T/sidecar")"
+    podctl rm -f target > /dev/null
+    if command -v podman > /dev/null 2>&1; then
+        podman run -d --name podd-bench-target --rootfs "$images/busybox" sleep 1000 > /dev/null 2>&1 || true
+        pm_side() {
+            podman run --rm --network container:podd-bench-target --pid container:podd-bench-target \
+                --rootfs "$images/busybox" true
+        }
+        pm_side > /dev/null 2>&1 || true
+        for _ in $(seq "$(( runs < 10 ? runs : 10 ))"); do time_ms pm_side; done > "$T/pm_side" 2> "$T/pm_side.err" || true
+        podman rm -f -t 0 podd-bench-target > /dev/null 2>&1 || true
+        if [ -s "$T/pm_side" ]; then
+            row "podman run --rm --network/--pid container:X true (ms)" "$(stats < "$T/pm_side")"
+            row "  ratio podman / podd (medians)" "$(awk -v a="$(median < "$T/pm_side")" -v b="$(median < "$T/sidecar")" 'BEGIN {printf "%.0fx", a / b}')"
+        else
+            row "podman sidecar" "failed: $(head -n 1 "$T/pm_side.err")"
+        fi
+    fi
     podctl run -d --name pss busybox sleep 1000 > /dev/null
     shim=$(podctl inspect pss | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["shim_pid"])')
     for _ in $(seq 5); do pss_kib "$shim"; sleep 0.02; done > "$T/pss_shim"
