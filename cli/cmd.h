@@ -12,6 +12,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -98,6 +99,12 @@ int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);
+int cmd_capture(struct podctl *ctl, int argc, char **argv);
+
+/* cmd_run.c: create the container of @body (start false) and run it
+ * attached: its stdout to @out, its stderr to stderr, Ctrl-C stops it.
+ * Returns its exit code, or podctl's. */
+int run_attached(struct podctl *ctl, const json_t *body, FILE *out);
 int cmd_ps(struct podctl *ctl, int argc, char **argv);
 int cmd_start(struct podctl *ctl, int argc, char **argv);
 int cmd_stop(struct podctl *ctl, int argc, char **argv);

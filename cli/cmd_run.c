@@ -475,7 +475,7 @@ run_free(struct run *r)
 
 /* Wait, start, follow: the container @id exists, created. */
 static int
-run_loop(struct event_base *base, const char *socket_path, const char *id)
+run_loop(struct event_base *base, const char *socket_path, const char *id, FILE *out)
 {
 	struct run r = {
 	    .base = base,
@@ -486,7 +486,7 @@ run_loop(struct event_base *base, const char *socket_path, const char *id)
 	struct event *sigint = NULL;
 	struct pd_err err = {0};
 
-	logstream_init(&r.ls, stdout, stderr, false);
+	logstream_init(&r.ls, out, stderr, false);
 	/* In turn, each once podd has answered the last one's headers: the
 	 * wait, the log follow, the start. So podd holds the first two before
 	 * the container can exit (and, with --rm, be removed). */
@@ -515,8 +515,8 @@ free_base(struct event_base **base)
 
 /* Attached: create, then wait, follow and start (run_loop). --rm is podd's
  * auto_remove, so the container goes even if podctl is killed. */
-static int
-run_attached(struct podctl *ctl, const json_t *body)
+int
+run_attached(struct podctl *ctl, const json_t *body, FILE *out)
 {
 	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
@@ -538,7 +538,7 @@ run_attached(struct podctl *ctl, const json_t *body)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id);
+	rc = run_loop(base, ctl->socket_path, id, out);
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }
@@ -564,7 +564,7 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 	if (body == NULL)
 		return cmd_usage_error(&run_usage, "%s", err.msg);
 	if (!detach)
-		return run_attached(ctl, body);
+		return run_attached(ctl, body, stdout);
 	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
 	if (ctr == NULL)
 		return cmd_error(&err);

@@ -125,6 +125,55 @@ test_host_modes() {
     assert_eq lo "$(podctl run --rm --network none busybox ls /sys/class/net)"
 }
 
+test_capture_a_pod_as_text() {
+    setup
+    podctl pod create web > /dev/null
+    httpd server --pod web
+    fetch() { podctl run --rm --pod web busybox wget -qO- http://127.0.0.1:8080/; }
+    wait_for fetch
+    podctl capture web -c 3 tcp port 8080 > "$T/out" 2> "$T/err" &
+    local pid=$!
+    listening() { grep -q listening "$T/err"; }
+    wait_for listening
+    fetch > /dev/null
+    wait "$pid" || fail "capture failed: $(cat "$T/err")"
+    assert_eq 3 "$(grep -c '127.0.0.1.8080' "$T/out")"
+    # The sidecar is gone.
+    assert_eq server "$(podctl ps -a --format json | json .0.name)"
+    assert_eq 1 "$(podctl ps -a -q | wc -l)"
+}
+
+test_capture_a_container_to_a_pcap() {
+    setup
+    httpd web
+    fetch() { podctl run --rm --network container:web busybox wget -qO- http://127.0.0.1:8080/; }
+    wait_for fetch
+    podctl capture web -w "$T/web.pcap" -c 6 2> "$T/err" &
+    local pid=$!
+    listening() { grep -q listening "$T/err"; }
+    wait_for listening
+    fetch > /dev/null
+    wait "$pid" || fail "capture failed: $(cat "$T/err")"
+    # A real pcap: tcpdump on the host reads it back.
+    tcpdump -r "$T/web.pcap" -n > "$T/read" 2> /dev/null || fail "tcpdump -r cannot read it"
+    assert_eq 6 "$(wc -l < "$T/read")"
+    assert_contains "$(cat "$T/read")" "127.0.0.1.8080: Flags [S]"
+}
+
+test_capture_ctrl_c_leaves_nothing() {
+    setup
+    httpd web
+    podctl capture web > /dev/null 2> "$T/err" &
+    local pid=$!
+    listening() { grep -q listening "$T/err"; }
+    wait_for listening
+    kill -INT "$pid"
+    wait "$pid" || true
+    assert_eq 1 "$(podctl ps -a -q | wc -l)"
+    assert_exit 125 podctl capture nope
+    assert_contains "$LAST_ERR" "no such pod or container: nope"
+}
+
 test_bad_modes() {
     setup
     podctl run -d --name target busybox sleep 1000 > /dev/null
