@@ -79,7 +79,8 @@ capture_body(struct podctl *ctl, const struct flags *f, struct pd_err *err)
 	long long count;
 	int r;
 
-	if (!pd_is_id_prefix(target) && pd_name_validate(target, "pod or container name", err) < 0) {
+	if (!pd_is_id_prefix(target) &&
+	    pd_name_validate(target, "pod or container name", err) < 0) {
 		json_decref(cmd);
 		return NULL;
 	}

@@ -140,6 +140,7 @@
  * "container:NAME|ID" (another running container's), or for the network
  * also "none" (a namespace of its own with only lo). Absent: the pod's, or
  * new ones. */
+#define PD_F_EPHEMERAL       "ephemeral" /* a debug container (podctl debug) */
 #define PD_F_NS_NETWORK      "network"
 #define PD_F_NS_PID          "pid_mode"
 #define PD_F_NS_IPC          "ipc_mode"

@@ -299,6 +299,12 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 				       "container \"%s\" is not running: a container can join the "
 				       "namespaces of a running one only",
 				       t->rec.spec.name);
+		if (s->pod[0] != '\0' && strcmp(t->rec.spec.pod, s->pod) != 0)
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "container \"%s\" is not in the pod: a container in a pod can "
+			    "join the PID namespace of another of the same pod only",
+			    t->rec.spec.name);
 		memcpy(m->target, t->rec.id, sizeof(m->target));
 	}
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
@@ -727,9 +733,10 @@ container_list_in_pod(struct podd *d, const char *pod_id)
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.pod, pod_id) == 0)
 			json_array_append_new(list,
-					      json_pack("{s:s, s:s, s:s}", PD_F_ID, c->rec.id,
+					      json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id,
 							PD_F_NAME, c->rec.spec.name, PD_F_STATE,
-							ctr_state_name(c->rec.state)));
+							ctr_state_name(c->rec.state),
+							PD_F_EPHEMERAL, c->rec.spec.ephemeral));
 	return list;
 }
 
@@ -788,6 +795,7 @@ container_to_json(const struct container *c)
 		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
 		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
 	}
+	json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);

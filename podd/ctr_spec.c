@@ -210,11 +210,13 @@ check_abs_path(const char *path, const char *what, struct pd_err *err)
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {
-	    PD_F_NAME,      PD_F_POD,         PD_F_IMAGE,    PD_F_ROOTFS,     PD_F_COMMAND,
-	    PD_F_ENV,       PD_F_WORKDIR,     PD_F_HOSTNAME, PD_F_CAP_ADD,    PD_F_CAP_DROP,
-	    PD_F_READ_ONLY, PD_F_AUTO_REMOVE, PD_F_START,    PD_F_NS_NETWORK, PD_F_NS_PID,
-	    PD_F_NS_IPC,    PD_F_NS_UTS,      NULL};
+	static const char *const allowed[] = {PD_F_NAME,     PD_F_POD,        PD_F_IMAGE,
+					      PD_F_ROOTFS,   PD_F_COMMAND,    PD_F_ENV,
+					      PD_F_WORKDIR,  PD_F_HOSTNAME,   PD_F_CAP_ADD,
+					      PD_F_CAP_DROP, PD_F_READ_ONLY,  PD_F_AUTO_REMOVE,
+					      PD_F_START,    PD_F_NS_NETWORK, PD_F_NS_PID,
+					      PD_F_NS_IPC,   PD_F_NS_UTS,     PD_F_EPHEMERAL,
+					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
 	json_t *v;
@@ -230,6 +232,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	    pd_json_get_string(body, PD_F_HOSTNAME, &hostname, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_READ_ONLY, &spec->read_only, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_AUTO_REMOVE, &spec->auto_remove, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_EPHEMERAL, &spec->ephemeral, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_START, &spec->start, err) < 0)
 		return -1;
 	if (name != NULL) {
@@ -271,7 +274,11 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		if (pd_json_get_string(body, ns_fields[k], &mode, err) < 0 ||
 		    ns_mode_parse((enum ctr_ns_kind)k, mode, &spec->ns[k], err) < 0)
 			return -1;
-		if (spec->ns[k].how != CTR_NS_DEFAULT && spec->pod[0] != '\0')
+		/* In a pod, only another container's PID namespace may be
+		 * joined (a debug container's --target), checked to be of the
+		 * same pod when the target is resolved. */
+		if (spec->ns[k].how != CTR_NS_DEFAULT && spec->pod[0] != '\0' &&
+		    !(k == CTR_NS_PID && spec->ns[k].how == CTR_NS_CONTAINER))
 			return pd_fail(
 			    err, PD_E_INVALID,
 			    "--pod and %s=%s conflict: a container in a pod has the pod's "
@@ -335,6 +342,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
 		json_object_set_new(j, ns_fields[k], json_string(mode));
 	}
+	if (j != NULL)
+		json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
 	return j;
 }
 
@@ -452,8 +461,12 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		modes[k] = json_string_value(v);
 		json_object_del(rest, ns_fields[k]);
 	}
+	if (!json_is_boolean(json_object_get(j, PD_F_EPHEMERAL)))
+		return pd_fail(err, PD_E_INVALID, "bad container record: no %s", PD_F_EPHEMERAL);
+	json_object_del(rest, PD_F_EPHEMERAL);
 	if (record_rest(rest, r, err) < 0)
 		return -1;
+	r->spec.ephemeral = json_is_true(json_object_get(j, PD_F_EPHEMERAL));
 	for (int k = 0; k < CTR_NS_KINDS; k++)
 		if (ns_mode_parse((enum ctr_ns_kind)k, modes[k], &r->spec.ns[k], err) < 0)
 			return pd_err_prefix(err, "bad container record");

@@ -74,6 +74,7 @@ struct ctr_spec {
 	bool read_only;
 	bool auto_remove;
 	bool start;
+	bool ephemeral; /* a debug container (podctl debug): listed as such in its pod */
 };
 
 /* What podd remembers of a container across its own restart. */

@@ -174,6 +174,49 @@ test_capture_ctrl_c_leaves_nothing() {
     assert_contains "$LAST_ERR" "no such pod or container: nope"
 }
 
+test_debug_a_pod_with_a_target() {
+    setup
+    podctl pod create web > /dev/null
+    podctl run -d --pod web --name app busybox sleep 1000 > /dev/null
+    podctl run -d --pod web --name other busybox sleep 999 > /dev/null
+    local ps
+    # The pod has no shared PID namespace: --target shows the target only.
+    ps=$(podctl debug web --target app --name dbg -- ps)
+    assert_contains "$ps" "sleep 1000"
+    assert_not_contains "$ps" "sleep 999"
+    assert_eq true "$(ctr_field dbg .ephemeral)"
+    assert_eq web "$(ctr_field dbg .pod)"
+    assert_contains "$(pod_field web .containers)" '"ephemeral": true'
+    # The general profile adds SYS_PTRACE to docker's set.
+    assert_contains "$(podctl debug web -- cat /proc/self/status)" "CapEff:	00000000a80c25fb"
+    assert_contains "$(podctl debug web --profile netadmin -- cat /proc/self/status)" \
+        "CapEff:	00000000a80435fb"
+    assert_contains "$(podctl debug web --profile restricted -- cat /proc/self/status)" \
+        "CapEff:	0000000000000000"
+    # It goes with its pod.
+    podctl pod rm -f web > /dev/null
+    assert_eq "" "$(podctl ps -a -q)"
+}
+
+test_debug_a_container() {
+    setup
+    podctl run -d --name solo --hostname box busybox sleep 1000 > /dev/null
+    local out
+    out=$(podctl debug solo --name dbg -- sh -c 'ps; hostname')
+    assert_contains "$out" "sleep 1000"
+    assert_contains "$out" "box"
+    for mode in network pid_mode ipc_mode uts_mode; do
+        assert_eq "container:$(ctr_field solo .id)" "$(ctr_field dbg ".$mode")" "$mode"
+    done
+    podctl rm dbg > /dev/null
+    assert_exit 125 podctl debug nope -- true
+    assert_contains "$LAST_ERR" "no such pod or container"
+    assert_exit 125 podctl debug solo --profile loud -- true
+    assert_exit 125 podctl debug solo --target solo -- true
+    assert_one_line "$LAST_ERR"
+    assert_eq 1 "$(podctl ps -a -q | wc -l)"
+}
+
 test_bad_modes() {
     setup
     podctl run -d --name target busybox sleep 1000 > /dev/null

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podctl debug (POD | CONTAINER) [--target C] [--image IMAGE] [--profile P]
+ * [--name N] -- CMD...: an ephemeral debug container, after `kubectl debug`.
+ * Given a pod, it joins the pod's net, ipc and uts (and, with --target, C's
+ * PID namespace); given a container, all four of that container's. It is a
+ * container like any other (ps, logs, rm), marked ephemeral, and goes with
+ * its pod. The profiles set capabilities as kubectl's do.
+ */
+#include <string.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "client.h"
+#include "cmd.h"
+#include "ctr.h"
+#include "json.h"
+#include "name.h"
+#include "xalloc.h"
+
+#define DEBUG_IMAGE "netdebug"
+
+enum { D_TARGET, D_IMAGE, D_PROFILE, D_NAME, D_TTY, D_INTERACTIVE };
+
+static const struct flag_spec debug_flags[] = {
+    [D_TARGET] = {"target", NULL, 0, FLAG_VALUE, "CONTAINER",
+		  "join this container's PID namespace (with a pod)"},
+    [D_IMAGE] = {"image", NULL, 0, FLAG_VALUE, "IMAGE", "the image (default: " DEBUG_IMAGE ")"},
+    [D_PROFILE] = {"profile", NULL, 0, FLAG_VALUE, "PROFILE",
+		   "general (default: +SYS_PTRACE), netadmin (+NET_ADMIN, NET_RAW), sysadmin "
+		   "(all), restricted (none)"},
+    [D_NAME] = {"name", NULL, 0, FLAG_VALUE, "NAME", "the debug container's name"},
+    [D_TTY] = {"tty", NULL, 't', FLAG_BOOL, NULL, "a terminal (not yet)"},
+    [D_INTERACTIVE] = {"interactive", NULL, 'i', FLAG_BOOL, NULL, "keep stdin open (not yet)"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage debug_usage = {
+    .name = "debug",
+    .operands = "(POD | CONTAINER) -- CMD [ARG...]",
+    .operand_what = "pod or container name",
+    .summary = "Run CMD in an ephemeral debug container that joins a pod's namespaces\n"
+	       "(and, with --target, a container's PID namespace) or all of a container's,\n"
+	       "attached to its output. It stays until removed with podctl rm or with\n"
+	       "its pod.",
+    .flags = debug_flags,
+    .min_operands = 2,
+    .max_operands = -1,
+};
+
+/* GET @path: the object (a new reference), NULL with *found false on 404,
+ * NULL with @err on any other failure. */
+static json_t *
+lookup(const char *socket_path, const char *path, bool *found, struct pd_err *err)
+{
+	json_t *j = client_call(socket_path, "GET", path, NULL, err);
+
+	*found = j != NULL || err->kind != PD_E_NOT_FOUND;
+	if (j == NULL && !*found)
+		pd_err_clear(err);
+	return j;
+}
+
+/* The profile's capabilities into @body. */
+static int
+set_profile(json_t *body, const char *profile, struct pd_err *err)
+{
+	if (profile == NULL || strcmp(profile, "general") == 0)
+		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s]", "SYS_PTRACE"));
+	else if (strcmp(profile, "netadmin") == 0)
+		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s, s]", "NET_ADMIN", "NET_RAW"));
+	else if (strcmp(profile, "sysadmin") == 0)
+		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s]", "ALL"));
+	else if (strcmp(profile, "restricted") == 0)
+		json_object_set_new(body, PD_F_CAP_DROP, json_pack("[s]", "ALL"));
+	else
+		return pd_fail(err, PD_E_INVALID,
+			       "unknown profile \"%.32s\" (use general, netadmin, sysadmin or "
+			       "restricted)",
+			       profile);
+	return 0;
+}
+
+/* Join the namespaces of @target, a pod or a container. */
+static int
+set_target(struct podctl *ctl, const struct flags *f, json_t *body, struct pd_err *err)
+{
+	const char *target = f->args[0];
+	const char *pid_target = f->v[D_TARGET].set ? f->v[D_TARGET].value : NULL;
+	cleanup_free char *pod_path = xasprintf("%s/%s", PD_PATH_PODS, target);
+	cleanup_free char *ctr = NULL;
+	cleanup_json json_t *pod = NULL;
+	cleanup_json json_t *c = NULL;
+	const char *ctr_pod;
+	bool found;
+
+	if (!pd_is_id_prefix(target) && pd_name_validate(target, "pod or container name", err) < 0)
+		return -1;
+	if (pid_target != NULL && ctr_check_ref(pid_target, err) < 0)
+		return pd_err_prefix(err, "--target");
+	pod = lookup(ctl->socket_path, pod_path, &found, err);
+	if (pod != NULL) {
+		json_object_set_new(body, PD_F_POD, json_string(target));
+		if (pid_target != NULL)
+			json_object_set_new(body, PD_F_NS_PID,
+					    json_sprintf("%s%s", PD_NS_MODE_CONTAINER, pid_target));
+		return 0;
+	}
+	if (found)
+		return -1;
+	if (pid_target != NULL)
+		return pd_fail(err, PD_E_INVALID,
+			       "--target goes with a pod: given a container, podctl debug joins "
+			       "its PID namespace already");
+	ctr = ctr_path(target, NULL, NULL);
+	c = lookup(ctl->socket_path, ctr, &found, err);
+	if (c == NULL)
+		return found ? -1
+			     : pd_fail(err, PD_E_NOT_FOUND, "no such pod or container: %.80s",
+				       target);
+	ctr_pod = json_string_value(json_object_get(c, PD_F_POD));
+	if (ctr_pod != NULL) {
+		/* In a pod: the pod's namespaces, and the container's PIDs. */
+		json_object_set_new(body, PD_F_POD, json_string(ctr_pod));
+		json_object_set_new(body, PD_F_NS_PID,
+				    json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+		return 0;
+	}
+	json_object_set_new(body, PD_F_NS_NETWORK, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+	json_object_set_new(body, PD_F_NS_IPC, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+	json_object_set_new(body, PD_F_NS_UTS, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+	json_object_set_new(body, PD_F_NS_PID, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+	return 0;
+}
+
+int
+cmd_debug(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *body = json_object();
+	json_t *cmd = json_array();
+	struct pd_err err = {0};
+	int rc;
+
+	json_object_set_new(body, PD_F_COMMAND, cmd);
+	if (!cmd_parse(&debug_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[D_TTY].on || f.v[D_INTERACTIVE].on)
+		return cmd_usage_error(&debug_usage,
+				       "-i and -t are not there yet: give a command after --");
+	if (f.v[D_NAME].set && pd_name_validate(f.v[D_NAME].value, "container name", &err) < 0)
+		return cmd_usage_error(&debug_usage, "%s", err.msg);
+	if (set_profile(body, f.v[D_PROFILE].set ? f.v[D_PROFILE].value : NULL, &err) < 0)
+		return cmd_usage_error(&debug_usage, "%s", err.msg);
+	if (set_target(ctl, &f, body, &err) < 0)
+		return cmd_error(&err);
+	for (size_t i = 1; i < f.nargs; i++)
+		json_array_append_new(cmd, json_string(f.args[i]));
+	json_object_set_new(body, PD_F_IMAGE,
+			    json_string(f.v[D_IMAGE].set ? f.v[D_IMAGE].value : DEBUG_IMAGE));
+	if (f.v[D_NAME].set)
+		json_object_set_new(body, PD_F_NAME, json_string(f.v[D_NAME].value));
+	json_object_set_new(body, PD_F_EPHEMERAL, json_true());
+	json_object_set_new(body, PD_F_START, json_false());
+	return run_attached(ctl, body, stdout);
+}
