@@ -68,7 +68,8 @@ set_profile(json_t *body, const char *profile, struct pd_err *err)
 	if (profile == NULL || strcmp(profile, "general") == 0)
 		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s]", "SYS_PTRACE"));
 	else if (strcmp(profile, "netadmin") == 0)
-		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s, s]", "NET_ADMIN", "NET_RAW"));
+		json_object_set_new(body, PD_F_CAP_ADD,
+				    json_pack("[s, s]", "NET_ADMIN", "NET_RAW"));
 	else if (strcmp(profile, "sysadmin") == 0)
 		json_object_set_new(body, PD_F_CAP_ADD, json_pack("[s]", "ALL"));
 	else if (strcmp(profile, "restricted") == 0)
@@ -126,7 +127,8 @@ set_target(struct podctl *ctl, const struct flags *f, json_t *body, struct pd_er
 				    json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
 		return 0;
 	}
-	json_object_set_new(body, PD_F_NS_NETWORK, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
+	json_object_set_new(body, PD_F_NS_NETWORK,
+			    json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
 	json_object_set_new(body, PD_F_NS_IPC, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
 	json_object_set_new(body, PD_F_NS_UTS, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));
 	json_object_set_new(body, PD_F_NS_PID, json_sprintf("%s%s", PD_NS_MODE_CONTAINER, target));

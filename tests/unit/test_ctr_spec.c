@@ -183,6 +183,12 @@ test_namespace_modes(void)
 		      &err) == 0);
 	CHECK_INT(spec.ns[CTR_NS_NET].how, ==, CTR_NS_NONE);
 	ctr_spec_clear(&spec);
+	/* A pod's container may take another's PID namespace (debug --target). */
+	REQUIRE(parse("{\"image\":\"b\",\"command\":[\"true\"],\"pod\":\"p\",\"pid_mode\":"
+		      "\"container:app\",\"ephemeral\":true}",
+		      &spec, &err) == 0);
+	CHECK(spec.ephemeral);
+	ctr_spec_clear(&spec);
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"pid_mode\":\"none\"}", "not a mode");
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"container:\"}",
 		  "not a mode");
