@@ -101,6 +101,7 @@ int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);
 int cmd_capture(struct podctl *ctl, int argc, char **argv);
 int cmd_debug(struct podctl *ctl, int argc, char **argv);
+int cmd_restart(struct podctl *ctl, int argc, char **argv);
 
 /* cmd_run.c: create the container of @body (start false) and run it
  * attached: its stdout to @out, its stderr to stderr, Ctrl-C stops it.

@@ -224,6 +224,39 @@ cmd_stop(struct podctl *ctl, int argc, char **argv)
 	return each_container(ctl, &f, "POST", PD_ACTION_STOP, query, print_ref, NULL);
 }
 
+/* ---- restart --------------------------------------------------------- */
+
+static const struct cmd_usage restart_usage = {
+    .name = "restart",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Stop containers (as stop does) and start them again. A container of its\n"
+	       "own keeps its network, IPC and UTS namespaces, so a sidecar that joined\n"
+	       "them (--network=container:NAME) keeps working.",
+    .flags = stop_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_restart(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *query = NULL;
+	struct pd_err err = {0};
+	long long secs;
+	int rc;
+
+	if (!cmd_parse(&restart_usage, argc, argv, &f, &rc))
+		return rc;
+	if (f.v[S_TIME].set) {
+		if (pd_parse_int(f.v[S_TIME].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, &err) < 0)
+			return cmd_usage_error(&restart_usage, "--time: %s", err.msg);
+		query = xasprintf("%s=%lld", PD_Q_TIMEOUT, secs);
+	}
+	return each_container(ctl, &f, "POST", PD_ACTION_RESTART, query, print_ref, NULL);
+}
+
 /* ---- kill ------------------------------------------------------------ */
 
 enum { K_SIGNAL };
@@ -397,6 +430,7 @@ static const struct cmd container_cmds[] = {
     {"inspect", cmd_inspect, "print containers as JSON"},
     {"start", cmd_start, "start containers"},
     {"stop", cmd_stop, "stop containers"},
+    {"restart", cmd_restart, "stop and start containers, in the same namespaces"},
     {"kill", cmd_kill, "send a signal to containers"},
     {"wait", cmd_wait, "wait for containers to exit"},
     {"rm", cmd_rm, "remove containers"},

@@ -34,6 +34,7 @@ static const struct cmd commands[] = {
     {"logs", cmd_logs, "print a container's output"},
     {"start", cmd_start, "start containers"},
     {"stop", cmd_stop, "stop containers"},
+    {"restart", cmd_restart, "stop and start containers, in the same namespaces"},
     {"kill", cmd_kill, "send a signal to containers"},
     {"wait", cmd_wait, "wait for containers to exit and print their exit codes"},
     {"rm", cmd_rm, "remove containers"},

@@ -25,6 +25,7 @@
  *   POST   /v1/containers/{name|id}/start         200 container (running)
  *   POST   /v1/containers/{name|id}/stop?timeout=SECS  200 container (exited)
  *   POST   /v1/containers/{name|id}/kill?signal=SIG    200 container (signal sent)
+ *   POST   /v1/containers/{name|id}/restart?timeout=SECS  200 container (running again)
  *   POST   /v1/containers/{name|id}/wait          200 {"exit_code",...} at the next exit,
  *                                        at once if exited; a created one waits for its start
  *   DELETE /v1/containers/{name|id}?force=true    200 {"id","name"}
@@ -69,9 +70,10 @@
 #define PD_ACTION_START "start"
 #define PD_ACTION_STOP  "stop"
 /* And on a container, also: */
-#define PD_ACTION_KILL "kill"
-#define PD_ACTION_WAIT "wait"
-#define PD_ACTION_LOGS "logs" /* GET */
+#define PD_ACTION_KILL    "kill"
+#define PD_ACTION_RESTART "restart"
+#define PD_ACTION_WAIT    "wait"
+#define PD_ACTION_LOGS    "logs" /* GET */
 
 /* The states of a pod, as the API spells them. */
 #define PD_STATE_CREATING "creating"

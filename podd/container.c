@@ -32,6 +32,8 @@
 
 static void on_shim_sync(evutil_socket_t fd, short what, void *arg);
 static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
+static bool restart_if_asked(struct container *c);
+static void begin_stop(struct container *c, int sig, long long timeout_s);
 
 /* ---- the registry ------------------------------------------------------ */
 
@@ -556,11 +558,70 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);
 	log_followers_finish(c);
 	answer(c, EV_EXITED, NULL);
+	if (restart_if_asked(c))
+		return;
 	if (c->remove_when_exited || c->rec.spec.auto_remove) {
 		destroy(c, NULL);
 		return;
 	}
 	save_or_log(c);
+}
+
+/* ---- restart --------------------------------------------------------------- */
+
+/* After an exit: start again if a restart is waiting for it. Returns true
+ * when the exit is handled so. */
+static bool
+restart_if_asked(struct container *c)
+{
+	struct ctr_waiter *w;
+	struct pd_err err = {0};
+	bool asked = false;
+
+	TAILQ_FOREACH (w, &c->waiters, entry) {
+		if (w->reply == CTR_REPLY_RESTART) {
+			w->reply = CTR_REPLY_STARTED;
+			asked = true;
+		}
+	}
+	if (!asked || c->remove_when_exited)
+		return false;
+	save_or_log(c);
+	log_info("container \"%s\": restarting", c->rec.spec.name);
+	if (start_shim(c, &err) < 0) {
+		answer(c, EV_START_FAILED, &err);
+		return false;
+	}
+	return true;
+}
+
+int
+container_restart(struct container *c, long long timeout_s, struct http_pending *pending,
+		  struct pd_err *err)
+{
+	if (c->rec.spec.auto_remove)
+		return pd_fail(err, PD_E_CONFLICT,
+			       "container \"%s\" is removed when it exits (--rm): it cannot be "
+			       "restarted",
+			       c->rec.spec.name);
+	switch (c->rec.state) {
+	case CTR_STARTING:
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is starting; try again",
+			       c->rec.spec.name);
+	case CTR_RUNNING:
+		log_info("container \"%s\": restarting (timeout %llds)", c->rec.spec.name,
+			 timeout_s);
+		waiter_add(c, pending, CTR_REPLY_RESTART);
+		begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+		return 0;
+	case CTR_STOPPING:
+		waiter_add(c, pending, CTR_REPLY_RESTART);
+		return 0;
+	case CTR_CREATED:
+	case CTR_EXITED:
+		return container_start(c, pending, err);
+	}
+	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
 }
 
 /* ---- stop, kill, wait, remove -------------------------------------------- */

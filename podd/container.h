@@ -46,6 +46,7 @@ enum ctr_reply {
 	CTR_REPLY_STOPPED, /* 200 container, once exited */
 	CTR_REPLY_WAIT,    /* 200 {"exit_code"...}, at the next exit */
 	CTR_REPLY_REMOVED, /* 200 {"id","name"}, once removed */
+	CTR_REPLY_RESTART, /* becomes CTR_REPLY_STARTED once it has exited */
 };
 
 struct ctr_waiter {
@@ -94,6 +95,10 @@ int container_start(struct container *c, struct http_pending *pending, struct pd
 int container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 		   struct pd_err *err);
 int container_kill(struct container *c, int sig, struct pd_err *err);
+/* Stop (as container_stop) then start again, in the same held namespaces
+ * for a container of its own; answered once it runs. */
+int container_restart(struct container *c, long long timeout_s, struct http_pending *pending,
+		      struct pd_err *err);
 int container_wait(struct container *c, struct http_pending *pending, struct pd_err *err);
 int container_remove(struct container *c, bool force, struct http_pending *pending,
 		     struct pd_err *err);

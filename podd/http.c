@@ -54,6 +54,7 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_START, api_container_start},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_STOP, api_container_stop},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_KILL, api_container_kill},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_RESTART, api_container_restart},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
 };

@@ -65,4 +65,4 @@ http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_po
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,
-    api_container_logs;
+    api_container_logs, api_container_restart;

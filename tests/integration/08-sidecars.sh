@@ -77,6 +77,31 @@ test_tcpdump_sidecar_on_a_standalone_container() {
     assert_contains "$(podctl logs sniffer 2> /dev/null)" "> 127.0.0.1.8080: Flags [S]"
 }
 
+test_network_sidecar_survives_a_restart_of_its_target() {
+    setup
+    httpd web
+    fetch() { podctl run --rm --network container:web busybox wget -qO- http://127.0.0.1:8080/; }
+    wait_for fetch
+    # A sidecar that fetches from its target again and again.
+    podctl run -d --name side --network container:web busybox sh -c \
+        'while :; do wget -qO- http://127.0.0.1:8080/ 2> /dev/null && echo fetched; sleep 0.1; done' > /dev/null
+    local netns old_pid
+    netns=$(ns_id "$(ctr_pid side)" net)
+    old_pid=$(ctr_pid web)
+    assert_exit 0 podctl restart -t 1 web
+    assert_eq web "$LAST_OUT"
+    assert_eq running "$(ctr_field web .state)"
+    assert_ne "$old_pid" "$(ctr_pid web)" "a new workload"
+    # The same network namespace: the sidecar is still in it, and reaches
+    # the restarted server.
+    assert_eq "$netns" "$(ns_id "$(ctr_pid web)" net)"
+    local before
+    before=$(podctl logs side | grep -c fetched)
+    more() { [ "$(podctl logs side | grep -c fetched)" -gt "$((before + 2))" ]; }
+    wait_for more
+    assert_eq running "$(ctr_field side .state)"
+}
+
 test_pid_sidecar_sees_and_signals_the_targets_processes() {
     setup
     podctl run -d --name target busybox sh -c 'sleep 999 & wait' > /dev/null
