@@ -139,10 +139,10 @@ char *ctr_run_dir(const struct container *c);
 const char *ctr_hostname(const struct container *c);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
-/* Delete all of @c's files: its held namespaces at once, its dirs renamed
- * aside (.rm-ID) and deleted by a task, off the loop (the writable layer
- * may be large). What a stop of podd interrupts is deleted at the next
- * start. */
+/* Delete all of @c's files: its run dir and held namespaces at once, its
+ * root dir renamed aside (.rm-ID) and deleted by a task, off the loop (the
+ * writable layer may be large). What a stop of podd interrupts is deleted
+ * at the next start. */
 void ctr_trash(struct container *c);
 
 /* api_log.c: end every logs -f stream of @c after a last read. */

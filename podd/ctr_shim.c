@@ -90,29 +90,15 @@ ctr_trash(struct container *c)
 	struct podd *d = c->d;
 	cleanup_free char *gone = xasprintf(".rm-%s", c->rec.id);
 	cleanup_free char *root = xasprintf("%s/containers/%s", d->cfg.root, gone);
-	cleanup_free char *run = xasprintf("%s/containers/%s", d->cfg.run_dir, gone);
-	const char *paths[3] = {NULL};
-	size_t n = 0;
-	struct pd_err err = {0};
 
-	for (size_t i = 0; i < N_HELD; i++) {
-		cleanup_free char *path = held_path(c, held_types[i]);
-
-		if (pd_ns_unbind(path, &err) < 0)
-			log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
-	}
+	/* The run dir is a few small files (on a tmpfs as a rule): gone now,
+	 * so that nothing of the container is left there once rm answers. */
+	ctr_release_run_dir(c);
 	if (renameat(d->ctrs_fd, c->rec.id, d->ctrs_fd, gone) == 0)
-		paths[n++] = root;
+		task_delete_trees(d, (const char *const[]){root, NULL});
 	else if (errno != ENOENT)
 		log_error("container \"%s\": cannot remove its state: %s", c->rec.spec.name,
 			  strerror(errno));
-	if (renameat(d->run_ctrs_fd, c->rec.id, d->run_ctrs_fd, gone) == 0)
-		paths[n++] = run;
-	else if (errno != ENOENT)
-		log_error("container \"%s\": cannot remove its run dir: %s", c->rec.spec.name,
-			  strerror(errno));
-	if (n > 0)
-		task_delete_trees(d, paths);
 }
 
 static int
