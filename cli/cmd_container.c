@@ -205,8 +205,10 @@ static const struct cmd_usage stop_usage = {
     .max_operands = -1,
 };
 
-int
-cmd_stop(struct podctl *ctl, int argc, char **argv)
+/* stop and restart: ?timeout from -t, then @action on each container. */
+static int
+stop_or_restart(struct podctl *ctl, const struct cmd_usage *u, const char *action, int argc,
+		char **argv)
 {
 	cleanup_flags struct flags f = {0};
 	cleanup_free char *query = NULL;
@@ -214,14 +216,20 @@ cmd_stop(struct podctl *ctl, int argc, char **argv)
 	long long secs;
 	int rc;
 
-	if (!cmd_parse(&stop_usage, argc, argv, &f, &rc))
+	if (!cmd_parse(u, argc, argv, &f, &rc))
 		return rc;
 	if (f.v[S_TIME].set) {
 		if (pd_parse_int(f.v[S_TIME].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, &err) < 0)
-			return cmd_usage_error(&stop_usage, "--time: %s", err.msg);
+			return cmd_usage_error(u, "--time: %s", err.msg);
 		query = xasprintf("%s=%lld", PD_Q_TIMEOUT, secs);
 	}
-	return each_container(ctl, &f, "POST", PD_ACTION_STOP, query, print_ref, NULL);
+	return each_container(ctl, &f, "POST", action, query, print_ref, NULL);
+}
+
+int
+cmd_stop(struct podctl *ctl, int argc, char **argv)
+{
+	return stop_or_restart(ctl, &stop_usage, PD_ACTION_STOP, argc, argv);
 }
 
 /* ---- restart --------------------------------------------------------- */
@@ -241,20 +249,7 @@ static const struct cmd_usage restart_usage = {
 int
 cmd_restart(struct podctl *ctl, int argc, char **argv)
 {
-	cleanup_flags struct flags f = {0};
-	cleanup_free char *query = NULL;
-	struct pd_err err = {0};
-	long long secs;
-	int rc;
-
-	if (!cmd_parse(&restart_usage, argc, argv, &f, &rc))
-		return rc;
-	if (f.v[S_TIME].set) {
-		if (pd_parse_int(f.v[S_TIME].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, &err) < 0)
-			return cmd_usage_error(&restart_usage, "--time: %s", err.msg);
-		query = xasprintf("%s=%lld", PD_Q_TIMEOUT, secs);
-	}
-	return each_container(ctl, &f, "POST", PD_ACTION_RESTART, query, print_ref, NULL);
+	return stop_or_restart(ctl, &restart_usage, PD_ACTION_RESTART, argc, argv);
 }
 
 /* ---- kill ------------------------------------------------------------ */

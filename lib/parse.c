@@ -175,3 +175,14 @@ pd_parse_kv(const char *s, char **key, const char **value, struct pd_err *err)
 	*value = eq + 1;
 	return 0;
 }
+
+int
+pd_copy_bounded(char *dst, size_t len, const char *src, const char *what, struct pd_err *err)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
+	memcpy(dst, src, n + 1);
+	return 0;
+}

@@ -27,4 +27,8 @@ const char *pd_signal_name(int sig);
 /* Split "KEY=VALUE" at the first '='. *key is a new string (owned by the
  * caller), *value points into @s. The key must not be empty; "KEY" without '='
  * is an error. */
+/* Copy the string @src into @dst of @len bytes; one that does not fit is
+ * PD_E_INVALID "@what is too long". */
+int pd_copy_bounded(char *dst, size_t len, const char *src, const char *what, struct pd_err *err);
+
 int pd_parse_kv(const char *s, char **key, const char **value, struct pd_err *err);

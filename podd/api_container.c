@@ -135,60 +135,36 @@ api_container_start(struct podd *d, struct evhttp_request *req, const char *arg)
 void
 api_container_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 {
-	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
-	long long timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
 	struct pd_err err = {0};
-	struct http_query *q = http_action_query(req, params);
 	struct http_pending *p;
-	struct container *c;
-	const char *t;
-	int r = 0;
+	struct container *obj;
+	long long timeout_s;
 
-	if (q == NULL)
+	if (http_timeout_query(req, &timeout_s) < 0)
 		return;
-	t = http_query_get(q, PD_Q_TIMEOUT);
-	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err)) < 0)
-		pd_err_prefix(&err, "timeout");
-	http_query_free(q);
-	if (r < 0) {
-		http_reply_error(req, &err);
-		return;
-	}
-	c = find_or_reply(d, req, arg);
-	if (c == NULL)
+	obj = find_or_reply(d, req, arg);
+	if (obj == NULL)
 		return;
 	p = http_pending_new(req);
-	if (container_stop(c, timeout_s, p, &err) < 0)
+	if (container_stop(obj, timeout_s, p, &err) < 0)
 		http_pending_reply_error(p, &err);
 }
 
 void
 api_container_restart(struct podd *d, struct evhttp_request *req, const char *arg)
 {
-	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
-	long long timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
 	struct pd_err err = {0};
-	struct http_query *q = http_action_query(req, params);
 	struct http_pending *p;
-	struct container *c;
-	const char *t;
-	int r = 0;
+	struct container *obj;
+	long long timeout_s;
 
-	if (q == NULL)
+	if (http_timeout_query(req, &timeout_s) < 0)
 		return;
-	t = http_query_get(q, PD_Q_TIMEOUT);
-	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err)) < 0)
-		pd_err_prefix(&err, "timeout");
-	http_query_free(q);
-	if (r < 0) {
-		http_reply_error(req, &err);
-		return;
-	}
-	c = find_or_reply(d, req, arg);
-	if (c == NULL)
+	obj = find_or_reply(d, req, arg);
+	if (obj == NULL)
 		return;
 	p = http_pending_new(req);
-	if (container_restart(c, timeout_s, p, &err) < 0)
+	if (container_restart(obj, timeout_s, p, &err) < 0)
 		http_pending_reply_error(p, &err);
 }
 
@@ -247,29 +223,17 @@ api_container_wait(struct podd *d, struct evhttp_request *req, const char *arg)
 void
 api_container_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 {
-	static const char *const params[] = {PD_Q_FORCE, NULL};
 	struct pd_err err = {0};
-	struct http_query *q = http_action_query(req, params);
 	struct http_pending *p;
-	struct container *c;
-	const char *f;
-	bool force = false;
-	int r = 0;
+	struct container *obj;
+	bool force;
 
-	if (q == NULL)
+	if (http_force_query(req, &force) < 0)
 		return;
-	f = http_query_get(q, PD_Q_FORCE);
-	if (f != NULL)
-		r = http_parse_bool(f, PD_Q_FORCE, &force, &err);
-	http_query_free(q);
-	if (r < 0) {
-		http_reply_error(req, &err);
-		return;
-	}
-	c = find_or_reply(d, req, arg);
-	if (c == NULL)
+	obj = find_or_reply(d, req, arg);
+	if (obj == NULL)
 		return;
 	p = http_pending_new(req);
-	if (container_remove(c, force, p, &err) < 0)
+	if (container_remove(obj, force, p, &err) < 0)
 		http_pending_reply_error(p, &err);
 }

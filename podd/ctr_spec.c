@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "json.h"
+#include "parse.h"
 #include "xalloc.h"
 
 static const char *const state_names[] = {
@@ -348,17 +349,6 @@ ctr_record_to_json(const struct ctr_record *r)
 }
 
 static int
-copy_str(char *dst, size_t len, const char *src, const char *what, struct pd_err *err)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-static int
 record_rest(const json_t *j, struct ctr_record *r, struct pd_err *err)
 {
 	const char *id, *name, *pod, *image, *image_name, *rootfs = NULL, *workdir, *hostname;
@@ -389,15 +379,16 @@ record_rest(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	if (pd_name_validate(name, "container name", err) < 0)
 		return pd_err_prefix(err, "bad container record");
 	memcpy(s->name, name, strlen(name) + 1);
-	if (copy_str(s->pod, sizeof(s->pod), pod, "pod_id", err) < 0 ||
-	    copy_str(s->image, sizeof(s->image), image, "image_id", err) < 0 ||
-	    copy_str(r->image_name, sizeof(r->image_name), image_name, "image_name", err) < 0 ||
-	    copy_str(s->hostname, sizeof(s->hostname), hostname, "hostname", err) < 0 ||
-	    copy_str(r->created, sizeof(r->created), created, "created", err) < 0 ||
-	    copy_str(r->started, sizeof(r->started), started, "started", err) < 0 ||
-	    copy_str(r->finished, sizeof(r->finished), finished, "finished", err) < 0 ||
-	    copy_str(r->signal, sizeof(r->signal), sig, "signal", err) < 0 ||
-	    copy_str(r->reason, sizeof(r->reason), reason, "reason", err) < 0)
+	if (pd_copy_bounded(s->pod, sizeof(s->pod), pod, "pod_id", err) < 0 ||
+	    pd_copy_bounded(s->image, sizeof(s->image), image, "image_id", err) < 0 ||
+	    pd_copy_bounded(r->image_name, sizeof(r->image_name), image_name, "image_name", err) <
+		0 ||
+	    pd_copy_bounded(s->hostname, sizeof(s->hostname), hostname, "hostname", err) < 0 ||
+	    pd_copy_bounded(r->created, sizeof(r->created), created, "created", err) < 0 ||
+	    pd_copy_bounded(r->started, sizeof(r->started), started, "started", err) < 0 ||
+	    pd_copy_bounded(r->finished, sizeof(r->finished), finished, "finished", err) < 0 ||
+	    pd_copy_bounded(r->signal, sizeof(r->signal), sig, "signal", err) < 0 ||
+	    pd_copy_bounded(r->reason, sizeof(r->reason), reason, "reason", err) < 0)
 		return pd_err_prefix(err, "bad container record");
 	if ((rootfs != NULL && check_abs_path(rootfs, "rootfs", err) < 0) ||
 	    check_abs_path(workdir, "workdir", err) < 0)

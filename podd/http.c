@@ -25,6 +25,7 @@
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
+#include "parse.h"
 #include "podd.h"
 #include "xalloc.h"
 
@@ -307,6 +308,48 @@ http_action_query(struct evhttp_request *req, const char *const *params)
 		return NULL;
 	}
 	return q;
+}
+
+int
+http_timeout_query(struct evhttp_request *req, long long *timeout_s)
+{
+	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
+	struct http_query *q = http_action_query(req, params);
+	struct pd_err err = {0};
+	const char *t;
+	int r = 0;
+
+	if (q == NULL)
+		return -1;
+	*timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
+	t = http_query_get(q, PD_Q_TIMEOUT);
+	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, timeout_s, &err)) < 0)
+		pd_err_prefix(&err, "timeout");
+	http_query_free(q);
+	if (r < 0)
+		http_reply_error(req, &err);
+	return r;
+}
+
+int
+http_force_query(struct evhttp_request *req, bool *force)
+{
+	static const char *const params[] = {PD_Q_FORCE, NULL};
+	struct http_query *q = http_action_query(req, params);
+	struct pd_err err = {0};
+	const char *f;
+	int r = 0;
+
+	if (q == NULL)
+		return -1;
+	*force = false;
+	f = http_query_get(q, PD_Q_FORCE);
+	if (f != NULL)
+		r = http_parse_bool(f, PD_Q_FORCE, force, &err);
+	http_query_free(q);
+	if (r < 0)
+		http_reply_error(req, &err);
+	return r;
 }
 
 static void

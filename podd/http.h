@@ -48,6 +48,12 @@ void http_query_free(struct http_query *q);
  * answered with the error. */
 struct http_query *http_action_query(struct evhttp_request *req, const char *const *params);
 
+/* The fronts of stop/restart and of removals: only ?timeout=SECS (default
+ * PD_STOP_TIMEOUT_DEFAULT_S) or only ?force=BOOL, and no body. Return 0, or
+ * -1 once the request has been answered with the error. */
+int http_timeout_query(struct evhttp_request *req, long long *timeout_s);
+int http_force_query(struct evhttp_request *req, bool *force);
+
 /* Parse a boolean query value: "1", "true", "0", "false". */
 int http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err);
 

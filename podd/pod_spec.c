@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "json.h"
+#include "parse.h"
 
 static const char *const net_names[] = {[POD_NET_NONE] = PD_NET_NONE, [POD_NET_HOST] = PD_NET_HOST};
 
@@ -66,17 +67,6 @@ labels_parse(const json_t *labels, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "label \"%.64s\" is over %d bytes", key,
 				       PD_API_MAX_LABEL);
 	}
-	return 0;
-}
-
-static int
-copy_str(char *dst, size_t len, const char *src, const char *what, struct pd_err *err)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
-	memcpy(dst, src, n + 1);
 	return 0;
 }
 
@@ -183,10 +173,10 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	rec->infra_pid = (pid_t)pid;
 	rec->infra_start_time = (uint64_t)start_time;
 	rec->infra_exit_code = exit_code;
-	if (copy_str(rec->created, sizeof(rec->created), created, "created", err) < 0 ||
-	    copy_str(rec->started, sizeof(rec->started), started, "started", err) < 0 ||
-	    copy_str(rec->finished, sizeof(rec->finished), finished, "finished", err) < 0 ||
-	    copy_str(rec->reason, sizeof(rec->reason), reason, "reason", err) < 0)
+	if (pd_copy_bounded(rec->created, sizeof(rec->created), created, "created", err) < 0 ||
+	    pd_copy_bounded(rec->started, sizeof(rec->started), started, "started", err) < 0 ||
+	    pd_copy_bounded(rec->finished, sizeof(rec->finished), finished, "finished", err) < 0 ||
+	    pd_copy_bounded(rec->reason, sizeof(rec->reason), reason, "reason", err) < 0)
 		return pd_err_prefix(err, "bad pod record");
 	return 0;
 }

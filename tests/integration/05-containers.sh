@@ -16,23 +16,6 @@ with_busybox() {
     podctl image import busybox "$IMAGES/busybox" > /dev/null
 }
 
-ctr_field() {
-    # ctr_field CONTAINER .path.to.field
-    podctl inspect "$1" | json ".0${2}"
-}
-
-ctr_pid() {
-    ctr_field "$1" .pid
-}
-
-is_running() {
-    [ "$(ctr_field "$1" .state)" = running ]
-}
-
-is_exited() {
-    [ "$(ctr_field "$1" .state)" = exited ]
-}
-
 test_containers_share_the_pods_net_ipc_uts() {
     with_busybox
     podctl pod create web > /dev/null

@@ -6,10 +6,6 @@
 # exited while podd was down shows its real exit code.
 . "$(dirname "$0")/lib.sh"
 
-ctr_field() {
-    podctl inspect "$1" | json ".0${2}"
-}
-
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
     podd_start

@@ -6,22 +6,6 @@
 # kernel ending a PID sidecar with its target.
 . "$(dirname "$0")/lib.sh"
 
-ctr_field() {
-    podctl inspect "$1" | json ".0${2}"
-}
-
-ctr_pid() {
-    ctr_field "$1" .pid
-}
-
-is_running() {
-    [ "$(ctr_field "$1" .state)" = running ]
-}
-
-is_exited() {
-    [ "$(ctr_field "$1" .state)" = exited ]
-}
-
 setup() {
     [ -d "$IMAGES/netdebug" ] || fail "no $IMAGES/netdebug: run make images"
     podd_start

@@ -101,6 +101,23 @@ infra_pid() {
     pod_field "$1" .infra.pid
 }
 
+ctr_field() {
+    # ctr_field CONTAINER .path.to.field
+    podctl inspect "$1" | json ".0${2}"
+}
+
+ctr_pid() {
+    ctr_field "$1" .pid
+}
+
+is_running() {
+    [ "$(ctr_field "$1" .state)" = running ]
+}
+
+is_exited() {
+    [ "$(ctr_field "$1" .state)" = exited ]
+}
+
 # is_gone PID: the process has exited (a zombie not yet reaped by its new
 # parent counts as gone).
 is_gone() {
