@@ -29,6 +29,9 @@
  *   POST   /v1/containers/{name|id}/wait          200 {"exit_code",...} at the next exit,
  *                                        at once if exited; a created one waits for its start
  *   DELETE /v1/containers/{name|id}?force=true    200 {"id","name"}
+ *   POST   /v1/containers/{name|id}/exec          201 exec session {"id","pid",
+ *                                        "attach_socket"}; body: exec fields below.
+ *                                        Answered once CMD exec'd (126/127 errors as run)
  *   GET    /v1/containers/{name|id}/logs?follow=true&tail=N&since=TIME
  *                                        text/plain: CRI log lines (lib/crilog.h); with
  *                                        follow, a chunked stream that ends when the
@@ -74,6 +77,7 @@
 #define PD_ACTION_RESTART "restart"
 #define PD_ACTION_WAIT    "wait"
 #define PD_ACTION_LOGS    "logs" /* GET */
+#define PD_ACTION_EXEC    "exec"
 
 /* The states of a pod, as the API spells them. */
 #define PD_STATE_CREATING "creating"
@@ -92,6 +96,9 @@
 #define PD_Q_FOLLOW  "follow"
 #define PD_Q_TAIL    "tail"
 #define PD_Q_SINCE   "since"
+/* start?attach=true: the caller attaches next (lib/attach.h): the monitor
+ * holds the output until it has, so none is lost. */
+#define PD_Q_ATTACH "attach"
 
 /* Error body fields. */
 #define PD_F_CODE    "code"
@@ -154,6 +161,22 @@
 #define PD_F_SIGNAL          "signal"       /* exited: the signal that ended it ("KILL") */
 #define PD_F_SHIM_PID        "shim_pid"
 #define PD_F_LOG_PATH        "log_path"
+/* Terminal and stdin (create body, container object, exec body): "tty"
+ * gives the process a pty owned by its shim, "stdin" keeps its stdin open
+ * for attached clients (docker's -t and -i). */
+#define PD_F_TTY   "tty"
+#define PD_F_STDIN "stdin"
+/* The attach socket of a running container or of an exec session
+ * (lib/attach.h); every running container has one. */
+#define PD_F_ATTACH_SOCKET "attach_socket"
+/* Exec: the body is {"command" (required), "env", "workdir", "user", "tty",
+ * "stdin", "detach"}; "user" is "UID[:GID]" (numbers). A detached session
+ * has no attach socket and its output is dropped, as docker's exec -d.
+ * The container object lists running sessions under "exec_sessions":
+ * [{"id","pid","command","user","tty"}]. */
+#define PD_F_USER          "user"
+#define PD_F_DETACH        "detach"
+#define PD_F_EXEC_SESSIONS "exec_sessions"
 
 /* Network modes of a pod. */
 #define PD_NET_NONE "none"
