@@ -52,7 +52,7 @@ CLI_SRCS   := $(wildcard cli/*.c)
 PAUSE_SRCS := shim/pause.c
 # podd-monitor: its own files, and the lib/ pieces it links (libc only).
 MONITOR_SRCS := shim/monitor.c shim/io.c lib/crilog.c lib/timefmt.c lib/log.c lib/err.c \
-	lib/exitfile.c lib/file.c lib/fd.c lib/xalloc.c lib/parse.c lib/reap.c lib/attach.c
+	lib/exitfile.c lib/file.c lib/fd.c lib/xalloc.c lib/parse.c lib/reap.c lib/attach.c shim/attach_server.c
 SHIM_SRCS  := $(filter-out $(PAUSE_SRCS) $(MONITOR_SRCS),$(wildcard shim/*.c))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 

@@ -166,6 +166,10 @@
  * for attached clients (docker's -t and -i). */
 #define PD_F_TTY   "tty"
 #define PD_F_STDIN "stdin"
+/* [rows, cols]: the terminal's size from its start (create and exec
+ * bodies), so that the first thing the process reads is the client's size;
+ * later changes go over the attach socket. */
+#define PD_F_TTY_SIZE "tty_size"
 /* The attach socket of a running container or of an exec session
  * (lib/attach.h); every running container has one. */
 #define PD_F_ATTACH_SOCKET "attach_socket"

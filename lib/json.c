@@ -133,3 +133,24 @@ pd_json_save_volatile(int dirfd, const char *name, const json_t *j, struct pd_er
 
 	return pd_file_write_volatile(dirfd, name, s, strlen(s), err);
 }
+
+int
+pd_json_get_tty_size(const json_t *obj, const char *key, unsigned short *rows, unsigned short *cols,
+		     struct pd_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	json_int_t r, c;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) != 2 ||
+	    !json_is_integer(json_array_get(v, 0)) || !json_is_integer(json_array_get(v, 1)))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be [rows, cols]", key);
+	r = json_integer_value(json_array_get(v, 0));
+	c = json_integer_value(json_array_get(v, 1));
+	if (r < 1 || r > 65535 || c < 1 || c > 65535)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\": rows and cols are 1..65535", key);
+	*rows = (unsigned short)r;
+	*cols = (unsigned short)c;
+	return 0;
+}

@@ -49,3 +49,6 @@ int pd_json_get_string(const json_t *obj, const char *key, const char **out, str
 int pd_json_get_bool(const json_t *obj, const char *key, bool *out, struct pd_err *err);
 int pd_json_get_int(const json_t *obj, const char *key, long long min, long long max,
 		    long long *out, struct pd_err *err);
+/* A terminal size, [rows, cols], each 1..65535. */
+int pd_json_get_tty_size(const json_t *obj, const char *key, unsigned short *rows,
+			 unsigned short *cols, struct pd_err *err);

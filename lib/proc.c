@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -186,6 +187,10 @@ child_run(const struct pd_spawn *s, int sync_fd)
 		child_fail(sync_fd, &err, 125);
 	if (s->new_session && setsid() < 0) {
 		pd_fail_errno(&err, errno, "setsid");
+		child_fail(sync_fd, &err, 125);
+	}
+	if (s->controlling_tty && ioctl(0, TIOCSCTTY, 0) < 0) {
+		pd_fail_errno(&err, errno, "make fd 0 the controlling terminal");
 		child_fail(sync_fd, &err, 125);
 	}
 	e = child_exec(s, s->envp ? s->envp : empty_env);

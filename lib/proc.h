@@ -35,6 +35,8 @@ struct pd_spawn {
 	int n_fds;                 /* how many of fds[] are used (normally 3) */
 	bool keep_sync;            /* child keeps its sync end, at fd n_fds, across execve */
 	bool new_session;          /* setsid() in the child */
+	bool controlling_tty;      /* with new_session: fd 0, a terminal, becomes the
+				    * session's controlling terminal */
 	pd_spawn_setup_fn *setup;  /* may be NULL */
 	void *setup_arg;           /* borrowed */
 };

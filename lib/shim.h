@@ -17,10 +17,13 @@
  *      child and outlives podd (it becomes a child subreaper);
  *   3. joins or creates the namespaces (PD_SHIM_NAMESPACES) and holds new
  *      net/ipc/uts ones by bind-mounting them on the PD_SHIM_HOLD paths;
- *   4. clones the workload in a new mount namespace (and a new PID
- *      namespace unless it joins one), which sets up its root (overlay,
- *      pivot_root, /proc, /dev, /sys, the /etc files), capabilities and
- *      no_new_privs, and execs;
+ *   4. binds the attach socket if asked (PD_SHIM_ATTACH), then clones the
+ *      workload in a new mount namespace (and a new PID namespace unless it
+ *      joins one), which sets up its root (overlay, pivot_root, /proc, /dev,
+ *      /sys, the /etc files), its terminal (a pty of the container's own
+ *      /dev/pts, whose master comes back to the shim), capabilities and
+ *      no_new_privs, and execs; an exec session (PD_SHIM_TARGET) joins the
+ *      target's namespaces and root instead of making them;
  *   5. sends podd one message on the sync socket:
  *        PD_SYNC_ERROR with the pd_err of the first failure (the kind is
  *          PD_E_NO_COMMAND or PD_E_NOT_EXECUTABLE when execve failed), after
@@ -56,6 +59,18 @@
 #define PD_SHIM_CAPS        "caps"        /* [string]: "CAP_CHOWN"...: the whole set */
 #define PD_SHIM_NAMESPACES  "namespaces"  /* {"net","ipc","uts","pid"}: see below */
 #define PD_SHIM_HOLD        "hold"        /* {"net","ipc","uts"}: where to bind new ones */
+#define PD_SHIM_TTY         "tty"         /* bool: a terminal for stdin, stdout, stderr */
+#define PD_SHIM_STDIN       "stdin"       /* bool: stdin open for attached clients */
+#define PD_SHIM_ATTACH      "attach"      /* where to bind the attach socket (lib/attach.h) */
+#define PD_SHIM_HOLD_OUTPUT "hold_output" /* bool: hold output for the first client */
+#define PD_SHIM_TTY_SIZE    "tty_size"    /* [rows, cols]: the terminal's first size */
+#define PD_SHIM_UID         "uid"         /* the workload's user and group (0) */
+#define PD_SHIM_GID         "gid"
+/* An exec session instead of a container: "fd:N", a pidfd of the
+ * container's workload, whose mount, PID, network, IPC and UTS namespaces
+ * (and so its root) the command joins. Then rootfs, read_only, upper,
+ * work, mount_point, etc_dir, hostname, namespaces and hold are absent. */
+#define PD_SHIM_TARGET "target"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or, for "pid" only, "fd:N": a pidfd whose PID namespace to

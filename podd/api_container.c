@@ -115,21 +115,53 @@ api_container_get(struct podd *d, struct evhttp_request *req, const char *arg)
 void
 api_container_start(struct podd *d, struct evhttp_request *req, const char *arg)
 {
-	static const char *const no_params[] = {NULL};
 	struct pd_err err = {0};
-	struct http_query *q = http_action_query(req, no_params);
 	struct http_pending *p;
 	struct container *c;
+	bool attach;
 
-	if (q == NULL)
+	if (http_bool_query(req, PD_Q_ATTACH, &attach) < 0)
 		return;
-	http_query_free(q);
 	c = find_or_reply(d, req, arg);
 	if (c == NULL)
 		return;
+	/* Held for this start only: a later start (restart) nobody
+	 * attaches to must not wait for a client. */
+	c->hold_output = attach;
 	p = http_pending_new(req);
 	if (container_start(c, p, &err) < 0)
 		http_pending_reply_error(p, &err);
+}
+
+void
+api_container_exec(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const no_params[] = {NULL};
+	cleanup_json json_t *body = NULL;
+	struct http_query *q = NULL;
+	struct exec_spec spec = {0};
+	struct pd_err err = {0};
+	struct http_pending *p;
+	struct container *c;
+
+	q = http_query_parse(req, no_params, &err);
+	if (q == NULL)
+		goto fail;
+	http_query_free(q);
+	body = http_body_json(req, &err);
+	if (body == NULL || exec_spec_parse(body, &spec, &err) < 0)
+		goto fail;
+	c = container_find(d, arg, &err);
+	if (c == NULL)
+		goto fail;
+	p = http_pending_new(req);
+	if (exec_start(c, &spec, p, &err) < 0)
+		http_pending_reply_error(p, &err);
+	exec_spec_clear(&spec);
+	return;
+fail:
+	exec_spec_clear(&spec);
+	http_reply_error(req, &err);
 }
 
 void
@@ -228,7 +260,7 @@ api_container_remove(struct podd *d, struct evhttp_request *req, const char *arg
 	struct container *obj;
 	bool force;
 
-	if (http_force_query(req, &force) < 0)
+	if (http_bool_query(req, PD_Q_FORCE, &force) < 0)
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)

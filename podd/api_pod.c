@@ -127,7 +127,7 @@ api_pod_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 	struct pod *obj;
 	bool force;
 
-	if (http_force_query(req, &force) < 0)
+	if (http_bool_query(req, PD_Q_FORCE, &force) < 0)
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)

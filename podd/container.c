@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "attach.h"
 #include "cleanup.h"
 #include "http.h"
 #include "image.h"
@@ -48,6 +49,7 @@ container_new(struct podd *d)
 	c->log_wd = -1;
 	TAILQ_INIT(&c->waiters);
 	TAILQ_INIT(&c->followers);
+	TAILQ_INIT(&c->execs);
 	return c;
 }
 
@@ -148,6 +150,7 @@ container_free(struct container *c)
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	answer(c, EV_SHUTDOWN, &err);
 	log_followers_free(c);
+	exec_free_all(c);
 	shim_forget(c);
 	ctr_spec_clear(&c->rec.spec);
 	free(c);
@@ -857,6 +860,8 @@ container_to_json(const struct container *c)
 		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
 	}
 	json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
+	json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
+	json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
@@ -867,8 +872,13 @@ container_to_json(const struct container *c)
 	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
 		char id[PD_NS_ID_MAX];
 
+		cleanup_free char *run = ctr_run_dir(c);
+
 		json_object_set_new(j, PD_F_PID, json_integer(r->pid));
 		json_object_set_new(j, PD_F_SHIM_PID, json_integer(r->shim_pid));
+		json_object_set_new(j, PD_F_ATTACH_SOCKET,
+				    json_sprintf("%s/%s", run, PD_ATTACH_NAME));
+		json_object_set_new(j, PD_F_EXEC_SESSIONS, exec_list_json(c));
 		for (int t = 0; t < PD_NS_COUNT; t++)
 			if (pd_ns_id(r->pid, (enum pd_ns_type)t, id, sizeof(id), &ignored) == 0)
 				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);

@@ -57,6 +57,8 @@ struct ctr_waiter {
 
 TAILQ_HEAD(ctr_waiter_list, ctr_waiter);
 TAILQ_HEAD(log_follower_list, log_follower);
+struct exec_session;
+TAILQ_HEAD(exec_session_list, exec_session);
 
 struct container {
 	TAILQ_ENTRY(container) entry;
@@ -73,7 +75,9 @@ struct container {
 	struct pd_err start_err;  /* why the start failed (kind 0: none) */
 	struct ctr_waiter_list waiters;
 	struct log_follower_list followers; /* logs -f streams (api_log.c) */
-	int log_wd; /* the inotify watch of its log while followed, else -1 */
+	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
+	bool hold_output;               /* the next start holds output (start?attach) */
+	struct exec_session_list execs; /* running exec sessions (exec.c) */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -137,6 +141,10 @@ char *ctr_run_dir(const struct container *c);
  * namespace it joined, the host's, or its own. Borrowed, static for the
  * host's. */
 const char *ctr_hostname(const struct container *c);
+/* The environment of @c's processes: docker's defaults (PATH, HOSTNAME,
+ * HOME), then the container's, then @extra (may be NULL), each replacing
+ * the keys before it. A new reference. */
+json_t *ctr_env(const struct container *c, const json_t *extra);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
 /* Delete all of @c's files: its run dir and held namespaces at once, its
@@ -144,6 +152,16 @@ void ctr_release_run_dir(struct container *c);
  * writable layer may be large). What a stop of podd interrupts is deleted
  * at the next start. */
 void ctr_trash(struct container *c);
+
+/* exec.c: start an exec session in running @c; @pending is answered once
+ * its command exec'd (201) or failed. Takes @spec's owned parts on success. */
+struct exec_spec;
+int exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
+	       struct pd_err *err);
+/* Forget @c's sessions (they run on; their files go with the run dir). */
+void exec_free_all(struct container *c);
+/* [{"id","pid","command","user","tty"}] of @c's running sessions. */
+json_t *exec_list_json(const struct container *c);
 
 /* api_log.c: end every logs -f stream of @c after a last read. */
 void log_followers_finish(struct container *c);

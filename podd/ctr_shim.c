@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "attach.h"
 #include "cleanup.h"
 #include "container.h"
 #include "file.h"
@@ -109,28 +110,37 @@ mkdir_at(int dirfd, const char *name, struct pd_err *err)
 	return 0;
 }
 
-/* The environment: docker's defaults, then the user's, a user's key
- * replacing a default. */
+/* @base with @over on top: an entry of @over replaces the one of @base
+ * with its key. A new reference. */
 static json_t *
-make_env(const struct container *c, const char *hostname)
+env_merge(const json_t *base, const json_t *over)
 {
-	json_t *env = json_array(), *v;
-	const char *defaults[] = {"PATH=" CTR_DEFAULT_PATH, NULL, "HOME=/root"};
-	cleanup_free char *host = xasprintf("HOSTNAME=%s", hostname);
-	size_t i;
+	json_t *env = json_array(), *v, *o;
+	size_t i, k;
 
-	defaults[1] = host;
-	for (size_t k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++) {
-		size_t klen = (size_t)(strchr(defaults[k], '=') - defaults[k]) + 1;
+	json_array_foreach (base, i, v) {
+		const char *kv = json_string_value(v);
+		size_t klen = (size_t)(strchr(kv, '=') - kv) + 1;
 		bool overridden = false;
 
-		json_array_foreach (c->rec.spec.env, i, v)
-			overridden |= strncmp(json_string_value(v), defaults[k], klen) == 0;
+		json_array_foreach (over, k, o)
+			overridden |= strncmp(json_string_value(o), kv, klen) == 0;
 		if (!overridden)
-			json_array_append_new(env, json_string(defaults[k]));
+			json_array_append(env, v);
 	}
-	json_array_extend(env, c->rec.spec.env);
+	json_array_extend(env, (json_t *)over);
 	return env;
+}
+
+json_t *
+ctr_env(const struct container *c, const json_t *extra)
+{
+	cleanup_json json_t *defaults = json_pack("[s, s+, s]", "PATH=" CTR_DEFAULT_PATH,
+						  "HOSTNAME=", ctr_hostname(c), "HOME=/root");
+	cleanup_json json_t *env = env_merge(defaults, c->rec.spec.env);
+	cleanup_json json_t *none = json_array();
+
+	return env_merge(env, extra != NULL ? extra : none);
 }
 
 /* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. */
@@ -281,7 +291,7 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
-		      make_env(c, hostname), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
+		      ctr_env(c, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
 	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
 	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
@@ -293,6 +303,13 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 	}
 	if (pod == NULL && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		json_object_set_new(j, PD_SHIM_HOSTNAME, json_string(hostname));
+	json_object_set_new(j, PD_SHIM_TTY, json_boolean(s->tty));
+	json_object_set_new(j, PD_SHIM_STDIN, json_boolean(s->open_stdin));
+	json_object_set_new(j, PD_SHIM_ATTACH, json_sprintf("%s/%s", run, PD_ATTACH_NAME));
+	json_object_set_new(j, PD_SHIM_HOLD_OUTPUT, json_boolean(c->hold_output));
+	if (s->tty_rows > 0)
+		json_object_set_new(j, PD_SHIM_TTY_SIZE,
+				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	return j;
 }
 
@@ -309,6 +326,10 @@ prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *
 	if (!c->rec.spec.read_only &&
 	    (mkdir_at(root_fd, "upper", err) < 0 || mkdir_at(root_fd, "work", err) < 0))
 		return -1;
+	/* The upper dir's mode is the container's "/": others must be able to
+	 * enter it (a --user other than root), as in docker. */
+	if (!c->rec.spec.read_only && fchmodat(root_fd, "upper", 0755, 0) < 0)
+		return pd_fail_errno(err, errno, "chmod upper");
 	if (mkdir_at(c->d->run_ctrs_fd, c->rec.id, err) < 0)
 		return -1;
 	*run_fd =
@@ -355,6 +376,7 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 	if (prepare(c, pod, &run_fd, err) < 0)
 		goto fail;
 	spec = shim_spec(c, pod, run, &pid_fd, err);
+	c->hold_output = false; /* for this start only */
 	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0)
 		goto fail;
 	if (pid_fd >= 0)

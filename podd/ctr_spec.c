@@ -4,6 +4,8 @@
  */
 #include "ctr_spec.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -217,6 +219,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_CAP_DROP, PD_F_READ_ONLY,  PD_F_AUTO_REMOVE,
 					      PD_F_START,    PD_F_NS_NETWORK, PD_F_NS_PID,
 					      PD_F_NS_IPC,   PD_F_NS_UTS,     PD_F_EPHEMERAL,
+					      PD_F_TTY,      PD_F_STDIN,      PD_F_TTY_SIZE,
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
@@ -234,6 +237,9 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	    pd_json_get_bool(body, PD_F_READ_ONLY, &spec->read_only, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_AUTO_REMOVE, &spec->auto_remove, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_EPHEMERAL, &spec->ephemeral, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_TTY, &spec->tty, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_STDIN, &spec->open_stdin, err) < 0 ||
+	    pd_json_get_tty_size(body, PD_F_TTY_SIZE, &spec->tty_rows, &spec->tty_cols, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_START, &spec->start, err) < 0)
 		return -1;
 	if (name != NULL) {
@@ -309,6 +315,85 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->command = spec->env = spec->cap_add = spec->cap_drop = NULL;
 }
 
+/* "UID[:GID]", numbers up to 65535. */
+static int
+parse_user(const char *user, struct exec_spec *spec, struct pd_err *err)
+{
+	char uid[16];
+	const char *colon = strchr(user, ':');
+	size_t ulen = colon != NULL ? (size_t)(colon - user) : strlen(user);
+	long long v;
+	struct pd_err ignored;
+
+	if (ulen == 0 || ulen >= sizeof(uid))
+		goto bad;
+	memcpy(uid, user, ulen);
+	uid[ulen] = '\0';
+	if (pd_parse_int(uid, 0, 65535, &v, &ignored) < 0)
+		goto bad;
+	spec->uid = (unsigned)v;
+	if (colon != NULL) {
+		if (pd_parse_int(colon + 1, 0, 65535, &v, &ignored) < 0)
+			goto bad;
+		spec->gid = (unsigned)v;
+	}
+	snprintf(spec->user, sizeof(spec->user), "%u:%u", spec->uid, spec->gid);
+	return 0;
+bad:
+	return pd_fail(err, PD_E_INVALID,
+		       "user \"%.40s\": give UID[:GID] as numbers up to 65535 (names are not "
+		       "looked up)",
+		       user);
+}
+
+int
+exec_spec_parse(const json_t *body, struct exec_spec *spec, struct pd_err *err)
+{
+	static const char *const allowed[] = {PD_F_COMMAND, PD_F_ENV,      PD_F_WORKDIR,
+					      PD_F_USER,    PD_F_TTY,      PD_F_STDIN,
+					      PD_F_DETACH,  PD_F_TTY_SIZE, NULL};
+	const char *workdir = NULL, *user = NULL;
+	json_t *v;
+
+	memset(spec, 0, sizeof(*spec));
+	if (pd_json_check_keys(body, "exec", allowed, err) < 0)
+		return -1;
+	if (pd_json_get_string(body, PD_F_WORKDIR, &workdir, err) < 0 ||
+	    pd_json_get_string(body, PD_F_USER, &user, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_TTY, &spec->tty, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_STDIN, &spec->open_stdin, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_DETACH, &spec->detach, err) < 0 ||
+	    pd_json_get_tty_size(body, PD_F_TTY_SIZE, &spec->tty_rows, &spec->tty_cols, err) < 0)
+		return -1;
+	if (get_array(body, PD_F_COMMAND, CTR_MAX_ARGS, NULL, &spec->command, err) < 0 ||
+	    get_array(body, PD_F_ENV, CTR_MAX_ENV, check_env, &spec->env, err) < 0)
+		return -1;
+	if (json_array_size(spec->command) == 0)
+		return pd_fail(err, PD_E_INVALID, "field \"command\" is required: what to run");
+	if (json_string_length(json_array_get(spec->command, 0)) == 0)
+		return pd_fail(err, PD_E_INVALID, "the command is an empty string");
+	if (workdir != NULL) {
+		v = json_object_get(body, PD_F_WORKDIR);
+		if (check_string(v, CTR_PATH_MAX - 1, "field \"workdir\"", err) < 0 ||
+		    check_abs_path(workdir, "workdir", err) < 0)
+			return -1;
+		spec->workdir = xstrdup(workdir);
+	}
+	if (user != NULL && parse_user(user, spec, err) < 0)
+		return -1;
+	return 0;
+}
+
+void
+exec_spec_clear(struct exec_spec *spec)
+{
+	json_decref(spec->command);
+	json_decref(spec->env);
+	free(spec->workdir);
+	spec->command = spec->env = NULL;
+	spec->workdir = NULL;
+}
+
 json_t *
 ctr_caps_json(uint64_t caps)
 {
@@ -343,8 +428,11 @@ ctr_record_to_json(const struct ctr_record *r)
 		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
 		json_object_set_new(j, ns_fields[k], json_string(mode));
 	}
-	if (j != NULL)
+	if (j != NULL) {
 		json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
+		json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
+		json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
+	}
 	return j;
 }
 
@@ -455,8 +543,19 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	if (!json_is_boolean(json_object_get(j, PD_F_EPHEMERAL)))
 		return pd_fail(err, PD_E_INVALID, "bad container record: no %s", PD_F_EPHEMERAL);
 	json_object_del(rest, PD_F_EPHEMERAL);
+	/* Optional: records written before terminals came have neither. */
+	for (size_t i = 0; i < 2; i++) {
+		const char *key = i == 0 ? PD_F_TTY : PD_F_STDIN;
+		json_t *v = json_object_get(j, key);
+
+		if (v != NULL && !json_is_boolean(v))
+			return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", key);
+		json_object_del(rest, key);
+	}
 	if (record_rest(rest, r, err) < 0)
 		return -1;
+	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));
+	r->spec.open_stdin = json_is_true(json_object_get(j, PD_F_STDIN));
 	r->spec.ephemeral = json_is_true(json_object_get(j, PD_F_EPHEMERAL));
 	for (int k = 0; k < CTR_NS_KINDS; k++)
 		if (ns_mode_parse((enum ctr_ns_kind)k, modes[k], &r->spec.ns[k], err) < 0)

@@ -75,6 +75,9 @@ struct ctr_spec {
 	bool auto_remove;
 	bool start;
 	bool ephemeral; /* a debug container (podctl debug): listed as such in its pod */
+	bool tty;       /* a terminal owned by its shim (-t) */
+	unsigned short tty_rows, tty_cols; /* its first size; 0: not given */
+	bool open_stdin;                   /* stdin open for attached clients (-i) */
 };
 
 /* What podd remembers of a container across its own restart. */
@@ -101,6 +104,23 @@ int ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err
 
 /* Release what @spec owns. */
 void ctr_spec_clear(struct ctr_spec *spec);
+
+/* An exec request (lib/api.h), checked. */
+struct exec_spec {
+	json_t *command; /* owned: a non-empty array of strings */
+	json_t *env;     /* owned: an array of "K=V", on top of the container's */
+	char *workdir;   /* owned: absolute, or NULL for the container's */
+	unsigned uid, gid;
+	char user[32]; /* "UID:GID" as given, "" for root */
+	bool tty, open_stdin, detach;
+	unsigned short tty_rows, tty_cols; /* 0: not given */
+};
+
+/* Parse an exec body into @spec (cleared first; release with
+ * exec_spec_clear even on failure). "user" is "UID[:GID]", numbers only
+ * (GID 0 when not given, as docker for a user the image does not name). */
+int exec_spec_parse(const json_t *body, struct exec_spec *spec, struct pd_err *err);
+void exec_spec_clear(struct exec_spec *spec);
 
 /* The state as the API spells it (starting shows as created, stopping as
  * running: the API has three states). */

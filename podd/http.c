@@ -58,6 +58,7 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_RESTART, api_container_restart},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_EXEC, api_container_exec},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -332,9 +333,9 @@ http_timeout_query(struct evhttp_request *req, long long *timeout_s)
 }
 
 int
-http_force_query(struct evhttp_request *req, bool *force)
+http_bool_query(struct evhttp_request *req, const char *param, bool *value)
 {
-	static const char *const params[] = {PD_Q_FORCE, NULL};
+	const char *const params[] = {param, NULL};
 	struct http_query *q = http_action_query(req, params);
 	struct pd_err err = {0};
 	const char *f;
@@ -342,10 +343,10 @@ http_force_query(struct evhttp_request *req, bool *force)
 
 	if (q == NULL)
 		return -1;
-	*force = false;
-	f = http_query_get(q, PD_Q_FORCE);
+	*value = false;
+	f = http_query_get(q, param);
 	if (f != NULL)
-		r = http_parse_bool(f, PD_Q_FORCE, force, &err);
+		r = http_parse_bool(f, param, value, &err);
 	http_query_free(q);
 	if (r < 0)
 		http_reply_error(req, &err);

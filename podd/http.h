@@ -48,11 +48,12 @@ void http_query_free(struct http_query *q);
  * answered with the error. */
 struct http_query *http_action_query(struct evhttp_request *req, const char *const *params);
 
-/* The fronts of stop/restart and of removals: only ?timeout=SECS (default
- * PD_STOP_TIMEOUT_DEFAULT_S) or only ?force=BOOL, and no body. Return 0, or
- * -1 once the request has been answered with the error. */
+/* The fronts of stop/restart, of removals and of start: only
+ * ?timeout=SECS (default PD_STOP_TIMEOUT_DEFAULT_S), or only one boolean
+ * @param (?force=BOOL, ?attach=BOOL; false when absent), and no body.
+ * Return 0, or -1 once the request has been answered with the error. */
 int http_timeout_query(struct evhttp_request *req, long long *timeout_s);
-int http_force_query(struct evhttp_request *req, bool *force);
+int http_bool_query(struct evhttp_request *req, const char *param, bool *value);
 
 /* Parse a boolean query value: "1", "true", "0", "false". */
 int http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err);
@@ -71,4 +72,4 @@ http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_po
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,
-    api_container_logs, api_container_restart;
+    api_container_logs, api_container_restart, api_container_exec;

@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <sys/capability.h>
+#include <grp.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 int
 shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err)
@@ -23,8 +25,24 @@ shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_er
 	return 0;
 }
 
+/* A user other than root: groups, gid, uid. Leaving uid 0 clears the
+ * permitted and effective sets (no SECBIT_KEEP_CAPS), as docker's --user. */
+static int
+set_user(unsigned uid, unsigned gid, struct pd_err *err)
+{
+	gid_t g = (gid_t)gid;
+
+	if (setgroups(1, &g) < 0)
+		return pd_fail_errno(err, errno, "setgroups %u", gid);
+	if (setresgid(g, g, g) < 0)
+		return pd_fail_errno(err, errno, "setgid %u", gid);
+	if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
+		return pd_fail_errno(err, errno, "setuid %u", uid);
+	return 0;
+}
+
 int
-shim_caps_apply(uint64_t mask, struct pd_err *err)
+shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, struct pd_err *err)
 {
 	static const cap_flag_t sets[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
 	cap_value_t max = cap_max_bits();
@@ -41,10 +59,14 @@ shim_caps_apply(uint64_t mask, struct pd_err *err)
 	/* The ambient set: Linux 4.3. */
 	if (cap_reset_ambient() < 0)
 		return pd_fail_errno(err, errno, "clear the ambient capabilities");
+	if ((uid != 0 || gid != 0) && set_user(uid, gid, err) < 0)
+		return -1;
 	caps = cap_init();
 	if (caps == NULL)
 		return pd_fail_errno(err, errno, "cap_init");
-	for (cap_value_t v = 0; v < max && v < 64; v++) {
+	/* A user other than root keeps none (the empty set clears the
+	 * inheritable one too). */
+	for (cap_value_t v = 0; v < max && v < 64 && uid == 0; v++) {
 		if (!(mask & (UINT64_C(1) << v)))
 			continue;
 		for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)

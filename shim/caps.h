@@ -18,6 +18,7 @@
 int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err);
 
 /* In the child: drop every capability outside @mask from the bounding set,
- * clear the ambient set, set permitted, effective and inheritable to @mask,
- * and set no_new_privs. */
-int shim_caps_apply(uint64_t mask, struct pd_err *err);
+ * clear the ambient set, take the user @uid:@gid (when not 0:0; its only
+ * group is @gid), set permitted, effective and inheritable to @mask (to
+ * nothing for a uid other than 0), and set no_new_privs. */
+int shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, struct pd_err *err);

@@ -16,10 +16,12 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "rootfs.h"
+#include "stdio_fds.h"
 #include "xalloc.h"
 
 struct child_plan {
 	const struct shim_spec *spec; /* borrowed */
+	const struct shim_stdio *io;  /* borrowed */
 	const char *overlay_opts;     /* borrowed, NULL when read_only */
 	uint64_t caps;
 };
@@ -29,12 +31,20 @@ static int
 child_setup(void *arg, struct pd_err *err)
 {
 	const struct child_plan *plan = arg;
+	const struct shim_spec *spec = plan->spec;
 
-	if (shim_rootfs_setup(plan->spec, plan->overlay_opts, err) < 0)
+	if (spec->target < 0 && shim_rootfs_setup(spec, plan->overlay_opts, err) < 0)
 		return -1;
-	if (chdir(plan->spec->cwd) < 0)
-		return pd_fail_errno(err, errno, "chdir %s", plan->spec->cwd);
-	return shim_caps_apply(plan->caps, err);
+	/* An exec session: the target's root comes with its mount namespace
+	 * (its PID namespace the shim joined for us, lib/shim.h). */
+	if (spec->target >= 0 &&
+	    setns(spec->target, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+		return pd_fail_errno(err, errno, "join the container's namespaces");
+	if (shim_stdio_child(spec, plan->io, err) < 0)
+		return -1;
+	if (chdir(spec->cwd) < 0)
+		return pd_fail_errno(err, errno, "chdir %s", spec->cwd);
+	return shim_caps_apply(plan->caps, spec->uid, spec->gid, err);
 }
 
 /* Reap a child whose setup or execve failed: it exits right after saying so. */
@@ -50,19 +60,22 @@ reap(struct pd_child *c)
 }
 
 int
-shim_exec_start(const struct shim_spec *spec, int clone_flags, int out_fd, int err_fd,
+shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim_stdio *io,
 		struct pd_child *child, struct pd_err *err)
 {
 	cleanup_free char *opts = NULL;
-	struct child_plan plan = {.spec = spec};
+	struct child_plan plan = {.spec = spec, .io = io};
 	struct pd_spawn s = {
 	    .path = spec->args[0],
 	    .search_path = spec->path,
 	    .argv = (char *const *)spec->args,
 	    .envp = (char *const *)spec->env,
-	    .clone_flags = CLONE_NEWNS | clone_flags,
-	    .fds = {-1, out_fd, err_fd},
+	    /* An exec session joins the mount namespace it runs in. */
+	    .clone_flags = (spec->target < 0 ? CLONE_NEWNS : 0) | clone_flags,
+	    .fds = {io->spawn_fds[0], io->spawn_fds[1], io->spawn_fds[2]},
 	    .n_fds = 3,
+	    .new_session = spec->tty,
+	    .controlling_tty = spec->tty,
 	    .setup = child_setup,
 	    .setup_arg = &plan,
 	};
@@ -70,7 +83,7 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, int out_fd, int e
 
 	if (shim_caps_parse(spec->caps, spec->n_caps, &plan.caps, err) < 0)
 		return -1;
-	if (!spec->read_only)
+	if (spec->target < 0 && !spec->read_only)
 		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", spec->rootfs, spec->upper,
 				 spec->work);
 	plan.overlay_opts = opts;

@@ -48,9 +48,9 @@ shim_handoff_find(char *path, size_t len, struct pd_err *err)
 	return 0;
 }
 
-/* Move @src to 3, 4, ... (monitor.h's order), without CLOEXEC, and close
- * every other fd above 2. Returns 0, or -1 with @where pointing to the
- * copies that are open: @src itself, @tmp or @fixed. */
+/* Move each @src that is open to 3 + its index (monitor.h's order),
+ * without CLOEXEC, and close every other fd above 2. Returns 0, or -1 with
+ * @where pointing to the copies that are open: @src itself, @tmp or @fixed. */
 static int
 place_fds(const int src[N_FDS], int tmp[N_FDS], int fixed[N_FDS], const int **where,
 	  struct pd_err *err)
@@ -59,12 +59,17 @@ place_fds(const int src[N_FDS], int tmp[N_FDS], int fixed[N_FDS], const int **wh
 	/* First above the fixed numbers, so that no dup2 below overwrites a
 	 * source still to be moved. */
 	for (int i = 0; i < N_FDS; i++) {
+		if (src[i] < 0)
+			continue;
 		tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, SHIM_MONITOR_FD_END);
 		if (tmp[i] < 0)
 			return pd_fail_errno(err, errno, "dup fd %d", src[i]);
 	}
 	*where = tmp;
 	for (int i = 0; i < N_FDS; i++) {
+		fixed[i] = -1;
+		if (tmp[i] < 0)
+			continue;
 		fixed[i] = SHIM_MONITOR_PIDFD + i;
 		if (dup2(tmp[i], fixed[i]) < 0)
 			return pd_fail_errno(err, errno, "dup2 fd %d", src[i]);
@@ -74,6 +79,9 @@ place_fds(const int src[N_FDS], int tmp[N_FDS], int fixed[N_FDS], const int **wh
 	 * shim is close-on-exec anyway, so a failure here is only noted. */
 	if (close_range(SHIM_MONITOR_FD_END, ~0U, 0) < 0)
 		log_warn("close_range: %s", strerror(errno));
+	for (int i = 0; i < N_FDS; i++)
+		if (fixed[i] < 0)
+			(void)close(SHIM_MONITOR_PIDFD + i);
 	return 0;
 }
 
@@ -82,50 +90,68 @@ place_fds(const int src[N_FDS], int tmp[N_FDS], int fixed[N_FDS], const int **wh
 static void
 give_up(const struct shim_handoff *h, const int fds[N_FDS])
 {
-	struct pollfd p = {.fd = fds[0], .events = POLLIN};
+	const int pidfd = fds[SHIM_MONITOR_PIDFD - SHIM_MONITOR_PIDFD];
+	const int dirfd = fds[SHIM_MONITOR_EXIT_DIR - SHIM_MONITOR_PIDFD];
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	struct pd_err err = {0};
 	int status;
 
-	if (pd_pidfd_signal(fds[0], SIGKILL, &err) < 0)
+	if (pd_pidfd_signal(pidfd, SIGKILL, &err) < 0)
 		log_error("kill the workload %d: %s", (int)h->pid, err.msg);
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
-	if (pd_pidfd_reap(fds[0], &status) != 1)
+	if (pd_pidfd_reap(pidfd, &status) != 1)
 		log_error("reap the workload %d: %s", (int)h->pid, strerror(errno));
-	if (pd_exit_file_write(fds[N_FDS - 1], h->exit_name, h->pid, W_EXITCODE(255, 0), &err) < 0)
+	if (pd_exit_file_write(dirfd, h->exit_name, h->pid, W_EXITCODE(255, 0), &err) < 0)
 		log_error("exit file %s: %s", h->exit_name, err.msg);
+}
+
+/* An fd flag for each open fd, "--flag N", into @argv from @argc. */
+static int
+fd_args(char **argv, int argc, const int src[N_FDS], char num[N_FDS][16])
+{
+	static const char *const flags[N_FDS] = {
+	    PD_MONITOR_PIDFD,    PD_MONITOR_STDOUT, PD_MONITOR_STDERR, PD_MONITOR_LOG,
+	    PD_MONITOR_EXIT_DIR, PD_MONITOR_STDIN,  PD_MONITOR_TTY,    PD_MONITOR_ATTACH,
+	};
+
+	for (int i = 0; i < N_FDS; i++) {
+		if (src[i] < 0)
+			continue;
+		(void)snprintf(num[i], sizeof(num[i]), "%d", SHIM_MONITOR_PIDFD + i);
+		argv[argc++] = (char *)flags[i];
+		argv[argc++] = num[i];
+	}
+	return argc;
 }
 
 int
 shim_handoff(const struct shim_handoff *h, struct pd_err *err)
 {
-	const int src[N_FDS] = {h->pidfd, h->out_fd, h->err_fd, h->log_fd, h->exit_dirfd};
-	int tmp[N_FDS] = {-1, -1, -1, -1, -1}, fixed[N_FDS];
-	char pid[16];
-	char fd_arg[N_FDS][16];
+	const int src[N_FDS] = {h->pidfd,      h->out_fd,   h->err_fd, h->log_fd,
+				h->exit_dirfd, h->stdin_fd, h->tty_fd, h->attach_fd};
+	int tmp[N_FDS], fixed[N_FDS];
+	char pid[16], hold[16];
+	char num[N_FDS][16];
+	char *argv[2 * N_FDS + 8];
 	const int *where;
-	char *argv[] = {
-	    (char *)PD_MONITOR_BINARY,
-	    (char *)PD_MONITOR_PID,
-	    pid,
-	    (char *)PD_MONITOR_PIDFD,
-	    fd_arg[0],
-	    (char *)PD_MONITOR_STDOUT,
-	    fd_arg[1],
-	    (char *)PD_MONITOR_STDERR,
-	    fd_arg[2],
-	    (char *)PD_MONITOR_LOG,
-	    fd_arg[3],
-	    (char *)PD_MONITOR_EXIT_DIR,
-	    fd_arg[4],
-	    (char *)PD_MONITOR_EXIT_NAME,
-	    (char *)h->exit_name,
-	    NULL,
-	};
+	int argc = 0;
 
-	(void)snprintf(pid, sizeof(pid), "%d", (int)h->pid);
 	for (int i = 0; i < N_FDS; i++)
-		(void)snprintf(fd_arg[i], sizeof(fd_arg[i]), "%d", SHIM_MONITOR_PIDFD + i);
+		tmp[i] = -1;
+	(void)snprintf(pid, sizeof(pid), "%d", (int)h->pid);
+	(void)snprintf(hold, sizeof(hold), "%d", h->hold_ms);
+	argv[argc++] = (char *)PD_MONITOR_BINARY;
+	argv[argc++] = (char *)PD_MONITOR_PID;
+	argv[argc++] = pid;
+	argc = fd_args(argv, argc, src, num);
+	argv[argc++] = (char *)PD_MONITOR_EXIT_NAME;
+	argv[argc++] = (char *)h->exit_name;
+	if (h->attach_fd >= 0 && h->hold_ms > 0) {
+		argv[argc++] = (char *)PD_MONITOR_HOLD_MS;
+		argv[argc++] = hold;
+	}
+	argv[argc] = NULL;
 	if (place_fds(src, tmp, fixed, &where, err) == 0) {
 		/* No environment: podd-monitor reads none, and each byte of it
 		 * would sit on its stack for the container's life. */

@@ -20,10 +20,14 @@ struct shim_handoff {
 	const char *path; /* podd-monitor's, from shim_handoff_find() */
 	pid_t pid;        /* the workload */
 	int pidfd;        /* the workload's */
-	int out_fd;       /* read end of its stdout pipe */
-	int err_fd;       /* read end of its stderr pipe */
+	int out_fd;       /* read end of its stdout pipe, or the terminal's master */
+	int err_fd;       /* read end of its stderr pipe; -1 with a terminal */
 	int log_fd;       /* the CRI log */
 	int exit_dirfd;   /* the exit file's directory */
+	int stdin_fd;     /* write end of its stdin pipe, or the master; -1: none */
+	int tty_fd;       /* the terminal's master; -1: none */
+	int attach_fd;    /* the listening attach socket; -1: none */
+	int hold_ms;      /* hold output for the first client this long; 0: no */
 	const char *exit_name;
 };
 

@@ -46,10 +46,13 @@ write_line(int log_fd, enum pd_crilog_stream kind, const char *text, size_t len,
 }
 
 void
-shim_stream_init(struct shim_stream *s, int fd, enum pd_crilog_stream kind)
+shim_stream_init(struct shim_stream *s, int fd, enum pd_crilog_stream kind, shim_stream_tap_fn *tap,
+		 size_t chunk)
 {
 	s->fd = fd;
 	s->kind = kind;
+	s->tap = tap;
+	s->chunk = chunk;
 	s->len = 0;
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
@@ -82,17 +85,21 @@ shim_stream_read(struct shim_stream *s, int log_fd, size_t max)
 	size_t got = 0;
 
 	while (s->fd >= 0 && got < max) {
-		ssize_t n = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
+		size_t room = sizeof(s->buf) - s->len;
+		ssize_t n = read(s->fd, s->buf + s->len, room < s->chunk ? room : s->chunk);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return 1;
 		if (n <= 0) {
-			/* EOF, or an error no read will fix. */
+			/* EOF, or an error no read will fix (EIO: a terminal
+			 * whose other end is closed). */
 			close_reset(&s->fd);
 			return 0;
 		}
+		if (s->tap != NULL)
+			s->tap(s->kind, s->buf + s->len, (size_t)n);
 		got += (size_t)n;
 		s->len += (size_t)n;
 		emit(s, log_fd);

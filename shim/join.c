@@ -105,7 +105,8 @@ shim_join(const struct shim_spec *spec, struct shim_joined *joined, struct pd_er
 		r = hold_and_set_up(spec, joined, err);
 	for (int i = 0; i < SHIM_NS_COUNT; i++)
 		close_reset(&fds[i]);
-	if (spec->ns[PD_NS_PID].mode == SHIM_NS_FD)
+	/* An exec session's workload still needs the target (exec.c). */
+	if (spec->ns[PD_NS_PID].mode == SHIM_NS_FD && spec->target < 0)
 		close(spec->ns[PD_NS_PID].fd);
 	if (r < 0)
 		shim_join_undo(spec, joined);

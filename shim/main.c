@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cleanup.h"
 #include "exec.h"
 #include "file.h"
@@ -54,6 +55,7 @@
 #include "proc.h"
 #include "shim.h"
 #include "spec.h"
+#include "stdio_fds.h"
 #include "sync.h"
 
 /* What the shim holds from its start to its end. */
@@ -114,12 +116,12 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 		return pd_err_prefix(err, "spec %s", spec_path);
 	pid_fd = s->ns[PD_NS_PID].mode == SHIM_NS_FD ? s->ns[PD_NS_PID].fd : -1;
 	if (pid_fd >= 0 && (pid_fd == sh->sync_fd || fcntl(pid_fd, F_GETFD) < 0))
-		return pd_fail(err, PD_E_INVALID, "namespace \"pid\": fd %d is not a pidfd given",
-			       pid_fd);
-	if (check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0 ||
-	    check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
-	    (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
-	    (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0))
+		return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
+			       s->target >= 0 ? "target" : "namespace \"pid\"", pid_fd);
+	if (s->target < 0 && (check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0 ||
+			      check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
+			      (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
+			      (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0)))
 		return -1;
 	sh->log_fd = open(s->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (sh->log_fd < 0)
@@ -171,7 +173,7 @@ detach(struct pd_err *err)
 /* Steps 3 to 5. On failure, what was done is undone before the error goes
  * to podd. */
 static int
-start(struct shim *sh, struct pd_child *child, int pipes[2][2], struct pd_err *err)
+start(struct shim *sh, struct pd_child *child, struct shim_stdio *io, struct pd_err *err)
 {
 	struct shim_joined joined;
 	struct pd_sync_msg msg = {.type = PD_SYNC_STARTED};
@@ -180,22 +182,28 @@ start(struct shim *sh, struct pd_child *child, int pipes[2][2], struct pd_err *e
 
 	if (shim_join(&sh->spec, &joined, err) < 0)
 		return -1;
-	if (pipe2(pipes[0], O_CLOEXEC) < 0 || pipe2(pipes[1], O_CLOEXEC) < 0) {
-		pd_fail_errno(err, errno, "pipe");
+	if (shim_stdio_open(&sh->spec, io, err) < 0) {
 		shim_join_undo(&sh->spec, &joined);
 		return -1;
 	}
 	self = pd_pidfd_open(getpid(), err);
-	if (self < 0 || shim_exec_start(&sh->spec, joined.clone_flags, pipes[0][1], pipes[1][1],
-					child, err) < 0) {
+	if (self < 0 || shim_exec_start(&sh->spec, joined.clone_flags, io, child, err) < 0) {
+		shim_stdio_close(io, true);
 		shim_join_undo(&sh->spec, &joined);
 		return -1;
 	}
 	/* Not fatal: the workload runs where it should either way. */
 	if (shim_join_pid_return(&joined, err) < 0)
 		log_warn("%s", err->msg);
-	close_reset(&pipes[0][1]);
-	close_reset(&pipes[1][1]);
+	if (shim_stdio_started(&sh->spec, io, err) < 0) {
+		/* Started, but without its terminal nothing can be shown of
+		 * it: end it, and fail the start. */
+		struct pd_err ignored;
+
+		(void)pd_pidfd_signal(child->pidfd, SIGKILL, &ignored);
+		shim_stdio_close(io, true);
+		return -1;
+	}
 	msg.pids[0] = (int32_t)getpid();
 	msg.pids[1] = (int32_t)child->pid;
 	fds[0] = self;
@@ -215,31 +223,35 @@ run(struct shim *sh, const char *spec_path)
 {
 	struct pd_err err = {0};
 	struct pd_child child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
-	int pipes[2][2] = {{-1, -1}, {-1, -1}};
+	struct shim_stdio io;
 	struct shim_handoff h;
 
-	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 ||
-	    start(sh, &child, pipes, &err) < 0) {
+	shim_stdio_init(&io);
+	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 || start(sh, &child, &io, &err) < 0) {
 		report_error(sh, &err);
 		goto out;
 	}
 	close_reset(&sh->sync_fd);
+	if (sh->spec.target >= 0)
+		close(sh->spec.target);
 	h = (struct shim_handoff){
 	    .path = sh->monitor,
 	    .pid = child.pid,
 	    .pidfd = child.pidfd,
-	    .out_fd = pipes[0][0],
-	    .err_fd = pipes[1][0],
+	    .out_fd = io.out_r,
+	    .err_fd = io.err_r,
 	    .log_fd = sh->log_fd,
 	    .exit_dirfd = sh->exit_dirfd,
+	    .stdin_fd = io.in_w,
+	    .tty_fd = io.tty,
+	    .attach_fd = io.listen_fd,
+	    .hold_ms = sh->spec.hold_output ? PD_ATTACH_HOLD_MS : 0,
 	    .exit_name = sh->exit_name,
 	};
 	if (shim_handoff(&h, &err) < 0)
 		log_error("%s (the workload was killed: exit code 255)", err.msg);
 out:
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2; j++)
-			close_reset(&pipes[i][j]);
+	shim_stdio_close(&io, false);
 	close_reset(&child.pidfd);
 	return 1;
 }

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
+#include "attach_server.h"
 #include "cleanup.h"
 #include "exitfile.h"
 #include "io.h"
@@ -48,12 +50,14 @@
 #endif
 
 struct monitor {
-	pid_t pid;             /* the workload */
-	int pidfd;             /* the workload's */
-	int out_fd, err_fd;    /* read ends of stdout and stderr, taken by the streams */
-	int log_fd;            /* the CRI log, O_APPEND */
-	int exit_dirfd;        /* the exit file's directory */
-	const char *exit_name; /* borrowed from argv */
+	pid_t pid;                      /* the workload */
+	int pidfd;                      /* the workload's */
+	int out_fd, err_fd;             /* read ends of stdout and stderr (or the terminal, and
+					 * -1), taken by the streams */
+	struct shim_attach_conf attach; /* taken by the attach server */
+	int log_fd;                     /* the CRI log, O_APPEND */
+	int exit_dirfd;                 /* the exit file's directory */
+	const char *exit_name;          /* borrowed from argv */
 };
 
 /* An fd flag's value: a number given, and open. */
@@ -83,7 +87,7 @@ parse_name(const char *flag, const char *s, const char **name, struct pd_err *er
 static int
 parse_args(int argc, char **argv, struct monitor *m, struct pd_err *err)
 {
-	long long pid = 0;
+	long long pid = 0, hold = 0;
 
 	if (argc % 2 != 1)
 		return pd_fail(err, PD_E_INVALID, "flags come in pairs: FLAG VALUE");
@@ -105,18 +109,33 @@ parse_args(int argc, char **argv, struct monitor *m, struct pd_err *err)
 			r = parse_fd(f, v, &m->exit_dirfd, err);
 		else if (strcmp(f, PD_MONITOR_EXIT_NAME) == 0)
 			r = parse_name(f, v, &m->exit_name, err);
+		else if (strcmp(f, PD_MONITOR_STDIN) == 0)
+			r = parse_fd(f, v, &m->attach.stdin_fd, err);
+		else if (strcmp(f, PD_MONITOR_TTY) == 0)
+			r = parse_fd(f, v, &m->attach.tty_fd, err);
+		else if (strcmp(f, PD_MONITOR_ATTACH) == 0)
+			r = parse_fd(f, v, &m->attach.listen_fd, err);
+		else if (strcmp(f, PD_MONITOR_HOLD_MS) == 0)
+			r = pd_parse_int(v, 0, 3600 * 1000, &hold, err);
 		else
 			r = pd_fail(err, PD_E_INVALID, "unknown flag \"%s\"", f);
 		if (r < 0)
 			return -1;
 	}
 	m->pid = (pid_t)pid;
-	if (m->pid == 0 || m->pidfd < 0 || m->out_fd < 0 || m->err_fd < 0 || m->log_fd < 0 ||
-	    m->exit_dirfd < 0 || m->exit_name == NULL)
-		return pd_fail(
-		    err, PD_E_INVALID, "usage: %s %s P %s FD %s FD %s FD %s FD %s FD %s NAME",
-		    PD_MONITOR_BINARY, PD_MONITOR_PID, PD_MONITOR_PIDFD, PD_MONITOR_STDOUT,
-		    PD_MONITOR_STDERR, PD_MONITOR_LOG, PD_MONITOR_EXIT_DIR, PD_MONITOR_EXIT_NAME);
+	m->attach.hold_ms = (int)hold;
+	if (m->pid == 0 || m->pidfd < 0 || m->out_fd < 0 || m->log_fd < 0 || m->exit_dirfd < 0 ||
+	    m->exit_name == NULL)
+		return pd_fail(err, PD_E_INVALID,
+			       "usage: %s %s P %s FD %s FD [%s FD] %s FD %s FD %s NAME [%s FD] "
+			       "[%s FD] [%s FD [%s MS]]",
+			       PD_MONITOR_BINARY, PD_MONITOR_PID, PD_MONITOR_PIDFD,
+			       PD_MONITOR_STDOUT, PD_MONITOR_STDERR, PD_MONITOR_LOG,
+			       PD_MONITOR_EXIT_DIR, PD_MONITOR_EXIT_NAME, PD_MONITOR_STDIN,
+			       PD_MONITOR_TTY, PD_MONITOR_ATTACH, PD_MONITOR_HOLD_MS);
+	if ((m->err_fd < 0) != (m->attach.tty_fd >= 0))
+		return pd_fail(err, PD_E_INVALID, "%s is given exactly when %s is not",
+			       PD_MONITOR_STDERR, PD_MONITOR_TTY);
 	return 0;
 }
 
@@ -145,13 +164,22 @@ pause_after_error(void)
 	(void)nanosleep(&ts, NULL);
 }
 
-/* Until the workload has exited: its output into the log, orphans reaped.
- * Returns its wait status. */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Until the workload has exited: its output into the log and to attached
+ * clients, their input to it, orphans reaped. Returns its wait status. */
 static int
 watch(const struct monitor *m, struct shim_stream streams[2])
 {
 	cleanup_close int sfd = -1;
-	struct pollfd p[4];
+	struct pollfd p[4 + SHIM_ATTACH_POLLFDS];
 	sigset_t chld;
 	bool warned = false;
 	int status = 0, r;
@@ -167,11 +195,19 @@ watch(const struct monitor *m, struct shim_stream streams[2])
 		log_warn("signalfd: %s (orphans are reaped every %d ms)", strerror(errno),
 			 REAP_EVERY_MS);
 	for (;;) {
+		long long now = now_ms();
+		bool out = shim_attach_output_ready(now);
+		int timeout = shim_attach_timeout(now), n_attach;
+
+		if (sfd < 0 && (timeout < 0 || timeout > REAP_EVERY_MS))
+			timeout = REAP_EVERY_MS;
 		p[0] = (struct pollfd){.fd = m->pidfd, .events = POLLIN};
 		p[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
-		p[2] = (struct pollfd){.fd = streams[0].fd, .events = POLLIN};
-		p[3] = (struct pollfd){.fd = streams[1].fd, .events = POLLIN};
-		if (poll(p, 4, sfd < 0 ? REAP_EVERY_MS : -1) < 0) {
+		/* A negative fd is skipped by poll. */
+		p[2] = (struct pollfd){.fd = out ? streams[0].fd : -1, .events = POLLIN};
+		p[3] = (struct pollfd){.fd = out ? streams[1].fd : -1, .events = POLLIN};
+		n_attach = shim_attach_pollfds(&p[4]);
+		if (poll(p, (nfds_t)(4 + n_attach), timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			if (!warned)
@@ -180,9 +216,13 @@ watch(const struct monitor *m, struct shim_stream streams[2])
 			pause_after_error();
 			continue;
 		}
+		/* With clients, one read per wake-up: each read goes to them
+		 * as one message, and the next waits until they took it. */
 		for (int i = 0; i < 2; i++)
 			if (p[2 + i].revents != 0)
-				(void)shim_stream_read(&streams[i], m->log_fd, READ_BURST);
+				(void)shim_stream_read(&streams[i], m->log_fd,
+						       shim_attach_has_clients() ? 1 : READ_BURST);
+		shim_attach_events(&p[4], n_attach);
 		if (sfd < 0 || p[1].revents != 0) {
 			struct signalfd_siginfo si;
 
@@ -210,7 +250,13 @@ main(int argc, char **argv)
 {
 	static struct shim_stream streams[2];
 	struct monitor m = {
-	    .pidfd = -1, .out_fd = -1, .err_fd = -1, .log_fd = -1, .exit_dirfd = -1};
+	    .pidfd = -1,
+	    .out_fd = -1,
+	    .err_fd = -1,
+	    .log_fd = -1,
+	    .exit_dirfd = -1,
+	    .attach = {.listen_fd = -1, .stdin_fd = -1, .tty_fd = -1},
+	};
 	struct pd_err err = {0};
 	int status;
 
@@ -222,18 +268,22 @@ main(int argc, char **argv)
 	/* Kept across execve from podd-shim; set again, so as not to depend on it. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		log_warn("become a subreaper: %s", strerror(errno));
-	shim_stream_init(&streams[0], m.out_fd, PD_CRILOG_STDOUT);
-	shim_stream_init(&streams[1], m.err_fd, PD_CRILOG_STDERR);
+	shim_attach_init(&m.attach);
+	for (int i = 0; i < 2; i++)
+		shim_stream_init(&streams[i], i == 0 ? m.out_fd : m.err_fd,
+				 i == 0 ? PD_CRILOG_STDOUT : PD_CRILOG_STDERR, shim_attach_output,
+				 PD_ATTACH_MSG_MAX - 1);
 	status = watch(&m, streams);
+	shim_attach_before_drain(now_ms());
 	for (int i = 0; i < 2; i++) {
 		(void)shim_stream_read(&streams[i], m.log_fd, DRAIN_MAX);
 		shim_stream_flush(&streams[i], m.log_fd);
 		shim_stream_close(&streams[i]);
 	}
 	reap_orphans(0);
-	if (pd_exit_file_write(m.exit_dirfd, m.exit_name, m.pid, status, &err) < 0) {
+	if (pd_exit_file_write(m.exit_dirfd, m.exit_name, m.pid, status, &err) < 0)
 		log_error("exit file %s: %s", m.exit_name, err.msg);
-		return 1;
-	}
-	return 0;
+	/* After the exit file: a client that has the code may ask podd. */
+	shim_attach_finish(pd_exit_code(status));
+	return err.msg[0] != '\0';
 }

@@ -5,11 +5,16 @@
  * PD_SYNC_STARTED (lib/shim.h, step 5), podd-shim execve()s it in the same
  * process, as
  *
- *     podd-monitor --pid P --pidfd 3 --stdout 4 --stderr 5 --log 6
- *                  --exit-dir 7 --exit-name NAME
+ *     podd-monitor --pid P --pidfd 3 --stdout 4 [--stderr 5] --log 6
+ *                  --exit-dir 7 --exit-name NAME [--stdin 8] [--tty 9]
+ *                  [--attach 10 [--hold-ms MS]]
  *
  * with those fds and 0-2 open and no other (the numbers are fixed, and still
- * named in argv so that neither side guesses). The same process means the
+ * named in argv so that neither side guesses). With a terminal, --stdout is
+ * its master, --tty a second fd of it (for resizes), and there is no
+ * --stderr; --stdin is the write end of the process's stdin pipe, or the
+ * terminal again; --attach is the bound, listening attach socket
+ * (lib/attach.h), and --hold-ms holds the output for its first client. The same process means the
  * same pid and start time (/proc/PID/stat field 22 does not change across
  * execve), so podd's pidfd of the shim and the pid it recorded stay valid;
  * the child subreaper flag, the ignored SIGTERM, SIGINT, SIGHUP and SIGPIPE,
@@ -35,13 +40,21 @@
 #define PD_MONITOR_LOG       "--log"       /* the CRI log, O_APPEND */
 #define PD_MONITOR_EXIT_DIR  "--exit-dir"  /* the exit file's directory */
 #define PD_MONITOR_EXIT_NAME "--exit-name" /* the exit file's name in it */
+#define PD_MONITOR_STDIN     "--stdin"     /* where attached clients' input goes */
+#define PD_MONITOR_TTY       "--tty"       /* the terminal's master */
+#define PD_MONITOR_ATTACH    "--attach"    /* the listening attach socket */
+#define PD_MONITOR_HOLD_MS   "--hold-ms"   /* hold output for the first client */
 
-/* The fd numbers podd-shim hands over, in this order from 3. */
+/* The fd numbers podd-shim hands over, in this order from 3; the last four
+ * are optional, and a number not handed over stays closed. */
 enum shim_monitor_fd {
 	SHIM_MONITOR_PIDFD = 3,
 	SHIM_MONITOR_STDOUT,
 	SHIM_MONITOR_STDERR,
 	SHIM_MONITOR_LOG,
 	SHIM_MONITOR_EXIT_DIR,
+	SHIM_MONITOR_STDIN,
+	SHIM_MONITOR_TTY,
+	SHIM_MONITOR_ATTACH,
 	SHIM_MONITOR_FD_END, /* the first fd not handed over */
 };

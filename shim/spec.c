@@ -136,12 +136,23 @@ caps_check(const struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* "fd:N" with N in 3..1023 (0..2 are stdio; the sync fd is checked
+ * against it in main). Returns N, or -1 when @v is not that. */
 static int
-ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
+fd_value(const char *v)
 {
 	long long fd;
 	struct pd_err ignored;
 
+	if (strncmp(v, PD_SHIM_NS_FD_PRE, strlen(PD_SHIM_NS_FD_PRE)) != 0 ||
+	    pd_parse_int(v + strlen(PD_SHIM_NS_FD_PRE), 3, 1023, &fd, &ignored) < 0)
+		return -1;
+	return (int)fd;
+}
+
+static int
+ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
+{
 	ns->fd = -1;
 	if (strcmp(v, PD_SHIM_NS_NEW) == 0) {
 		ns->mode = SHIM_NS_NEW;
@@ -152,13 +163,12 @@ ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
 		ns->path = v;
 	} else if (strcmp(key, "pid") == 0 &&
 		   strncmp(v, PD_SHIM_NS_FD_PRE, strlen(PD_SHIM_NS_FD_PRE)) == 0) {
-		/* 0..2 are stdio; the sync fd is checked against it in main. */
-		if (pd_parse_int(v + strlen(PD_SHIM_NS_FD_PRE), 3, 1023, &fd, &ignored) < 0)
+		ns->fd = fd_value(v);
+		if (ns->fd < 0)
 			return pd_fail(err, PD_E_INVALID,
 				       "namespace \"pid\": bad fd in \"%.32s\" (use fd:3..fd:1023)",
 				       v);
 		ns->mode = SHIM_NS_FD;
-		ns->fd = (int)fd;
 	} else {
 		return pd_fail(err, PD_E_INVALID,
 			       "namespace \"%s\": bad value \"%.64s\" (use new, host, a path%s)",
@@ -229,17 +239,101 @@ paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* What a container has and an exec session does not. */
+static const char *const container_keys[] = {
+    PD_SHIM_ROOTFS,  PD_SHIM_READ_ONLY, PD_SHIM_UPPER, PD_SHIM_WORK, PD_SHIM_MOUNT_POINT,
+    PD_SHIM_ETC_DIR, PD_SHIM_HOSTNAME,  PD_SHIM_HOLD,  NULL,
+};
+
+static int
+container_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	if (get_str(j, PD_SHIM_HOSTNAME, false, PD_NAME_MAX, &spec->hostname, err) < 0 ||
+	    (spec->hostname != NULL && pd_name_validate(spec->hostname, "hostname", err) < 0))
+		return -1;
+	if (pd_json_get_bool(j, PD_SHIM_READ_ONLY, &spec->read_only, err) < 0)
+		return -1;
+	if (paths_parse(j, spec, err) < 0)
+		return -1;
+	return ns_parse(j, spec, err);
+}
+
+static int
+exec_parse(const json_t *j, const char *target, struct shim_spec *spec, struct pd_err *err)
+{
+	for (size_t i = 0; container_keys[i] != NULL; i++)
+		if (json_object_get(j, container_keys[i]) != NULL)
+			return pd_fail(err, PD_E_INVALID,
+				       "field \"%s\" is not for an exec session (\"%s\" is given)",
+				       container_keys[i], PD_SHIM_TARGET);
+	if (json_object_get(j, PD_SHIM_NAMESPACES) != NULL)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"%s\" is not for an exec session (\"%s\" is given)",
+			       PD_SHIM_NAMESPACES, PD_SHIM_TARGET);
+	spec->target = fd_value(target);
+	if (spec->target < 0)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"%s\": bad value \"%.32s\" (use fd:3..fd:1023)",
+			       PD_SHIM_TARGET, target);
+	spec->ns[PD_NS_PID].mode = SHIM_NS_FD;
+	spec->ns[PD_NS_PID].fd = spec->target;
+	if (get_path(j, PD_SHIM_LOG, true, &spec->log, err) < 0 ||
+	    get_path(j, PD_SHIM_EXIT_FILE, true, &spec->exit_file, err) < 0 ||
+	    get_path(j, PD_SHIM_CWD, false, &spec->cwd, err) < 0)
+		return -1;
+	if (spec->exit_file[strlen(spec->exit_file) - 1] == '/')
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file",
+			       PD_SHIM_EXIT_FILE);
+	if (spec->cwd == NULL)
+		spec->cwd = "/";
+	return 0;
+}
+
+/* The process's stdio and user: for containers and exec sessions alike. */
+static int
+stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	long long uid = 0, gid = 0;
+
+	if (pd_json_get_bool(j, PD_SHIM_TTY, &spec->tty, err) < 0 ||
+	    pd_json_get_bool(j, PD_SHIM_STDIN, &spec->open_stdin, err) < 0 ||
+	    pd_json_get_bool(j, PD_SHIM_HOLD_OUTPUT, &spec->hold_output, err) < 0 ||
+	    get_path(j, PD_SHIM_ATTACH, false, &spec->attach, err) < 0 ||
+	    pd_json_get_int(j, PD_SHIM_UID, 0, SHIM_MAX_ID, &uid, err) < 0 ||
+	    pd_json_get_int(j, PD_SHIM_GID, 0, SHIM_MAX_ID, &gid, err) < 0)
+		return -1;
+	if (pd_json_get_tty_size(j, PD_SHIM_TTY_SIZE, &spec->tty_rows, &spec->tty_cols, err) < 0)
+		return -1;
+	if (spec->attach != NULL && spec->attach[strlen(spec->attach) - 1] == '/')
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file", PD_SHIM_ATTACH);
+	if (spec->hold_output && spec->attach == NULL)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" needs \"%s\"", PD_SHIM_HOLD_OUTPUT,
+			       PD_SHIM_ATTACH);
+	spec->uid = (unsigned)uid;
+	spec->gid = (unsigned)gid;
+	return 0;
+}
+
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,     PD_SHIM_ROOTFS,
-					      PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,    PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,  PD_SHIM_LOG,
-					      PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,     PD_SHIM_ENV,
-					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME, PD_SHIM_CAPS,
-					      PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,     NULL};
+	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,
+					      PD_SHIM_ROOTFS,      PD_SHIM_READ_ONLY,
+					      PD_SHIM_UPPER,       PD_SHIM_WORK,
+					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
+					      PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,
+					      PD_SHIM_ARGS,        PD_SHIM_ENV,
+					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
+					      PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,
+					      PD_SHIM_HOLD,        PD_SHIM_TTY,
+					      PD_SHIM_STDIN,       PD_SHIM_ATTACH,
+					      PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,
+					      PD_SHIM_GID,         PD_SHIM_TARGET,
+					      PD_SHIM_TTY_SIZE,    NULL};
+	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
+	spec->target = -1;
 	for (int i = 0; i < SHIM_NS_COUNT; i++)
 		spec->ns[i].fd = -1;
 	if (pd_json_check_keys(j, "spec", allowed, err) < 0)
@@ -252,12 +346,11 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (get_str(j, PD_SHIM_NAME, true, PD_NAME_MAX, &spec->name, err) < 0 ||
 	    pd_name_validate(spec->name, "name", err) < 0)
 		return -1;
-	if (get_str(j, PD_SHIM_HOSTNAME, false, PD_NAME_MAX, &spec->hostname, err) < 0 ||
-	    (spec->hostname != NULL && pd_name_validate(spec->hostname, "hostname", err) < 0))
+	if (get_str(j, PD_SHIM_TARGET, false, 32, &target, err) < 0)
 		return -1;
-	if (pd_json_get_bool(j, PD_SHIM_READ_ONLY, &spec->read_only, err) < 0)
+	if ((target != NULL ? exec_parse(j, target, spec, err) : container_parse(j, spec, err)) < 0)
 		return -1;
-	if (paths_parse(j, spec, err) < 0)
+	if (stdio_parse(j, spec, err) < 0)
 		return -1;
 	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
 		return -1;
@@ -270,7 +363,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (get_strv(j, PD_SHIM_CAPS, SHIM_MAX_CAPS, &spec->caps, &spec->n_caps, err) < 0 ||
 	    caps_check(spec, err) < 0)
 		return -1;
-	return ns_parse(j, spec, err);
+	return 0;
 }
 
 void

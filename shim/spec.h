@@ -15,7 +15,12 @@
  *     it is not bound), env (none; PATH=SHIM_DEFAULT_PATH is added when it
  *     has no PATH), cwd ("/"), hostname (only set in a new uts namespace),
  *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
- *     namespace that is not new is refused).
+ *     namespace that is not new is refused), tty, stdin and hold_output
+ *     (false), attach (no socket; hold_output needs it), uid and gid (0).
+ * An exec session (target "fd:N") needs none of the container's keys and
+ * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
+ * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the
+ * shim, and the workload joins the rest itself.
  */
 #pragma once
 
@@ -32,7 +37,8 @@
 #define SHIM_MAX_STRING  (32 * 1024) /* one argument or one "K=V" */
 #define SHIM_MAX_CAPS    64
 #define SHIM_MAX_CAPNAME 32
-#define SHIM_MAX_PATH    1024 /* every path of the spec */
+#define SHIM_MAX_PATH    1024  /* every path of the spec */
+#define SHIM_MAX_ID      65535 /* uid and gid: below the overflow id */
 
 /* The PATH searched when the spec's env has none. */
 #define SHIM_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -75,6 +81,11 @@ struct shim_spec {
 	const char **caps;    /* owned array, NULL-terminated, never NULL */
 	size_t n_args, n_env, n_caps;
 	struct shim_ns ns[SHIM_NS_COUNT];
+	bool tty, open_stdin, hold_output;
+	unsigned short tty_rows, tty_cols; /* 0: not given */
+	const char *attach;                /* may be NULL: no attach socket */
+	unsigned uid, gid;
+	int target; /* an exec session's pidfd of the container's workload; -1: a container */
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

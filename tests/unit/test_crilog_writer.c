@@ -6,6 +6,7 @@
  * fragment left at EOF as a P piece.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ writer_open(struct writer *w, enum pd_crilog_stream kind)
 	w->in = p[1];
 	w->s = calloc(1, sizeof(*w->s));
 	REQUIRE(w->s != NULL);
-	shim_stream_init(w->s, p[0], kind);
+	shim_stream_init(w->s, p[0], kind, NULL, SIZE_MAX);
 }
 
 static void

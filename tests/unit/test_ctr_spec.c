@@ -98,7 +98,9 @@ test_bad_bodies(void)
 	check_bad("{\"image\":\"b\",\"env\":[\"=v\"],\"command\":[\"true\"]}", "KEY=VALUE");
 	check_bad("{\"image\":\"b\",\"cap_add\":[\"NET_MAGIC\"],\"command\":[\"true\"]}",
 		  "unknown capability \"NET_MAGIC\"");
-	check_bad("{\"image\":\"b\",\"tty\":true,\"command\":[\"true\"]}", "tty");
+	check_bad("{\"image\":\"b\",\"tty\":1,\"command\":[\"true\"]}", "tty");
+	check_bad("{\"image\":\"b\",\"tty_size\":[0,80],\"command\":[\"true\"]}", "tty_size");
+	check_bad("{\"image\":\"b\",\"tty_size\":[24],\"command\":[\"true\"]}", "tty_size");
 	check_bad("{\"image\":\"b\",\"read_only\":\"yes\",\"command\":[\"true\"]}", "read_only");
 	check_bad("[]", "");
 }
@@ -201,7 +203,75 @@ test_namespace_modes(void)
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":7}", "network");
 }
 
+static int
+parse_exec(const char *text, struct exec_spec *spec, struct pd_err *err)
+{
+	json_t *j = pd_json_load(text, strlen(text), 1 << 20, err);
+	int r;
+
+	if (j == NULL)
+		return -2;
+	r = exec_spec_parse(j, spec, err);
+	json_decref(j);
+	return r;
+}
+
+static void
+test_exec_body(void)
+{
+	struct exec_spec spec;
+	struct pd_err err = {0};
+
+	REQUIRE(parse_exec("{\"command\":[\"ls\",\"-l\"]}", &spec, &err) == 0);
+	CHECK(json_array_size(spec.command) == 2 && json_array_size(spec.env) == 0);
+	CHECK(spec.workdir == NULL && spec.uid == 0 && spec.gid == 0 && spec.user[0] == '\0');
+	CHECK(!spec.tty && !spec.open_stdin && !spec.detach && spec.tty_rows == 0);
+	exec_spec_clear(&spec);
+	REQUIRE(parse_exec("{\"command\":[\"sh\"],\"env\":[\"A=1\"],\"workdir\":\"/tmp\","
+			   "\"user\":\"1000:100\",\"tty\":true,\"stdin\":true,\"detach\":true,"
+			   "\"tty_size\":[40,120]}",
+			   &spec, &err) == 0);
+	CHECK_STR(spec.workdir, ==, "/tmp");
+	CHECK(spec.uid == 1000 && spec.gid == 100);
+	CHECK_STR(spec.user, ==, "1000:100");
+	CHECK(spec.tty && spec.open_stdin && spec.detach);
+	CHECK(spec.tty_rows == 40 && spec.tty_cols == 120);
+	exec_spec_clear(&spec);
+	REQUIRE(parse_exec("{\"command\":[\"id\"],\"user\":\"7\"}", &spec, &err) == 0);
+	CHECK(spec.uid == 7 && spec.gid == 0);
+	exec_spec_clear(&spec);
+}
+
+static void
+check_bad_exec(const char *body, const char *msg)
+{
+	struct exec_spec spec;
+	struct pd_err err = {0};
+
+	CHECK_INT(parse_exec(body, &spec, &err), ==, -1);
+	CHECK_INT(err.kind, ==, PD_E_INVALID);
+	CHECK_CONTAINS(err.msg, msg);
+	exec_spec_clear(&spec);
+}
+
+static void
+test_exec_bad_bodies(void)
+{
+	check_bad_exec("{}", "\"command\" is required");
+	check_bad_exec("{\"command\":[\"\"]}", "empty string");
+	check_bad_exec("{\"command\":[\"id\"],\"user\":\"root\"}", "UID[:GID]");
+	check_bad_exec("{\"command\":[\"id\"],\"user\":\"1:\"}", "UID[:GID]");
+	check_bad_exec("{\"command\":[\"id\"],\"user\":\"70000\"}", "UID[:GID]");
+	check_bad_exec("{\"command\":[\"id\"],\"user\":\":5\"}", "UID[:GID]");
+	check_bad_exec("{\"command\":[\"id\"],\"workdir\":\"tmp\"}", "absolute path");
+	check_bad_exec("{\"command\":[\"id\"],\"env\":[\"X\"]}", "KEY=VALUE");
+	check_bad_exec("{\"command\":[\"id\"],\"image\":\"b\"}", "image");
+	check_bad_exec("{\"command\":[\"id\"],\"tty\":\"yes\"}", "tty");
+}
+
 static const struct unit_case cases[] = {
+    {"exec_body", test_exec_body},
+    {"exec_bad_bodies", test_exec_bad_bodies},
     {"namespace_modes", test_namespace_modes},
     {"defaults", test_defaults},
     {"every_field", test_every_field},

@@ -355,10 +355,68 @@ test_limits(void)
 		 "bad capability name");
 }
 
+static const char exec_good[] =
+    "{\"id\": \"" ID "\", \"name\": \"web\", \"target\": \"fd:3\","
+    " \"log\": \"/dev/null\", \"exit_file\": \"/c/exec/x.exit\", \"args\": [\"sh\"],"
+    " \"tty\": true, \"stdin\": true, \"attach\": \"/c/exec/x.sock\","
+    " \"hold_output\": true, \"uid\": 1000, \"gid\": 100, \"tty_size\": [24, 80]}";
+
+static void
+test_exec_session(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec spec;
+	json_t *j;
+
+	REQUIRE(parse(exec_good, &j, &spec, &err) == 0);
+	CHECK_INT(spec.target, ==, 3);
+	CHECK_INT(spec.ns[PD_NS_PID].mode, ==, SHIM_NS_FD);
+	CHECK_INT(spec.ns[PD_NS_PID].fd, ==, 3);
+	CHECK_INT(spec.ns[PD_NS_NET].mode, ==, SHIM_NS_HOST);
+	CHECK(spec.rootfs == NULL && spec.mount_point == NULL);
+	CHECK(spec.tty && spec.open_stdin && spec.hold_output);
+	CHECK_STR(spec.attach, ==, "/c/exec/x.sock");
+	CHECK(spec.uid == 1000 && spec.gid == 100);
+	CHECK(spec.tty_rows == 24 && spec.tty_cols == 80);
+	CHECK_STR(spec.cwd, ==, "/");
+	shim_spec_clear(&spec);
+	json_decref(j);
+	/* A container's keys have no place in an exec session. */
+	bad("{\"id\": \"" ID "\", \"name\": \"w\", \"target\": \"fd:3\", \"log\": \"/l\","
+	    " \"exit_file\": \"/e\", \"args\": [\"sh\"], \"rootfs\": \"/r\"}",
+	    PD_E_INVALID, "\"rootfs\" is not for an exec session");
+	bad("{\"id\": \"" ID "\", \"name\": \"w\", \"target\": \"fd:3\", \"log\": \"/l\","
+	    " \"exit_file\": \"/e\", \"args\": [\"sh\"], \"namespaces\": {}}",
+	    PD_E_INVALID, "\"namespaces\" is not for an exec session");
+	bad("{\"id\": \"" ID "\", \"name\": \"w\", \"target\": \"3\", \"log\": \"/l\","
+	    " \"exit_file\": \"/e\", \"args\": [\"sh\"]}",
+	    PD_E_INVALID, "\"target\": bad value");
+}
+
+static void
+test_stdio(void)
+{
+	bad_with("hold_output", "true", PD_E_INVALID, "\"hold_output\" needs \"attach\"");
+	bad_with("attach", "\"rel/sock\"", PD_E_INVALID, "absolute path");
+	bad_with("tty_size", "[0, 80]", PD_E_INVALID, "tty_size");
+	bad_with("tty_size", "\"24x80\"", PD_E_INVALID, "tty_size");
+	bad_with("uid", "-1", PD_E_INVALID, "uid");
+	bad_with("gid", "70000", PD_E_INVALID, "gid");
+	bad_with("tty", "1", PD_E_INVALID, "tty");
+}
+
 static const struct unit_case cases[] = {
-    {"good", test_good},       {"defaults", test_defaults}, {"read_only", test_read_only},
-    {"missing", test_missing}, {"mistyped", test_mistyped}, {"unknown", test_unknown},
-    {"values", test_values},   {"nul", test_nul},           {"namespaces", test_namespaces},
+    {"exec_session", test_exec_session},
+    {"stdio", test_stdio},
+    {"good", test_good},
+    {"defaults", test_defaults},
+    {"read_only", test_read_only},
+    {"missing", test_missing},
+    {"mistyped", test_mistyped},
+    {"unknown", test_unknown},
+    {"values", test_values},
+    {"nul", test_nul},
+    {"namespaces", test_namespaces},
     {"limits", test_limits},
 };
 

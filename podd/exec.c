@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Exec sessions: a command run in a running container's namespaces and
+ * root by a podd-shim of its own (lib/shim.h, "target"), with the
+ * container's capabilities, environment and working directory unless the
+ * request gives others.
+ *
+ * podd is only there for the start: it answers the request once the
+ * command exec'd (or with its 126/127 error), listing the session in the
+ * container's inspect until the session's shim exits. The output and the
+ * exit code go to the client over the session's attach socket
+ * (lib/attach.h), not through podd; a detached session's output is
+ * dropped, as docker's. Sessions are not remembered across a podd restart:
+ * they run on, and are no longer listed.
+ *
+ * Files, in the container's run dir (gone with it):
+ *   exec/<id>.json   the shim's spec
+ *   exec/<id>.exit   the exit file
+ *   exec/<id>.sock   the attach socket
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "container.h"
+#include "fd.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+#include "shim.h"
+#include "sync.h"
+#include "xalloc.h"
+
+struct exec_session {
+	TAILQ_ENTRY(exec_session) entry;
+	struct container *c; /* borrowed: the container owns its sessions */
+	char id[PD_ID_LEN + 1];
+	json_t *command; /* owned */
+	char user[32];
+	bool tty, detach;
+	pid_t pid;                    /* the command; 0 until it runs */
+	int sync_fd;                  /* owned, -1 once the shim reported */
+	int shim_pidfd;               /* owned, -1 until it runs */
+	struct event *sync_ev;        /* owned */
+	struct event *shim_ev;        /* owned */
+	struct http_pending *pending; /* owned until answered */
+};
+
+/* The session's file @suffix (".json", ".exit", ".sock"). */
+static char *
+exec_path(const struct exec_session *e, const char *suffix)
+{
+	cleanup_free char *run = ctr_run_dir(e->c);
+
+	return xasprintf("%s/exec/%s%s", run, e->id, suffix);
+}
+
+static void
+remove_files(const struct exec_session *e)
+{
+	static const char *const suffixes[] = {".json", ".exit", ".sock"};
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		cleanup_free char *path = exec_path(e, suffixes[i]);
+
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_warn("exec %.12s: remove %s: %s", e->id, path, strerror(errno));
+	}
+}
+
+/* Out of the list, files removed, the request answered with @err if it
+ * still waits; freed. */
+static void
+session_end(struct exec_session *e, const struct pd_err *err)
+{
+	TAILQ_REMOVE(&e->c->execs, e, entry);
+	if (e->pending != NULL)
+		http_pending_reply_error(e->pending, err);
+	if (e->sync_ev != NULL)
+		event_free(e->sync_ev);
+	if (e->shim_ev != NULL)
+		event_free(e->shim_ev);
+	close_reset(&e->sync_fd);
+	close_reset(&e->shim_pidfd);
+	json_decref(e->command);
+	free(e);
+}
+
+static void
+on_shim_exit(evutil_socket_t fd, short what, void *arg)
+{
+	struct exec_session *e = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("container \"%s\": exec %.12s ended", e->c->rec.spec.name, e->id);
+	remove_files(e);
+	session_end(e, NULL);
+}
+
+static json_t *
+session_json(const struct exec_session *e)
+{
+	json_t *j = json_pack("{s:s, s:i, s:O, s:s, s:b}", PD_F_ID, e->id, PD_F_PID, (int)e->pid,
+			      PD_F_COMMAND, e->command, PD_F_USER, e->user, PD_F_TTY, e->tty);
+
+	if (!e->detach) {
+		cleanup_free char *sock = exec_path(e, ".sock");
+
+		json_object_set_new(j, PD_F_ATTACH_SOCKET, json_string(sock));
+	}
+	return j;
+}
+
+static void
+on_sync(evutil_socket_t fd, short what, void *arg)
+{
+	struct exec_session *e = arg;
+	struct pd_sync_msg msg;
+	struct pd_err err = {0};
+	int fds[PD_SYNC_MAX_FDS], n = 0;
+	int r = pd_sync_recv_fds(fd, &msg, fds, PD_SYNC_MAX_FDS, &n);
+
+	(void)what;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		event_add(e->sync_ev, NULL);
+		return;
+	}
+	event_free(e->sync_ev);
+	e->sync_ev = NULL;
+	close_reset(&e->sync_fd);
+	if (r == 1 && msg.type == PD_SYNC_STARTED && n == 2) {
+		cleanup_json json_t *j = NULL;
+
+		e->shim_pidfd = fds[0];
+		close(fds[1]); /* the command's: signals go through the container */
+		e->pid = msg.pids[1];
+		e->shim_ev = event_new(e->c->d->base, e->shim_pidfd, EV_READ, on_shim_exit, e);
+		if (e->shim_ev == NULL || event_add(e->shim_ev, NULL) < 0)
+			log_error("exec %.12s: cannot watch its shim", e->id);
+		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name,
+			 e->id, (int)e->pid);
+		j = session_json(e);
+		http_pending_reply_json(e->pending, 201, j);
+		e->pending = NULL;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (r == 1 && msg.type == PD_SYNC_ERROR)
+		err = msg.err;
+	else if (r == 0 || r == 1)
+		pd_fail(&err, PD_E_SYSTEM, "podd-shim exited before it started the command");
+	else
+		pd_fail_errno(&err, errno, "reading the shim's report");
+	remove_files(e);
+	session_end(e, &err);
+}
+
+/* The shim's spec: lib/shim.h, with "target" the container's workload. */
+static json_t *
+shim_spec(const struct exec_session *e, const struct exec_spec *spec)
+{
+	const struct ctr_spec *cs = &e->c->rec.spec;
+	cleanup_free char *exit_file = exec_path(e, ".exit");
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
+			      "s:i, s:i}",
+			      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
+			      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command,
+			      PD_SHIM_ENV, ctr_env(e->c, spec->env), PD_SHIM_CWD,
+			      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
+			      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3",
+			      PD_SHIM_TTY, spec->tty, PD_SHIM_STDIN, spec->open_stdin,
+			      PD_SHIM_HOLD_OUTPUT, !spec->detach, PD_SHIM_UID, (int)spec->uid,
+			      PD_SHIM_GID, (int)spec->gid);
+
+	if (!spec->detach) {
+		cleanup_free char *sock = exec_path(e, ".sock");
+
+		json_object_set_new(j, PD_SHIM_ATTACH, json_string(sock));
+	}
+	if (spec->tty_rows > 0)
+		json_object_set_new(j, PD_SHIM_TTY_SIZE,
+				    json_pack("[i, i]", spec->tty_rows, spec->tty_cols));
+	return j;
+}
+
+static int
+spawn(struct exec_session *e, const struct exec_spec *spec, struct pd_err *err)
+{
+	struct podd *d = e->c->d;
+	cleanup_free char *run = ctr_run_dir(e->c);
+	cleanup_free char *dir = xasprintf("%s/exec", run);
+	cleanup_free char *spec_path = exec_path(e, ".json");
+	cleanup_json json_t *j = shim_spec(e, spec);
+	cleanup_close int dirfd = -1;
+	char name[PD_ID_LEN + 8];
+	char *argv[] = {PD_SHIM_BINARY, "--sync-fd", "4", spec_path, NULL};
+	/* The target's pidfd at 3 (the spec's "fd:3"), the sync socket at 4. */
+	struct pd_spawn s = {
+	    .path = d->cfg.shim_path,
+	    .argv = argv,
+	    .fds = {-1, -1, STDERR_FILENO, e->c->pidfd},
+	    .n_fds = 4,
+	    .keep_sync = true,
+	    .new_session = true,
+	};
+	struct pd_child child;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return pd_fail_errno(err, errno, "mkdir %s", dir);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd < 0)
+		return pd_fail_errno(err, errno, "open %s", dir);
+	snprintf(name, sizeof(name), "%s.json", e->id);
+	if (pd_json_save_volatile(dirfd, name, j, err) < 0)
+		return -1;
+	if (pd_spawn(&s, &child, err) < 0) {
+		remove_files(e);
+		return -1;
+	}
+	/* The first shim process exits once it forked the real one; the
+	 * SIGCHLD backstop reaps it. */
+	close(child.pidfd);
+	e->sync_fd = child.sync_fd;
+	e->sync_ev = event_new(d->base, e->sync_fd, EV_READ, on_sync, e);
+	if (pd_fd_set_nonblock(e->sync_fd, err) < 0 || e->sync_ev == NULL ||
+	    event_add(e->sync_ev, NULL) < 0) {
+		/* The shim reports to nobody and goes on: kill what it started
+		 * through the container's PID namespace is not possible by id,
+		 * so say so. */
+		log_error("exec %.12s: cannot watch its shim", e->id);
+		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of an exec session");
+	}
+	return 0;
+}
+
+int
+exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
+	   struct pd_err *err)
+{
+	struct exec_session *e;
+
+	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->pidfd < 0)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+			       c->rec.spec.name);
+	if (access(c->d->cfg.shim_path, X_OK) < 0)
+		return pd_fail_errno(err, errno, "cannot run %s", c->d->cfg.shim_path);
+	e = xcalloc(1, sizeof(*e));
+	e->c = c;
+	e->sync_fd = e->shim_pidfd = -1;
+	e->tty = spec->tty;
+	e->detach = spec->detach;
+	memcpy(e->user, spec->user, sizeof(e->user));
+	if (e->user[0] == '\0')
+		snprintf(e->user, sizeof(e->user), "0:0");
+	TAILQ_INSERT_TAIL(&c->execs, e, entry);
+	if (pd_id_generate(e->id, err) < 0 || spawn(e, spec, err) < 0) {
+		session_end(e, NULL);
+		return -1;
+	}
+	e->command = spec->command;
+	spec->command = NULL;
+	e->pending = pending;
+	return 0;
+}
+
+void
+exec_free_all(struct container *c)
+{
+	struct exec_session *e;
+	struct pd_err err;
+
+	pd_fail(&err, PD_E_NOT_FOUND, "container \"%s\" is gone", c->rec.spec.name);
+	while ((e = TAILQ_FIRST(&c->execs)) != NULL)
+		session_end(e, &err);
+}
+
+json_t *
+exec_list_json(const struct container *c)
+{
+	json_t *a = json_array();
+	struct exec_session *e;
+
+	TAILQ_FOREACH (e, &c->execs, entry)
+		if (e->pid > 0)
+			json_array_append_new(a, session_json(e));
+	return a;
+}
