@@ -149,7 +149,13 @@
  * "container:NAME|ID" (another running container's), or for the network
  * also "none" (a namespace of its own with only lo). Absent: the pod's, or
  * new ones. */
-#define PD_F_EPHEMERAL       "ephemeral" /* a debug container (podctl debug) */
+#define PD_F_EPHEMERAL "ephemeral" /* a debug container (podctl debug) */
+/* A host process's pid (podctl debug --process): the container joins its
+ * network, PID, IPC and UTS namespaces through a pidfd; no pod, no other
+ * namespace mode. podd remembers the process's start time, so a start after
+ * the process is gone (and its pid reused) fails rather than joining
+ * another. */
+#define PD_F_TARGET_PROCESS  "target_process"
 #define PD_F_NS_NETWORK      "network"
 #define PD_F_NS_PID          "pid_mode"
 #define PD_F_NS_IPC          "ipc_mode"

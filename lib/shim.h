@@ -73,8 +73,9 @@
 #define PD_SHIM_TARGET "target"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
- * podd holds), or, for "pid" only, "fd:N": a pidfd whose PID namespace to
- * join (setns with CLONE_NEWPID). */
+ * podd holds), or "fd:N": a pidfd whose namespace of that type to join
+ * (setns on a pidfd; for "pid", the namespace the workload is born in).
+ * Several may name the same pidfd (podctl debug --process). */
 #define PD_SHIM_NS_NEW    "new"
 #define PD_SHIM_NS_HOST   "host"
 #define PD_SHIM_NS_FD_PRE "fd:"

@@ -273,6 +273,11 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 				       pod->rec.spec.name);
 		memcpy(s->pod, pod->rec.id, sizeof(s->pod));
 	}
+	if (s->target_pid > 0 && pd_proc_start_time(s->target_pid, &s->target_start_time, err) < 0)
+		return pd_fail(err, PD_E_NOT_FOUND, "process %d does not exist",
+			       (int)s->target_pid);
+	if (s->target_pid == getpid())
+		return pd_fail(err, PD_E_INVALID, "process %d is podd itself", (int)s->target_pid);
 	if (s->image[0] != '\0') {
 		struct image *img = image_find(d, s->image, err);
 
@@ -860,6 +865,8 @@ container_to_json(const struct container *c)
 		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
 	}
 	json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
+	if (s->target_pid > 0)
+		json_object_set_new(j, PD_F_TARGET_PROCESS, json_integer(s->target_pid));
 	json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
 	json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
 	set_if(j, PD_F_STARTED, r->started);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -222,9 +223,36 @@ ns_source(const struct container *c, size_t i, char *buf, size_t len, int depth,
 	return 0;
 }
 
+/* debug --process: a pidfd of the process, if it is still the one the
+ * container was made for, for all four namespaces. */
+static int
+process_namespaces(const struct container *c, json_t *ns, int *pid_fd, struct pd_err *err)
+{
+	const struct ctr_spec *s = &c->rec.spec;
+	uint64_t start;
+	int fd = pidfd_open(s->target_pid, 0);
+
+	/* Opened first: the pidfd pins the process, so a start time read
+	 * after it is the one of the process it names. */
+	if (fd < 0 || pd_proc_start_time(s->target_pid, &start, err) < 0 ||
+	    start != s->target_start_time) {
+		if (fd >= 0)
+			close(fd);
+		return pd_fail(err, PD_E_CONFLICT, "process %d is gone", (int)s->target_pid);
+	}
+	for (int i = 0; i < PD_NS_COUNT; i++)
+		if (i == PD_NS_NET || i == PD_NS_IPC || i == PD_NS_UTS || i == PD_NS_PID)
+			json_object_set_new(ns, pd_ns_desc(i)->name,
+					    json_string(PD_SHIM_NS_FD_PRE "3"));
+	*pid_fd = fd;
+	return 1;
+}
+
 /* The "namespaces" and "hold" objects, and the pidfd whose PID namespace
  * the container joins (-1 when none): a shared-PID pod's infra, or the
- * workload of the container named by --pid=container:. */
+ * workload of the container named by --pid=container:, both borrowed; or,
+ * with debug --process, a pidfd of the process for all four, which the
+ * caller owns (the return is 1 then). */
 static int
 namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold, int *pid_fd,
 	   struct pd_err *err)
@@ -233,6 +261,8 @@ namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t 
 	char path[4096];
 
 	*pid_fd = -1;
+	if (c->rec.spec.target_pid > 0)
+		return process_namespaces(c, ns, pid_fd, err);
 	for (size_t i = 0; i < N_HELD; i++) {
 		const char *name = pd_ns_desc(held_types[i])->name;
 
@@ -271,7 +301,7 @@ namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t 
 
 static json_t *
 shim_spec(const struct container *c, const struct pod *pod, const char *run, int *pid_fd,
-	  struct pd_err *err)
+	  bool *owned, struct pd_err *err)
 {
 	const struct ctr_spec *s = &c->rec.spec;
 	const char *hostname = ctr_hostname(c);
@@ -282,11 +312,14 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 	json_t *ns = json_object(), *hold = json_object();
 	json_t *j;
 
-	if (namespaces(c, pod, ns, hold, pid_fd, err) < 0) {
+	int r = namespaces(c, pod, ns, hold, pid_fd, err);
+
+	if (r < 0) {
 		json_decref(ns);
 		json_decref(hold);
 		return NULL;
 	}
+	*owned = r == 1;
 	j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:o, s:o}",
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
@@ -368,6 +401,8 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 	};
 	struct pd_child child;
 	int pid_fd = -1;
+	bool owned = false;
+	int r;
 
 	if (access(d->cfg.shim_path, X_OK) < 0)
 		return pd_fail_errno(err, errno, "cannot run %s", d->cfg.shim_path);
@@ -375,14 +410,20 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 		return -1;
 	if (prepare(c, pod, &run_fd, err) < 0)
 		goto fail;
-	spec = shim_spec(c, pod, run, &pid_fd, err);
+	spec = shim_spec(c, pod, run, &pid_fd, &owned, err);
 	c->hold_output = false; /* for this start only */
-	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0)
+	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0) {
+		if (owned)
+			close(pid_fd);
 		goto fail;
+	}
 	if (pid_fd >= 0)
 		s.fds[s.n_fds++] = pid_fd;
 	snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
-	if (pd_spawn(&s, &child, err) < 0)
+	r = pd_spawn(&s, &child, err);
+	if (owned)
+		close(pid_fd);
+	if (r < 0)
 		goto fail;
 	/* The first shim process exits as soon as it has forked the real one;
 	 * the SIGCHLD backstop reaps it. */

@@ -213,21 +213,40 @@ check_abs_path(const char *path, const char *what, struct pd_err *err)
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME,     PD_F_POD,        PD_F_IMAGE,
-					      PD_F_ROOTFS,   PD_F_COMMAND,    PD_F_ENV,
-					      PD_F_WORKDIR,  PD_F_HOSTNAME,   PD_F_CAP_ADD,
-					      PD_F_CAP_DROP, PD_F_READ_ONLY,  PD_F_AUTO_REMOVE,
-					      PD_F_START,    PD_F_NS_NETWORK, PD_F_NS_PID,
-					      PD_F_NS_IPC,   PD_F_NS_UTS,     PD_F_EPHEMERAL,
-					      PD_F_TTY,      PD_F_STDIN,      PD_F_TTY_SIZE,
+	static const char *const allowed[] = {PD_F_NAME,
+					      PD_F_POD,
+					      PD_F_IMAGE,
+					      PD_F_ROOTFS,
+					      PD_F_COMMAND,
+					      PD_F_ENV,
+					      PD_F_WORKDIR,
+					      PD_F_HOSTNAME,
+					      PD_F_CAP_ADD,
+					      PD_F_CAP_DROP,
+					      PD_F_READ_ONLY,
+					      PD_F_AUTO_REMOVE,
+					      PD_F_START,
+					      PD_F_NS_NETWORK,
+					      PD_F_NS_PID,
+					      PD_F_NS_IPC,
+					      PD_F_NS_UTS,
+					      PD_F_EPHEMERAL,
+					      PD_F_TTY,
+					      PD_F_STDIN,
+					      PD_F_TTY_SIZE,
+					      PD_F_TARGET_PROCESS,
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
+	long long target = 0;
 	json_t *v;
 
 	memset(spec, 0, sizeof(*spec));
 	if (pd_json_check_keys(body, "container", allowed, err) < 0)
 		return -1;
+	if (pd_json_get_int(body, PD_F_TARGET_PROCESS, 1, 4194304, &target, err) < 0)
+		return -1;
+	spec->target_pid = (pid_t)target;
 	if (pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
 	    pd_json_get_string(body, PD_F_POD, &pod, err) < 0 ||
 	    pd_json_get_string(body, PD_F_IMAGE, &image, err) < 0 ||
@@ -292,6 +311,17 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 			    "namespaces",
 			    ns_flags[k], mode);
 	}
+	for (int k = 0; k < CTR_NS_KINDS && spec->target_pid > 0; k++)
+		if (spec->ns[k].how != CTR_NS_DEFAULT)
+			return pd_fail(err, PD_E_INVALID,
+				       "--process and %s conflict: the container takes the "
+				       "process's namespaces",
+				       ns_flags[k]);
+	if (spec->target_pid > 0 && (spec->pod[0] != '\0' || spec->hostname[0] != '\0'))
+		return pd_fail(err, PD_E_INVALID,
+			       "--process and %s conflict: the container takes the process's "
+			       "namespaces",
+			       spec->pod[0] != '\0' ? "--pod" : "--hostname");
 	if (spec->hostname[0] != '\0' && spec->ns[CTR_NS_UTS].how != CTR_NS_DEFAULT)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
@@ -432,6 +462,10 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
 		json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
 		json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
+		if (s->target_pid > 0)
+			json_object_set_new(j, PD_F_TARGET_PROCESS,
+					    json_pack("[i, I]", (int)s->target_pid,
+						      (json_int_t)s->target_start_time));
 	}
 	return j;
 }
@@ -525,6 +559,9 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 {
 	cleanup_json json_t *rest = json_is_object(j) ? json_copy((json_t *)j) : NULL;
 	const char *modes[CTR_NS_KINDS];
+	pid_t target_pid = 0;
+	uint64_t target_start = 0;
+	json_t *target;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -552,8 +589,23 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", key);
 		json_object_del(rest, key);
 	}
+	/* Optional too: [pid, start time] of debug --process. */
+	target = json_object_get(j, PD_F_TARGET_PROCESS);
+	if (target != NULL) {
+		json_int_t pid, start;
+
+		if (json_unpack(target, "[I, I]", &pid, &start) < 0 || pid < 1 || pid > 4194304 ||
+		    start < 0)
+			return pd_fail(err, PD_E_INVALID, "bad container record: bad %s",
+				       PD_F_TARGET_PROCESS);
+		target_pid = (pid_t)pid;
+		target_start = (uint64_t)start;
+		json_object_del(rest, PD_F_TARGET_PROCESS);
+	}
 	if (record_rest(rest, r, err) < 0)
 		return -1;
+	r->spec.target_pid = target_pid;
+	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));
 	r->spec.open_stdin = json_is_true(json_object_get(j, PD_F_STDIN));
 	r->spec.ephemeral = json_is_true(json_object_get(j, PD_F_EPHEMERAL));

@@ -74,8 +74,10 @@ struct ctr_spec {
 	bool read_only;
 	bool auto_remove;
 	bool start;
-	bool ephemeral; /* a debug container (podctl debug): listed as such in its pod */
-	bool tty;       /* a terminal owned by its shim (-t) */
+	bool ephemeral;   /* a debug container (podctl debug): listed as such in its pod */
+	pid_t target_pid; /* debug --process: the host process; 0: none */
+	uint64_t target_start_time;        /* its start time (set by podd at create) */
+	bool tty;                          /* a terminal owned by its shim (-t) */
 	unsigned short tty_rows, tty_cols; /* its first size; 0: not given */
 	bool open_stdin;                   /* stdin open for attached clients (-i) */
 };

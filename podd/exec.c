@@ -146,8 +146,8 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		e->shim_ev = event_new(e->c->d->base, e->shim_pidfd, EV_READ, on_shim_exit, e);
 		if (e->shim_ev == NULL || event_add(e->shim_ev, NULL) < 0)
 			log_error("exec %.12s: cannot watch its shim", e->id);
-		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name,
-			 e->id, (int)e->pid);
+		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name, e->id,
+			 (int)e->pid);
 		j = session_json(e);
 		http_pending_reply_json(e->pending, 201, j);
 		e->pending = NULL;
@@ -171,16 +171,15 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 {
 	const struct ctr_spec *cs = &e->c->rec.spec;
 	cleanup_free char *exit_file = exec_path(e, ".exit");
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
-			      "s:i, s:i}",
-			      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
-			      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command,
-			      PD_SHIM_ENV, ctr_env(e->c, spec->env), PD_SHIM_CWD,
-			      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
-			      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3",
-			      PD_SHIM_TTY, spec->tty, PD_SHIM_STDIN, spec->open_stdin,
-			      PD_SHIM_HOLD_OUTPUT, !spec->detach, PD_SHIM_UID, (int)spec->uid,
-			      PD_SHIM_GID, (int)spec->gid);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
+	    "s:i, s:i}",
+	    PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null", PD_SHIM_EXIT_FILE,
+	    exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV, ctr_env(e->c, spec->env),
+	    PD_SHIM_CWD, spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
+	    ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY, spec->tty,
+	    PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT, !spec->detach, PD_SHIM_UID,
+	    (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
 
 	if (!spec->detach) {
 		cleanup_free char *sock = exec_path(e, ".sock");

@@ -105,9 +105,18 @@ shim_join(const struct shim_spec *spec, struct shim_joined *joined, struct pd_er
 		r = hold_and_set_up(spec, joined, err);
 	for (int i = 0; i < SHIM_NS_COUNT; i++)
 		close_reset(&fds[i]);
-	/* An exec session's workload still needs the target (exec.c). */
-	if (spec->ns[PD_NS_PID].mode == SHIM_NS_FD && spec->target < 0)
-		close(spec->ns[PD_NS_PID].fd);
+	/* The pidfds given, once each; an exec session's workload still
+	 * needs its target (exec.c). */
+	for (int i = 0; i < SHIM_NS_COUNT && spec->target < 0; i++) {
+		bool seen = false;
+
+		if (spec->ns[i].mode != SHIM_NS_FD)
+			continue;
+		for (int k = 0; k < i; k++)
+			seen |= spec->ns[k].mode == SHIM_NS_FD && spec->ns[k].fd == spec->ns[i].fd;
+		if (!seen)
+			close(spec->ns[i].fd);
+	}
 	if (r < 0)
 		shim_join_undo(spec, joined);
 	return r;

@@ -114,10 +114,12 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 		return pd_err_prefix(err, "spec %s", spec_path);
 	if (shim_spec_parse(sh->json, &sh->spec, err) < 0)
 		return pd_err_prefix(err, "spec %s", spec_path);
-	pid_fd = s->ns[PD_NS_PID].mode == SHIM_NS_FD ? s->ns[PD_NS_PID].fd : -1;
-	if (pid_fd >= 0 && (pid_fd == sh->sync_fd || fcntl(pid_fd, F_GETFD) < 0))
-		return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
-			       s->target >= 0 ? "target" : "namespace \"pid\"", pid_fd);
+	for (int i = 0; i < SHIM_NS_COUNT; i++) {
+		pid_fd = s->ns[i].mode == SHIM_NS_FD ? s->ns[i].fd : -1;
+		if (pid_fd >= 0 && (pid_fd == sh->sync_fd || fcntl(pid_fd, F_GETFD) < 0))
+			return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
+				       s->target >= 0 ? "target" : "namespace", pid_fd);
+	}
 	if (s->target < 0 && (check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0 ||
 			      check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
 			      (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||

@@ -161,18 +161,18 @@ ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
 	} else if (v[0] == '/') {
 		ns->mode = SHIM_NS_PATH;
 		ns->path = v;
-	} else if (strcmp(key, "pid") == 0 &&
-		   strncmp(v, PD_SHIM_NS_FD_PRE, strlen(PD_SHIM_NS_FD_PRE)) == 0) {
+	} else if (strncmp(v, PD_SHIM_NS_FD_PRE, strlen(PD_SHIM_NS_FD_PRE)) == 0) {
 		ns->fd = fd_value(v);
 		if (ns->fd < 0)
 			return pd_fail(err, PD_E_INVALID,
-				       "namespace \"pid\": bad fd in \"%.32s\" (use fd:3..fd:1023)",
-				       v);
+				       "namespace \"%s\": bad fd in \"%.32s\" (use fd:3..fd:1023)",
+				       key, v);
 		ns->mode = SHIM_NS_FD;
 	} else {
 		return pd_fail(err, PD_E_INVALID,
-			       "namespace \"%s\": bad value \"%.64s\" (use new, host, a path%s)",
-			       key, v, strcmp(key, "pid") == 0 ? " or fd:N" : "");
+			       "namespace \"%s\": bad value \"%.64s\" (use new, host, a path or "
+			       "fd:N)",
+			       key, v);
 	}
 	return 0;
 }

@@ -158,7 +158,8 @@ shim_stdio_started(const struct shim_spec *spec, struct shim_stdio *io, struct p
 	close_reset(&io->tty_pair[1]);
 	/* Sent before the workload's execve, which has succeeded: here. */
 	if (pd_sync_recv_fds(io->tty_pair[0], &msg, &master, 1, &n) <= 0 || n != 1)
-		return pd_fail(err, PD_E_SYSTEM, "the terminal did not come back from the workload");
+		return pd_fail(err, PD_E_SYSTEM,
+			       "the terminal did not come back from the workload");
 	close_reset(&io->tty_pair[0]);
 	io->out_r = master;
 	io->tty = fcntl(master, F_DUPFD_CLOEXEC, 3);
@@ -175,9 +176,9 @@ shim_stdio_started(const struct shim_spec *spec, struct shim_stdio *io, struct p
 void
 shim_stdio_close(struct shim_stdio *io, bool failed)
 {
-	int *fds[] = {&io->in_w,         &io->out_r,        &io->err_r,        &io->tty,
-		      &io->listen_fd,    &io->pipe_ends[0], &io->pipe_ends[1], &io->pipe_ends[2],
-		      &io->tty_pair[0],  &io->tty_pair[1],  &io->slot};
+	int *fds[] = {&io->in_w,        &io->out_r,        &io->err_r,        &io->tty,
+		      &io->listen_fd,   &io->pipe_ends[0], &io->pipe_ends[1], &io->pipe_ends[2],
+		      &io->tty_pair[0], &io->tty_pair[1],  &io->slot};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close_reset(fds[i]);

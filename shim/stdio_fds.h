@@ -47,8 +47,7 @@ int shim_stdio_open(const struct shim_spec *spec, struct shim_stdio *io, struct 
 /* In the workload's child, after its root is set up: open the terminal,
  * give it the spec's size, send its master to the shim, put the slave in
  * place. Only system calls. */
-int shim_stdio_child(const struct shim_spec *spec, const struct shim_stdio *io,
-		     struct pd_err *err);
+int shim_stdio_child(const struct shim_spec *spec, const struct shim_stdio *io, struct pd_err *err);
 
 /* After the workload exec'd: close its ends; take the terminal's master. */
 int shim_stdio_started(const struct shim_spec *spec, struct shim_stdio *io, struct pd_err *err);

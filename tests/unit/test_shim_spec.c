@@ -304,8 +304,8 @@ test_namespaces(void)
 	ns_case("\"pid\": 3", NULL, PD_E_INVALID, "namespaces: field \"pid\" must be a string");
 	ns_case("\"pid\": null", NULL, PD_E_INVALID, "namespaces: field \"pid\" is required");
 	bad_with("namespaces",
-		 "{\"net\": \"fd:4\", \"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
-		 PD_E_INVALID, "namespace \"net\": bad value \"fd:4\" (use new, host, a path)");
+		 "{\"net\": \"fd:x\", \"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
+		 PD_E_INVALID, "namespace \"net\": bad fd in \"fd:x\"");
 	bad_with("namespaces",
 		 "{\"net\": \"rel/path\", \"ipc\": \"new\", \"uts\": \"new\", \"pid\": \"new\"}",
 		 PD_E_INVALID, "namespace \"net\": bad value");
