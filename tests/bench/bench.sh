@@ -120,9 +120,20 @@ if [ -n "$images" ] && [ -d "$images/busybox" ]; then
     sidecar > /dev/null
     for _ in $(seq "$runs"); do time_ms sidecar; done > "$T/sidecar"
     row "sidecar: run --rm --network/--pid container:X true (ms)" "$(stats < "$T/sidecar")"
+    podctl exec target true > /dev/null
+    for _ in $(seq "$runs"); do time_ms podctl exec target true; done > "$T/exec"
+    row "podctl exec X true (ms)" "$(stats < "$T/exec")"
     podctl rm -f target > /dev/null
     if command -v podman > /dev/null 2>&1; then
         podman run -d --name podd-bench-target --rootfs "$images/busybox" sleep 1000 > /dev/null 2>&1 || true
+        podman exec podd-bench-target true > /dev/null 2>&1 || true
+        for _ in $(seq "$(( runs < 10 ? runs : 10 ))"); do time_ms podman exec podd-bench-target true; done > "$T/pm_exec" 2> "$T/pm_exec.err" || true
+        if [ -s "$T/pm_exec" ]; then
+            row "podman exec X true (ms)" "$(stats < "$T/pm_exec")"
+            row "  ratio podman / podd (medians)" "$(awk -v a="$(median < "$T/pm_exec")" -v b="$(median < "$T/exec")" 'BEGIN {printf "%.0fx", a / b}')"
+        else
+            row "podman exec" "failed: $(head -n 1 "$T/pm_exec.err")"
+        fi
         pm_side() {
             podman run --rm --network container:podd-bench-target --pid container:podd-bench-target \
                 --rootfs "$images/busybox" true

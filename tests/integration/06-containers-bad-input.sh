@@ -83,9 +83,13 @@ test_failure_half_way_through_setup() {
 test_bad_api_bodies() {
     setup
     local out
-    out=$(api -X POST -d '{"image":"busybox","command":["true"],"tty":true}' http://podd/v1/containers)
+    out=$(api -X POST -d '{"image":"busybox","command":["true"],"tty":"yes"}' http://podd/v1/containers)
     assert_contains "$out" '"code":"invalid"'
     assert_contains "$out" "tty"
+    out=$(api -X POST -d '{"image":"busybox","command":["true"],"tty_size":[0,80]}' http://podd/v1/containers)
+    assert_contains "$out" '"code":"invalid"'
+    out=$(api -X POST -d '{"image":"busybox","command":["true"],"colour":true}' http://podd/v1/containers)
+    assert_contains "$out" "colour"
     out=$(api -X POST -d '{"image":"busybox"}' http://podd/v1/containers)
     assert_contains "$out" "command"
     out=$(api -X POST -d 'not json' http://podd/v1/containers)

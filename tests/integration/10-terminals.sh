@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Interactive sessions, driven as a user would: podctl runs in a real
+# terminal (a tmux pane of the test's own tmux server), the test types keys
+# and reads the screen. run -it, exec -it, debug -it, Ctrl-C, window
+# resizes, detach and reattach, and a podd restart between the two.
+. "$(dirname "$0")/lib.sh"
+
+setup() {
+    command -v tmux > /dev/null || fail "tmux is not installed: run make deps"
+    podd_start
+    podctl image import busybox "$IMAGES/busybox" > /dev/null
+    podctl image import netdebug "$IMAGES/netdebug" > /dev/null
+    TMUX_SOCK=$T/tmux.sock
+}
+
+tm() {
+    tmux -S "$TMUX_SOCK" "$@"
+}
+
+# term CMD: run CMD in a new 80x24 terminal; when it ends, the pane shows
+# "PODCTL-RC=N" and stays. The tmux server goes with the test.
+term() {
+    tm -f /dev/null new-session -d -s t -x 80 -y 24 \
+        "env PODD_SOCKET='$PODD_SOCKET' PATH='$PATH' TERM=xterm $*; echo PODCTL-RC=\$?; sleep 600"
+    tm set-option -g status off
+    trap 'r=$?; tm kill-server 2> /dev/null; (exit $r); teardown_test' EXIT
+}
+
+screen() {
+    tm capture-pane -p -t t
+}
+
+on_screen() {
+    screen | grep -qF -- "$1"
+}
+
+# type TEXT: TEXT and Enter.
+type() {
+    tm send-keys -t t -l -- "$1"
+    tm send-keys -t t Enter
+}
+
+# wait_screen TEXT: until TEXT shows (typed text shows too: wait for output
+# that differs from what was typed).
+wait_screen() {
+    local deadline=$((SECONDS + ${WAIT_TIMEOUT:-10}))
+    until on_screen "$1"; do
+        [ "$SECONDS" -lt "$deadline" ] || fail "'$1' never showed; the screen: $(screen)"
+        sleep 0.02
+    done
+}
+
+test_run_it_shell_with_job_control() {
+    setup
+    term podctl run -it --name sh1 busybox sh
+    wait_screen "/ #"
+    type 'echo $((6 * 7))'
+    wait_screen "42"
+    # Ctrl-C reaches the foreground job through the container's terminal.
+    type 'sleep 1000; echo after-sleep'
+    wait_for pgrep -f "^sleep 1000$"
+    tm send-keys -t t C-c
+    wait_for sh -c "! pgrep -f '^sleep 1000$'"
+    type 'echo still-here'
+    wait_screen "still-here"
+    assert_not_contains "$(screen)" "after-sleep"
+    # The terminal's size, and a resize.
+    type 'stty size'
+    wait_screen "24 80"
+    tm resize-window -t t -x 100 -y 30
+    type 'stty size'
+    wait_screen "30 100"
+    type 'tty'
+    wait_screen "/dev/pts/"
+    type 'exit 3'
+    wait_screen "PODCTL-RC=3"
+    assert_eq exited "$(ctr_field sh1 .state)"
+    assert_eq 3 "$(ctr_field sh1 .exit_code)"
+}
+
+test_detach_and_reattach_across_a_podd_restart() {
+    setup
+    term podctl run -it --name sh1 busybox sh
+    wait_screen "/ #"
+    type 'echo first-$((1 + 1))'
+    wait_screen "first-2"
+    tm send-keys -t t C-p C-q
+    wait_screen "PODCTL-RC=0"
+    assert_eq running "$(ctr_field sh1 .state)"
+    tm kill-server
+    # A restart of podd: the terminal lives in the container's shim.
+    podd_stop
+    podd_start
+    term podctl attach sh1
+    # What the terminal last showed comes back without a key pressed.
+    wait_screen "first-2"
+    type 'echo second-$((1 + 2))'
+    wait_screen "second-3"
+    # Other detach keys.
+    tm kill-server
+    term podctl attach --detach-keys ctrl-x,x sh1
+    wait_screen "second-3"
+    tm send-keys -t t C-x x
+    wait_screen "PODCTL-RC=0"
+    tm kill-server
+    term podctl attach sh1
+    wait_screen "second-3"
+    type 'exit 5'
+    wait_screen "PODCTL-RC=5"
+    assert_eq 5 "$(ctr_field sh1 .exit_code)"
+}
+
+test_run_dit_then_attach_shows_the_prompt() {
+    setup
+    assert_exit 0 podctl run -dit --name bg busybox sh
+    term podctl attach bg
+    wait_screen "/ #"
+    type 'echo $((2 + 3))x'
+    wait_screen "5x"
+    type 'exit'
+    wait_screen "PODCTL-RC=0"
+}
+
+test_exec_it_and_debug_it() {
+    setup
+    podctl pod create p > /dev/null
+    podctl run -d --name web --pod p busybox sleep 1000 > /dev/null
+    term podctl exec -it web sh
+    wait_screen "/ #"
+    type 'cat /proc/1/comm; tty'
+    wait_screen "/dev/pts/"
+    assert_contains "$(screen)" "sleep"
+    type 'exit 7'
+    wait_screen "PODCTL-RC=7"
+    assert_eq running "$(ctr_field web .state)"
+    tm kill-server
+    term podctl debug -it p --target web --name dbg -- sh
+    wait_screen "#"
+    type 'echo count=$(ps -o comm | grep -c "^sleep$")'
+    wait_screen "count=1"
+    type 'exit'
+    wait_screen "PODCTL-RC=0"
+    assert_eq true "$(ctr_field dbg .ephemeral)"
+}
+
+run_tests
