@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "body.h"
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
@@ -85,57 +86,6 @@ static const struct cmd_usage run_usage = {
 
 /* ---- the create body ------------------------------------------------- */
 
-static int
-set_string(json_t *obj, const char *key, const char *value, const char *flag, struct pd_err *err)
-{
-	if (json_object_set_new(obj, key, json_string(value)) < 0)
-		return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag, value);
-	return 0;
-}
-
-/* @n strings as a JSON array under @key. */
-static int
-set_strings(json_t *obj, const char *key, const char *const *values, size_t n, const char *flag,
-	    struct pd_err *err)
-{
-	cleanup_json json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, json_string(values[i])) < 0)
-			return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag,
-				       values[i]);
-	return json_object_set_new(obj, key, steal_ptr(a)) < 0 ? -1 : 0;
-}
-
-/* -e K=V..., and -e K as docker does: podctl's own value, or nothing when
- * it has none. */
-static int
-set_env(json_t *obj, const struct flag_value *v, struct pd_err *err)
-{
-	cleanup_json json_t *env = json_array();
-
-	for (size_t i = 0; i < v->count; i++) {
-		const char *kv = v->values[i], *value;
-		cleanup_free char *joined = NULL;
-		json_t *s;
-
-		if (kv[0] == '=' || kv[0] == '\0')
-			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\": no variable name", kv);
-		if (strchr(kv, '=') == NULL) {
-			value = getenv(kv);
-			if (value == NULL)
-				continue;
-			joined = xasprintf("%s=%s", kv, value);
-			kv = joined;
-		}
-		s = json_string(kv);
-		if (s == NULL)
-			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\" is not valid UTF-8", kv);
-		json_array_append_new(env, s);
-	}
-	return json_object_set_new(obj, PD_F_ENV, steal_ptr(env)) < 0 ? -1 : 0;
-}
-
 /* Where the command starts in the operands, after IMAGE and a "--". */
 static size_t
 command_start(const struct flags *f)
@@ -156,7 +106,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	size_t cmd = command_start(f);
 
 	if (v[R_NAME].set && (pd_name_validate(v[R_NAME].value, "container name", err) < 0 ||
-			      set_string(body, PD_F_NAME, v[R_NAME].value, "--name", err) < 0))
+			      body_set_string(body, PD_F_NAME, v[R_NAME].value, "--name", err) < 0))
 		return NULL;
 	if (v[R_POD].set) {
 		if (!pd_is_id_prefix(v[R_POD].value) &&
@@ -175,7 +125,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 			err->errnum = 0;
 			return NULL;
 		}
-		if (set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
+		if (body_set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
 			return NULL;
 	} else {
 		if (!pd_is_id_prefix(f->args[0]) &&
@@ -183,28 +133,31 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}
-	if (cmd < f->nargs && set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd,
-					  f->nargs - cmd, "command argument", err) < 0)
+	if (cmd < f->nargs &&
+	    body_set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd, f->nargs - cmd,
+			     "command argument", err) < 0)
 		return NULL;
-	if (v[R_ENV].count > 0 && set_env(body, &v[R_ENV], err) < 0)
+	if (v[R_ENV].count > 0 && body_set_env(body, &v[R_ENV], err) < 0)
 		return NULL;
 	if (v[R_WORKDIR].set &&
-	    set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
+	    body_set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
 		return NULL;
 	if (v[R_HOSTNAME].set &&
-	    set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
+	    body_set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
 		return NULL;
-	if (v[R_CAP_ADD].count > 0 && set_strings(body, PD_F_CAP_ADD, v[R_CAP_ADD].values,
-						  v[R_CAP_ADD].count, "--cap-add", err) < 0)
+	if (v[R_CAP_ADD].count > 0 && body_set_strings(body, PD_F_CAP_ADD, v[R_CAP_ADD].values,
+						       v[R_CAP_ADD].count, "--cap-add", err) < 0)
 		return NULL;
-	if (v[R_CAP_DROP].count > 0 && set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
-						   v[R_CAP_DROP].count, "--cap-drop", err) < 0)
+	if (v[R_CAP_DROP].count > 0 && body_set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
+							v[R_CAP_DROP].count, "--cap-drop", err) < 0)
 		return NULL;
 	if ((v[R_NETWORK].set &&
-	     set_string(body, PD_F_NS_NETWORK, v[R_NETWORK].value, "--network", err) < 0) ||
-	    (v[R_PID].set && set_string(body, PD_F_NS_PID, v[R_PID].value, "--pid", err) < 0) ||
-	    (v[R_IPC].set && set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
-	    (v[R_UTS].set && set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
+	     body_set_string(body, PD_F_NS_NETWORK, v[R_NETWORK].value, "--network", err) < 0) ||
+	    (v[R_PID].set &&
+	     body_set_string(body, PD_F_NS_PID, v[R_PID].value, "--pid", err) < 0) ||
+	    (v[R_IPC].set &&
+	     body_set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
+	    (v[R_UTS].set && body_set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
