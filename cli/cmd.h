@@ -99,6 +99,8 @@ int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);
+int cmd_exec(struct podctl *ctl, int argc, char **argv);
+int cmd_attach(struct podctl *ctl, int argc, char **argv);
 int cmd_capture(struct podctl *ctl, int argc, char **argv);
 int cmd_debug(struct podctl *ctl, int argc, char **argv);
 int cmd_restart(struct podctl *ctl, int argc, char **argv);
