@@ -164,5 +164,5 @@ cmd_debug(struct podctl *ctl, int argc, char **argv)
 		json_object_set_new(body, PD_F_NAME, json_string(f.v[D_NAME].value));
 	json_object_set_new(body, PD_F_EPHEMERAL, json_true());
 	json_object_set_new(body, PD_F_START, json_false());
-	return run_attached(ctl, body, stdout);
+	return run_attached(ctl, body, stdout, NULL);
 }
