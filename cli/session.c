@@ -32,8 +32,9 @@
 /* Messages handled per wakeup, so that output cannot starve typed keys. */
 #define RECV_BATCH 64
 
-/* The signals that end a session whose terminal is raw. */
-static const int stop_signals[] = {SIGTERM, SIGHUP, SIGQUIT};
+/* The signals that end a session whose terminal is raw; the last one only
+ * with opts->sigint_ends. */
+static const int stop_signals[] = {SIGTERM, SIGHUP, SIGQUIT, SIGINT};
 #define N_STOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 struct session {
@@ -373,8 +374,10 @@ make_raw(struct session *s, struct pd_err *err)
 
 /* Make and add the events of @s. */
 static int
-watch(struct session *s, bool terminal, bool interactive)
+watch(struct session *s, bool terminal, const struct session_opts *opts)
 {
+	bool interactive = opts->interactive;
+	size_t n_stop = opts->sigint_ends ? N_STOP : N_STOP - 1;
 	bool ok;
 
 	s->recv_ev = event_new(s->base, s->fd, EV_READ | EV_PERSIST, on_recv, s);
@@ -388,7 +391,7 @@ watch(struct session *s, bool terminal, bool interactive)
 		s->winch_ev = evsignal_new(s->base, SIGWINCH, on_winch, s);
 		ok = s->winch_ev != NULL && event_add(s->winch_ev, NULL) == 0;
 	}
-	for (size_t i = 0; ok && terminal && interactive && i < N_STOP; i++) {
+	for (size_t i = 0; ok && terminal && interactive && i < n_stop; i++) {
 		s->stop_ev[i] = evsignal_new(s->base, stop_signals[i], on_stop_signal, s);
 		ok = s->stop_ev[i] != NULL && event_add(s->stop_ev[i], NULL) == 0;
 	}
@@ -417,7 +420,7 @@ session_start(struct event_base *base, int fd, const struct session_opts *opts,
 		s->match_keys = s->keys.len > 0;
 	}
 	/* fd 0 as a regular file needs poll (epoll refuses it): say so. */
-	if (watch(s, terminal, opts->interactive) < 0) {
+	if (watch(s, terminal, opts) < 0) {
 		pd_fail(err, PD_E_SYSTEM, "cannot watch the attach socket%s",
 			opts->interactive ? " and stdin" : "");
 		session_free(s);
@@ -487,6 +490,7 @@ session_run(const char *path, const struct session_opts *opts, struct session_re
 {
 	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
+	struct session_opts mine = *opts;
 	struct run_state st = {0};
 	cleanup_close int fd = -1;
 	struct session *s;
@@ -499,7 +503,10 @@ session_run(const char *path, const struct session_opts *opts, struct session_re
 		return -1;
 	st.base = base;
 	sigaction(SIGPIPE, &ignore, &old);
-	s = session_start(base, steal_fd(fd), opts, on_run_done, &st, err);
+	/* Alone, no one else turns a SIGINT (kill -INT: the raw terminal
+	 * sends none) into anything: it ends the session. */
+	mine.sigint_ends = true;
+	s = session_start(base, steal_fd(fd), &mine, on_run_done, &st, err);
 	if (s != NULL && event_base_dispatch(base) < 0 && !st.over)
 		pd_fail(&st.err, PD_E_SYSTEM, "the event loop failed");
 	else if (s != NULL && !st.over)

@@ -37,8 +37,9 @@ enum session_end {
 	SESSION_EXIT,     /* PD_ATTACH_EXIT came: the code is the process's exit code */
 	SESSION_DETACHED, /* the user typed the detach keys: the process goes on */
 	SESSION_CLOSED,   /* the socket closed without PD_ATTACH_EXIT: ask podd */
-	SESSION_SIGNAL,   /* podctl got SIGTERM, SIGHUP or SIGQUIT, or its stdout
-			   * was closed (SIGPIPE): the code is 128 + the signal */
+	SESSION_SIGNAL,   /* podctl got SIGTERM, SIGHUP, SIGQUIT (or SIGINT, see
+			   * sigint_ends), or its stdout was closed (SIGPIPE):
+			   * the code is 128 + the signal */
 	SESSION_FAILED,   /* the error says why */
 };
 
@@ -46,6 +47,9 @@ struct session_opts {
 	bool tty;                      /* the process has a terminal */
 	bool interactive;              /* send podctl's stdin to the process */
 	const struct detachkeys *keys; /* borrowed; NULL: DETACHKEYS_DEFAULT */
+	/* With a raw terminal, SIGINT ends the session too (SESSION_SIGNAL),
+	 * for a caller that does not handle it itself (run does). */
+	bool sigint_ends;
 };
 
 /* Called once when the session ends, after the terminal was restored and
@@ -76,7 +80,8 @@ struct session_result {
 };
 
 /* The common case: connect to the attach socket at @path and run a
- * session on a loop of its own, SIGPIPE ignored, until it ends. Errors:
+ * session on a loop of its own, SIGPIPE ignored and sigint_ends set,
+ * until it ends. Errors:
  * pd_attach_connect()'s (PD_E_NOT_FOUND: the process is not running), and
  * those of the session (SESSION_FAILED). Returns 0 with @res filled, or
  * -1. */
