@@ -65,7 +65,8 @@ SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
 # podctl's pure modules, likewise.
-CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c)
+CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
+	cli/body.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c)
 

@@ -99,14 +99,20 @@ int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);
+int cmd_exec(struct podctl *ctl, int argc, char **argv);
+int cmd_attach(struct podctl *ctl, int argc, char **argv);
 int cmd_capture(struct podctl *ctl, int argc, char **argv);
 int cmd_debug(struct podctl *ctl, int argc, char **argv);
 int cmd_restart(struct podctl *ctl, int argc, char **argv);
 
 /* cmd_run.c: create the container of @body (start false) and run it
  * attached: its stdout to @out, its stderr to stderr, Ctrl-C stops it.
- * Returns its exit code, or podctl's. */
-int run_attached(struct podctl *ctl, const json_t *body, FILE *out);
+ * With "tty" or "stdin" true in @body, podctl attaches to it instead
+ * (session.h): its output to fds 1 and 2, podctl's stdin to it (with
+ * "stdin"), @keys (NULL: the default) to detach, which exits 0 and leaves
+ * it running. Returns its exit code, or podctl's. */
+struct detachkeys;
+int run_attached(struct podctl *ctl, const json_t *body, FILE *out, const struct detachkeys *keys);
 int cmd_ps(struct podctl *ctl, int argc, char **argv);
 int cmd_start(struct podctl *ctl, int argc, char **argv);
 int cmd_stop(struct podctl *ctl, int argc, char **argv);

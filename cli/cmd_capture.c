@@ -158,7 +158,7 @@ cmd_capture(struct podctl *ctl, int argc, char **argv)
 			return cmd_error(&err);
 		}
 	}
-	rc = run_attached(ctl, body, out);
+	rc = run_attached(ctl, body, out, NULL);
 	if (out != stdout && fclose(out) != 0) {
 		pd_fail_errno(&err, errno, "cannot write %s", f.v[C_WRITE].value);
 		return cmd_error(&err);

@@ -4,8 +4,9 @@
  * stop, kill, rm, inspect and wait, and the `podctl container` noun that
  * gathers them with run and logs. Like docker's, each is also a top-level
  * command (`podctl ps`). A command over several containers goes on after a
- * failed one and exits with the last error's code. run and logs, which
- * stream, live in cmd_run.c and cmd_logs.c.
+ * failed one and exits with the last error's code. run, logs, exec and
+ * attach, which stream, live in cmd_run.c, cmd_logs.c, cmd_exec.c and
+ * cmd_attach.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,6 +422,8 @@ static const struct cmd container_cmds[] = {
     {"ls", cmd_ps, "list containers (also: ps, list)"},
     {"ps", cmd_ps, NULL},
     {"list", cmd_ps, NULL},
+    {"exec", cmd_exec, "run a command in a running container"},
+    {"attach", cmd_attach, "attach to a running container's terminal or output"},
     {"logs", cmd_logs, "print a container's output"},
     {"inspect", cmd_inspect, "print containers as JSON"},
     {"start", cmd_start, "start containers"},

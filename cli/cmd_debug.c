@@ -14,13 +14,14 @@
 #include "client.h"
 #include "cmd.h"
 #include "ctr.h"
+#include "detachkeys.h"
 #include "json.h"
 #include "name.h"
 #include "xalloc.h"
 
 #define DEBUG_IMAGE "netdebug"
 
-enum { D_TARGET, D_IMAGE, D_PROFILE, D_NAME, D_TTY, D_INTERACTIVE };
+enum { D_TARGET, D_IMAGE, D_PROFILE, D_NAME, D_TTY, D_INTERACTIVE, D_DETACH_KEYS };
 
 static const struct flag_spec debug_flags[] = {
     [D_TARGET] = {"target", NULL, 0, FLAG_VALUE, "CONTAINER",
@@ -30,8 +31,12 @@ static const struct flag_spec debug_flags[] = {
 		   "general (default: +SYS_PTRACE), netadmin (+NET_ADMIN, NET_RAW), sysadmin "
 		   "(all), restricted (none)"},
     [D_NAME] = {"name", NULL, 0, FLAG_VALUE, "NAME", "the debug container's name"},
-    [D_TTY] = {"tty", NULL, 't', FLAG_BOOL, NULL, "a terminal (not yet)"},
-    [D_INTERACTIVE] = {"interactive", NULL, 'i', FLAG_BOOL, NULL, "keep stdin open (not yet)"},
+    [D_TTY] = {"tty", NULL, 't', FLAG_BOOL, NULL, "give the debug container a terminal"},
+    [D_INTERACTIVE] = {"interactive", NULL, 'i', FLAG_BOOL, NULL,
+		       "keep its stdin open and send podctl's to it"},
+    [D_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS",
+		       "keys that detach, e.g. ctrl-x,q (default: " DETACHKEYS_DEFAULT
+		       "; \"\": none)"},
     {.name = NULL},
 };
 
@@ -42,7 +47,8 @@ static const struct cmd_usage debug_usage = {
     .summary = "Run CMD in an ephemeral debug container that joins a pod's namespaces\n"
 	       "(and, with --target, a container's PID namespace) or all of a container's,\n"
 	       "attached to its output. It stays until removed with podctl rm or with\n"
-	       "its pod.",
+	       "its pod. With -it, a shell in it: the local terminal is put in raw mode,\n"
+	       "Ctrl-C goes to the shell, Ctrl-P Ctrl-Q (see --detach-keys) detaches.",
     .flags = debug_flags,
     .min_operands = 2,
     .max_operands = -1,
@@ -141,15 +147,15 @@ cmd_debug(struct podctl *ctl, int argc, char **argv)
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *body = json_object();
 	json_t *cmd = json_array();
+	struct detachkeys keys;
 	struct pd_err err = {0};
 	int rc;
 
 	json_object_set_new(body, PD_F_COMMAND, cmd);
 	if (!cmd_parse(&debug_usage, argc, argv, &f, &rc))
 		return rc;
-	if (f.v[D_TTY].on || f.v[D_INTERACTIVE].on)
-		return cmd_usage_error(&debug_usage,
-				       "-i and -t are not there yet: give a command after --");
+	if (detachkeys_parse(f.v[D_DETACH_KEYS].value ?: DETACHKEYS_DEFAULT, &keys, &err) < 0)
+		return cmd_usage_error(&debug_usage, "--detach-keys: %s", err.msg);
 	if (f.v[D_NAME].set && pd_name_validate(f.v[D_NAME].value, "container name", &err) < 0)
 		return cmd_usage_error(&debug_usage, "%s", err.msg);
 	if (set_profile(body, f.v[D_PROFILE].set ? f.v[D_PROFILE].value : NULL, &err) < 0)
@@ -163,6 +169,10 @@ cmd_debug(struct podctl *ctl, int argc, char **argv)
 	if (f.v[D_NAME].set)
 		json_object_set_new(body, PD_F_NAME, json_string(f.v[D_NAME].value));
 	json_object_set_new(body, PD_F_EPHEMERAL, json_true());
+	if (f.v[D_TTY].on)
+		json_object_set_new(body, PD_F_TTY, json_true());
+	if (f.v[D_INTERACTIVE].on)
+		json_object_set_new(body, PD_F_STDIN, json_true());
 	json_object_set_new(body, PD_F_START, json_false());
-	return run_attached(ctl, body, stdout);
+	return run_attached(ctl, body, stdout, &keys);
 }

@@ -6,6 +6,10 @@
  * loop waits for its exit, starts it, follows its log to stdout and stderr,
  * and turns Ctrl-C into a stop (a second one into a kill); it exits with
  * the container's exit code once the exit is known and the log has ended.
+ * With -i or -t, the start asks podd to hold the output for podctl, which
+ * then attaches to the container's attach socket (session.h) instead of
+ * following its log: stdin goes to it, a terminal is raw (Ctrl-C is then
+ * the container's), and the detach keys leave it running.
  * Docker's exit codes: 125 for podctl or podd, 126 and 127 for a command
  * that cannot be run or is not there.
  */
@@ -19,13 +23,17 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "attach.h"
+#include "body.h"
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
 #include "ctr.h"
+#include "detachkeys.h"
 #include "json.h"
 #include "logstream.h"
 #include "name.h"
+#include "session.h"
 #include "xalloc.h"
 
 enum {
@@ -44,6 +52,9 @@ enum {
 	R_PID,
 	R_IPC,
 	R_UTS,
+	R_INTERACTIVE,
+	R_TTY,
+	R_DETACH_KEYS,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -66,6 +77,12 @@ static const struct flag_spec run_flags[] = {
 	       "container:NAME (see and signal its processes) or host"},
     [R_IPC] = {"ipc", NULL, 0, FLAG_VALUE, "MODE", "container:NAME or host"},
     [R_UTS] = {"uts", NULL, 0, FLAG_VALUE, "MODE", "container:NAME or host"},
+    [R_INTERACTIVE] = {"interactive", NULL, 'i', FLAG_BOOL, NULL,
+		       "keep the container's stdin open and send podctl's to it"},
+    [R_TTY] = {"tty", NULL, 't', FLAG_BOOL, NULL, "give the container a terminal"},
+    [R_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS",
+		       "keys that detach, e.g. ctrl-x,q (default: " DETACHKEYS_DEFAULT
+		       "; \"\": none)"},
     {.name = NULL},
 };
 
@@ -76,7 +93,10 @@ static const struct cmd_usage run_usage = {
     .summary = "Create a container and run CMD in it, attached to its output, and exit\n"
 	       "with its exit code; with -d, in the background. Flags end at IMAGE:\n"
 	       "what follows is the command. Ctrl-C stops the container, a second one\n"
-	       "kills it.",
+	       "kills it. With -i, podctl's stdin goes to the container; with -t it has\n"
+	       "a terminal, and with -it the local one is put in raw mode, so Ctrl-C\n"
+	       "goes to the container and Ctrl-P Ctrl-Q (see --detach-keys) detaches,\n"
+	       "leaving it running (podctl attach comes back to it).",
     .flags = run_flags,
     .min_operands = 0,
     .max_operands = -1,
@@ -84,57 +104,6 @@ static const struct cmd_usage run_usage = {
 };
 
 /* ---- the create body ------------------------------------------------- */
-
-static int
-set_string(json_t *obj, const char *key, const char *value, const char *flag, struct pd_err *err)
-{
-	if (json_object_set_new(obj, key, json_string(value)) < 0)
-		return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag, value);
-	return 0;
-}
-
-/* @n strings as a JSON array under @key. */
-static int
-set_strings(json_t *obj, const char *key, const char *const *values, size_t n, const char *flag,
-	    struct pd_err *err)
-{
-	cleanup_json json_t *a = json_array();
-
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(a, json_string(values[i])) < 0)
-			return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag,
-				       values[i]);
-	return json_object_set_new(obj, key, steal_ptr(a)) < 0 ? -1 : 0;
-}
-
-/* -e K=V..., and -e K as docker does: podctl's own value, or nothing when
- * it has none. */
-static int
-set_env(json_t *obj, const struct flag_value *v, struct pd_err *err)
-{
-	cleanup_json json_t *env = json_array();
-
-	for (size_t i = 0; i < v->count; i++) {
-		const char *kv = v->values[i], *value;
-		cleanup_free char *joined = NULL;
-		json_t *s;
-
-		if (kv[0] == '=' || kv[0] == '\0')
-			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\": no variable name", kv);
-		if (strchr(kv, '=') == NULL) {
-			value = getenv(kv);
-			if (value == NULL)
-				continue;
-			joined = xasprintf("%s=%s", kv, value);
-			kv = joined;
-		}
-		s = json_string(kv);
-		if (s == NULL)
-			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\" is not valid UTF-8", kv);
-		json_array_append_new(env, s);
-	}
-	return json_object_set_new(obj, PD_F_ENV, steal_ptr(env)) < 0 ? -1 : 0;
-}
 
 /* Where the command starts in the operands, after IMAGE and a "--". */
 static size_t
@@ -156,7 +125,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	size_t cmd = command_start(f);
 
 	if (v[R_NAME].set && (pd_name_validate(v[R_NAME].value, "container name", err) < 0 ||
-			      set_string(body, PD_F_NAME, v[R_NAME].value, "--name", err) < 0))
+			      body_set_string(body, PD_F_NAME, v[R_NAME].value, "--name", err) < 0))
 		return NULL;
 	if (v[R_POD].set) {
 		if (!pd_is_id_prefix(v[R_POD].value) &&
@@ -175,7 +144,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 			err->errnum = 0;
 			return NULL;
 		}
-		if (set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
+		if (body_set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
 			return NULL;
 	} else {
 		if (!pd_is_id_prefix(f->args[0]) &&
@@ -183,33 +152,40 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}
-	if (cmd < f->nargs && set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd,
-					  f->nargs - cmd, "command argument", err) < 0)
+	if (cmd < f->nargs &&
+	    body_set_strings(body, PD_F_COMMAND, (const char *const *)f->args + cmd, f->nargs - cmd,
+			     "command argument", err) < 0)
 		return NULL;
-	if (v[R_ENV].count > 0 && set_env(body, &v[R_ENV], err) < 0)
+	if (v[R_ENV].count > 0 && body_set_env(body, &v[R_ENV], err) < 0)
 		return NULL;
 	if (v[R_WORKDIR].set &&
-	    set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
+	    body_set_string(body, PD_F_WORKDIR, v[R_WORKDIR].value, "--workdir", err) < 0)
 		return NULL;
 	if (v[R_HOSTNAME].set &&
-	    set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
+	    body_set_string(body, PD_F_HOSTNAME, v[R_HOSTNAME].value, "--hostname", err) < 0)
 		return NULL;
-	if (v[R_CAP_ADD].count > 0 && set_strings(body, PD_F_CAP_ADD, v[R_CAP_ADD].values,
-						  v[R_CAP_ADD].count, "--cap-add", err) < 0)
+	if (v[R_CAP_ADD].count > 0 && body_set_strings(body, PD_F_CAP_ADD, v[R_CAP_ADD].values,
+						       v[R_CAP_ADD].count, "--cap-add", err) < 0)
 		return NULL;
-	if (v[R_CAP_DROP].count > 0 && set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
-						   v[R_CAP_DROP].count, "--cap-drop", err) < 0)
+	if (v[R_CAP_DROP].count > 0 && body_set_strings(body, PD_F_CAP_DROP, v[R_CAP_DROP].values,
+							v[R_CAP_DROP].count, "--cap-drop", err) < 0)
 		return NULL;
 	if ((v[R_NETWORK].set &&
-	     set_string(body, PD_F_NS_NETWORK, v[R_NETWORK].value, "--network", err) < 0) ||
-	    (v[R_PID].set && set_string(body, PD_F_NS_PID, v[R_PID].value, "--pid", err) < 0) ||
-	    (v[R_IPC].set && set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
-	    (v[R_UTS].set && set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
+	     body_set_string(body, PD_F_NS_NETWORK, v[R_NETWORK].value, "--network", err) < 0) ||
+	    (v[R_PID].set &&
+	     body_set_string(body, PD_F_NS_PID, v[R_PID].value, "--pid", err) < 0) ||
+	    (v[R_IPC].set &&
+	     body_set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
+	    (v[R_UTS].set && body_set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
+	if (v[R_TTY].on)
+		json_object_set_new(body, PD_F_TTY, json_true());
+	if (v[R_INTERACTIVE].on)
+		json_object_set_new(body, PD_F_STDIN, json_true());
 	json_object_set_new(body, PD_F_START, json_boolean(start));
 	return steal_ptr(body);
 }
@@ -235,10 +211,15 @@ struct run {
 	struct client_conn *wait, *start, *logs, *signal;
 	struct client_reply wait_reply, start_reply, logs_reply, signal_reply;
 	struct logstream ls;
+	/* -i or -t: an attach session instead of the log (NULL until the
+	 * start's answer; kept once ended, until run_free()). */
+	bool attach;
+	struct session_opts opts; /* its keys borrowed from the caller */
+	struct session *session;
 	int interrupts; /* Ctrl-C so far */
 	bool start_failed;
-	bool waited; /* the wait was answered: rc is the exit code */
-	bool logs_ended;
+	bool waited;     /* the wait was answered: rc is the exit code */
+	bool logs_ended; /* or the attach session */
 	int rc;
 };
 
@@ -270,16 +251,24 @@ static struct client_conn *run_request(struct run *r, const char *method, const 
 				       client_done_fn *done, struct pd_err *err);
 static void run_fail(struct run *r, const struct pd_err *err);
 
-/* podd holds the wait: follow the log. */
+/* podd holds the wait: follow the log, or start to attach. */
 static void
 on_wait_headers(int status, void *arg)
 {
 	struct run *r = arg;
-	cleanup_free char *query = xasprintf("%s=true", PD_Q_FOLLOW);
+	cleanup_free char *query = xasprintf("%s=true", r->attach ? PD_Q_ATTACH : PD_Q_FOLLOW);
 	struct pd_err err = {0};
 
-	if (status < 200 || status >= 300 || r->logs != NULL)
+	if (status < 200 || status >= 300 || r->logs != NULL || r->start != NULL)
 		return; /* on_wait reports the error */
+	if (r->attach) {
+		/* podd holds the output until podctl attached: start. */
+		r->start =
+		    run_request(r, "POST", PD_ACTION_START, query, &r->start_reply, on_start, &err);
+		if (r->start == NULL)
+			run_fail(r, &err);
+		return;
+	}
 	r->logs = run_request(r, "GET", PD_ACTION_LOGS, query, &r->logs_reply, on_logs, &err);
 	if (r->logs == NULL)
 		run_fail(r, &err);
@@ -323,6 +312,8 @@ run_request(struct run *r, const char *method, const char *action, const char *q
 static void
 run_fail(struct run *r, const struct pd_err *err)
 {
+	/* The terminal back first, for the message to read. */
+	session_free(steal_ptr(r->session));
 	r->rc = cmd_error(err);
 	run_over(r);
 }
@@ -387,6 +378,60 @@ on_wait(int rc, const struct pd_err *err, void *arg)
 }
 
 static void
+on_session_done(enum session_end end, int code, const struct pd_err *err, void *arg)
+{
+	struct run *r = arg;
+
+	switch (end) {
+	case SESSION_EXIT:
+	case SESSION_CLOSED:
+		break; /* the wait has the exit code */
+	case SESSION_FAILED:
+		/* Lost output or input is worth a line; the wait goes on. */
+		cmd_error(err);
+		break;
+	case SESSION_DETACHED:
+		/* The container goes on; with --rm podd removes it when it
+		 * exits. */
+		r->rc = 0;
+		run_over(r);
+		return;
+	case SESSION_SIGNAL:
+		r->rc = code;
+		run_over(r);
+		return;
+	}
+	r->logs_ended = true;
+	maybe_over(r);
+}
+
+/* The container runs, its output held for podctl: attach to it. */
+static void
+run_attach(struct run *r, const json_t *ctr)
+{
+	const char *sock_path = json_string_value(json_object_get(ctr, PD_F_ATTACH_SOCKET));
+	struct pd_err err = {0};
+	int fd;
+
+	if (sock_path == NULL) {
+		pd_fail(&err, PD_E_SYSTEM, "podd's container %.12s has no %s", r->id,
+			PD_F_ATTACH_SOCKET);
+		cmd_error(&err);
+		r->logs_ended = true;
+		return;
+	}
+	fd = pd_attach_connect(sock_path, &err);
+	if (fd >= 0)
+		r->session = session_start(r->base, fd, &r->opts, on_session_done, r, &err);
+	if (r->session != NULL)
+		return;
+	/* Gone already: it exited, and the wait will say how. */
+	if (err.kind != PD_E_NOT_FOUND)
+		cmd_error(&err);
+	r->logs_ended = true;
+}
+
+static void
 on_start(int rc, const struct pd_err *err, void *arg)
 {
 	struct run *r = arg;
@@ -398,8 +443,10 @@ on_start(int rc, const struct pd_err *err, void *arg)
 		e = *err;
 	} else {
 		j = client_reply_json(&r->start_reply, "start", &e);
+		if (j != NULL && r->attach)
+			run_attach(r, j);
 		if (j != NULL)
-			return; /* running: the log and the wait say the rest */
+			return; /* running: the log or the session, and the wait say the rest */
 	}
 	/* A failed run leaves nothing behind: podd removes an auto_remove
 	 * container whose start failed; any other is removed here (a 404 is
@@ -471,25 +518,32 @@ run_free(struct run *r)
 	client_reply_free(&r->logs_reply);
 	client_reply_free(&r->signal_reply);
 	logstream_free(&r->ls);
+	session_free(r->session);
 }
 
-/* Wait, start, follow: the container @id exists, created. */
+/* Wait, start, follow (or attach, with @opts): the container @id exists,
+ * created. */
 static int
-run_loop(struct event_base *base, const char *socket_path, const char *id, FILE *out)
+run_loop(struct event_base *base, const char *socket_path, const char *id, FILE *out,
+	 const struct session_opts *opts)
 {
 	struct run r = {
 	    .base = base,
 	    .socket_path = socket_path,
 	    .id = id,
+	    .attach = opts != NULL,
 	    .rc = EXIT_PODCTL,
 	};
 	struct event *sigint = NULL;
 	struct pd_err err = {0};
 
+	if (opts != NULL)
+		r.opts = *opts;
 	logstream_init(&r.ls, out, stderr, false);
 	/* In turn, each once podd has answered the last one's headers: the
 	 * wait, the log follow, the start. So podd holds the first two before
-	 * the container can exit (and, with --rm, be removed). */
+	 * the container can exit (and, with --rm, be removed). Attached, the
+	 * start holds the output instead of the log follow. */
 	r.wait = run_request(&r, "POST", PD_ACTION_WAIT, NULL, &r.wait_reply, on_wait, &err);
 	sigint = evsignal_new(base, SIGINT, on_sigint, &r);
 	if (r.wait == NULL || sigint == NULL || event_add(sigint, NULL) < 0) {
@@ -516,8 +570,13 @@ free_base(struct event_base **base)
 /* Attached: create, then wait, follow and start (run_loop). --rm is podd's
  * auto_remove, so the container goes even if podctl is killed. */
 int
-run_attached(struct podctl *ctl, const json_t *body, FILE *out)
+run_attached(struct podctl *ctl, const json_t *body, FILE *out, const struct detachkeys *keys)
 {
+	struct session_opts opts = {
+	    .tty = json_is_true(json_object_get(body, PD_F_TTY)),
+	    .interactive = json_is_true(json_object_get(body, PD_F_STDIN)),
+	    .keys = keys,
+	};
 	__attribute__((cleanup(free_base))) struct event_base *base = NULL;
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
 	cleanup_json json_t *ctr = NULL;
@@ -538,7 +597,7 @@ run_attached(struct podctl *ctl, const json_t *body, FILE *out)
 	}
 	/* A write to a connection podd closed is an error, not the end. */
 	sigaction(SIGPIPE, &ignore, &old);
-	rc = run_loop(base, ctl->socket_path, id, out);
+	rc = run_loop(base, ctl->socket_path, id, out, opts.tty || opts.interactive ? &opts : NULL);
 	sigaction(SIGPIPE, &old, NULL);
 	return rc;
 }
@@ -551,6 +610,7 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *body = NULL;
 	cleanup_json json_t *ctr = NULL;
+	struct detachkeys keys;
 	struct pd_err err = {0};
 	bool detach;
 	int rc;
@@ -559,12 +619,14 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 		return rc;
 	if (!f.v[R_ROOTFS].set && f.nargs == 0)
 		return cmd_usage_error(&run_usage, "run needs an IMAGE or --rootfs DIR");
+	if (detachkeys_parse(f.v[R_DETACH_KEYS].value ?: DETACHKEYS_DEFAULT, &keys, &err) < 0)
+		return cmd_usage_error(&run_usage, "--detach-keys: %s", err.msg);
 	detach = f.v[R_DETACH].on;
 	body = run_body(&f, detach, &err);
 	if (body == NULL)
 		return cmd_usage_error(&run_usage, "%s", err.msg);
 	if (!detach)
-		return run_attached(ctl, body, stdout);
+		return run_attached(ctl, body, stdout, &keys);
 	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
 	if (ctr == NULL)
 		return cmd_error(&err);

@@ -29,6 +29,8 @@ static const struct flag_spec global_flags[] = {
 static const struct cmd commands[] = {
     {"run", cmd_run, "create and start a container, attached to it (or -d)"},
     {"debug", cmd_debug, "run a command in an ephemeral debug container of a pod or container"},
+    {"exec", cmd_exec, "run a command in a running container"},
+    {"attach", cmd_attach, "attach to a running container's terminal or output"},
     {"capture", cmd_capture, "capture a pod's or a container's traffic with tcpdump"},
     {"ps", cmd_ps, "list containers"},
     {"logs", cmd_logs, "print a container's output"},

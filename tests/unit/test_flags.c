@@ -165,6 +165,35 @@ test_empty(void)
 	flags_free(&f); /* safe twice */
 }
 
+/* docker's `run -it IMAGE CMD -x` and `exec -ite K=V NAME CMD`: a cluster
+ * of booleans, then a value flag taking the next word, stopping at the
+ * first operand. */
+static void
+test_interactive_cluster(void)
+{
+	enum { X_INTERACTIVE, X_TTY, X_ENV, X_DETACH_KEYS };
+	static const struct flag_spec run_specs[] = {
+	    [X_INTERACTIVE] = {"interactive", NULL, 'i', FLAG_BOOL, NULL, "stdin"},
+	    [X_TTY] = {"tty", NULL, 't', FLAG_BOOL, NULL, "terminal"},
+	    [X_ENV] = {"env", NULL, 'e', FLAG_LIST, "K=V", "env"},
+	    [X_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS", "keys"},
+	    {.name = NULL},
+	};
+	struct flags f = {0};
+	struct pd_err err = {0};
+	char *argv[] = {"-it", "--detach-keys=ctrl-x", "-ite", "A=1", "busybox", "sh", "-it"};
+
+	REQUIRE(flags_parse(run_specs, FLAGS_STOP_AT_OPERAND, 7, argv, &f, &err) == 0);
+	CHECK(f.v[X_INTERACTIVE].on && f.v[X_TTY].on);
+	CHECK_STR(f.v[X_DETACH_KEYS].value, ==, "ctrl-x");
+	CHECK_INT((int)f.v[X_ENV].count, ==, 1);
+	CHECK_STR(f.v[X_ENV].value, ==, "A=1");
+	REQUIRE(f.nargs == 3);
+	CHECK_STR(f.args[0], ==, "busybox");
+	CHECK_STR(f.args[2], ==, "-it"); /* the command's own */
+	flags_free(&f);
+}
+
 static const struct unit_case cases[] = {
     {"long_forms", test_long_forms},
     {"aliases_and_short_forms", test_aliases_and_short_forms},
@@ -174,6 +203,7 @@ static const struct unit_case cases[] = {
     {"refused", test_refused},
     {"unknown_word_kept", test_unknown_word_kept},
     {"empty", test_empty},
+    {"interactive_cluster", test_interactive_cluster},
 };
 
 UNIT_MAIN(cases)

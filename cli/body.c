@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Request bodies from flags; see body.h.
+ */
+#include "body.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "json.h"
+#include "parse.h"
+#include "xalloc.h"
+
+/* The largest uid or gid: (uid_t)-1 means "no change" to the kernel. */
+#define BODY_ID_MAX 4294967294LL
+
+int
+body_set_string(json_t *obj, const char *key, const char *value, const char *flag,
+		struct pd_err *err)
+{
+	if (json_object_set_new(obj, key, json_string(value)) < 0)
+		return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag, value);
+	return 0;
+}
+
+int
+body_set_strings(json_t *obj, const char *key, const char *const *values, size_t n,
+		 const char *flag, struct pd_err *err)
+{
+	cleanup_json json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(values[i])) < 0)
+			return pd_fail(err, PD_E_INVALID, "%s \"%.64s\" is not valid UTF-8", flag,
+				       values[i]);
+	return json_object_set_new(obj, key, steal_ptr(a)) < 0 ? -1 : 0;
+}
+
+int
+body_set_env(json_t *obj, const struct flag_value *v, struct pd_err *err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; i < v->count; i++) {
+		const char *kv = v->values[i], *value;
+		cleanup_free char *joined = NULL;
+		json_t *s;
+
+		if (kv[0] == '=' || kv[0] == '\0')
+			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\": no variable name", kv);
+		if (strchr(kv, '=') == NULL) {
+			value = getenv(kv);
+			if (value == NULL)
+				continue;
+			joined = xasprintf("%s=%s", kv, value);
+			kv = joined;
+		}
+		s = json_string(kv);
+		if (s == NULL)
+			return pd_fail(err, PD_E_INVALID, "--env \"%.64s\" is not valid UTF-8", kv);
+		json_array_append_new(env, s);
+	}
+	return json_object_set_new(obj, PD_F_ENV, steal_ptr(env)) < 0 ? -1 : 0;
+}
+
+int
+body_set_user(json_t *obj, const char *user, struct pd_err *err)
+{
+	const char *colon = strchr(user, ':');
+	cleanup_free char *uid = xstrndup(user, colon ? (size_t)(colon - user) : strlen(user));
+	long long u, g = -1;
+	struct pd_err ignored;
+
+	if (pd_parse_int(uid, 0, BODY_ID_MAX, &u, &ignored) < 0 ||
+	    (colon != NULL && pd_parse_int(colon + 1, 0, BODY_ID_MAX, &g, &ignored) < 0))
+		return pd_fail(err, PD_E_INVALID, "--user \"%.64s\" is not UID[:GID] in numbers",
+			       user);
+	/* As podd reads it: "+5" and "007" are 5 and 7 here. */
+	if (colon != NULL)
+		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld:%lld", u, g));
+	else
+		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld", u));
+	return 0;
+}
