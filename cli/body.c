@@ -5,7 +5,10 @@
 #include "body.h"
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
+#include <termios.h>
 
 #include "api.h"
 #include "cleanup.h"
@@ -82,5 +85,20 @@ body_set_user(json_t *obj, const char *user, struct pd_err *err)
 		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld:%lld", u, g));
 	else
 		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld", u));
+	return 0;
+}
+
+int
+body_set_terminal(json_t *obj, bool tty, bool interactive, bool attached, struct pd_err *err)
+{
+	struct winsize ws;
+
+	if (attached && tty && interactive && !isatty(STDIN_FILENO))
+		return pd_fail(err, PD_E_INVALID, "the input device is not a TTY (drop -t)");
+	json_object_set_new(obj, PD_F_TTY, json_boolean(tty));
+	json_object_set_new(obj, PD_F_STDIN, json_boolean(interactive));
+	if (tty && isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0 && ws.ws_col > 0)
+		json_object_set_new(obj, PD_F_TTY_SIZE, json_pack("[i, i]", ws.ws_row, ws.ws_col));
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -34,3 +35,11 @@ int body_set_env(json_t *obj, const struct flag_value *v, struct pd_err *err);
  * (names would need the container's /etc/passwd, which podctl cannot
  * read). PD_E_INVALID. Returns 0 or -1. */
 int body_set_user(json_t *obj, const char *user, struct pd_err *err);
+
+/* Set PD_F_TTY and PD_F_STDIN of @obj from -t and -i, and with -t on a
+ * terminal PD_F_TTY_SIZE, podctl's terminal's size, so that the process
+ * starts with it. When podctl stays @attached, -i with -t and a stdin that
+ * is not a terminal is PD_E_INVALID, as docker ("the input device is not a
+ * TTY"): nothing could end the session, since a terminal takes EOF as a
+ * key. Returns 0 or -1. */
+int body_set_terminal(json_t *obj, bool tty, bool interactive, bool attached, struct pd_err *err);

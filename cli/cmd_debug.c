@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * podctl debug (POD | CONTAINER) [--target C] [--image IMAGE] [--profile P]
- * [--name N] -- CMD...: an ephemeral debug container, after `kubectl debug`.
- * Given a pod, it joins the pod's net, ipc and uts (and, with --target, C's
- * PID namespace); given a container, all four of that container's. It is a
- * container like any other (ps, logs, rm), marked ephemeral, and goes with
- * its pod. The profiles set capabilities as kubectl's do.
+ * podctl debug (POD | CONTAINER | --process PID) [--target C] [--image IMAGE]
+ * [--profile P] [--name N] -- CMD...: an ephemeral debug container, after
+ * `kubectl debug`. Given a pod, it joins the pod's net, ipc and uts (and,
+ * with --target, C's PID namespace); given a container, all four of that
+ * container's; given a host process, all four of the process's, through a
+ * pidfd (podd checks its start time at each start). It is a container like
+ * any other (ps, logs, rm), marked ephemeral, and goes with its pod. The
+ * profiles set capabilities as kubectl's do.
  */
 #include <string.h>
 
 #include "api.h"
+#include "body.h"
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
@@ -17,15 +20,18 @@
 #include "detachkeys.h"
 #include "json.h"
 #include "name.h"
+#include "parse.h"
 #include "xalloc.h"
 
 #define DEBUG_IMAGE "netdebug"
 
-enum { D_TARGET, D_IMAGE, D_PROFILE, D_NAME, D_TTY, D_INTERACTIVE, D_DETACH_KEYS };
+enum { D_TARGET, D_PROCESS, D_IMAGE, D_PROFILE, D_NAME, D_TTY, D_INTERACTIVE, D_DETACH_KEYS };
 
 static const struct flag_spec debug_flags[] = {
     [D_TARGET] = {"target", NULL, 0, FLAG_VALUE, "CONTAINER",
 		  "join this container's PID namespace (with a pod)"},
+    [D_PROCESS] = {"process", NULL, 0, FLAG_VALUE, "PID",
+		   "join this host process's network, PID, IPC and UTS namespaces (no POD)"},
     [D_IMAGE] = {"image", NULL, 0, FLAG_VALUE, "IMAGE", "the image (default: " DEBUG_IMAGE ")"},
     [D_PROFILE] = {"profile", NULL, 0, FLAG_VALUE, "PROFILE",
 		   "general (default: +SYS_PTRACE), netadmin (+NET_ADMIN, NET_RAW), sysadmin "
@@ -42,15 +48,16 @@ static const struct flag_spec debug_flags[] = {
 
 static const struct cmd_usage debug_usage = {
     .name = "debug",
-    .operands = "(POD | CONTAINER) -- CMD [ARG...]",
+    .operands = "(POD | CONTAINER | --process PID) -- CMD [ARG...]",
     .operand_what = "pod or container name",
     .summary = "Run CMD in an ephemeral debug container that joins a pod's namespaces\n"
-	       "(and, with --target, a container's PID namespace) or all of a container's,\n"
+	       "(and, with --target, a container's PID namespace), all of a container's,\n"
+	       "or all of a host process's (--process),\n"
 	       "attached to its output. It stays until removed with podctl rm or with\n"
 	       "its pod. With -it, a shell in it: the local terminal is put in raw mode,\n"
 	       "Ctrl-C goes to the shell, Ctrl-P Ctrl-Q (see --detach-keys) detaches.",
     .flags = debug_flags,
-    .min_operands = 2,
+    .min_operands = 1, /* 2 without --process: checked in cmd_debug */
     .max_operands = -1,
 };
 
@@ -160,19 +167,30 @@ cmd_debug(struct podctl *ctl, int argc, char **argv)
 		return cmd_usage_error(&debug_usage, "%s", err.msg);
 	if (set_profile(body, f.v[D_PROFILE].set ? f.v[D_PROFILE].value : NULL, &err) < 0)
 		return cmd_usage_error(&debug_usage, "%s", err.msg);
-	if (set_target(ctl, &f, body, &err) < 0)
+	if (f.v[D_PROCESS].set) {
+		long long pid;
+
+		if (f.v[D_TARGET].set)
+			return cmd_usage_error(&debug_usage,
+					       "--process and --target conflict: the container "
+					       "takes the process's PID namespace");
+		if (pd_parse_int(f.v[D_PROCESS].value, 1, 4194304, &pid, &err) < 0)
+			return cmd_usage_error(&debug_usage, "--process: %s", err.msg);
+		json_object_set_new(body, PD_F_TARGET_PROCESS, json_integer(pid));
+	} else if (f.nargs < 2) {
+		return cmd_usage_error(&debug_usage, "give a pod or a container, then CMD");
+	} else if (set_target(ctl, &f, body, &err) < 0) {
 		return cmd_error(&err);
-	for (size_t i = 1; i < f.nargs; i++)
+	}
+	for (size_t i = f.v[D_PROCESS].set ? 0 : 1; i < f.nargs; i++)
 		json_array_append_new(cmd, json_string(f.args[i]));
 	json_object_set_new(body, PD_F_IMAGE,
 			    json_string(f.v[D_IMAGE].set ? f.v[D_IMAGE].value : DEBUG_IMAGE));
 	if (f.v[D_NAME].set)
 		json_object_set_new(body, PD_F_NAME, json_string(f.v[D_NAME].value));
 	json_object_set_new(body, PD_F_EPHEMERAL, json_true());
-	if (f.v[D_TTY].on)
-		json_object_set_new(body, PD_F_TTY, json_true());
-	if (f.v[D_INTERACTIVE].on)
-		json_object_set_new(body, PD_F_STDIN, json_true());
+	if (body_set_terminal(body, f.v[D_TTY].on, f.v[D_INTERACTIVE].on, true, &err) < 0)
+		return cmd_error(&err);
 	json_object_set_new(body, PD_F_START, json_false());
 	return run_attached(ctl, body, stdout, &keys);
 }

@@ -79,8 +79,8 @@ exec_body(const struct flags *f, struct pd_err *err)
 		return NULL;
 	if (v[E_USER].set && body_set_user(body, v[E_USER].value, err) < 0)
 		return NULL;
-	json_object_set_new(body, PD_F_TTY, json_boolean(v[E_TTY].on));
-	json_object_set_new(body, PD_F_STDIN, json_boolean(v[E_INTERACTIVE].on));
+	if (body_set_terminal(body, v[E_TTY].on, v[E_INTERACTIVE].on, !v[E_DETACH].on, err) < 0)
+		return NULL;
 	json_object_set_new(body, PD_F_DETACH, json_boolean(v[E_DETACH].on));
 	return steal_ptr(body);
 }

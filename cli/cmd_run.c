@@ -182,10 +182,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
-	if (v[R_TTY].on)
-		json_object_set_new(body, PD_F_TTY, json_true());
-	if (v[R_INTERACTIVE].on)
-		json_object_set_new(body, PD_F_STDIN, json_true());
+	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
+		return NULL;
 	json_object_set_new(body, PD_F_START, json_boolean(start));
 	return steal_ptr(body);
 }

@@ -37,7 +37,7 @@ struct client {
 
 static struct {
 	int listen_fd;
-	int stdin_fd;
+	int stdin_fd; /* with a terminal, a second fd of it: never closed for EOF */
 	int tty_fd;
 	long long hold_until; /* CLOCK_MONOTONIC ms; 0: not holding */
 	bool blocking;        /* the process has ended: last sends may wait */
@@ -88,9 +88,7 @@ drop_client(struct client *c)
 static void
 close_stdin(void)
 {
-	if (a.stdin_fd != a.tty_fd)
-		close(a.stdin_fd);
-	a.stdin_fd = -1;
+	close_reset(&a.stdin_fd);
 	a.in_off = a.in_len = 0;
 }
 
@@ -185,7 +183,7 @@ stdin_flush(void)
 		if (n < 0) {
 			/* EPIPE: the process closed its stdin; a terminal's
 			 * error ends input, not the terminal. */
-			if (a.stdin_fd == a.tty_fd) {
+			if (a.tty_fd >= 0) {
 				a.in_off = a.in_len = 0;
 				return;
 			}
@@ -222,7 +220,7 @@ client_input(struct client *c)
 		stdin_flush();
 		return;
 	case PD_ATTACH_EOF:
-		if (a.stdin_fd >= 0 && a.stdin_fd != a.tty_fd)
+		if (a.stdin_fd >= 0 && a.tty_fd < 0)
 			close_stdin();
 		return;
 	case PD_ATTACH_RESIZE: {
@@ -312,7 +310,7 @@ shim_attach_events(const struct pollfd *p, int n)
 		}
 		if (a.owner[i] == OWNER_STDIN) {
 			if (p[i].revents & (POLLERR | POLLHUP)) {
-				if (a.stdin_fd != a.tty_fd)
+				if (a.tty_fd < 0)
 					close_stdin();
 				else
 					a.in_off = a.in_len = 0;

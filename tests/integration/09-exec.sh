@@ -116,9 +116,13 @@ test_exec_bad_input() {
     assert_one_line "$LAST_ERR"
     assert_exit 125 podctl exec -e =x web true
     assert_one_line "$LAST_ERR"
+    # A terminal session needs a terminal to end it, as docker says.
+    assert_exit 125 podctl exec -it web sh < /dev/null
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" "not a TTY"
     # Nothing of the failed sessions is left.
     assert_eq "[]" "$(ctr_field web .exec_sessions)"
-    assert_eq "" "$(ls "$T/run/containers/$(ctr_field web .id)/exec")"
+    assert_eq "" "$(ls "$T/run/containers/$(ctr_field web .id)/exec" 2> /dev/null)"
 }
 
 test_debug_process_joins_a_host_process() {
@@ -127,7 +131,8 @@ test_debug_process_joins_a_host_process() {
     # namespaces, with lo up and a hostname.
     unshare --net --uts sh -c 'hostname victim; ip link set lo up; exec sleep 1000' &
     local victim=$!
-    wait_for test "$(ns_id "$victim" uts)" != "$(ns_id $$ uts)"
+    unshared() { [ "$(ns_id "$victim" uts)" != "$(ns_id $$ uts)" ]; }
+    wait_for unshared
     assert_exit 0 podctl debug --process "$victim" --name dbg -- sh -c 'hostname; ip -o link | wc -l'
     assert_eq "victim"$'\n'"1" "$LAST_OUT"
     assert_eq "$victim" "$(ctr_field dbg .target_process)"

@@ -11,20 +11,33 @@ setup() {
     podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
     podctl image import netdebug "$IMAGES/netdebug" > /dev/null
-    TMUX_SOCK=$T/tmux.sock
+    TERM_N=0
+    TMUX_PID=
 }
 
 tm() {
     tmux -S "$TMUX_SOCK" "$@"
 }
 
-# term CMD: run CMD in a new 80x24 terminal; when it ends, the pane shows
-# "PODCTL-RC=N" and stays. The tmux server goes with the test.
+# term_close: end the terminal (and podctl in it) and its tmux server.
+term_close() {
+    [ -n "$TMUX_PID" ] || return 0
+    tm kill-server 2> /dev/null || true
+    wait_for is_gone "$TMUX_PID"
+    TMUX_PID=
+}
+
+# term CMD: run CMD in a new 80x24 terminal, a tmux server of its own (the
+# last one closed); when CMD ends, the pane shows "PODCTL-RC=N" and stays.
 term() {
+    term_close
+    TERM_N=$((TERM_N + 1))
+    TMUX_SOCK=$T/tmux-$TERM_N.sock
     tm -f /dev/null new-session -d -s t -x 80 -y 24 \
         "env PODD_SOCKET='$PODD_SOCKET' PATH='$PATH' TERM=xterm $*; echo PODCTL-RC=\$?; sleep 600"
+    TMUX_PID=$(tm display-message -p '#{pid}')
     tm set-option -g status off
-    trap 'r=$?; tm kill-server 2> /dev/null; (exit $r); teardown_test' EXIT
+    trap 'r=$?; term_close; (exit $r); teardown_test' EXIT
 }
 
 screen() {
@@ -58,13 +71,13 @@ test_run_it_shell_with_job_control() {
     type 'echo $((6 * 7))'
     wait_screen "42"
     # Ctrl-C reaches the foreground job through the container's terminal.
-    type 'sleep 1000; echo after-sleep'
+    type 'sleep 1000; echo after-$((1 + 1))sleep'
     wait_for pgrep -f "^sleep 1000$"
     tm send-keys -t t C-c
     wait_for sh -c "! pgrep -f '^sleep 1000$'"
     type 'echo still-here'
     wait_screen "still-here"
-    assert_not_contains "$(screen)" "after-sleep"
+    assert_not_contains "$(screen)" "after-2sleep"
     # The terminal's size, and a resize.
     type 'stty size'
     wait_screen "24 80"
@@ -88,7 +101,6 @@ test_detach_and_reattach_across_a_podd_restart() {
     tm send-keys -t t C-p C-q
     wait_screen "PODCTL-RC=0"
     assert_eq running "$(ctr_field sh1 .state)"
-    tm kill-server
     # A restart of podd: the terminal lives in the container's shim.
     podd_stop
     podd_start
@@ -98,12 +110,10 @@ test_detach_and_reattach_across_a_podd_restart() {
     type 'echo second-$((1 + 2))'
     wait_screen "second-3"
     # Other detach keys.
-    tm kill-server
     term podctl attach --detach-keys ctrl-x,x sh1
     wait_screen "second-3"
     tm send-keys -t t C-x x
     wait_screen "PODCTL-RC=0"
-    tm kill-server
     term podctl attach sh1
     wait_screen "second-3"
     type 'exit 5'
@@ -116,10 +126,16 @@ test_run_dit_then_attach_shows_the_prompt() {
     assert_exit 0 podctl run -dit --name bg busybox sh
     term podctl attach bg
     wait_screen "/ #"
+    # A second client at once, without a terminal: it sees the same output.
+    podctl attach --no-stdin bg > "$T/second" 2>&1 &
+    local second=$!
+    wait_for grep -q "/ #" "$T/second"
     type 'echo $((2 + 3))x'
     wait_screen "5x"
+    wait_for grep -q "5x" "$T/second"
     type 'exit'
     wait_screen "PODCTL-RC=0"
+    wait "$second"
 }
 
 test_exec_it_and_debug_it() {
@@ -134,7 +150,6 @@ test_exec_it_and_debug_it() {
     type 'exit 7'
     wait_screen "PODCTL-RC=7"
     assert_eq running "$(ctr_field web .state)"
-    tm kill-server
     term podctl debug -it p --target web --name dbg -- sh
     wait_screen "#"
     type 'echo count=$(ps -o comm | grep -c "^sleep$")'
