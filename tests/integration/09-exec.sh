@@ -102,8 +102,8 @@ test_exec_sessions_in_inspect() {
 test_exec_bad_input() {
     setup
     podctl run -d --name web busybox sleep 1000 > /dev/null
-    podctl run --name done busybox true > /dev/null
-    assert_exit 125 podctl exec done true
+    podctl run --name finished busybox true > /dev/null
+    assert_exit 125 podctl exec finished true
     assert_one_line "$LAST_ERR"
     assert_contains "$LAST_ERR" "is not running"
     assert_exit 125 podctl exec nosuch true

@@ -37,6 +37,7 @@ term() {
         "env PODD_SOCKET='$PODD_SOCKET' PATH='$PATH' TERM=xterm $*; echo PODCTL-RC=\$?; sleep 600"
     TMUX_PID=$(tm display-message -p '#{pid}')
     tm set-option -g status off
+    # shellcheck disable=SC2154 # r is set by the trap itself
     trap 'r=$?; term_close; (exit $r); teardown_test' EXIT
 }
 
