@@ -283,7 +283,7 @@ pd_pidfd_signal(int pidfd, int sig, struct pd_err *err)
 }
 
 int
-pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks)
+pd_proc_stat_parse_start(const char *stat, char *state, unsigned long *flags, uint64_t *ticks)
 {
 	/* comm may hold spaces and ')': the fields start after the last ')'. */
 	const char *p = strrchr(stat, ')');
@@ -294,24 +294,29 @@ pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks)
 		return -1;
 	*state = p[2];
 	p++;
-	/* After ')' come field 3 (state) .. field 22 (starttime): 20 fields. */
-	for (int field = 3; field < 22; field++) {
+	/* After ')' come field 3 (state) .. field 22 (starttime). */
+	for (int field = 3; field <= 22; field++) {
 		while (*p == ' ')
 			p++;
 		if (*p == '\0')
 			return -1;
-		while (*p != ' ' && *p != '\0')
-			p++;
+		if (field != 9 && field != 22) {
+			while (*p != ' ' && *p != '\0')
+				p++;
+			continue;
+		}
+		if (*p < '0' || *p > '9') /* strtoull would take "-5" as 2^64 - 5 */
+			return -1;
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		if (errno != 0 || end == p || (*end != ' ' && *end != '\n' && *end != '\0'))
+			return -1;
+		if (field == 9)
+			*flags = (unsigned long)v;
+		else
+			*ticks = v;
+		p = end;
 	}
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9') /* strtoull would take "-5" as 2^64 - 5 */
-		return -1;
-	errno = 0;
-	v = strtoull(p, &end, 10);
-	if (errno != 0 || end == p || (*end != ' ' && *end != '\n' && *end != '\0'))
-		return -1;
-	*ticks = v;
 	return 0;
 }
 
@@ -320,6 +325,7 @@ pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err)
 {
 	char path[64], buf[1024];
 	cleanup_close int fd = -1;
+	unsigned long flags;
 	char state;
 	ssize_t n;
 
@@ -334,10 +340,12 @@ pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err)
 	if (n < 0)
 		return pd_fail_errno(err, errno, "read %s", path);
 	buf[n] = '\0';
-	if (pd_proc_stat_parse_start(buf, &state, ticks) < 0)
+	if (pd_proc_stat_parse_start(buf, &state, &flags, ticks) < 0)
 		return pd_fail(err, PD_E_SYSTEM, "%s: unexpected format", path);
-	/* A zombie has a start time but is no longer the process. */
-	if (state == 'Z' || state == 'X')
+	/* A zombie has a start time but is no longer the process; nor is one in
+	 * exit(2) (PF_EXITING), which may stay so for a while: the init of a PID
+	 * namespace waits there until every other process of it is reaped. */
+	if (state == 'Z' || state == 'X' || (flags & PD_PF_EXITING) != 0)
 		return pd_fail(err, PD_E_NOT_FOUND, "process %d has exited", (int)pid);
 	return 0;
 }

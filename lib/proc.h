@@ -72,10 +72,13 @@ int pd_pidfd_signal(int pidfd, int sig, struct pd_err *err);
 
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat),
  * which with the pid identifies a process across pid reuse. A process that
- * is gone, or a zombie, is PD_E_NOT_FOUND. */
+ * is gone, a zombie or in exit(2) is PD_E_NOT_FOUND. */
 int pd_proc_start_time(pid_t pid, uint64_t *ticks, struct pd_err *err);
 
 /* The parse of /proc/PID/stat after the comm field; exposed for tests. Returns
- * 0 with *state (field 3: 'R', 'S', 'Z', ...) and *ticks, or -1 if @stat is
- * malformed. */
-int pd_proc_stat_parse_start(const char *stat, char *state, uint64_t *ticks);
+ * 0 with *state (field 3: 'R', 'S', 'Z', ...), *flags (field 9) and *ticks
+ * (field 22), or -1 if @stat is malformed. */
+int pd_proc_stat_parse_start(const char *stat, char *state, unsigned long *flags, uint64_t *ticks);
+
+/* PF_EXITING of field 9 (flags): the process is in exit(2). */
+#define PD_PF_EXITING 0x4UL

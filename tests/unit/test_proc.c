@@ -36,15 +36,17 @@ stat_line(char *buf, size_t len, const char *comm, const char *start)
 static int
 parse_start(const char *stat, uint64_t *ticks)
 {
+	unsigned long flags;
 	char state = '?';
 
-	return pd_proc_stat_parse_start(stat, &state, ticks);
+	return pd_proc_stat_parse_start(stat, &state, &flags, ticks);
 }
 
 static void
 test_stat_parse(void)
 {
 	char buf[512];
+	unsigned long flags = 0;
 	uint64_t t = 0;
 	char state = '?';
 
@@ -59,8 +61,9 @@ test_stat_parse(void)
 	CHECK_INT(t, ==, 7);
 	stat_line(buf, sizeof(buf), "x", "8");
 	buf[strlen("4242 (x) ")] = 'Z';
-	CHECK_INT(pd_proc_stat_parse_start(buf, &state, &t), ==, 0);
+	CHECK_INT(pd_proc_stat_parse_start(buf, &state, &flags, &t), ==, 0);
 	CHECK_INT(state, ==, 'Z');
+	CHECK_INT(flags, ==, 4194560);
 	CHECK_INT(t, ==, 8);
 	/* starttime as the last field, without a newline. */
 	CHECK_INT(parse_start("1 (x) S 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 99", &t), ==,
