@@ -560,6 +560,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	shim_forget(c);
 	read_exit_file(c);
 	explain_kill(c);
+	exec_kill_all(c);
 	c->rec.state = CTR_EXITED;
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;

@@ -158,6 +158,9 @@ void ctr_trash(struct container *c);
 struct exec_spec;
 int exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
 	       struct pd_err *err);
+/* SIGKILL the commands of @c's sessions, as its end ends them: in its own
+ * PID namespace the kernel has done so, not in a pod's shared one. */
+void exec_kill_all(struct container *c);
 /* Forget @c's sessions (they run on; their files go with the run dir). */
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */

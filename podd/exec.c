@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,7 @@ struct exec_session {
 	pid_t pid;                    /* the command; 0 until it runs */
 	int sync_fd;                  /* owned, -1 once the shim reported */
 	int shim_pidfd;               /* owned, -1 until it runs */
+	int pidfd;                    /* owned: the command's, -1 until it runs */
 	struct event *sync_ev;        /* owned */
 	struct event *shim_ev;        /* owned */
 	struct http_pending *pending; /* owned until answered */
@@ -90,6 +92,7 @@ session_end(struct exec_session *e, const struct pd_err *err)
 		event_free(e->shim_ev);
 	close_reset(&e->sync_fd);
 	close_reset(&e->shim_pidfd);
+	close_reset(&e->pidfd);
 	json_decref(e->command);
 	free(e);
 }
@@ -141,7 +144,7 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		cleanup_json json_t *j = NULL;
 
 		e->shim_pidfd = fds[0];
-		close(fds[1]); /* the command's: signals go through the container */
+		e->pidfd = fds[1];
 		e->pid = msg.pids[1];
 		e->shim_ev = event_new(e->c->d->base, e->shim_pidfd, EV_READ, on_shim_exit, e);
 		if (e->shim_ev == NULL || event_add(e->shim_ev, NULL) < 0)
@@ -255,7 +258,7 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 		return pd_fail_errno(err, errno, "cannot run %s", c->d->cfg.shim_path);
 	e = xcalloc(1, sizeof(*e));
 	e->c = c;
-	e->sync_fd = e->shim_pidfd = -1;
+	e->sync_fd = e->shim_pidfd = e->pidfd = -1;
 	e->tty = spec->tty;
 	e->detach = spec->detach;
 	memcpy(e->user, spec->user, sizeof(e->user));
@@ -270,6 +273,18 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 	spec->command = NULL;
 	e->pending = pending;
 	return 0;
+}
+
+void
+exec_kill_all(struct container *c)
+{
+	struct exec_session *e;
+	struct pd_err err = {0};
+
+	TAILQ_FOREACH (e, &c->execs, entry) {
+		if (e->pidfd >= 0 && pd_pidfd_signal(e->pidfd, SIGKILL, &err) < 0)
+			log_warn("exec %.12s: %s", e->id, err.msg);
+	}
 }
 
 void

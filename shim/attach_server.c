@@ -32,8 +32,12 @@
 struct client {
 	int fd;          /* -1: a free slot */
 	size_t pend_len; /* a message that waits for room in the socket */
-	char pend[PD_ATTACH_MSG_MAX];
+	char *pend;      /* PD_ATTACH_MSG_MAX bytes of pend_bufs */
 };
+
+/* Apart from the clients, so that setting up a slot touches none of these
+ * pages: a monitor nobody attaches to keeps them out of its memory. */
+static char pend_bufs[PD_ATTACH_CLIENTS_MAX][PD_ATTACH_MSG_MAX];
 
 static struct {
 	int listen_fd;
@@ -60,8 +64,10 @@ shim_attach_init(const struct shim_attach_conf *c)
 	a.listen_fd = c->listen_fd;
 	a.stdin_fd = c->stdin_fd;
 	a.tty_fd = c->tty_fd;
-	for (int i = 0; i < PD_ATTACH_CLIENTS_MAX; i++)
+	for (int i = 0; i < PD_ATTACH_CLIENTS_MAX; i++) {
 		a.clients[i].fd = -1;
+		a.clients[i].pend = pend_bufs[i];
+	}
 	if (c->hold_ms > 0 && c->listen_fd >= 0) {
 		struct timespec ts;
 

@@ -99,6 +99,21 @@ test_exec_sessions_in_inspect() {
     wait_for ended
 }
 
+test_exec_sessions_end_with_their_container() {
+    setup
+    # In a pod's shared PID namespace the container's end does not end its
+    # exec sessions by itself (the infra is that namespace's init): podd does.
+    podctl pod create p --share-pid > /dev/null
+    podctl run -d --pod p --name app busybox sleep 1000 > /dev/null
+    assert_exit 0 podctl exec -d app sleep 1001
+    pid=$(ctr_field app .exec_sessions.0.pid)
+    assert_ne "" "$pid"
+    assert_exit 0 podctl stop -t 0 app
+    gone() { ! kill -0 "$pid" 2> /dev/null; }
+    wait_for gone
+    podctl pod rm -f p > /dev/null
+}
+
 test_exec_bad_input() {
     setup
     podctl run -d --name web busybox sleep 1000 > /dev/null
