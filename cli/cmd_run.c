@@ -216,6 +216,10 @@ struct run {
 	struct session *session;
 	int interrupts; /* Ctrl-C so far */
 	bool start_failed;
+	bool started;        /* the start was answered: never ask again */
+	bool wait_lost;      /* podd went away mid-wait: the session says the end */
+	bool session_exited; /* the session brought the exit code: session_code */
+	int session_code;
 	bool waited;     /* the wait was answered: rc is the exit code */
 	bool logs_ended; /* or the attach session */
 	int rc;
@@ -257,8 +261,8 @@ on_wait_headers(int status, void *arg)
 	cleanup_free char *query = xasprintf("%s=true", r->attach ? PD_Q_ATTACH : PD_Q_FOLLOW);
 	struct pd_err err = {0};
 
-	if (status < 200 || status >= 300 || r->logs != NULL || r->start != NULL)
-		return; /* on_wait reports the error */
+	if (status < 200 || status >= 300 || r->logs != NULL || r->start != NULL || r->started)
+		return; /* on_wait reports the error; or a wait asked again */
 	if (r->attach) {
 		/* podd holds the output until podctl attached: start. */
 		r->start =
@@ -346,6 +350,18 @@ on_wait(int rc, const struct pd_err *err, void *arg)
 	const json_t *code;
 
 	r->wait = NULL;
+	if (rc < 0 && r->session_exited) {
+		r->rc = r->session_code;
+		r->waited = true;
+		maybe_over(r);
+		return;
+	}
+	if (rc < 0 && r->session != NULL && !r->logs_ended) {
+		/* podd stopped (or restarted): the session does not need it,
+		 * and its end brings the exit code. */
+		r->wait_lost = true;
+		return;
+	}
 	if (rc < 0) {
 		run_fail(r, err);
 		return;
@@ -375,6 +391,19 @@ on_wait(int rc, const struct pd_err *err, void *arg)
 	maybe_over(r);
 }
 
+/* The session closed without an exit code while podd was away: podd,
+ * back by now or not, answers for the exit. */
+static void
+ask_wait_again(struct run *r)
+{
+	struct pd_err err = {0};
+
+	r->wait_lost = false;
+	r->wait = run_request(r, "POST", PD_ACTION_WAIT, NULL, &r->wait_reply, on_wait, &err);
+	if (r->wait == NULL)
+		run_fail(r, &err);
+}
+
 static void
 on_session_done(enum session_end end, int code, const struct pd_err *err, void *arg)
 {
@@ -382,8 +411,17 @@ on_session_done(enum session_end end, int code, const struct pd_err *err, void *
 
 	switch (end) {
 	case SESSION_EXIT:
+		r->session_exited = true;
+		r->session_code = code;
+		if (r->wait_lost) {
+			r->rc = code;
+			r->waited = true;
+		}
+		break; /* else the wait has the exit code */
 	case SESSION_CLOSED:
-		break; /* the wait has the exit code */
+		if (r->wait_lost)
+			ask_wait_again(r);
+		break;
 	case SESSION_FAILED:
 		/* Lost output or input is worth a line; the wait goes on. */
 		cmd_error(err);
@@ -441,6 +479,7 @@ on_start(int rc, const struct pd_err *err, void *arg)
 		e = *err;
 	} else {
 		j = client_reply_json(&r->start_reply, "start", &e);
+		r->started = j != NULL;
 		if (j != NULL && r->attach)
 			run_attach(r, j);
 		if (j != NULL)
