@@ -267,12 +267,14 @@ daemonize(const struct podd *d, const char *log_file, struct pd_err *err)
 static void
 podd_teardown(struct podd *d)
 {
-	http_stop(d);
+	/* Requests still pending are answered ("podd is shutting down") while
+	 * their connections live: evhttp_free frees the requests it holds. */
 	task_free_all(d); /* before the images their callbacks point to */
 	container_free_all(d);
 	log_watch_teardown(d);
 	image_free_all(d);
 	pod_free_all(d);
+	http_stop(d);
 	loop_teardown(d);
 	if (d->base != NULL)
 		event_base_free(d->base);

@@ -65,6 +65,24 @@ test_sigkill_keeps_everything() {
     check_after_restart "$server"
 }
 
+test_sigterm_with_requests_pending() {
+    setup
+    # A wait and a log follow hold requests open; podd answers them as it
+    # stops, and exits cleanly.
+    api -N -D "$T/wait.headers" -X POST "http://podd/v1/containers/alone/wait" > "$T/wait.out" &
+    local waiter=$!
+    podctl logs -f server > "$T/follow.out" 2>&1 &
+    local follower=$!
+    wait_for grep -q '^HTTP/1.1 200' "$T/wait.headers"
+    wait_for grep -q line "$T/follow.out"
+    podd_stop
+    wait "$waiter" || true
+    wait "$follower" || true
+    assert_eq "" "$(grep -E '^\[(warn|err)\]' "$T/podd.log" || true)" "libevent warnings"
+    podd_start
+    assert_eq running "$(ctr_field alone .state)"
+}
+
 test_shims_are_not_podds_children() {
     setup
     local shim

@@ -122,6 +122,29 @@ test_detach_and_reattach_across_a_podd_restart() {
     assert_eq 5 "$(ctr_field sh1 .exit_code)"
 }
 
+test_attached_sessions_go_on_across_a_podd_restart() {
+    setup
+    term podctl run -it --name sh1 busybox sh
+    wait_screen "/ #"
+    # podd is not in the byte path: run -it and exec -it stay attached,
+    # and bring the exit code, while podd restarts under them.
+    podd_stop
+    podd_start
+    type 'echo alive-$((4 + 4))'
+    wait_screen "alive-8"
+    type 'exit 6'
+    wait_screen "PODCTL-RC=6"
+    podctl run -d --name web busybox sleep 1000 > /dev/null
+    term podctl exec -it web sh
+    wait_screen "/ #"
+    podd_stop
+    podd_start
+    type 'echo alive-$((5 + 5))'
+    wait_screen "alive-10"
+    type 'exit 4'
+    wait_screen "PODCTL-RC=4"
+}
+
 test_run_dit_then_attach_shows_the_prompt() {
     setup
     assert_exit 0 podctl run -dit --name bg busybox sh
