@@ -190,7 +190,13 @@ leak_check() {
         printf '      %s\n' "$leftovers" >&2
         # Clean up what we can so one leak does not fail every later test:
         # processes by pid only, then mounts.
-        printf '%s\n' "$leftovers" | awk '$1 == "proc" {print $2}' | xargs -r kill -9 2> /dev/null
+        # A shim's workload first: once its shim is gone it would be
+        # nobody's (PID 1 of its namespace, deaf to SIGTERM).
+        local p
+        for p in $(printf '%s\n' "$leftovers" | awk '$1 == "proc" {print $2}'); do
+            ps -o pid= --ppid "$p" | xargs -r kill -9 2> /dev/null
+            kill -9 "$p" 2> /dev/null
+        done
         printf '%s\n' "$leftovers" | awk '$1 == "mount" {print $2}' | xargs -r -n1 umount -l 2> /dev/null
         return 1
     fi
@@ -216,6 +222,17 @@ remove_all_pods() {
 teardown_test() {
     local rc=$?
     set +e
+    # A test that failed while its podd was stopped: a podd again, to
+    # remove what it left the way a user would.
+    if [ -z "${PODD_PID:-}" ] && [ -d "$T/root" ]; then
+        podd --root "$T/root" --run-dir "$T/run" --foreground >> "$T/podd.log" 2>&1 &
+        PODD_PID=$!
+        export PODD_SOCKET=$T/run/podd.sock
+        for _ in $(seq 250); do
+            podctl version > /dev/null 2>&1 && break
+            sleep 0.02
+        done
+    fi
     if [ -n "${PODD_PID:-}" ] && kill -0 "$PODD_PID" 2> /dev/null; then
         remove_all_containers
         remove_all_pods
