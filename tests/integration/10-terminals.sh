@@ -38,7 +38,8 @@ term() {
     TMUX_PID=$(tm display-message -p '#{pid}')
     tm set-option -g status off
     # shellcheck disable=SC2154 # r is set by the trap itself
-    trap 'r=$?; term_close; (exit $r); teardown_test' EXIT
+    # term_close in a subshell: should it fail, the teardown still runs.
+    trap 'r=$?; (term_close); (exit $r); teardown_test' EXIT
 }
 
 screen() {
