@@ -136,7 +136,13 @@ shim_join_pid_return(struct shim_joined *joined, struct pd_err *err)
 void
 shim_join_undo(const struct shim_spec *spec, struct shim_joined *joined)
 {
-	close_reset(&joined->own_pid_ns);
+	struct pd_err perr = {0};
+
+	/* Back to the shim's own PID namespace for children: what runs at
+	 * exit may fork (ASan's leak check does, and hangs across the
+	 * boundary). */
+	if (shim_join_pid_return(joined, &perr) < 0)
+		log_warn("%s", perr.msg);
 	for (int i = 0; i < SHIM_NS_COUNT; i++) {
 		struct pd_err err = {0};
 
