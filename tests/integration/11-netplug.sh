@@ -187,6 +187,22 @@ test_add_check_del() {
     np_finish
 }
 
+test_mtu_and_no_gateway() {
+    np_test
+    local conf host
+    conf=$(np_conf 1.0.0 '' ',"mtu":1400,"isGateway":false')
+    netns_add np-a
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$conf"
+    host=$(json .interfaces.1.name <<< "$NP_OUT")
+    assert_contains "$(ip -n np-a -o link show eth0)" "mtu 1400"
+    assert_contains "$(ip -o link show "$host")" "mtu 1400"
+    assert_contains "$(ip -o link show "$NP_BRIDGE")" "mtu 1400"
+    assert_eq "" "$(ip -o -4 addr show dev "$NP_BRIDGE")" "no gateway address on the bridge"
+    assert_contains "$(ip -n np-a route show default)" "default via 10.99.0.1 dev eth0"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
+    np_finish
+}
+
 test_check_finds_damage() {
     np_test
     local conf res
