@@ -6,7 +6,7 @@
  * in the environment and the network config on stdin; it answers on stdout
  * with a result, nothing, or the spec's error object and a non-zero exit.
  *
- * main reads top to bottom as the protocol goes: the command, the
+ * main reads top to bottom as the protocol goes: the command, stdin, the
  * environment, the config (decode, version, fields, values), then the
  * command itself. Each stage that fails gives the spec's code for it.
  */
@@ -75,9 +75,13 @@ run(struct netplug *np, struct pd_err *err)
 	if (cni_command_parse(getenv("CNI_COMMAND"), &np->cmd, err) < 0)
 		return CNI_E_ENV;
 	np->have_cmd = true;
+	/* All of stdin first, even when the environment is wrong: a runtime
+	 * writing the config should not meet a closed pipe. */
+	np->config = read_config(err, &code);
+	if (code == CNI_E_IO)
+		return code;
 	if (cni_env_parse(np->cmd, env_get, &np->env, err) < 0)
 		return CNI_E_ENV;
-	np->config = read_config(err, &code);
 	if (code != CNI_OK)
 		return code;
 	if (np->cmd == CNI_CMD_VERSION)
