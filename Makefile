@@ -43,6 +43,8 @@ pc_libs   = $(shell $(PKG) --libs $(1) 2>/dev/null)
 JANSSON_LIBS = $(call pc_libs,jansson)
 CAP_LIBS     = $(call pc_libs,libcap)
 EVENT_LIBS   = $(call pc_libs,libevent)
+NL_PKGS      = libnl-3.0 libnl-route-3.0
+NL_LIBS      = $(call pc_libs,$(NL_PKGS))
 HTTPP_LIBS   = -lhttp_parser
 
 # ---- sources -------------------------------------------------------------
@@ -54,6 +56,7 @@ PAUSE_SRCS := shim/pause.c
 MONITOR_SRCS := shim/monitor.c shim/io.c lib/crilog.c lib/timefmt.c lib/log.c lib/err.c \
 	lib/exitfile.c lib/file.c lib/fd.c lib/xalloc.c lib/parse.c lib/reap.c lib/attach.c shim/attach_server.c
 SHIM_SRCS  := $(filter-out $(PAUSE_SRCS) $(MONITOR_SRCS),$(wildcard shim/*.c))
+NETPLUG_SRCS := $(wildcard netplug/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -62,6 +65,7 @@ LIB_OBJS  := $(call obj,$(LIB_SRCS))
 PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
+NETPLUG_OBJS := $(call obj,$(NETPLUG_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
 # podctl's pure modules, likewise.
@@ -69,6 +73,8 @@ CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c c
 	cli/body.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c)
+# netplug's pure modules (no libnl): CNI protocol, IPv4 arithmetic, IPAM files.
+NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ip4.c netplug/ipam.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd
@@ -76,7 +82,8 @@ PODCTL  := $(B)/podctl
 PAUSE   := $(B)/podd-pause
 SHIM    := $(B)/podd-shim
 MONITOR := $(B)/podd-monitor
-PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR)
+NETPLUG := $(B)/netplug
+PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(NETPLUG)
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 
@@ -113,6 +120,12 @@ $(SHIM): $(SHIM_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(CAP_LIBS)
 
+# netplug, the CNI plugin: the only program that links libnl.
+$(NETPLUG_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson $(NL_PKGS))
+$(NETPLUG): $(NETPLUG_OBJS) $(LIBPODD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JANSSON_LIBS)
+
 # podd-pause links nothing but libc, statically, in every variant (a static
 # binary cannot carry the sanitizers' runtimes). It is built against musl: a
 # static glibc drags ~640 KB of text (locale, stdio) into every pod's PSS;
@@ -139,12 +152,12 @@ $(MONITOR): $(MONITOR_SRCS) $(wildcard lib/*.h) shim/io.h shim/monitor.h
 
 # ---- tests ---------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) \
-		$(SHIM_PURE_OBJS) $(LIBPODD)
+		$(SHIM_PURE_OBJS) $(NETPLUG_PURE_OBJS) $(LIBPODD)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd -Icli -Ishim $(call pc_cflags,jansson) -o $@ $< \
-		$(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(SHIM_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) \
-		$(LDOPT)
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd -Icli -Ishim -Inetplug $(call pc_cflags,jansson) \
+		-o $@ $< $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(SHIM_PURE_OBJS) $(NETPLUG_PURE_OBJS) \
+		$(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
 unit: deps-check $(UNITS)
 	$(Q)tests/run.sh --unit-only $(B)
@@ -202,9 +215,14 @@ lint:
 format:
 	$(Q)clang-format -i $(C_FILES)
 
+# CNI runtimes look for plugins in their own directory (containerd's and
+# most others' default is /opt/cni/bin).
+CNI_BINDIR ?= /opt/cni/bin
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CNI_BINDIR)
 	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(NETPLUG) $(DESTDIR)$(CNI_BINDIR)/
 
 $(B)/bench-floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)

@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* CNI codes are from the CNI spec, "Error": 4 invalid network config, 7
- * invalid environment variables, 11 try again later, 999 is ours ("plugin
- * specific" range starts at 100). */
+/* CNI codes are from the CNI spec, "Error": 7 invalid network config, 11 try
+ * again later; 999 is what libcni calls an internal error (codes from 100 up
+ * are plugin specific). netplug overrides these where the spec names a code
+ * for the stage that failed (decode, version, environment: netplug/cni.h). */
 static const struct pd_err_info pd_err_table[] = {
     {PD_E_INVALID, "invalid", 400, 125, 7},
     {PD_E_NOT_FOUND, "not_found", 404, 125, 7},
@@ -45,6 +46,16 @@ pd_err_kind_from_code(const char *code)
 	return PD_E_SYSTEM;
 }
 
+/* A message is one line, always: input quoted in it (a name, a config
+ * value) may hold control characters, which become '?'. */
+static void
+one_line(char *msg)
+{
+	for (unsigned char *p = (unsigned char *)msg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static void
 vfill(struct pd_err *err, const char *fmt, va_list ap)
 {
@@ -53,6 +64,7 @@ vfill(struct pd_err *err, const char *fmt, va_list ap)
 	/* A cut message is still the best we have; mark the cut. */
 	if (n >= (int)sizeof(err->msg))
 		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+	one_line(err->msg);
 }
 
 int
@@ -103,6 +115,7 @@ pd_err_prefix(struct pd_err *err, const char *fmt, ...)
 	n = snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
 	if (n >= (int)sizeof(err->msg))
 		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+	one_line(err->msg);
 	return -1;
 }
 

@@ -17,13 +17,19 @@ is_alnum(char c)
 int
 pd_name_validate(const char *name, const char *what, struct pd_err *err)
 {
+	return pd_name_validate_max(name, what, PD_NAME_MAX, err);
+}
+
+int
+pd_name_validate_max(const char *name, const char *what, size_t max, struct pd_err *err)
+{
 	size_t len = name ? strlen(name) : 0;
 
 	if (len == 0)
 		return pd_fail(err, PD_E_INVALID, "%s is empty", what);
-	if (len > PD_NAME_MAX)
-		return pd_fail(err, PD_E_INVALID, "%s is %zu characters long, over the limit of %d",
-			       what, len, PD_NAME_MAX);
+	if (len > max)
+		return pd_fail(err, PD_E_INVALID,
+			       "%s is %zu characters long, over the limit of %zu", what, len, max);
 	if (!is_alnum(name[0]))
 		return pd_fail(err, PD_E_INVALID, "%s \"%.*s\" must start with a letter or a digit",
 			       what, PD_NAME_MAX, name);

@@ -18,6 +18,11 @@
  * @what ("pod name", ...) starts the message. PD_E_INVALID on failure. */
 int pd_name_validate(const char *name, const char *what, struct pd_err *err);
 
+/* The same rule with the length limit @max (bytes): for names that come from
+ * other programs, such as CNI container ids (64 hex digits from most
+ * runtimes) and CNI network names. */
+int pd_name_validate_max(const char *name, const char *what, size_t max, struct pd_err *err);
+
 /* Fill @buf (PD_ID_LEN + 1 bytes) with a new random id. Returns 0 or -1. */
 int pd_id_generate(char buf[PD_ID_LEN + 1], struct pd_err *err);
 

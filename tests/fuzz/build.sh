@@ -13,19 +13,20 @@ out=${1:?usage: tests/fuzz/build.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim"
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug"
 JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
 mkdir -p "$out/obj"
 
-# Extra podd, podctl and podd-shim sources a target links, beyond lib/.
+# Extra podd, podctl, podd-shim and netplug sources a target links, beyond lib/.
 extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c" ;;
         fuzz_ctr_spec) echo "$top/podd/ctr_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
+        fuzz_netplug_config) echo "$top/netplug/cni.c $top/netplug/ip4.c" ;;
     esac
 }
 

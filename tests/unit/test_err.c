@@ -263,6 +263,23 @@ test_clear(void)
 	CHECK(memcmp(&err, &zero, sizeof(err)) == 0);
 }
 
+/* Input quoted in a message cannot break it over lines. */
+static void
+test_messages_are_one_line(void)
+{
+	struct pd_err err = {0};
+
+	pd_fail(&err, PD_E_INVALID, "name \"%s\" is bad", "a\nb\tc\x1b[31m\x7f");
+	CHECK_STR(err.msg, ==, "name \"a?b?c?[31m?\" is bad");
+	pd_err_prefix(&err, "pod \"%s\"", "x\ry");
+	CHECK_STR(err.msg, ==, "pod \"x?y\": name \"a?b?c?[31m?\" is bad");
+	pd_fail_errno(&err, 2, "open %s", "/tmp/a\nb");
+	CHECK_STR(err.msg, ==, "open /tmp/a?b: No such file or directory");
+	/* UTF-8 is left alone. */
+	pd_fail(&err, PD_E_INVALID, "caf\xc3\xa9");
+	CHECK_STR(err.msg, ==, "caf\xc3\xa9");
+}
+
 static const struct unit_case cases[] = {
     {"table_every_kind", test_table_every_kind},
     {"table_codes_unique", test_table_codes_unique},
@@ -279,6 +296,7 @@ static const struct unit_case cases[] = {
     {"prefix_truncates_with_mark", test_prefix_truncates_with_mark},
     {"prefix_too_long_keeps_message", test_prefix_too_long_keeps_message},
     {"clear", test_clear},
+    {"messages_are_one_line", test_messages_are_one_line},
 };
 
 UNIT_MAIN(cases)

@@ -51,6 +51,25 @@ test_length_limit(void)
 	CHECK_CONTAINS(err.msg, "63");
 }
 
+/* A longer limit for names from other programs (CNI container ids). */
+static void
+test_length_limit_max(void)
+{
+	char id[66];
+	struct pd_err err = {0};
+
+	memset(id, 'a', sizeof(id));
+	id[64] = '\0';
+	CHECK_INT(pd_name_validate(id, "container id", &err), ==, -1);
+	CHECK_INT(pd_name_validate_max(id, "container id", 64, &err), ==, 0);
+	id[64] = 'a';
+	id[65] = '\0';
+	CHECK_INT(pd_name_validate_max(id, "container id", 64, &err), ==, -1);
+	CHECK_CONTAINS(err.msg, "container id is 65 characters long, over the limit of 64");
+	CHECK_INT(pd_name_validate_max("-x", "container id", 64, &err), ==, -1);
+	CHECK_CONTAINS(err.msg, "must start with a letter or a digit");
+}
+
 static void
 test_long_name_message_bounded(void)
 {
@@ -174,6 +193,7 @@ test_id_prefix(void)
 static const struct unit_case cases[] = {
     {"valid_names", test_valid_names},
     {"length_limit", test_length_limit},
+    {"length_limit_max", test_length_limit_max},
     {"long_name_message_bounded", test_long_name_message_bounded},
     {"empty", test_empty},
     {"bad_first_character", test_bad_first_character},
