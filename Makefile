@@ -73,8 +73,8 @@ CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c c
 	cli/body.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c)
-# netplug's pure modules (no libnl): CNI protocol, IPv4 arithmetic, IPAM files.
-NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ip4.c netplug/ipam.c)
+# netplug's pure modules (no libnl): the CNI protocol, IPAM files.
+NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ipam.c)
 
 LIBPODD := $(B)/libpodd.a
 PODD    := $(B)/podd

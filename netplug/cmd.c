@@ -292,6 +292,21 @@ collect_stale(const char *name, void *arg)
 	memcpy(d->names[d->n++], name, IFNAMSIZ);
 }
 
+/* A GC that keeps nothing is the network's end (podd's `network rm`): its
+ * bridge goes too, once nothing else is plugged into it. Returns 0 or -1. */
+static int
+drop_idle_bridge(struct nl_sock *host, const struct cni_conf *conf, const struct np_link *br,
+		 struct pd_err *err)
+{
+	size_t ports = 0;
+
+	if (np_bridge_port_count(host, br->index, &ports, err) < 0)
+		return -1;
+	if (ports > 0)
+		return 0;
+	return np_link_delete(host, conf->bridge, err);
+}
+
 int
 cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, struct pd_err *err)
 {
@@ -326,6 +341,8 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 		if (np_link_delete(host, d.names[i], &e) < 0 && r++ == 0)
 			*err = e;
 	}
+	if (r == 0 && conf->n_valid == 0)
+		r = drop_idle_bridge(host, conf, &br, err);
 	return r == 0 ? CNI_OK : code_of(err);
 }
 

@@ -174,3 +174,18 @@ np_host_links_on(struct nl_sock *sk, int master, void (*fn)(const char *name, vo
 	}
 	return 0;
 }
+
+int
+np_bridge_port_count(struct nl_sock *sk, int master, size_t *count, struct pd_err *err)
+{
+	cleanup_nl_cache struct nl_cache *cache = NULL;
+	int r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+
+	if (r < 0)
+		return np_nl_fail(err, r, "list links");
+	*count = 0;
+	for (struct nl_object *o = nl_cache_get_first(cache); o != NULL; o = nl_cache_get_next(o))
+		if (rtnl_link_get_master((struct rtnl_link *)o) == master)
+			(*count)++;
+	return 0;
+}

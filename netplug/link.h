@@ -48,3 +48,6 @@ int np_lo_up(int nsfd, struct pd_err *err);
  * cni_is_host_ifname() accepts: netplug's host veth ends. */
 int np_host_links_on(struct nl_sock *sk, int master, void (*fn)(const char *name, void *arg),
 		     void *arg, struct pd_err *err);
+
+/* How many links have @master (a bridge's index) as their master. */
+int np_bridge_port_count(struct nl_sock *sk, int master, size_t *count, struct pd_err *err);

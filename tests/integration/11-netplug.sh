@@ -263,6 +263,11 @@ test_gc() {
     # GC is a 1.1.0 command.
     np_fails 1 GC "" "" "" <<< "$(np_conf 1.0.0 '' "$keep")"
 
+    # A GC that keeps nothing ends the network: its last veth, its
+    # address and, once nothing else is on it, its bridge.
+    np_ok GC "" "" "" <<< "$(np_conf 1.1.0 '' ',"cni.dev/valid-attachments":[]')"
+    assert_eq "" "$(allocations)" "allocations after an empty GC"
+    assert_eq "" "$(ip -o link show "$NP_BRIDGE" 2> /dev/null)" "the bridge after an empty GC"
     np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
     np_ok DEL c-b /run/netns/np-b eth0 <<< "$conf"
     np_finish
