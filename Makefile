@@ -63,7 +63,7 @@ PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
