@@ -146,6 +146,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS
 		$(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(SHIM_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) \
 		$(LDOPT)
 
+# test_proxy relays real loopback traffic through podd/proxy.c, so it links
+# libevent as well (the explicit rule wins over the pattern above).
+PROXY_OBJS := $(call obj,podd/proxy.c podd/proxy_tcp.c podd/proxy_udp.c podd/port_spec.c)
+$(B)/tests/test_proxy: tests/unit/test_proxy.c tests/unit/unit.h $(PROXY_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< \
+		$(PROXY_OBJS) $(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDOPT)
+
 unit: deps-check $(UNITS)
 	$(Q)tests/run.sh --unit-only $(B)
 
