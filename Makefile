@@ -219,7 +219,14 @@ $(B)/bench-floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
 
-bench: deps $(PROGS) $(B)/bench-floor
+# The published-ports relay against a direct connection (tests/bench/proxy_bench.c).
+$(B)/bench-proxy: tests/bench/proxy_bench.c $(PROXY_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< $(PROXY_OBJS) \
+		$(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDFLAGS_ALL)
+
+bench: deps $(PROGS) $(B)/bench-floor $(B)/bench-proxy
 	$(Q)tests/bench/bench.sh $(B)
 
 # libFuzzer targets, one per parser that sees outside bytes (tests/fuzz/).
