@@ -67,7 +67,7 @@ CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 NETPLUG_OBJS := $(call obj,$(NETPLUG_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
@@ -159,6 +159,15 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(PODD_PURE_OBJS) $(CLI_PURE_OBJS
 		-o $@ $< $(PODD_PURE_OBJS) $(CLI_PURE_OBJS) $(SHIM_PURE_OBJS) $(NETPLUG_PURE_OBJS) \
 		$(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
+# test_proxy relays real loopback traffic through podd/proxy.c, so it links
+# libevent as well (the explicit rule wins over the pattern above).
+PROXY_OBJS := $(call obj,podd/proxy.c podd/proxy_tcp.c podd/proxy_udp.c podd/port_spec.c)
+$(B)/tests/test_proxy: tests/unit/test_proxy.c tests/unit/unit.h $(PROXY_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< \
+		$(PROXY_OBJS) $(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDOPT)
+
 unit: deps-check $(UNITS)
 	$(Q)tests/run.sh --unit-only $(B)
 
@@ -228,7 +237,14 @@ $(B)/bench-floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
 
-bench: deps $(PROGS) $(B)/bench-floor
+# The published-ports relay against a direct connection (tests/bench/proxy_bench.c).
+$(B)/bench-proxy: tests/bench/proxy_bench.c $(PROXY_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< $(PROXY_OBJS) \
+		$(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDFLAGS_ALL)
+
+bench: deps $(PROGS) $(B)/bench-floor $(B)/bench-proxy
 	$(Q)tests/bench/bench.sh $(B)
 
 # libFuzzer targets, one per parser that sees outside bytes (tests/fuzz/).

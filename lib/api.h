@@ -188,6 +188,13 @@
 #define PD_F_DETACH        "detach"
 #define PD_F_EXEC_SESSIONS "exec_sessions"
 
+/* A published port (podd/port_spec.h), as docker's `-p [IP:]HOST:POD[/PROTO]`:
+ * {"protocol":"tcp","host_ip":"0.0.0.0","host_port":8080,"pod_port":80}. */
+#define PD_F_PROTOCOL  "protocol"
+#define PD_F_HOST_IP   "host_ip"
+#define PD_F_HOST_PORT "host_port"
+#define PD_F_POD_PORT  "pod_port"
+
 /* Network modes of a pod. */
 #define PD_NET_NONE "none"
 #define PD_NET_HOST "host"

@@ -5,6 +5,7 @@
  * spelled out here for it.
  */
 #define TAILQ_FOREACH(v, h, f) for ((v) = (h)->tqh_first; (v); (v) = (v)->f.tqe_next)
+#define LIST_FOREACH(v, h, f)  for ((v) = (h)->lh_first; (v); (v) = (v)->f.le_next)
 #define json_object_foreach(o, k, v)                                            \
 	for ((k) = json_object_iter_key(json_object_iter(o));                   \
 	     (k) && ((v) = json_object_iter_value(json_object_key_to_iter(k))); \

@@ -24,6 +24,7 @@ extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c" ;;
         fuzz_ctr_spec) echo "$top/podd/ctr_spec.c" ;;
+        fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c $top/netplug/ip4.c" ;;
