@@ -196,7 +196,8 @@ asan: images
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
-DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux
+DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
+	containernetworking-plugins
 DEPS_LINT  := clang-format cppcheck shellcheck
 
 deps:

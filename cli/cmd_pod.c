@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "body.h"
 #include "cleanup.h"
 #include "client.h"
 #include "cmd.h"
@@ -88,15 +89,21 @@ each_pod(struct podctl *ctl, const struct flags *f, const char *method, const ch
 
 /* ---- create ---------------------------------------------------------- */
 
-enum { C_HOSTNAME, C_SHARE_PID, C_NET, C_LABEL, C_FORMAT };
+enum { C_HOSTNAME, C_SHARE_PID, C_NET, C_IP, C_DNS, C_PUBLISH, C_LABEL, C_FORMAT };
 
 static const struct flag_spec create_flags[] = {
     [C_HOSTNAME] = {"hostname", NULL, 0, FLAG_VALUE, "NAME",
 		    "the pod's hostname (default: the pod's name)"},
     [C_SHARE_PID] = {"share-pid", NULL, 0, FLAG_BOOL, NULL,
 		     "a PID namespace for the pod, with the infra as its PID 1"},
-    [C_NET] = {"net", "network", 0, FLAG_VALUE, "MODE",
-	       PD_NET_NONE " (default: only lo) or " PD_NET_HOST " (the host's network)"},
+    [C_NET] = {"net", "network", 0, FLAG_VALUE, "NET",
+	       "a network's name; " PD_NET_BRIDGE " (the default) is network " PD_NET_DEFAULT
+	       "; " PD_NET_NONE ": only lo; " PD_NET_HOST ": the host's network"},
+    [C_IP] = {"ip", NULL, 0, FLAG_VALUE, "ADDR", "the pod's address on its network"},
+    [C_DNS] = {"dns", NULL, 0, FLAG_LIST, "IP",
+	       "a nameserver for the pod's resolv.conf (default: the host's); repeatable"},
+    [C_PUBLISH] = {"publish", NULL, 'p', FLAG_LIST, "[HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO]",
+		   "publish a pod port on the host (tcp or udp); repeatable"},
     [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
     [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT",
 		  "json: print the new pod as JSON rather than its id"},
@@ -148,13 +155,19 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 	if (f->v[C_SHARE_PID].set)
 		json_object_set_new(body, PD_F_SHARE_PID, json_boolean(f->v[C_SHARE_PID].on));
 	if (net != NULL) {
-		if (strcmp(net, PD_NET_NONE) != 0 && strcmp(net, PD_NET_HOST) != 0) {
-			pd_fail(err, PD_E_INVALID, "--net is %s or %s, not \"%.64s\"", PD_NET_NONE,
-				PD_NET_HOST, net);
+		if (strcmp(net, PD_NET_NONE) != 0 && strcmp(net, PD_NET_HOST) != 0 &&
+		    pd_name_validate(net, "--net", err) < 0)
 			return NULL;
-		}
 		json_object_set_new(body, PD_F_NETWORK, json_string(net));
 	}
+	if ((f->v[C_IP].value != NULL &&
+	     body_set_string(body, PD_F_IP, f->v[C_IP].value, "--ip", err) < 0) ||
+	    (f->v[C_DNS].count > 0 && body_set_strings(body, PD_F_DNS, f->v[C_DNS].values,
+						       f->v[C_DNS].count, "--dns", err) < 0) ||
+	    (f->v[C_PUBLISH].count > 0 &&
+	     body_set_strings(body, PD_F_PORTS, f->v[C_PUBLISH].values, f->v[C_PUBLISH].count,
+			      "--publish", err) < 0))
+		return NULL;
 	if (f->v[C_LABEL].count > 0) {
 		json_t *labels = create_labels(&f->v[C_LABEL], err);
 
@@ -250,13 +263,14 @@ add_pod_row(struct table *t, const json_t *pod, time_t now)
 	const char *id = json_string_value(json_object_get(pod, PD_F_ID));
 	const char *name = json_string_value(json_object_get(pod, PD_F_NAME));
 	const char *network = json_string_value(json_object_get(pod, PD_F_NETWORK));
+	const char *ip = json_string_value(json_object_get(pod, PD_F_IP));
 	size_t ncontainers = json_array_size(json_object_get(pod, PD_F_CONTAINERS));
 	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
 	cleanup_free char *status = pod_status(pod);
 	cleanup_free char *created = output_created(pod, now);
 	cleanup_free char *pid_text = pid > 0 ? xasprintf("%lld", (long long)pid) : NULL;
 	cleanup_free char *containers = xasprintf("%zu", ncontainers);
-	const char *row[] = {short_id, name, status, created, pid_text, network, containers};
+	const char *row[] = {short_id, name, status, created, pid_text, network, ip, containers};
 
 	table_add_row(t, row);
 }
@@ -265,7 +279,7 @@ static int
 pod_ls(struct podctl *ctl, int argc, char **argv)
 {
 	static const char *const header[] = {
-	    "POD ID", "NAME", "STATUS", "CREATED", "INFRA PID", "NETWORK", "CONTAINERS",
+	    "POD ID", "NAME", "STATUS", "CREATED", "INFRA PID", "NETWORK", "IP", "CONTAINERS",
 	};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *pods = NULL;
@@ -454,6 +468,7 @@ static const struct cmd pod_cmds[] = {
     {"start", pod_start, "start stopped or exited pods"},
     {"stop", pod_stop, "stop pods"},
     {"rm", pod_rm, "remove pods"},
+    {"port", cmd_pod_port, "list, add or remove a pod's published ports"},
     {.name = NULL},
 };
 

@@ -68,6 +68,7 @@
 #define PD_PATH_PODS       "/v1/pods"
 #define PD_PATH_IMAGES     "/v1/images"
 #define PD_PATH_CONTAINERS "/v1/containers"
+#define PD_PATH_NETWORKS   "/v1/networks"
 
 /* Actions on a pod: POST PD_PATH_PODS/{name}/<action>. */
 #define PD_ACTION_START "start"
@@ -78,6 +79,8 @@
 #define PD_ACTION_WAIT    "wait"
 #define PD_ACTION_LOGS    "logs" /* GET */
 #define PD_ACTION_EXEC    "exec"
+/* And on a pod: POST (publish) and DELETE (?port=) its ports. */
+#define PD_ACTION_PORTS "ports"
 
 /* The states of a pod, as the API spells them. */
 #define PD_STATE_CREATING "creating"
@@ -99,6 +102,8 @@
 /* start?attach=true: the caller attaches next (lib/attach.h): the monitor
  * holds the output until it has, so none is lost. */
 #define PD_Q_ATTACH "attach"
+/* DELETE /v1/pods/{name}/ports?port=[HOSTIP:]HOSTPORT[-END][/PROTO] */
+#define PD_Q_PORT "port"
 
 /* Error body fields. */
 #define PD_F_CODE    "code"
@@ -195,9 +200,32 @@
 #define PD_F_HOST_PORT "host_port"
 #define PD_F_POD_PORT  "pod_port"
 
-/* Network modes of a pod. */
-#define PD_NET_NONE "none"
-#define PD_NET_HOST "host"
+/* Network modes of a pod: none, host, or the name of a network; "bridge"
+ * is the default network. */
+#define PD_NET_NONE           "none"
+#define PD_NET_HOST           "host"
+#define PD_NET_BRIDGE         "bridge"
+#define PD_NET_DEFAULT        "podd" /* the default network's name */
+#define PD_NET_DEFAULT_BRIDGE "podd0"
+#define PD_NET_DEFAULT_SUBNET "10.77.0.0/16"
+/* Pod fields of networking: the create body's "ip" (an address to ask
+ * for), "dns" (servers for resolv.conf) and "ports"; the pod object's
+ * "ip" and "gateway" once attached. */
+#define PD_F_IP      "ip"
+#define PD_F_GATEWAY "gateway"
+#define PD_F_DNS     "dns"
+#define PD_F_PORTS   "ports"
+/* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
+ * {"name", "conflist"} (a CNI conflist to run as it is); the network object
+ * adds "driver" ("netplug", or the first plugin's type), "plugins" (their
+ * types), "builtin", "created" and "pods" (the names of pods on it). */
+#define PD_F_SUBNET   "subnet"
+#define PD_F_BRIDGE   "bridge"
+#define PD_F_CONFLIST "conflist"
+#define PD_F_DRIVER   "driver"
+#define PD_F_PLUGINS  "plugins"
+#define PD_F_BUILTIN  "builtin"
+#define PD_F_PODS     "pods"
 
 /* Version and info fields. */
 #define PD_F_VERSION            "version"

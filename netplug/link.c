@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bridge, veth and loopback; see link.h. No `ip` command is run: every change
- * is one rtnetlink request through libnl-route-3.
+ * is one rtnetlink request through libnl-route-3, but for a new bridge's
+ * forwarding switch, a file under /proc/sys.
  */
 #include "link.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 
 #include "addr.h"
+#include "cleanup.h"
 #include "ns.h"
 
 int
@@ -37,6 +43,23 @@ np_link_get(struct nl_sock *sk, const char *name, struct np_link *out, struct pd
 	return 0;
 }
 
+/* What comes in on a new bridge is not routed on by the host: its pods
+ * reach each other and the host, not other networks (nor, as netplug sets
+ * up no NAT, anything beyond). The host's forwarding elsewhere is left as
+ * it is; an admin who wants a network routed sets this to 1. */
+static int
+no_forwarding(const char *bridge, struct pd_err *err)
+{
+	char path[96];
+	cleanup_close int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", bridge);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0\n", 2) != 2)
+		return pd_fail_errno(err, errno, "turn forwarding off on bridge %s", bridge);
+	return 0;
+}
+
 static int
 bridge_create(struct nl_sock *sk, const struct cni_conf *conf, struct pd_err *err)
 {
@@ -51,9 +74,11 @@ bridge_create(struct nl_sock *sk, const struct cni_conf *conf, struct pd_err *er
 	rtnl_link_set_flags(br, IFF_UP);
 	r = rtnl_link_add(sk, br, NLM_F_CREATE | NLM_F_EXCL);
 	/* Another netplug made it in the meantime: just as good. */
-	if (r < 0 && r != -NLE_EXIST)
+	if (r == -NLE_EXIST)
+		return 0;
+	if (r < 0)
 		return np_nl_fail(err, r, "create bridge %s", conf->bridge);
-	return 0;
+	return no_forwarding(conf->bridge, err);
 }
 
 int

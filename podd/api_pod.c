@@ -136,3 +136,69 @@ api_pod_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 	if (pod_remove(obj, force, p, &err) < 0)
 		http_pending_reply_error(p, &err);
 }
+
+/* POST /v1/pods/{name}/ports {"ports": [...]}: publish more ports. */
+void
+api_pod_ports_add(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const no_params[] = {NULL};
+	static const char *const keys[] = {PD_F_PORTS, NULL};
+	struct http_query *q;
+	cleanup_json json_t *body = NULL, *ports = NULL, *j = NULL;
+	struct pd_err err = {0};
+	struct pod *pod;
+
+	q = http_query_parse(req, no_params, &err);
+	if (q == NULL) {
+		http_reply_error(req, &err);
+		return;
+	}
+	http_query_free(q);
+	pod = find_or_reply(d, req, arg);
+	if (pod == NULL)
+		return;
+	body = http_body_json(req, &err);
+	if (body == NULL || pd_json_check_keys(body, "ports", keys, &err) < 0 ||
+	    pod_ports_parse(json_object_get(body, PD_F_PORTS), &ports, &err) < 0)
+		goto fail;
+	if (pod->rec.spec.net != POD_NET_CNI) {
+		pd_fail(&err, PD_E_INVALID, "pod \"%s\" has no network to publish ports from",
+			pod->rec.spec.name);
+		goto fail;
+	}
+	if (pod_ports_add(pod, ports, &err) < 0)
+		goto fail;
+	pod_save(pod, &err);
+	j = pod_to_json(pod);
+	http_reply_json(req, 200, j);
+	return;
+fail:
+	http_reply_error(req, &err);
+}
+
+/* DELETE /v1/pods/{name}/ports?port=[HOSTIP:]HOSTPORT[-END][/PROTO]. */
+void
+api_pod_ports_remove(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const params[] = {PD_Q_PORT, NULL};
+	struct http_query *q = http_action_query(req, params);
+	cleanup_json json_t *j = NULL;
+	struct pd_err err = {0};
+	const char *port;
+	struct pod *pod;
+
+	if (q == NULL)
+		return;
+	port = http_query_get(q, PD_Q_PORT);
+	pod = port != NULL ? find_or_reply(d, req, arg) : NULL;
+	if (port == NULL)
+		pd_fail(&err, PD_E_INVALID, "which port? (?port=HOSTPORT[/PROTO])");
+	if (pod != NULL && pod_ports_remove(pod, port, &err) == 0) {
+		pod_save(pod, &err);
+		j = pod_to_json(pod);
+		http_reply_json(req, 200, j);
+	} else if (port == NULL || pod != NULL) {
+		http_reply_error(req, &err);
+	}
+	http_query_free(q);
+}

@@ -144,21 +144,34 @@ ctr_env(const struct container *c, const json_t *extra)
 	return env_merge(env, extra != NULL ? extra : none);
 }
 
-/* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. */
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. In a
+ * pod with an address, the pod's hostname resolves to it (as a Kubernetes
+ * pod's does), and the pod's --dns servers replace the host's. */
 static int
-write_etc(int etc_fd, const char *hostname, struct pd_err *err)
+write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err *err)
 {
+	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip : "127.0.1.1";
 	cleanup_free char *name = xasprintf("%s\n", hostname);
 	cleanup_free char *hosts =
 	    xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		      "127.0.1.1\t%s\n",
-		      hostname);
+		      "%s\t%s\n",
+		      ip, hostname);
 	cleanup_free char *resolv = NULL;
 	size_t len = 0;
 	struct pd_err ignored;
 
-	/* The host's, as docker does without --dns; none is not an error. */
-	if (pd_file_read(AT_FDCWD, "/etc/resolv.conf", 64 * 1024, &resolv, &len, &ignored) < 0) {
+	if (pod != NULL && pod->rec.spec.dns[0][0] != '\0') {
+		resolv = xstrdup("");
+		for (int i = 0; i < POD_DNS_MAX && pod->rec.spec.dns[i][0] != '\0'; i++) {
+			char *more = xasprintf("%snameserver %s\n", resolv, pod->rec.spec.dns[i]);
+
+			free(resolv);
+			resolv = more;
+		}
+		len = strlen(resolv);
+	} else if (pd_file_read(AT_FDCWD, "/etc/resolv.conf", 64 * 1024, &resolv, &len, &ignored) <
+		   0) {
+		/* The host's, as docker does without --dns; none is not an error. */
 		resolv = xstrdup("");
 		len = 0;
 	}
@@ -377,7 +390,7 @@ prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *
 	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (etc_fd < 0)
 		return pd_fail_errno(err, errno, "open etc dir");
-	return write_etc(etc_fd, hostname, err);
+	return write_etc(etc_fd, hostname, pod, err);
 }
 
 int

@@ -44,6 +44,8 @@ usage(FILE *out)
 	    "  --socket PATH       API socket (default RUN_DIR/%s)\n"
 	    "  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
 	    "  --netns-prefix P    prefix of those names (default %s)\n"
+	    "  --cni-path DIRS     where CNI plugins are looked for, ':'-separated\n"
+	    "                      (default: podd's own dir, /usr/lib/cni, /opt/cni/bin)\n"
 	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
 	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
 	    "  --foreground        stay attached and log to stderr\n"
@@ -58,6 +60,7 @@ enum {
 	OPT_SOCKET,
 	OPT_NETNS_DIR,
 	OPT_NETNS_PREFIX,
+	OPT_CNI_PATH,
 	OPT_LOG_LEVEL,
 	OPT_LOG_FILE,
 	OPT_FOREGROUND,
@@ -71,6 +74,7 @@ static const struct option long_opts[] = {
     {"socket", required_argument, NULL, OPT_SOCKET},
     {"netns-dir", required_argument, NULL, OPT_NETNS_DIR},
     {"netns-prefix", required_argument, NULL, OPT_NETNS_PREFIX},
+    {"cni-path", required_argument, NULL, OPT_CNI_PATH},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"log-file", required_argument, NULL, OPT_LOG_FILE},
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
@@ -80,7 +84,7 @@ static const struct option long_opts[] = {
 };
 
 struct flags {
-	const char *root, *run_dir, *socket, *netns_dir, *netns_prefix, *log_file;
+	const char *root, *run_dir, *socket, *netns_dir, *netns_prefix, *log_file, *cni_path;
 };
 
 /* Returns 0 to go on, 1 to exit 0 (help, version), -1 for a usage error. */
@@ -113,6 +117,9 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_LOG_FILE:
 			f->log_file = optarg;
+			break;
+		case OPT_CNI_PATH:
+			f->cni_path = optarg;
 			break;
 		case OPT_FOREGROUND:
 			cfg->foreground = true;
@@ -164,9 +171,9 @@ make_dir(const char *path, mode_t mode, char **out, struct pd_err *err)
 	return 0;
 }
 
-/* podd-pause and podd-shim are installed beside podd. */
+/* podd-pause, podd-shim and netplug are installed beside podd. */
 static int
-find_helpers(struct podd_config *cfg, struct pd_err *err)
+find_helpers(struct podd_config *cfg, const char *cni_path, struct pd_err *err)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -178,6 +185,9 @@ find_helpers(struct podd_config *cfg, struct pd_err *err)
 	dir = dirname(exe);
 	cfg->pause_path = xasprintf("%s/podd-pause", dir);
 	cfg->shim_path = xasprintf("%s/" PD_SHIM_BINARY, dir);
+	/* netplug is built and installed beside podd. */
+	cfg->cni_path =
+	    cni_path != NULL ? xstrdup(cni_path) : xasprintf("%s:/usr/lib/cni:/opt/cni/bin", dir);
 	if (access(cfg->pause_path, X_OK) < 0)
 		return pd_fail_errno(err, errno, "%s", cfg->pause_path);
 	/* Pods work without the shim; containers say what is missing. */
@@ -274,6 +284,8 @@ podd_teardown(struct podd *d)
 	log_watch_teardown(d);
 	image_free_all(d);
 	pod_free_all(d);
+	network_free_all(d);
+	cni_free_all(d); /* after the pods and networks, which hold some */
 	http_stop(d);
 	loop_teardown(d);
 	if (d->base != NULL)
@@ -292,6 +304,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.netns_prefix);
 	free(d->cfg.pause_path);
 	free(d->cfg.shim_path);
+	free(d->cfg.cni_path);
 }
 
 int
@@ -315,6 +328,8 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.images);
 	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.tasks);
+	TAILQ_INIT(&d.cni_ops);
+	TAILQ_INIT(&d.networks);
 	r = parse_flags(argc, argv, &f, &d.cfg);
 	if (r != 0)
 		return r > 0 ? 0 : 2;
@@ -323,7 +338,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "podd: must run as root (it creates namespaces and mounts)\n");
 		return 1;
 	}
-	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, &err) < 0)
+	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0)
 		goto fail;
 	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)
 		goto fail;
@@ -336,9 +351,11 @@ main(int argc, char **argv)
 		pd_fail(&err, PD_E_SYSTEM, "cannot set up signal events");
 		goto fail;
 	}
-	if (pod_load_all(&d, &err) < 0 || image_load_all(&d, &err) < 0 ||
-	    container_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
+	if (network_load_all(&d, &err) < 0 || pod_load_all(&d, &err) < 0 ||
+	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
+	    http_start(&d, &err) < 0)
 		goto fail;
+	network_gc_all(&d);
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);
 	if (ready_fd >= 0) {

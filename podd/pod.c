@@ -110,7 +110,10 @@ pod_free(struct pod *pod)
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	settle(pod, &err, false);
 	infra_forget(pod);
-	pod_spec_clear(&pod->rec.spec);
+	if (pod->net_op != NULL)
+		cni_abandon(pod->net_op);
+	pod_ports_stop(pod);
+	pod_record_clear(&pod->rec);
 	free(pod);
 }
 
@@ -140,6 +143,14 @@ set_reason(struct pod *pod, const char *reason)
 	pod->rec.reason[n] = '\0';
 }
 
+/* The pod leaves its network, and its namespaces go. */
+static void
+release(struct pod *pod)
+{
+	pod_net_detach(pod);
+	infra_release_namespaces(pod);
+}
+
 /* Release everything the pod holds and drop it from the registry; answers
  * removal waiters with success and the rest with @err. */
 static void
@@ -147,7 +158,7 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 {
 	struct pd_err e = {0};
 
-	infra_release_namespaces(pod);
+	release(pod);
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 	TAILQ_REMOVE(&pod->d->pods, pod, entry);
@@ -217,8 +228,13 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 
 	if (pod_find(d, spec->name, &ignored) != NULL)
 		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" already exists", spec->name);
+	if (spec->net == POD_NET_CNI && network_find(d, spec->network, err) == NULL)
+		return -1;
+	if (pod_ports_check_free(d, NULL, spec->ports, err) < 0)
+		return -1;
 	pod = pod_new(d);
 	pod->rec.spec = *spec;
+	spec->ports = NULL; /* the pod's now, whatever comes */
 	if (infra_netns_path(pod, netns, sizeof(netns)) < 0) {
 		pod->rec.spec.labels = NULL; /* still the caller's */
 		pod_free(pod);
@@ -320,7 +336,7 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		waiter_add(pod, pending, POD_REPLY_POD);
 		return 0;
 	case POD_EXITED:
-		infra_release_namespaces(pod);
+		release(pod);
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
@@ -370,6 +386,19 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
 }
 
+/* The infra is ready, its namespaces held, the pod attached: it runs. */
+static void
+become_running(struct pod *pod)
+{
+	pod->rec.state = POD_RUNNING;
+	pod->remove_when_settled = false;
+	set_now(pod->rec.started);
+	pod->rec.finished[0] = '\0';
+	save_or_log(pod);
+	log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
+	settle(pod, NULL, false);
+}
+
 static void
 on_infra_sync(evutil_socket_t fd, short what, void *arg)
 {
@@ -388,16 +417,17 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 	close_reset(&pod->sync_fd);
 	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0) {
 		if (infra_hold_namespaces(pod, &err) == 0) {
-			pod->rec.state = POD_RUNNING;
-			pod->remove_when_settled = false;
-			set_now(pod->rec.started);
-			pod->rec.finished[0] = '\0';
 			infra_read_ns_ids(pod);
-			save_or_log(pod);
-			log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name,
-				 (int)pod->rec.infra_pid);
-			settle(pod, NULL, false);
-			return;
+			/* A pod started again after its infra died still has
+			 * its network namespace, attached. */
+			if (pod->rec.spec.net != POD_NET_CNI || pod->rec.cni_result != NULL) {
+				if (pod_ports_start(pod, &err) == 0) {
+					become_running(pod);
+					return;
+				}
+			} else if (pod_net_attach(pod, &err) == 0) {
+				return; /* pod_on_attached goes on */
+			}
 		}
 		pod->start_err = err;
 	} else if (pod->start_err.kind != 0) {
@@ -412,6 +442,30 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 	}
 	/* The rest happens when the pidfd says the infra has gone. */
 	pd_pidfd_signal(pod->pidfd, SIGKILL, &err);
+}
+
+void
+pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err)
+{
+	struct pd_err e = {0};
+
+	if (err != NULL) {
+		e = *err;
+		pod_net_undo_failed_add(pod);
+	} else if (pod_net_take_result(pod, result, &e) < 0) {
+		pod_net_undo_failed_add(pod);
+	} else if (pod_ports_start(pod, &e) < 0) {
+		pod_net_detach(pod);
+	} else {
+		log_info("pod \"%s\": address %s on network \"%s\"", pod->rec.spec.name,
+			 pod->rec.ip, pod->rec.spec.network);
+		become_running(pod);
+		return;
+	}
+	if (pod->start_err.kind == 0)
+		pod->start_err = e;
+	/* The rest happens when the pidfd says the infra has gone. */
+	pd_pidfd_signal(pod->pidfd, SIGKILL, &e);
 }
 
 static void
@@ -475,7 +529,7 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 			pod_destroy(pod, &e);
 			return;
 		}
-		infra_release_namespaces(pod);
+		release(pod);
 		pod->rec.state = POD_STOPPED;
 		set_reason(pod, pod->start_err.msg);
 		save_or_log(pod);
@@ -502,7 +556,7 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 			pod_destroy(pod, NULL);
 			return;
 		}
-		infra_release_namespaces(pod);
+		release(pod);
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
@@ -550,12 +604,15 @@ pod_to_json(const struct pod *pod)
 	ns = json_object();
 	for (int t = 0; t < PD_NS_COUNT; t++)
 		set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, pod->ns_ids[t]);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O, s:o, s:o, s:o}", PD_F_ID, r->id,
-		      PD_F_NAME, r->spec.name, PD_F_STATE, pod_state_name(r->state), PD_F_CREATED,
-		      r->created, PD_F_HOSTNAME, r->spec.hostname, PD_F_SHARE_PID,
-		      r->spec.share_pid, PD_F_NETWORK, pod_net_name(r->spec.net), PD_F_LABELS,
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:O, s:o, s:o, s:o, s:O, s:o}", PD_F_ID,
+		      r->id, PD_F_NAME, r->spec.name, PD_F_STATE, pod_state_name(r->state),
+		      PD_F_CREATED, r->created, PD_F_HOSTNAME, r->spec.hostname, PD_F_SHARE_PID,
+		      r->spec.share_pid, PD_F_NETWORK, pod_net_name(&r->spec), PD_F_LABELS,
 		      r->spec.labels, PD_F_INFRA, infra, PD_F_NAMESPACES, ns, PD_F_CONTAINERS,
-		      container_list_in_pod(pod->d, r->id));
+		      container_list_in_pod(pod->d, r->id), PD_F_PORTS, r->spec.ports, PD_F_DNS,
+		      pod_dns_json(&r->spec));
+	set_if(j, PD_F_IP, r->ip);
+	set_if(j, PD_F_GATEWAY, r->gateway);
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);

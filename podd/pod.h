@@ -24,6 +24,8 @@
 
 struct evhttp_request;
 struct http_pending;
+struct cni_op;
+struct proxy;
 
 /* What a waiter gets when the pod settles without an error. */
 enum pod_reply { POD_REPLY_CREATED, POD_REPLY_POD, POD_REPLY_REMOVED };
@@ -54,6 +56,9 @@ struct pod {
 	struct pd_err start_err;                /* why the infra failed to start (kind 0: none) */
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
 	struct pod_waiter_list waiters;
+	struct cni_op *net_op;  /* the CNI ADD in flight, NULL otherwise */
+	struct proxy **proxies; /* owned: one per published port while attached */
+	size_t n_proxies;
 };
 
 /* A new, empty pod of @d (not yet in the registry). */
@@ -106,6 +111,33 @@ int pod_forget(struct pod *pod, struct pd_err *err);
 /* Free every pod, leaving infra processes running (shutdown). Waiters get
  * 503. */
 void pod_free_all(struct podd *d);
+
+/* The end of the pod's CNI ADD (pod_net.c calls it): @result (owned) or
+ * @err. */
+void pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err);
+
+/* pod_net.c: the pod on its CNI network. attach starts the ADD (its end
+ * comes to pod_on_attached); take_result keeps the ADD's result and the
+ * address in it; detach stops the ports and runs the DEL in the background
+ * (an ADD in flight is undone when it ends); undo_failed_add runs the DEL a
+ * failed ADD calls for. */
+int pod_net_attach(struct pod *pod, struct pd_err *err);
+int pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err);
+void pod_net_detach(struct pod *pod);
+void pod_net_undo_failed_add(struct pod *pod);
+
+/* pod_ports.c: the published ports of an attached pod, one proxy each.
+ * check_free: PD_E_CONFLICT if a pod other than @self serves one of
+ * @ports. add: more ports (an array as pod_ports_parse makes), served at
+ * once if the pod is attached. remove: those of a host side
+ * "[HOSTIP:]HOSTPORT[-END][/PROTO]" (PD_E_NOT_FOUND for one not published).
+ * The caller saves the pod after add and remove. */
+int pod_ports_check_free(struct podd *d, const struct pod *self, const json_t *ports,
+			 struct pd_err *err);
+int pod_ports_start(struct pod *pod, struct pd_err *err);
+void pod_ports_stop(struct pod *pod);
+int pod_ports_add(struct pod *pod, const json_t *ports, struct pd_err *err);
+int pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err);
 
 /* infra.c: the infra process and the namespaces held for the pod. */
 int infra_spawn(struct pod *pod, struct pd_err *err);

@@ -8,9 +8,9 @@
 
 #include "api.h"
 #include "json.h"
+#include "ip4.h"
 #include "parse.h"
-
-static const char *const net_names[] = {[POD_NET_NONE] = PD_NET_NONE, [POD_NET_HOST] = PD_NET_HOST};
+#include "port_spec.h"
 
 static const char *const state_names[] = {
     [POD_CREATING] = PD_STATE_CREATING, [POD_RUNNING] = PD_STATE_RUNNING,
@@ -18,13 +18,20 @@ static const char *const state_names[] = {
     [POD_EXITED] = PD_STATE_EXITED,
 };
 
-#define N_NETS   (sizeof(net_names) / sizeof(net_names[0]))
 #define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
 
 const char *
-pod_net_name(enum pod_net net)
+pod_net_name(const struct pod_spec *spec)
 {
-	return net_names[net];
+	switch (spec->net) {
+	case POD_NET_NONE:
+		return PD_NET_NONE;
+	case POD_NET_HOST:
+		return PD_NET_HOST;
+	case POD_NET_CNI:
+		break;
+	}
+	return spec->network;
 }
 
 const char *
@@ -33,16 +40,93 @@ pod_state_name(enum pod_state state)
 	return state_names[state];
 }
 
+/* "none", "host", "bridge" (the default network) or a network's name. */
 static int
-net_parse(const char *s, enum pod_net *net, struct pd_err *err)
+net_parse(const char *s, struct pod_spec *spec, struct pd_err *err)
 {
-	for (size_t i = 0; i < N_NETS; i++) {
-		if (strcmp(s, net_names[i]) == 0) {
-			*net = (enum pod_net)i;
-			return 0;
-		}
+	spec->network[0] = '\0';
+	if (strcmp(s, PD_NET_NONE) == 0) {
+		spec->net = POD_NET_NONE;
+		return 0;
 	}
-	return pd_fail(err, PD_E_INVALID, "unknown network mode \"%.32s\" (use none or host)", s);
+	if (strcmp(s, PD_NET_HOST) == 0) {
+		spec->net = POD_NET_HOST;
+		return 0;
+	}
+	if (strcmp(s, PD_NET_BRIDGE) == 0)
+		s = PD_NET_DEFAULT;
+	if (pd_name_validate(s, "network", err) < 0)
+		return -1;
+	spec->net = POD_NET_CNI;
+	memcpy(spec->network, s, strlen(s) + 1);
+	return 0;
+}
+
+/* An address, stored in its canonical form. */
+static int
+ip_parse(const char *s, char out[16], const char *what, struct pd_err *err)
+{
+	uint32_t a;
+
+	if (ip4_parse(s, &a, err) < 0)
+		return pd_err_prefix(err, "%s", what);
+	ip4_format(a, out);
+	return 0;
+}
+
+int
+pod_ports_parse(const json_t *ports, json_t **out, struct pd_err *err)
+{
+	struct port_list list = {0};
+	const json_t *v;
+	size_t i;
+	int r = 0;
+
+	*out = NULL;
+	if (ports != NULL && !json_is_null(ports) && !json_is_array(ports))
+		return pd_fail(err, PD_E_INVALID, "field \"ports\" must be an array");
+	json_array_foreach (ports, i, v) {
+		struct port_map map;
+
+		if (json_is_string(v)) {
+			r = port_spec_parse(json_string_value(v), &list, err);
+		} else {
+			r = port_map_from_json(v, &map, err);
+			if (r == 0 && list.n >= PORT_LIST_MAX_MAPS)
+				r = pd_fail(err, PD_E_TOO_LARGE, "more than %d published ports",
+					    PORT_LIST_MAX_MAPS);
+			if (r == 0)
+				port_list_append(&list, &map);
+		}
+		if (r < 0)
+			break;
+	}
+	if (r == 0)
+		r = port_list_check(&list, err);
+	if (r == 0)
+		*out = port_list_to_json(&list);
+	port_list_clear(&list);
+	return r;
+}
+
+static int
+dns_parse(const json_t *dns, struct pod_spec *spec, struct pd_err *err)
+{
+	const json_t *v;
+	size_t i;
+
+	if (!json_is_array(dns))
+		return pd_fail(err, PD_E_INVALID, "field \"dns\" must be an array of addresses");
+	if (json_array_size(dns) > POD_DNS_MAX)
+		return pd_fail(err, PD_E_INVALID, "at most %d dns servers", POD_DNS_MAX);
+	json_array_foreach (dns, i, v) {
+		if (!json_is_string(v))
+			return pd_fail(err, PD_E_INVALID,
+				       "field \"dns\" must be an array of addresses");
+		if (ip_parse(json_string_value(v), spec->dns[i], "dns", err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -74,9 +158,10 @@ int
 pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 {
 	static const char *const allowed[] = {PD_F_NAME,    PD_F_HOSTNAME, PD_F_SHARE_PID,
-					      PD_F_NETWORK, PD_F_LABELS,   NULL};
-	const char *name = NULL, *hostname = NULL, *net = PD_NET_NONE;
-	json_t *labels;
+					      PD_F_NETWORK, PD_F_LABELS,   PD_F_IP,
+					      PD_F_DNS,     PD_F_PORTS,    NULL};
+	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
+	json_t *labels, *dns, *ports;
 
 	memset(spec, 0, sizeof(*spec));
 	if (pd_json_check_keys(body, "pod", allowed, err) < 0)
@@ -84,6 +169,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	if (pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
 	    pd_json_get_string(body, PD_F_HOSTNAME, &hostname, err) < 0 ||
 	    pd_json_get_string(body, PD_F_NETWORK, &net, err) < 0 ||
+	    pd_json_get_string(body, PD_F_IP, &ip, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_SHARE_PID, &spec->share_pid, err) < 0)
 		return -1;
 	if (name == NULL)
@@ -96,8 +182,21 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	else if (pd_name_validate(hostname, "hostname", err) < 0)
 		return -1;
 	memcpy(spec->hostname, hostname, strlen(hostname) + 1);
-	if (net_parse(net, &spec->net, err) < 0)
+	if (net_parse(net, spec, err) < 0)
 		return -1;
+	if (ip != NULL && ip_parse(ip, spec->ip, "ip", err) < 0)
+		return -1;
+	dns = json_object_get(body, PD_F_DNS);
+	if (dns != NULL && !json_is_null(dns) && dns_parse(dns, spec, err) < 0)
+		return -1;
+	ports = json_object_get(body, PD_F_PORTS);
+	if (pod_ports_parse(ports, &spec->ports, err) < 0)
+		return -1;
+	if (spec->net != POD_NET_CNI && (spec->ip[0] != '\0' || json_array_size(spec->ports) > 0))
+		return pd_fail(err, PD_E_INVALID,
+			       "an address and published ports need a network "
+			       "(not --net %s)",
+			       net);
 	labels = json_object_get(body, PD_F_LABELS);
 	if (labels != NULL && !json_is_null(labels)) {
 		if (labels_parse(labels, err) < 0)
@@ -113,40 +212,69 @@ void
 pod_spec_clear(struct pod_spec *spec)
 {
 	json_decref(spec->labels);
+	json_decref(spec->ports);
 	spec->labels = NULL;
+	spec->ports = NULL;
+}
+
+void
+pod_record_clear(struct pod_record *rec)
+{
+	pod_spec_clear(&rec->spec);
+	json_decref(rec->cni_result);
+	rec->cni_result = NULL;
+}
+
+json_t *
+pod_dns_json(const struct pod_spec *spec)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < POD_DNS_MAX && spec->dns[i][0] != '\0'; i++)
+		json_array_append_new(a, json_string(spec->dns[i]));
+	return a;
 }
 
 json_t *
 pod_record_to_json(const struct pod_record *rec)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:O, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s}",
-			 "id", rec->id, "name", rec->spec.name, "hostname", rec->spec.hostname,
-			 "share_pid", rec->spec.share_pid, "network", pod_net_name(rec->spec.net),
-			 "labels", rec->spec.labels, "state", pod_state_name(rec->state), "created",
-			 rec->created, "started", rec->started, "finished", rec->finished,
-			 "infra_pid", (json_int_t)rec->infra_pid, "infra_start_time",
-			 (json_int_t)rec->infra_start_time, "infra_exit_code", rec->infra_exit_code,
-			 "reason", rec->reason);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:s, s:b, s:s, s:O, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, s:s, s:o, s:O, "
+	    "s:s, s:s}",
+	    "id", rec->id, "name", rec->spec.name, "hostname", rec->spec.hostname, "share_pid",
+	    rec->spec.share_pid, "network", pod_net_name(&rec->spec), "labels", rec->spec.labels,
+	    "state", pod_state_name(rec->state), "created", rec->created, "started", rec->started,
+	    "finished", rec->finished, "infra_pid", (json_int_t)rec->infra_pid, "infra_start_time",
+	    (json_int_t)rec->infra_start_time, "infra_exit_code", rec->infra_exit_code, "reason",
+	    rec->reason, "ip_request", rec->spec.ip, "dns", pod_dns_json(&rec->spec), "ports",
+	    rec->spec.ports, "ip", rec->ip, "gateway", rec->gateway);
+
+	if (rec->cni_result != NULL)
+		json_object_set(j, "cni_result", rec->cni_result);
+	return j;
 }
 
 int
 pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err)
 {
 	const char *id, *name, *hostname, *net, *state, *created, *started, *finished, *reason;
+	const char *ip_request = "", *ip = "", *gateway = "";
 	json_int_t pid, start_time;
-	json_t *labels;
+	json_t *labels, *dns = NULL, *ports = NULL, *cni_result = NULL;
 	json_error_t jerr;
 	int exit_code, share_pid;
 	bool found = false;
 
 	memset(rec, 0, sizeof(*rec));
 	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
-			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s}",
+			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
+			   "s?s, s?o, s?o, s?s, s?s, s?o}",
 			   "id", &id, "name", &name, "hostname", &hostname, "share_pid", &share_pid,
 			   "network", &net, "labels", &labels, "state", &state, "created", &created,
 			   "started", &started, "finished", &finished, "infra_pid", &pid,
 			   "infra_start_time", &start_time, "infra_exit_code", &exit_code, "reason",
-			   &reason) < 0)
+			   &reason, "ip_request", &ip_request, "dns", &dns, "ports", &ports, "ip",
+			   &ip, "gateway", &gateway, "cni_result", &cni_result) < 0)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: %s", jerr.text);
 	if (strlen(id) != PD_ID_LEN || !pd_is_id_prefix(id))
 		return pd_fail(err, PD_E_INVALID, "bad pod record: bad id");
@@ -157,9 +285,17 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	memcpy(rec->spec.name, name, strlen(name) + 1);
 	memcpy(rec->spec.hostname, hostname, strlen(hostname) + 1);
 	rec->spec.share_pid = share_pid;
-	if (net_parse(net, &rec->spec.net, err) < 0 || labels_parse(labels, err) < 0)
+	if (net_parse(net, &rec->spec, err) < 0 || labels_parse(labels, err) < 0 ||
+	    (ip_request[0] != '\0' && ip_parse(ip_request, rec->spec.ip, "ip", err) < 0) ||
+	    (ip[0] != '\0' && ip_parse(ip, rec->ip, "ip", err) < 0) ||
+	    (gateway[0] != '\0' && ip_parse(gateway, rec->gateway, "gateway", err) < 0) ||
+	    (dns != NULL && dns_parse(dns, &rec->spec, err) < 0) ||
+	    pod_ports_parse(ports, &rec->spec.ports, err) < 0)
 		return pd_err_prefix(err, "bad pod record");
+	if (cni_result != NULL && !json_is_object(cni_result))
+		return pd_fail(err, PD_E_INVALID, "bad pod record: cni_result is not an object");
 	rec->spec.labels = json_incref(labels);
+	rec->cni_result = json_incref(cni_result);
 	for (size_t i = 0; i < N_STATES && !found; i++) {
 		if (strcmp(state, state_names[i]) == 0) {
 			rec->state = (enum pod_state)i;

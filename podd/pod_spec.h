@@ -18,7 +18,11 @@
 #include "name.h"
 #include "timefmt.h"
 
-enum pod_net { POD_NET_NONE, POD_NET_HOST };
+/* none: a namespace with lo only; host: the host's; CNI: a network's
+ * plugins attach the pod's namespace (network.h). */
+enum pod_net { POD_NET_NONE, POD_NET_HOST, POD_NET_CNI };
+
+#define POD_DNS_MAX 3 /* nameservers resolv.conf takes (MAXNS) */
 
 enum pod_state {
 	POD_CREATING, /* infra spawned, not yet ready */
@@ -33,7 +37,11 @@ struct pod_spec {
 	char hostname[PD_NAME_MAX + 1];
 	bool share_pid;
 	enum pod_net net;
+	char network[PD_NAME_MAX + 1]; /* POD_NET_CNI: the network's name */
+	char ip[16];                   /* an address asked for, or "" */
+	char dns[POD_DNS_MAX][16];     /* nameservers for resolv.conf, "" past the last */
 	json_t *labels; /* owned: an object of string values, never NULL once parsed */
+	json_t *ports;  /* owned: the published ports, an array (port_spec.h), never NULL */
 };
 
 /* What podd remembers of a pod across its own restart. */
@@ -48,6 +56,11 @@ struct pod_record {
 	uint64_t infra_start_time; /* /proc/PID/stat starttime of infra_pid */
 	int infra_exit_code;       /* -1 when unknown or still running */
 	char reason[128];          /* why the pod is in its state, or "" */
+	/* Attached to a CNI network: the address, gateway and the ADD's result
+	 * (owned, NULL when not attached), which DEL is given back. */
+	char ip[16];
+	char gateway[16];
+	json_t *cni_result;
 };
 
 /* Parse a create request body into @spec (cleared first; release with
@@ -55,10 +68,20 @@ struct pod_record {
  * an unknown network mode and bad labels are PD_E_INVALID naming the field. */
 int pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err);
 
+/* Published ports: an array of `-p` strings or port objects (null or
+ * absent: none) into *@out, a new array of port objects (port_spec.h), or
+ * PD_E_INVALID. */
+int pod_ports_parse(const json_t *ports, json_t **out, struct pd_err *err);
+
 /* Release what @spec owns. */
 void pod_spec_clear(struct pod_spec *spec);
+/* Release what @rec owns (its spec's too). */
+void pod_record_clear(struct pod_record *rec);
 
-const char *pod_net_name(enum pod_net net);
+/* "none", "host" or the network's name. */
+const char *pod_net_name(const struct pod_spec *spec);
+/* The nameservers of @spec as a JSON array. */
+json_t *pod_dns_json(const struct pod_spec *spec);
 const char *pod_state_name(enum pod_state state);
 
 /* The state file's JSON for @rec (a new reference). */

@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <sys/queue.h>
 
+#include "cni_chain.h"
 #include "image.h"
 #include "log.h"
+#include "network.h"
 #include "task.h"
 struct event_base;
 struct evhttp;
@@ -25,6 +27,7 @@ struct podd_config {
 	char *netns_prefix; /* owned: prefix of the names put there */
 	char *pause_path;   /* owned: the podd-pause binary */
 	char *shim_path;    /* owned: the podd-shim binary */
+	char *cni_path;     /* owned: where CNI plugins are looked for (CNI_PATH) */
 	enum pd_log_level log_level;
 	bool foreground;
 };
@@ -51,6 +54,8 @@ struct podd {
 	struct image_list images;         /* owned */
 	struct container_head containers; /* owned */
 	struct task_list tasks;           /* owned: helper commands running */
+	struct cni_op_list cni_ops;       /* owned: CNI plugin chains running */
+	struct network_list networks;     /* owned */
 	int inotify_fd;                   /* owned, -1 until a log is followed (api_log.c) */
 	struct event *inotify_ev;         /* owned */
 	bool shutting_down;

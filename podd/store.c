@@ -141,6 +141,7 @@ adopt(struct pod *pod)
 		log_warn("pod \"%s\": its infra process exited while podd was down; releasing "
 			 "its namespaces",
 			 pod->rec.spec.name);
+		pod_net_detach(pod);
 		infra_release_namespaces(pod);
 		if (pod->rec.state == POD_CREATING) {
 			if (pod_forget(pod, &err) < 0)
@@ -182,6 +183,9 @@ adopt(struct pod *pod)
 		break;
 	}
 	infra_read_ns_ids(pod);
+	/* Published ports live in podd: listen again. */
+	if (pod->rec.state == POD_RUNNING && pod_ports_start(pod, &err) < 0)
+		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
 	log_info("pod \"%s\": adopted, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
 }
 

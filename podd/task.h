@@ -26,6 +26,24 @@ TAILQ_HEAD(task_list, task);
  * @done may be NULL (fire and forget). Returns 0 or -1. */
 int task_run(struct podd *d, char *const *argv, task_done_fn *done, void *arg, struct pd_err *err);
 
+/* A task that talks: @input on its stdin, its stdout kept (up to
+ * TASK_OUTPUT_MAX bytes; more is an error), its own environment, and a
+ * time limit after which it is killed (a CNI plugin, run by cni.c). */
+#define TASK_OUTPUT_MAX (1024 * 1024)
+struct task_io {
+	char *const *argv; /* borrowed; argv[0] an absolute path */
+	char *const *envp; /* borrowed */
+	const char *input; /* borrowed until task_run_io returns (copied) */
+	size_t input_len;
+	int timeout_s; /* 0: none */
+};
+/* @out is what it wrote on stdout, NUL-terminated, @out_len bytes (borrowed
+ * for the call); @exit_code as task_done_fn's, 137 after a timeout. */
+typedef void task_io_done_fn(void *arg, int exit_code, const char *out, size_t out_len,
+			     const char *errors);
+int task_run_io(struct podd *d, const struct task_io *io, task_io_done_fn *done, void *arg,
+		struct pd_err *err);
+
 /* Delete the trees @paths (NULL-terminated; rm -rf, not crossing mounts)
  * as one task; failures are logged. For trees that may be large: an image,
  * a container's layer. */

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		json_decref(again);
 	}
-	pod_spec_clear(&rec.spec);
+	pod_record_clear(&rec);
 	json_decref(j);
 	return 0;
 }

@@ -60,9 +60,14 @@ test_lo_is_up_and_ip_netns_enters_the_pod() {
     assert_eq "$(ns_id "$(infra_pid web)" net)" \
         "$(ip netns exec podd-web readlink /proc/self/ns/net)" "netns of ip netns exec"
     assert_contains "$(ip netns exec podd-web ip -o link show lo)" "UP"
-    # Only lo: the pod's network is "none".
-    assert_eq 1 "$(ip netns exec podd-web ip -o link | wc -l)" "links in the pod"
+    # lo and eth0: the default network.
+    assert_eq 2 "$(ip netns exec podd-web ip -o link | wc -l)" "links in the pod"
     ip netns exec podd-web ping -c 1 -W 1 127.0.0.1 > /dev/null || fail "ping 127.0.0.1 in the pod"
+    # --net none: only lo, up.
+    podctl pod create quiet --net none > /dev/null
+    assert_eq none "$(pod_field quiet .network)"
+    assert_eq 1 "$(ip netns exec podd-quiet ip -o link | wc -l)" "links in a --net none pod"
+    assert_contains "$(ip netns exec podd-quiet ip -o link show lo)" "UP"
 }
 
 test_net_host_shares_the_host_network() {

@@ -166,13 +166,28 @@ snapshot() {
     } | sort
 }
 
+# ipam_files: addresses still allocated under the run dir's CNI data dir
+# (a network's lock and last-handed-out files stay, as host-local's do).
+ipam_files() {
+    [ -d "$T/run/cni" ] || return 0
+    find "$T/run/cni" -type f ! -name lock ! -name 'last_reserved_ip*' -printf 'ipam-file %P\n'
+}
+
 # leak_check: everything that exists now and did not before the test.
 leak_check() {
     local after leftovers left_files
-    after=$(snapshot)
-    leftovers=$(comm -13 <(printf '%s\n' "$SNAP_BEFORE") <(printf '%s\n' "$after"))
+    # A pod's network is released in the background (CNI DEL: its veth
+    # and its address): give it a moment.
+    for _ in $(seq 250); do
+        after=$(snapshot)
+        leftovers=$(comm -13 <(printf '%s\n' "$SNAP_BEFORE") <(printf '%s\n' "$after"))
+        [ -z "$leftovers$(ipam_files)" ] && break
+        sleep 0.02
+    done
+    left_files=$(ipam_files)
+    [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
     if [ -d "$T/run" ]; then
-        left_files=$(cd "$T/run" && find . -mindepth 1 ! -path ./pods ! -path ./containers ! -name 'podd.log' | sed 's/^/run-dir-file /')
+        left_files=$(cd "$T/run" && find . -mindepth 1 ! -path ./pods ! -path ./containers ! -path './cni' ! -path './cni/*' ! -name 'podd.log' | sed 's/^/run-dir-file /')
         [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
     fi
     if [ -d "$T/root/containers" ]; then
@@ -211,6 +226,14 @@ remove_all_containers() {
     done
 }
 
+# remove every network the test made, through the API.
+remove_all_networks() {
+    local n
+    for n in $(podctl network ls -q 2> /dev/null); do
+        [ "$n" = podd ] || podctl network rm "$n" > /dev/null 2>&1 || true
+    done
+}
+
 # remove every pod the test left, through the API (the user's way).
 remove_all_pods() {
     local p
@@ -236,8 +259,11 @@ teardown_test() {
     if [ -n "${PODD_PID:-}" ] && kill -0 "$PODD_PID" 2> /dev/null; then
         remove_all_containers
         remove_all_pods
+        remove_all_networks
         podd_stop || rc=1
     fi
+    # The default network's bridge stays, as docker0 does; not a leak.
+    ip link del podd0 2> /dev/null || true
     PODD_PID=
     leak_check || rc=1
     if [ "$rc" != 0 ] && [ -f "$T/podd.log" ]; then

@@ -34,8 +34,39 @@ test_defaults(void)
 	CHECK_STR(spec.name, ==, "web");
 	CHECK_STR(spec.hostname, ==, "web");
 	CHECK(!spec.share_pid);
-	CHECK_INT(spec.net, ==, POD_NET_NONE);
+	/* The default network, as docker's bridge. */
+	CHECK_INT(spec.net, ==, POD_NET_CNI);
+	CHECK_STR(spec.network, ==, "podd");
+	CHECK_STR(spec.ip, ==, "");
+	CHECK_STR(spec.dns[0], ==, "");
+	CHECK(json_is_array(spec.ports) && json_array_size(spec.ports) == 0);
 	CHECK(json_is_object(spec.labels) && json_object_size(spec.labels) == 0);
+	pod_spec_clear(&spec);
+}
+
+static void
+test_network_fields(void)
+{
+	struct pod_spec spec;
+	struct pd_err err = {0};
+
+	REQUIRE(parse("{\"name\":\"web\",\"network\":\"red\",\"ip\":\"10.88.1.9\","
+		      "\"dns\":[\"10.88.1.1\",\"9.9.9.9\"],"
+		      "\"ports\":[\"8080:80\",\"127.0.0.1:5353:53/udp\","
+		      "{\"host_port\":9000,\"pod_port\":90}]}",
+		      &spec, &err) == 0);
+	CHECK_INT(spec.net, ==, POD_NET_CNI);
+	CHECK_STR(spec.network, ==, "red");
+	CHECK_STR(spec.ip, ==, "10.88.1.9");
+	CHECK_STR(spec.dns[1], ==, "9.9.9.9");
+	CHECK_INT(json_array_size(spec.ports), ==, 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(spec.ports, 1), "protocol")), ==,
+		  "udp");
+	CHECK_INT(json_integer_value(json_object_get(json_array_get(spec.ports, 2), "host_port")),
+		  ==, 9000);
+	pod_spec_clear(&spec);
+	REQUIRE(parse("{\"name\":\"web\",\"network\":\"bridge\"}", &spec, &err) == 0);
+	CHECK_STR(spec.network, ==, "podd");
 	pod_spec_clear(&spec);
 }
 
@@ -78,7 +109,17 @@ test_refused_bodies(void)
 	check_refused("{\"name\":7}", "\"name\" must be a string");
 	check_refused("{\"name\":\"../x\"}", "pod name");
 	check_refused("{\"name\":\"web\",\"hostname\":\"a b\"}", "hostname");
-	check_refused("{\"name\":\"web\",\"network\":\"bridge0\"}", "unknown network mode");
+	check_refused("{\"name\":\"web\",\"network\":\"../x\"}", "network");
+	check_refused("{\"name\":\"web\",\"ip\":\"10.1.1\"}", "ip");
+	check_refused("{\"name\":\"web\",\"network\":\"none\",\"ip\":\"10.1.1.1\"}",
+		      "need a network");
+	check_refused("{\"name\":\"web\",\"dns\":[\"a\",\"b\"]}", "dns");
+	check_refused(
+	    "{\"name\":\"web\",\"dns\":[\"1.1.1.1\",\"1.1.1.2\",\"1.1.1.3\",\"1.1.1.4\"]}",
+	    "at most 3");
+	check_refused("{\"name\":\"web\",\"ports\":[\"8080:80\",\"8080:81\"]}", "8080");
+	check_refused("{\"name\":\"web\",\"ports\":[\"80\"]}", "80");
+	check_refused("{\"name\":\"web\",\"ports\":\"8080:80\"}", "\"ports\"");
 	check_refused("{\"name\":\"web\",\"share_pid\":\"yes\"}", "\"share_pid\"");
 	check_refused("{\"name\":\"web\",\"labels\":[]}", "labels");
 	check_refused("{\"name\":\"web\",\"labels\":{\"a\":1}}", "label \"a\"");
@@ -134,8 +175,8 @@ test_record_round_trip(void)
 	CHECK(json_equal(j, again));
 	json_decref(again);
 	json_decref(j);
-	pod_spec_clear(&back.spec);
-	pod_spec_clear(&rec.spec);
+	pod_record_clear(&back);
+	pod_record_clear(&rec);
 }
 
 /* A state file damaged in any of these ways is an error, never a struct. */
@@ -184,13 +225,14 @@ test_corrupt_records(void)
 		REQUIRE(j != NULL);
 		CHECK_INT(pod_record_from_json(j, &rec, &err), ==, -1);
 		CHECK_INT(err.kind, ==, PD_E_INVALID);
-		pod_spec_clear(&rec.spec);
+		pod_record_clear(&rec);
 		json_decref(j);
 	}
 }
 
 static const struct unit_case cases[] = {
     {"defaults", test_defaults},
+    {"network_fields", test_network_fields},
     {"all_fields", test_all_fields},
     {"refused_bodies", test_refused_bodies},
     {"too_many_labels", test_too_many_labels},

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * podctl network: create, ls, inspect, rm. A network is a CNI conflist
+ * that podd runs to attach a pod: one it writes for netplug (a bridge and
+ * a subnet), or one the user gives, which may chain any CNI plugins.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "client.h"
+#include "cmd.h"
+#include "json.h"
+#include "name.h"
+#include "output.h"
+#include "xalloc.h"
+
+/* ---- create ---------------------------------------------------------- */
+
+enum { C_SUBNET, C_GATEWAY, C_BRIDGE, C_CONFLIST, C_FORMAT };
+
+static const struct flag_spec create_flags[] = {
+    [C_SUBNET] = {"subnet", NULL, 0, FLAG_VALUE, "CIDR",
+		  "its IPv4 subnet, e.g. 10.78.1.0/24 (default: a free 10.78.N.0/24)"},
+    [C_GATEWAY] = {"gateway", NULL, 0, FLAG_VALUE, "IP",
+		   "the bridge's address (default: the subnet's first)"},
+    [C_BRIDGE] = {"bridge", NULL, 0, FLAG_VALUE, "NAME", "its bridge (default: pd-NAME)"},
+    [C_CONFLIST] = {"conflist", NULL, 0, FLAG_VALUE, "FILE",
+		    "a CNI conflist to run as it is, instead of the flags above"},
+    [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the network as JSON"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage create_usage = {
+    .name = "network create",
+    .operands = "NAME",
+    .operand_what = "network name",
+    .summary = "Create a network pods can join with `pod create --net NAME`: a bridge\n"
+	       "and a subnet, served by netplug, or a CNI conflist of your own.",
+    .flags = create_flags,
+    .min_operands = 1,
+    .max_operands = 1,
+};
+
+static int
+network_create(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *body = NULL, *net = NULL;
+	struct pd_err err = {0};
+	bool json;
+	int rc;
+
+	if (!cmd_parse(&create_usage, argc, argv, &f, &rc))
+		return rc;
+	if (!cmd_format(&create_usage, f.v[C_FORMAT].value, &json))
+		return EXIT_PODCTL;
+	if (pd_name_validate(f.args[0], "network name", &err) < 0)
+		return cmd_error(&err);
+	body = json_pack("{s:s}", PD_F_NAME, f.args[0]);
+	if (f.v[C_CONFLIST].value != NULL) {
+		json_t *c = pd_json_load_file(AT_FDCWD, f.v[C_CONFLIST].value, 1024 * 1024, &err);
+
+		if (c == NULL)
+			return cmd_error(&err);
+		json_object_set_new(body, PD_F_CONFLIST, c);
+	}
+	if (f.v[C_SUBNET].value != NULL)
+		json_object_set_new(body, PD_F_SUBNET, json_string(f.v[C_SUBNET].value));
+	if (f.v[C_GATEWAY].value != NULL)
+		json_object_set_new(body, PD_F_GATEWAY, json_string(f.v[C_GATEWAY].value));
+	if (f.v[C_BRIDGE].value != NULL)
+		json_object_set_new(body, PD_F_BRIDGE, json_string(f.v[C_BRIDGE].value));
+	net = client_call(ctl->socket_path, "POST", PD_PATH_NETWORKS, body, &err);
+	if (net == NULL)
+		return cmd_error(&err);
+	if (json)
+		return output_json(stdout, net) < 0 ? EXIT_PODCTL : 0;
+	printf("%s\n", f.args[0]);
+	return 0;
+}
+
+/* ---- ls -------------------------------------------------------------- */
+
+enum { L_QUIET, L_FORMAT };
+
+static const struct flag_spec ls_flags[] = {
+    [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the networks' names"},
+    [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the networks as JSON"},
+    {.name = NULL},
+};
+
+static const struct cmd_usage ls_usage = {
+    .name = "network ls",
+    .operands = "",
+    .summary = "List networks. Also: network list.",
+    .flags = ls_flags,
+    .min_operands = 0,
+    .max_operands = 0,
+};
+
+static const char *
+field(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : "-";
+}
+
+static int
+network_ls(struct podctl *ctl, int argc, char **argv)
+{
+	static const char *const header[] = {"NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE",
+					     "PODS"};
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *nets = NULL;
+	cleanup_table struct table t = {0};
+	int rc;
+
+	nets = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_NETWORKS, "networks",
+			&rc);
+	if (nets == NULL)
+		return rc;
+	if (!f.v[L_QUIET].on)
+		table_init(&t, sizeof(header) / sizeof(header[0]), header);
+	for (size_t i = 0; i < json_array_size(nets); i++) {
+		const json_t *n = json_array_get(nets, i);
+		cleanup_free char *pods =
+		    xasprintf("%zu", json_array_size(json_object_get(n, PD_F_PODS)));
+		const char *row[] = {field(n, PD_F_NAME),    field(n, PD_F_DRIVER),
+				     field(n, PD_F_SUBNET),  field(n, PD_F_GATEWAY),
+				     field(n, PD_F_BRIDGE), pods};
+
+		if (f.v[L_QUIET].on)
+			printf("%s\n", row[0]);
+		else
+			table_add_row(&t, row);
+	}
+	if (!f.v[L_QUIET].on)
+		table_print(&t, stdout);
+	return 0;
+}
+
+/* ---- inspect and rm --------------------------------------------------- */
+
+static const struct flag_spec no_flags[] = {{.name = NULL}};
+
+static const struct cmd_usage inspect_usage = {
+    .name = "network inspect",
+    .operands = "NAME...",
+    .operand_what = "network name",
+    .summary = "Print networks as a JSON array, their CNI conflists included.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static const struct cmd_usage rm_usage = {
+    .name = "network rm",
+    .operands = "NAME...",
+    .operand_what = "network name",
+    .summary = "Remove networks (refused while a pod is on one). Its addresses and\n"
+	       "bridge go with it.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static int
+each_network(struct podctl *ctl, const struct flags *f, const char *method, json_t *found)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nargs; i++) {
+		cleanup_free char *path = NULL;
+		struct pd_err err = {0};
+		json_t *reply;
+
+		if (pd_name_validate(f->args[i], "network name", &err) < 0) {
+			rc = cmd_error(&err);
+			continue;
+		}
+		path = xasprintf("%s/%s", PD_PATH_NETWORKS, f->args[i]);
+		reply = client_call(ctl->socket_path, method, path, NULL, &err);
+		if (reply == NULL) {
+			rc = cmd_error(&err);
+			if (err.errnum != 0) /* the connection: it would only repeat */
+				break;
+			continue;
+		}
+		if (found != NULL) {
+			json_array_append_new(found, reply);
+		} else {
+			printf("%s\n", f->args[i]);
+			json_decref(reply);
+		}
+	}
+	return rc;
+}
+
+static int
+network_inspect(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *found = json_array();
+	int rc;
+
+	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
+		return rc;
+	rc = each_network(ctl, &f, "GET", found);
+	if (output_json(stdout, found) < 0)
+		return EXIT_PODCTL;
+	return rc;
+}
+
+static int
+network_rm(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
+		return rc;
+	return each_network(ctl, &f, "DELETE", NULL);
+}
+
+/* ---- the noun -------------------------------------------------------- */
+
+static const struct cmd network_cmds[] = {
+    {"create", network_create, "create a network"},
+    {"ls", network_ls, "list networks (also: list)"},
+    {"list", network_ls, NULL},
+    {"inspect", network_inspect, "print networks as JSON"},
+    {"rm", network_rm, "remove networks"},
+    {.name = NULL},
+};
+
+static const struct cmd_group network_group = {
+    .name = "podctl network",
+    .summary = "Manage networks: CNI conflists pods are attached with.",
+    .cmds = network_cmds,
+    .flags = NULL,
+};
+
+int
+cmd_network(struct podctl *ctl, int argc, char **argv)
+{
+	return cmd_dispatch(&network_group, ctl, argc - 1, argv + 1);
+}

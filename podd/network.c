@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The network registry; see network.h.
+ */
+#include "network.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cleanup.h"
+#include "cni_chain.h"
+#include "http.h"
+#include "ip4.h"
+#include "json.h"
+#include "log.h"
+#include "name.h"
+#include "parse.h"
+#include "pod.h"
+#include "podd.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define CONFLIST_SUFFIX ".conflist"
+#define CONFLIST_MAX    (256 * 1024)
+/* Subnets handed out when `network create` names none: 10.78.N.0/24. */
+#define AUTO_SUBNET_BASE 0x0a4e0000U
+
+static void
+network_free(struct network *n)
+{
+	if (n->gc != NULL)
+		cni_cancel(n->gc);
+	json_decref(n->conflist);
+	free(n);
+}
+
+void
+network_free_all(struct podd *d)
+{
+	struct network *n;
+
+	while ((n = TAILQ_FIRST(&d->networks)) != NULL) {
+		TAILQ_REMOVE(&d->networks, n, entry);
+		network_free(n);
+	}
+}
+
+static void
+copy_field(char *dst, size_t len, const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	snprintf(dst, len, "%s", s != NULL && strlen(s) < len ? s : "");
+}
+
+/* What the API shows of a conflist: the first plugin's bridge, subnet and
+ * gateway, where it has them (netplug's and the reference bridge plugin's
+ * keys; host-local's "ranges" too). */
+static void
+describe(struct network *n)
+{
+	const json_t *p = json_array_get(json_object_get(n->conflist, "plugins"), 0);
+	const json_t *ipam = json_object_get(p, "ipam");
+	const json_t *range = json_array_get(json_array_get(json_object_get(ipam, "ranges"), 0), 0);
+
+	copy_field(n->bridge, sizeof(n->bridge), json_object_get(p, "bridge"));
+	copy_field(n->subnet, sizeof(n->subnet), json_object_get(ipam, "subnet"));
+	copy_field(n->gateway, sizeof(n->gateway), json_object_get(ipam, "gateway"));
+	if (n->subnet[0] == '\0')
+		copy_field(n->subnet, sizeof(n->subnet), json_object_get(range, "subnet"));
+	if (n->gateway[0] == '\0')
+		copy_field(n->gateway, sizeof(n->gateway), json_object_get(range, "gateway"));
+	if (n->gateway[0] == '\0' && n->subnet[0] != '\0' &&
+	    strcmp(json_string_value(json_object_get(p, "type")), "netplug") == 0) {
+		/* netplug's default: the subnet's first address. */
+		struct ip4_net net;
+		struct pd_err e;
+
+		if (ip4_parse_cidr(n->subnet, &net, &e) == 0)
+			ip4_format(ip4_network(&net) + 1, n->gateway);
+	}
+}
+
+/* A conflist podd can run: a name, a version, and plugins with safe types. */
+static int
+check_conflist(const json_t *c, struct pd_err *err)
+{
+	const json_t *plugins = json_object_get(c, "plugins"), *p;
+	size_t i;
+
+	if (!json_is_object(c))
+		return pd_fail(err, PD_E_INVALID, "a conflist is a JSON object");
+	if (!json_is_string(json_object_get(c, "cniVersion")))
+		return pd_fail(err, PD_E_INVALID, "the conflist has no cniVersion");
+	if (!json_is_array(plugins) || json_array_size(plugins) == 0 ||
+	    json_array_size(plugins) > 16)
+		return pd_fail(err, PD_E_INVALID, "the conflist needs 1 to 16 plugins");
+	json_array_foreach (plugins, i, p) {
+		const char *type = json_string_value(json_object_get(p, "type"));
+		struct pd_err e;
+
+		if (!json_is_object(p) || type == NULL)
+			return pd_fail(err, PD_E_INVALID, "plugin %zu of the conflist has no type",
+				       i + 1);
+		/* The type names a file in the CNI path: no '/' or "..". */
+		if (pd_name_validate(type, "plugin type", &e) < 0)
+			return pd_fail(err, PD_E_INVALID, "plugin type \"%.64s\" is not a valid name",
+				       type);
+	}
+	return 0;
+}
+
+/* A subnet as a network takes it: no host bits. */
+static int
+parse_subnet(const char *s, struct ip4_net *n, struct pd_err *err)
+{
+	char want[IP4_CIDR_MAX];
+
+	if (ip4_parse_cidr(s, n, err) < 0)
+		return pd_err_prefix(err, "subnet");
+	if (!ip4_net_is_network(n)) {
+		ip4_format_cidr(ip4_network(n), n->prefix, want);
+		return pd_fail(err, PD_E_INVALID, "subnet %s has host bits set (%s?)", s, want);
+	}
+	return 0;
+}
+
+/* Subnets of two networks may not overlap: their routes would clash. */
+static bool
+overlaps(const char *a, const char *b)
+{
+	struct ip4_net na, nb;
+	struct pd_err e;
+
+	if (ip4_parse_cidr(a, &na, &e) < 0 || ip4_parse_cidr(b, &nb, &e) < 0)
+		return false;
+	return ((na.addr ^ nb.addr) & ip4_mask(na.prefix < nb.prefix ? na.prefix : nb.prefix)) ==
+	       0;
+}
+
+static struct network *
+add(struct podd *d, const char *name, json_t *conflist, const char *created)
+{
+	struct network *n = xcalloc(1, sizeof(*n));
+
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->conflist = conflist;
+	n->builtin = strcmp(name, PD_NET_DEFAULT) == 0;
+	snprintf(n->created, sizeof(n->created), "%s", created);
+	describe(n);
+	TAILQ_INSERT_TAIL(&d->networks, n, entry);
+	return n;
+}
+
+/* The conflist podd writes for netplug. */
+static json_t *
+netplug_conflist(const struct podd *d, const char *name, const char *bridge, const char *subnet,
+		 const char *gateway)
+{
+	cleanup_free char *data_dir = xasprintf("%s/cni/networks", d->cfg.run_dir);
+	json_t *ipam = json_pack("{s:s, s:s}", "subnet", subnet, "dataDir", data_dir);
+
+	if (gateway != NULL)
+		json_object_set_new(ipam, "gateway", json_string(gateway));
+	return json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:o}]}", "cniVersion", "1.1.0", "name", name,
+			 "plugins", "type", "netplug", "bridge", bridge, "isGateway", 1, "ipam",
+			 ipam);
+}
+
+static int
+save(struct podd *d, const char *name, const json_t *conflist, struct pd_err *err)
+{
+	cleanup_free char *file = xasprintf("%s" CONFLIST_SUFFIX, name);
+	cleanup_close int dfd = openat(d->root_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0)
+		return pd_fail_errno(err, errno, "open %s/networks", d->cfg.root);
+	return pd_json_save(dfd, file, conflist, err);
+}
+
+static void
+file_time(struct podd *d, const char *file, char *buf, size_t len)
+{
+	struct stat st;
+
+	buf[0] = '\0';
+	if (fstatat(d->root_fd, file, &st, 0) == 0)
+		pd_time_rfc3339(&st.st_mtim, buf, len);
+}
+
+int
+network_load_all(struct podd *d, struct pd_err *err)
+{
+	cleanup_close int dfd = -1;
+	DIR *dir;
+	struct dirent *de;
+	char created[40];
+
+	if (mkdirat(d->root_fd, "networks", 0700) < 0 && errno != EEXIST)
+		return pd_fail_errno(err, errno, "mkdir %s/networks", d->cfg.root);
+	dfd = openat(d->root_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return pd_fail_errno(err, errno, "open %s/networks", d->cfg.root);
+	if (faccessat(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, F_OK, 0) < 0) {
+		cleanup_json json_t *c = netplug_conflist(d, PD_NET_DEFAULT, PD_NET_DEFAULT_BRIDGE,
+							  PD_NET_DEFAULT_SUBNET, NULL);
+
+		if (pd_json_save(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, c, err) < 0)
+			return -1;
+	}
+	dir = fdopendir(steal_fd(dfd));
+	if (dir == NULL)
+		return pd_fail_errno(err, errno, "read %s/networks", d->cfg.root);
+	while ((de = readdir(dir)) != NULL) {
+		size_t len = strlen(de->d_name), sl = strlen(CONFLIST_SUFFIX);
+		char name[64];
+		cleanup_free char *file = NULL;
+		json_t *c;
+		struct pd_err e = {0};
+
+		if (len <= sl || strcmp(de->d_name + len - sl, CONFLIST_SUFFIX) != 0 ||
+		    len - sl >= sizeof(name))
+			continue;
+		memcpy(name, de->d_name, len - sl);
+		name[len - sl] = '\0';
+		file = xasprintf("networks/%s", de->d_name);
+		c = pd_json_load_file(d->root_fd, file, CONFLIST_MAX, &e);
+		if (c == NULL || pd_name_validate(name, "network name", &e) < 0 ||
+		    check_conflist(c, &e) < 0) {
+			log_error("network %s: %s; skipped", de->d_name, e.msg);
+			json_decref(c);
+			continue;
+		}
+		json_object_set_new(c, "name", json_string(name));
+		file_time(d, file, created, sizeof(created));
+		add(d, name, c, created);
+	}
+	closedir(dir);
+	return 0;
+}
+
+struct network *
+network_find(struct podd *d, const char *name, struct pd_err *err)
+{
+	struct network *n;
+
+	if (strcmp(name, PD_NET_BRIDGE) == 0)
+		name = PD_NET_DEFAULT;
+	TAILQ_FOREACH (n, &d->networks, entry)
+		if (strcmp(n->name, name) == 0)
+			return n;
+	pd_fail(err, PD_E_NOT_FOUND, "no such network: %.64s", name);
+	return NULL;
+}
+
+/* The first 10.78.N.0/24 that overlaps no network. */
+static int
+auto_subnet(struct podd *d, char *buf, size_t len, struct pd_err *err)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		char ip[16];
+		struct network *n;
+		bool taken = false;
+
+		ip4_format(AUTO_SUBNET_BASE | (i << 8), ip);
+		snprintf(buf, len, "%s/24", ip);
+		TAILQ_FOREACH (n, &d->networks, entry)
+			taken |= n->subnet[0] != '\0' && overlaps(n->subnet, buf);
+		if (!taken)
+			return 0;
+	}
+	return pd_fail(err, PD_E_CONFLICT, "no free subnet left in 10.78.0.0/16: give --subnet");
+}
+
+/* A bridge name is an interface name: at most 15 bytes. */
+static int
+check_bridge(const char *b, struct pd_err *err)
+{
+	if (strlen(b) > 15 || b[0] == '\0' || strchr(b, '/') != NULL || strcmp(b, ".") == 0 ||
+	    strcmp(b, "..") == 0)
+		return pd_fail(err, PD_E_INVALID,
+			       "bridge \"%.32s\" is not an interface name (1 to 15 characters)", b);
+	for (const char *p = b; *p != '\0'; p++)
+		if (*p <= ' ' || *p == ':' || (unsigned char)*p >= 0x7f)
+			return pd_fail(err, PD_E_INVALID,
+				       "bridge \"%.32s\" is not an interface name", b);
+	return 0;
+}
+
+static int
+check_free(struct podd *d, const char *name, const char *bridge, const char *subnet,
+	   struct pd_err *err)
+{
+	struct network *n;
+
+	TAILQ_FOREACH (n, &d->networks, entry) {
+		if (strcmp(n->name, name) == 0 || strcmp(name, PD_NET_BRIDGE) == 0)
+			return pd_fail(err, PD_E_CONFLICT, "network \"%s\" already exists", name);
+		if (bridge != NULL && strcmp(n->bridge, bridge) == 0)
+			return pd_fail(err, PD_E_CONFLICT, "bridge %s is network \"%s\"'s", bridge,
+				       n->name);
+		if (subnet != NULL && n->subnet[0] != '\0' && overlaps(n->subnet, subnet))
+			return pd_fail(err, PD_E_CONFLICT,
+				       "subnet %s overlaps network \"%s\" (%s)", subnet, n->name,
+				       n->subnet);
+	}
+	return 0;
+}
+
+struct network *
+network_create(struct podd *d, const json_t *body, struct pd_err *err)
+{
+	static const char *const keys[] = {PD_F_NAME,   PD_F_SUBNET,   PD_F_GATEWAY,
+					   PD_F_BRIDGE, PD_F_CONFLIST, NULL};
+	const char *name = NULL, *subnet = NULL, *gateway = NULL, *bridge = NULL;
+	const json_t *given = json_object_get(body, PD_F_CONFLIST);
+	char auto_net[20], auto_br[16], created[40];
+	cleanup_json json_t *conflist = NULL;
+	struct ip4_net net = {0};
+	uint32_t gw;
+	int prefix = 0;
+
+	if (!json_is_object(body))
+		return pd_fail(err, PD_E_INVALID, "the body is not a JSON object"), NULL;
+	if (pd_json_check_keys(body, "network", keys, err) < 0 ||
+	    pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
+	    pd_json_get_string(body, PD_F_SUBNET, &subnet, err) < 0 ||
+	    pd_json_get_string(body, PD_F_GATEWAY, &gateway, err) < 0 ||
+	    pd_json_get_string(body, PD_F_BRIDGE, &bridge, err) < 0)
+		return NULL;
+	if (name == NULL)
+		return pd_fail(err, PD_E_INVALID, "a network needs a name"), NULL;
+	if (pd_name_validate(name, "network name", err) < 0)
+		return NULL;
+	if (strcmp(name, PD_NET_NONE) == 0 || strcmp(name, PD_NET_HOST) == 0 ||
+	    strcmp(name, PD_NET_BRIDGE) == 0)
+		return pd_fail(err, PD_E_INVALID, "\"%s\" is a network mode, not a name", name),
+		       NULL;
+	if (given != NULL) {
+		if (subnet != NULL || gateway != NULL || bridge != NULL)
+			return pd_fail(err, PD_E_INVALID,
+				       "a conflist comes alone: its plugins set the subnet and "
+				       "bridge"),
+			       NULL;
+		if (check_conflist(given, err) < 0 || check_free(d, name, NULL, NULL, err) < 0)
+			return NULL;
+		conflist = json_deep_copy(given);
+		json_object_set_new(conflist, "name", json_string(name));
+	} else {
+		if (subnet == NULL) {
+			if (auto_subnet(d, auto_net, sizeof(auto_net), err) < 0)
+				return NULL;
+			subnet = auto_net;
+		}
+		if (parse_subnet(subnet, &net, err) < 0)
+			return NULL;
+		prefix = net.prefix;
+		if (prefix < 8 || prefix > 30)
+			return pd_fail(err, PD_E_INVALID,
+				       "subnet %s: the prefix must be 8 to 30 bits", subnet),
+			       NULL;
+		if (gateway != NULL &&
+		    (ip4_parse(gateway, &gw, err) < 0 || !ip4_contains(&net, gw) ||
+		     gw == ip4_network(&net) || gw == ip4_broadcast(&net)))
+			return pd_fail(err, PD_E_INVALID, "gateway %s is not a host of %s", gateway,
+				       subnet),
+			       NULL;
+		if (bridge == NULL) {
+			/* "pd-NAME" while it fits, as docker's br-ID. */
+			snprintf(auto_br, sizeof(auto_br), "pd-%.12s", name);
+			bridge = auto_br;
+		}
+		if (check_bridge(bridge, err) < 0 || check_free(d, name, bridge, subnet, err) < 0)
+			return NULL;
+		conflist = netplug_conflist(d, name, bridge, subnet, gateway);
+	}
+	if (save(d, name, conflist, err) < 0)
+		return NULL;
+	pd_time_rfc3339_now(created, sizeof(created));
+	log_info("network \"%s\": created", name);
+	return add(d, name, json_incref(conflist), created);
+}
+
+static void
+forget(struct podd *d, struct network *n)
+{
+	cleanup_free char *file = xasprintf("networks/%s" CONFLIST_SUFFIX, n->name);
+
+	if (unlinkat(d->root_fd, file, 0) < 0 && errno != ENOENT)
+		log_error("network \"%s\": remove %s: %s", n->name, file, strerror(errno));
+	TAILQ_REMOVE(&d->networks, n, entry);
+	log_info("network \"%s\": removed", n->name);
+	network_free(n);
+}
+
+static bool has_gc(const struct network *n);
+
+struct removal {
+	struct podd *d;
+	struct network *n;
+	struct http_pending *pending;
+};
+
+static void
+on_removal_gc(void *arg, json_t *result, const struct pd_err *err)
+{
+	struct removal *r = arg;
+	cleanup_json json_t *j =
+	    json_pack("{s:s}", PD_F_NAME, r->n->name);
+
+	json_decref(result);
+	/* A failed GC is logged: the network goes either way. */
+	if (err != NULL)
+		log_warn("%s", err->msg);
+	r->n->gc = NULL;
+	forget(r->d, r->n);
+	http_pending_reply_json(r->pending, 200, j);
+	free(r);
+}
+
+static int
+pods_on(struct podd *d, const struct network *n, json_t *names)
+{
+	struct pod *pod;
+	int count = 0;
+
+	TAILQ_FOREACH (pod, &d->pods, entry) {
+		if (pod->rec.spec.net != POD_NET_CNI || strcmp(pod->rec.spec.network, n->name) != 0)
+			continue;
+		count++;
+		if (names != NULL)
+			json_array_append_new(names, json_string(pod->rec.spec.name));
+	}
+	return count;
+}
+
+int
+network_remove(struct podd *d, struct network *n, struct http_pending *pending,
+	       struct pd_err *err)
+{
+	cleanup_json json_t *none = json_array();
+	struct cni_req req = {.conflist = n->conflist, .cmd = CNI_GC, .valid_attachments = none};
+	struct removal *r;
+	cleanup_json json_t *j = NULL;
+
+	if (n->builtin)
+		return pd_fail(err, PD_E_FORBIDDEN, "network \"%s\" is the default network",
+			       n->name);
+	if (n->gc != NULL)
+		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" is being removed", n->name);
+	if (pods_on(d, n, NULL) > 0)
+		return pd_fail(err, PD_E_CONFLICT,
+			       "network \"%s\" has pods: remove them first", n->name);
+	if (!has_gc(n)) {
+		/* Nothing to collect: the DELs of its pods freed what they held. */
+		j = json_pack("{s:s}", PD_F_NAME, n->name);
+		forget(d, n);
+		http_pending_reply_json(pending, 200, j);
+		return 0;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->d = d;
+	r->n = n;
+	r->pending = pending;
+	n->gc = cni_run(d, &req, on_removal_gc, r, err);
+	if (n->gc == NULL) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *
+network_to_json(struct podd *d, const struct network *n)
+{
+	const json_t *plugins = json_object_get(n->conflist, "plugins"), *p;
+	json_t *types = json_array(), *pods = json_array();
+	json_t *j;
+	size_t i;
+
+	json_array_foreach (plugins, i, p)
+		json_array_append(types, json_object_get(p, "type"));
+	pods_on(d, n, pods);
+	j = json_pack("{s:s, s:O, s:o, s:b, s:o, s:O}", PD_F_NAME, n->name, PD_F_DRIVER,
+		      json_object_get(json_array_get(plugins, 0), "type"), PD_F_PLUGINS, types,
+		      PD_F_BUILTIN, n->builtin, PD_F_PODS, pods, PD_F_CONFLIST, n->conflist);
+	if (n->created[0] != '\0')
+		json_object_set_new(j, PD_F_CREATED, json_string(n->created));
+	if (n->subnet[0] != '\0')
+		json_object_set_new(j, PD_F_SUBNET, json_string(n->subnet));
+	if (n->gateway[0] != '\0')
+		json_object_set_new(j, PD_F_GATEWAY, json_string(n->gateway));
+	if (n->bridge[0] != '\0')
+		json_object_set_new(j, PD_F_BRIDGE, json_string(n->bridge));
+	return j;
+}
+
+/* CNI GC (spec 1.1) is for conflists that declare 1.1 or later. */
+static bool
+has_gc(const struct network *n)
+{
+	const char *v = json_string_value(json_object_get(n->conflist, "cniVersion"));
+	unsigned major = 0, minor = 0;
+
+	return v != NULL && sscanf(v, "%u.%u", &major, &minor) == 2 &&
+	       (major > 1 || (major == 1 && minor >= 1));
+}
+
+void
+network_gc_all(struct podd *d)
+{
+	struct network *n;
+
+	TAILQ_FOREACH (n, &d->networks, entry) {
+		cleanup_json json_t *valid = json_array();
+		struct cni_req req = {.conflist = n->conflist, .cmd = CNI_GC,
+				      .valid_attachments = valid};
+		struct pd_err err = {0};
+		struct pod *pod;
+
+		if (!has_gc(n))
+			continue;
+		TAILQ_FOREACH (pod, &d->pods, entry)
+			if (pod->rec.cni_result != NULL &&
+			    strcmp(pod->rec.spec.network, n->name) == 0)
+				json_array_append_new(valid, json_pack("{s:s, s:s}", "containerID",
+								       pod->rec.id, "ifname", "eth0"));
+		if (cni_run(d, &req, NULL, NULL, &err) == NULL)
+			log_warn("network \"%s\": %s", n->name, err.msg);
+	}
+}

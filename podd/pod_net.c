@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A pod on a CNI network: attached (CNI ADD) once its infra is ready and
+ * its namespaces held, detached (CNI DEL) when they are released. The
+ * user waits for the ADD: the pod runs once it has its address. The DEL
+ * runs in the background: a veth's deletion waits on the kernel (an RCU
+ * grace period, tens of milliseconds) and nothing the user does needs it
+ * done; the pod's address is freed when it has run. The published ports
+ * follow the attachment (pod_ports.c).
+ */
+#include "pod.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "cni_chain.h"
+#include "log.h"
+#include "network.h"
+#include "ip4.h"
+#include "parse.h"
+
+#define POD_IFNAME "eth0"
+
+static void
+on_added(void *arg, json_t *result, const struct pd_err *err)
+{
+	struct pod *pod = arg;
+
+	pod->net_op = NULL;
+	pod_on_attached(pod, result, err);
+}
+
+/* The first IPv4 address of a CNI result, and its gateway. */
+static int
+result_address(const json_t *result, char ip[16], char gw[16], struct pd_err *err)
+{
+	const json_t *ips = json_object_get(result, "ips"), *e;
+	size_t i;
+
+	json_array_foreach (ips, i, e) {
+		const char *addr = json_string_value(json_object_get(e, "address"));
+		const char *gateway = json_string_value(json_object_get(e, "gateway"));
+		const char *slash = addr != NULL ? strchr(addr, '/') : NULL;
+		char buf[16];
+		uint32_t a;
+		struct pd_err ignored;
+
+		if (slash == NULL || (size_t)(slash - addr) >= sizeof(buf))
+			continue;
+		memcpy(buf, addr, (size_t)(slash - addr));
+		buf[slash - addr] = '\0';
+		if (ip4_parse(buf, &a, &ignored) < 0)
+			continue;
+		ip4_format(a, ip);
+		gw[0] = '\0';
+		if (gateway != NULL && ip4_parse(gateway, &a, &ignored) == 0)
+			ip4_format(a, gw);
+		return 0;
+	}
+	return pd_fail(err, PD_E_SYSTEM, "the network's plugins gave the pod no IPv4 address");
+}
+
+int
+pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err)
+{
+	if (result_address(result, pod->rec.ip, pod->rec.gateway, err) < 0) {
+		json_decref(result);
+		return -1;
+	}
+	json_decref(pod->rec.cni_result);
+	pod->rec.cni_result = result;
+	return 0;
+}
+
+int
+pod_net_attach(struct pod *pod, struct pd_err *err)
+{
+	struct network *n = network_find(pod->d, pod->rec.spec.network, err);
+	char netns[4096], args[32] = "";
+	struct cni_req req = {.cmd = CNI_ADD, .container_id = pod->rec.id, .ifname = POD_IFNAME};
+
+	if (n == NULL)
+		return -1;
+	if (infra_held_path(pod, POD_NS_NET, netns, sizeof(netns)) < 0)
+		return pd_fail(err, PD_E_SYSTEM, "the pod's netns path is too long");
+	if (pod->rec.spec.ip[0] != '\0')
+		snprintf(args, sizeof(args), "IP=%s", pod->rec.spec.ip);
+	req.conflist = n->conflist;
+	req.netns = netns;
+	req.args = args[0] != '\0' ? args : NULL;
+	pod->net_op = cni_run(pod->d, &req, on_added, pod, err);
+	return pod->net_op != NULL ? 0 : -1;
+}
+
+/* A DEL of @pod's attachment, in the background; see above. */
+static void
+run_del(struct pod *pod, const json_t *result)
+{
+	struct pd_err err = {0};
+	struct network *n = network_find(pod->d, pod->rec.spec.network, &err);
+	struct cni_req req = {.cmd = CNI_DEL,
+			      .container_id = pod->rec.id,
+			      .ifname = POD_IFNAME,
+			      .prev_result = result};
+
+	if (n == NULL) {
+		log_warn("pod \"%s\": %s; its address is not released", pod->rec.spec.name,
+			 err.msg);
+		return;
+	}
+	req.conflist = n->conflist;
+	if (cni_run(pod->d, &req, NULL, NULL, &err) == NULL)
+		log_warn("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+}
+
+void
+pod_net_detach(struct pod *pod)
+{
+	if (pod->net_op != NULL) {
+		/* An ADD still running is undone when it ends. */
+		cni_abandon(pod->net_op);
+		pod->net_op = NULL;
+	}
+	pod_ports_stop(pod);
+	if (pod->rec.cni_result == NULL)
+		return;
+	run_del(pod, pod->rec.cni_result);
+	json_decref(pod->rec.cni_result);
+	pod->rec.cni_result = NULL;
+	pod->rec.ip[0] = '\0';
+	pod->rec.gateway[0] = '\0';
+}
+
+void
+pod_net_undo_failed_add(struct pod *pod)
+{
+	/* The plugins undo a failed ADD themselves; a DEL is what the CNI
+	 * spec asks of a runtime all the same, for a chain that does not. */
+	run_del(pod, NULL);
+}
