@@ -113,15 +113,15 @@ field(const json_t *obj, const char *key)
 static int
 network_ls(struct podctl *ctl, int argc, char **argv)
 {
-	static const char *const header[] = {"NAME", "DRIVER", "SUBNET", "GATEWAY", "BRIDGE",
-					     "PODS"};
+	static const char *const header[] = {"NAME",    "DRIVER", "SUBNET",
+					     "GATEWAY", "BRIDGE", "PODS"};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *nets = NULL;
 	cleanup_table struct table t = {0};
 	int rc;
 
-	nets = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_NETWORKS, "networks",
-			&rc);
+	nets =
+	    cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_NETWORKS, "networks", &rc);
 	if (nets == NULL)
 		return rc;
 	if (!f.v[L_QUIET].on)
@@ -130,8 +130,8 @@ network_ls(struct podctl *ctl, int argc, char **argv)
 		const json_t *n = json_array_get(nets, i);
 		cleanup_free char *pods =
 		    xasprintf("%zu", json_array_size(json_object_get(n, PD_F_PODS)));
-		const char *row[] = {field(n, PD_F_NAME),    field(n, PD_F_DRIVER),
-				     field(n, PD_F_SUBNET),  field(n, PD_F_GATEWAY),
+		const char *row[] = {field(n, PD_F_NAME),   field(n, PD_F_DRIVER),
+				     field(n, PD_F_SUBNET), field(n, PD_F_GATEWAY),
 				     field(n, PD_F_BRIDGE), pods};
 
 		if (f.v[L_QUIET].on)

@@ -94,8 +94,8 @@ port_add(struct podctl *ctl, int argc, char **argv)
 	if (!cmd_parse(&add_usage, argc, argv, &f, &rc))
 		return rc;
 	if (check_pod(f.args[0], &err) < 0 ||
-	    body_set_strings(body, PD_F_PORTS, (const char *const *)f.args + 1, f.nargs - 1,
-			     "port", &err) < 0)
+	    body_set_strings(body, PD_F_PORTS, (const char *const *)f.args + 1, f.nargs - 1, "port",
+			     &err) < 0)
 		return cmd_error(&err);
 	path = xasprintf("%s/%s/%s", PD_PATH_PODS, f.args[0], PD_ACTION_PORTS);
 	pod = client_call(ctl->socket_path, "POST", path, body, &err);

@@ -16,7 +16,7 @@ echo "# Its namespaces differ from the host's:"
 for ns in net ipc uts pid; do
     printf '  %-4s host %-20s pod %s\n' "$ns" "$(readlink /proc/self/ns/$ns)" "$(readlink /proc/"$infra"/ns/$ns)"
 done
-echo "# ip netns knows the pod; its network holds only lo, and lo is up:"
+echo "# ip netns knows the pod; its network has lo, up, and eth0 on the default network:"
 show ip netns list
 show ip netns exec podd-web ip -brief link
 show nsenter -t "$infra" -u hostname

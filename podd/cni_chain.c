@@ -26,7 +26,7 @@ static const char *const cmd_names[] = {
 
 struct cni_op {
 	TAILQ_ENTRY(cni_op) entry;
-	struct podd *d;  /* borrowed */
+	struct podd *d;   /* borrowed */
 	json_t *conflist; /* owned reference */
 	enum cni_cmd cmd;
 	char *container_id, *netns, *ifname, *args; /* owned, may be NULL */
@@ -119,7 +119,8 @@ find_plugin(const struct podd *d, const char *type)
 	cleanup_free char *path = xstrdup(d->cfg.cni_path);
 	char *save = NULL;
 
-	for (char *dir = strtok_r(path, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
+	for (char *dir = strtok_r(path, ":", &save); dir != NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
 		char *exe = xasprintf("%s/%s", dir, type);
 
 		if (dir[0] == '/' && access(exe, X_OK) == 0)
@@ -268,8 +269,7 @@ on_kick(evutil_socket_t fd, short what, void *arg)
 }
 
 struct cni_op *
-cni_run(struct podd *d, const struct cni_req *req, cni_done_fn *done, void *arg,
-	struct pd_err *err)
+cni_run(struct podd *d, const struct cni_req *req, cni_done_fn *done, void *arg, struct pd_err *err)
 {
 	const json_t *plugins = json_object_get(req->conflist, "plugins");
 	const struct timeval now = {0, 0};

@@ -22,7 +22,7 @@ struct cni_op;
 enum cni_cmd { CNI_ADD, CNI_DEL, CNI_CHECK, CNI_GC };
 
 struct cni_req {
-	const json_t *conflist;          /* borrowed: {"cniVersion","name","plugins":[...]} */
+	const json_t *conflist; /* borrowed: {"cniVersion","name","plugins":[...]} */
 	enum cni_cmd cmd;
 	const char *container_id;        /* the pod's id (not for GC) */
 	const char *netns;               /* a path; NULL: none (DEL after the namespace is gone) */

@@ -111,8 +111,8 @@ check_conflist(const json_t *c, struct pd_err *err)
 				       i + 1);
 		/* The type names a file in the CNI path: no '/' or "..". */
 		if (pd_name_validate(type, "plugin type", &e) < 0)
-			return pd_fail(err, PD_E_INVALID, "plugin type \"%.64s\" is not a valid name",
-				       type);
+			return pd_fail(err, PD_E_INVALID,
+				       "plugin type \"%.64s\" is not a valid name", type);
 	}
 	return 0;
 }
@@ -141,8 +141,7 @@ overlaps(const char *a, const char *b)
 
 	if (ip4_parse_cidr(a, &na, &e) < 0 || ip4_parse_cidr(b, &nb, &e) < 0)
 		return false;
-	return ((na.addr ^ nb.addr) & ip4_mask(na.prefix < nb.prefix ? na.prefix : nb.prefix)) ==
-	       0;
+	return ((na.addr ^ nb.addr) & ip4_mask(na.prefix < nb.prefix ? na.prefix : nb.prefix)) == 0;
 }
 
 static struct network *
@@ -169,9 +168,9 @@ netplug_conflist(const struct podd *d, const char *name, const char *bridge, con
 
 	if (gateway != NULL)
 		json_object_set_new(ipam, "gateway", json_string(gateway));
-	return json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:o}]}", "cniVersion", "1.1.0", "name", name,
-			 "plugins", "type", "netplug", "bridge", bridge, "isGateway", 1, "ipam",
-			 ipam);
+	return json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:o}]}", "cniVersion", "1.1.0", "name",
+			 name, "plugins", "type", "netplug", "bridge", bridge, "isGateway", 1,
+			 "ipam", ipam);
 }
 
 static int
@@ -307,9 +306,8 @@ check_free(struct podd *d, const char *name, const char *bridge, const char *sub
 			return pd_fail(err, PD_E_CONFLICT, "bridge %s is network \"%s\"'s", bridge,
 				       n->name);
 		if (subnet != NULL && n->subnet[0] != '\0' && overlaps(n->subnet, subnet))
-			return pd_fail(err, PD_E_CONFLICT,
-				       "subnet %s overlaps network \"%s\" (%s)", subnet, n->name,
-				       n->subnet);
+			return pd_fail(err, PD_E_CONFLICT, "subnet %s overlaps network \"%s\" (%s)",
+				       subnet, n->name, n->subnet);
 	}
 	return 0;
 }
@@ -412,8 +410,7 @@ static void
 on_removal_gc(void *arg, json_t *result, const struct pd_err *err)
 {
 	struct removal *r = arg;
-	cleanup_json json_t *j =
-	    json_pack("{s:s}", PD_F_NAME, r->n->name);
+	cleanup_json json_t *j = json_pack("{s:s}", PD_F_NAME, r->n->name);
 
 	json_decref(result);
 	/* A failed GC is logged: the network goes either way. */
@@ -442,8 +439,7 @@ pods_on(struct podd *d, const struct network *n, json_t *names)
 }
 
 int
-network_remove(struct podd *d, struct network *n, struct http_pending *pending,
-	       struct pd_err *err)
+network_remove(struct podd *d, struct network *n, struct http_pending *pending, struct pd_err *err)
 {
 	cleanup_json json_t *none = json_array();
 	struct cni_req req = {.conflist = n->conflist, .cmd = CNI_GC, .valid_attachments = none};
@@ -456,8 +452,8 @@ network_remove(struct podd *d, struct network *n, struct http_pending *pending,
 	if (n->gc != NULL)
 		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" is being removed", n->name);
 	if (pods_on(d, n, NULL) > 0)
-		return pd_fail(err, PD_E_CONFLICT,
-			       "network \"%s\" has pods: remove them first", n->name);
+		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" has pods: remove them first",
+			       n->name);
 	if (!has_gc(n)) {
 		/* Nothing to collect: the DELs of its pods freed what they held. */
 		j = json_pack("{s:s}", PD_F_NAME, n->name);
@@ -520,8 +516,8 @@ network_gc_all(struct podd *d)
 
 	TAILQ_FOREACH (n, &d->networks, entry) {
 		cleanup_json json_t *valid = json_array();
-		struct cni_req req = {.conflist = n->conflist, .cmd = CNI_GC,
-				      .valid_attachments = valid};
+		struct cni_req req = {
+		    .conflist = n->conflist, .cmd = CNI_GC, .valid_attachments = valid};
 		struct pd_err err = {0};
 		struct pod *pod;
 
@@ -530,8 +526,9 @@ network_gc_all(struct podd *d)
 		TAILQ_FOREACH (pod, &d->pods, entry)
 			if (pod->rec.cni_result != NULL &&
 			    strcmp(pod->rec.spec.network, n->name) == 0)
-				json_array_append_new(valid, json_pack("{s:s, s:s}", "containerID",
-								       pod->rec.id, "ifname", "eth0"));
+				json_array_append_new(valid,
+						      json_pack("{s:s, s:s}", "containerID",
+								pod->rec.id, "ifname", "eth0"));
 		if (cni_run(d, &req, NULL, NULL, &err) == NULL)
 			log_warn("network \"%s\": %s", n->name, err.msg);
 	}

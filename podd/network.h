@@ -22,8 +22,8 @@ struct cni_op;
 struct network {
 	TAILQ_ENTRY(network) entry;
 	char name[64];
-	json_t *conflist; /* owned */
-	bool builtin;     /* the default network */
+	json_t *conflist;  /* owned */
+	bool builtin;      /* the default network */
 	struct cni_op *gc; /* the GC of a removal, NULL otherwise */
 	char created[40];
 	/* What the conflist says, for the API ("" when it does not). */

@@ -112,6 +112,8 @@ pod_free(struct pod *pod)
 	infra_forget(pod);
 	if (pod->net_op != NULL)
 		cni_abandon(pod->net_op);
+	if (pod->net_del != NULL)
+		cni_cancel(pod->net_del);
 	pod_ports_stop(pod);
 	pod_record_clear(&pod->rec);
 	free(pod);

@@ -57,6 +57,8 @@ struct pod {
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
 	struct pod_waiter_list waiters;
 	struct cni_op *net_op;  /* the CNI ADD in flight, NULL otherwise */
+	struct cni_op *net_del; /* the CNI DEL in flight, NULL otherwise */
+	bool add_after_del;     /* an ADD waits for net_del */
 	struct proxy **proxies; /* owned: one per published port while attached */
 	size_t n_proxies;
 };

@@ -6,7 +6,9 @@
  * runs in the background: a veth's deletion waits on the kernel (an RCU
  * grace period, tens of milliseconds) and nothing the user does needs it
  * done; the pod's address is freed when it has run. The published ports
- * follow the attachment (pod_ports.c).
+ * follow the attachment (pod_ports.c). A pod's operations are one at a
+ * time: an ADD waits for the DEL before it (a pod stopped and started at
+ * once), or the late DEL would undo the new attachment.
  */
 #include "pod.h"
 
@@ -73,8 +75,20 @@ pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err)
 	return 0;
 }
 
+static int start_add(struct pod *pod, struct pd_err *err);
+
 int
 pod_net_attach(struct pod *pod, struct pd_err *err)
+{
+	if (pod->net_del != NULL) {
+		pod->add_after_del = true;
+		return 0;
+	}
+	return start_add(pod, err);
+}
+
+static int
+start_add(struct pod *pod, struct pd_err *err)
 {
 	struct network *n = network_find(pod->d, pod->rec.spec.network, err);
 	char netns[4096], args[32] = "";
@@ -91,6 +105,23 @@ pod_net_attach(struct pod *pod, struct pd_err *err)
 	req.args = args[0] != '\0' ? args : NULL;
 	pod->net_op = cni_run(pod->d, &req, on_added, pod, err);
 	return pod->net_op != NULL ? 0 : -1;
+}
+
+static void
+on_deleted(void *arg, json_t *result, const struct pd_err *err)
+{
+	struct pod *pod = arg;
+	struct pd_err e = {0};
+
+	(void)result;
+	if (err != NULL)
+		log_warn("pod \"%s\": %s", pod->rec.spec.name, err->msg);
+	pod->net_del = NULL;
+	if (!pod->add_after_del)
+		return;
+	pod->add_after_del = false;
+	if (start_add(pod, &e) < 0)
+		pod_on_attached(pod, NULL, &e);
 }
 
 /* A DEL of @pod's attachment, in the background; see above. */
@@ -110,7 +141,10 @@ run_del(struct pod *pod, const json_t *result)
 		return;
 	}
 	req.conflist = n->conflist;
-	if (cni_run(pod->d, &req, NULL, NULL, &err) == NULL)
+	if (pod->net_del != NULL)
+		cni_cancel(pod->net_del); /* it runs on; this one after it */
+	pod->net_del = cni_run(pod->d, &req, on_deleted, pod, &err);
+	if (pod->net_del == NULL)
 		log_warn("pod \"%s\": %s", pod->rec.spec.name, err.msg);
 }
 

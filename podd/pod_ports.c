@@ -51,7 +51,8 @@ pod_ports_check_free(struct podd *d, const struct pod *self, const json_t *ports
 
 				if (!port_map_overlaps(&want.maps[i], &have.maps[k]))
 					continue;
-				r = pd_fail(err, PD_E_CONFLICT, "port %s is published by pod \"%s\"",
+				r = pd_fail(err, PD_E_CONFLICT,
+					    "port %s is published by pod \"%s\"",
 					    port_map_format(&have.maps[k], buf, sizeof(buf)),
 					    pod->rec.spec.name);
 			}
@@ -151,16 +152,17 @@ host_side_parse(const char *spec, struct port_list *list, struct pd_err *err)
 	if (colon == NULL)
 		/* HOSTPORT[-END]: the pod side does not matter here. */
 		full = xasprintf("%.*s:%.*s%s", (int)len, spec, (int)len, spec, proto);
-	else if (strchr(colon + 1, ':') == NULL && memchr(spec, '.', (size_t)(colon - spec)) != NULL)
+	else if (strchr(colon + 1, ':') == NULL &&
+		 memchr(spec, '.', (size_t)(colon - spec)) != NULL)
 		/* HOSTIP:HOSTPORT[-END] */
-		full = xasprintf("%.*s:%.*s%s", (int)len, spec, (int)(len - (size_t)(colon + 1 - spec)),
-				 colon + 1, proto);
+		full = xasprintf("%.*s:%.*s%s", (int)len, spec,
+				 (int)(len - (size_t)(colon + 1 - spec)), colon + 1, proto);
 	else
 		full = xstrdup(spec);
 	if (port_spec_parse(full, list, err) < 0)
-		return pd_fail(err, PD_E_INVALID,
-			       "\"%.64s\" is not a published port ([HOSTIP:]HOSTPORT[-END][/PROTO])",
-			       spec);
+		return pd_fail(
+		    err, PD_E_INVALID,
+		    "\"%.64s\" is not a published port ([HOSTIP:]HOSTPORT[-END][/PROTO])", spec);
 	return 0;
 }
 

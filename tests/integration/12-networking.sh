@@ -60,6 +60,13 @@ test_default_network_pods_reach_each_other() {
     # The pod's hostname resolves to its address in its containers.
     assert_contains "$(podctl run --rm --pod a busybox cat /etc/hosts)" "$ip_a	a"
     assert_contains "$(podctl pod ls)" "$ip_a"
+    # Stopped and started at once: the new attachment waits for the old
+    # one's release, and the pod is reached again.
+    podctl pod stop -t 1 a > /dev/null
+    podctl pod start a > /dev/null
+    assert_ne "" "$(pod_ip a)"
+    serve a web2 hello-again
+    wait_for reaches b "$(pod_ip a)"
     podctl pod rm -f a b > /dev/null
 }
 
