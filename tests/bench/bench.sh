@@ -23,7 +23,8 @@ cleanup() {
     for p in $(podctl ps -a -q 2> /dev/null); do podctl rm -f "$p" > /dev/null 2>&1 || true; done
     for p in $(podctl pod ls -q 2> /dev/null); do podctl pod rm -f "$p" > /dev/null 2>&1 || true; done
     [ -n "$podd_pid" ] && kill -TERM "$podd_pid" 2> /dev/null && wait "$podd_pid" 2> /dev/null
-    rm -rf "$T"
+    # The last pods' CNI DELs may still be writing under the run dir.
+    for _ in $(seq 50); do rm -rf "$T" 2> /dev/null && break; sleep 0.1; done
 }
 trap cleanup EXIT
 
@@ -67,11 +68,32 @@ row "podctl version (ms)" "$(stats < "$T/version")"
 
 # --- pod create + rm, none networking --------------------------------------
 cycle() {
-    podctl pod create bench > /dev/null
+    podctl pod create bench --net "$1" > /dev/null
     podctl pod rm -f bench > /dev/null
 }
-for _ in $(seq "$runs"); do time_ms cycle; done > "$T/pod"
+for _ in $(seq "$runs"); do time_ms cycle none; done > "$T/pod"
 row "pod create + rm, --net none (ms)" "$(stats < "$T/pod")"
+cycle bridge > /dev/null # the bridge is made once
+for _ in $(seq "$runs"); do time_ms cycle bridge; done > "$T/pod_bridge"
+row "pod create + rm, bridge network (ms)" "$(stats < "$T/pod_bridge")"
+
+# netplug alone, as a CNI runtime runs it: ADD then DEL in a netns.
+np_conf='{"cniVersion":"1.1.0","name":"npbench","type":"netplug","bridge":"npbench0",
+  "ipam":{"subnet":"10.99.0.0/16","dataDir":"'"$T"'/cni"}}'
+ip netns add podd-npbench
+np() {
+    CNI_COMMAND=$1 CNI_CONTAINERID=bench CNI_NETNS=/run/netns/podd-npbench CNI_IFNAME=eth0 \
+        CNI_PATH=$build netplug <<< "$np_conf" > /dev/null
+}
+np_pair() { np ADD && np DEL; }
+np_pair
+for _ in $(seq "$runs"); do time_ms np ADD; time_ms np DEL; done | paste - - > "$T/np"
+awk '{print $1 + $2}' "$T/np" > "$T/np_pair"
+row "netplug ADD + DEL, alone (ms)" "$(stats < "$T/np_pair")"
+awk '{print $1}' "$T/np" > "$T/np_add"
+row "  of which ADD (ms)" "$(stats < "$T/np_add")"
+ip netns del podd-npbench
+ip link del npbench0 2> /dev/null || true
 
 floor_bin=$build/bench-floor
 if [ -x "$floor_bin" ]; then
@@ -94,6 +116,20 @@ if command -v podman > /dev/null 2>&1; then
         row "  ratio podman / podd (medians)" "$(awk -v a="$(median < "$T/podman")" -v b="$(median < "$T/pod")" 'BEGIN {printf "%.0fx", a / b}')"
     else
         row "podman pod create + start + rm -f" "failed: $(head -n 1 "$T/podman.err")"
+    fi
+    # With podman's default network (netavark or CNI, as installed).
+    pm_net_cycle() {
+        podman pod create --name podd-bench-pmn > /dev/null
+        podman pod start podd-bench-pmn > /dev/null
+        podman pod rm -f podd-bench-pmn > /dev/null
+    }
+    pm_net_cycle > /dev/null 2>&1 || true
+    for _ in $(seq "$pm_runs"); do time_ms pm_net_cycle; done > "$T/podman_net" 2> "$T/podman_net.err" || true
+    if [ -s "$T/podman_net" ]; then
+        row "podman pod create + start + rm -f, default network (ms)" "$(stats < "$T/podman_net")"
+        row "  ratio podman / podd bridge (medians)" "$(awk -v a="$(median < "$T/podman_net")" -v b="$(median < "$T/pod_bridge")" 'BEGIN {printf "%.0fx", a / b}')"
+    else
+        row "podman pod, default network" "failed: $(head -n 1 "$T/podman_net.err")"
     fi
 else
     row "podman" "not installed (apt-get install podman crun)"
@@ -225,3 +261,10 @@ row "PSS of podd, 0 pods (KiB)" "$(stats < "$T/pss0")"
 for i in $(seq 50); do podctl pod create "p$i" > /dev/null; done
 for _ in $(seq 5); do pss_kib "$podd_pid"; sleep 0.05; done > "$T/pss50"
 row "PSS of podd, 50 pods (KiB)" "$(stats < "$T/pss50")"
+echo
+
+# --- published ports: podd's proxy against a direct connection ----------------
+proxy_bin=$build/bench-proxy
+if [ -x "$proxy_bin" ]; then
+    "$proxy_bin" "$(( runs < 10 ? runs : 10 ))"
+fi
