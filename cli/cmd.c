@@ -189,3 +189,36 @@ cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags
 	*rc = 0;
 	return steal_ptr(list);
 }
+
+int
+cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, const char *method,
+	 int (*check)(const char *ref, struct pd_err *err), json_t *found)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nargs; i++) {
+		cleanup_free char *path = NULL;
+		struct pd_err err = {0};
+		json_t *reply;
+
+		if (check(f->args[i], &err) < 0) {
+			rc = cmd_error(&err);
+			continue;
+		}
+		path = xasprintf("%s/%s", collection, f->args[i]);
+		reply = client_call(ctl->socket_path, method, path, NULL, &err);
+		if (reply == NULL) {
+			rc = cmd_error(&err);
+			if (err.errnum != 0) /* the connection: it would only repeat */
+				break;
+			continue;
+		}
+		if (found != NULL) {
+			json_array_append_new(found, reply);
+		} else {
+			printf("%s\n", f->args[i]);
+			json_decref(reply);
+		}
+	}
+	return rc;
+}

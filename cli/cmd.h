@@ -91,6 +91,13 @@ json_t *cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char *
 json_t *cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
 		       int format_flag, const char *path, const char *what, int *rc);
 
+/* @method (GET or DELETE) @collection/REF for each operand REF of @f,
+ * checked first with @check. The replies go into @found if not NULL; else
+ * each REF done is printed. Goes on past a failed one (stops on a
+ * connection error); returns 0 or the last failure's exit code. */
+int cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, const char *method,
+	     int (*check)(const char *ref, struct pd_err *err), json_t *found);
+
 /* The commands of the top-level table. */
 int cmd_version(struct podctl *ctl, int argc, char **argv);
 int cmd_info(struct podctl *ctl, int argc, char **argv);

@@ -158,40 +158,6 @@ static const struct cmd_usage rm_usage = {
     .max_operands = -1,
 };
 
-/* @method each image of @f; collect the replies into @found if not NULL,
- * else print each name done. */
-static int
-each_image(struct podctl *ctl, const struct flags *f, const char *method, json_t *found)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < f->nargs; i++) {
-		cleanup_free char *path = NULL;
-		struct pd_err err = {0};
-		json_t *reply;
-
-		if (check_ref(f->args[i], &err) < 0) {
-			rc = cmd_error(&err);
-			continue;
-		}
-		path = xasprintf("%s/%s", PD_PATH_IMAGES, f->args[i]);
-		reply = client_call(ctl->socket_path, method, path, NULL, &err);
-		if (reply == NULL) {
-			rc = cmd_error(&err);
-			if (err.errnum != 0) /* the connection: it would only repeat */
-				break;
-			continue;
-		}
-		if (found != NULL) {
-			json_array_append_new(found, reply);
-		} else {
-			printf("%s\n", f->args[i]);
-			json_decref(reply);
-		}
-	}
-	return rc;
-}
-
 static int
 image_inspect(struct podctl *ctl, int argc, char **argv)
 {
@@ -201,7 +167,7 @@ image_inspect(struct podctl *ctl, int argc, char **argv)
 
 	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
 		return rc;
-	rc = each_image(ctl, &f, "GET", found);
+	rc = cmd_each(ctl, &f, PD_PATH_IMAGES, "GET", check_ref, found);
 	if (output_json(stdout, found) < 0)
 		return EXIT_PODCTL;
 	return rc;
@@ -215,7 +181,7 @@ image_rm(struct podctl *ctl, int argc, char **argv)
 
 	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
 		return rc;
-	return each_image(ctl, &f, "DELETE", NULL);
+	return cmd_each(ctl, &f, PD_PATH_IMAGES, "DELETE", check_ref, NULL);
 }
 
 /* ---- the noun -------------------------------------------------------- */

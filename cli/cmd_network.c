@@ -146,6 +146,12 @@ network_ls(struct podctl *ctl, int argc, char **argv)
 
 /* ---- inspect and rm --------------------------------------------------- */
 
+static int
+check_name(const char *name, struct pd_err *err)
+{
+	return pd_name_validate(name, "network name", err);
+}
+
 static const struct flag_spec no_flags[] = {{.name = NULL}};
 
 static const struct cmd_usage inspect_usage = {
@@ -170,38 +176,6 @@ static const struct cmd_usage rm_usage = {
 };
 
 static int
-each_network(struct podctl *ctl, const struct flags *f, const char *method, json_t *found)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < f->nargs; i++) {
-		cleanup_free char *path = NULL;
-		struct pd_err err = {0};
-		json_t *reply;
-
-		if (pd_name_validate(f->args[i], "network name", &err) < 0) {
-			rc = cmd_error(&err);
-			continue;
-		}
-		path = xasprintf("%s/%s", PD_PATH_NETWORKS, f->args[i]);
-		reply = client_call(ctl->socket_path, method, path, NULL, &err);
-		if (reply == NULL) {
-			rc = cmd_error(&err);
-			if (err.errnum != 0) /* the connection: it would only repeat */
-				break;
-			continue;
-		}
-		if (found != NULL) {
-			json_array_append_new(found, reply);
-		} else {
-			printf("%s\n", f->args[i]);
-			json_decref(reply);
-		}
-	}
-	return rc;
-}
-
-static int
 network_inspect(struct podctl *ctl, int argc, char **argv)
 {
 	cleanup_flags struct flags f = {0};
@@ -210,7 +184,7 @@ network_inspect(struct podctl *ctl, int argc, char **argv)
 
 	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
 		return rc;
-	rc = each_network(ctl, &f, "GET", found);
+	rc = cmd_each(ctl, &f, PD_PATH_NETWORKS, "GET", check_name, found);
 	if (output_json(stdout, found) < 0)
 		return EXIT_PODCTL;
 	return rc;
@@ -224,7 +198,7 @@ network_rm(struct podctl *ctl, int argc, char **argv)
 
 	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
 		return rc;
-	return each_network(ctl, &f, "DELETE", NULL);
+	return cmd_each(ctl, &f, PD_PATH_NETWORKS, "DELETE", check_name, NULL);
 }
 
 /* ---- the noun -------------------------------------------------------- */
