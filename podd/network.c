@@ -149,6 +149,7 @@ add(struct podd *d, const char *name, json_t *conflist, const char *created)
 {
 	struct network *n = xcalloc(1, sizeof(*n));
 
+	n->d = d;
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->conflist = conflist;
 	n->builtin = strcmp(name, PD_NET_DEFAULT) == 0;
@@ -449,8 +450,10 @@ network_remove(struct podd *d, struct network *n, struct http_pending *pending, 
 	if (n->builtin)
 		return pd_fail(err, PD_E_FORBIDDEN, "network \"%s\" is the default network",
 			       n->name);
-	if (n->gc != NULL)
+	if (n->removing)
 		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" is being removed", n->name);
+	if (n->gc != NULL)
+		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" is busy; try again", n->name);
 	if (pods_on(d, n, NULL) > 0)
 		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" has pods: remove them first",
 			       n->name);
@@ -470,6 +473,7 @@ network_remove(struct podd *d, struct network *n, struct http_pending *pending, 
 		free(r);
 		return -1;
 	}
+	n->removing = true;
 	return 0;
 }
 
@@ -509,6 +513,21 @@ has_gc(const struct network *n)
 	       (major > 1 || (major == 1 && minor >= 1));
 }
 
+/* The start's GC is over: the pods that waited for it are attached now
+ * (a GC that ran beside their ADD would have taken their attachment for a
+ * leftover). */
+static void
+on_start_gc(void *arg, json_t *result, const struct pd_err *err)
+{
+	struct network *n = arg;
+
+	json_decref(result);
+	if (err != NULL)
+		log_warn("%s", err->msg);
+	n->gc = NULL;
+	pod_net_gc_done(n->d, n);
+}
+
 void
 network_gc_all(struct podd *d)
 {
@@ -529,7 +548,8 @@ network_gc_all(struct podd *d)
 				json_array_append_new(valid,
 						      json_pack("{s:s, s:s}", "containerID",
 								pod->rec.id, "ifname", "eth0"));
-		if (cni_run(d, &req, NULL, NULL, &err) == NULL)
+		n->gc = cni_run(d, &req, on_start_gc, n, &err);
+		if (n->gc == NULL)
 			log_warn("network \"%s\": %s", n->name, err.msg);
 	}
 }

@@ -21,10 +21,12 @@ struct cni_op;
 
 struct network {
 	TAILQ_ENTRY(network) entry;
+	struct podd *d; /* borrowed */
 	char name[64];
 	json_t *conflist;  /* owned */
 	bool builtin;      /* the default network */
-	struct cni_op *gc; /* the GC of a removal, NULL otherwise */
+	struct cni_op *gc; /* a GC in flight (at start, or of a removal), NULL otherwise */
+	bool removing;     /* network_remove() has begun */
 	char created[40];
 	/* What the conflist says, for the API ("" when it does not). */
 	char bridge[16];

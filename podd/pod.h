@@ -59,6 +59,7 @@ struct pod {
 	struct cni_op *net_op;  /* the CNI ADD in flight, NULL otherwise */
 	struct cni_op *net_del; /* the CNI DEL in flight, NULL otherwise */
 	bool add_after_del;     /* an ADD waits for net_del */
+	bool add_after_gc;      /* an ADD waits for its network's GC */
 	struct proxy **proxies; /* owned: one per published port while attached */
 	size_t n_proxies;
 };
@@ -127,6 +128,9 @@ int pod_net_attach(struct pod *pod, struct pd_err *err);
 int pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err);
 void pod_net_detach(struct pod *pod);
 void pod_net_undo_failed_add(struct pod *pod);
+/* @n's GC is over: attach the pods that waited for it. */
+struct network;
+void pod_net_gc_done(struct podd *d, struct network *n);
 
 /* pod_ports.c: the published ports of an attached pod, one proxy each.
  * check_free: PD_E_CONFLICT if a pod other than @self serves one of

@@ -80,11 +80,38 @@ static int start_add(struct pod *pod, struct pd_err *err);
 int
 pod_net_attach(struct pod *pod, struct pd_err *err)
 {
+	struct network *n = network_find(pod->d, pod->rec.spec.network, err);
+
+	if (n == NULL)
+		return -1;
+	if (n->removing)
+		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" is being removed", n->name);
 	if (pod->net_del != NULL) {
 		pod->add_after_del = true;
 		return 0;
 	}
+	if (n->gc != NULL) {
+		pod->add_after_gc = true;
+		return 0;
+	}
 	return start_add(pod, err);
+}
+
+void
+pod_net_gc_done(struct podd *d, struct network *n)
+{
+	struct pod *pod, *next;
+
+	for (pod = TAILQ_FIRST(&d->pods); pod != NULL; pod = next) {
+		struct pd_err e = {0};
+
+		next = TAILQ_NEXT(pod, entry);
+		if (!pod->add_after_gc || strcmp(pod->rec.spec.network, n->name) != 0)
+			continue;
+		pod->add_after_gc = false;
+		if (start_add(pod, &e) < 0)
+			pod_on_attached(pod, NULL, &e);
+	}
 }
 
 static int
@@ -120,7 +147,7 @@ on_deleted(void *arg, json_t *result, const struct pd_err *err)
 	if (!pod->add_after_del)
 		return;
 	pod->add_after_del = false;
-	if (start_add(pod, &e) < 0)
+	if (pod_net_attach(pod, &e) < 0)
 		pod_on_attached(pod, NULL, &e);
 }
 
@@ -151,6 +178,8 @@ run_del(struct pod *pod, const json_t *result)
 void
 pod_net_detach(struct pod *pod)
 {
+	pod->add_after_del = false;
+	pod->add_after_gc = false;
 	if (pod->net_op != NULL) {
 		/* An ADD still running is undone when it ends. */
 		cni_abandon(pod->net_op);

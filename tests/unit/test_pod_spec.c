@@ -152,8 +152,14 @@ test_record_round_trip(void)
 	json_t *j, *again;
 
 	memset(rec.id, 'a', PD_ID_LEN);
-	REQUIRE(parse("{\"name\":\"web\",\"share_pid\":true,\"labels\":{\"a\":\"b\"}}", &rec.spec,
-		      &err) == 0);
+	REQUIRE(parse("{\"name\":\"web\",\"share_pid\":true,\"labels\":{\"a\":\"b\"},"
+		      "\"network\":\"red\",\"ip\":\"10.88.1.9\",\"dns\":[\"10.88.1.1\"],"
+		      "\"ports\":[\"8080:80\"]}",
+		      &rec.spec, &err) == 0);
+	memcpy(rec.ip, "10.88.1.9", 10);
+	memcpy(rec.gateway, "10.88.1.1", 10);
+	rec.cni_result =
+	    json_pack("{s:s, s:[{s:s}]}", "cniVersion", "1.1.0", "ips", "address", "10.88.1.9/24");
 	rec.state = POD_EXITED;
 	memcpy(rec.created, "2026-11-23T09:59:37.716559773Z", 31);
 	rec.infra_pid = 4242;
@@ -171,6 +177,13 @@ test_record_round_trip(void)
 	CHECK(back.infra_start_time == 123456789);
 	CHECK_INT(back.infra_exit_code, ==, 137);
 	CHECK_STR(back.reason, ==, "infra process exited");
+	CHECK_STR(back.spec.network, ==, "red");
+	CHECK_STR(back.spec.ip, ==, "10.88.1.9");
+	CHECK_STR(back.spec.dns[0], ==, "10.88.1.1");
+	CHECK_STR(back.ip, ==, "10.88.1.9");
+	CHECK_STR(back.gateway, ==, "10.88.1.1");
+	CHECK(json_equal(back.cni_result, rec.cni_result));
+	CHECK_INT(json_array_size(back.spec.ports), ==, 1);
 	again = pod_record_to_json(&back);
 	CHECK(json_equal(j, again));
 	json_decref(again);
