@@ -131,9 +131,9 @@ test_no_fd_leak_per_request() {
         podctl pod rm -f "p$i" > /dev/null
     done
     assert_exit 0 podctl version
-    local fds
-    fds=$(ls /proc/"$PODD_PID"/fd | wc -l)
-    [ "$fds" -lt 20 ] || fail "podd holds $fds fds after the requests"
+    # The last pods' CNI DELs may still run, each a task with three fds.
+    few_fds() { [ "$(ls /proc/"$PODD_PID"/fd | wc -l)" -lt 20 ]; }
+    wait_for few_fds
 }
 
 test_a_stalled_client_does_not_block_others() {
