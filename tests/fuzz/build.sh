@@ -22,12 +22,12 @@ mkdir -p "$out/obj"
 # Extra podd, podctl, podd-shim and netplug sources a target links, beyond lib/.
 extra_sources() {
     case $1 in
-        fuzz_pod_spec) echo "$top/podd/pod_spec.c" ;;
+        fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c" ;;
         fuzz_ctr_spec) echo "$top/podd/ctr_spec.c" ;;
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
-        fuzz_netplug_config) echo "$top/netplug/cni.c $top/netplug/ip4.c" ;;
+        fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
     esac
 }
 
