@@ -73,6 +73,7 @@ cmd_attach(struct podctl *ctl, int argc, char **argv)
 	cleanup_free char *path = NULL;
 	struct session_opts opts = {0};
 	struct session_result res = {0};
+	int code;
 	struct detachkeys keys;
 	struct pd_err err = {0};
 	const char *ref, *state, *sock_path;
@@ -109,15 +110,7 @@ cmd_attach(struct podctl *ctl, int argc, char **argv)
 			return exit_code_from_podd(ctl, ref, path);
 		return cmd_error(&err);
 	}
-	switch (res.end) {
-	case SESSION_EXIT:
-	case SESSION_SIGNAL:
-		return res.code;
-	case SESSION_DETACHED:
-		return 0;
-	case SESSION_CLOSED:
-	case SESSION_FAILED:
-		break;
-	}
+	if (session_exit_code(&res, &code))
+		return code;
 	return exit_code_from_podd(ctl, ref, path);
 }

@@ -97,6 +97,7 @@ exec_attach(const struct flags *f, const json_t *reply, const struct detachkeys 
 	    .keys = keys,
 	};
 	struct session_result res = {0};
+	int code;
 	struct pd_err err = {0};
 
 	if (sock_path == NULL) {
@@ -110,16 +111,8 @@ exec_attach(const struct flags *f, const json_t *reply, const struct detachkeys 
 				id);
 		return cmd_error(&err);
 	}
-	switch (res.end) {
-	case SESSION_EXIT:
-	case SESSION_SIGNAL:
-		return res.code;
-	case SESSION_DETACHED:
-		return 0;
-	case SESSION_CLOSED:
-	case SESSION_FAILED:
-		break;
-	}
+	if (session_exit_code(&res, &code))
+		return code;
 	pd_fail(&err, PD_E_SYSTEM,
 		"exec session %.12s: the attach socket closed without an exit code", id);
 	return cmd_error(&err);

@@ -523,3 +523,21 @@ session_run(const char *path, const struct session_opts *opts, struct session_re
 	res->code = st.code;
 	return 0;
 }
+
+bool
+session_exit_code(const struct session_result *res, int *code)
+{
+	switch (res->end) {
+	case SESSION_EXIT:
+	case SESSION_SIGNAL:
+		*code = res->code;
+		return true;
+	case SESSION_DETACHED:
+		*code = 0;
+		return true;
+	case SESSION_CLOSED:
+	case SESSION_FAILED:
+		break;
+	}
+	return false;
+}

@@ -87,3 +87,8 @@ struct session_result {
  * -1. */
 int session_run(const char *path, const struct session_opts *opts, struct session_result *res,
 		struct pd_err *err);
+
+/* podctl's exit code from @res: the process's (or 128 + the signal that
+ * ended the session), 0 after a detach. False when the session closed
+ * without one: podd knows how the process ended. */
+bool session_exit_code(const struct session_result *res, int *code);

@@ -184,21 +184,25 @@ api_pod_ports_remove(struct podd *d, struct evhttp_request *req, const char *arg
 	struct http_query *q = http_action_query(req, params);
 	cleanup_json json_t *j = NULL;
 	struct pd_err err = {0};
-	const char *port;
 	struct pod *pod;
 
 	if (q == NULL)
 		return;
-	port = http_query_get(q, PD_Q_PORT);
-	pod = port != NULL ? find_or_reply(d, req, arg) : NULL;
-	if (port == NULL)
+	pod = find_or_reply(d, req, arg);
+	if (pod == NULL)
+		goto out;
+	if (http_query_get(q, PD_Q_PORT) == NULL) {
 		pd_fail(&err, PD_E_INVALID, "which port? (?port=HOSTPORT[/PROTO])");
-	if (pod != NULL && pod_ports_remove(pod, port, &err) == 0) {
-		pod_save(pod, &err);
-		j = pod_to_json(pod);
-		http_reply_json(req, 200, j);
-	} else if (port == NULL || pod != NULL) {
 		http_reply_error(req, &err);
+		goto out;
 	}
+	if (pod_ports_remove(pod, http_query_get(q, PD_Q_PORT), &err) < 0) {
+		http_reply_error(req, &err);
+		goto out;
+	}
+	pod_save(pod, &err);
+	j = pod_to_json(pod);
+	http_reply_json(req, 200, j);
+out:
 	http_query_free(q);
 }

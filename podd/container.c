@@ -448,20 +448,17 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 {
 	struct container *c = arg;
 	enum ctr_state back_to = c->rec.finished[0] != '\0' ? CTR_EXITED : CTR_CREATED;
+	cleanup_free char *name = xasprintf("\"%s\"", c->rec.spec.name);
 	struct pd_sync_msg msg;
 	struct pd_err err = {0};
-	int fds[PD_SYNC_MAX_FDS], n = 0;
-	int r = pd_sync_recv_fds(fd, &msg, fds, PD_SYNC_MAX_FDS, &n);
+	int fds[2];
+	int r = shim_report_read(&c->sync_fd, &c->sync_ev, &msg, fds, name, &err);
 
+	(void)fd;
 	(void)what;
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		event_add(c->sync_ev, NULL);
+	if (r == 0)
 		return;
-	}
-	event_free(c->sync_ev);
-	c->sync_ev = NULL;
-	close_reset(&c->sync_fd);
-	if (r == 1 && msg.type == PD_SYNC_STARTED && n == 2) {
+	if (r == 1) {
 		c->shim_pidfd = fds[0];
 		c->pidfd = fds[1];
 		c->rec.shim_pid = msg.pids[0];
@@ -486,15 +483,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 			pd_pidfd_signal(c->pidfd, SIGKILL, &err);
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
-	if (r == 1 && msg.type == PD_SYNC_ERROR)
-		c->start_err = msg.err;
-	else if (r == 0 || r == 1)
-		pd_fail(&c->start_err, PD_E_SYSTEM, "podd-shim exited before it started \"%s\"",
-			c->rec.spec.name);
-	else
-		pd_fail_errno(&c->start_err, errno, "reading the shim's report");
+	c->start_err = err;
 	start_failed(c, back_to);
 }
 

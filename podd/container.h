@@ -134,6 +134,16 @@ void container_on_shim_exit(int fd, short what, void *arg);
 /* ctr_shim.c: prepare the files a start needs and spawn podd-shim. On
  * success c->sync_fd is set and the shim will report there. */
 int ctr_shim_spawn(struct container *c, struct pd_err *err);
+
+/* Read a podd-shim's report from its sync socket *@sync_fd, watched by
+ * *@ev (a container's start, an exec session's). Returns 0 when nothing
+ * came yet (*@ev re-armed); 1 when the process started: @msg has the pids,
+ * fds[0] is the shim's pidfd and fds[1] the process's (both the caller's);
+ * -1 with @err, the shim's error or one about the socket, @what naming
+ * the process ("the command"). On 1 and -1 the socket and *@ev are gone. */
+struct pd_sync_msg;
+int shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
+		     const char *what, struct pd_err *err);
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);

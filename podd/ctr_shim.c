@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "api.h"
 #include "attach.h"
 #include "cleanup.h"
@@ -23,6 +25,7 @@
 #include "pod.h"
 #include "proc.h"
 #include "shim.h"
+#include "sync.h"
 #include "xalloc.h"
 
 /* The namespaces a container without a pod gets, held like a pod's. */
@@ -451,4 +454,34 @@ fail:
 	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	ctr_release_run_dir(c);
 	return -1;
+}
+
+int
+shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
+		 const char *what, struct pd_err *err)
+{
+	int got[PD_SYNC_MAX_FDS], n = 0;
+	int r = pd_sync_recv_fds(*sync_fd, msg, got, PD_SYNC_MAX_FDS, &n);
+
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		event_add(*ev, NULL);
+		return 0;
+	}
+	event_free(*ev);
+	*ev = NULL;
+	close_reset(sync_fd);
+	if (r == 1 && msg->type == PD_SYNC_STARTED && n == 2) {
+		fds[0] = got[0];
+		fds[1] = got[1];
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		close(got[i]);
+	if (r == 1 && msg->type == PD_SYNC_ERROR) {
+		*err = msg->err;
+		return -1;
+	}
+	if (r == 0 || r == 1)
+		return pd_fail(err, PD_E_SYSTEM, "podd-shim exited before it started %s", what);
+	return pd_fail_errno(err, errno, "reading the shim's report");
 }

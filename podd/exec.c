@@ -129,18 +129,14 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 	struct exec_session *e = arg;
 	struct pd_sync_msg msg;
 	struct pd_err err = {0};
-	int fds[PD_SYNC_MAX_FDS], n = 0;
-	int r = pd_sync_recv_fds(fd, &msg, fds, PD_SYNC_MAX_FDS, &n);
+	int fds[2];
+	int r = shim_report_read(&e->sync_fd, &e->sync_ev, &msg, fds, "the command", &err);
 
+	(void)fd;
 	(void)what;
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		event_add(e->sync_ev, NULL);
+	if (r == 0)
 		return;
-	}
-	event_free(e->sync_ev);
-	e->sync_ev = NULL;
-	close_reset(&e->sync_fd);
-	if (r == 1 && msg.type == PD_SYNC_STARTED && n == 2) {
+	if (r == 1) {
 		cleanup_json json_t *j = NULL;
 
 		e->shim_pidfd = fds[0];
@@ -156,14 +152,6 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		e->pending = NULL;
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
-	if (r == 1 && msg.type == PD_SYNC_ERROR)
-		err = msg.err;
-	else if (r == 0 || r == 1)
-		pd_fail(&err, PD_E_SYSTEM, "podd-shim exited before it started the command");
-	else
-		pd_fail_errno(&err, errno, "reading the shim's report");
 	remove_files(e);
 	session_end(e, &err);
 }

@@ -215,9 +215,10 @@ network_load_all(struct podd *d, struct pd_err *err)
 		if (pd_json_save(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, c, err) < 0)
 			return -1;
 	}
-	dir = fdopendir(steal_fd(dfd));
+	dir = fdopendir(dfd);
 	if (dir == NULL)
 		return pd_fail_errno(err, errno, "read %s/networks", d->cfg.root);
+	dfd = -1; /* the DIR's now */
 	while ((de = readdir(dir)) != NULL) {
 		size_t len = strlen(de->d_name), sl = strlen(CONFLIST_SUFFIX);
 		char name[64];

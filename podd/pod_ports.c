@@ -77,6 +77,7 @@ start_maps(struct pod *pod, const struct port_list *list, size_t from, struct pd
 		if (pod->proxies[i] == NULL) {
 			while (i-- > from)
 				proxy_free(pod->proxies[i]);
+			pod->n_proxies = from;
 			return pd_err_prefix(err, "pod \"%s\"", pod->rec.spec.name);
 		}
 		pod->n_proxies = i + 1;
@@ -95,8 +96,6 @@ pod_ports_start(struct pod *pod, struct pd_err *err)
 		return 0;
 	maps_of(pod->rec.spec.ports, &list);
 	r = start_maps(pod, &list, 0, err);
-	if (r < 0)
-		pod->n_proxies = 0;
 	port_list_clear(&list);
 	return r;
 }
