@@ -167,6 +167,11 @@ test_ports_added_to_and_removed_from_a_running_pod() {
     assert_contains "$LAST_ERR" "18090"
     assert_exit 0 podctl pod port rm web 18090
     assert_exit 7 curl -s -m 2 http://127.0.0.1:18090/
+    # One port of an add that cannot be served: none of it is kept.
+    assert_exit 125 podctl pod port add web 18091:80 10.1.2.3:18092:80
+    assert_one_line "$LAST_ERR"
+    assert_exit 7 curl -s -m 2 http://127.0.0.1:18091/
+    assert_eq "" "$(podctl pod port web)"
     assert_exit 125 podctl pod port rm web 18090
     podctl pod rm -f web > /dev/null
 }
