@@ -153,10 +153,34 @@ podd_stop() {
     fi
 }
 
+# is_own PID: the process is this test's: its command line names the
+# test's dir, or one of its fds or its cwd is under it (a podd's stderr is
+# $T/podd.log, which its pause and shim processes inherit; a monitor holds
+# the container's log and exit dir). Another podd on the machine, and its
+# pods, are never counted, let alone ended.
+is_own() {
+    local f
+    tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null | grep -qF "$T" && return 0
+    for f in "/proc/$1/cwd" "/proc/$1"/fd/*; do
+        case "$(readlink "$f" 2> /dev/null)" in "$T"/*) return 0 ;; esac
+    done
+    return 1
+}
+
+# own_procs: the live processes of podd's kind that are this test's.
+own_procs() {
+    local pid comm
+    ps -eo pid=,stat=,comm= |
+        awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|podd-monitor|netplug)$/ {print $1, $3}' |
+        while read -r pid comm; do
+            if is_own "$pid"; then echo "proc $pid $comm"; fi
+        done
+}
+
 # What podd and its children may leave behind, as text, one thing a line.
 snapshot() {
     {
-        ps -eo pid=,stat=,comm= | awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|podd-monitor|netplug)$/ {print "proc " $1 " " $3}'
+        own_procs
         awk -v t="$T" '$5 ~ "^"t || $5 ~ "^/run/netns/" {print "mount " $5}' /proc/self/mountinfo
         ls -A /run/netns 2> /dev/null | sed 's/^/netns /'
         ip -o link show | awk -F': ' '{print "link " $2}'
