@@ -25,8 +25,11 @@ cmd_error(const struct pd_err *err)
 	size_t i;
 
 	/* One line, whatever podd put in its message. */
-	for (i = 0; i + 1 < sizeof(msg) && err->msg[i] != '\0'; i++)
-		msg[i] = (unsigned char)err->msg[i] < 0x20 ? ' ' : (char)err->msg[i];
+	for (i = 0; i + 1 < sizeof(msg) && err->msg[i] != '\0'; i++) {
+		msg[i] = err->msg[i];
+		if ((unsigned char)msg[i] < 0x20)
+			msg[i] = ' ';
+	}
 	msg[i] = '\0';
 	fprintf(stderr, "podctl: %s\n", msg);
 	return pd_err_info(err->kind)->exit_code;
@@ -42,9 +45,11 @@ cmd_usage_error(const struct cmd_usage *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(err.msg))
-		snprintf(err.msg + n, sizeof(err.msg) - (size_t)n, " (see podctl %s --help)",
-			 u->name);
+	/* The hint is dropped, not cut, when the message leaves it no room. */
+	if (n >= 0 && (size_t)n < sizeof(err.msg) &&
+	    snprintf(err.msg + n, sizeof(err.msg) - (size_t)n, " (see podctl %s --help)",
+		     u->name) >= (int)(sizeof(err.msg) - (size_t)n))
+		err.msg[n] = '\0';
 	err.kind = PD_E_INVALID;
 	cmd_error(&err);
 	return EXIT_PODCTL;

@@ -45,7 +45,7 @@ print_line(struct logstream *ls, const char *line, size_t len, struct pd_err *er
 			fprintf(out, "%s ", when);
 	}
 	if (l.text_len > 0)
-		fwrite(l.text, 1, l.text_len, out);
+		(void)fwrite(l.text, 1, l.text_len, out); /* stdout's errors show at exit */
 	if (!l.partial)
 		fputc('\n', out);
 	ls->mid_line[l.stream] = l.partial;

@@ -126,7 +126,7 @@ pd_parse_signal(const char *s, int *sig, struct pd_err *err)
 {
 	const char *name = s;
 	struct pd_err ignored;
-	long long n;
+	long long n = 0;
 
 	if (s == NULL || *s == '\0')
 		return pd_fail(err, PD_E_INVALID, "empty signal");

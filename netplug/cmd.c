@@ -276,6 +276,12 @@ struct doomed {
 	size_t n;
 };
 
+static void
+doomed_free(struct doomed *d)
+{
+	free(d->names);
+}
+
 /* Collect a host end that no kept attachment owns. */
 static void
 collect_stale(const char *name, void *arg)
@@ -312,8 +318,7 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 {
 	cleanup_ipam struct ipam ip = IPAM_CLOSED;
 	cleanup_nl_sock struct nl_sock *host = NULL;
-	struct doomed d = {.conf = conf};
-	cleanup_free void *names = NULL;
+	__attribute__((cleanup(doomed_free))) struct doomed d = {.conf = conf};
 	struct np_link br;
 	int r;
 
@@ -329,7 +334,6 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 	if (np_link_get(host, conf->bridge, &br, err) < 0)
 		return err->kind == PD_E_NOT_FOUND ? CNI_OK : code_of(err);
 	r = np_host_links_on(host, br.index, collect_stale, &d, err);
-	names = d.names;
 	if (r < 0)
 		return code_of(err);
 	/* Delete them all, then report the first failure (the spec: GC removes

@@ -466,7 +466,7 @@ get_object(const json_t *j, const char *key, json_t **out, struct pd_err *err)
 int
 cni_conf_parse(const json_t *j, enum cni_cmd cmd, struct cni_conf *conf, struct pd_err *err)
 {
-	const char *name = NULL, *type = NULL, *bridge = CNI_BRIDGE;
+	const char *name = "", *type = "", *bridge = CNI_BRIDGE;
 	json_t *rc = json_object_get(j, "runtimeConfig");
 	long long mtu = 0;
 

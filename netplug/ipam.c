@@ -244,7 +244,7 @@ ipam_allocate(struct ipam *ip, const char *id, const char *ifname, uint32_t want
 	uint64_t size = (uint64_t)ip->end - ip->start + 1;
 	char held[IP4_STR_MAX], s[IP4_STR_MAX], e[IP4_STR_MAX];
 	struct pd_err ignored;
-	uint32_t addr;
+	uint32_t addr = 0;
 
 	if (ipam_find(ip, id, ifname, &addr, &ignored) == 0) {
 		ip4_format(addr, held);

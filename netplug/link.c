@@ -53,7 +53,9 @@ no_forwarding(const char *bridge, struct pd_err *err)
 	char path[96];
 	cleanup_close int fd = -1;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", bridge);
+	if (snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", bridge) >=
+	    (int)sizeof(path))
+		return pd_fail(err, PD_E_INVALID, "bridge name %.32s is too long", bridge);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0\n", 2) != 2)
 		return pd_fail_errno(err, errno, "turn forwarding off on bridge %s", bridge);

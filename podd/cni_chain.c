@@ -89,14 +89,14 @@ cni_error_message(const char *out, char *buf, size_t len)
 	const char *details = j != NULL ? json_string_value(json_object_get(j, "details")) : NULL;
 	json_int_t code = j != NULL ? json_integer_value(json_object_get(j, "code")) : 0;
 
-	if (msg == NULL) {
-		snprintf(buf, len, "%s", "no error message");
-		return;
-	}
-	if (details != NULL && details[0] != '\0')
-		snprintf(buf, len, "%s: %s (CNI error %lld)", msg, details, (long long)code);
+	/* A message cut to @len is still the plugin's message: truncation is
+	 * accepted here, and the (void) says so. */
+	if (msg == NULL)
+		(void)snprintf(buf, len, "%s", "no error message");
+	else if (details != NULL && details[0] != '\0')
+		(void)snprintf(buf, len, "%s: %s (CNI error %lld)", msg, details, (long long)code);
 	else
-		snprintf(buf, len, "%s (CNI error %lld)", msg, (long long)code);
+		(void)snprintf(buf, len, "%s (CNI error %lld)", msg, (long long)code);
 	/* One line, whatever the plugin wrote. */
 	for (char *p = buf; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
@@ -145,8 +145,8 @@ on_plugin_done(void *arg, int exit_code, const char *out, size_t out_len, const 
 		if (out_len > 0)
 			cni_error_message(out, msg, sizeof(msg));
 		else
-			snprintf(msg, sizeof(msg), "exited with code %d%s%s", exit_code,
-				 errors[0] != '\0' ? ": " : "", errors);
+			(void)snprintf(msg, sizeof(msg), "exited with code %d%s%s", exit_code,
+				       errors[0] != '\0' ? ": " : "", errors);
 		pd_fail(&err, PD_E_SYSTEM, "network \"%s\": %s %s: %s",
 			json_string_value(json_object_get(op->conflist, "name")), type,
 			cmd_names[op->cmd], msg);
@@ -190,19 +190,27 @@ plugin_config(const struct cni_op *op, const json_t *plugin)
 	return pd_json_dump(conf);
 }
 
+/* Free the heap entries of a plugin's environment: all but the first. */
+static void
+free_env_tail(char *(*envp)[8])
+{
+	for (size_t i = 1; i < 8 && (*envp)[i] != NULL; i++)
+		free((*envp)[i]);
+}
+
 static void
 run_next(struct cni_op *op)
 {
 	const json_t *plugin;
 	cleanup_free char *exe = NULL, *config = NULL;
-	cleanup_free char *e_cmd = NULL, *e_id = NULL, *e_netns = NULL, *e_if = NULL,
-			  *e_args = NULL, *e_path = NULL;
-	char *envp[8];
+	/* envp[0] is a literal; the rest are ours until the task has copied them. */
+	__attribute__((cleanup(free_env_tail))) char *envp[8] = {0};
 	char *argv[2];
 	size_t n = 0;
 	struct pd_err err = {0};
 	const char *type;
 
+	envp[n++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 	if (op->i >= op->n) {
 		op_end(op, op->first_err.kind != 0 ? &op->first_err : NULL);
 		return;
@@ -225,17 +233,16 @@ run_next(struct cni_op *op)
 		return;
 	}
 	config = plugin_config(op, plugin);
-	envp[n++] = e_cmd = xasprintf("CNI_COMMAND=%s", cmd_names[op->cmd]);
-	envp[n++] = e_path = xasprintf("CNI_PATH=%s", op->d->cfg.cni_path);
+	envp[n++] = xasprintf("CNI_COMMAND=%s", cmd_names[op->cmd]);
+	envp[n++] = xasprintf("CNI_PATH=%s", op->d->cfg.cni_path);
 	if (op->container_id != NULL)
-		envp[n++] = e_id = xasprintf("CNI_CONTAINERID=%s", op->container_id);
+		envp[n++] = xasprintf("CNI_CONTAINERID=%s", op->container_id);
 	if (op->netns != NULL)
-		envp[n++] = e_netns = xasprintf("CNI_NETNS=%s", op->netns);
+		envp[n++] = xasprintf("CNI_NETNS=%s", op->netns);
 	if (op->ifname != NULL)
-		envp[n++] = e_if = xasprintf("CNI_IFNAME=%s", op->ifname);
+		envp[n++] = xasprintf("CNI_IFNAME=%s", op->ifname);
 	if (op->args != NULL)
-		envp[n++] = e_args = xasprintf("CNI_ARGS=%s", op->args);
-	envp[n++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+		envp[n++] = xasprintf("CNI_ARGS=%s", op->args);
 	envp[n] = NULL;
 	argv[0] = exe;
 	argv[1] = NULL;

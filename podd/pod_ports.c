@@ -71,7 +71,7 @@ start_maps(struct pod *pod, const struct port_list *list, size_t from, struct pd
 
 	if (inet_pton(AF_INET, pod->rec.ip, &addr) != 1)
 		return pd_fail(err, PD_E_SYSTEM, "the pod has no address to publish ports to");
-	pod->proxies = xrealloc(pod->proxies, list->n * sizeof(*pod->proxies));
+	pod->proxies = xrealloc(pod->proxies, list->n * sizeof(struct proxy *));
 	for (size_t i = from; i < list->n; i++) {
 		pod->proxies[i] = proxy_start(pod->d->base, &list->maps[i], addr, err);
 		if (pod->proxies[i] == NULL) {

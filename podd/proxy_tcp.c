@@ -388,8 +388,9 @@ proxy_tcp_stop(struct proxy *p)
 	if (p->listener != NULL)
 		evconnlistener_free(p->listener);
 	p->listener = NULL;
+	/* conn_free unlinks c from c->p, which the analyzer cannot tell is p. */
 	while (!TAILQ_EMPTY(&p->conns))
-		conn_free(TAILQ_FIRST(&p->conns), true);
+		conn_free(TAILQ_FIRST(&p->conns), true); /* NOLINT(clang-analyzer-unix.Malloc) */
 	if (p->accept_retry != NULL)
 		event_free(p->accept_retry);
 	p->accept_retry = NULL;

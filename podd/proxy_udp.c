@@ -281,8 +281,9 @@ proxy_udp_start(struct proxy *p, int fd, struct pd_err *err)
 void
 proxy_udp_stop(struct proxy *p)
 {
+	/* session_free unlinks s from s->p, which the analyzer cannot tell is p. */
 	while (!TAILQ_EMPTY(&p->lru))
-		session_free(TAILQ_FIRST(&p->lru));
+		session_free(TAILQ_FIRST(&p->lru)); /* NOLINT(clang-analyzer-unix.Malloc) */
 	if (p->udp_ev != NULL)
 		event_free(p->udp_ev);
 	p->udp_ev = NULL;

@@ -76,11 +76,11 @@ task_finish_if_done(struct task *t)
 		return;
 	code = t->have_status ? pd_exit_code(t->status) : 255;
 	if (t->timed_out && code != 0) {
-		snprintf(t->errors, sizeof(t->errors), "timed out, killed");
+		(void)snprintf(t->errors, sizeof(t->errors), "timed out, killed");
 	} else if (t->out_overflow && code == 0) {
 		code = 1;
-		snprintf(t->errors, sizeof(t->errors), "wrote more than %d bytes on stdout",
-			 TASK_OUTPUT_MAX);
+		(void)snprintf(t->errors, sizeof(t->errors), "wrote more than %d bytes on stdout",
+			       TASK_OUTPUT_MAX);
 	}
 	TAILQ_REMOVE(&t->d->tasks, t, entry);
 	if (t->done != NULL)

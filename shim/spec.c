@@ -154,6 +154,8 @@ static int
 ns_value(const char *key, const char *v, struct shim_ns *ns, struct pd_err *err)
 {
 	ns->fd = -1;
+	if (v == NULL)
+		return pd_fail(err, PD_E_INVALID, "namespaces.%s must be a string", key);
 	if (strcmp(v, PD_SHIM_NS_NEW) == 0) {
 		ns->mode = SHIM_NS_NEW;
 	} else if (strcmp(v, PD_SHIM_NS_HOST) == 0) {

@@ -37,9 +37,12 @@ container_child(const char *rootfs, const char *scratch)
 {
 	char opts[8192], merged[4096];
 
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
-		 scratch, scratch);
-	snprintf(merged, sizeof(merged), "%s/merged", scratch);
+	if (snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
+		     scratch, scratch) >= (int)sizeof(opts) ||
+	    snprintf(merged, sizeof(merged), "%s/merged", scratch) >= (int)sizeof(merged)) {
+		fputs("container setup: path too long\n", stderr);
+		_exit(126);
+	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("overlay", merged, "overlay", 0, opts) < 0 || chdir(merged) < 0 ||
 	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
@@ -61,7 +64,8 @@ container_floor(long runs, const char *rootfs, const char *scratch)
 	const char *dirs[] = {"", "/upper", "/work", "/merged"};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", scratch, dirs[i]);
+		if (snprintf(path, sizeof(path), "%s%s", scratch, dirs[i]) >= (int)sizeof(path))
+			return -1;
 		mkdir(path, 0700);
 	}
 	for (long i = 0; i < runs; i++) {

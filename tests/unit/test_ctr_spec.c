@@ -118,9 +118,9 @@ test_record_round_trip(void)
 		      &spec, &err) == 0);
 	rec.spec = spec;
 	memset(rec.id, 'a', PD_ID_LEN);
-	snprintf(rec.image_name, sizeof(rec.image_name), "busybox");
+	(void)snprintf(rec.image_name, sizeof(rec.image_name), "busybox");
 	rec.state = CTR_RUNNING;
-	snprintf(rec.created, sizeof(rec.created), "2026-11-23T08:00:00.000000000Z");
+	(void)snprintf(rec.created, sizeof(rec.created), "2026-11-23T08:00:00.000000000Z");
 	rec.exit_code = -1;
 	rec.shim_pid = 42;
 	rec.shim_start_time = 1234;

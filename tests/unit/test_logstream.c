@@ -37,8 +37,8 @@ static void
 cap_close(struct capture *c)
 {
 	logstream_free(&c->ls);
-	fclose(c->fout);
-	fclose(c->ferr);
+	(void)fclose(c->fout);
+	(void)fclose(c->ferr);
 }
 
 static void

@@ -135,7 +135,7 @@ test_too_many_labels(void)
 	char key[16];
 
 	for (int i = 0; i <= 64; i++) {
-		snprintf(key, sizeof(key), "k%d", i);
+		(void)snprintf(key, sizeof(key), "k%d", i);
 		json_object_set_new(json_object_get(body, "labels"), key, json_string("v"));
 	}
 	CHECK_INT(pod_spec_parse(body, &spec, &err), ==, -1);
