@@ -26,13 +26,13 @@
 #include "pod.h"
 #include "proc.h"
 #include "shim.h"
+#include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
 
 #define CTR_FILE "container.json"
 
 static void on_shim_sync(evutil_socket_t fd, short what, void *arg);
-static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
 static bool restart_if_asked(struct container *c);
 static void begin_stop(struct container *c, int sig, long long timeout_s);
 
@@ -44,39 +44,18 @@ container_new(struct podd *d)
 	struct container *c = xcalloc(1, sizeof(*c));
 
 	c->d = d;
-	c->shim_pidfd = c->pidfd = c->sync_fd = -1;
+	supervise_init(&c->sv, d->base);
 	c->rec.exit_code = -1;
 	c->log_wd = -1;
-	TAILQ_INIT(&c->waiters);
 	TAILQ_INIT(&c->followers);
 	TAILQ_INIT(&c->execs);
 	return c;
 }
 
-/* Close the shim's fds and events; the processes are left alone. */
-static void
-shim_forget(struct container *c)
-{
-	if (c->shim_ev != NULL)
-		event_free(c->shim_ev);
-	if (c->sync_ev != NULL)
-		event_free(c->sync_ev);
-	if (c->stop_timer != NULL)
-		event_free(c->stop_timer);
-	c->shim_ev = c->sync_ev = c->stop_timer = NULL;
-	close_reset(&c->shim_pidfd);
-	close_reset(&c->pidfd);
-	close_reset(&c->sync_fd);
-}
-
 static void
 waiter_add(struct container *c, struct http_pending *pending, enum ctr_reply reply)
 {
-	struct ctr_waiter *w = xcalloc(1, sizeof(*w));
-
-	w->pending = pending;
-	w->reply = reply;
-	TAILQ_INSERT_TAIL(&c->waiters, w, entry);
+	waiters_add(&c->sv.waiters, pending, (int)reply);
 }
 
 static json_t *
@@ -103,9 +82,9 @@ enum ctr_event {
 static void
 answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 {
-	struct ctr_waiter *w, *next;
+	struct waiter *w, *next;
 
-	for (w = TAILQ_FIRST(&c->waiters); w != NULL; w = next) {
+	for (w = TAILQ_FIRST(&c->sv.waiters); w != NULL; w = next) {
 		cleanup_json json_t *j = NULL;
 		struct pd_err gone;
 		bool start = w->reply == CTR_REPLY_CREATED || w->reply == CTR_REPLY_STARTED;
@@ -137,8 +116,7 @@ answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 		} else {
 			continue;
 		}
-		TAILQ_REMOVE(&c->waiters, w, entry);
-		free(w);
+		waiter_done(&c->sv.waiters, w);
 	}
 }
 
@@ -151,7 +129,7 @@ container_free(struct container *c)
 	answer(c, EV_SHUTDOWN, &err);
 	log_followers_free(c);
 	exec_free_all(c);
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
 	free(c);
 }
@@ -387,14 +365,9 @@ start_shim(struct container *c, struct pd_err *err)
 			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is %s, not running",
 				       pod->rec.spec.name, pod_state_name(pod->rec.state));
 	}
-	if (ctr_shim_spawn(c, err) < 0)
+	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
+	if (ctr_shim_spawn(c, on_shim_sync, err) < 0)
 		return -1;
-	c->sync_ev = event_new(c->d->base, c->sync_fd, EV_READ, on_shim_sync, c);
-	if (c->sync_ev == NULL || event_add(c->sync_ev, NULL) < 0) {
-		shim_forget(c);
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of \"%s\"",
-			       c->rec.spec.name);
-	}
 	c->rec.state = CTR_STARTING;
 	log_debug("container \"%s\": starting", c->rec.spec.name);
 	return 0;
@@ -428,7 +401,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 {
 	struct pd_err e = c->start_err;
 
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	log_followers_finish(c);
@@ -451,26 +424,19 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 	cleanup_free char *name = xasprintf("\"%s\"", c->rec.spec.name);
 	struct pd_sync_msg msg;
 	struct pd_err err = {0};
-	int fds[2];
-	int r = shim_report_read(&c->sync_fd, &c->sync_ev, &msg, fds, name, &err);
+	int r = shim_report_read(&c->sv, &msg, name, container_on_shim_exit, c, &err);
 
 	(void)fd;
 	(void)what;
 	if (r == 0)
 		return;
 	if (r == 1) {
-		c->shim_pidfd = fds[0];
-		c->pidfd = fds[1];
 		c->rec.shim_pid = msg.pids[0];
 		c->rec.pid = msg.pids[1];
 		/* The pidfds pin both processes: their start times are theirs. */
 		if (pd_proc_start_time(c->rec.shim_pid, &c->rec.shim_start_time, &err) < 0 ||
 		    pd_proc_start_time(c->rec.pid, &c->rec.pid_start_time, &err) < 0)
 			log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
-		c->shim_ev =
-		    event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
-		if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0)
-			log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
 		c->rec.state = CTR_RUNNING;
 		c->first_start = false;
 		set_now(c->rec.started);
@@ -480,7 +446,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
-			pd_pidfd_signal(c->pidfd, SIGKILL, &err);
+			supervise_signal(&c->sv, SIGKILL);
 		return;
 	}
 	c->start_err = err;
@@ -546,7 +512,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	read_exit_file(c);
 	explain_kill(c);
 	exec_kill_all(c);
@@ -572,11 +538,11 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 static bool
 restart_if_asked(struct container *c)
 {
-	struct ctr_waiter *w;
+	struct waiter *w;
 	struct pd_err err = {0};
 	bool asked = false;
 
-	TAILQ_FOREACH (w, &c->waiters, entry) {
+	TAILQ_FOREACH (w, &c->sv.waiters, entry) {
 		if (w->reply == CTR_REPLY_RESTART) {
 			w->reply = CTR_REPLY_STARTED;
 			asked = true;
@@ -627,34 +593,9 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 static void
 begin_stop(struct container *c, int sig, long long timeout_s)
 {
-	struct pd_err err = {0};
-	struct timeval tv = {.tv_sec = (time_t)timeout_s};
-
-	if (pd_pidfd_signal(c->pidfd, sig, &err) < 0)
-		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+	supervise_stop(&c->sv, sig, timeout_s);
 	if (c->rec.state == CTR_RUNNING)
 		c->rec.state = CTR_STOPPING;
-	if (sig == SIGKILL || c->stop_timer != NULL)
-		return;
-	c->stop_timer = evtimer_new(c->d->base, on_stop_timeout, c);
-	if (c->stop_timer == NULL || evtimer_add(c->stop_timer, &tv) < 0) {
-		log_error("container \"%s\": cannot arm the stop timer, killing now",
-			  c->rec.spec.name);
-		pd_pidfd_signal(c->pidfd, SIGKILL, &err);
-	}
-}
-
-static void
-on_stop_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct container *c = arg;
-	struct pd_err err = {0};
-
-	(void)fd;
-	(void)what;
-	log_info("container \"%s\": did not stop in time, sending SIGKILL", c->rec.spec.name);
-	if (pd_pidfd_signal(c->pidfd, SIGKILL, &err) < 0)
-		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
 int
@@ -690,7 +631,7 @@ container_kill(struct container *c, int sig, struct pd_err *err)
 	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 			       c->rec.spec.name);
-	if (pd_pidfd_signal(c->pidfd, sig, err) < 0)
+	if (pd_pidfd_signal(c->sv.pidfd, sig, err) < 0)
 		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	log_info("container \"%s\": sent signal %d", c->rec.spec.name, sig);
 	return 0;

@@ -33,6 +33,7 @@
 
 #include "ctr_spec.h"
 #include "podd.h"
+#include "supervise.h"
 
 struct evhttp_request;
 struct http_pending;
@@ -49,31 +50,19 @@ enum ctr_reply {
 	CTR_REPLY_RESTART, /* becomes CTR_REPLY_STARTED once it has exited */
 };
 
-struct ctr_waiter {
-	TAILQ_ENTRY(ctr_waiter) entry;
-	struct http_pending *pending; /* owned */
-	enum ctr_reply reply;
-};
-
-TAILQ_HEAD(ctr_waiter_list, ctr_waiter);
 TAILQ_HEAD(log_follower_list, log_follower);
 struct exec_session;
 TAILQ_HEAD(exec_session_list, exec_session);
 
 struct container {
 	TAILQ_ENTRY(container) entry;
-	struct podd *d;           /* borrowed */
-	struct ctr_record rec;    /* owns rec.spec's strings and arrays */
-	int shim_pidfd;           /* owned, -1 without a shim */
-	int pidfd;                /* owned: the workload's, -1 without one */
-	int sync_fd;              /* owned, -1 once the shim reported */
-	struct event *shim_ev;    /* owned: the shim's pidfd became readable */
-	struct event *sync_ev;    /* owned */
-	struct event *stop_timer; /* owned, may be NULL */
-	bool remove_when_exited;  /* rm -f, auto_remove, or a failed run */
-	bool first_start;         /* a failed start removes the container */
-	struct pd_err start_err;  /* why the start failed (kind 0: none) */
-	struct ctr_waiter_list waiters;
+	struct podd *d;                     /* borrowed */
+	struct ctr_record rec;              /* owns rec.spec's strings and arrays */
+	struct supervised sv;               /* sv.pidfd: the workload's, sv.exit_pidfd: its
+					     * shim's (-1 without them); the waiters */
+	bool remove_when_exited;            /* rm -f, auto_remove, or a failed run */
+	bool first_start;                   /* a failed start removes the container */
+	struct pd_err start_err;            /* why the start failed (kind 0: none) */
 	struct log_follower_list followers; /* logs -f streams (api_log.c) */
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */
@@ -131,19 +120,10 @@ void container_free_all(struct podd *d);
  * shims). */
 void container_on_shim_exit(int fd, short what, void *arg);
 
-/* ctr_shim.c: prepare the files a start needs and spawn podd-shim. On
- * success c->sync_fd is set and the shim will report there. */
-int ctr_shim_spawn(struct container *c, struct pd_err *err);
+/* ctr_shim.c: prepare the files a start needs and launch podd-shim. On
+ * success c->sv watches its sync socket with @on_sync (shim_launch.h). */
+int ctr_shim_spawn(struct container *c, event_callback_fn on_sync, struct pd_err *err);
 
-/* Read a podd-shim's report from its sync socket *@sync_fd, watched by
- * *@ev (a container's start, an exec session's). Returns 0 when nothing
- * came yet (*@ev re-armed); 1 when the process started: @msg has the pids,
- * fds[0] is the shim's pidfd and fds[1] the process's (both the caller's);
- * -1 with @err, the shim's error or one about the socket, @what naming
- * the process ("the command"). On 1 and -1 the socket and *@ev are gone. */
-struct pd_sync_msg;
-int shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
-		     const char *what, struct pd_err *err);
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);

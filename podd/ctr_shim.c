@@ -25,6 +25,7 @@
 #include "pod.h"
 #include "proc.h"
 #include "shim.h"
+#include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -301,13 +302,14 @@ namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t 
 
 		if (t == NULL)
 			return -1;
-		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) || t->pidfd < 0)
+		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) ||
+		    t->sv.pidfd < 0)
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
-		*pid_fd = t->pidfd;
+		*pid_fd = t->sv.pidfd;
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
 	} else if (pod != NULL && pod->rec.spec.share_pid) {
-		*pid_fd = pod->pidfd;
+		*pid_fd = pod->sv.pidfd;
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
 	} else {
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_NEW));
@@ -397,7 +399,7 @@ prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *
 }
 
 int
-ctr_shim_spawn(struct container *c, struct pd_err *err)
+ctr_shim_spawn(struct container *c, event_callback_fn on_sync, struct pd_err *err)
 {
 	struct podd *d = c->d;
 	struct pod *pod = NULL;
@@ -405,18 +407,10 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 	cleanup_free char *spec_path = xasprintf("%s/shim.json", run);
 	cleanup_close int run_fd = -1;
 	cleanup_json json_t *spec = NULL;
-	char sync_arg[16];
-	char *argv[] = {PD_SHIM_BINARY, "--sync-fd", sync_arg, spec_path, NULL};
-	struct pd_spawn s = {
-	    .path = d->cfg.shim_path,
-	    .argv = argv,
-	    .fds = {-1, -1, STDERR_FILENO},
-	    .n_fds = 3,
-	    .keep_sync = true,
-	    .new_session = true,
-	};
-	struct pd_child child;
-	int pid_fd = -1;
+	struct shim_launch l = {.shim_path = d->cfg.shim_path,
+				.spec_name = "shim.json",
+				.spec_path = spec_path,
+				.extra_fd = -1};
 	bool owned = false;
 	int r;
 
@@ -426,62 +420,20 @@ ctr_shim_spawn(struct container *c, struct pd_err *err)
 		return -1;
 	if (prepare(c, pod, &run_fd, err) < 0)
 		goto fail;
-	spec = shim_spec(c, pod, run, &pid_fd, &owned, err);
+	spec = shim_spec(c, pod, run, &l.extra_fd, &owned, err);
 	c->hold_output = false; /* for this start only */
-	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0) {
-		if (owned)
-			close(pid_fd);
+	if (spec == NULL)
 		goto fail;
-	}
-	if (pid_fd >= 0)
-		s.fds[s.n_fds++] = pid_fd;
-	snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
-	r = pd_spawn(&s, &child, err);
+	l.dir_fd = run_fd;
+	l.spec = spec;
+	r = shim_launch(&l, &c->sv, on_sync, c, err);
 	if (owned)
-		close(pid_fd);
+		close(l.extra_fd);
 	if (r < 0)
 		goto fail;
-	/* The first shim process exits as soon as it has forked the real one;
-	 * the SIGCHLD backstop reaps it. */
-	close(child.pidfd);
-	c->sync_fd = child.sync_fd;
-	if (pd_fd_set_nonblock(c->sync_fd, err) < 0) {
-		close_reset(&c->sync_fd);
-		goto fail;
-	}
 	return 0;
 fail:
 	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	ctr_release_run_dir(c);
 	return -1;
-}
-
-int
-shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
-		 const char *what, struct pd_err *err)
-{
-	int got[PD_SYNC_MAX_FDS], n = 0;
-	int r = pd_sync_recv_fds(*sync_fd, msg, got, PD_SYNC_MAX_FDS, &n);
-
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		event_add(*ev, NULL);
-		return 0;
-	}
-	event_free(*ev);
-	*ev = NULL;
-	close_reset(sync_fd);
-	if (r == 1 && msg->type == PD_SYNC_STARTED && n == 2) {
-		fds[0] = got[0];
-		fds[1] = got[1];
-		return 1;
-	}
-	for (int i = 0; i < n; i++)
-		close(got[i]);
-	if (r == 1 && msg->type == PD_SYNC_ERROR) {
-		*err = msg->err;
-		return -1;
-	}
-	if (r == 0 || r == 1)
-		return pd_fail(err, PD_E_SYSTEM, "podd-shim exited before it started %s", what);
-	return pd_fail_errno(err, errno, "reading the shim's report");
 }

@@ -96,6 +96,7 @@ static void
 adopt(struct container *c)
 {
 	struct pd_err err = {0};
+	int shim_pidfd;
 
 	switch (c->rec.state) {
 	case CTR_CREATED:
@@ -109,21 +110,21 @@ adopt(struct container *c)
 	case CTR_STOPPING:
 		break;
 	}
-	c->shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
-	if (c->shim_pidfd < 0) {
+	shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
+	if (shim_pidfd < 0) {
 		/* It ended while podd was down: the exit file says how. */
 		log_info("container \"%s\": ended while podd was down", c->rec.spec.name);
 		container_on_shim_exit(-1, 0, c);
 		return;
 	}
-	c->pidfd = open_same(c->rec.pid, c->rec.pid_start_time);
-	c->shim_ev = event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
-	if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0) {
-		log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
+	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
+	if (supervise_watch_exit(&c->sv, open_same(c->rec.pid, c->rec.pid_start_time), shim_pidfd,
+				 container_on_shim_exit, c, &err) < 0) {
+		log_error("%s", err.msg);
 		return;
 	}
-	if (c->rec.state == CTR_STOPPING && c->pidfd >= 0)
-		pd_pidfd_signal(c->pidfd, SIGKILL, &err); /* the stop request died with podd */
+	if (c->rec.state == CTR_STOPPING && c->sv.pidfd >= 0)
+		supervise_signal(&c->sv, SIGKILL); /* the stop request died with podd */
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
 }
 

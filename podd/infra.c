@@ -84,7 +84,7 @@ infra_child_setup(void *arg, struct pd_err *err)
 }
 
 int
-infra_spawn(struct pod *pod, struct pd_err *err)
+infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 {
 	struct podd *d = pod->d;
 	char ready_fd[16];
@@ -132,17 +132,17 @@ infra_spawn(struct pod *pod, struct pd_err *err)
 		close_reset(&setup.join_fds[h]);
 	if (r < 0)
 		return pd_err_prefix(err, "start the infra process");
-	pod->pidfd = child.pidfd;
-	pod->sync_fd = child.sync_fd;
 	pod->rec.infra_pid = child.pid;
-	if (pd_fd_set_nonblock(pod->sync_fd, err) < 0 ||
-	    pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
+	if (pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
 		struct pd_err ignored;
 
-		pd_pidfd_signal(pod->pidfd, SIGKILL, &ignored);
-		/* The caller forgets the fds; the SIGCHLD backstop reaps. */
+		pd_pidfd_signal(child.pidfd, SIGKILL, &ignored);
+		/* The SIGCHLD backstop reaps it. */
+		close(child.pidfd);
+		close(child.sync_fd);
 		return pd_err_prefix(err, "start the infra process");
 	}
+	*out = child;
 	return 0;
 }
 
@@ -262,7 +262,7 @@ infra_read_ns_ids(struct pod *pod)
 		if (fd >= 0)
 			pd_ns_id_fd(fd, t, pod->ns_ids[t], sizeof(pod->ns_ids[t]), &err);
 	}
-	if (pod->pidfd < 0 || pod->rec.infra_pid <= 0)
+	if (pod->sv.pidfd < 0 || pod->rec.infra_pid <= 0)
 		return;
 	/* Read through /proc, then check the pidfd: if the infra is still
 	 * alive, the pid was not reused in between. */
@@ -272,7 +272,7 @@ infra_read_ns_ids(struct pod *pod)
 	if (pod->rec.spec.share_pid)
 		pd_ns_id(pod->rec.infra_pid, PD_NS_PID, pod->ns_ids[PD_NS_PID],
 			 sizeof(pod->ns_ids[PD_NS_PID]), &err);
-	if (pd_pidfd_signal(pod->pidfd, 0, &err) != 0) {
+	if (pd_pidfd_signal(pod->sv.pidfd, 0, &err) != 0) {
 		pod->ns_ids[PD_NS_PID][0] = '\0';
 		if (!infra_holds_net(pod))
 			pod->ns_ids[PD_NS_NET][0] = '\0';

@@ -110,12 +110,8 @@ open_infra(const struct pod *pod)
 static int
 watch_infra(struct pod *pod, int pidfd, struct pd_err *err)
 {
-	pod->pidfd = pidfd;
-	pod->pidfd_ev = event_new(pod->d->base, pidfd, EV_READ, pod_on_infra_exit, pod);
-	if (pod->pidfd_ev == NULL || event_add(pod->pidfd_ev, NULL) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the infra of pod \"%s\"",
-			       pod->rec.spec.name);
-	return 0;
+	supervise_name(&pod->sv, "pod \"%s\"", pod->rec.spec.name);
+	return supervise_watch_exit(&pod->sv, pidfd, -1, pod_on_infra_exit, pod, err);
 }
 
 static void
