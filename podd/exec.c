@@ -148,15 +148,19 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 {
 	const struct ctr_spec *cs = &e->c->rec.spec;
 	cleanup_free char *exit_file = exec_path(e, ".exit");
-	json_t *j = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
-	    "s:i, s:i}",
-	    PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null", PD_SHIM_EXIT_FILE,
-	    exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV, ctr_env(e->c, spec->env),
-	    PD_SHIM_CWD, spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
-	    ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY, spec->tty,
-	    PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT, !spec->detach, PD_SHIM_UID,
-	    (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
+	char hostname[PD_NAME_MAX + 1];
+	json_t *j;
+
+	ctr_hostname(e->c, hostname, sizeof(hostname));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
+		      "s:i, s:i}",
+		      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
+		      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV,
+		      ctr_env(e->c, hostname, spec->env), PD_SHIM_CWD,
+		      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
+		      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY,
+		      spec->tty, PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT,
+		      !spec->detach, PD_SHIM_UID, (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
 
 	if (!spec->detach) {
 		cleanup_free char *sock = exec_path(e, ".sock");

@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "log.h"
+#include "paths.h"
 #include "proc.h"
 
 static const enum pd_ns_type held_types[POD_NS_HELD] = {
@@ -54,10 +55,7 @@ infra_netns_path(const struct pod *pod, char *buf, size_t len)
 int
 infra_held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/pods/%s/%s", pod->d->cfg.run_dir, pod->rec.id,
-			 pd_ns_desc(held_types[h])->name);
-
-	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+	return paths_pod_run(pod->d, pod->rec.id, pd_ns_desc(held_types[h])->name, buf, len);
 }
 
 struct infra_setup {
@@ -190,10 +188,8 @@ int
 infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 {
 	char path[4096];
-	int n;
 
-	n = snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) < 0)
 		return pd_fail(err, PD_E_INVALID, "run dir path too long");
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return pd_fail_errno(err, errno, "mkdir %s", path);
@@ -237,8 +233,8 @@ infra_release_namespaces(struct pod *pod)
 		if (infra_held_path(pod, h, path, sizeof(path)) == 0 &&
 		    pd_ns_unbind(path, &err) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
-	snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
-	if (rmdir(path) < 0 && errno != ENOENT)
+	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) == 0 && rmdir(path) < 0 &&
+	    errno != ENOENT)
 		log_error("pod \"%s\": remove %s: %s", pod->rec.spec.name, path, strerror(errno));
 	memset(pod->ns_ids, 0, sizeof(pod->ns_ids));
 }

@@ -131,11 +131,20 @@ release(struct pod *pod)
 }
 
 /* Release everything the pod holds and drop it from the registry; answers
- * removal waiters with success and the rest with @err. */
+ * removal waiters with success and the rest with @err. A removal is over
+ * when it answers: while containers of the pod are still being ended, the
+ * pod waits for them (pod_on_container_removed). */
 static void
 pod_destroy(struct pod *pod, const struct pd_err *err)
 {
 	struct pd_err e = {0};
+
+	if (container_count_in_pod(pod->d, pod->rec.id, false) > 0) {
+		if (!pod->removing && err != NULL)
+			pod->remove_err = *err;
+		pod->removing = true;
+		return;
+	}
 
 	release(pod);
 	if (pod_forget(pod, &e) < 0)
@@ -144,6 +153,16 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 	log_info("pod \"%s\": removed", pod->rec.spec.name);
 	settle(pod, err, true);
 	pod_free(pod);
+}
+
+void
+pod_on_container_removed(struct podd *d, const char *pod_id)
+{
+	struct pd_err ignored;
+	struct pod *pod = pod_find(d, pod_id, &ignored);
+
+	if (pod != NULL && pod->removing)
+		pod_destroy(pod, pod->remove_err.kind != 0 ? &pod->remove_err : NULL);
 }
 
 struct pod *
@@ -253,9 +272,21 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	return 0;
 }
 
+/* A pod whose removal waits for its containers takes no other verb. */
+static int
+refuse_if_removing(const struct pod *pod, struct pd_err *err)
+{
+	if (pod->removing)
+		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is being removed",
+			       pod->rec.spec.name);
+	return 0;
+}
+
 int
 pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 {
+	if (refuse_if_removing(pod, err) < 0)
+		return -1;
 	switch (pod->rec.state) {
 	case POD_RUNNING:
 		waiter_add(pod, pending, POD_REPLY_POD);
@@ -276,7 +307,7 @@ pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 			 (int)pod->rec.infra_pid);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 /* Signal the infra and, unless it is SIGKILL, arm the SIGKILL timer. */
@@ -294,6 +325,8 @@ begin_stop(struct pod *pod, int sig, long long timeout_s)
 int
 pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, struct pd_err *err)
 {
+	if (refuse_if_removing(pod, err) < 0)
+		return -1;
 	switch (pod->rec.state) {
 	case POD_CREATING:
 		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is starting; try again",
@@ -320,12 +353,16 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		settle(pod, NULL, false);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 int
 pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_err *err)
 {
+	if (pod->removing) {
+		waiter_add(pod, pending, POD_REPLY_REMOVED);
+		return 0;
+	}
 	switch (pod->rec.state) {
 	case POD_CREATING:
 	case POD_RUNNING:
@@ -355,7 +392,7 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 		pod_destroy(pod, NULL);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 /* The infra is ready, its namespaces held, the pod attached: it runs. */

@@ -43,6 +43,7 @@ struct pod {
 	int wait_status;
 	bool remove_when_settled;               /* rm -f, or a create that failed */
 	bool removing;                          /* infra gone, waits for its containers' end */
+	struct pd_err remove_err;               /* what the others get then (kind 0: none) */
 	struct pd_err start_err;                /* why the infra failed to start (kind 0: none) */
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
 	struct cni_op *net_op;                  /* the CNI ADD in flight, NULL otherwise */

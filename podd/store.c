@@ -188,17 +188,12 @@ adopt(struct pod *pod)
 int
 pod_load_all(struct podd *d, struct pd_err *err)
 {
-	DIR *dir;
+	cleanup_closedir DIR *dir = pd_dir_stream(d->pods_fd, ".", "pods dir", err);
 	struct dirent *de;
 	struct pod *pod, *next;
-	int fd = fcntl(d->pods_fd, F_DUPFD_CLOEXEC, 3);
 
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "dup pods dir");
-	if (lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pd_fail_errno(err, errno, "read pods dir");
-	}
+	if (dir == NULL)
+		return -1;
 	while ((de = readdir(dir)) != NULL) {
 		struct pd_err e = {0};
 		struct pd_err ignored;
@@ -222,7 +217,6 @@ pod_load_all(struct podd *d, struct pd_err *err)
 		}
 		TAILQ_INSERT_TAIL(&d->pods, pod, entry);
 	}
-	closedir(dir);
 	for (pod = TAILQ_FIRST(&d->pods); pod != NULL; pod = next) {
 		next = TAILQ_NEXT(pod, entry);
 		adopt(pod);
