@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Starting a container: the files a start needs (the writable layer, the
- * /etc files, the shim's spec) and the spawn of podd-shim (lib/shim.h).
- * The shim reports on the sync socket, which container.c watches.
+ * Starting a container: the plan of a start (ctr_plan_resolve: its pod, the
+ * containers whose namespaces it joins, its hostname), the files it needs
+ * (the writable layer, the /etc files, the shim's spec, lib/shim.h), and
+ * the launch through shim_launch.c; also the hostname and environment a
+ * container's processes get, and the deletion of its files. The shim
+ * reports on the sync socket, which container.c's handler reads.
  */
 #include <errno.h>
 #include <fcntl.h>
