@@ -8,7 +8,9 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -29,8 +31,32 @@ pd_cleanup_close(int *fd)
 	}
 }
 
-#define cleanup_free  __attribute__((cleanup(pd_cleanup_free)))
-#define cleanup_close __attribute__((cleanup(pd_cleanup_close)))
+static inline void
+pd_cleanup_closedir(DIR **dir)
+{
+	if (*dir != NULL) {
+		int saved = errno;
+
+		closedir(*dir);
+		errno = saved;
+	}
+}
+
+static inline void
+pd_cleanup_fclose(FILE **f)
+{
+	if (*f != NULL) {
+		int saved = errno;
+
+		fclose(*f);
+		errno = saved;
+	}
+}
+
+#define cleanup_free     __attribute__((cleanup(pd_cleanup_free)))
+#define cleanup_close    __attribute__((cleanup(pd_cleanup_close)))
+#define cleanup_closedir __attribute__((cleanup(pd_cleanup_closedir)))
+#define cleanup_fclose   __attribute__((cleanup(pd_cleanup_fclose)))
 
 /* Take the pointer out of an owning local, leaving NULL behind. */
 #define steal_ptr(p)                            \

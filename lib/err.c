@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* CNI codes are from the CNI spec, "Error": 7 invalid network config, 11 try
@@ -123,4 +124,11 @@ void
 pd_err_clear(struct pd_err *err)
 {
 	memset(err, 0, sizeof(*err));
+}
+
+void
+pd_assert_fail(const char *what, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "%s:%d: %s: impossible: %s\n", file, line, func, what);
+	abort();
 }

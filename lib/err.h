@@ -67,5 +67,13 @@ int pd_fail_errno(struct pd_err *err, int errnum, const char *fmt, ...)
 /* Put "context: " in front of the message already in @err. Returns -1. */
 int pd_err_prefix(struct pd_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A state that cannot happen (a bug, not an error to report): print where
+ * to stderr and abort, so that it is found rather than answered with a
+ * made-up error. PD_UNREACHABLE ends a switch that covers every value. */
+#define PD_ASSERT(cond)      ((cond) ? (void)0 : pd_assert_fail(#cond, __FILE__, __LINE__, __func__))
+#define PD_UNREACHABLE(what) pd_assert_fail(what, __FILE__, __LINE__, __func__)
+__attribute__((noreturn)) void pd_assert_fail(const char *what, const char *file, int line,
+					      const char *func);
+
 /* Zero @err (kind 0 means "no error"). */
 void pd_err_clear(struct pd_err *err);

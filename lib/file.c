@@ -120,12 +120,40 @@ pd_dir_lock(int dirfd, const char *what, struct pd_err *err)
 	return pd_fail_errno(err, errno, "lock %s", what);
 }
 
+DIR *
+pd_dir_stream(int dirfd, const char *name, const char *what, struct pd_err *err)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *dir;
+
+	if (fd < 0) {
+		pd_fail_errno(err, errno, "open %s", what);
+		return NULL;
+	}
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		pd_fail_errno(err, errno, "read %s", what);
+		close(fd);
+	}
+	return dir;
+}
+
+struct dirent *
+pd_dir_next(DIR *dir)
+{
+	struct dirent *de;
+
+	while ((de = readdir(dir)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			break;
+	return de;
+}
+
 int
 pd_rm_rf_at(int parent_fd, const char *name, struct pd_err *err)
 {
 	struct stat st, parent;
-	cleanup_close int fd = -1;
-	DIR *dir;
+	cleanup_closedir DIR *dir = NULL;
 	struct dirent *de;
 	int r = 0;
 
@@ -143,19 +171,11 @@ pd_rm_rf_at(int parent_fd, const char *name, struct pd_err *err)
 		return pd_fail_errno(err, errno, "stat parent of %s", name);
 	if (st.st_dev != parent.st_dev)
 		return pd_fail(err, PD_E_CONFLICT, "%s is a mount point", name);
-	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "open %s", name);
-	dir = fdopendir(fd);
+	dir = pd_dir_stream(parent_fd, name, name, err);
 	if (dir == NULL)
-		return pd_fail_errno(err, errno, "opendir %s", name);
-	fd = -1; /* owned by dir now */
-	while (r == 0 && (de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
+		return -1;
+	while (r == 0 && (de = pd_dir_next(dir)) != NULL)
 		r = pd_rm_rf_at(dirfd(dir), de->d_name, err);
-	}
-	closedir(dir);
 	if (r < 0)
 		return pd_err_prefix(err, "remove %s", name);
 	if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)

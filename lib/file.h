@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -35,6 +36,15 @@ int pd_mkdir_p(const char *path, mode_t mode, struct pd_err *err);
 
 /* Open the directory @path (O_DIRECTORY|O_CLOEXEC). Returns the fd or -1. */
 int pd_dir_open(const char *path, struct pd_err *err);
+
+/* A directory stream of @name under @dirfd ("." for @dirfd's own), from
+ * its first entry, on an fd of its own (@dirfd stays the caller's and its
+ * offset is untouched); not following a symlink. Close it with closedir,
+ * or hold it in a cleanup_closedir local. NULL with @err naming @what. */
+DIR *pd_dir_stream(int dirfd, const char *name, const char *what, struct pd_err *err);
+
+/* The next entry of @dir other than "." and "..", NULL at the end. */
+struct dirent *pd_dir_next(DIR *dir);
 
 /* Take an exclusive, non-blocking flock on the directory fd @dirfd. Another
  * holder is PD_E_CONFLICT. The lock lives as long as the fd. */

@@ -89,18 +89,12 @@ typedef int (*each_fn)(struct ipam *ip, const char *name, uint32_t addr, const c
 static int
 each_allocation(struct ipam *ip, each_fn fn, void *arg, struct pd_err *err)
 {
-	int fd = openat(ip->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir;
+	cleanup_closedir DIR *dir = pd_dir_stream(ip->dirfd, ".", "the network directory", err);
 	struct dirent *de;
 	int r = 0;
 
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "ipam: open the network directory");
-	dir = fdopendir(fd);
-	if (dir == NULL) {
-		close(fd);
-		return pd_fail_errno(err, errno, "ipam: read the network directory");
-	}
+	if (dir == NULL)
+		return pd_err_prefix(err, "ipam");
 	while (r == 0 && (de = readdir(dir)) != NULL) {
 		cleanup_free char *rec = NULL;
 		struct pd_err ignored;
@@ -117,7 +111,6 @@ each_allocation(struct ipam *ip, each_fn fn, void *arg, struct pd_err *err)
 		}
 		r = fn(ip, de->d_name, addr, rec, arg, err);
 	}
-	closedir(dir);
 	return r < 0 ? -1 : 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "container.h"
 #include "http.h"
 #include "image.h"
 #include "json.h"
@@ -70,7 +71,11 @@ api_image_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 		return;
 	}
 	j = json_pack("{s:s, s:s}", PD_F_ID, img->id, PD_F_NAME, img->name);
-	if (image_remove(img, &err) < 0) {
+	if (!img->importing && container_uses_image(d, img->id))
+		pd_fail(&err, PD_E_CONFLICT,
+			"image \"%s\" is used by a container: remove the container first",
+			img->name);
+	if (err.kind != 0 || image_remove(img, &err) < 0) {
 		http_reply_error(req, &err);
 		return;
 	}

@@ -17,7 +17,6 @@
 #include <event2/event.h>
 
 #include "api.h"
-#include "attach.h"
 #include "cleanup.h"
 #include "http.h"
 #include "image.h"
@@ -26,13 +25,13 @@
 #include "pod.h"
 #include "proc.h"
 #include "shim.h"
+#include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
 
 #define CTR_FILE "container.json"
 
 static void on_shim_sync(evutil_socket_t fd, short what, void *arg);
-static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
 static bool restart_if_asked(struct container *c);
 static void begin_stop(struct container *c, int sig, long long timeout_s);
 
@@ -44,39 +43,18 @@ container_new(struct podd *d)
 	struct container *c = xcalloc(1, sizeof(*c));
 
 	c->d = d;
-	c->shim_pidfd = c->pidfd = c->sync_fd = -1;
+	supervise_init(&c->sv, d->base);
 	c->rec.exit_code = -1;
 	c->log_wd = -1;
-	TAILQ_INIT(&c->waiters);
 	TAILQ_INIT(&c->followers);
 	TAILQ_INIT(&c->execs);
 	return c;
 }
 
-/* Close the shim's fds and events; the processes are left alone. */
-static void
-shim_forget(struct container *c)
-{
-	if (c->shim_ev != NULL)
-		event_free(c->shim_ev);
-	if (c->sync_ev != NULL)
-		event_free(c->sync_ev);
-	if (c->stop_timer != NULL)
-		event_free(c->stop_timer);
-	c->shim_ev = c->sync_ev = c->stop_timer = NULL;
-	close_reset(&c->shim_pidfd);
-	close_reset(&c->pidfd);
-	close_reset(&c->sync_fd);
-}
-
 static void
 waiter_add(struct container *c, struct http_pending *pending, enum ctr_reply reply)
 {
-	struct ctr_waiter *w = xcalloc(1, sizeof(*w));
-
-	w->pending = pending;
-	w->reply = reply;
-	TAILQ_INSERT_TAIL(&c->waiters, w, entry);
+	waiters_add(&c->sv.waiters, pending, (int)reply);
 }
 
 static json_t *
@@ -103,9 +81,9 @@ enum ctr_event {
 static void
 answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 {
-	struct ctr_waiter *w, *next;
+	struct waiter *w, *next;
 
-	for (w = TAILQ_FIRST(&c->waiters); w != NULL; w = next) {
+	for (w = TAILQ_FIRST(&c->sv.waiters); w != NULL; w = next) {
 		cleanup_json json_t *j = NULL;
 		struct pd_err gone;
 		bool start = w->reply == CTR_REPLY_CREATED || w->reply == CTR_REPLY_STARTED;
@@ -137,8 +115,7 @@ answer(struct container *c, enum ctr_event ev, const struct pd_err *err)
 		} else {
 			continue;
 		}
-		TAILQ_REMOVE(&c->waiters, w, entry);
-		free(w);
+		waiter_done(&c->sv.waiters, w);
 	}
 }
 
@@ -151,7 +128,7 @@ container_free(struct container *c)
 	answer(c, EV_SHUTDOWN, &err);
 	log_followers_free(c);
 	exec_free_all(c);
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
 	free(c);
 }
@@ -221,13 +198,17 @@ static void
 destroy(struct container *c, const struct pd_err *err)
 {
 	struct podd *d = c->d;
+	char pod_id[sizeof(c->rec.spec.pod)];
 
+	memcpy(pod_id, c->rec.spec.pod, sizeof(pod_id));
 	TAILQ_REMOVE(&d->containers, c, entry);
 	log_info("container \"%s\": removed", c->rec.spec.name);
 	log_followers_finish(c);
 	answer(c, EV_REMOVED, err);
 	ctr_trash(c);
 	container_free(c);
+	if (pod_id[0] != '\0')
+		pod_on_container_removed(d, pod_id);
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -376,25 +357,14 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 static int
 start_shim(struct container *c, struct pd_err *err)
 {
-	struct pod *pod = NULL;
+	struct ctr_plan plan;
 
 	pd_err_clear(&c->start_err);
-	if (c->rec.spec.pod[0] != '\0') {
-		pod = pod_find(c->d, c->rec.spec.pod, err);
-		if (pod == NULL)
-			return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
-		if (pod->rec.state != POD_RUNNING)
-			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is %s, not running",
-				       pod->rec.spec.name, pod_state_name(pod->rec.state));
-	}
-	if (ctr_shim_spawn(c, err) < 0)
+	if (ctr_plan_resolve(c, &plan, err) < 0)
 		return -1;
-	c->sync_ev = event_new(c->d->base, c->sync_fd, EV_READ, on_shim_sync, c);
-	if (c->sync_ev == NULL || event_add(c->sync_ev, NULL) < 0) {
-		shim_forget(c);
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of \"%s\"",
-			       c->rec.spec.name);
-	}
+	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
+	if (ctr_shim_spawn(c, &plan, on_shim_sync, err) < 0)
+		return -1;
 	c->rec.state = CTR_STARTING;
 	log_debug("container \"%s\": starting", c->rec.spec.name);
 	return 0;
@@ -419,7 +389,7 @@ container_start(struct container *c, struct http_pending *pending, struct pd_err
 		waiter_add(c, pending, CTR_REPLY_STARTED);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+	PD_UNREACHABLE("container state out of its enum");
 }
 
 /* The start failed: say why, and undo. */
@@ -428,7 +398,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 {
 	struct pd_err e = c->start_err;
 
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	log_followers_finish(c);
@@ -451,26 +421,19 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 	cleanup_free char *name = xasprintf("\"%s\"", c->rec.spec.name);
 	struct pd_sync_msg msg;
 	struct pd_err err = {0};
-	int fds[2];
-	int r = shim_report_read(&c->sync_fd, &c->sync_ev, &msg, fds, name, &err);
+	int r = shim_report_read(&c->sv, &msg, name, container_on_shim_exit, c, &err);
 
 	(void)fd;
 	(void)what;
 	if (r == 0)
 		return;
 	if (r == 1) {
-		c->shim_pidfd = fds[0];
-		c->pidfd = fds[1];
 		c->rec.shim_pid = msg.pids[0];
 		c->rec.pid = msg.pids[1];
 		/* The pidfds pin both processes: their start times are theirs. */
 		if (pd_proc_start_time(c->rec.shim_pid, &c->rec.shim_start_time, &err) < 0 ||
 		    pd_proc_start_time(c->rec.pid, &c->rec.pid_start_time, &err) < 0)
 			log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
-		c->shim_ev =
-		    event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
-		if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0)
-			log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
 		c->rec.state = CTR_RUNNING;
 		c->first_start = false;
 		set_now(c->rec.started);
@@ -480,7 +443,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
-			pd_pidfd_signal(c->pidfd, SIGKILL, &err);
+			supervise_signal(&c->sv, SIGKILL);
 		return;
 	}
 	c->start_err = err;
@@ -546,7 +509,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	shim_forget(c);
+	supervise_forget(&c->sv);
 	read_exit_file(c);
 	explain_kill(c);
 	exec_kill_all(c);
@@ -572,11 +535,11 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 static bool
 restart_if_asked(struct container *c)
 {
-	struct ctr_waiter *w;
+	struct waiter *w;
 	struct pd_err err = {0};
 	bool asked = false;
 
-	TAILQ_FOREACH (w, &c->waiters, entry) {
+	TAILQ_FOREACH (w, &c->sv.waiters, entry) {
 		if (w->reply == CTR_REPLY_RESTART) {
 			w->reply = CTR_REPLY_STARTED;
 			asked = true;
@@ -619,7 +582,7 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 	case CTR_EXITED:
 		return container_start(c, pending, err);
 	}
-	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+	PD_UNREACHABLE("container state out of its enum");
 }
 
 /* ---- stop, kill, wait, remove -------------------------------------------- */
@@ -627,34 +590,9 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 static void
 begin_stop(struct container *c, int sig, long long timeout_s)
 {
-	struct pd_err err = {0};
-	struct timeval tv = {.tv_sec = (time_t)timeout_s};
-
-	if (pd_pidfd_signal(c->pidfd, sig, &err) < 0)
-		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+	supervise_stop(&c->sv, sig, timeout_s);
 	if (c->rec.state == CTR_RUNNING)
 		c->rec.state = CTR_STOPPING;
-	if (sig == SIGKILL || c->stop_timer != NULL)
-		return;
-	c->stop_timer = evtimer_new(c->d->base, on_stop_timeout, c);
-	if (c->stop_timer == NULL || evtimer_add(c->stop_timer, &tv) < 0) {
-		log_error("container \"%s\": cannot arm the stop timer, killing now",
-			  c->rec.spec.name);
-		pd_pidfd_signal(c->pidfd, SIGKILL, &err);
-	}
-}
-
-static void
-on_stop_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct container *c = arg;
-	struct pd_err err = {0};
-
-	(void)fd;
-	(void)what;
-	log_info("container \"%s\": did not stop in time, sending SIGKILL", c->rec.spec.name);
-	if (pd_pidfd_signal(c->pidfd, SIGKILL, &err) < 0)
-		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
 int
@@ -681,7 +619,7 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 		return 0;
 	}
 	}
-	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+	PD_UNREACHABLE("container state out of its enum");
 }
 
 int
@@ -690,7 +628,7 @@ container_kill(struct container *c, int sig, struct pd_err *err)
 	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 			       c->rec.spec.name);
-	if (pd_pidfd_signal(c->pidfd, sig, err) < 0)
+	if (pd_pidfd_signal(c->sv.pidfd, sig, err) < 0)
 		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	log_info("container \"%s\": sent signal %d", c->rec.spec.name, sig);
 	return 0;
@@ -736,7 +674,7 @@ container_remove(struct container *c, bool force, struct http_pending *pending, 
 		destroy(c, NULL);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "container in an unknown state");
+	PD_UNREACHABLE("container state out of its enum");
 }
 
 /* ---- pods and images ---------------------------------------------------- */
@@ -783,22 +721,6 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 			begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
 }
 
-json_t *
-container_list_in_pod(struct podd *d, const char *pod_id)
-{
-	json_t *list = json_array();
-	struct container *c;
-
-	TAILQ_FOREACH (c, &d->containers, entry)
-		if (strcmp(c->rec.spec.pod, pod_id) == 0)
-			json_array_append_new(list,
-					      json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id,
-							PD_F_NAME, c->rec.spec.name, PD_F_STATE,
-							ctr_state_name(c->rec.state),
-							PD_F_EPHEMERAL, c->rec.spec.ephemeral));
-	return list;
-}
-
 bool
 container_uses_image(struct podd *d, const char *image_id)
 {
@@ -808,78 +730,4 @@ container_uses_image(struct podd *d, const char *image_id)
 		if (strcmp(c->rec.spec.image, image_id) == 0)
 			return true;
 	return false;
-}
-
-/* ---- JSON --------------------------------------------------------------- */
-
-static void
-set_if(json_t *obj, const char *key, const char *value)
-{
-	if (value[0] != '\0')
-		json_object_set_new(obj, key, json_string(value));
-}
-
-json_t *
-container_to_json(const struct container *c)
-{
-	const struct ctr_record *r = &c->rec;
-	const struct ctr_spec *s = &r->spec;
-	cleanup_free char *root = ctr_root_dir(c);
-	json_t *j, *ns = json_object();
-	struct pod *pod = NULL;
-	struct pd_err ignored;
-
-	if (s->pod[0] != '\0')
-		pod = pod_find(c->d, s->pod, &ignored);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:O, s:O, s:o, s:b, s:b, s:o}",
-		      PD_F_ID, r->id, PD_F_NAME, s->name, PD_F_STATE, ctr_state_name(r->state),
-		      PD_F_CREATED, r->created, PD_F_COMMAND, s->command, PD_F_ENV, s->env,
-		      PD_F_WORKDIR, s->workdir, PD_F_HOSTNAME, ctr_hostname(c), PD_F_CAP_ADD,
-		      s->cap_add, PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps),
-		      PD_F_READ_ONLY, s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
-		      json_sprintf("%s/container.log", root));
-	if (pod != NULL) {
-		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
-		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));
-	}
-	if (s->image[0] != '\0') {
-		json_object_set_new(j, PD_F_IMAGE, json_string(r->image_name));
-		json_object_set_new(j, PD_F_IMAGE_ID, json_string(s->image));
-	} else {
-		json_object_set_new(j, PD_F_ROOTFS, json_string(s->rootfs));
-	}
-	for (int k = 0; k < CTR_NS_KINDS; k++) {
-		char mode[PD_ID_LEN + 16];
-
-		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
-		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
-	}
-	json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
-	if (s->target_pid > 0)
-		json_object_set_new(j, PD_F_TARGET_PROCESS, json_integer(s->target_pid));
-	json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
-	json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
-	set_if(j, PD_F_STARTED, r->started);
-	set_if(j, PD_F_FINISHED, r->finished);
-	set_if(j, PD_F_REASON, r->reason);
-	if (r->state == CTR_EXITED && r->exit_code >= 0)
-		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(r->exit_code));
-	if (r->state == CTR_EXITED)
-		set_if(j, PD_F_SIGNAL, r->signal);
-	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
-		char id[PD_NS_ID_MAX];
-
-		cleanup_free char *run = ctr_run_dir(c);
-
-		json_object_set_new(j, PD_F_PID, json_integer(r->pid));
-		json_object_set_new(j, PD_F_SHIM_PID, json_integer(r->shim_pid));
-		json_object_set_new(j, PD_F_ATTACH_SOCKET,
-				    json_sprintf("%s/%s", run, PD_ATTACH_NAME));
-		json_object_set_new(j, PD_F_EXEC_SESSIONS, exec_list_json(c));
-		for (int t = 0; t < PD_NS_COUNT; t++)
-			if (pd_ns_id(r->pid, (enum pd_ns_type)t, id, sizeof(id), &ignored) == 0)
-				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);
-	}
-	json_object_set_new(j, PD_F_NAMESPACES, ns);
-	return j;
 }

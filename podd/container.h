@@ -15,7 +15,12 @@
  * exit status is in the exit file the shim wrote. A podd restart adopts
  * running shims by pid and start time, and follows the same path.
  *
- * Files:
+ * Source files: container.c (the registry and every transition), ctr_shim.c
+ * (the plan and files of a start), ctr_store.c (records, adoption),
+ * ctr_json.c (the API's view), exec.c (exec sessions); supervise.c and
+ * shim_launch.c do the plumbing of the processes.
+ *
+ * Files (paths.h builds them):
  *   <root>/containers/<id>/container.json   the record (ctr_spec.h)
  *   <root>/containers/<id>/container.log    CRI log (written by the shim)
  *   <root>/containers/<id>/upper, work      the overlay's writable layer
@@ -33,6 +38,7 @@
 
 #include "ctr_spec.h"
 #include "podd.h"
+#include "supervise.h"
 
 struct evhttp_request;
 struct http_pending;
@@ -49,31 +55,19 @@ enum ctr_reply {
 	CTR_REPLY_RESTART, /* becomes CTR_REPLY_STARTED once it has exited */
 };
 
-struct ctr_waiter {
-	TAILQ_ENTRY(ctr_waiter) entry;
-	struct http_pending *pending; /* owned */
-	enum ctr_reply reply;
-};
-
-TAILQ_HEAD(ctr_waiter_list, ctr_waiter);
 TAILQ_HEAD(log_follower_list, log_follower);
 struct exec_session;
 TAILQ_HEAD(exec_session_list, exec_session);
 
 struct container {
 	TAILQ_ENTRY(container) entry;
-	struct podd *d;           /* borrowed */
-	struct ctr_record rec;    /* owns rec.spec's strings and arrays */
-	int shim_pidfd;           /* owned, -1 without a shim */
-	int pidfd;                /* owned: the workload's, -1 without one */
-	int sync_fd;              /* owned, -1 once the shim reported */
-	struct event *shim_ev;    /* owned: the shim's pidfd became readable */
-	struct event *sync_ev;    /* owned */
-	struct event *stop_timer; /* owned, may be NULL */
-	bool remove_when_exited;  /* rm -f, auto_remove, or a failed run */
-	bool first_start;         /* a failed start removes the container */
-	struct pd_err start_err;  /* why the start failed (kind 0: none) */
-	struct ctr_waiter_list waiters;
+	struct podd *d;                     /* borrowed */
+	struct ctr_record rec;              /* owns rec.spec's strings and arrays */
+	struct supervised sv;               /* sv.pidfd: the workload's, sv.exit_pidfd: its
+					     * shim's (-1 without them); the waiters */
+	bool remove_when_exited;            /* rm -f, auto_remove, or a failed run */
+	bool first_start;                   /* a failed start removes the container */
+	struct pd_err start_err;            /* why the start failed (kind 0: none) */
 	struct log_follower_list followers; /* logs -f streams (api_log.c) */
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */
@@ -95,19 +89,35 @@ struct container *container_find(struct podd *d, const char *ref, struct pd_err 
 int container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pending,
 		     struct pd_err *err);
 
+/* The verbs. Each takes @pending (owned on success) and answers it when
+ * the container settles, or at once; on -1 @err says why and @pending is
+ * still the caller's.
+ *
+ * start: a created or exited container is started, answered 200 with the
+ * container once its workload runs (or with the start's error); a running
+ * one is answered at once, a starting one with the start in flight. */
 int container_start(struct container *c, struct http_pending *pending, struct pd_err *err);
+/* stop: SIGTERM (SIGKILL for @timeout_s 0), SIGKILL after @timeout_s;
+ * answered 200 with the container once it exited. PD_E_CONFLICT while it
+ * starts; one that does not run is answered at once. */
 int container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 		   struct pd_err *err);
+/* kill: send @sig to the workload; PD_E_CONFLICT when it does not run. */
 int container_kill(struct container *c, int sig, struct pd_err *err);
 /* Stop (as container_stop) then start again, in the same held namespaces
  * for a container of its own; answered once it runs. */
 int container_restart(struct container *c, long long timeout_s, struct http_pending *pending,
 		      struct pd_err *err);
+/* wait: answered {"id","name","exit_code"[,"signal"]} at the next exit, at
+ * once for an exited container; the headers go at once (a stream). */
 int container_wait(struct container *c, struct http_pending *pending, struct pd_err *err);
+/* remove: a created or exited container is deleted and answered at once;
+ * a running one only with @force (PD_E_CONFLICT without), killed, and
+ * answered once its workload and its shim are gone and its files deleted. */
 int container_remove(struct container *c, bool force, struct http_pending *pending,
 		     struct pd_err *err);
 
-/* The API's JSON for @c (a new reference). */
+/* ctr_json.c: the API's JSON for @c (a new reference). */
 json_t *container_to_json(const struct container *c);
 
 /* The containers of @pod: count them, or kill and remove them all (pod rm -f). */
@@ -131,30 +141,36 @@ void container_free_all(struct podd *d);
  * shims). */
 void container_on_shim_exit(int fd, short what, void *arg);
 
-/* ctr_shim.c: prepare the files a start needs and spawn podd-shim. On
- * success c->sync_fd is set and the shim will report there. */
-int ctr_shim_spawn(struct container *c, struct pd_err *err);
+/* What a start needs, resolved once from the container's references and
+ * handed down to its files, its shim spec and its environment. The
+ * pointers are borrowed, valid while the start is being set up. */
+struct ctr_plan {
+	struct pod *pod;                           /* NULL: a container of its own */
+	struct container *ns_target[CTR_NS_KINDS]; /* the T of each --X container:T */
+	char hostname[PD_NAME_MAX + 1];            /* the hostname it will have */
+};
 
-/* Read a podd-shim's report from its sync socket *@sync_fd, watched by
- * *@ev (a container's start, an exec session's). Returns 0 when nothing
- * came yet (*@ev re-armed); 1 when the process started: @msg has the pids,
- * fds[0] is the shim's pidfd and fds[1] the process's (both the caller's);
- * -1 with @err, the shim's error or one about the socket, @what naming
- * the process ("the command"). On 1 and -1 the socket and *@ev are gone. */
-struct pd_sync_msg;
-int shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
-		     const char *what, struct pd_err *err);
+/* ctr_shim.c: fill @plan for a start of @c: its pod (which must run), the
+ * containers whose namespaces it joins (which must run), its hostname.
+ * PD_E_NOT_FOUND or PD_E_CONFLICT naming what is missing. */
+int ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err *err);
+
+/* ctr_shim.c: prepare the files a start of @plan needs and launch
+ * podd-shim. On success c->sv watches its sync socket with @on_sync
+ * (shim_launch.h). */
+int ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_fn on_sync,
+		   struct pd_err *err);
+
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);
-/* The hostname @c has: its pod's, the one of the container whose UTS
- * namespace it joined, the host's, or its own. Borrowed, static for the
- * host's. */
-const char *ctr_hostname(const struct container *c);
-/* The environment of @c's processes: docker's defaults (PATH, HOSTNAME,
- * HOME), then the container's, then @extra (may be NULL), each replacing
- * the keys before it. A new reference. */
-json_t *ctr_env(const struct container *c, const json_t *extra);
+/* The hostname @c has, into @buf: its pod's, the one of the container
+ * whose UTS namespace it joined, the host's, or its own. */
+void ctr_hostname(const struct container *c, char *buf, size_t len);
+/* The environment of @c's processes: docker's defaults (PATH, HOSTNAME
+ * @hostname, HOME), then the container's, then @extra (may be NULL), each
+ * replacing the keys before it. A new reference. */
+json_t *ctr_env(const struct container *c, const char *hostname, const json_t *extra);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
 /* Delete all of @c's files: its run dir and held namespaces at once, its

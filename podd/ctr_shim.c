@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Starting a container: the files a start needs (the writable layer, the
- * /etc files, the shim's spec) and the spawn of podd-shim (lib/shim.h).
- * The shim reports on the sync socket, which container.c watches.
+ * Starting a container: the plan of a start (ctr_plan_resolve: its pod, the
+ * containers whose namespaces it joins, its hostname), the files it needs
+ * (the writable layer, the /etc files, the shim's spec, lib/shim.h), and
+ * the launch through shim_launch.c; also the hostname and environment a
+ * container's processes get, and the deletion of its files. The shim
+ * reports on the sync socket, which container.c's handler reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +24,12 @@
 #include "fd.h"
 #include "json.h"
 #include "log.h"
+#include "paths.h"
 #include "ns.h"
 #include "pod.h"
 #include "proc.h"
 #include "shim.h"
+#include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -35,20 +40,21 @@ static const enum pd_ns_type held_types[] = {PD_NS_NET, PD_NS_IPC, PD_NS_UTS};
 char *
 ctr_root_dir(const struct container *c)
 {
-	return xasprintf("%s/containers/%s", c->d->cfg.root, c->rec.id);
+	return paths_ctr_root(c->d, c->rec.id, NULL);
 }
 
 char *
 ctr_run_dir(const struct container *c)
 {
-	return xasprintf("%s/containers/%s", c->d->cfg.run_dir, c->rec.id);
+	return paths_ctr_run(c->d, c->rec.id, NULL);
 }
 
 static char *
 held_path(const struct container *c, enum pd_ns_type t)
 {
-	return xasprintf("%s/containers/%s/ns/%s", c->d->cfg.run_dir, c->rec.id,
-			 pd_ns_desc(t)->name);
+	cleanup_free char *sub = xasprintf("ns/%s", pd_ns_desc(t)->name);
+
+	return paths_ctr_run(c->d, c->rec.id, sub);
 }
 
 void
@@ -66,27 +72,73 @@ ctr_release_run_dir(struct container *c)
 		log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
-const char *
-ctr_hostname(const struct container *c)
+/* The hostname of @c, in @pod (may be NULL) and in the UTS namespace of
+ * @uts (the --uts container:T target, may be NULL), into @buf. */
+static void
+hostname_of(const struct container *c, const struct pod *pod, const struct container *uts,
+	    char *buf, size_t len)
 {
-	static char host[PD_NAME_MAX + 1];
+	const struct ctr_ns_mode *m = &c->rec.spec.ns[CTR_NS_UTS];
+
+	if (pod != NULL) {
+		snprintf(buf, len, "%s", pod->rec.spec.hostname);
+	} else if (m->how == CTR_NS_HOST) {
+		if (len == 0 || gethostname(buf, len - 1) < 0)
+			buf[0] = '\0';
+		buf[len - 1] = '\0';
+	} else if (m->how == CTR_NS_CONTAINER && uts != NULL && uts != c) {
+		ctr_hostname(uts, buf, len);
+	} else {
+		snprintf(buf, len, "%s", c->rec.spec.hostname);
+	}
+}
+
+void
+ctr_hostname(const struct container *c, char *buf, size_t len)
+{
 	const struct ctr_ns_mode *m = &c->rec.spec.ns[CTR_NS_UTS];
 	struct pd_err ignored;
-	struct pod *pod;
-	struct container *t;
+	struct pod *pod = NULL;
+	struct container *uts = NULL;
 
-	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, &ignored)) != NULL)
-		return pod->rec.spec.hostname;
-	if (m->how == CTR_NS_HOST) {
-		if (gethostname(host, sizeof(host) - 1) < 0)
-			host[0] = '\0';
-		host[sizeof(host) - 1] = '\0';
-		return host;
+	if (c->rec.spec.pod[0] != '\0')
+		pod = pod_find(c->d, c->rec.spec.pod, &ignored);
+	if (m->how == CTR_NS_CONTAINER)
+		uts = container_find(c->d, m->target, &ignored);
+	hostname_of(c, pod, uts, buf, len);
+}
+
+int
+ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err *err)
+{
+	const struct ctr_spec *s = &c->rec.spec;
+
+	memset(plan, 0, sizeof(*plan));
+	if (s->pod[0] != '\0') {
+		plan->pod = pod_find(c->d, s->pod, err);
+		if (plan->pod == NULL)
+			return pd_err_prefix(err, "container \"%s\"", s->name);
+		if (plan->pod->rec.state != POD_RUNNING)
+			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is %s, not running",
+				       plan->pod->rec.spec.name,
+				       pod_state_name(plan->pod->rec.state));
 	}
-	if (m->how == CTR_NS_CONTAINER && (t = container_find(c->d, m->target, &ignored)) != NULL &&
-	    t != c)
-		return ctr_hostname(t);
-	return c->rec.spec.hostname;
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		struct container *t;
+
+		if (s->ns[k].how != CTR_NS_CONTAINER)
+			continue;
+		t = container_find(c->d, s->ns[k].target, err);
+		if (t == NULL)
+			return -1;
+		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+				       t->rec.spec.name);
+		plan->ns_target[k] = t;
+	}
+	hostname_of(c, plan->pod, plan->ns_target[CTR_NS_UTS], plan->hostname,
+		    sizeof(plan->hostname));
+	return 0;
 }
 
 void
@@ -94,7 +146,7 @@ ctr_trash(struct container *c)
 {
 	struct podd *d = c->d;
 	cleanup_free char *gone = xasprintf(".rm-%s", c->rec.id);
-	cleanup_free char *root = xasprintf("%s/containers/%s", d->cfg.root, gone);
+	cleanup_free char *root = paths_ctr_root(d, gone, NULL);
 
 	/* The run dir is a few small files (on a tmpfs as a rule): gone now,
 	 * so that nothing of the container is left there once rm answers. */
@@ -137,10 +189,10 @@ env_merge(const json_t *base, const json_t *over)
 }
 
 json_t *
-ctr_env(const struct container *c, const json_t *extra)
+ctr_env(const struct container *c, const char *hostname, const json_t *extra)
 {
-	cleanup_json json_t *defaults = json_pack("[s, s+, s]", "PATH=" CTR_DEFAULT_PATH,
-						  "HOSTNAME=", ctr_hostname(c), "HOME=/root");
+	cleanup_json json_t *defaults =
+	    json_pack("[s, s+, s]", "PATH=" CTR_DEFAULT_PATH, "HOSTNAME=", hostname, "HOME=/root");
 	cleanup_json json_t *env = env_merge(defaults, c->rec.spec.env);
 	cleanup_json json_t *none = json_array();
 
@@ -190,7 +242,8 @@ write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err
  * container that takes it from another is followed to the one holding it
  * (a pod, or a container of its own); @depth bounds the chain. */
 static int
-ns_source(const struct container *c, size_t i, char *buf, size_t len, int depth, struct pd_err *err)
+ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char *buf, size_t len,
+	  int depth, struct pd_err *err)
 {
 	static const enum pod_held_ns pod_held[] = {POD_NS_NET, POD_NS_IPC, POD_NS_UTS};
 	static const enum ctr_ns_kind kinds[] = {CTR_NS_NET, CTR_NS_IPC, CTR_NS_UTS};
@@ -203,7 +256,10 @@ ns_source(const struct container *c, size_t i, char *buf, size_t len, int depth,
 		return 0;
 	}
 	if (m->how == CTR_NS_CONTAINER) {
-		struct container *t = container_find(c->d, m->target, err);
+		/* The plan has the start's own target; a target that joined
+		 * yet another is followed from its record. */
+		struct container *t =
+		    plan != NULL ? plan->ns_target[kinds[i]] : container_find(c->d, m->target, err);
 
 		if (t == NULL)
 			return -1;
@@ -212,9 +268,11 @@ ns_source(const struct container *c, size_t i, char *buf, size_t len, int depth,
 				       t->rec.spec.name);
 		if (depth > 8)
 			return pd_fail(err, PD_E_INVALID, "namespaces shared too deep");
-		return ns_source(t, i, buf, len, depth + 1, err);
+		return ns_source(t, NULL, i, buf, len, depth + 1, err);
 	}
-	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, err)) == NULL)
+	if (plan != NULL)
+		pod = plan->pod;
+	else if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, err)) == NULL)
 		return -1;
 	if (pod != NULL) {
 		if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
@@ -270,9 +328,10 @@ process_namespaces(const struct container *c, json_t *ns, int *pid_fd, struct pd
  * with debug --process, a pidfd of the process for all four, which the
  * caller owns (the return is 1 then). */
 static int
-namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t *hold, int *pid_fd,
-	   struct pd_err *err)
+namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, json_t *hold,
+	   int *pid_fd, struct pd_err *err)
 {
+	const struct pod *pod = plan->pod;
 	const struct ctr_ns_mode *pm = &c->rec.spec.ns[CTR_NS_PID];
 	char path[4096];
 
@@ -282,32 +341,31 @@ namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t 
 	for (size_t i = 0; i < N_HELD; i++) {
 		const char *name = pd_ns_desc(held_types[i])->name;
 
-		if (ns_source(c, i, path, sizeof(path), 0, err) < 0)
+		if (ns_source(c, plan, i, path, sizeof(path), 0, err) < 0)
 			return -1;
 		if (path[0] != '\0') {
 			json_object_set_new(ns, name, json_string(path));
 		} else {
 			/* New, and held like a pod's, so that others can join it. */
+			cleanup_free char *held = held_path(c, held_types[i]);
+
 			json_object_set_new(ns, name, json_string(PD_SHIM_NS_NEW));
-			json_object_set_new(hold, name,
-					    json_sprintf("%s/containers/%s/ns/%s",
-							 c->d->cfg.run_dir, c->rec.id, name));
+			json_object_set_new(hold, name, json_string(held));
 		}
 	}
 	if (pm->how == CTR_NS_HOST) {
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_HOST));
 	} else if (pm->how == CTR_NS_CONTAINER) {
-		struct container *t = container_find(c->d, pm->target, err);
+		const struct container *t = plan->ns_target[CTR_NS_PID];
 
-		if (t == NULL)
-			return -1;
-		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) || t->pidfd < 0)
+		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) ||
+		    t->sv.pidfd < 0)
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
-		*pid_fd = t->pidfd;
+		*pid_fd = t->sv.pidfd;
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
 	} else if (pod != NULL && pod->rec.spec.share_pid) {
-		*pid_fd = pod->pidfd;
+		*pid_fd = pod->sv.pidfd;
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_FD_PRE "3"));
 	} else {
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_NEW));
@@ -316,19 +374,17 @@ namespaces(const struct container *c, const struct pod *pod, json_t *ns, json_t 
 }
 
 static json_t *
-shim_spec(const struct container *c, const struct pod *pod, const char *run, int *pid_fd,
+shim_spec(const struct container *c, const struct ctr_plan *plan, const char *run, int *pid_fd,
 	  bool *owned, struct pd_err *err)
 {
 	const struct ctr_spec *s = &c->rec.spec;
-	const char *hostname = ctr_hostname(c);
 	cleanup_free char *root = ctr_root_dir(c);
 	cleanup_free char *rootfs =
-	    s->rootfs != NULL ? xstrdup(s->rootfs)
-			      : xasprintf("%s/images/%s/rootfs", c->d->cfg.root, s->image);
+	    s->rootfs != NULL ? xstrdup(s->rootfs) : paths_image(c->d, s->image, "rootfs");
 	json_t *ns = json_object(), *hold = json_object();
 	json_t *j;
 
-	int r = namespaces(c, pod, ns, hold, pid_fd, err);
+	int r = namespaces(c, plan, ns, hold, pid_fd, err);
 
 	if (r < 0) {
 		json_decref(ns);
@@ -340,7 +396,7 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
-		      ctr_env(c, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
+		      ctr_env(c, plan->hostname, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
 	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
 	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
@@ -350,8 +406,8 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 		json_object_set_new(j, PD_SHIM_UPPER, json_sprintf("%s/upper", root));
 		json_object_set_new(j, PD_SHIM_WORK, json_sprintf("%s/work", root));
 	}
-	if (pod == NULL && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
-		json_object_set_new(j, PD_SHIM_HOSTNAME, json_string(hostname));
+	if (plan->pod == NULL && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
+		json_object_set_new(j, PD_SHIM_HOSTNAME, json_string(plan->hostname));
 	json_object_set_new(j, PD_SHIM_TTY, json_boolean(s->tty));
 	json_object_set_new(j, PD_SHIM_STDIN, json_boolean(s->open_stdin));
 	json_object_set_new(j, PD_SHIM_ATTACH, json_sprintf("%s/%s", run, PD_ATTACH_NAME));
@@ -364,10 +420,9 @@ shim_spec(const struct container *c, const struct pod *pod, const char *run, int
 
 /* Make the dirs and files of a start. */
 static int
-prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *err)
+prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd_err *err)
 {
 	cleanup_close int root_fd = -1, etc_fd = -1;
-	const char *hostname = ctr_hostname(c);
 
 	root_fd = openat(c->d->ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (root_fd < 0)
@@ -386,102 +441,50 @@ prepare(struct container *c, const struct pod *pod, int *run_fd, struct pd_err *
 	if (*run_fd < 0)
 		return pd_fail_errno(err, errno, "open run containers/%s", c->rec.id);
 	if (mkdir_at(*run_fd, "rootfs", err) < 0 || mkdir_at(*run_fd, "etc", err) < 0 ||
-	    (pod == NULL && mkdir_at(*run_fd, "ns", err) < 0))
+	    (plan->pod == NULL && mkdir_at(*run_fd, "ns", err) < 0))
 		return -1;
 	if (unlinkat(*run_fd, "exit.json", 0) < 0 && errno != ENOENT)
 		return pd_fail_errno(err, errno, "remove the old exit file");
 	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (etc_fd < 0)
 		return pd_fail_errno(err, errno, "open etc dir");
-	return write_etc(etc_fd, hostname, pod, err);
+	return write_etc(etc_fd, plan->hostname, plan->pod, err);
 }
 
 int
-ctr_shim_spawn(struct container *c, struct pd_err *err)
+ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_fn on_sync,
+	       struct pd_err *err)
 {
 	struct podd *d = c->d;
-	struct pod *pod = NULL;
 	cleanup_free char *run = ctr_run_dir(c);
 	cleanup_free char *spec_path = xasprintf("%s/shim.json", run);
 	cleanup_close int run_fd = -1;
 	cleanup_json json_t *spec = NULL;
-	char sync_arg[16];
-	char *argv[] = {PD_SHIM_BINARY, "--sync-fd", sync_arg, spec_path, NULL};
-	struct pd_spawn s = {
-	    .path = d->cfg.shim_path,
-	    .argv = argv,
-	    .fds = {-1, -1, STDERR_FILENO},
-	    .n_fds = 3,
-	    .keep_sync = true,
-	    .new_session = true,
-	};
-	struct pd_child child;
-	int pid_fd = -1;
+	struct shim_launch l = {.shim_path = d->cfg.shim_path,
+				.spec_name = "shim.json",
+				.spec_path = spec_path,
+				.extra_fd = -1};
 	bool owned = false;
 	int r;
 
 	if (access(d->cfg.shim_path, X_OK) < 0)
 		return pd_fail_errno(err, errno, "cannot run %s", d->cfg.shim_path);
-	if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(d, c->rec.spec.pod, err)) == NULL)
-		return -1;
-	if (prepare(c, pod, &run_fd, err) < 0)
+	if (prepare(c, plan, &run_fd, err) < 0)
 		goto fail;
-	spec = shim_spec(c, pod, run, &pid_fd, &owned, err);
+	spec = shim_spec(c, plan, run, &l.extra_fd, &owned, err);
 	c->hold_output = false; /* for this start only */
-	if (spec == NULL || pd_json_save_volatile(run_fd, "shim.json", spec, err) < 0) {
-		if (owned)
-			close(pid_fd);
+	if (spec == NULL)
 		goto fail;
-	}
-	if (pid_fd >= 0)
-		s.fds[s.n_fds++] = pid_fd;
-	snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
-	r = pd_spawn(&s, &child, err);
+	l.dir_fd = run_fd;
+	l.spec = spec;
+	r = shim_launch(&l, &c->sv, on_sync, c, err);
 	if (owned)
-		close(pid_fd);
+		close(l.extra_fd);
 	if (r < 0)
 		goto fail;
-	/* The first shim process exits as soon as it has forked the real one;
-	 * the SIGCHLD backstop reaps it. */
-	close(child.pidfd);
-	c->sync_fd = child.sync_fd;
-	if (pd_fd_set_nonblock(c->sync_fd, err) < 0) {
-		close_reset(&c->sync_fd);
-		goto fail;
-	}
 	return 0;
 fail:
 	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	ctr_release_run_dir(c);
 	return -1;
-}
-
-int
-shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
-		 const char *what, struct pd_err *err)
-{
-	int got[PD_SYNC_MAX_FDS], n = 0;
-	int r = pd_sync_recv_fds(*sync_fd, msg, got, PD_SYNC_MAX_FDS, &n);
-
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		event_add(*ev, NULL);
-		return 0;
-	}
-	event_free(*ev);
-	*ev = NULL;
-	close_reset(sync_fd);
-	if (r == 1 && msg->type == PD_SYNC_STARTED && n == 2) {
-		fds[0] = got[0];
-		fds[1] = got[1];
-		return 1;
-	}
-	for (int i = 0; i < n; i++)
-		close(got[i]);
-	if (r == 1 && msg->type == PD_SYNC_ERROR) {
-		*err = msg->err;
-		return -1;
-	}
-	if (r == 0 || r == 1)
-		return pd_fail(err, PD_E_SYSTEM, "podd-shim exited before it started %s", what);
-	return pd_fail_errno(err, errno, "reading the shim's report");
 }

@@ -20,6 +20,7 @@
 #include "file.h"
 #include "json.h"
 #include "log.h"
+#include "paths.h"
 #include "ns.h"
 #include "proc.h"
 #include "xalloc.h"
@@ -96,6 +97,7 @@ static void
 adopt(struct container *c)
 {
 	struct pd_err err = {0};
+	int shim_pidfd;
 
 	switch (c->rec.state) {
 	case CTR_CREATED:
@@ -109,21 +111,21 @@ adopt(struct container *c)
 	case CTR_STOPPING:
 		break;
 	}
-	c->shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
-	if (c->shim_pidfd < 0) {
+	shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
+	if (shim_pidfd < 0) {
 		/* It ended while podd was down: the exit file says how. */
 		log_info("container \"%s\": ended while podd was down", c->rec.spec.name);
 		container_on_shim_exit(-1, 0, c);
 		return;
 	}
-	c->pidfd = open_same(c->rec.pid, c->rec.pid_start_time);
-	c->shim_ev = event_new(c->d->base, c->shim_pidfd, EV_READ, container_on_shim_exit, c);
-	if (c->shim_ev == NULL || event_add(c->shim_ev, NULL) < 0) {
-		log_error("container \"%s\": cannot watch its shim", c->rec.spec.name);
+	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
+	if (supervise_watch_exit(&c->sv, open_same(c->rec.pid, c->rec.pid_start_time), shim_pidfd,
+				 container_on_shim_exit, c, &err) < 0) {
+		log_error("%s", err.msg);
 		return;
 	}
-	if (c->rec.state == CTR_STOPPING && c->pidfd >= 0)
-		pd_pidfd_signal(c->pidfd, SIGKILL, &err); /* the stop request died with podd */
+	if (c->rec.state == CTR_STOPPING && c->sv.pidfd >= 0)
+		supervise_signal(&c->sv, SIGKILL); /* the stop request died with podd */
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
 }
 
@@ -132,30 +134,25 @@ adopt(struct container *c)
 static void
 clean_run_dirs(struct podd *d)
 {
-	int fd = fcntl(d->run_ctrs_fd, F_DUPFD_CLOEXEC, 3);
 	struct pd_err ignored;
 	struct dirent *de;
-	DIR *dir;
+	cleanup_closedir DIR *dir = pd_dir_stream(d->run_ctrs_fd, ".", "run/containers", &ignored);
 
-	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		log_error("cannot read %s/containers: %s", d->cfg.run_dir, strerror(errno));
+	if (dir == NULL) {
+		log_error("%s: %s", d->cfg.run_dir, ignored.msg);
 		return;
 	}
-	while ((de = readdir(dir)) != NULL) {
+	while ((de = pd_dir_next(dir)) != NULL) {
 		struct pd_err e = {0};
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
 		if (strncmp(de->d_name, ".rm-", 4) != 0 &&
 		    container_find(d, de->d_name, &ignored) != NULL)
 			continue;
 		log_info("run/containers/%s: left by an unfinished removal; deleting", de->d_name);
 		for (int t = 0; t < 3; t++) {
 			static const char *const kinds[] = {"net", "ipc", "uts"};
-			cleanup_free char *path = xasprintf("%s/containers/%s/ns/%s",
-							    d->cfg.run_dir, de->d_name, kinds[t]);
+			cleanup_free char *sub = xasprintf("ns/%s", kinds[t]);
+			cleanup_free char *path = paths_ctr_run(d, de->d_name, sub);
 
 			if (pd_ns_unbind(path, &e) < 0)
 				log_error("%s", e.msg);
@@ -163,7 +160,6 @@ clean_run_dirs(struct podd *d)
 		if (pd_rm_rf_at(d->run_ctrs_fd, de->d_name, &e) < 0)
 			log_error("%s", e.msg);
 	}
-	closedir(dir);
 }
 
 int
@@ -171,24 +167,16 @@ container_load_all(struct podd *d, struct pd_err *err)
 {
 	struct container *c, *next;
 	struct dirent *de;
-	DIR *dir;
-	int fd = fcntl(d->ctrs_fd, F_DUPFD_CLOEXEC, 3);
+	cleanup_closedir DIR *dir = pd_dir_stream(d->ctrs_fd, ".", "containers dir", err);
 
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "dup containers dir");
-	if (lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pd_fail_errno(err, errno, "read containers dir");
-	}
-	while ((de = readdir(dir)) != NULL) {
+	if (dir == NULL)
+		return -1;
+	while ((de = pd_dir_next(dir)) != NULL) {
 		struct pd_err e = {0};
 		struct pd_err ignored;
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
 		if (strncmp(de->d_name, ".rm-", 4) == 0) {
-			cleanup_free char *path =
-			    xasprintf("%s/containers/%s", d->cfg.root, de->d_name);
+			cleanup_free char *path = paths_ctr_root(d, de->d_name, NULL);
 
 			log_info("containers/%s: left by an unfinished removal; deleting",
 				 de->d_name);
@@ -212,7 +200,6 @@ container_load_all(struct podd *d, struct pd_err *err)
 		}
 		TAILQ_INSERT_TAIL(&d->containers, c, entry);
 	}
-	closedir(dir);
 	clean_run_dirs(d);
 	for (c = TAILQ_FIRST(&d->containers); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);

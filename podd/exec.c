@@ -37,6 +37,7 @@
 #include "log.h"
 #include "proc.h"
 #include "shim.h"
+#include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -47,13 +48,8 @@ struct exec_session {
 	json_t *command; /* owned */
 	char user[32];
 	bool tty, detach;
-	pid_t pid;                    /* the command; 0 until it runs */
-	int sync_fd;                  /* owned, -1 once the shim reported */
-	int shim_pidfd;               /* owned, -1 until it runs */
-	int pidfd;                    /* owned: the command's, -1 until it runs */
-	struct event *sync_ev;        /* owned */
-	struct event *shim_ev;        /* owned */
-	struct http_pending *pending; /* owned until answered */
+	pid_t pid;            /* the command; 0 until it runs */
+	struct supervised sv; /* the command and its shim; the start request */
 };
 
 /* The session's file @suffix (".json", ".exit", ".sock"). */
@@ -84,15 +80,8 @@ static void
 session_end(struct exec_session *e, const struct pd_err *err)
 {
 	TAILQ_REMOVE(&e->c->execs, e, entry);
-	if (e->pending != NULL)
-		http_pending_reply_error(e->pending, err);
-	if (e->sync_ev != NULL)
-		event_free(e->sync_ev);
-	if (e->shim_ev != NULL)
-		event_free(e->shim_ev);
-	close_reset(&e->sync_fd);
-	close_reset(&e->shim_pidfd);
-	close_reset(&e->pidfd);
+	waiters_fail(&e->sv.waiters, err);
+	supervise_forget(&e->sv);
 	json_decref(e->command);
 	free(e);
 }
@@ -129,8 +118,8 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 	struct exec_session *e = arg;
 	struct pd_sync_msg msg;
 	struct pd_err err = {0};
-	int fds[2];
-	int r = shim_report_read(&e->sync_fd, &e->sync_ev, &msg, fds, "the command", &err);
+	int r = shim_report_read(&e->sv, &msg, "the command", on_shim_exit, e, &err);
+	struct waiter *w;
 
 	(void)fd;
 	(void)what;
@@ -139,17 +128,14 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 	if (r == 1) {
 		cleanup_json json_t *j = NULL;
 
-		e->shim_pidfd = fds[0];
-		e->pidfd = fds[1];
 		e->pid = msg.pids[1];
-		e->shim_ev = event_new(e->c->d->base, e->shim_pidfd, EV_READ, on_shim_exit, e);
-		if (e->shim_ev == NULL || event_add(e->shim_ev, NULL) < 0)
-			log_error("exec %.12s: cannot watch its shim", e->id);
 		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name, e->id,
 			 (int)e->pid);
 		j = session_json(e);
-		http_pending_reply_json(e->pending, 201, j);
-		e->pending = NULL;
+		while ((w = TAILQ_FIRST(&e->sv.waiters)) != NULL) {
+			http_pending_reply_json(w->pending, 201, j);
+			waiter_done(&e->sv.waiters, w);
+		}
 		return;
 	}
 	remove_files(e);
@@ -162,15 +148,19 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 {
 	const struct ctr_spec *cs = &e->c->rec.spec;
 	cleanup_free char *exit_file = exec_path(e, ".exit");
-	json_t *j = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
-	    "s:i, s:i}",
-	    PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null", PD_SHIM_EXIT_FILE,
-	    exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV, ctr_env(e->c, spec->env),
-	    PD_SHIM_CWD, spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
-	    ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY, spec->tty,
-	    PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT, !spec->detach, PD_SHIM_UID,
-	    (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
+	char hostname[PD_NAME_MAX + 1];
+	json_t *j;
+
+	ctr_hostname(e->c, hostname, sizeof(hostname));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
+		      "s:i, s:i}",
+		      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
+		      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV,
+		      ctr_env(e->c, hostname, spec->env), PD_SHIM_CWD,
+		      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
+		      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY,
+		      spec->tty, PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT,
+		      !spec->detach, PD_SHIM_UID, (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
 
 	if (!spec->detach) {
 		cleanup_free char *sock = exec_path(e, ".sock");
@@ -190,45 +180,25 @@ spawn(struct exec_session *e, const struct exec_spec *spec, struct pd_err *err)
 	cleanup_free char *run = ctr_run_dir(e->c);
 	cleanup_free char *dir = xasprintf("%s/exec", run);
 	cleanup_free char *spec_path = exec_path(e, ".json");
+	cleanup_free char *name = xasprintf("%s.json", e->id);
 	cleanup_json json_t *j = shim_spec(e, spec);
 	cleanup_close int dirfd = -1;
-	char name[PD_ID_LEN + 8];
-	char *argv[] = {PD_SHIM_BINARY, "--sync-fd", "4", spec_path, NULL};
-	/* The target's pidfd at 3 (the spec's "fd:3"), the sync socket at 4. */
-	struct pd_spawn s = {
-	    .path = d->cfg.shim_path,
-	    .argv = argv,
-	    .fds = {-1, -1, STDERR_FILENO, e->c->pidfd},
-	    .n_fds = 4,
-	    .keep_sync = true,
-	    .new_session = true,
-	};
-	struct pd_child child;
+	/* The target's pidfd at 3: the spec's "fd:3". */
+	struct shim_launch l = {.shim_path = d->cfg.shim_path,
+				.spec_name = name,
+				.spec_path = spec_path,
+				.spec = j,
+				.extra_fd = e->c->sv.pidfd};
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return pd_fail_errno(err, errno, "mkdir %s", dir);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0)
 		return pd_fail_errno(err, errno, "open %s", dir);
-	snprintf(name, sizeof(name), "%s.json", e->id);
-	if (pd_json_save_volatile(dirfd, name, j, err) < 0)
-		return -1;
-	if (pd_spawn(&s, &child, err) < 0) {
+	l.dir_fd = dirfd;
+	if (shim_launch(&l, &e->sv, on_sync, e, err) < 0) {
 		remove_files(e);
 		return -1;
-	}
-	/* The first shim process exits once it forked the real one; the
-	 * SIGCHLD backstop reaps it. */
-	close(child.pidfd);
-	e->sync_fd = child.sync_fd;
-	e->sync_ev = event_new(d->base, e->sync_fd, EV_READ, on_sync, e);
-	if (pd_fd_set_nonblock(e->sync_fd, err) < 0 || e->sync_ev == NULL ||
-	    event_add(e->sync_ev, NULL) < 0) {
-		/* The shim reports to nobody and goes on: kill what it started
-		 * through the container's PID namespace is not possible by id,
-		 * so say so. */
-		log_error("exec %.12s: cannot watch its shim", e->id);
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the shim of an exec session");
 	}
 	return 0;
 }
@@ -239,27 +209,32 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 {
 	struct exec_session *e;
 
-	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->pidfd < 0)
+	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->sv.pidfd < 0)
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 			       c->rec.spec.name);
 	if (access(c->d->cfg.shim_path, X_OK) < 0)
 		return pd_fail_errno(err, errno, "cannot run %s", c->d->cfg.shim_path);
 	e = xcalloc(1, sizeof(*e));
 	e->c = c;
-	e->sync_fd = e->shim_pidfd = e->pidfd = -1;
+	supervise_init(&e->sv, c->d->base);
 	e->tty = spec->tty;
 	e->detach = spec->detach;
 	memcpy(e->user, spec->user, sizeof(e->user));
 	if (e->user[0] == '\0')
 		snprintf(e->user, sizeof(e->user), "0:0");
 	TAILQ_INSERT_TAIL(&c->execs, e, entry);
-	if (pd_id_generate(e->id, err) < 0 || spawn(e, spec, err) < 0) {
+	if (pd_id_generate(e->id, err) < 0) {
+		session_end(e, NULL);
+		return -1;
+	}
+	supervise_name(&e->sv, "exec %.12s", e->id);
+	if (spawn(e, spec, err) < 0) {
 		session_end(e, NULL);
 		return -1;
 	}
 	e->command = spec->command;
 	spec->command = NULL;
-	e->pending = pending;
+	waiters_add(&e->sv.waiters, pending, 0);
 	return 0;
 }
 
@@ -270,7 +245,7 @@ exec_kill_all(struct container *c)
 	struct pd_err err = {0};
 
 	TAILQ_FOREACH (e, &c->execs, entry) {
-		if (e->pidfd >= 0 && pd_pidfd_signal(e->pidfd, SIGKILL, &err) < 0)
+		if (e->sv.pidfd >= 0 && pd_pidfd_signal(e->sv.pidfd, SIGKILL, &err) < 0)
 			log_warn("exec %.12s: %s", e->id, err.msg);
 	}
 }

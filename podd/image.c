@@ -5,8 +5,6 @@
  */
 #include "image.h"
 
-#include "container.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +15,11 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "file.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "paths.h"
 #include "podd.h"
 #include "task.h"
 #include "xalloc.h"
@@ -95,7 +95,7 @@ image_find(struct podd *d, const char *ref, struct pd_err *err)
 json_t *
 image_to_json(const struct image *img)
 {
-	cleanup_free char *rootfs = xasprintf("%s/images/%s/rootfs", img->d->cfg.root, img->id);
+	cleanup_free char *rootfs = paths_image(img->d, img->id, "rootfs");
 
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", PD_F_ID, img->id, PD_F_NAME, img->name,
 			 PD_F_CREATED, img->created, PD_F_SOURCE, img->source, PD_F_ROOTFS, rootfs,
@@ -113,7 +113,7 @@ record_json(const struct image *img)
 static void
 delete_tree(struct podd *d, const char *name)
 {
-	cleanup_free char *path = xasprintf("%s/images/%s", d->cfg.root, name);
+	cleanup_free char *path = paths_image(d, name, NULL);
 
 	task_delete_trees(d, (const char *const[]){path, NULL});
 }
@@ -207,7 +207,11 @@ image_import(struct podd *d, const struct image_request *req, struct http_pendin
 		image_free(img);
 		return -1;
 	}
-	tmp = xasprintf("%s/images/" IMPORT_PREFIX "%s", d->cfg.root, img->id);
+	{
+		cleanup_free char *name = xasprintf(IMPORT_PREFIX "%s", img->id);
+
+		tmp = paths_image(d, name, NULL);
+	}
 	rootfs = xasprintf("%s/rootfs", tmp);
 	if (mkdir(tmp, 0700) < 0 || mkdir(rootfs, 0755) < 0) {
 		r = errno;
@@ -246,10 +250,6 @@ image_remove(struct image *img, struct pd_err *err)
 
 	if (img->importing)
 		return pd_fail(err, PD_E_CONFLICT, "image \"%s\" is being imported", img->name);
-	if (container_uses_image(d, img->id))
-		return pd_fail(err, PD_E_CONFLICT,
-			       "image \"%s\" is used by a container: remove the container first",
-			       img->name);
 	if (renameat(d->images_fd, img->id, d->images_fd, gone) < 0)
 		return pd_fail_errno(err, errno, "remove image %s", img->name);
 	delete_tree(d, gone);
@@ -299,23 +299,16 @@ load_one(struct podd *d, const char *id, struct pd_err *err)
 int
 image_load_all(struct podd *d, struct pd_err *err)
 {
-	int fd = fcntl(d->images_fd, F_DUPFD_CLOEXEC, 3);
 	struct dirent *de;
-	DIR *dir;
+	cleanup_closedir DIR *dir = pd_dir_stream(d->images_fd, ".", "images dir", err);
 
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "dup images dir");
-	if (lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pd_fail_errno(err, errno, "read images dir");
-	}
-	while ((de = readdir(dir)) != NULL) {
+	if (dir == NULL)
+		return -1;
+	while ((de = pd_dir_next(dir)) != NULL) {
 		struct pd_err e = {0};
 		struct pd_err ignored;
 		struct image *img;
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
 		if (strncmp(de->d_name, IMPORT_PREFIX, strlen(IMPORT_PREFIX)) == 0 ||
 		    strncmp(de->d_name, REMOVE_PREFIX, strlen(REMOVE_PREFIX)) == 0) {
 			log_info("images/%s: left by an unfinished import or removal; deleting",
@@ -340,7 +333,6 @@ image_load_all(struct podd *d, struct pd_err *err)
 		}
 		TAILQ_INSERT_TAIL(&d->images, img, entry);
 	}
-	closedir(dir);
 	return 0;
 }
 

@@ -54,7 +54,9 @@ int image_import(struct podd *d, const struct image_request *req, struct http_pe
 /* Find a ready or importing image by name, id or unique id prefix. */
 struct image *image_find(struct podd *d, const char *ref, struct pd_err *err);
 
-/* Remove @img (not while it is being imported). */
+/* Remove @img (not while it is being imported). Whether a container still
+ * uses it is the caller's check (api_image.c): images know nothing of
+ * containers. */
 int image_remove(struct image *img, struct pd_err *err);
 
 /* The API's JSON for @img (a new reference). */

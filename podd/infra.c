@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "log.h"
+#include "paths.h"
 #include "proc.h"
 
 static const enum pd_ns_type held_types[POD_NS_HELD] = {
@@ -54,10 +55,7 @@ infra_netns_path(const struct pod *pod, char *buf, size_t len)
 int
 infra_held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/pods/%s/%s", pod->d->cfg.run_dir, pod->rec.id,
-			 pd_ns_desc(held_types[h])->name);
-
-	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+	return paths_pod_run(pod->d, pod->rec.id, pd_ns_desc(held_types[h])->name, buf, len);
 }
 
 struct infra_setup {
@@ -84,7 +82,7 @@ infra_child_setup(void *arg, struct pd_err *err)
 }
 
 int
-infra_spawn(struct pod *pod, struct pd_err *err)
+infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 {
 	struct podd *d = pod->d;
 	char ready_fd[16];
@@ -132,17 +130,17 @@ infra_spawn(struct pod *pod, struct pd_err *err)
 		close_reset(&setup.join_fds[h]);
 	if (r < 0)
 		return pd_err_prefix(err, "start the infra process");
-	pod->pidfd = child.pidfd;
-	pod->sync_fd = child.sync_fd;
 	pod->rec.infra_pid = child.pid;
-	if (pd_fd_set_nonblock(pod->sync_fd, err) < 0 ||
-	    pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
+	if (pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
 		struct pd_err ignored;
 
-		pd_pidfd_signal(pod->pidfd, SIGKILL, &ignored);
-		/* The caller forgets the fds; the SIGCHLD backstop reaps. */
+		pd_pidfd_signal(child.pidfd, SIGKILL, &ignored);
+		/* The SIGCHLD backstop reaps it. */
+		close(child.pidfd);
+		close(child.sync_fd);
 		return pd_err_prefix(err, "start the infra process");
 	}
+	*out = child;
 	return 0;
 }
 
@@ -190,10 +188,8 @@ int
 infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 {
 	char path[4096];
-	int n;
 
-	n = snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
-	if (n < 0 || (size_t)n >= sizeof(path))
+	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) < 0)
 		return pd_fail(err, PD_E_INVALID, "run dir path too long");
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return pd_fail_errno(err, errno, "mkdir %s", path);
@@ -237,8 +233,8 @@ infra_release_namespaces(struct pod *pod)
 		if (infra_held_path(pod, h, path, sizeof(path)) == 0 &&
 		    pd_ns_unbind(path, &err) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
-	snprintf(path, sizeof(path), "%s/pods/%s", pod->d->cfg.run_dir, pod->rec.id);
-	if (rmdir(path) < 0 && errno != ENOENT)
+	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) == 0 && rmdir(path) < 0 &&
+	    errno != ENOENT)
 		log_error("pod \"%s\": remove %s: %s", pod->rec.spec.name, path, strerror(errno));
 	memset(pod->ns_ids, 0, sizeof(pod->ns_ids));
 }
@@ -262,7 +258,7 @@ infra_read_ns_ids(struct pod *pod)
 		if (fd >= 0)
 			pd_ns_id_fd(fd, t, pod->ns_ids[t], sizeof(pod->ns_ids[t]), &err);
 	}
-	if (pod->pidfd < 0 || pod->rec.infra_pid <= 0)
+	if (pod->sv.pidfd < 0 || pod->rec.infra_pid <= 0)
 		return;
 	/* Read through /proc, then check the pidfd: if the infra is still
 	 * alive, the pid was not reused in between. */
@@ -272,7 +268,7 @@ infra_read_ns_ids(struct pod *pod)
 	if (pod->rec.spec.share_pid)
 		pd_ns_id(pod->rec.infra_pid, PD_NS_PID, pod->ns_ids[PD_NS_PID],
 			 sizeof(pod->ns_ids[PD_NS_PID]), &err);
-	if (pd_pidfd_signal(pod->pidfd, 0, &err) != 0) {
+	if (pd_pidfd_signal(pod->sv.pidfd, 0, &err) != 0) {
 		pod->ns_ids[PD_NS_PID][0] = '\0';
 		if (!infra_holds_net(pod))
 			pod->ns_ids[PD_NS_NET][0] = '\0';

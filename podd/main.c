@@ -355,7 +355,7 @@ main(int argc, char **argv)
 	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
 	    http_start(&d, &err) < 0)
 		goto fail;
-	network_gc_all(&d);
+	network_gc_all(&d, pod_net_gc_done);
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);
 	if (ready_fd >= 0) {

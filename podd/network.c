@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "file.h"
 #include "cni_chain.h"
 #include "http.h"
 #include "ip4.h"
@@ -199,7 +200,7 @@ int
 network_load_all(struct podd *d, struct pd_err *err)
 {
 	cleanup_close int dfd = -1;
-	DIR *dir;
+	cleanup_closedir DIR *dir = NULL;
 	struct dirent *de;
 	char created[40];
 
@@ -215,11 +216,10 @@ network_load_all(struct podd *d, struct pd_err *err)
 		if (pd_json_save(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, c, err) < 0)
 			return -1;
 	}
-	dir = fdopendir(dfd);
+	dir = pd_dir_stream(dfd, ".", "networks dir", err);
 	if (dir == NULL)
-		return pd_fail_errno(err, errno, "read %s/networks", d->cfg.root);
-	dfd = -1; /* the DIR's now */
-	while ((de = readdir(dir)) != NULL) {
+		return -1;
+	while ((de = pd_dir_next(dir)) != NULL) {
 		size_t len = strlen(de->d_name), sl = strlen(CONFLIST_SUFFIX);
 		char name[64];
 		cleanup_free char *file = NULL;
@@ -243,7 +243,6 @@ network_load_all(struct podd *d, struct pd_err *err)
 		file_time(d, file, created, sizeof(created));
 		add(d, name, c, created);
 	}
-	closedir(dir);
 	return 0;
 }
 
@@ -526,11 +525,12 @@ on_start_gc(void *arg, json_t *result, const struct pd_err *err)
 	if (err != NULL)
 		log_warn("%s", err->msg);
 	n->gc = NULL;
-	pod_net_gc_done(n->d, n);
+	if (n->gc_done != NULL)
+		n->gc_done(n->d, n);
 }
 
 void
-network_gc_all(struct podd *d)
+network_gc_all(struct podd *d, void (*done)(struct podd *d, struct network *n))
 {
 	struct network *n;
 
@@ -549,6 +549,7 @@ network_gc_all(struct podd *d)
 				json_array_append_new(valid,
 						      json_pack("{s:s, s:s}", "containerID",
 								pod->rec.id, "ifname", "eth0"));
+		n->gc_done = done;
 		n->gc = cni_run(d, &req, on_start_gc, n, &err);
 		if (n->gc == NULL)
 			log_warn("network \"%s\": %s", n->name, err.msg);

@@ -26,7 +26,9 @@ struct network {
 	json_t *conflist;  /* owned */
 	bool builtin;      /* the default network */
 	struct cni_op *gc; /* a GC in flight (at start, or of a removal), NULL otherwise */
-	bool removing;     /* network_remove() has begun */
+	/* Called when the start's GC is over (network_gc_all's @done). */
+	void (*gc_done)(struct podd *d, struct network *n);
+	bool removing; /* network_remove() has begun */
 	char created[40];
 	/* What the conflist says, for the API ("" when it does not). */
 	char bridge[16];
@@ -60,5 +62,6 @@ void network_free_all(struct podd *d);
 
 /* After a start: a CNI GC of every network (1.1 conflists), with the pods
  * attached to it as the valid attachments, which frees what pods that
- * ended while podd was down held. */
-void network_gc_all(struct podd *d);
+ * ended while podd was down held. @done(d, n) is called when the GC of @n
+ * is over (the pods that waited for it may attach). */
+void network_gc_all(struct podd *d, void (*done)(struct podd *d, struct network *n));

@@ -29,7 +29,6 @@
 #include "xalloc.h"
 
 static void on_infra_sync(evutil_socket_t fd, short what, void *arg);
-static void on_stop_timeout(evutil_socket_t fd, short what, void *arg);
 
 struct pod *
 pod_new(struct podd *d)
@@ -37,36 +36,15 @@ pod_new(struct podd *d)
 	struct pod *pod = xcalloc(1, sizeof(*pod));
 
 	pod->d = d;
-	pod->pidfd = -1;
-	pod->sync_fd = -1;
+	supervise_init(&pod->sv, d->base);
 	pod->rec.infra_exit_code = -1;
-	TAILQ_INIT(&pod->waiters);
 	return pod;
-}
-
-/* Close the infra's fds and events; the process itself is left alone. */
-static void
-infra_forget(struct pod *pod)
-{
-	if (pod->pidfd_ev != NULL)
-		event_free(pod->pidfd_ev);
-	if (pod->sync_ev != NULL)
-		event_free(pod->sync_ev);
-	if (pod->stop_timer != NULL)
-		event_free(pod->stop_timer);
-	pod->pidfd_ev = pod->sync_ev = pod->stop_timer = NULL;
-	close_reset(&pod->pidfd);
-	close_reset(&pod->sync_fd);
 }
 
 static void
 waiter_add(struct pod *pod, struct http_pending *pending, enum pod_reply reply)
 {
-	struct pod_waiter *w = xcalloc(1, sizeof(*w));
-
-	w->pending = pending;
-	w->reply = reply;
-	TAILQ_INSERT_TAIL(&pod->waiters, w, entry);
+	waiters_add(&pod->sv.waiters, pending, (int)reply);
 }
 
 /* Answer every waiter. @err answers those waiting for the pod to run; a
@@ -74,12 +52,11 @@ waiter_add(struct pod *pod, struct http_pending *pending, enum pod_reply reply)
 static void
 settle(struct pod *pod, const struct pd_err *err, bool removed)
 {
-	struct pod_waiter *w;
+	struct waiter *w;
 
-	while ((w = TAILQ_FIRST(&pod->waiters)) != NULL) {
+	while ((w = TAILQ_FIRST(&pod->sv.waiters)) != NULL) {
 		cleanup_json json_t *j = NULL;
 
-		TAILQ_REMOVE(&pod->waiters, w, entry);
 		if (w->reply == POD_REPLY_REMOVED && removed) {
 			j = json_pack("{s:s, s:s}", PD_F_ID, pod->rec.id, PD_F_NAME,
 				      pod->rec.spec.name);
@@ -98,7 +75,7 @@ settle(struct pod *pod, const struct pd_err *err, bool removed)
 			http_pending_reply_json(w->pending,
 						w->reply == POD_REPLY_CREATED ? 201 : 200, j);
 		}
-		free(w);
+		waiter_done(&pod->sv.waiters, w);
 	}
 }
 
@@ -109,7 +86,7 @@ pod_free(struct pod *pod)
 
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	settle(pod, &err, false);
-	infra_forget(pod);
+	supervise_forget(&pod->sv);
 	if (pod->net_op != NULL)
 		cni_abandon(pod->net_op);
 	if (pod->net_del != NULL)
@@ -154,11 +131,20 @@ release(struct pod *pod)
 }
 
 /* Release everything the pod holds and drop it from the registry; answers
- * removal waiters with success and the rest with @err. */
+ * removal waiters with success and the rest with @err. A removal is over
+ * when it answers: while containers of the pod are still being ended, the
+ * pod waits for them (pod_on_container_removed). */
 static void
 pod_destroy(struct pod *pod, const struct pd_err *err)
 {
 	struct pd_err e = {0};
+
+	if (container_count_in_pod(pod->d, pod->rec.id, false) > 0) {
+		if (!pod->removing && err != NULL)
+			pod->remove_err = *err;
+		pod->removing = true;
+		return;
+	}
 
 	release(pod);
 	if (pod_forget(pod, &e) < 0)
@@ -167,6 +153,16 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 	log_info("pod \"%s\": removed", pod->rec.spec.name);
 	settle(pod, err, true);
 	pod_free(pod);
+}
+
+void
+pod_on_container_removed(struct podd *d, const char *pod_id)
+{
+	struct pd_err ignored;
+	struct pod *pod = pod_find(d, pod_id, &ignored);
+
+	if (pod != NULL && pod->removing)
+		pod_destroy(pod, pod->remove_err.kind != 0 ? &pod->remove_err : NULL);
 }
 
 struct pod *
@@ -200,25 +196,29 @@ pod_find(struct podd *d, const char *ref, struct pd_err *err)
 static int
 start_infra(struct pod *pod, struct pd_err *err)
 {
-	struct event_base *base = pod->d->base;
+	struct pd_child child;
 
 	pd_err_clear(&pod->start_err);
 	pod->have_status = false;
-	if (infra_spawn(pod, err) < 0)
+	supervise_name(&pod->sv, "pod \"%s\"", pod->rec.spec.name);
+	if (infra_spawn(pod, &child, err) < 0)
 		return -1;
-	pod->sync_ev = event_new(base, pod->sync_fd, EV_READ, on_infra_sync, pod);
-	pod->pidfd_ev = event_new(base, pod->pidfd, EV_READ, pod_on_infra_exit, pod);
-	if (pod->sync_ev == NULL || pod->pidfd_ev == NULL || event_add(pod->sync_ev, NULL) < 0 ||
-	    event_add(pod->pidfd_ev, NULL) < 0) {
-		pd_pidfd_signal(pod->pidfd, SIGKILL, err);
-		infra_forget(pod);
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the infra process");
+	if (supervise_watch_exit(&pod->sv, child.pidfd, -1, pod_on_infra_exit, pod, err) < 0) {
+		close(child.sync_fd);
+		goto fail;
 	}
+	if (supervise_watch_sync(&pod->sv, child.sync_fd, on_infra_sync, pod, err) < 0)
+		goto fail;
 	pod->rec.state = POD_CREATING;
 	pod->rec.infra_exit_code = -1;
 	pod->rec.reason[0] = '\0';
 	save_or_log(pod);
 	return 0;
+fail:
+	/* The SIGCHLD backstop reaps it. */
+	supervise_signal(&pod->sv, SIGKILL);
+	supervise_forget(&pod->sv);
+	return -1;
 }
 
 int
@@ -272,9 +272,21 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	return 0;
 }
 
+/* A pod whose removal waits for its containers takes no other verb. */
+static int
+refuse_if_removing(const struct pod *pod, struct pd_err *err)
+{
+	if (pod->removing)
+		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is being removed",
+			       pod->rec.spec.name);
+	return 0;
+}
+
 int
 pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 {
+	if (refuse_if_removing(pod, err) < 0)
+		return -1;
 	switch (pod->rec.state) {
 	case POD_RUNNING:
 		waiter_add(pod, pending, POD_REPLY_POD);
@@ -295,35 +307,26 @@ pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 			 (int)pod->rec.infra_pid);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 /* Signal the infra and, unless it is SIGKILL, arm the SIGKILL timer. */
 static void
 begin_stop(struct pod *pod, int sig, long long timeout_s)
 {
-	struct pd_err err = {0};
-	struct timeval tv = {.tv_sec = (time_t)timeout_s};
-
-	if (pd_pidfd_signal(pod->pidfd, sig, &err) < 0)
-		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	supervise_stop(&pod->sv, sig, timeout_s);
 	/* STOPPING is not written to disk: it lasts until the infra exits, and
 	 * a podd restarted in between finds the infra alive (running) or gone
 	 * (exited) either way. Not writing it saves two fsyncs per stop. */
 	if (pod->rec.state == POD_RUNNING)
 		pod->rec.state = POD_STOPPING;
-	if (sig == SIGKILL || pod->stop_timer != NULL)
-		return;
-	pod->stop_timer = evtimer_new(pod->d->base, on_stop_timeout, pod);
-	if (pod->stop_timer == NULL || evtimer_add(pod->stop_timer, &tv) < 0) {
-		log_error("pod \"%s\": cannot arm the stop timer, killing now", pod->rec.spec.name);
-		pd_pidfd_signal(pod->pidfd, SIGKILL, &err);
-	}
 }
 
 int
 pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, struct pd_err *err)
 {
+	if (refuse_if_removing(pod, err) < 0)
+		return -1;
 	switch (pod->rec.state) {
 	case POD_CREATING:
 		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is starting; try again",
@@ -350,12 +353,16 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		settle(pod, NULL, false);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 int
 pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_err *err)
 {
+	if (pod->removing) {
+		waiter_add(pod, pending, POD_REPLY_REMOVED);
+		return 0;
+	}
 	switch (pod->rec.state) {
 	case POD_CREATING:
 	case POD_RUNNING:
@@ -385,7 +392,7 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 		pod_destroy(pod, NULL);
 		return 0;
 	}
-	return pd_fail(err, PD_E_SYSTEM, "pod in an unknown state");
+	PD_UNREACHABLE("pod state out of its enum");
 }
 
 /* The infra is ready, its namespaces held, the pod attached: it runs. */
@@ -411,12 +418,10 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		event_add(pod->sync_ev, NULL);
+		event_add(pod->sv.sync_ev, NULL);
 		return;
 	}
-	event_free(pod->sync_ev);
-	pod->sync_ev = NULL;
-	close_reset(&pod->sync_fd);
+	supervise_close_sync(&pod->sv);
 	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0) {
 		if (infra_hold_namespaces(pod, &err) == 0) {
 			infra_read_ns_ids(pod);
@@ -443,7 +448,7 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 		pd_fail_errno(&pod->start_err, errno, "reading the infra's status");
 	}
 	/* The rest happens when the pidfd says the infra has gone. */
-	pd_pidfd_signal(pod->pidfd, SIGKILL, &err);
+	supervise_signal(&pod->sv, SIGKILL);
 }
 
 void
@@ -467,20 +472,7 @@ pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err)
 	if (pod->start_err.kind == 0)
 		pod->start_err = e;
 	/* The rest happens when the pidfd says the infra has gone. */
-	pd_pidfd_signal(pod->pidfd, SIGKILL, &e);
-}
-
-static void
-on_stop_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct pod *pod = arg;
-	struct pd_err err = {0};
-
-	(void)fd;
-	(void)what;
-	log_info("pod \"%s\": infra did not stop in time, sending SIGKILL", pod->rec.spec.name);
-	if (pd_pidfd_signal(pod->pidfd, SIGKILL, &err) < 0)
-		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	supervise_signal(&pod->sv, SIGKILL);
 }
 
 /* The infra is gone: a failed start, a stop, or a crash. */
@@ -494,25 +486,25 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!pod->have_status) {
-		int r = pd_pidfd_reap(pod->pidfd, &status);
+		int r = pd_pidfd_reap(pod->sv.pidfd, &status);
 
 		if (r == 0) { /* not a zombie yet: wait for the next wake-up */
-			event_add(pod->pidfd_ev, NULL);
+			supervise_rearm_exit(&pod->sv);
 			return;
 		}
 		pod->have_status = r == 1;
 		pod->wait_status = status;
 	}
 	pod->rec.infra_exit_code = pod->have_status ? pd_exit_code(pod->wait_status) : -1;
-	if (pod->sync_fd >= 0 && pod->start_err.kind == 0) {
+	if (pod->sv.sync_fd >= 0 && pod->start_err.kind == 0) {
 		/* The exit may be seen before the sync socket: an error the child
 		 * sent is still queued there, and it says more than an exit code. */
 		struct pd_sync_msg m;
 
-		if (pd_sync_recv(pod->sync_fd, &m) == 1 && m.type == PD_SYNC_ERROR)
+		if (pd_sync_recv(pod->sv.sync_fd, &m) == 1 && m.type == PD_SYNC_ERROR)
 			pod->start_err = m.err;
 	}
-	infra_forget(pod);
+	supervise_forget(&pod->sv);
 	pod->rec.infra_pid = 0;
 	pod->rec.infra_start_time = 0;
 	set_now(pod->rec.finished);
@@ -577,7 +569,7 @@ pod_note_reaped(struct podd *d, pid_t pid, int status)
 	struct pod *pod;
 
 	TAILQ_FOREACH (pod, &d->pods, entry) {
-		if (pod->pidfd >= 0 && pod->rec.infra_pid == pid) {
+		if (pod->sv.pidfd >= 0 && pod->rec.infra_pid == pid) {
 			pod->have_status = true;
 			pod->wait_status = status;
 			return;

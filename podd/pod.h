@@ -21,6 +21,7 @@
 #include "ns.h"
 #include "pod_spec.h"
 #include "podd.h"
+#include "supervise.h"
 
 struct evhttp_request;
 struct http_pending;
@@ -30,37 +31,26 @@ struct proxy;
 /* What a waiter gets when the pod settles without an error. */
 enum pod_reply { POD_REPLY_CREATED, POD_REPLY_POD, POD_REPLY_REMOVED };
 
-struct pod_waiter {
-	TAILQ_ENTRY(pod_waiter) entry;
-	struct http_pending *pending; /* owned */
-	enum pod_reply reply;
-};
-
-TAILQ_HEAD(pod_waiter_list, pod_waiter);
-
 /* Namespaces podd holds for a pod with bind mounts (pid cannot be held). */
 enum pod_held_ns { POD_NS_NET, POD_NS_IPC, POD_NS_UTS, POD_NS_HELD };
 
 struct pod {
 	TAILQ_ENTRY(pod) entry;
-	struct podd *d;           /* borrowed */
-	struct pod_record rec;    /* owns rec.spec.labels */
-	int pidfd;                /* owned, -1 without an infra */
-	int sync_fd;              /* owned, -1 once the infra reported */
-	struct event *pidfd_ev;   /* owned, may be NULL */
-	struct event *sync_ev;    /* owned, may be NULL */
-	struct event *stop_timer; /* owned, may be NULL */
-	bool have_status;         /* wait_status holds the infra's reaped status */
+	struct podd *d;        /* borrowed */
+	struct pod_record rec; /* owns rec.spec.labels */
+	struct supervised sv;  /* the infra (sv.pidfd -1 without one) and the waiters */
+	bool have_status;      /* wait_status holds the infra's reaped status */
 	int wait_status;
 	bool remove_when_settled;               /* rm -f, or a create that failed */
+	bool removing;                          /* infra gone, waits for its containers' end */
+	struct pd_err remove_err;               /* what the others get then (kind 0: none) */
 	struct pd_err start_err;                /* why the infra failed to start (kind 0: none) */
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
-	struct pod_waiter_list waiters;
-	struct cni_op *net_op;  /* the CNI ADD in flight, NULL otherwise */
-	struct cni_op *net_del; /* the CNI DEL in flight, NULL otherwise */
-	bool add_after_del;     /* an ADD waits for net_del */
-	bool add_after_gc;      /* an ADD waits for its network's GC */
-	struct proxy **proxies; /* owned: one per published port while attached */
+	struct cni_op *net_op;                  /* the CNI ADD in flight, NULL otherwise */
+	struct cni_op *net_del;                 /* the CNI DEL in flight, NULL otherwise */
+	bool add_after_del;                     /* an ADD waits for net_del */
+	bool add_after_gc;                      /* an ADD waits for its network's GC */
+	struct proxy **proxies;                 /* owned: one per published port while attached */
 	size_t n_proxies;
 };
 
@@ -93,6 +83,10 @@ int pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct
 
 /* The API's JSON for @pod (a new reference). */
 json_t *pod_to_json(const struct pod *pod);
+
+/* A container of the pod @pod_id was removed: a pod removal that waited
+ * for its containers' end may finish. */
+void pod_on_container_removed(struct podd *d, const char *pod_id);
 
 /* The event callback of an infra's pidfd: the infra has exited. @arg is
  * the pod. Shared by spawned and adopted infras (store.c). */
@@ -146,7 +140,9 @@ int pod_ports_add(struct pod *pod, const json_t *ports, struct pd_err *err);
 int pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err);
 
 /* infra.c: the infra process and the namespaces held for the pod. */
-int infra_spawn(struct pod *pod, struct pd_err *err);
+struct pd_child;
+/* Spawn the infra: @child has its pidfd and sync socket (the caller's). */
+int infra_spawn(struct pod *pod, struct pd_child *child, struct pd_err *err);
 int infra_hold_namespaces(struct pod *pod, struct pd_err *err);
 void infra_release_namespaces(struct pod *pod);
 /* Read the namespace ids of a held pod into pod->ns_ids. */

@@ -110,12 +110,8 @@ open_infra(const struct pod *pod)
 static int
 watch_infra(struct pod *pod, int pidfd, struct pd_err *err)
 {
-	pod->pidfd = pidfd;
-	pod->pidfd_ev = event_new(pod->d->base, pidfd, EV_READ, pod_on_infra_exit, pod);
-	if (pod->pidfd_ev == NULL || event_add(pod->pidfd_ev, NULL) < 0)
-		return pd_fail(err, PD_E_SYSTEM, "cannot watch the infra of pod \"%s\"",
-			       pod->rec.spec.name);
-	return 0;
+	supervise_name(&pod->sv, "pod \"%s\"", pod->rec.spec.name);
+	return supervise_watch_exit(&pod->sv, pidfd, -1, pod_on_infra_exit, pod, err);
 }
 
 static void
@@ -192,17 +188,12 @@ adopt(struct pod *pod)
 int
 pod_load_all(struct podd *d, struct pd_err *err)
 {
-	DIR *dir;
+	cleanup_closedir DIR *dir = pd_dir_stream(d->pods_fd, ".", "pods dir", err);
 	struct dirent *de;
 	struct pod *pod, *next;
-	int fd = fcntl(d->pods_fd, F_DUPFD_CLOEXEC, 3);
 
-	if (fd < 0)
-		return pd_fail_errno(err, errno, "dup pods dir");
-	if (lseek(fd, 0, SEEK_SET) < 0 || (dir = fdopendir(fd)) == NULL) {
-		close(fd);
-		return pd_fail_errno(err, errno, "read pods dir");
-	}
+	if (dir == NULL)
+		return -1;
 	while ((de = readdir(dir)) != NULL) {
 		struct pd_err e = {0};
 		struct pd_err ignored;
@@ -226,7 +217,6 @@ pod_load_all(struct podd *d, struct pd_err *err)
 		}
 		TAILQ_INSERT_TAIL(&d->pods, pod, entry);
 	}
-	closedir(dir);
 	for (pod = TAILQ_FIRST(&d->pods); pod != NULL; pod = next) {
 		next = TAILQ_NEXT(pod, entry);
 		adopt(pod);

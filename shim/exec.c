@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "capset.h"
 #include "cleanup.h"
 #include "rootfs.h"
 #include "stdio_fds.h"

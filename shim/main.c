@@ -3,7 +3,7 @@
  * podd-shim: the supervisor of one container (lib/shim.h is the contract
  * with podd). This file reads the spec, detaches, runs the steps in order
  * and reports on the sync socket; the steps live in join.c, exec.c (with
- * rootfs.c and caps.c in the child), and handoff.c, which execs
+ * rootfs.c and capset.c in the child), and handoff.c, which execs
  * podd-monitor (monitor.c with io.c, shim/monitor.h) in this process for
  * step 6, the long part.
  *

@@ -4,8 +4,8 @@
  * with every check done: known keys only, types, absolute paths, limits on
  * counts and lengths, namespace values. Pure: no system calls, so it is
  * unit-tested and fuzzed, and the code that touches the kernel (join.c,
- * rootfs.c, caps.c) only ever sees a validated struct. Capability names are
- * checked for shape here; libcap resolves them in caps.c.
+ * rootfs.c, capset.c) only ever sees a validated struct. Capability names are
+ * checked for shape here; lib's pd_cap_from_name resolves them in capset.c.
  *
  * How lib/shim.h's keys are read:
  *   required: id (PD_ID_LEN lowercase hex), name, rootfs, mount_point, log,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Capabilities; see caps.h. The order in shim_caps_apply matters: dropping
+ * Capabilities; see capset.h. The order in shim_caps_apply matters: dropping
  * from the bounding set needs CAP_SETPCAP, which the last step may remove.
  */
-#include "caps.h"
+#include "capset.h"
 
 #include <errno.h>
 #include <sys/capability.h>
@@ -11,15 +11,19 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "caps.h"
+
 int
 shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err)
 {
 	*mask = 0;
 	for (size_t i = 0; i < n; i++) {
-		cap_value_t v;
+		int v;
 
-		if (cap_from_name(names[i], &v) < 0 || v < 0 || v >= 64)
-			return pd_fail(err, PD_E_INVALID, "unknown capability \"%.40s\"", names[i]);
+		/* lib's names, the ones podd computed the set with: one
+		 * resolver for both sides. */
+		if (pd_cap_from_name(names[i], &v, err) < 0)
+			return -1;
 		*mask |= UINT64_C(1) << v;
 	}
 	return 0;

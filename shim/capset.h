@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Capabilities, through libcap: the spec's list becomes the whole of the
+ * Applying capabilities, through libcap (named capset.h, not caps.h: lib's
+ * caps.h names and computes the sets). The spec's list becomes the whole of the
  * workload's bounding, permitted, effective and inheritable sets, its
  * ambient set is emptied, and no_new_privs is set, so that nothing it execs
- * can gain more. Names are resolved in the shim (a bad one is an error
- * before anything starts); the sets are applied in the workload's child.
+ * can gain more. Names are resolved in the shim with lib's resolver, the
+ * one podd computed the set with (a bad one is an error before anything
+ * starts); the sets are applied in the workload's child.
  */
 #pragma once
 
@@ -13,7 +15,7 @@
 
 #include "err.h"
 
-/* Resolve the "CAP_..." @names with cap_from_name into the bit mask @mask
+/* Resolve the "CAP_..." @names with pd_cap_from_name into the bit mask @mask
  * (bit N = capability N). An unknown name is PD_E_INVALID naming it. */
 int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err);
 

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A container as the API shows it: inspect's object and a pod's list of
+ * its containers. Read-only views of the registry (container.h), apart
+ * from the state machine so that container.c holds only transitions.
+ */
+#include "container.h"
+
+#include <string.h>
+
+#include "api.h"
+#include "attach.h"
+#include "cleanup.h"
+#include "json.h"
+#include "ns.h"
+#include "pod.h"
+
+json_t *
+container_list_in_pod(struct podd *d, const char *pod_id)
+{
+	json_t *list = json_array();
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.pod, pod_id) == 0)
+			json_array_append_new(list,
+					      json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id,
+							PD_F_NAME, c->rec.spec.name, PD_F_STATE,
+							ctr_state_name(c->rec.state),
+							PD_F_EPHEMERAL, c->rec.spec.ephemeral));
+	return list;
+}
+
+static void
+set_if(json_t *obj, const char *key, const char *value)
+{
+	if (value[0] != '\0')
+		json_object_set_new(obj, key, json_string(value));
+}
+
+json_t *
+container_to_json(const struct container *c)
+{
+	const struct ctr_record *r = &c->rec;
+	const struct ctr_spec *s = &r->spec;
+	cleanup_free char *root = ctr_root_dir(c);
+	json_t *j, *ns = json_object();
+	struct pod *pod = NULL;
+	struct pd_err ignored;
+	char hostname[PD_NAME_MAX + 1];
+
+	if (s->pod[0] != '\0')
+		pod = pod_find(c->d, s->pod, &ignored);
+	ctr_hostname(c, hostname, sizeof(hostname));
+	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:O, s:O, s:o, s:b, s:b, s:o}",
+		      PD_F_ID, r->id, PD_F_NAME, s->name, PD_F_STATE, ctr_state_name(r->state),
+		      PD_F_CREATED, r->created, PD_F_COMMAND, s->command, PD_F_ENV, s->env,
+		      PD_F_WORKDIR, s->workdir, PD_F_HOSTNAME, hostname, PD_F_CAP_ADD, s->cap_add,
+		      PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps), PD_F_READ_ONLY,
+		      s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
+		      json_sprintf("%s/container.log", root));
+	if (pod != NULL) {
+		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
+		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));
+	}
+	if (s->image[0] != '\0') {
+		json_object_set_new(j, PD_F_IMAGE, json_string(r->image_name));
+		json_object_set_new(j, PD_F_IMAGE_ID, json_string(s->image));
+	} else {
+		json_object_set_new(j, PD_F_ROOTFS, json_string(s->rootfs));
+	}
+	for (int k = 0; k < CTR_NS_KINDS; k++) {
+		char mode[PD_ID_LEN + 16];
+
+		ctr_ns_mode_format(&s->ns[k], mode, sizeof(mode));
+		set_if(j, ctr_ns_field((enum ctr_ns_kind)k), mode);
+	}
+	json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
+	if (s->target_pid > 0)
+		json_object_set_new(j, PD_F_TARGET_PROCESS, json_integer(s->target_pid));
+	json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
+	json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
+	set_if(j, PD_F_STARTED, r->started);
+	set_if(j, PD_F_FINISHED, r->finished);
+	set_if(j, PD_F_REASON, r->reason);
+	if (r->state == CTR_EXITED && r->exit_code >= 0)
+		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(r->exit_code));
+	if (r->state == CTR_EXITED)
+		set_if(j, PD_F_SIGNAL, r->signal);
+	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
+		char id[PD_NS_ID_MAX];
+
+		cleanup_free char *run = ctr_run_dir(c);
+
+		json_object_set_new(j, PD_F_PID, json_integer(r->pid));
+		json_object_set_new(j, PD_F_SHIM_PID, json_integer(r->shim_pid));
+		json_object_set_new(j, PD_F_ATTACH_SOCKET,
+				    json_sprintf("%s/%s", run, PD_ATTACH_NAME));
+		json_object_set_new(j, PD_F_EXEC_SESSIONS, exec_list_json(c));
+		for (int t = 0; t < PD_NS_COUNT; t++)
+			if (pd_ns_id(r->pid, (enum pd_ns_type)t, id, sizeof(id), &ignored) == 0)
+				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);
+	}
+	json_object_set_new(j, PD_F_NAMESPACES, ns);
+	return j;
+}
