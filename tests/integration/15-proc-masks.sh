@@ -21,10 +21,20 @@ restore_host() {
     [ "$(hostname)" = "$HOST_NAME" ] || hostname "$HOST_NAME"
 }
 
+# The test's EXIT trap: the host first, then lib.sh's teardown, which
+# reads the test's status from $?.
+restore_then_teardown() {
+    local rc=$?
+    set +e
+    restore_host
+    (exit "$rc")
+    teardown_test
+}
+
 setup() {
     HOST_SYSCTL=$(cat "$SYSCTL")
     HOST_NAME=$(hostname)
-    trap 'rc_=$?; restore_host; (exit $rc_); teardown_test' EXIT
+    trap restore_then_teardown EXIT
     podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
 }
