@@ -131,16 +131,20 @@ echo "$(nproc) cores, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/l
 echo
 
 # --- 1. n pods with a running container, one after another -------------------
+# Each round names its pods anew ($round): a name is free again only once
+# its removal has finished, which `pod rm -f` does not wait for yet.
+round=0
 podd_pods() { # NET: bridge or none
     local i
+    round=$((round + 1))
     for i in $(seq "$n"); do
-        podctl pod create "s$i" --net "$1" > /dev/null
-        podctl run -d --pod "s$i" --name "c$i" busybox sleep 1000000 > /dev/null
+        podctl pod create "s$round-$i" --net "$1" > /dev/null
+        podctl run -d --pod "s$round-$i" --name "c$round-$i" busybox sleep 1000000 > /dev/null
     done
 }
 podd_rm() {
     local i
-    for i in $(seq "$n"); do podctl pod rm -f "s$i" > /dev/null; done
+    for i in $(seq "$n"); do podctl pod rm -f "s$round-$i" > /dev/null; done
 }
 
 # podd_round NET TAG: one round, timed; the memory of the last is kept.
@@ -210,79 +214,88 @@ EOF
         pm pod start warm > /dev/null && pm pod rm -f -t 0 warm > /dev/null
 }
 
-podd_pods none > /dev/null && podd_rm # the bridge, and the page cache, once
-podd_pods bridge > /dev/null && podd_rm
-for _ in $(seq "$rounds"); do
-    podd_round bridge bridge
-    podd_round none none
-done
-pm_ok=0
-if podman_setup 2> "$T/pm.err"; then
-    pm_ok=1
-    for _ in $(seq "$pm_rounds"); do
-        podman_round bridge bridge 2>> "$T/pm.err" || { pm_ok=0; break; }
-        podman_round none none 2>> "$T/pm.err" || { pm_ok=0; break; }
+scale_small() {
+    local net label
+    podd_pods none > /dev/null && podd_rm # the bridge, and the page cache, once
+    podd_pods bridge > /dev/null && podd_rm
+    for _ in $(seq "$rounds"); do
+        podd_round bridge bridge
+        podd_round none none
     done
-fi
-
-for net in bridge none; do
-    label="default network (bridge)"
-    [ "$net" = none ] && label="--net none"
-    echo "$n pods, each with a running container, $label:"
-    row "  podd: create all, one after another (ms)" "$(stats < "$T/podd_$net")"
-    row "  podd: per pod + container (ms)" "$(median < "$T/podd_$net" | awk -v n="$n" '{printf "%.2f", $1 / n}')"
-    row "  podd: CPU time of podd itself for all (ms)" "$(stats < "$T/podd_${net}_cpu")"
-    row "  podd: PSS of its $((2 * n)) processes (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_pss")") (podd-pause: $(kib_mib "$(cat "$T/podd_${net}_infra")"))"
-    row "  podd: RSS growth of podd itself (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_rss")")"
-    row "  podd: in all (MiB)" "$(kib_mib $(($(cat "$T/podd_${net}_pss") + $(cat "$T/podd_${net}_rss"))))"
-    row "  podd: workloads apart, PSS (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_wl")")"
-    row "  podd: pod rm -f of all (ms)" "$(stats < "$T/podd_${net}_rm")"
-    if [ "$pm_ok" = 1 ]; then
-        row "  podman: create all, one after another (ms)" "$(stats < "$T/pm_$net")"
-        row "    ratio podman / podd (medians)" "$(ratio "$(median < "$T/pm_$net")" "$(median < "$T/podd_$net")" '%.0fx')"
-        row "  podman: PSS of conmon x$((2 * n)) + catatonit x$n (MiB)" "$(kib_mib "$(cat "$T/pm_${net}_pss")")"
-        row "    ratio podman / podd" "$(ratio "$(cat "$T/pm_${net}_pss")" "$(cat "$T/podd_${net}_pss")")"
-        row "  podman: workloads apart, PSS (MiB)" "$(kib_mib "$(cat "$T/pm_${net}_wl")")"
-        row "  podman: pod rm -f -t 0 of all (ms)" "$(stats < "$T/pm_${net}_rm")"
-    elif [ "$have_podman" = 1 ]; then
-        row "  podman" "failed: $(grep -m 1 -i error "$T/pm.err" || head -n 1 "$T/pm.err")"
-    elif [ "${SCALE_PODMAN:-1}" = 1 ]; then
-        row "  podman" "not installed (make bench installs it)"
+    pm_ok=0
+    if podman_setup 2> "$T/pm.err"; then
+        pm_ok=1
+        for _ in $(seq "$pm_rounds"); do
+            podman_round bridge bridge 2>> "$T/pm.err" || { pm_ok=0; break; }
+            podman_round none none 2>> "$T/pm.err" || { pm_ok=0; break; }
+        done
     fi
-    echo
-done
-podman_clean
+
+    for net in bridge none; do
+        label="default network (bridge)"
+        [ "$net" = none ] && label="--net none"
+        echo "$n pods, each with a running container, $label:"
+        row "  podd: create all, one after another (ms)" "$(stats < "$T/podd_$net")"
+        row "  podd: per pod + container (ms)" "$(median < "$T/podd_$net" | awk -v n="$n" '{printf "%.2f", $1 / n}')"
+        row "  podd: CPU time of podd itself for all (ms)" "$(stats < "$T/podd_${net}_cpu")"
+        row "  podd: PSS of its $((2 * n)) processes (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_pss")") (podd-pause: $(kib_mib "$(cat "$T/podd_${net}_infra")"))"
+        row "  podd: RSS growth of podd itself (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_rss")")"
+        row "  podd: in all (MiB)" "$(kib_mib $(($(cat "$T/podd_${net}_pss") + $(cat "$T/podd_${net}_rss"))))"
+        row "  podd: workloads apart, PSS (MiB)" "$(kib_mib "$(cat "$T/podd_${net}_wl")")"
+        row "  podd: pod rm -f of all (ms)" "$(stats < "$T/podd_${net}_rm")"
+        if [ "$pm_ok" = 1 ]; then
+            row "  podman: create all, one after another (ms)" "$(stats < "$T/pm_$net")"
+            row "    ratio podman / podd (medians)" "$(ratio "$(median < "$T/pm_$net")" "$(median < "$T/podd_$net")" '%.0fx')"
+            row "  podman: PSS of conmon x$((2 * n)) + catatonit x$n (MiB)" "$(kib_mib "$(cat "$T/pm_${net}_pss")")"
+            row "    ratio podman / podd" "$(ratio "$(cat "$T/pm_${net}_pss")" "$(cat "$T/podd_${net}_pss")")"
+            row "  podman: workloads apart, PSS (MiB)" "$(kib_mib "$(cat "$T/pm_${net}_wl")")"
+            row "  podman: pod rm -f -t 0 of all (ms)" "$(stats < "$T/pm_${net}_rm")"
+        elif [ "$have_podman" = 1 ]; then
+            row "  podman" "failed: $(grep -m 1 -i error "$T/pm.err" || head -n 1 "$T/pm.err")"
+        elif [ "${SCALE_PODMAN:-1}" = 1 ]; then
+            row "  podman" "not installed (make bench installs it)"
+        fi
+        echo
+    done
+    podman_clean
+}
 
 # --- 2. many pods on one podd, --net none ---------------------------------------
-rss0=$(rss_kib "$podd_pid")
-for _ in $(seq "$runs"); do time_ms podctl pod ls; done > "$T/ls0"
-for _ in $(seq "$runs"); do time_ms podctl ps -a; done > "$T/ps0"
-t0=$EPOCHREALTIME
-for i in $(seq "$many"); do
-    podctl pod create "m$i" --net none > /dev/null
-    podctl run -d --pod "m$i" --name "mc$i" busybox sleep 1000000 > /dev/null
-done
-t1=$EPOCHREALTIME
-wait_until monitors_ready
-for _ in $(seq "$runs"); do time_ms podctl pod ls; done > "$T/ls"
-for _ in $(seq "$runs"); do time_ms podctl ps -a; done > "$T/ps"
-for _ in $(seq "$runs"); do time_ms podctl pod ls -q; done > "$T/lsq"
-rss1=$(rss_kib "$podd_pid")
-# shellcheck disable=SC2046  # one pid a word
-pss_many=$(pss_sum $(podd_pids infra) $(podd_pids monitor))
+scale_many() {
+    local rss0 rss1 t0 t1 i pss_many
+    rss0=$(rss_kib "$podd_pid")
+    for _ in $(seq "$runs"); do time_ms podctl pod ls; done > "$T/ls0"
+    for _ in $(seq "$runs"); do time_ms podctl ps -a; done > "$T/ps0"
+    t0=$EPOCHREALTIME
+    for i in $(seq "$many"); do
+        podctl pod create "m$i" --net none > /dev/null
+        podctl run -d --pod "m$i" --name "mc$i" busybox sleep 1000000 > /dev/null
+    done
+    t1=$EPOCHREALTIME
+    wait_until monitors_ready
+    for _ in $(seq "$runs"); do time_ms podctl pod ls; done > "$T/ls"
+    for _ in $(seq "$runs"); do time_ms podctl ps -a; done > "$T/ps"
+    for _ in $(seq "$runs"); do time_ms podctl pod ls -q; done > "$T/lsq"
+    rss1=$(rss_kib "$podd_pid")
+    # shellcheck disable=SC2046  # one pid a word
+    pss_many=$(pss_sum $(podd_pids infra) $(podd_pids monitor))
 
-echo "$many pods on one podd, each with a running container, --net none:"
-row "  create all, one after another (s)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
-row "  podctl pod ls, 0 pods (ms)" "$(stats < "$T/ls0")"
-row "  podctl pod ls, $many pods (ms)" "$(stats < "$T/ls")"
-row "  podctl pod ls -q, $many pods (ms)" "$(stats < "$T/lsq")"
-row "  podctl ps -a, 0 containers (ms)" "$(stats < "$T/ps0")"
-row "  podctl ps -a, $many containers (ms)" "$(stats < "$T/ps")"
-row "  podd RSS, before / with $many pods (MiB)" "$(kib_mib "$rss0") / $(kib_mib "$rss1")"
-row "  podd RSS per pod + container (KiB)" "$(awk -v a="$rss0" -v b="$rss1" -v n="$many" 'BEGIN {printf "%.1f", (b - a) / n}')"
-row "  PSS of podd-pause + podd-monitor x$many (MiB)" "$(kib_mib "$pss_many")"
-t0=$EPOCHREALTIME
-podd_clean
-t1=$EPOCHREALTIME
-row "  pod rm -f of all (s)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
-row "  podd RSS after (MiB)" "$(kib_mib "$(rss_kib "$podd_pid")")"
+    echo "$many pods on one podd, each with a running container, --net none:"
+    row "  create all, one after another (s)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
+    row "  podctl pod ls, 0 pods (ms)" "$(stats < "$T/ls0")"
+    row "  podctl pod ls, $many pods (ms)" "$(stats < "$T/ls")"
+    row "  podctl pod ls -q, $many pods (ms)" "$(stats < "$T/lsq")"
+    row "  podctl ps -a, 0 containers (ms)" "$(stats < "$T/ps0")"
+    row "  podctl ps -a, $many containers (ms)" "$(stats < "$T/ps")"
+    row "  podd RSS, before / with $many pods (MiB)" "$(kib_mib "$rss0") / $(kib_mib "$rss1")"
+    row "  podd RSS per pod + container (KiB)" "$(awk -v a="$rss0" -v b="$rss1" -v n="$many" 'BEGIN {printf "%.1f", (b - a) / n}')"
+    row "  PSS of podd-pause + podd-monitor x$many (MiB)" "$(kib_mib "$pss_many")"
+    t0=$EPOCHREALTIME
+    podd_clean
+    t1=$EPOCHREALTIME
+    row "  pod rm -f of all (s)" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
+    row "  podd RSS after (MiB)" "$(kib_mib "$(rss_kib "$podd_pid")")"
+}
+
+[ "$n" = 0 ] || scale_small
+[ "$many" = 0 ] || scale_many
