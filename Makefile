@@ -245,7 +245,12 @@ $(B)/bench-proxy: tests/bench/proxy_bench.c $(PROXY_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(CFLAGS_ALL) -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< $(PROXY_OBJS) \
 		$(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDFLAGS_ALL)
 
-bench: deps $(PROGS) $(B)/bench-floor $(B)/bench-proxy
+# What the benchmarks compare podd with (tests/bench/scale.sh): installed by
+# `make bench` only, not by `make deps`. catatonit builds podman's pause image.
+DEPS_BENCH := podman crun catatonit
+
+bench: deps images $(PROGS) $(B)/bench-floor $(B)/bench-proxy
+	$(Q)tools/deps.sh $(DEPS_BENCH)
 	$(Q)tests/bench/bench.sh $(B)
 
 # libFuzzer targets, one per parser that sees outside bytes (tests/fuzz/).

@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "container.h"
 #include "http.h"
 #include "json.h"
 #include "parse.h"
@@ -18,11 +19,17 @@ void
 api_pod_list(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	cleanup_json json_t *list = json_array();
+	cleanup_json json_t *by_pod = container_lists_by_pod(d);
 	struct pod *pod;
 
 	(void)arg;
-	TAILQ_FOREACH (pod, &d->pods, entry)
-		json_array_append_new(list, pod_to_json(pod));
+	TAILQ_FOREACH (pod, &d->pods, entry) {
+		json_t *containers = json_object_get(by_pod, pod->rec.id);
+
+		json_array_append_new(list, pod_to_json_with(pod, containers != NULL
+								      ? json_incref(containers)
+								      : json_array()));
+	}
 	http_reply_json(req, 200, list);
 }
 

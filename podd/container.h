@@ -127,6 +127,10 @@ void container_remove_all_in_pod(struct podd *d, const char *pod_id);
 void container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_s);
 /* [{"id","name","state"}] of the containers of @pod (a new reference). */
 json_t *container_list_in_pod(struct podd *d, const char *pod_id);
+/* The same lists for every pod at once, {pod id: [...]}, in one pass over
+ * the containers: a listing of all pods calls this, not the above per pod
+ * (which made `pod ls` O(pods x containers)). */
+json_t *container_lists_by_pod(struct podd *d);
 
 /* True when a container was made from the image @image_id. */
 bool container_uses_image(struct podd *d, const char *image_id);

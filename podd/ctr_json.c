@@ -15,6 +15,15 @@
 #include "ns.h"
 #include "pod.h"
 
+/* A container as its pod lists it. */
+static json_t *
+brief_json(const struct container *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id, PD_F_NAME, c->rec.spec.name,
+			 PD_F_STATE, ctr_state_name(c->rec.state), PD_F_EPHEMERAL,
+			 c->rec.spec.ephemeral);
+}
+
 json_t *
 container_list_in_pod(struct podd *d, const char *pod_id)
 {
@@ -23,12 +32,29 @@ container_list_in_pod(struct podd *d, const char *pod_id)
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.pod, pod_id) == 0)
-			json_array_append_new(list,
-					      json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id,
-							PD_F_NAME, c->rec.spec.name, PD_F_STATE,
-							ctr_state_name(c->rec.state),
-							PD_F_EPHEMERAL, c->rec.spec.ephemeral));
+			json_array_append_new(list, brief_json(c));
 	return list;
+}
+
+json_t *
+container_lists_by_pod(struct podd *d)
+{
+	json_t *by_pod = json_object();
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry) {
+		json_t *list;
+
+		if (c->rec.spec.pod[0] == '\0')
+			continue;
+		list = json_object_get(by_pod, c->rec.spec.pod);
+		if (list == NULL) {
+			list = json_array();
+			json_object_set_new(by_pod, c->rec.spec.pod, list);
+		}
+		json_array_append_new(list, brief_json(c));
+	}
+	return by_pod;
 }
 
 static void

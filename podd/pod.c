@@ -588,6 +588,12 @@ set_if(json_t *obj, const char *key, const char *value)
 json_t *
 pod_to_json(const struct pod *pod)
 {
+	return pod_to_json_with(pod, container_list_in_pod(pod->d, pod->rec.id));
+}
+
+json_t *
+pod_to_json_with(const struct pod *pod, json_t *containers)
+{
 	const struct pod_record *r = &pod->rec;
 	json_t *j, *infra, *ns;
 	char netns[4096];
@@ -603,8 +609,7 @@ pod_to_json(const struct pod *pod)
 		      PD_F_CREATED, r->created, PD_F_HOSTNAME, r->spec.hostname, PD_F_SHARE_PID,
 		      r->spec.share_pid, PD_F_NETWORK, pod_net_name(&r->spec), PD_F_LABELS,
 		      r->spec.labels, PD_F_INFRA, infra, PD_F_NAMESPACES, ns, PD_F_CONTAINERS,
-		      container_list_in_pod(pod->d, r->id), PD_F_PORTS, r->spec.ports, PD_F_DNS,
-		      pod_dns_json(&r->spec));
+		      containers, PD_F_PORTS, r->spec.ports, PD_F_DNS, pod_dns_json(&r->spec));
 	set_if(j, PD_F_IP, r->ip);
 	set_if(j, PD_F_GATEWAY, r->gateway);
 	set_if(j, PD_F_STARTED, r->started);

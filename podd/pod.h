@@ -83,6 +83,9 @@ int pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct
 
 /* The API's JSON for @pod (a new reference). */
 json_t *pod_to_json(const struct pod *pod);
+/* The same with @containers (stolen) as its container list, taken from
+ * container_lists_by_pod by a listing of every pod. */
+json_t *pod_to_json_with(const struct pod *pod, json_t *containers);
 
 /* A container of the pod @pod_id was removed: a pod removal that waited
  * for its containers' end may finish. */

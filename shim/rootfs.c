@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "masks.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -254,7 +255,10 @@ setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h
 		return -1;
 	if (mount_dev(h, err) < 0 || mount_sys(h, err) < 0 || mount_etc(spec, h, err) < 0)
 		return -1;
-	return 0;
+	/* Last: the masks go on the container's own /proc and /sys, the ones
+	 * its processes see, with paths looked up in its root only, and bind
+	 * its /dev/null; the capability to unmount them is dropped after. */
+	return shim_masks_apply(err);
 }
 
 int

@@ -3,7 +3,8 @@
  * The container's root, assembled in the workload's own mount namespace by
  * the setup hook of pd_spawn (so in the child, before execve): mounts made
  * private, the overlay (or a read-only bind) of the image, pivot_root, a new
- * /proc, a minimal /dev, a read-only /sys and podd's /etc files. Nothing here
+ * /proc, a minimal /dev, a read-only /sys, podd's /etc files, and the
+ * read-only and masked paths of /proc and /sys (masks.h). Nothing here
  * touches the host's mounts: the namespace and every mount in it die with the
  * workload.
  */

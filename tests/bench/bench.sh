@@ -16,6 +16,7 @@ if [ "${PODD_SANDBOX:-}" != 1 ]; then
 fi
 
 export PATH=$build:$PATH
+. "$(dirname "$0")/lib.sh"
 T=$(mktemp -d /tmp/podd-bench.XXXXXX)
 export PODD_SOCKET=$T/run/podd.sock
 podd_pid=
@@ -27,33 +28,6 @@ cleanup() {
     for _ in $(seq 50); do rm -rf "$T" 2> /dev/null && break; sleep 0.1; done
 }
 trap cleanup EXIT
-
-# stats: read numbers (one a line), print "median (min-max)" with 2 decimals.
-stats() {
-    sort -g | awk '{v[NR] = $1} END {
-        if (NR == 0) { print "n/a"; exit }
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }'
-}
-median() {
-    sort -g | awk '{v[NR] = $1} END { if (NR == 0) print 0; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# time_ms CMD...: wall time of one run of CMD in milliseconds.
-time_ms() {
-    local t0=$EPOCHREALTIME
-    "$@" > /dev/null
-    local t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) * 1000}'
-}
-
-pss_kib() {
-    awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"
-}
-
-row() {
-    printf '%-50s %s\n' "$1" "$2"
-}
 
 podd --root "$T/root" --run-dir "$T/run" --foreground 2> "$T/podd.log" &
 podd_pid=$!
@@ -268,3 +242,7 @@ proxy_bin=$build/bench-proxy
 if [ -x "$proxy_bin" ]; then
     "$proxy_bin" "$(( runs < 10 ? runs : 10 ))"
 fi
+echo
+
+# --- at scale: 50 pods beside podman, 1000 pods on one podd (scale.sh) --------
+"$(dirname "$0")/scale.sh" "$build" "$runs"

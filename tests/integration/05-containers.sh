@@ -264,4 +264,26 @@ test_ps() {
     assert_eq up "$(podctl ps -a --pod web --format json | json .0.name)"
 }
 
+# A listing of every pod gives each pod the containers its inspect gives
+# (the listing gathers them in one pass over the containers).
+test_pod_ls_lists_each_pods_containers() {
+    with_busybox
+    podctl pod create web > /dev/null
+    podctl pod create db > /dev/null
+    podctl pod create empty > /dev/null
+    podctl run -d --pod web --name w1 busybox sleep 1000 > /dev/null
+    podctl run -d --name alone busybox sleep 1000 > /dev/null
+    podctl run --pod db --name d1 busybox true > /dev/null
+    podctl run -d --pod web --name w2 busybox sleep 1000 > /dev/null
+    local ls p
+    ls=$(podctl pod ls --format json)
+    for p in web db empty; do
+        assert_eq "$(pod_field "$p" .containers)" \
+            "$(python3 -c 'import json, sys; print(json.dumps([x for x in json.load(sys.stdin) if x["name"] == sys.argv[1]][0]["containers"]))' "$p" <<< "$ls")" \
+            "$p's containers"
+    done
+    assert_eq '["w1", "w2"]' "$(pod_field web .containers | python3 -c 'import json, sys; print(json.dumps([c["name"] for c in json.load(sys.stdin)]))')"
+    assert_contains "$(podctl pod ls)" "web "
+}
+
 run_tests

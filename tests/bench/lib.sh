@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The benchmarks' helpers (sourced by bench.sh and scale.sh): figures are
+# printed as "median (min-max)" over repeated runs, one row a figure, and
+# memory is read from /proc: PSS (smaps_rollup), which shares each page
+# among the processes that map it, so that a sum over processes is what
+# they cost together.
+
+# stats: read numbers (one a line), print "median (min-max)" with 2 decimals.
+stats() {
+    sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) { print "n/a"; exit }
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }'
+}
+median() {
+    sort -g | awk '{v[NR] = $1} END { if (NR == 0) print 0; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# time_ms CMD...: wall time of one run of CMD in milliseconds.
+time_ms() {
+    local t0=$EPOCHREALTIME
+    "$@" > /dev/null
+    local t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b - a) * 1000}'
+}
+
+pss_kib() {
+    awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"
+}
+
+rss_kib() {
+    awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+# pss_sum PID...: the PSS of these processes together (KiB), read at once.
+pss_sum() {
+    local p
+    for p in "$@"; do pss_kib "$p"; done | awk '{s += $1} END {print s + 0}'
+}
+
+# ratio A B [FORMAT]: A / B.
+ratio() {
+    awk -v a="$1" -v b="$2" -v f="${3:-%.1fx}" 'BEGIN {if (b > 0) printf f, a / b; else print "n/a"}'
+}
+
+row() {
+    printf '%-50s %s\n' "$1" "$2"
+}
