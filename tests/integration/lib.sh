@@ -3,11 +3,15 @@
 # The integration tests' library: each test gets its own podd on temporary
 # dirs, drives it only through podctl and curl, and ends with a leak check
 # that compares what exists after the test with what existed before it:
-# processes of podd's kind, mounts under the test's dirs and /run/netns,
-# links, addresses, unix and inet listeners, and files left in the run dir.
+# the test's own processes, mounts and `ip netns` names (own_things: never
+# another podd's), links, addresses, unix and inet listeners, and files
+# left in the run dir.
 #
 # A test file defines test_* functions and ends with `run_tests`. Each test
-# runs in a subshell with `set -e`; an assertion that fails ends it.
+# runs in a subshell with `set -e` (and inherit_errexit): any command that
+# fails ends it and fails it, and so does an assertion that fails, even
+# inside $(...). A test file may define cleanup_test for what it made
+# beside its podd.
 
 # shellcheck disable=SC2034  # variables here are used by the test files
 set -uo pipefail
@@ -172,10 +176,11 @@ podd_stop() {
     fi
 }
 
-# own_things: the live processes that are this test's, "proc PID COMM" a
-# line, its mounts ("mount PATH": under $T, or an `ip netns` name of a
-# namespace of its own) and its `ip netns` names ("netns NAME": a bind of a
-# namespace of its own, or a plain file: a name whose mount is gone). A process of podd's kind is the test's when its command line names
+# own_things: what is this test's, one thing a line: its live processes
+# ("proc PID COMM"), its mounts ("mount PATH": under $T, or the `ip netns`
+# name of a namespace of its own) and its `ip netns` names ("netns NAME": a
+# bind of a namespace of its own, or a plain file, a name whose mount is
+# gone). A process of podd's kind is the test's when its command line names
 # the test's dir, or one of its fds or its cwd is under it (a podd's stderr
 # is $T/podd.log, which its pause and shim processes inherit; a monitor
 # holds the container's log and exit dir). Any process is the test's when
@@ -183,6 +188,7 @@ podd_stop() {
 # task of podd), or when it lives in a net or pid namespace that is held
 # under $T or is an own process's (a workload whose monitor died). Another
 # podd on the machine, and its pods, are never counted, let alone ended.
+# One python3 pass over /proc: a machine may run thousands of processes.
 own_things() {
     python3 - "$T" << 'PY'
 import os, re, sys
