@@ -79,9 +79,8 @@ wait_for() {
 # The workload's monitor: the podd-monitor whose log fd (6) is DIR's log.
 monitor_of() {
     local p
-    for p in /proc/[0-9]*; do
-        [ "$(cat "$p/comm" 2>/dev/null)" = podd-monitor ] &&
-            [ "$(readlink "$p/fd/6" 2>/dev/null)" = "$1/ctr.log" ] && return 0
+    for p in $(pgrep -x podd-monitor); do
+        [ "$(readlink "/proc/$p/fd/6" 2>/dev/null)" = "$1/ctr.log" ] && return 0
     done
     return 1
 }
@@ -241,7 +240,7 @@ test_outlives_spawner() {
 
 test_spawner_sigkilled() {
     local drv
-    drive --dir "$dir" -- sleep 2 > /dev/null &
+    drive --dir "$dir" -- sleep 5 > /dev/null &
     drv=$!
     wait_for test -e "$dir/ctr.log" || fail "no shim"
     # Killed once the workload runs under its monitor.
