@@ -168,13 +168,14 @@ $(B)/tests/test_proxy: tests/unit/test_proxy.c tests/unit/unit.h $(PROXY_OBJS) $
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< \
 		$(PROXY_OBJS) $(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDOPT)
 
-unit: deps-check $(UNITS)
+# The unit binaries, then what each program links (tests/links.sh).
+unit: deps-check $(UNITS) $(PROGS)
 	$(Q)tests/run.sh --unit-only $(B)
 
 integration: deps-check $(PROGS)
 	$(Q)tests/run.sh --integration-only $(B)
 
-check: deps images
+check: deps-check images
 	$(Q)$(MAKE) --no-print-directory $(PROGS) $(UNITS)
 	$(Q)tests/run.sh $(B)
 
@@ -278,4 +279,9 @@ demo: deps images $(PROGS)
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Only this variant's dependency files: another variant's name its own objects.
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# No object is an intermediate file to delete after a link (shim/io.o, made
+# for the unit tests' pure objects and podd-shim alike, was).
+.SECONDARY:

@@ -376,6 +376,11 @@ on_wait(int rc, const struct pd_err *err, void *arg)
 		/* podd had answered with its headers; the error came after. */
 		pd_fail(&e, pd_err_kind_from_code(json_string_value(json_object_get(j, PD_F_CODE))),
 			"%s", json_string_value(json_object_get(j, PD_F_MESSAGE)));
+		if (e.kind == PD_E_UNAVAILABLE && r->session != NULL && !r->logs_ended) {
+			/* podd is stopping ("shutting down"): as if it had gone. */
+			r->wait_lost = true;
+			return;
+		}
 		if (r->start_failed)
 			return; /* on_start said why */
 		run_fail(r, &e);

@@ -11,6 +11,9 @@
  * Held namespaces are bind mounts of /proc/PID/ns/X:
  *   <run>/pods/<id>/{net,ipc,uts}     what podd and the shims join
  *   <netns_dir>/<prefix><name>         the same net namespace, for `ip netns`
+ *
+ * The netns dir is shared with `ip netns`, so podd keeps it the way iproute2
+ * does: a shared mount point (share_netns_dir).
  */
 #include "pod.h"
 
@@ -20,6 +23,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,6 +175,29 @@ is_own_netns(const struct pod *pod, const char *path)
 	       stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/*
+ * Make @dir a shared mount point before binding anything in it, as `ip netns
+ * add` does. Were it a plain directory, a later `ip netns add` would bind it
+ * onto itself recursively: the pods' binds would be copied into the new
+ * mount and the originals left under it, out of reach, so unlinking a pod's
+ * name would fail (EBUSY) for as long as the host runs. A shared mount point
+ * is left as it is by iproute2. Marking an already shared mount shared again
+ * changes nothing.
+ */
+static int
+share_netns_dir(const char *dir, struct pd_err *err)
+{
+	if (mount("", dir, "none", MS_SHARED | MS_REC, NULL) == 0)
+		return 0;
+	if (errno != EINVAL) /* EINVAL: not a mount point */
+		return pd_fail_errno(err, errno, "make %s a shared mount", dir);
+	if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL) < 0)
+		return pd_fail_errno(err, errno, "bind %s onto itself", dir);
+	if (mount("", dir, "none", MS_SHARED | MS_REC, NULL) < 0)
+		return pd_fail_errno(err, errno, "make %s a shared mount", dir);
+	return 0;
+}
+
 /* The `ip netns` name: never take over one that is not this pod's. */
 static int
 hold_netns_name(struct pod *pod, const char *path, struct pd_err *err)
@@ -187,6 +214,7 @@ hold_netns_name(struct pod *pod, const char *path, struct pd_err *err)
 int
 infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 {
+	struct pd_err ignored;
 	char path[4096];
 
 	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) < 0)
@@ -209,34 +237,39 @@ infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 			pd_fail_errno(err, errno, "mkdir %s", pod->d->cfg.netns_dir);
 			goto undo;
 		}
+		if (share_netns_dir(pod->d->cfg.netns_dir, err) < 0)
+			goto undo;
 		if (hold_netns_name(pod, path, err) < 0)
 			goto undo;
 	}
 	return 0;
 undo:
-	infra_release_namespaces(pod);
+	infra_release_namespaces(pod, &ignored);
 	return pd_err_prefix(err, "hold the pod's namespaces");
 }
 
-void
-infra_release_namespaces(struct pod *pod)
+int
+infra_release_namespaces(struct pod *pod, struct pd_err *err)
 {
-	struct pd_err err = {0};
+	struct pd_err e = {0};
 	char path[4096];
+	int r = 0;
 
 	/* The ip-netns name first, while the pod's own file still tells
 	 * whether it is ours: another podd's pod of that name is not touched. */
 	if (infra_netns_path(pod, path, sizeof(path)) == 0 && path[0] != '\0' &&
-	    is_own_netns(pod, path) && pd_ns_unbind(path, &err) < 0)
-		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+	    is_own_netns(pod, path) && pd_ns_unbind(path, &e) < 0) {
+		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
+		r = pd_fail(err, PD_E_SYSTEM, "the pod's netns name stayed: %s", e.msg);
+	}
 	for (int h = 0; h < POD_NS_HELD; h++)
-		if (infra_held_path(pod, h, path, sizeof(path)) == 0 &&
-		    pd_ns_unbind(path, &err) < 0)
-			log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
+		if (infra_held_path(pod, h, path, sizeof(path)) == 0 && pd_ns_unbind(path, &e) < 0)
+			log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 	if (paths_pod_run(pod->d, pod->rec.id, NULL, path, sizeof(path)) == 0 && rmdir(path) < 0 &&
 	    errno != ENOENT)
 		log_error("pod \"%s\": remove %s: %s", pod->rec.spec.name, path, strerror(errno));
 	memset(pod->ns_ids, 0, sizeof(pod->ns_ids));
+	return r;
 }
 
 void

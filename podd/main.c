@@ -274,6 +274,20 @@ daemonize(const struct podd *d, const char *log_file, struct pd_err *err)
 	return p[1];
 }
 
+/*
+ * The answers queued while the pending requests are freed sit in their
+ * connections' buffers: a few turns of the loop write them before
+ * evhttp_free closes the connections, or a client waiting on a container
+ * gets a reply cut off mid-stream. Bounded, never blocking: a client that
+ * does not read is not waited for.
+ */
+static void
+flush_replies(struct podd *d)
+{
+	for (int i = 0; i < 3; i++)
+		event_base_loop(d->base, EVLOOP_NONBLOCK);
+}
+
 static void
 podd_teardown(struct podd *d)
 {
@@ -286,6 +300,8 @@ podd_teardown(struct podd *d)
 	pod_free_all(d);
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
+	if (d->base != NULL)
+		flush_replies(d);
 	http_stop(d);
 	loop_teardown(d);
 	if (d->base != NULL)

@@ -122,22 +122,33 @@ set_reason(struct pod *pod, const char *reason)
 	pod->rec.reason[n] = '\0';
 }
 
-/* The pod leaves its network, and its namespaces go. */
+/* The pod leaves its network, and its namespaces go. Fails when its `ip
+ * netns` name stayed (logged). */
+static int
+release_or_fail(struct pod *pod, struct pd_err *err)
+{
+	pod_net_detach(pod);
+	return infra_release_namespaces(pod, err);
+}
+
 static void
 release(struct pod *pod)
 {
-	pod_net_detach(pod);
-	infra_release_namespaces(pod);
+	struct pd_err ignored;
+
+	release_or_fail(pod, &ignored);
 }
 
 /* Release everything the pod holds and drop it from the registry; answers
  * removal waiters with success and the rest with @err. A removal is over
  * when it answers: while containers of the pod are still being ended, the
- * pod waits for them (pod_on_container_removed). */
+ * pod waits for them (pod_on_container_removed). A netns name that stayed
+ * is an error for the removal waiters too: the name is not free. */
 static void
 pod_destroy(struct pod *pod, const struct pd_err *err)
 {
-	struct pd_err e = {0};
+	struct pd_err e = {0}, rel = {0};
+	bool released;
 
 	if (container_count_in_pod(pod->d, pod->rec.id, false) > 0) {
 		if (!pod->removing && err != NULL)
@@ -145,13 +156,15 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		pod->removing = true;
 		return;
 	}
-
-	release(pod);
+	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 	TAILQ_REMOVE(&pod->d->pods, pod, entry);
 	log_info("pod \"%s\": removed", pod->rec.spec.name);
-	settle(pod, err, true);
+	if (released)
+		settle(pod, err, true);
+	else
+		settle(pod, err != NULL ? err : &rel, false);
 	pod_free(pod);
 }
 

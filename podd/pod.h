@@ -147,7 +147,8 @@ struct pd_child;
 /* Spawn the infra: @child has its pidfd and sync socket (the caller's). */
 int infra_spawn(struct pod *pod, struct pd_child *child, struct pd_err *err);
 int infra_hold_namespaces(struct pod *pod, struct pd_err *err);
-void infra_release_namespaces(struct pod *pod);
+/* Fails only when the pod's `ip netns` name could not be removed. */
+int infra_release_namespaces(struct pod *pod, struct pd_err *err);
 /* Read the namespace ids of a held pod into pod->ns_ids. */
 void infra_read_ns_ids(struct pod *pod);
 /* Where the pod's namespace @h is held (a bind mount under the run dir). */

@@ -138,7 +138,7 @@ adopt(struct pod *pod)
 			 "its namespaces",
 			 pod->rec.spec.name);
 		pod_net_detach(pod);
-		infra_release_namespaces(pod);
+		infra_release_namespaces(pod, &err); /* logged */
 		if (pod->rec.state == POD_CREATING) {
 			if (pod_forget(pod, &err) < 0)
 				log_error("%s", err.msg);

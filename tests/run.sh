@@ -4,7 +4,8 @@
 #
 #   tests/run.sh [--unit-only | --integration-only] BUILD_DIR [FILTER]
 #
-# Unit tests are the binaries BUILD_DIR/tests/test_*. Integration tests are
+# Unit tests are the binaries BUILD_DIR/tests/test_*, then tests/links.sh
+# checks what each program links. Integration tests are
 # tests/integration/NN-*.sh; they need root and run inside a throwaway
 # network and mount namespace (unshare --net --mount), so the host's links,
 # addresses and mounts are never touched. Then tests/shim/cases.sh drives
@@ -51,6 +52,18 @@ run_unit() {
     rm -f "$out"
 }
 
+# What each program links (tests/links.sh): no root, no namespaces.
+run_links() {
+    local out
+    [[ links == *"$filter"* ]] || return 0
+    out=$(mktemp)
+    echo "== links: tests/links.sh"
+    "$here/links.sh" "$build" > "$out" 2>&1
+    grep -v '^ok ' "$out"
+    count_closing_line "$out"
+    rm -f "$out"
+}
+
 run_integration() {
     local out
     if [ "$(id -u)" != 0 ]; then
@@ -83,9 +96,9 @@ run_shim() {
 }
 
 case $mode in
-    unit) run_unit ;;
+    unit) run_unit; run_links ;;
     integration) run_integration; run_shim ;;
-    all) run_unit; run_integration; run_shim ;;
+    all) run_unit; run_links; run_integration; run_shim ;;
 esac
 
 echo

@@ -41,7 +41,7 @@ test_two_podds_never_see_each_others_pods() {
     assert_eq 1 "$(PODD_SOCKET=$first podctl pod ls -q | wc -l)" "pods of the first podd"
     PODD_SOCKET=$T/run2/podd.sock podctl pod rm -f two > /dev/null
     kill -TERM "$pid2"
-    wait "$pid2"
+    wait "$pid2" || fail "the second podd exited $? on SIGTERM"
 }
 
 test_podctl_without_podd_says_how_to_start_it() {
@@ -111,13 +111,13 @@ test_podd_goes_to_background_when_ready() {
     rm -f "$T/run/podd.log"
 }
 
+# podd_stop_background: not the test's child, so no exit status to wait
+# for: podd's own last word in its log says it stopped cleanly.
 podd_stop_background() {
     kill -TERM "$PODD_PID"
-    for _ in $(seq 500); do
-        kill -0 "$PODD_PID" 2> /dev/null || break
-        sleep 0.01
-    done
+    wait_for is_gone "$PODD_PID"
     PODD_PID=
+    assert_contains "$(tail -n 1 "$T/run/podd.log")" "podd stopped" "podd's last log line"
 }
 
 test_flags() {

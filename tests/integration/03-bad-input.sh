@@ -138,13 +138,17 @@ test_no_fd_leak_per_request() {
 
 test_a_stalled_client_does_not_block_others() {
     podd_start
-    # Half a request, then silence: podd must go on serving everyone else.
-    { printf 'POST /v1/pods HTTP/1.1\r\nHost: podd\r\nContent-Length: 100\r\n\r\n{"na'; sleep 5; } |
-        socat - UNIX-CONNECT:"$PODD_SOCKET" > /dev/null 2>&1 &
+    # Half a request, then silence (the fifo stays open, and empty, until
+    # the end): podd must go on serving everyone else.
+    mkfifo "$T/stall"
+    socat - UNIX-CONNECT:"$PODD_SOCKET" < "$T/stall" > /dev/null 2>&1 &
     local stalled=$!
+    exec 3> "$T/stall"
+    printf 'POST /v1/pods HTTP/1.1\r\nHost: podd\r\nContent-Length: 100\r\n\r\n{"na' >&3
     wait_for podctl version
     podctl pod create web > /dev/null
     assert_eq running "$(pod_field web .state)"
+    exec 3>&-
     kill "$stalled" 2> /dev/null || true
     wait "$stalled" 2> /dev/null || true
 }

@@ -111,7 +111,9 @@ test_image_is_unchanged_by_a_container() {
     with_busybox
     local rootfs
     rootfs=$(podctl image inspect busybox | json .0.rootfs)
-    podctl run --name writer busybox sh -c 'echo new > /new-file && rm /bin/ls && echo changed > /etc/motd' > /dev/null
+    # The writes must have happened, or the checks below prove nothing.
+    assert_exit 0 podctl run --name writer busybox sh -c \
+        'echo new > /new-file && rm /bin/ls && echo changed > /etc/motd'
     [ ! -e "$rootfs/new-file" ] || fail "a container wrote into the image"
     [ -e "$rootfs/bin/ls" ] || fail "a container deleted from the image"
     [ ! -e "$rootfs/etc/motd" ] || fail "a container wrote into the image's /etc"
@@ -207,7 +209,8 @@ test_ctrl_c_stops_an_attached_run() {
     pid=$!
     wait_for is_running stubborn
     kill -INT "$pid"
-    sleep 0.2
+    # The second Ctrl-C once the first has become a stop.
+    wait_for grep -q 'container "stubborn": stopping' "$T/podd.log"
     kill -INT "$pid"
     rc=0
     wait "$pid" || rc=$?

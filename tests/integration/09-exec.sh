@@ -90,11 +90,17 @@ test_exec_stdin_and_run_stdin() {
 test_exec_sessions_in_inspect() {
     setup
     podctl run -d --name web busybox sleep 1000 > /dev/null
-    assert_exit 0 podctl exec -d web sleep 2
+    # A session that lasts until the test ends it: on a loaded machine a
+    # short one could end between two inspects.
+    assert_exit 0 podctl exec -d web sleep 1000
     assert_eq "" "$LAST_OUT"
-    assert_eq '["sleep", "2"]' "$(ctr_field web .exec_sessions.0.command)"
-    assert_ne "" "$(ctr_field web .exec_sessions.0.pid)"
-    assert_eq '0:0' "$(ctr_field web .exec_sessions.0.user)"
+    local session pid
+    session=$(ctr_field web .exec_sessions.0)
+    assert_eq '["sleep", "1000"]' "$(json .command <<< "$session")"
+    pid=$(json .pid <<< "$session")
+    assert_ne "" "$pid"
+    assert_eq '0:0' "$(json .user <<< "$session")"
+    kill "$pid"
     ended() { [ "$(ctr_field web .exec_sessions)" = "[]" ]; }
     wait_for ended
 }

@@ -73,10 +73,13 @@ test_run_it_shell_with_job_control() {
     type 'echo $((6 * 7))'
     wait_screen "42"
     # Ctrl-C reaches the foreground job through the container's terminal.
+    # (The shell's own sleep, by its parent: the machine may run others.)
     type 'sleep 1000; echo after-$((1 + 1))sleep'
-    wait_for pgrep -f "^sleep 1000$"
+    local shell
+    shell=$(ctr_pid sh1)
+    wait_for pgrep -P "$shell" -x sleep
     tm send-keys -t t C-c
-    wait_for sh -c "! pgrep -f '^sleep 1000$'"
+    wait_for sh -c "! pgrep -P '$shell' -x sleep"
     type 'echo still-here'
     wait_screen "still-here"
     assert_not_contains "$(screen)" "after-2sleep"

@@ -230,9 +230,7 @@ test_podd_restart_keeps_addresses_and_ports() {
     # address (CNI DEL).
     local infra
     infra=$(pod_field web .infra.pid)
-    kill -KILL "$PODD_PID"
-    wait "$PODD_PID" 2> /dev/null || true
-    PODD_PID=
+    podd_kill KILL
     kill -KILL "$infra"
     wait_for is_gone "$infra"
     podd_start

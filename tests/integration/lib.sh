@@ -3,14 +3,20 @@
 # The integration tests' library: each test gets its own podd on temporary
 # dirs, drives it only through podctl and curl, and ends with a leak check
 # that compares what exists after the test with what existed before it:
-# processes of podd's kind, mounts under the test's dirs and /run/netns,
-# links, addresses, unix and inet listeners, and files left in the run dir.
+# the test's own processes, mounts and `ip netns` names (own_things: never
+# another podd's), links, addresses, unix and inet listeners, and files
+# left in the run dir.
 #
 # A test file defines test_* functions and ends with `run_tests`. Each test
-# runs in a subshell with `set -e`; an assertion that fails ends it.
+# runs in a subshell with `set -e` (and inherit_errexit): any command that
+# fails ends it and fails it, and so does an assertion that fails, even
+# inside $(...). A test file may define cleanup_test for what it made
+# beside its podd.
 
 # shellcheck disable=SC2034  # variables here are used by the test files
 set -uo pipefail
+# A failing command inside $(...) fails the substitution too.
+shopt -s inherit_errexit
 
 : "${PODD_BUILD:?run the tests through tests/run.sh}"
 PATH=$PODD_BUILD:$PATH
@@ -21,8 +27,12 @@ TEST_FILE=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
 # The image trees of `make images`.
 IMAGES=${PODD_IMAGES:-$(cd "$PODD_BUILD/../images" 2> /dev/null && pwd)}
 
+# fail MESSAGE: end the test. Called inside $(...) it ends only that
+# subshell, so it also leaves a mark that teardown_test reads: a test whose
+# assertion failed in a command substitution fails all the same.
 fail() {
     echo "    FAILED: $*" >&2
+    if [ -n "${T:-}" ] && [ -d "$T" ]; then echo "$*" >> "$T/.failed"; fi
     exit 1
 }
 
@@ -78,7 +88,8 @@ wait_for() {
 
 # ns_id PID KIND: the namespace id of a process, e.g. "net:[4026531840]".
 ns_id() {
-    readlink "/proc/$1/ns/$2"
+    [ -n "$1" ] && [ -d "/proc/$1" ] || fail "ns_id: no process '$1'"
+    readlink "/proc/$1/ns/$2" || fail "ns_id: no $2 namespace for process $1"
 }
 
 # json FILTER: read JSON on stdin and print one value (python3's json).
@@ -139,6 +150,18 @@ podd_start() {
     wait_for podctl version
 }
 
+# podd_kill SIGNAL: end podd as a crash or an admin would; fails the test
+# unless podd died of that signal (or, for TERM, exited 0).
+podd_kill() {
+    local rc=0 want
+    want=$((128 + $(kill -l "$1")))
+    [ "$1" = TERM ] && want=0
+    kill "-$1" "$PODD_PID"
+    wait "$PODD_PID" 2> /dev/null || rc=$?
+    PODD_PID=
+    [ "$rc" = "$want" ] || fail "podd exited $rc on SIG$1, expected $want"
+}
+
 # podd_stop: SIGTERM and wait; returns non-zero (ending the test under set -e)
 # unless podd exits 0.
 podd_stop() {
@@ -153,36 +176,104 @@ podd_stop() {
     fi
 }
 
-# is_own PID: the process is this test's: its command line names the
-# test's dir, or one of its fds or its cwd is under it (a podd's stderr is
-# $T/podd.log, which its pause and shim processes inherit; a monitor holds
-# the container's log and exit dir). Another podd on the machine, and its
-# pods, are never counted, let alone ended.
-is_own() {
-    local f
-    tr '\0' ' ' < "/proc/$1/cmdline" 2> /dev/null | grep -qF "$T" && return 0
-    for f in "/proc/$1/cwd" "/proc/$1"/fd/*; do
-        case "$(readlink "$f" 2> /dev/null)" in "$T"/*) return 0 ;; esac
-    done
-    return 1
-}
+# own_things: what is this test's, one thing a line: its live processes
+# ("proc PID COMM"), its mounts ("mount PATH": under $T, or the `ip netns`
+# name of a namespace of its own) and its `ip netns` names ("netns NAME": a
+# bind of a namespace of its own, or a plain file, a name whose mount is
+# gone). A process of podd's kind is the test's when its command line names
+# the test's dir, or one of its fds or its cwd is under it (a podd's stderr
+# is $T/podd.log, which its pause and shim processes inherit; a monitor
+# holds the container's log and exit dir). Any process is the test's when
+# one of its ancestors is such a process (a workload under its monitor, a
+# task of podd), or when it lives in a net or pid namespace that is held
+# under $T or is an own process's (a workload whose monitor died). Another
+# podd on the machine, and its pods, are never counted, let alone ended.
+# One python3 pass over /proc: a machine may run thousands of processes.
+own_things() {
+    python3 - "$T" << 'PY'
+import os, re, sys
 
-# own_procs: the live processes of podd's kind that are this test's.
-own_procs() {
-    local pid comm
-    ps -eo pid=,stat=,comm= |
-        awk '$2 !~ /^Z/ && $3 ~ /^(podd|podd-pause|podd-shim|podd-monitor|netplug)$/ {print $1, $3}' |
-        while read -r pid comm; do
-            if is_own "$pid"; then echo "proc $pid $comm"; fi
-        done
+t = re.compile(re.escape(sys.argv[1].rstrip("/")) + "(/|$)")
+kinds = {"podd", "podd-pause", "podd-shim", "podd-monitor", "netplug"}
+
+def link(path):
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+procs = {}
+for d in os.listdir("/proc"):
+    if not d.isdigit():
+        continue
+    try:
+        with open("/proc/%s/stat" % d) as f:
+            st = f.read()
+    except OSError:
+        continue
+    comm = st[st.index("(") + 1:st.rindex(")")]
+    state, ppid = st[st.rindex(")") + 2:].split()[:2]
+    if state != "Z":
+        procs[int(d)] = (comm, int(ppid))
+
+def names_t(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            cmd = f.read().decode(errors="replace").replace("\0", " ")
+    except OSError:
+        return False
+    if t.search(cmd):
+        return True
+    try:
+        fds = ["fd/" + n for n in os.listdir("/proc/%d/fd" % pid)]
+    except OSError:
+        fds = []
+    return any(t.match(link("/proc/%d/%s" % (pid, f))) for f in ["cwd"] + fds)
+
+own = {p for p, (c, _) in procs.items() if c in kinds and names_t(p)}
+def descends(p):
+    seen = 0
+    while p in procs and seen < 64:
+        if p in own:
+            return True
+        p, seen = procs[p][1], seen + 1
+    return False
+own |= {p for p in procs if descends(p)}
+mine = {link("/proc/self/ns/net"), link("/proc/self/ns/pid")}
+held = set()
+with open("/proc/self/mountinfo") as f:
+    mounts = [(x[4], x[3], x[x.index("-") + 1]) for x in (line.split() for line in f)]
+for point, root, fstype in mounts:
+    if fstype == "nsfs" and t.match(point):
+        held.add(root)
+for p in own:
+    held |= {link("/proc/%d/ns/net" % p), link("/proc/%d/ns/pid" % p)}
+held -= mine | {""}
+for p in procs:
+    if p not in own and (link("/proc/%d/ns/net" % p) in held or
+                         link("/proc/%d/ns/pid" % p) in held):
+        own.add(p)
+for p in sorted(own):
+    if p in procs and p != os.getpid():
+        print("proc %d %s" % (p, procs[p][0]))
+netns = {}
+for point, root, fstype in mounts:
+    if t.match(point):
+        print("mount " + point)
+    elif point.startswith("/run/netns/"):
+        netns[point[len("/run/netns/"):]] = root
+        if root in held:
+            print("mount " + point)
+for name in (os.listdir("/run/netns") if os.path.isdir("/run/netns") else []):
+    if name not in netns or netns[name] in held:
+        print("netns " + name)
+PY
 }
 
 # What podd and its children may leave behind, as text, one thing a line.
 snapshot() {
     {
-        own_procs
-        awk -v t="$T" '$5 ~ "^"t || $5 ~ "^/run/netns/" {print "mount " $5}' /proc/self/mountinfo
-        ls -A /run/netns 2> /dev/null | sed 's/^/netns /'
+        own_things
         ip -o link show | awk -F': ' '{print "link " $2}'
         ip -o addr show | awk '{print "addr " $2 " " $4}'
         ss -Hlnx 2> /dev/null | awk '{print "unix-listen " $5}' | grep -F "$T" || true
@@ -201,11 +292,14 @@ ipam_files() {
 leak_check() {
     local after leftovers left_files
     # A pod's network is released in the background (CNI DEL: its veth
-    # and its address): give it a moment.
-    for _ in $(seq 250); do
+    # and its address): give it a moment, in time rather than in rounds (a
+    # snapshot is slow on a machine with thousands of processes).
+    local deadline=$((SECONDS + 10))
+    while :; do
         after=$(snapshot)
         leftovers=$(comm -13 <(printf '%s\n' "$SNAP_BEFORE") <(printf '%s\n' "$after"))
         [ -z "$leftovers$(ipam_files)" ] && break
+        [ "$SECONDS" -lt "$deadline" ] || break
         sleep 0.02
     done
     left_files=$(ipam_files)
@@ -237,6 +331,7 @@ leak_check() {
             kill -9 "$p" 2> /dev/null
         done
         printf '%s\n' "$leftovers" | awk '$1 == "mount" {print $2}' | xargs -r -n1 umount -l 2> /dev/null
+        printf '%s\n' "$leftovers" | awk '$1 == "netns" {print "/run/netns/" $2}' | xargs -r rm -f
         return 1
     fi
 }
@@ -269,6 +364,10 @@ remove_all_pods() {
 teardown_test() {
     local rc=$?
     set +e
+    # An assertion that failed inside a command substitution.
+    if [ -s "$T/.failed" ]; then rc=1; fi
+    # A test file's own clean-up first (what it made beside its podd).
+    if declare -F cleanup_test > /dev/null; then cleanup_test; fi
     # A test that failed while its podd was stopped: a podd again, to
     # remove what it left the way a user would.
     if [ -z "${PODD_PID:-}" ] && [ -d "$T/root" ]; then
@@ -301,13 +400,17 @@ teardown_test() {
 run_tests() {
     local t rc
     for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+        # Not `( ... ) && rc=0 || rc=$?`: bash ignores set -e in a
+        # subshell on the left of && or ||, so a failing command in the
+        # middle of a test would not end it.
         (
             set -e
             T=$(mktemp -d /tmp/podd-test.XXXXXX)
             SNAP_BEFORE=$(snapshot)
             trap teardown_test EXIT
             "$t"
-        ) && rc=0 || rc=$?
+        )
+        rc=$?
         if [ "$rc" = 0 ]; then
             echo "ok $TEST_FILE $t" | tee -a "$PODD_TEST_RESULTS"
         else

@@ -31,13 +31,16 @@ q() {
     python3 -c 'import json, sys; d = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
+# Each case runs in a subshell with set -e (run_case): a failing assertion,
+# or any command that fails, ends its case and fails it.
 fail() {
     echo "  $*"
-    case_failed=1
+    exit 1
 }
 
+# assert_eq EXPECTED ACTUAL WHAT, in the order of tests/integration/lib.sh.
 assert_eq() {
-    [ "$1" = "$2" ] || fail "expected [$2], got [$1] ($3)"
+    [ "$1" = "$2" ] || fail "expected [$1], got [$2] ($3)"
 }
 
 assert_contains() {
@@ -52,7 +55,7 @@ no_process_of() {
 # writes the exit file just before it exits: give it a moment).
 assert_clean() {
     local dir=$1
-    wait_for no_process_of "$dir"
+    wait_for no_process_of "$dir" || true # named below
     if grep -q -- "$dir" /proc/self/mountinfo; then
         fail "mounts left: $(grep -- "$dir" /proc/self/mountinfo)"
     fi
@@ -73,14 +76,26 @@ wait_for() {
     return 1
 }
 
+# The workload's monitor: the podd-monitor whose log fd (6) is DIR's log.
+monitor_of() {
+    local p
+    for p in $(pgrep -x podd-monitor); do
+        [ "$(readlink "/proc/$p/fd/6" 2>/dev/null)" = "$1/ctr.log" ] && return 0
+    done
+    return 1
+}
+
 run_case() {
-    local name=$1
+    local name=$1 rc
     case $name in *"$filter"*) ;; *) return ;; esac
-    case_failed=0
     dir=$work/$name
     mkdir -p "$dir"
-    "$name"
-    if [ "$case_failed" = 0 ]; then
+    (
+        set -e
+        "$name"
+    )
+    rc=$?
+    if [ "$rc" = 0 ]; then
         echo "ok $name"
         passed=$((passed + 1))
     else
@@ -92,13 +107,13 @@ run_case() {
 test_exit_code_and_log() {
     local out
     out=$(drive --dir "$dir" -- sh -c 'echo out; echo err >&2; exit 42')
-    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
-    assert_eq "$(q "$out" 'd["sync"]["n_fds"]')" 2 "two pidfds"
-    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 42 "exit code"
-    assert_eq "$(q "$out" '"signal" in d["exit"]')" False "no signal"
-    assert_eq "$(q "$out" 'd["exit"]["pid"] == d["sync"]["pids"][1]')" True "exit pid"
-    assert_eq "$(q "$out" '[l.split(" ", 1)[1] for l in d["log"]]')" \
-        "['stdout F out', 'stderr F err']" "log"
+    assert_eq started "$(q "$out" 'd["sync"]["type"]')" "sync"
+    assert_eq 2 "$(q "$out" 'd["sync"]["n_fds"]')" "two pidfds"
+    assert_eq 42 "$(q "$out" 'd["exit"]["exit_code"]')" "exit code"
+    assert_eq False "$(q "$out" '"signal" in d["exit"]')" "no signal"
+    assert_eq True "$(q "$out" 'd["exit"]["pid"] == d["sync"]["pids"][1]')" "exit pid"
+    assert_eq "['stdout F out', 'stderr F err']" \
+        "$(q "$out" '[l.split(" ", 1)[1] for l in d["log"]]')" "log"
     assert_contains "$(q "$out" 'd["log"][0].split(" ")[0]')" "Z" "RFC3339 time"
     assert_clean "$dir"
 }
@@ -106,25 +121,25 @@ test_exit_code_and_log() {
 test_long_and_partial_lines() {
     local out
     out=$(drive --dir "$dir" -- sh -c 'head -c 40000 /dev/zero | tr "\0" a; echo; printf tail')
-    assert_eq "$(q "$out" '[(l.split(" ")[2], len(l.split(" ", 3)[3])) for l in d["log"]]')" \
-        "[('P', 16384), ('P', 16384), ('F', 7232), ('P', 4)]" "pieces"
+    assert_eq "[('P', 16384), ('P', 16384), ('F', 7232), ('P', 4)]" \
+        "$(q "$out" '[(l.split(" ")[2], len(l.split(" ", 3)[3])) for l in d["log"]]')" "pieces"
 }
 
 test_hostname_new_uts() {
     local out
     out=$(drive --dir "$dir" --hostname web-1 -- sh -c 'hostname; cat /etc/hostname')
-    assert_eq "$(q "$out" '[l.split(" ", 3)[3] for l in d["log"]]')" "['web-1', 'web-1']" "hostname"
+    assert_eq "['web-1', 'web-1']" "$(q "$out" '[l.split(" ", 3)[3] for l in d["log"]]')" "hostname"
 }
 
 test_caps_and_no_new_privs() {
     local out
     out=$(drive --dir "$dir" --cap CAP_CHOWN --cap CAP_NET_BIND_SERVICE -- \
         sh -c 'grep -E "^Cap(Eff|Prm|Inh|Bnd|Amb)|NoNewPrivs" /proc/self/status')
-    assert_eq "$(q "$out" '" ".join(l.split(" ", 3)[3].split()[1] for l in d["log"])')" \
-        "0000000000000401 0000000000000401 0000000000000401 0000000000000401 0000000000000000 1" \
+    assert_eq "0000000000000401 0000000000000401 0000000000000401 0000000000000401 0000000000000000 1" \
+        "$(q "$out" '" ".join(l.split(" ", 3)[3].split()[1] for l in d["log"])')" \
         "CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs"
     out=$(drive --dir "$dir" --cap CAP_NOPE -- true)
-    assert_eq "$(q "$out" 'd["sync"]["msg"]')" 'unknown capability "CAP_NOPE"' "bad cap"
+    assert_eq 'unknown capability "CAP_NOPE"' "$(q "$out" 'd["sync"]["msg"]')" "bad cap"
 }
 
 test_sys_read_only_and_dev() {
@@ -142,17 +157,17 @@ test_sys_read_only_and_dev() {
 test_writes_land_in_upper() {
     local out
     out=$(drive --dir "$dir" -- sh -c 'echo hi > /newfile; echo x >> /etc/passwd; cat /newfile')
-    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 0 "exit"
+    assert_eq 0 "$(q "$out" 'd["exit"]["exit_code"]')" "exit"
     [ -e "$dir/upper/newfile" ] || fail "newfile not in upper"
-    [ -e "$rootfs/newfile" ] && fail "newfile in the image"
-    grep -q '^x$' "$rootfs/etc/passwd" && fail "the image's /etc/passwd changed"
+    if [ -e "$rootfs/newfile" ]; then fail "newfile in the image"; fi
+    if grep -q '^x$' "$rootfs/etc/passwd"; then fail "the image's /etc/passwd changed"; fi
     assert_clean "$dir"
 }
 
 test_read_only_root() {
     local out
     out=$(drive --dir "$dir" --read-only -- sh -c 'touch /x 2>&1; cat /etc/hostname 2>&1')
-    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
+    assert_eq started "$(q "$out" 'd["sync"]["type"]')" "sync"
     assert_contains "$(q "$out" 'd["log"][0]')" "Read-only file system" "ro root"
     assert_contains "$(q "$out" 'd["log"][1]')" "No such file" "missing target skipped"
     assert_clean "$dir"
@@ -161,25 +176,25 @@ test_read_only_root() {
 test_no_command() {
     local out
     out=$(drive --dir "$dir" --hold -- nosuch)
-    assert_eq "$(q "$out" 'd["sync"]["kind"]')" no_command "kind"
-    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
-        'exec "nosuch": no such file or directory in PATH' "msg"
+    assert_eq no_command "$(q "$out" 'd["sync"]["kind"]')" "kind"
+    assert_eq 'exec "nosuch": no such file or directory in PATH' \
+        "$(q "$out" 'd["sync"]["msg"]')" "msg"
     assert_clean "$dir"
 }
 
 test_not_executable() {
     local out
     out=$(drive --dir "$dir" --hold -- /etc)
-    assert_eq "$(q "$out" 'd["sync"]["kind"]')" not_executable "kind"
-    assert_eq "$(q "$out" 'd["sync"]["errnum"]')" 13 "EACCES"
+    assert_eq not_executable "$(q "$out" 'd["sync"]["kind"]')" "kind"
+    assert_eq 13 "$(q "$out" 'd["sync"]["errnum"]')" "EACCES"
     assert_clean "$dir"
 }
 
 test_missing_rootfs() {
     local out
     out=$("$here/drive.py" --shim "$shim" --rootfs "$dir/none" --dir "$dir" --hold -- true)
-    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
-        "rootfs $dir/none: No such file or directory" "msg"
+    assert_eq "rootfs $dir/none: No such file or directory" \
+        "$(q "$out" 'd["sync"]["msg"]')" "msg"
     assert_clean "$dir"
 }
 
@@ -197,15 +212,15 @@ test_bad_mount_leaves_nothing() {
 test_bad_spec() {
     local out
     out=$(drive --dir "$dir" --spec-set 'bogus=1' -- true)
-    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
-        "spec $dir/spec.json: spec: unknown field \"bogus\"" "msg"
-    assert_eq "$(q "$out" 'd["first_exit"]')" 1 "reported before detaching"
+    assert_eq "spec $dir/spec.json: spec: unknown field \"bogus\"" \
+        "$(q "$out" 'd["sync"]["msg"]')" "msg"
+    assert_eq 1 "$(q "$out" 'd["first_exit"]')" "reported before detaching"
 }
 
 test_sigkill() {
     local out
     out=$(drive --dir "$dir" --signal 9 -- sleep 100)
-    assert_eq "$(q "$out" '(d["exit"]["exit_code"], d["exit"]["signal"])')" "(137, 'KILL')" "exit"
+    assert_eq "(137, 'KILL')" "$(q "$out" '(d["exit"]["exit_code"], d["exit"]["signal"])')" "exit"
     assert_clean "$dir"
 }
 
@@ -214,23 +229,24 @@ test_outlives_spawner() {
     out=$(drive --dir "$dir" --no-wait -- sleep 1)
     shim_pid=$(q "$out" 'd["sync"]["pids"][0]')
     [ -d "/proc/$shim_pid" ] || fail "shim gone with its spawner"
-    kill -TERM "$shim_pid" 2>/dev/null
-    kill -HUP "$shim_pid" 2>/dev/null
+    kill -TERM "$shim_pid" 2>/dev/null || true
+    kill -HUP "$shim_pid" 2>/dev/null || true
     [ -d "/proc/$shim_pid" ] || fail "shim died of SIGTERM/SIGHUP"
     wait_for test -e "$dir/exit.json" || fail "no exit file"
-    assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit_code"])' \
-        "$dir/exit.json")" 0 "exit code"
+    assert_eq 0 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["exit_code"])' \
+        "$dir/exit.json")" "exit code"
     wait_for test ! -d "/proc/$shim_pid" || fail "shim still running"
 }
 
 test_spawner_sigkilled() {
     local drv
-    drive --dir "$dir" -- sleep 2 > /dev/null &
+    drive --dir "$dir" -- sleep 5 > /dev/null &
     drv=$!
     wait_for test -e "$dir/ctr.log" || fail "no shim"
-    sleep 0.2
+    # Killed once the workload runs under its monitor.
+    wait_for monitor_of "$dir" || fail "no podd-monitor"
     kill -KILL "$drv"
-    wait "$drv" 2>/dev/null
+    wait "$drv" 2>/dev/null || true
     wait_for test -e "$dir/exit.json" || fail "no exit file after the spawner died"
     assert_clean "$dir"
 }
@@ -244,15 +260,15 @@ test_monitor_takes_over() {
     shim_pid=$(q "$out" 'd["sync"]["pids"][0]')
     start=$(awk '{print $22}' "/proc/$shim_pid/stat")
     wait_for grep -qx podd-monitor "/proc/$shim_pid/comm" || fail "no podd-monitor"
-    assert_eq "$(awk '{print $22}' "/proc/$shim_pid/stat")" "$start" "start time"
+    assert_eq "$start" "$(awk '{print $22}' "/proc/$shim_pid/stat")" "start time"
     fds=$(ls "/proc/$shim_pid/fd" | sort -n | tr '\n' ' ')
-    assert_eq "$fds" "0 1 2 3 4 5 6 7 8 " "fds"
-    assert_eq "$(readlink "/proc/$shim_pid/fd/6")" "$dir/ctr.log" "log fd"
-    assert_eq "$(readlink "/proc/$shim_pid/fd/7")" "$dir" "exit dir fd"
+    assert_eq "0 1 2 3 4 5 6 7 8 " "$fds" "fds"
+    assert_eq "$dir/ctr.log" "$(readlink "/proc/$shim_pid/fd/6")" "log fd"
+    assert_eq "$dir" "$(readlink "/proc/$shim_pid/fd/7")" "exit dir fd"
     wait_for test -e "$dir/exit.json" || fail "no exit file"
     wait_for test ! -d "/proc/$shim_pid" || fail "podd-monitor still running"
-    assert_eq "$(q "$(cat "$dir/exit.json")" 'd["exit_code"]')" 0 "exit code"
-    assert_eq "$(sed 's/^[^ ]* //' "$dir/ctr.log")" "stdout F hi" "log"
+    assert_eq 0 "$(q "$(cat "$dir/exit.json")" 'd["exit_code"]')" "exit code"
+    assert_eq "stdout F hi" "$(sed 's/^[^ ]* //' "$dir/ctr.log")" "log"
 }
 
 # Without podd-monitor beside it, the shim refuses to start the workload.
@@ -262,9 +278,9 @@ test_monitor_missing() {
     cp "$shim" "$dir/bin/podd-shim"
     out=$("$here/drive.py" --shim "$dir/bin/podd-shim" --rootfs "$rootfs" --dir "$dir" --hold \
         -- true)
-    assert_eq "$(q "$out" 'd["sync"]["kind"]')" not_found "kind"
-    assert_eq "$(q "$out" 'd["sync"]["msg"]')" \
-        "podd-monitor not found beside podd-shim: $dir/bin/podd-monitor" "msg"
+    assert_eq not_found "$(q "$out" 'd["sync"]["kind"]')" "kind"
+    assert_eq "podd-monitor not found beside podd-shim: $dir/bin/podd-monitor" \
+        "$(q "$out" 'd["sync"]["msg"]')" "msg"
     assert_clean "$dir"
 }
 
@@ -278,8 +294,8 @@ test_monitor_exec_fails() {
     chmod 755 "$dir/bin/podd-monitor"
     out=$("$here/drive.py" --shim "$dir/bin/podd-shim" --rootfs "$rootfs" --dir "$dir" \
         -- sleep 100)
-    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
-    assert_eq "$(q "$out" '(d["exit"]["exit_code"], "signal" in d["exit"])')" "(255, False)" "exit"
+    assert_eq started "$(q "$out" 'd["sync"]["type"]')" "sync"
+    assert_eq "(255, False)" "$(q "$out" '(d["exit"]["exit_code"], "signal" in d["exit"])')" "exit"
     assert_clean "$dir"
 }
 
@@ -290,8 +306,8 @@ test_join_held_namespaces() {
     ids="net:[$(stat -L -c %i "$dir/net")] ipc:[$(stat -L -c %i "$dir/ipc")] uts:[$(stat -L -c %i "$dir/uts")]"
     out=$(drive --dir "$dir" --net "$dir/net" --ipc "$dir/ipc" --uts "$dir/uts" --hostname other -- \
         sh -c 'echo $(for n in net ipc uts; do readlink /proc/self/ns/$n; done); hostname')
-    assert_eq "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "$ids" "joined"
-    assert_eq "$(q "$out" 'd["log"][1].split(" ", 3)[3]')" "held" "hostname left alone"
+    assert_eq "$ids" "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "joined"
+    assert_eq "held" "$(q "$out" 'd["log"][1].split(" ", 3)[3]')" "hostname left alone"
     out=$(drive --dir "$dir" --net "$dir/ipc" -- true)
     assert_contains "$(q "$out" 'd["sync"]["msg"]')" "is not a net namespace" "wrong kind"
     umount "$dir/net" "$dir/ipc" "$dir/uts"
@@ -303,8 +319,8 @@ test_hold_new_namespaces() {
     out=$(drive --dir "$dir" --hold -- \
         sh -c 'echo $(for n in net ipc uts; do readlink /proc/self/ns/$n; done)')
     ids="net:[$(stat -L -c %i "$dir/ns/net")] ipc:[$(stat -L -c %i "$dir/ns/ipc")] uts:[$(stat -L -c %i "$dir/ns/uts")]"
-    assert_eq "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "$ids" "held"
-    assert_eq "$(nsenter --net="$dir/ns/net" ip -o link show lo | grep -c UP)" 1 "lo up"
+    assert_eq "$ids" "$(q "$out" 'd["log"][0].split(" ", 3)[3]')" "held"
+    assert_eq 1 "$(nsenter --net="$dir/ns/net" ip -o link show lo | grep -c UP)" "lo up"
     umount "$dir/ns/net" "$dir/ns/ipc" "$dir/ns/uts"
     rm -f "$dir/ns/net" "$dir/ns/ipc" "$dir/ns/uts"
     assert_clean "$dir"
@@ -314,7 +330,7 @@ test_join_pid_namespace() {
     local out un pause=
     unshare --pid --fork "$build/podd-pause" &
     un=$!
-    wait_for grep -qs . "/proc/$un/task/$un/children"
+    wait_for grep -qs . "/proc/$un/task/$un/children" || fail "no pause"
     pause=$(cat "/proc/$un/task/$un/children" 2>/dev/null)
     pause=${pause% }
     if [ -z "$pause" ]; then
@@ -323,7 +339,7 @@ test_join_pid_namespace() {
     fi
     out=$(drive --dir "$dir" --pid fd:4 --pid-of "$pause" -- sh -c 'ps -o pid,args')
     assert_contains "$(q "$out" 'd["log"]')" "1 $build/podd-pause" "pause is PID 1"
-    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 0 "exit"
+    assert_eq 0 "$(q "$out" 'd["exit"]["exit_code"]')" "exit"
     kill -TERM "$pause"
     wait "$un"
     assert_clean "$dir"

@@ -46,7 +46,13 @@ for n in 1 10; do
         shims+=("$s")
         workloads+=("$w")
     done
-    sleep 0.2
+    # Measured once every shim has become its container's podd-monitor.
+    for s in "${shims[@]}"; do
+        for _ in $(seq 1 500); do
+            [ "$(cat "/proc/$s/comm" 2> /dev/null)" = podd-monitor ] && break
+            sleep 0.01
+        done
+    done
     total=0
     for s in "${shims[@]}"; do
         total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$s/smaps_rollup")))
