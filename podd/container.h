@@ -56,7 +56,6 @@ struct ctr_waiter {
 };
 
 TAILQ_HEAD(ctr_waiter_list, ctr_waiter);
-TAILQ_HEAD(log_follower_list, log_follower);
 struct exec_session;
 TAILQ_HEAD(exec_session_list, exec_session);
 
@@ -74,7 +73,7 @@ struct container {
 	bool first_start;         /* a failed start removes the container */
 	struct pd_err start_err;  /* why the start failed (kind 0: none) */
 	struct ctr_waiter_list waiters;
-	struct log_follower_list followers; /* logs -f streams (api_log.c) */
+	struct log_follower_list followers; /* logs -f streams (ctr_logs.c) */
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
@@ -176,8 +175,3 @@ void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
 
-/* api_log.c: end every logs -f stream of @c after a last read. */
-void log_followers_finish(struct container *c);
-void log_followers_free(struct container *c);
-/* Close podd's one inotify instance (shutdown). */
-void log_watch_teardown(struct podd *d);
