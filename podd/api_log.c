@@ -133,8 +133,8 @@ api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 		goto fail;
 	/* A created container will run: following it from before its start
 	 * (as podctl run does) misses nothing. A HEAD has no body to follow. */
-	if (lq.follow && (c->rec.state == CTR_EXITED ||
-			  evhttp_request_get_command(req) == EVHTTP_REQ_HEAD))
+	if (lq.follow &&
+	    (c->rec.state == CTR_EXITED || evhttp_request_get_command(req) == EVHTTP_REQ_HEAD))
 		lq.follow = false;
 	if (ctr_logs_stream(c, req, steal_fd(fd), start, &lq.filter, lq.follow, &err) < 0)
 		goto fail;

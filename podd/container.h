@@ -174,4 +174,3 @@ void exec_kill_all(struct container *c);
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
-

@@ -115,11 +115,10 @@ stream_read(struct log_follower *f)
 {
 	char buf[STREAM_READ];
 	struct evbuffer *out = evbuffer_new();
-	bool at_end = false;
 
 	if (out == NULL)
 		abort();
-	while (!at_end) {
+	for (;;) {
 		size_t want = sizeof(buf), used;
 		ssize_t n;
 
@@ -138,9 +137,12 @@ stream_read(struct log_follower *f)
 		if (used == 0 && (size_t)n == sizeof(buf))
 			used = (size_t)n;
 		f->offset += (off_t)used;
-		at_end = used < (size_t)n;
 		if (evbuffer_get_length(out) > 0)
 			evhttp_send_reply_chunk_with_cb(f->req, out, on_drained, f);
+		/* A short read is the end of the log for now; what is left
+		 * past the last newline is a line still being written. */
+		if ((size_t)n < want)
+			break;
 	}
 	evbuffer_free(out);
 	return !f->blocked;
@@ -272,8 +274,8 @@ ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t o
 	}
 	/* The log as it is now: a writer that goes on does not make the
 	 * reply endless. A HEAD gets no body, so nothing is read. */
-	f->end = evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? offset
-								     : lseek(fd, 0, SEEK_END);
+	f->end =
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? offset : lseek(fd, 0, SEEK_END);
 	f->c = NULL;
 	TAILQ_INSERT_TAIL(&f->d->log_draining, f, entry);
 	stream_pump(f);

@@ -116,8 +116,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	log_debug("client connection %s: closed", conn->state == CONN_READING
-							 ? "did not send its request in time"
-							 : "idle too long");
+						      ? "did not send its request in time"
+						      : "idle too long");
 	conn_close(conn);
 }
 
@@ -401,5 +401,6 @@ http_conn_unsent(struct evhttp_request *req)
 
 	if (evcon == NULL)
 		return 0;
-	return evbuffer_get_length(bufferevent_get_output(evhttp_connection_get_bufferevent(evcon)));
+	return evbuffer_get_length(
+	    bufferevent_get_output(evhttp_connection_get_bufferevent(evcon)));
 }

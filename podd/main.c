@@ -174,7 +174,8 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 				return -1;
 			break;
 		case OPT_MAX_CLIENTS:
-			if (flag_uint("max-clients", optarg, 1, 1000000, &cfg->http.max_clients) < 0)
+			if (flag_uint("max-clients", optarg, 1, 1000000, &cfg->http.max_clients) <
+			    0)
 				return -1;
 			break;
 		case OPT_FOREGROUND:

@@ -63,7 +63,8 @@ struct podd {
 	struct network_list networks;     /* owned */
 	int inotify_fd;                   /* owned, -1 until a log is followed (ctr_logs.c) */
 	struct event *inotify_ev;         /* owned */
-	struct log_follower_list log_draining; /* owned: log streams ending (ctr_logs.c) */
+	/* owned: log streams that end once sent (ctr_logs.c) */
+	struct log_follower_list log_draining;
 	bool shutting_down;
 };
 

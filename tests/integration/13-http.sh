@@ -237,7 +237,7 @@ test_head_404_405_are_plain_http() {
     # HEAD then GET on one connection: no stray body between them.
     local both
     both=$(curl -s -i --unix-socket "$PODD_SOCKET" -I http://podd/v1/version \
-        --next --unix-socket "$PODD_SOCKET" http://podd/v1/version | tr -d '\r')
+        --next -s -i --unix-socket "$PODD_SOCKET" http://podd/v1/version | tr -d '\r')
     assert_eq 2 "$(grep -c '^HTTP/1.1 200' <<< "$both")" "two responses"
     assert_contains "$both" '"api_version"'
     local nf
