@@ -268,3 +268,5 @@ proxy_bin=$build/bench-proxy
 if [ -x "$proxy_bin" ]; then
     "$proxy_bin" "$(( runs < 10 ? runs : 10 ))"
 fi
+
+echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower
