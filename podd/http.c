@@ -547,6 +547,7 @@ http_stop(struct podd *d)
 {
 	if (d->http == NULL)
 		return;
+	http_conns_stop(d->http_conns);
 	evhttp_free(d->http);
 	d->http = NULL;
 	http_conns_free(d->http_conns);

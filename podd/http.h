@@ -81,6 +81,8 @@ struct evconnlistener;
 struct http_conns;
 struct http_conns *http_conns_new(struct event_base *base, struct evhttp *http,
 				  struct evconnlistener *lst, const struct http_limits *lim);
+/* Before evhttp_free: accept nothing more. */
+void http_conns_stop(struct http_conns *cs);
 /* After evhttp_free. */
 void http_conns_free(struct http_conns *cs);
 /* A handler takes @req (no timer runs while it holds it); then, once it

@@ -73,6 +73,7 @@ struct http_conns {
 	struct event *adopt;           /* owned: runs right after an accept */
 	struct evconnlistener *lst;    /* borrowed, set when paused */
 	struct event *resume;          /* owned: accept again after a pause */
+	bool closing;                  /* podd stops: accept nothing again */
 	time_t emfile_logged;          /* monotonic seconds of the last warning */
 	unsigned long emfile_unlogged; /* failures since then */
 };
@@ -137,7 +138,7 @@ on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 static void
 resume_accepting(struct http_conns *cs)
 {
-	if (cs->lst == NULL)
+	if (cs->lst == NULL || cs->closing)
 		return;
 	evconnlistener_enable(cs->lst);
 	cs->lst = NULL;
@@ -314,11 +315,31 @@ http_conns_new(struct event_base *base, struct evhttp *http, struct evconnlisten
 }
 
 void
-http_conns_free(struct http_conns *cs)
+http_conns_stop(struct http_conns *cs)
 {
 	if (cs == NULL)
 		return;
-	/* evhttp_free has closed every connection by now. */
+	/* evhttp_free frees the listener before the connections, whose
+	 * close must then not enable it again. */
+	cs->closing = true;
+	cs->lst = NULL;
+	event_del(cs->resume);
+}
+
+void
+http_conns_free(struct http_conns *cs)
+{
+	struct http_conn *conn;
+
+	if (cs == NULL)
+		return;
+	/* evhttp_free has closed every connection it told us of; one accepted
+	 * in the loop's last round was never adopted. */
+	while ((conn = TAILQ_FIRST(&cs->fresh)) != NULL) {
+		TAILQ_REMOVE(&cs->fresh, conn, entry);
+		event_free(conn->timer);
+		free(conn);
+	}
 	event_free(cs->adopt);
 	event_free(cs->resume);
 	if (registry == cs)

@@ -15,9 +15,10 @@ setup() {
     podctl image import busybox "$IMAGES/busybox" > /dev/null
 }
 
-# The test's python client (raw sockets: curl cannot trickle or stall).
+# The test's python client (raw sockets: curl cannot trickle or stall), run
+# in the background: it execs, so $! is python itself.
 client() {
-    python3 - "$PODD_SOCKET" "$@" <<'EOF'
+    exec python3 - "$PODD_SOCKET" "$@" <<'EOF'
 import socket, sys, time, os
 
 path, mode = sys.argv[1], sys.argv[2]
