@@ -71,3 +71,64 @@ pd_crilog_parse(const char *line, size_t len, struct pd_crilog_line *out)
 	out->text_len = (size_t)(end - p - 2);
 	return 0;
 }
+
+static bool
+before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+size_t
+pd_crilog_filter_lines(const char *data, size_t len, const struct pd_crilog_filter *f,
+		       pd_crilog_emit_fn *emit, void *arg)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		struct pd_crilog_line line;
+		size_t n;
+
+		if (nl == NULL)
+			break;
+		n = (size_t)(nl - (data + pos));
+		if (pd_crilog_parse(data + pos, n, &line) == 0 &&
+		    (!f->has_since || !before(&line.time, &f->since)))
+			emit(arg, data + pos, n + 1);
+		pos += n + 1;
+	}
+	return pos;
+}
+
+size_t
+pd_crilog_tail_start(const char *data, size_t len, long long tail)
+{
+	long long lines = 0;
+	bool last = true;
+	size_t end;
+
+	if (tail < 0)
+		return 0;
+	while (len > 0 && data[len - 1] != '\n')
+		len--;
+	end = len;
+	while (end > 0) {
+		size_t b = end - 1;
+		struct pd_crilog_line line;
+		bool partial;
+
+		while (b > 0 && data[b - 1] != '\n')
+			b--;
+		partial = pd_crilog_parse(data + b, end - 1 - b, &line) == 0 && line.partial;
+		/* A P piece belongs to the line its F piece ends, unless it is
+		 * the last piece of all (no F yet). */
+		if (!partial || last) {
+			if (lines == tail)
+				return end;
+			lines++;
+		}
+		last = false;
+		end = b;
+	}
+	return 0;
+}

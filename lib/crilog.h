@@ -8,7 +8,8 @@
  * PD_CRILOG_LINE_MAX is cut into pieces tagged P (partial) and ended by an
  * F piece. Output that ends without a newline (the workload exited mid-line)
  * is written as a P piece: the reader then knows no newline followed.
- * The shim writes (podd-shim), podd filters (tail, since) and podctl prints.
+ * The shim writes (podd-shim), podd filters (tail, since; pure, below) and
+ * podctl prints.
  */
 #pragma once
 
@@ -41,3 +42,25 @@ struct pd_crilog_line {
 /* Parse the log line @line of @len bytes (without its '\n'). Returns 0, or
  * -1 when it is not a CRI log line. */
 int pd_crilog_parse(const char *line, size_t len, struct pd_crilog_line *out);
+
+/* Which lines a reader wants: those at or after @since when @has_since. */
+struct pd_crilog_filter {
+	bool has_since;
+	struct timespec since;
+};
+
+/* Called for each whole line that passes a filter: @line is @len bytes,
+ * its '\n' included. */
+typedef void pd_crilog_emit_fn(void *arg, const char *line, size_t len);
+
+/* Pass each whole line of @data (@len bytes) that is a CRI log line and
+ * passes @f to @emit. Returns the bytes consumed: up to the last '\n'
+ * (what follows is a line still being written). */
+size_t pd_crilog_filter_lines(const char *data, size_t len, const struct pd_crilog_filter *f,
+			      pd_crilog_emit_fn *emit, void *arg);
+
+/* The offset in @data where its last @tail logical lines start (0 for a
+ * negative @tail: all). A logical line is P pieces ended by an F piece;
+ * trailing P pieces with no F yet count as one. Bytes after the last '\n'
+ * are not a line yet. */
+size_t pd_crilog_tail_start(const char *data, size_t len, long long tail);

@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "ctr_logs.h"
 #include "http.h"
 #include "image.h"
 #include "json.h"
@@ -126,7 +127,7 @@ container_free(struct container *c)
 
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	answer(c, EV_SHUTDOWN, &err);
-	log_followers_free(c);
+	ctr_logs_free(c);
 	exec_free_all(c);
 	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
@@ -203,7 +204,7 @@ destroy(struct container *c, const struct pd_err *err)
 	memcpy(pod_id, c->rec.spec.pod, sizeof(pod_id));
 	TAILQ_REMOVE(&d->containers, c, entry);
 	log_info("container \"%s\": removed", c->rec.spec.name);
-	log_followers_finish(c);
+	ctr_logs_finish(c);
 	answer(c, EV_REMOVED, err);
 	ctr_trash(c);
 	container_free(c);
@@ -401,7 +402,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	supervise_forget(&c->sv);
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
-	log_followers_finish(c);
+	ctr_logs_finish(c);
 	if (c->first_start || c->rec.spec.auto_remove || c->remove_when_exited) {
 		/* A failed run leaves nothing behind. */
 		destroy(c, &e);
@@ -517,7 +518,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);
-	log_followers_finish(c);
+	ctr_logs_finish(c);
 	answer(c, EV_EXITED, NULL);
 	if (restart_if_asked(c))
 		return;

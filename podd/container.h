@@ -55,7 +55,6 @@ enum ctr_reply {
 	CTR_REPLY_RESTART, /* becomes CTR_REPLY_STARTED once it has exited */
 };
 
-TAILQ_HEAD(log_follower_list, log_follower);
 struct exec_session;
 TAILQ_HEAD(exec_session_list, exec_session);
 
@@ -68,7 +67,7 @@ struct container {
 	bool remove_when_exited;            /* rm -f, auto_remove, or a failed run */
 	bool first_start;                   /* a failed start removes the container */
 	struct pd_err start_err;            /* why the start failed (kind 0: none) */
-	struct log_follower_list followers; /* logs -f streams (api_log.c) */
+	struct log_follower_list followers; /* logs -f streams (ctr_logs.c) */
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
@@ -195,9 +194,3 @@ void exec_kill_all(struct container *c);
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
-
-/* api_log.c: end every logs -f stream of @c after a last read. */
-void log_followers_finish(struct container *c);
-void log_followers_free(struct container *c);
-/* Close podd's one inotify instance (shutdown). */
-void log_watch_teardown(struct podd *d);

@@ -103,8 +103,25 @@ http_reply_json(struct evhttp_request *req, int status, const json_t *j)
 	evbuffer_add(buf, "\n", 1);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/json");
-	evhttp_send_reply(req, status, NULL, buf);
+	http_reply_buffer(req, status, buf);
 	evbuffer_free(buf);
+}
+
+void
+http_reply_buffer(struct evhttp_request *req, int status, struct evbuffer *body)
+{
+	char len[32];
+
+	/* evhttp sends a HEAD reply's body and leaves out its length; a
+	 * client then reads the body as the next response. The headers of
+	 * the GET, the body's length, and no body. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(len, sizeof(len), "%zu", evbuffer_get_length(body));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", len);
+		evhttp_send_reply(req, status, NULL, NULL);
+		return;
+	}
+	evhttp_send_reply(req, status, NULL, body);
 }
 
 void
@@ -129,11 +146,10 @@ struct http_pending {
 };
 
 static void
-on_pending_conn_close(struct evhttp_connection *conn, void *arg)
+on_pending_gone(void *arg)
 {
 	struct http_pending *p = arg;
 
-	(void)conn;
 	p->gone = true;
 }
 
@@ -143,7 +159,7 @@ http_pending_new(struct evhttp_request *req)
 	struct http_pending *p = xcalloc(1, sizeof(*p));
 
 	p->req = req;
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_pending_conn_close, p);
+	http_conn_on_gone(req, on_pending_gone, p);
 	return p;
 }
 
@@ -155,7 +171,7 @@ pending_take(struct http_pending *p)
 	struct evhttp_request *req = p->req;
 
 	if (!p->gone)
-		evhttp_connection_set_closecb(evhttp_request_get_connection(req), NULL, NULL);
+		http_conn_on_gone(req, NULL, NULL);
 	free(p);
 	return req;
 }
@@ -359,42 +375,94 @@ http_bool_query(struct evhttp_request *req, const char *param, bool *value)
 	return r;
 }
 
+static const char *
+method_name(enum evhttp_cmd_type m)
+{
+	switch (m) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	default:
+		return "";
+	}
+}
+
+/* 405: the methods @path takes go in Allow (HEAD wherever GET is). */
+static void
+reply_not_allowed(struct evhttp_request *req, const char *path, unsigned allowed)
+{
+	static const enum evhttp_cmd_type order[] = {EVHTTP_REQ_GET, EVHTTP_REQ_POST,
+						     EVHTTP_REQ_PUT, EVHTTP_REQ_DELETE};
+	cleanup_json json_t *j = NULL;
+	char allow[64] = "";
+	struct pd_err err = {0};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(allowed & order[i]))
+			continue;
+		if (allow[0] != '\0')
+			strncat(allow, ", ", sizeof(allow) - strlen(allow) - 1);
+		strncat(allow, method_name(order[i]), sizeof(allow) - strlen(allow) - 1);
+		if (order[i] == EVHTTP_REQ_GET)
+			strncat(allow, ", HEAD", sizeof(allow) - strlen(allow) - 1);
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+	pd_fail(&err, PD_E_INVALID, "method not allowed on %.128s (allowed: %s)", path, allow);
+	j = json_pack("{s:s, s:s}", PD_F_CODE, "method_not_allowed", PD_F_MESSAGE, err.msg);
+	http_reply_json(req, 405, j);
+}
+
+/* Find @path's handler for @method; the methods the path takes go to
+ * *allowed when none matches. */
+static const struct route *
+route_find(const char *path, enum evhttp_cmd_type method, char *seg, size_t seg_len,
+	   unsigned *allowed)
+{
+	/* HEAD is a GET whose body is not sent (http_reply_buffer). */
+	enum evhttp_cmd_type want = method == EVHTTP_REQ_HEAD ? EVHTTP_REQ_GET : method;
+
+	*allowed = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!route_match(routes[i].pattern, path, seg, seg_len))
+			continue;
+		if (routes[i].method == want)
+			return &routes[i];
+		*allowed |= (unsigned)routes[i].method;
+	}
+	return NULL;
+}
+
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
 	struct podd *d = arg;
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	enum evhttp_cmd_type method = evhttp_request_get_command(req);
+	const struct route *r;
 	char seg[1024];
-	bool path_known = false;
+	unsigned allowed;
 	struct pd_err err = {0};
 
 	if (path == NULL)
 		path = "";
+	http_conn_begin(req);
+	r = route_find(path, evhttp_request_get_command(req), seg, sizeof(seg), &allowed);
 	if (d->shutting_down) {
 		pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 		http_reply_error(req, &err);
-		return;
+	} else if (r != NULL) {
+		r->fn(d, req, strchr(r->pattern, '*') ? seg : NULL);
+	} else if (allowed != 0) {
+		reply_not_allowed(req, path, allowed);
+	} else {
+		pd_fail(&err, PD_E_NOT_FOUND, "no such API path: %.128s", path);
+		http_reply_error(req, &err);
 	}
-	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (!route_match(routes[i].pattern, path, seg, sizeof(seg)))
-			continue;
-		path_known = true;
-		if (routes[i].method != method)
-			continue;
-		routes[i].fn(d, req, strchr(routes[i].pattern, '*') ? seg : NULL);
-		return;
-	}
-	if (path_known) {
-		cleanup_json json_t *j = NULL;
-
-		pd_fail(&err, PD_E_INVALID, "method not allowed on %.128s", path);
-		j = json_pack("{s:s, s:s}", PD_F_CODE, "method_not_allowed", PD_F_MESSAGE, err.msg);
-		http_reply_json(req, 405, j);
-		return;
-	}
-	pd_fail(&err, PD_E_NOT_FOUND, "no such API path: %.128s", path);
-	http_reply_error(req, &err);
+	http_conn_handled(req);
 }
 
 /* Create, bind and listen on the unix socket at @path, mode 0660, group
@@ -450,9 +518,13 @@ http_start(struct podd *d, struct pd_err *err)
 	}
 	evhttp_set_max_body_size(d->http, PD_API_MAX_BODY);
 	evhttp_set_max_headers_size(d->http, PD_API_MAX_HEADERS);
-	evhttp_set_timeout(d->http, 60);
+	/* No evhttp timeout: http_conn.c times idle and reading clients and
+	 * never a reply that waits for an event. */
+	evhttp_set_timeout_tv(d->http, NULL);
+	/* Every method reaches on_request, which answers 405 with Allow. */
 	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
-						EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD);
+						EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
+						EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(d->http, on_request, d);
 	lst = evconnlistener_new(d->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
 				 -1, fd);
@@ -466,6 +538,7 @@ http_start(struct podd *d, struct pd_err *err)
 		unlink(d->cfg.socket_path);
 		return pd_fail(err, PD_E_SYSTEM, "evhttp_bind_listener failed");
 	}
+	d->http_conns = http_conns_new(d->base, d->http, lst, &d->cfg.http);
 	return 0;
 }
 
@@ -474,7 +547,10 @@ http_stop(struct podd *d)
 {
 	if (d->http == NULL)
 		return;
+	http_conns_stop(d->http_conns);
 	evhttp_free(d->http);
 	d->http = NULL;
+	http_conns_free(d->http_conns);
+	d->http_conns = NULL;
 	unlink(d->cfg.socket_path);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <jansson.h>
 
@@ -17,6 +18,10 @@ struct podd;
 
 /* Reply @status with @j as the body (@j is borrowed). */
 void http_reply_json(struct evhttp_request *req, int status, const json_t *j);
+
+/* Reply @status with @body (drained); a HEAD gets the length and no body. */
+struct evbuffer;
+void http_reply_buffer(struct evhttp_request *req, int status, struct evbuffer *body);
 
 /* Reply with the error's status and {"code","message"}. */
 void http_reply_error(struct evhttp_request *req, const struct pd_err *err);
@@ -63,6 +68,33 @@ json_t *http_body_json(struct evhttp_request *req, struct pd_err *err);
 
 /* Fail unless the request has no body. */
 int http_body_empty(struct evhttp_request *req, struct pd_err *err);
+
+/* http_conn.c: the clients' connections (see there). All in seconds. */
+struct http_limits {
+	unsigned idle_timeout_s; /* no request in flight: closed after this */
+	unsigned read_timeout_s; /* first byte to whole request */
+	unsigned max_clients;    /* past this the oldest idle client is closed */
+};
+struct evhttp;
+struct event_base;
+struct evconnlistener;
+struct http_conns;
+struct http_conns *http_conns_new(struct event_base *base, struct evhttp *http,
+				  struct evconnlistener *lst, const struct http_limits *lim);
+/* Before evhttp_free: accept nothing more. */
+void http_conns_stop(struct http_conns *cs);
+/* After evhttp_free. */
+void http_conns_free(struct http_conns *cs);
+/* A handler takes @req (no timer runs while it holds it); then, once it
+ * returns, the connection is watched for the client leaving. */
+void http_conn_begin(struct evhttp_request *req);
+void http_conn_handled(struct evhttp_request *req);
+/* Call @fn(@arg) if the client of @req leaves before the reply ends (NULL:
+ * no longer). evhttp has then detached @req: answering it frees it. */
+typedef void http_gone_fn(void *arg);
+void http_conn_on_gone(struct evhttp_request *req, http_gone_fn *fn, void *arg);
+/* Bytes of the reply to @req that the client has not read yet. */
+size_t http_conn_unsent(struct evhttp_request *req);
 
 /* api_*.c: handlers. @arg is the path's {name} segment or NULL. */
 typedef void http_handler_fn(struct podd *d, struct evhttp_request *req, const char *arg);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,11 +25,21 @@
 #include "file.h"
 #include "http.h"
 #include "log.h"
+#include "parse.h"
 #include "container.h"
+#include "ctr_logs.h"
 #include "pod.h"
 #include "podd.h"
 #include "shim.h"
 #include "xalloc.h"
+
+/* Client limits (http_conn.c). A minute of idling is what keep-alive
+ * clients expect; a request on a local socket takes milliseconds, so ten
+ * seconds from its first byte is generous and still ends a slowloris. */
+#define IDLE_TIMEOUT_DEFAULT_S 60
+#define READ_TIMEOUT_DEFAULT_S 10
+#define MAX_CLIENTS_DEFAULT    4096
+#define TIMEOUT_MAX_S          (24 * 3600)
 
 static void
 usage(FILE *out)
@@ -46,12 +57,20 @@ usage(FILE *out)
 	    "  --netns-prefix P    prefix of those names (default %s)\n"
 	    "  --cni-path DIRS     where CNI plugins are looked for, ':'-separated\n"
 	    "                      (default: podd's own dir, /usr/lib/cni, /opt/cni/bin)\n"
+	    "  --idle-timeout SECS close a client with no request in flight after SECS\n"
+	    "                      (default %d; a reply that waits is never cut)\n"
+	    "  --read-timeout SECS a client must send a whole request within SECS of its\n"
+	    "                      first byte (default %d)\n"
+	    "  --max-clients N     client connections at once; past it the oldest idle\n"
+	    "                      one is closed (default: half the open-file limit, at\n"
+	    "                      most %d)\n"
 	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
 	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
 	    "  --foreground        stay attached and log to stderr\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
-	    PD_DEFAULT_NETNS_PREFIX);
+	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
+	    MAX_CLIENTS_DEFAULT);
 }
 
 enum {
@@ -63,6 +82,9 @@ enum {
 	OPT_CNI_PATH,
 	OPT_LOG_LEVEL,
 	OPT_LOG_FILE,
+	OPT_IDLE_TIMEOUT,
+	OPT_READ_TIMEOUT,
+	OPT_MAX_CLIENTS,
 	OPT_FOREGROUND,
 	OPT_VERSION,
 	OPT_HELP
@@ -77,6 +99,9 @@ static const struct option long_opts[] = {
     {"cni-path", required_argument, NULL, OPT_CNI_PATH},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"log-file", required_argument, NULL, OPT_LOG_FILE},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
+    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
@@ -86,6 +111,21 @@ static const struct option long_opts[] = {
 struct flags {
 	const char *root, *run_dir, *socket, *netns_dir, *netns_prefix, *log_file, *cni_path;
 };
+
+/* A numeric flag's value in [@min, @max], or -1 after saying why. */
+static int
+flag_uint(const char *name, const char *v, long long min, long long max, unsigned *out)
+{
+	struct pd_err err = {0};
+	long long n;
+
+	if (pd_parse_int(v, min, max, &n, &err) < 0) {
+		fprintf(stderr, "podd: --%s: %s\n", name, err.msg);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
 
 /* Returns 0 to go on, 1 to exit 0 (help, version), -1 for a usage error. */
 static int
@@ -98,6 +138,8 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 	f->netns_dir = PD_NETNS_DIR;
 	f->netns_prefix = PD_DEFAULT_NETNS_PREFIX;
 	cfg->log_level = PD_LOG_INFO;
+	cfg->http.idle_timeout_s = IDLE_TIMEOUT_DEFAULT_S;
+	cfg->http.read_timeout_s = READ_TIMEOUT_DEFAULT_S;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
@@ -120,6 +162,21 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_CNI_PATH:
 			f->cni_path = optarg;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (flag_uint("idle-timeout", optarg, 1, TIMEOUT_MAX_S,
+				      &cfg->http.idle_timeout_s) < 0)
+				return -1;
+			break;
+		case OPT_READ_TIMEOUT:
+			if (flag_uint("read-timeout", optarg, 1, TIMEOUT_MAX_S,
+				      &cfg->http.read_timeout_s) < 0)
+				return -1;
+			break;
+		case OPT_MAX_CLIENTS:
+			if (flag_uint("max-clients", optarg, 1, 1000000, &cfg->http.max_clients) <
+			    0)
+				return -1;
 			break;
 		case OPT_FOREGROUND:
 			cfg->foreground = true;
@@ -155,6 +212,34 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 		return -1;
 	}
 	return 0;
+}
+
+/* Raise the soft open-file limit to the hard one: every client, followed
+ * log and relayed port connection is a descriptor, and 1024 is soon
+ * reached. Children inherit the raised limit, as containers under docker
+ * get dockerd's: a per-container --ulimit is the way to lower it. Then
+ * cap the clients at half the limit, leaving the rest to containers and
+ * ports, unless --max-clients says otherwise. */
+static void
+raise_nofile(struct podd_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t half;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		rl.rlim_cur = rl.rlim_max = 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t old = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = old;
+	}
+	if (cfg->http.max_clients != 0)
+		return;
+	half = rl.rlim_cur / 2;
+	cfg->http.max_clients =
+	    half > MAX_CLIENTS_DEFAULT ? MAX_CLIENTS_DEFAULT : (half < 8 ? 8 : (unsigned)half);
 }
 
 /* Make @path, then store its absolute form in *out. */
@@ -295,7 +380,7 @@ podd_teardown(struct podd *d)
 	 * their connections live: evhttp_free frees the requests it holds. */
 	task_free_all(d); /* before the images their callbacks point to */
 	container_free_all(d);
-	log_watch_teardown(d);
+	ctr_logs_teardown(d);
 	image_free_all(d);
 	pod_free_all(d);
 	network_free_all(d);
@@ -343,6 +428,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.pods);
 	TAILQ_INIT(&d.images);
 	TAILQ_INIT(&d.containers);
+	TAILQ_INIT(&d.log_draining);
 	TAILQ_INIT(&d.tasks);
 	TAILQ_INIT(&d.cni_ops);
 	TAILQ_INIT(&d.networks);
@@ -354,6 +440,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "podd: must run as root (it creates namespaces and mounts)\n");
 		return 1;
 	}
+	raise_nofile(&d.cfg);
 	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0)
 		goto fail;
 	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)

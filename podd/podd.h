@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 
 #include "cni_chain.h"
+#include "http.h"
 #include "image.h"
 #include "log.h"
 #include "network.h"
@@ -30,16 +31,20 @@ struct podd_config {
 	char *cni_path;     /* owned: where CNI plugins are looked for (CNI_PATH) */
 	enum pd_log_level log_level;
 	bool foreground;
+	struct http_limits http; /* client timeouts and cap (http_conn.c) */
 };
 
 TAILQ_HEAD(pod_list, pod);
 struct container;
 TAILQ_HEAD(container_head, container);
+struct log_follower;
+TAILQ_HEAD(log_follower_list, log_follower);
 
 struct podd {
 	struct podd_config cfg;
 	struct event_base *base;          /* owned */
 	struct evhttp *http;              /* owned */
+	struct http_conns *http_conns;    /* owned: its clients (http_conn.c) */
 	struct event *sig_term;           /* owned */
 	struct event *sig_int;            /* owned */
 	struct event *sig_chld;           /* owned */
@@ -56,8 +61,10 @@ struct podd {
 	struct task_list tasks;           /* owned: helper commands running */
 	struct cni_op_list cni_ops;       /* owned: CNI plugin chains running */
 	struct network_list networks;     /* owned */
-	int inotify_fd;                   /* owned, -1 until a log is followed (api_log.c) */
+	int inotify_fd;                   /* owned, -1 until a log is followed (ctr_logs.c) */
 	struct event *inotify_ev;         /* owned */
+	/* owned: log streams that end once sent (ctr_logs.c) */
+	struct log_follower_list log_draining;
 	bool shutting_down;
 };
 

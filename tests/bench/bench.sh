@@ -246,3 +246,5 @@ echo
 
 # --- at scale: 50 pods beside podman, 1000 pods on one podd (scale.sh) --------
 "$(dirname "$0")/scale.sh" "$build" "$runs"
+
+echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The benchmarks' helpers (sourced by bench.sh and scale.sh): figures are
+# The benchmarks' helpers (sourced by bench.sh, scale.sh and clients.sh): figures are
 # printed as "median (min-max)" over repeated runs, one row a figure, and
 # memory is read from /proc: PSS (smaps_rollup), which shares each page
 # among the processes that map it, so that a sum over processes is what
@@ -46,4 +46,9 @@ ratio() {
 
 row() {
     printf '%-50s %s\n' "$1" "$2"
+}
+
+# fd_count PID: how many descriptors the process holds.
+fd_count() {
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
 }

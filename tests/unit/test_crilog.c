@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lib/crilog: the head of a log line (time, stream, tag), the parse of F, P
- * and empty lines, lines that are not CRI log lines, and the round trip.
+ * and empty lines, lines that are not CRI log lines, the round trip, and
+ * the filters podd streams logs through (since, tail, cut last lines).
  */
 #include <stdio.h>
 #include <string.h>
@@ -116,7 +117,83 @@ test_round_trip(void)
 	}
 }
 
+/* A log of whole lines: second @t of 2026-11-23T08:17:0tZ, text "l<t>". */
+#define L(t, tag, text) "2026-11-23T08:17:0" #t "Z stdout " tag " " text "\n"
+static const char log3[] = L(1, "F", "one") L(2, "P", "tw") L(2, "F", "o") L(3, "F", "three");
+
+struct sink {
+	char buf[512];
+	size_t len;
+	int lines;
+};
+
+static void
+sink_emit(void *arg, const char *line, size_t len)
+{
+	struct sink *k = arg;
+
+	REQUIRE(k->len + len < sizeof(k->buf));
+	memcpy(k->buf + k->len, line, len);
+	k->len += len;
+	k->buf[k->len] = '\0';
+	k->lines++;
+}
+
+static void
+test_filter_lines(void)
+{
+	struct pd_crilog_filter all = {0}, since = {.has_since = true};
+	struct sink k = {0};
+	static const char cut[] = L(1, "F", "one") "2026-11-23T08:17:02Z std";
+	static const char junk[] = "not a log line\n" L(1, "F", "one") "\n";
+
+	CHECK_INT(pd_crilog_filter_lines(log3, strlen(log3), &all, sink_emit, &k), ==,
+		  strlen(log3));
+	CHECK_STR(k.buf, ==, log3);
+	CHECK_INT(k.lines, ==, 4);
+	/* Since second 2: the lines stamped before are left out. */
+	since.since.tv_sec = 1795421822;
+	memset(&k, 0, sizeof(k));
+	pd_crilog_filter_lines(log3, strlen(log3), &since, sink_emit, &k);
+	CHECK_STR(k.buf, ==, L(2, "P", "tw") L(2, "F", "o") L(3, "F", "three"));
+	/* A line still being written is not consumed. */
+	memset(&k, 0, sizeof(k));
+	CHECK_INT(pd_crilog_filter_lines(cut, strlen(cut), &all, sink_emit, &k), ==,
+		  strlen(L(1, "F", "one")));
+	CHECK_INT(k.lines, ==, 1);
+	/* What is not a CRI line (and an empty line) is consumed, not sent. */
+	memset(&k, 0, sizeof(k));
+	CHECK_INT(pd_crilog_filter_lines(junk, strlen(junk), &all, sink_emit, &k), ==,
+		  strlen(junk));
+	CHECK_STR(k.buf, ==, L(1, "F", "one"));
+	CHECK_INT(pd_crilog_filter_lines("", 0, &all, sink_emit, &k), ==, 0);
+}
+
+static void
+test_tail_start(void)
+{
+	size_t len = strlen(log3), two = strlen(L(1, "F", "one"));
+	static const char open_p[] = L(1, "F", "one") L(2, "P", "tw");
+	static const char cut[] = L(1, "F", "one") "2026-11-23T08:17:02Z std";
+
+	CHECK_INT(pd_crilog_tail_start(log3, len, -1), ==, 0);
+	CHECK_INT(pd_crilog_tail_start(log3, len, 0), ==, len);
+	CHECK_INT(pd_crilog_tail_start(log3, len, 1), ==, len - strlen(L(3, "F", "three")));
+	/* The P piece belongs to the line its F piece ends. */
+	CHECK_INT(pd_crilog_tail_start(log3, len, 2), ==, two);
+	CHECK_INT(pd_crilog_tail_start(log3, len, 3), ==, 0);
+	CHECK_INT(pd_crilog_tail_start(log3, len, 100), ==, 0);
+	/* A last P piece with no F yet counts as a line. */
+	CHECK_INT(pd_crilog_tail_start(open_p, strlen(open_p), 1), ==, two);
+	/* Bytes after the last newline are not a line. */
+	CHECK_INT(pd_crilog_tail_start(cut, strlen(cut), 1), ==, 0);
+	CHECK_INT(pd_crilog_tail_start(cut, strlen(cut), 0), ==, two);
+	CHECK_INT(pd_crilog_tail_start("", 0, 1), ==, 0);
+}
+
 static const struct unit_case cases[] = {
+    {"filter_lines", test_filter_lines},
+    {"tail_start", test_tail_start},
     {"head", test_head},
     {"parse", test_parse},
     {"parse_bad", test_parse_bad},

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Streaming a container's log to a client: the reply to `logs` (to the end
+ * of the log as it was asked for) and `logs -f` (then what the shim
+ * appends, until the container exits). The model calls ctr_logs_finish
+ * when a container's output ends; api_log.c only parses the request.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "crilog.h"
+
+struct container;
+struct evhttp_request;
+struct podd;
+struct pd_err;
+
+/* Stream @c's log, open at @fd (taken), to @req from @offset: lines that
+ * pass @filter; with @follow on while @c runs, else to the log's end as it
+ * is now. Answers @req (an error too) and returns 0, or -1 with @err and
+ * @req unanswered. */
+int ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t offset,
+		    const struct pd_crilog_filter *filter, bool follow, struct pd_err *err);
+
+/* @c's output has ended (exited, removed, start failed): each follower
+ * gets the rest of the log, then its reply ends. */
+void ctr_logs_finish(struct container *c);
+/* @c goes away (shutdown): end its followers' replies now. */
+void ctr_logs_free(struct container *c);
+/* Shutdown: end every stream and close podd's inotify instance. */
+void ctr_logs_teardown(struct podd *d);
