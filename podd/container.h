@@ -72,6 +72,7 @@ struct container {
 	struct event *stop_timer; /* owned, may be NULL */
 	bool remove_when_exited;  /* rm -f, auto_remove, or a failed run */
 	bool first_start;         /* a failed start removes the container */
+	bool monitor_died;        /* its monitor died: podd ended the workload (recover.c) */
 	struct pd_err start_err;  /* why the start failed (kind 0: none) */
 	struct ctr_waiter_list waiters;
 	struct log_follower_list followers; /* logs -f streams (api_log.c) */
@@ -140,10 +141,15 @@ int ctr_shim_spawn(struct container *c, struct pd_err *err);
  * came yet (*@ev re-armed); 1 when the process started: @msg has the pids,
  * fds[0] is the shim's pidfd and fds[1] the process's (both the caller's);
  * -1 with @err, the shim's error or one about the socket, @what naming
- * the process ("the command"). On 1 and -1 the socket and *@ev are gone. */
+ * the process ("the command"). On 1 and -1 *@ev is gone; on -1 the socket
+ * too, on 1 it stays open for shim_report_ack(). */
 struct pd_sync_msg;
 int shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int fds[2],
 		     const char *what, struct pd_err *err);
+/* Acknowledge a start (lib/sync.h) and close *@sync_fd. Call it once what
+ * a restarted podd needs to adopt the process is on disk: a shim that
+ * reads EOF instead ends its workload (lib/shim.h, step 5). */
+void shim_report_ack(int *sync_fd, const char *what);
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);
 char *ctr_run_dir(const struct container *c);

@@ -469,12 +469,13 @@ shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int f
 	}
 	event_free(*ev);
 	*ev = NULL;
-	close_reset(sync_fd);
 	if (r == 1 && msg->type == PD_SYNC_STARTED && n == 2) {
+		/* The socket stays open for shim_report_ack(). */
 		fds[0] = got[0];
 		fds[1] = got[1];
 		return 1;
 	}
+	close_reset(sync_fd);
 	for (int i = 0; i < n; i++)
 		close(got[i]);
 	if (r == 1 && msg->type == PD_SYNC_ERROR) {
@@ -484,4 +485,14 @@ shim_report_read(int *sync_fd, struct event **ev, struct pd_sync_msg *msg, int f
 	if (r == 0 || r == 1)
 		return pd_fail(err, PD_E_SYSTEM, "podd-shim exited before it started %s", what);
 	return pd_fail_errno(err, errno, "reading the shim's report");
+}
+
+void
+shim_report_ack(int *sync_fd, const char *what)
+{
+	struct pd_err err = {0};
+
+	if (pd_sync_ack(*sync_fd, &err) < 0)
+		log_warn("%s: %s (the shim ends it)", what, err.msg);
+	close_reset(sync_fd);
 }

@@ -142,6 +142,8 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		e->shim_pidfd = fds[0];
 		e->pidfd = fds[1];
 		e->pid = msg.pids[1];
+		/* Nothing to record for a session (not adopted after a restart). */
+		shim_report_ack(&e->sync_fd, "exec session");
 		e->shim_ev = event_new(e->c->d->base, e->shim_pidfd, EV_READ, on_shim_exit, e);
 		if (e->shim_ev == NULL || event_add(e->shim_ev, NULL) < 0)
 			log_error("exec %.12s: cannot watch its shim", e->id);

@@ -201,6 +201,7 @@ static int
 start_infra(struct pod *pod, struct pd_err *err)
 {
 	struct event_base *base = pod->d->base;
+	enum pod_state was;
 
 	pd_err_clear(&pod->start_err);
 	pod->have_status = false;
@@ -214,10 +215,19 @@ start_infra(struct pod *pod, struct pd_err *err)
 		infra_forget(pod);
 		return pd_fail(err, PD_E_SYSTEM, "cannot watch the infra process");
 	}
+	was = pod->rec.state;
 	pod->rec.state = POD_CREATING;
 	pod->rec.infra_exit_code = -1;
 	pod->rec.reason[0] = '\0';
-	save_or_log(pod);
+	/* The infra waits for its ACK until a record names it (on_infra_sync):
+	 * a pod podd cannot record is not started. */
+	if (pod_save(pod, err) < 0) {
+		infra_forget(pod); /* EOF on its ready fd: the infra exits */
+		pod->rec.state = was;
+		pod->rec.infra_pid = 0;
+		pod->rec.infra_start_time = 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -416,6 +426,11 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 	}
 	event_free(pod->sync_ev);
 	pod->sync_ev = NULL;
+	/* start_infra saved the record that names the infra: the ACK lets
+	 * it run on past a crash of podd (lib/sync.h). */
+	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0 &&
+	    pd_sync_ack(fd, &err) < 0)
+		pod->start_err = err;
 	close_reset(&pod->sync_fd);
 	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0) {
 		if (infra_hold_namespaces(pod, &err) == 0) {
