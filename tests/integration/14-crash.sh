@@ -172,8 +172,9 @@ test_podd_killed_before_the_ack_of_an_infra() {
     wait_for is_sleeping_as "$pause" podd-pause
     kill_podd
     wait "$client" && fail "the create was answered: $(cat "$T/create.out")"
-    crash_podd_start
+    # On its own, before any podd could end it.
     wait_for is_gone "$pause"
+    crash_podd_start
     assert_eq "" "$(podctl pod ls -q)" "pods after the restart"
     assert_nothing_orphaned
 }
@@ -291,7 +292,8 @@ EOF
 # ---- random kills -------------------------------------------------------
 
 # One random operation in the background; what it is and its output go to
-# $T/ops/N.{what,out,rc}.
+# $T/ops/N.{what,out,rc}. What it removes is of an earlier round
+# ($T/victims.*), so that what a round creates is checked in full.
 random_op() {
     local n=$1 what victim
     case $((RANDOM % 6)) in
@@ -304,10 +306,10 @@ random_op() {
         3) what="pod p$n"
            podctl pod create --network none "p$n" &&
                podctl run -d --pod "p$n" --name "c$n" busybox sh -c 'sleep 1000' "$TAG" ;;
-        4) victim=$(podctl ps -a -q | shuf -n 1 --random-source=<(yes "$n"))
+        4) victim=$(shuf -n 1 --random-source=<(yes "$n") "$T/victims.ctr")
            what="rm $victim"
            [ -z "$victim" ] || podctl rm -f "$victim" ;;
-        5) victim=$(podctl pod ls -q | shuf -n 1 --random-source=<(yes "$n"))
+        5) victim=$(shuf -n 1 --random-source=<(yes "$n") "$T/victims.pod")
            what="pod-rm $victim"
            [ -z "$victim" ] || podctl pod rm -f "$victim" ;;
     esac > "$T/ops/$n.out" 2>&1
@@ -332,6 +334,9 @@ check_op() {
             fi ;;
         run-exit7\ *)
             [ "$rc" = 7 ] || return 0
+            # The client had the code from the monitor: podd may hear of
+            # the exit a moment later.
+            wait_for is_exited "$name"
             assert_eq 7 "$(ctr_field "$name" .exit_code)" "round $n: $what exit code" ;;
         pod\ *)
             [ "$rc" = 0 ] || return 0
@@ -349,23 +354,34 @@ check_op() {
 
 test_random_kills_of_podd() {
     setup
-    local seed=${CRASH_SEED:-$(date +%s%N | cut -c10-18)} rounds=${CRASH_ROUNDS:-12} n k op
+    local seed=${CRASH_SEED:-$(date +%s%N | cut -c10-18)} rounds=${CRASH_ROUNDS:-10} n i k ops
     echo "    seed $seed (CRASH_SEED=$seed replays it)" >&2
     RANDOM=$seed
     mkdir -p "$T/ops"
     podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
     for n in $(seq "$rounds"); do
-        random_op "$n" &
-        op=$!
+        # Three operations at once, so that a kill lands in the middle of
+        # some.
+        ops=()
+        podctl ps -a -q > "$T/victims.ctr"
+        podctl pod ls -q > "$T/victims.pod"
+        for i in 1 2 3; do
+            random_op "$n$i" &
+            ops+=($!)
+        done
         # A random point: a random number of looks at the run dir.
-        k=$((RANDOM % 40))
+        k=$((RANDOM % 30))
         for _ in $(seq "$k"); do ls "$T/run/containers" > /dev/null; done
         kill_podd
-        wait "$op" || true
-        echo "    round $n: $(cat "$T/ops/$n.what") -> $(cat "$T/ops/$n.rc"), killed after $k looks" >&2
+        wait "${ops[@]}" || true
+        for i in 1 2 3; do
+            echo "    round $n.$i: $(cat "$T/ops/$n$i.what") -> $(cat "$T/ops/$n$i.rc"), killed after $k looks" >&2
+        done
         podd_start
-        check_op "$n" || fail "round $n ($(cat "$T/ops/$n.what")) after $k looks"
+        for i in 1 2 3; do
+            check_op "$n$i" || fail "round $n.$i ($(cat "$T/ops/$n$i.what")) after $k looks"
+        done
         assert_nothing_orphaned
     done
 }
