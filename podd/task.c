@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -207,33 +206,13 @@ watch(struct task *t, int fd, short what, event_callback_fn cb)
 	return fd < 0 ? NULL : event_new(t->d->base, fd, what, cb, t);
 }
 
-/* In the task's child: die with podd. A helper (a CNI plugin half way
- * through an ADD, a copy) left running by a crash of podd would race the
- * restarted podd's clean-up of the same state (recover.h). @arg is podd's
- * pid: if podd died before the prctl, the parent is already another. */
-static int
-die_with_podd(void *arg, struct pd_err *err)
-{
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return pd_fail_errno(err, errno, "prctl PR_SET_PDEATHSIG");
-	if (getppid() != *(const pid_t *)arg)
-		return pd_fail(err, PD_E_UNAVAILABLE, "podd is gone");
-	return 0;
-}
-
 /* Spawn @io (its input copied) with stderr, and with @io_done stdout and
  * stdin, as pipes; the task reports to @done or @io_done. */
 static int
 spawn_task(struct podd *d, const struct task_io *io, task_done_fn *done, task_io_done_fn *io_done,
 	   void *arg, struct pd_err *err)
 {
-	pid_t self = getpid();
-	struct pd_spawn s = {.path = io->argv[0],
-			     .argv = io->argv,
-			     .envp = io->envp,
-			     .n_fds = 3,
-			     .setup = die_with_podd,
-			     .setup_arg = &self};
+	struct pd_spawn s = {.path = io->argv[0], .argv = io->argv, .envp = io->envp, .n_fds = 3};
 	int errp[2] = {-1, -1}, outp[2] = {-1, -1}, inp[2] = {-1, -1};
 	struct timeval tv = {.tv_sec = io->timeout_s};
 	struct pd_child child;
