@@ -9,7 +9,9 @@
 # lost, every exit code is right, and the leak check passes after rm -f.
 . "$(dirname "$0")/lib.sh"
 
-# A tag in each workload's command line, to find them among the machine's.
+# A tag in each workload's command line, to find them among the machine's
+# (and a sleep other tests do not look for: 10-terminals waits for its
+# "sleep 1000" to end, machine-wide).
 TAG=crash-tag-$$
 
 setup() {
@@ -146,7 +148,7 @@ test_podd_killed_before_the_ack_of_a_start() {
     crash_podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
     : > "$T/freeze-at-podd-shim"
-    podctl run -d --name frozen busybox sh -c 'sleep 1000' "$TAG" > "$T/run.out" 2>&1 &
+    podctl run -d --name frozen busybox sh -c 'sleep 987' "$TAG" > "$T/run.out" 2>&1 &
     local client=$!
     wait_for has_tagged
     kill_podd
@@ -211,8 +213,8 @@ test_monitor_killed() {
     podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
     podctl pod create web > /dev/null
-    podctl run -d --name alone busybox sh -c 'sleep 1000' "$TAG" > /dev/null
-    podctl run -d --pod web --name inpod busybox sh -c 'sleep 1000' "$TAG" > /dev/null
+    podctl run -d --name alone busybox sh -c 'sleep 987' "$TAG" > /dev/null
+    podctl run -d --pod web --name inpod busybox sh -c 'sleep 987' "$TAG" > /dev/null
     local c pid
     for c in alone inpod; do
         pid=$(ctr_pid "$c")
@@ -234,7 +236,7 @@ test_monitor_killed_while_podd_is_down() {
     setup
     podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
-    podctl run -d --name alone busybox sh -c 'sleep 1000' "$TAG" > /dev/null
+    podctl run -d --name alone busybox sh -c 'sleep 987' "$TAG" > /dev/null
     local pid shim
     pid=$(ctr_pid alone)
     shim=$(ctr_field alone .shim_pid)
@@ -298,14 +300,14 @@ random_op() {
     local n=$1 what victim
     case $((RANDOM % 6)) in
         0) what="run-d r$n"
-           podctl run -d --name "r$n" busybox sh -c 'sleep 1000' "$TAG" ;;
+           podctl run -d --name "r$n" busybox sh -c 'sleep 987' "$TAG" ;;
         1) what="run-exit7 e$n"
            podctl run --name "e$n" busybox sh -c 'exit 7' ;;
         2) what="run-d-exit7 q$n"
            podctl run -d --name "q$n" busybox sh -c 'exit 7' ;;
         3) what="pod p$n"
            podctl pod create --network none "p$n" &&
-               podctl run -d --pod "p$n" --name "c$n" busybox sh -c 'sleep 1000' "$TAG" ;;
+               podctl run -d --pod "p$n" --name "c$n" busybox sh -c 'sleep 987' "$TAG" ;;
         4) victim=$(shuf -n 1 --random-source=<(yes "$n") "$T/victims.ctr")
            what="rm $victim"
            [ -z "$victim" ] || podctl rm -f "$victim" ;;
