@@ -12,7 +12,13 @@
  * the spec names ("pid": "fd:3").
  *
  * The shim then
- *   1. reads and checks SPEC_PATH (a JSON object, the PD_SHIM_* keys below);
+ *   1. reads and checks SPEC_PATH (a JSON object, the PD_SHIM_* keys below),
+ *      opens the exit file's directory and takes a shared flock(2) on it,
+ *      held until step 5 is over: a restarted podd takes that lock
+ *      exclusively before it reads or cleans a run dir, so it never sees a
+ *      shim half way through its start. With the lock, a shim whose sync
+ *      socket is already hung up (podd died before this shim got going)
+ *      exits at once, having changed nothing;
  *   2. forks and lets the first process exit, so the shim is not podd's
  *      child and outlives podd (it becomes a child subreaper);
  *   3. joins or creates the namespaces (PD_SHIM_NAMESPACES) and holds new
@@ -29,13 +35,25 @@
  *          PD_E_NO_COMMAND or PD_E_NOT_EXECUTABLE when execve failed), after
  *          undoing what it did (held namespace files unmounted and removed);
  *        PD_SYNC_STARTED once execve succeeded, with pids = {shim, workload}
- *          and their two pidfds attached (SCM_RIGHTS), in that order;
+ *          and their two pidfds attached (SCM_RIGHTS), in that order; then
+ *          it waits for podd's PD_SYNC_ACK (lib/sync.h), which podd sends
+ *          once its record of the container (both pids, both start times)
+ *          is on disk. On EOF instead (podd died first) the shim kills the
+ *          workload, reaps it, writes the exit file (exit code 137, signal
+ *          KILL: what the restarted podd reports if it read the record),
+ *          undoes what it did (held namespace files) and exits: nothing
+ *          runs that no record names. After the ACK the lock is dropped;
  *   6. writes the workload's stdout and stderr to PD_SHIM_LOG in the CRI
  *      format (lib/crilog.h) until it exits, reaps it, writes the exit file
  *      (PD_SHIM_EXIT_FILE, atomically) and exits 0. The shim does this step
  *      as podd-monitor, which it execs in the same process (same pid and
  *      start time: shim/monitor.h), so its comm changes to "podd-monitor".
  * A shim that dies before step 5 shows as EOF on the sync socket.
+ *
+ * A monitor that dies (kill -9) leaves no exit file. podd, which holds the
+ * workload's pidfd, then kills the workload itself and records the
+ * container exited with 137 and the reason, so that no workload outlives
+ * its record (podd/recover.c).
  */
 #pragma once
 

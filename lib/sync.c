@@ -28,6 +28,30 @@ pd_sync_send(int fd, const struct pd_sync_msg *msg)
 }
 
 int
+pd_sync_ack(int fd, struct pd_err *err)
+{
+	struct pd_sync_msg msg;
+	ssize_t n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.type = PD_SYNC_ACK;
+	do
+		n = send(fd, &msg, sizeof(msg), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(msg))
+		return pd_fail_errno(err, n < 0 ? errno : EPROTO, "send the acknowledgement");
+	return 0;
+}
+
+int
+pd_sync_wait_ack(int fd)
+{
+	struct pd_sync_msg msg;
+
+	return pd_sync_recv(fd, &msg) == 1 && msg.type == PD_SYNC_ACK;
+}
+
+int
 pd_sync_send_fds(int fd, const struct pd_sync_msg *msg, const int *fds, int n_fds,
 		 struct pd_err *err)
 {
@@ -98,7 +122,7 @@ check_msg(ssize_t n, struct pd_sync_msg *msg)
 		return 0;
 	if ((size_t)n != sizeof(*msg) ||
 	    (msg->type != PD_SYNC_ERROR && msg->type != PD_SYNC_READY &&
-	     msg->type != PD_SYNC_STARTED)) {
+	     msg->type != PD_SYNC_STARTED && msg->type != PD_SYNC_ACK)) {
 		errno = EPROTO;
 		return -1;
 	}

@@ -16,6 +16,15 @@
  *     PD_SYNC_STARTED once the workload has exec'd, with the pids of the
  *     shim and of the workload and their pidfds attached (SCM_RIGHTS), so
  *     podd holds handles that no reused pid can fool (lib/shim.h).
+ *
+ * The acknowledgement, from the parent's side: a child that goes on
+ * running after podd dies (podd-shim, podd-pause) waits, after its
+ * STARTED or READY, for one PD_SYNC_ACK. podd sends it once the record
+ * that names the child (pids and start times) is written where a
+ * restarted podd reads it, and only then answers its client. EOF before
+ * the ACK means podd died before it knew of the child: the child undoes
+ * what it did and exits, so that a crash of podd at any moment leaves
+ * either a child that the next podd adopts from the record, or none.
  */
 #pragma once
 
@@ -23,13 +32,27 @@
 
 #include "err.h"
 
-enum pd_sync_type { PD_SYNC_ERROR = 1, PD_SYNC_READY = 2, PD_SYNC_STARTED = 3 };
+enum pd_sync_type {
+	PD_SYNC_ERROR = 1,
+	PD_SYNC_READY = 2,
+	PD_SYNC_STARTED = 3,
+	PD_SYNC_ACK = 4, /* parent to child: the record is written */
+};
 
 struct pd_sync_msg {
 	uint32_t type;     /* enum pd_sync_type */
 	struct pd_err err; /* for PD_SYNC_ERROR */
 	int32_t pids[2];   /* for PD_SYNC_STARTED: the shim's, the workload's */
 };
+
+/* Send PD_SYNC_ACK on @fd. Returns 0, or -1 with @err set (the child
+ * then reads EOF once @fd is closed, and ends what it started). */
+int pd_sync_ack(int fd, struct pd_err *err);
+
+/* Wait on @fd (blocking) for the parent's PD_SYNC_ACK. Returns 1 when it
+ * came, 0 on EOF or anything else (the parent died, or gave up on the
+ * child). */
+int pd_sync_wait_ack(int fd);
 
 /* Make the pair: [0] for the parent, [1] for the child, both close-on-exec. */
 int pd_sync_pair(int fds[2], struct pd_err *err);

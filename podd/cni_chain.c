@@ -251,7 +251,11 @@ run_next(struct cni_op *op)
 				     .envp = envp,
 				     .input = config,
 				     .input_len = strlen(config),
-				     .timeout_s = CNI_TIMEOUT_S};
+				     .timeout_s = CNI_TIMEOUT_S,
+				     /* An ADD cut by a crash of podd is undone by
+				      * the restarted podd's DEL (store.c): it must
+				      * not finish after it. A DEL runs on. */
+				     .die_with_podd = op->cmd == CNI_ADD};
 
 		if (task_run_io(op->d, &io, on_plugin_done, op, &err) < 0) {
 			pd_err_prefix(&err, "network \"%s\"",

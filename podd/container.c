@@ -25,6 +25,7 @@
 #include "log.h"
 #include "pod.h"
 #include "proc.h"
+#include "recover.h"
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
@@ -326,7 +327,9 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 	if (c->rec.spec.name[0] == '\0')
 		make_name(d, c->rec.id, c->rec.spec.name, sizeof(c->rec.spec.name));
 	set_now(c->rec.created);
-	c->rec.state = CTR_CREATED;
+	/* A run is recorded as starting: a podd restarted before it answered
+	 * removes it (ctr_store.c), as nobody was told its id. */
+	c->rec.state = c->rec.spec.start ? CTR_STARTING : CTR_CREATED;
 	if (mkdirat(d->ctrs_fd, c->rec.id, 0700) < 0) {
 		pd_fail_errno(err, errno, "mkdir containers/%s", c->rec.id);
 		container_free(c);
@@ -440,7 +443,17 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		set_now(c->rec.started);
 		c->rec.finished[0] = c->rec.signal[0] = c->rec.reason[0] = '\0';
 		c->rec.exit_code = -1;
-		save_or_log(c);
+		c->monitor_died = false;
+		/* Send the ACK once the record is on disk: a podd restarted
+		 * after it adopts the workload from the record; without the
+		 * ACK the shim ends the workload itself (lib/shim.h). */
+		if (container_save(c, &err) == 0) {
+			shim_report_ack(&c->sv);
+		} else {
+			log_error("container \"%s\": %s; the shim ends it", c->rec.spec.name,
+				  err.msg);
+			supervise_close_sync(&c->sv);
+		}
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
@@ -510,8 +523,15 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* A monitor killed without an exit file: end the workload first, and
+	 * come back here once it is gone (recover.c). */
+	if (recover_end_workload(c))
+		return;
 	supervise_forget(&c->sv);
-	read_exit_file(c);
+	if (c->monitor_died)
+		recover_note_monitor_death(c);
+	else
+		read_exit_file(c);
 	explain_kill(c);
 	exec_kill_all(c);
 	c->rec.state = CTR_EXITED;

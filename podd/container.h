@@ -60,13 +60,14 @@ TAILQ_HEAD(exec_session_list, exec_session);
 
 struct container {
 	TAILQ_ENTRY(container) entry;
-	struct podd *d;                     /* borrowed */
-	struct ctr_record rec;              /* owns rec.spec's strings and arrays */
-	struct supervised sv;               /* sv.pidfd: the workload's, sv.exit_pidfd: its
-					     * shim's (-1 without them); the waiters */
-	bool remove_when_exited;            /* rm -f, auto_remove, or a failed run */
-	bool first_start;                   /* a failed start removes the container */
-	struct pd_err start_err;            /* why the start failed (kind 0: none) */
+	struct podd *d;          /* borrowed */
+	struct ctr_record rec;   /* owns rec.spec's strings and arrays */
+	struct supervised sv;    /* sv.pidfd: the workload's, sv.exit_pidfd: its
+				  * shim's (-1 without them); the waiters */
+	bool remove_when_exited; /* rm -f, auto_remove, or a failed run */
+	bool first_start;        /* a failed start removes the container */
+	bool monitor_died;       /* its monitor died: podd ended the workload (recover.c) */
+	struct pd_err start_err; /* why the start failed (kind 0: none) */
 	struct log_follower_list followers; /* logs -f streams (ctr_logs.c) */
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */

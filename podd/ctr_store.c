@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "ns.h"
 #include "proc.h"
+#include "recover.h"
 #include "xalloc.h"
 
 #define CTR_FILE     "container.json"
@@ -42,7 +43,8 @@ container_save(struct container *c, struct pd_err *err)
 	 * (the shim is gone; the record read then says what was durably
 	 * there), and a --rm container is to be gone after one anyway. Either
 	 * way the write is atomic. This keeps fsyncs off `podctl run --rm`. */
-	if (c->rec.spec.auto_remove || (c->rec.state != CTR_CREATED && c->rec.state != CTR_EXITED))
+	if (c->rec.spec.auto_remove || (c->rec.state != CTR_CREATED &&
+					c->rec.state != CTR_STARTING && c->rec.state != CTR_EXITED))
 		return pd_json_save_volatile(dirfd, CTR_FILE, j, err);
 	return pd_json_save(dirfd, CTR_FILE, j, err);
 }
@@ -72,25 +74,14 @@ load_one(struct podd *d, const char *id, struct pd_err *err)
 	return c;
 }
 
-/* A pidfd of @pid if it is still the process that started at @start, else
- * -1. The pidfd pins it, so a match after the open proves it is the same. */
-static int
-open_same(pid_t pid, uint64_t start)
+/* Drop @c from the registry and delete its files: a record that was never
+ * completed. */
+static void
+drop(struct container *c)
 {
-	struct pd_err ignored;
-	uint64_t now;
-	int pidfd;
-
-	if (pid <= 0)
-		return -1;
-	pidfd = pd_pidfd_open(pid, &ignored);
-	if (pidfd < 0)
-		return -1;
-	if (pd_proc_start_time(pid, &now, &ignored) < 0 || now != start) {
-		close(pidfd);
-		return -1;
-	}
-	return pidfd;
+	TAILQ_REMOVE(&c->d->containers, c, entry);
+	ctr_trash(c);
+	container_free(c);
 }
 
 static void
@@ -101,17 +92,28 @@ adopt(struct container *c)
 
 	switch (c->rec.state) {
 	case CTR_CREATED:
+		/* Nothing runs (recover_settle_shims waited for any start to be
+		 * over or undone): what a cut start left in the run dir goes. */
+		ctr_release_run_dir(c);
+		return;
 	case CTR_EXITED:
 		return;
 	case CTR_STARTING:
-		/* Never saved; a record that says so came from elsewhere. */
-		c->rec.state = CTR_CREATED;
+		/* A run podd never answered: nobody knows its id, and its shim
+		 * ended the workload without podd's ACK. */
+		if (c->rec.started[0] == '\0') {
+			log_info("container \"%s\": its run was cut by a stop of podd; removing it",
+				 c->rec.spec.name);
+			drop(c);
+			return;
+		}
+		c->rec.state = c->rec.finished[0] != '\0' ? CTR_EXITED : CTR_CREATED;
 		return;
 	case CTR_RUNNING:
 	case CTR_STOPPING:
 		break;
 	}
-	shim_pidfd = open_same(c->rec.shim_pid, c->rec.shim_start_time);
+	shim_pidfd = recover_open_same(c->rec.shim_pid, c->rec.shim_start_time);
 	if (shim_pidfd < 0) {
 		/* It ended while podd was down: the exit file says how. */
 		log_info("container \"%s\": ended while podd was down", c->rec.spec.name);
@@ -119,8 +121,8 @@ adopt(struct container *c)
 		return;
 	}
 	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
-	if (supervise_watch_exit(&c->sv, open_same(c->rec.pid, c->rec.pid_start_time), shim_pidfd,
-				 container_on_shim_exit, c, &err) < 0) {
+	if (supervise_watch_exit(&c->sv, recover_open_same(c->rec.pid, c->rec.pid_start_time),
+				 shim_pidfd, container_on_shim_exit, c, &err) < 0) {
 		log_error("%s", err.msg);
 		return;
 	}
@@ -171,6 +173,8 @@ container_load_all(struct podd *d, struct pd_err *err)
 
 	if (dir == NULL)
 		return -1;
+	/* First: no shim is half way through its start from here on. */
+	recover_settle_shims(d);
 	while ((de = pd_dir_next(dir)) != NULL) {
 		struct pd_err e = {0};
 		struct pd_err ignored;
@@ -187,6 +191,8 @@ container_load_all(struct podd *d, struct pd_err *err)
 			log_warn("containers/%s: not a container directory, ignored", de->d_name);
 			continue;
 		}
+		if (recover_unfinished_dir(d->ctrs_fd, de->d_name, CTR_FILE, "containers"))
+			continue;
 		c = load_one(d, de->d_name, &e);
 		if (c == NULL) {
 			log_error("containers/%s: %s; container ignored", de->d_name, e.msg);

@@ -129,6 +129,8 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		cleanup_json json_t *j = NULL;
 
 		e->pid = msg.pids[1];
+		/* Nothing to record for a session (not adopted after a restart). */
+		shim_report_ack(&e->sv);
 		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name, e->id,
 			 (int)e->pid);
 		j = session_json(e);

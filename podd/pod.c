@@ -210,6 +210,7 @@ static int
 start_infra(struct pod *pod, struct pd_err *err)
 {
 	struct pd_child child;
+	enum pod_state was;
 
 	pd_err_clear(&pod->start_err);
 	pod->have_status = false;
@@ -222,10 +223,19 @@ start_infra(struct pod *pod, struct pd_err *err)
 	}
 	if (supervise_watch_sync(&pod->sv, child.sync_fd, on_infra_sync, pod, err) < 0)
 		goto fail;
+	was = pod->rec.state;
 	pod->rec.state = POD_CREATING;
 	pod->rec.infra_exit_code = -1;
 	pod->rec.reason[0] = '\0';
-	save_or_log(pod);
+	/* The infra waits for its ACK until a record names it (on_infra_sync):
+	 * a pod podd cannot record is not started. */
+	if (pod_save(pod, err) < 0) {
+		supervise_forget(&pod->sv); /* EOF on its ready fd: the infra exits */
+		pod->rec.state = was;
+		pod->rec.infra_pid = 0;
+		pod->rec.infra_start_time = 0;
+		return -1;
+	}
 	return 0;
 fail:
 	/* The SIGCHLD backstop reaps it. */
@@ -434,6 +444,11 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 		event_add(pod->sv.sync_ev, NULL);
 		return;
 	}
+	/* start_infra saved the record that names the infra: the ACK lets
+	 * it run on past a crash of podd (lib/sync.h). */
+	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0 &&
+	    pd_sync_ack(pod->sv.sync_fd, &err) < 0)
+		pod->start_err = err;
 	supervise_close_sync(&pod->sv);
 	if (r == 1 && msg.type == PD_SYNC_READY && pod->start_err.kind == 0) {
 		if (infra_hold_namespaces(pod, &err) == 0) {

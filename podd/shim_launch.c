@@ -66,9 +66,11 @@ shim_report_read(struct supervised *sv, struct pd_sync_msg *msg, const char *wha
 		event_add(sv->sync_ev, NULL);
 		return 0;
 	}
-	supervise_close_sync(sv);
 	if (r == 1 && msg->type == PD_SYNC_STARTED && n == 2) {
 		struct pd_err e = {0};
+
+		/* The socket stays open for shim_report_ack(). */
+		supervise_unwatch_sync(sv);
 
 		/* A shim podd cannot watch still runs its process: keep the
 		 * pidfds, so it can be signalled, and say so. */
@@ -76,6 +78,7 @@ shim_report_read(struct supervised *sv, struct pd_sync_msg *msg, const char *wha
 			log_error("%s", e.msg);
 		return 1;
 	}
+	supervise_close_sync(sv);
 	for (int i = 0; i < n; i++)
 		close(got[i]);
 	if (r == 1 && msg->type == PD_SYNC_ERROR) {
@@ -85,4 +88,14 @@ shim_report_read(struct supervised *sv, struct pd_sync_msg *msg, const char *wha
 	if (r == 0 || r == 1)
 		return pd_fail(err, PD_E_SYSTEM, "podd-shim exited before it started %s", what);
 	return pd_fail_errno(err, errno, "reading the shim's report");
+}
+
+void
+shim_report_ack(struct supervised *sv)
+{
+	struct pd_err err = {0};
+
+	if (sv->sync_fd >= 0 && pd_sync_ack(sv->sync_fd, &err) < 0)
+		log_warn("%s: %s (the shim ends it)", sv->what, err.msg);
+	supervise_close_sync(sv);
 }

@@ -33,6 +33,13 @@ int shim_launch(const struct shim_launch *l, struct supervised *sv, event_callba
  * the pids, @sv holds both pidfds (sv->pidfd the process's, sv->exit_pidfd
  * the shim's) and calls @on_exit(@arg) when the shim ends; -1 with @err,
  * the shim's error or one about the socket, @what naming the process ("the
- * command"). On 1 and -1 the sync socket is closed. */
+ * command"). On -1 the sync socket is closed; on 1 it stays open, unwatched,
+ * for shim_report_ack(). */
 int shim_report_read(struct supervised *sv, struct pd_sync_msg *msg, const char *what,
 		     event_callback_fn on_exit, void *arg, struct pd_err *err);
+
+/* Acknowledge the start @sv's shim reported (lib/sync.h) and close the
+ * sync socket. Call it once what a restarted podd needs to adopt the
+ * process is on disk: a shim that reads EOF instead ends its workload
+ * (lib/shim.h, step 5). */
+void shim_report_ack(struct supervised *sv);

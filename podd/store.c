@@ -30,7 +30,11 @@
 #include "cleanup.h"
 #include "file.h"
 #include "json.h"
+#include "log.h"
+#include "ns.h"
 #include "proc.h"
+#include "recover.h"
+#include "xalloc.h"
 
 #define POD_FILE     "pod.json"
 #define POD_FILE_MAX (256 * 1024)
@@ -132,6 +136,12 @@ adopt(struct pod *pod)
 	case POD_STOPPING:
 		break;
 	}
+	/* A create or start cut short: its CNI ADD may have run without its
+	 * result being recorded, and the CNI spec asks a runtime for a DEL
+	 * then (it frees the address and the veth). */
+	if (pod->rec.state == POD_CREATING && pod->rec.spec.net == POD_NET_CNI &&
+	    pod->rec.cni_result == NULL)
+		pod_net_undo_failed_add(pod);
 	pidfd = open_infra(pod);
 	if (pidfd < 0) {
 		log_warn("pod \"%s\": its infra process exited while podd was down; releasing "
@@ -139,11 +149,22 @@ adopt(struct pod *pod)
 			 pod->rec.spec.name);
 		pod_net_detach(pod);
 		infra_release_namespaces(pod, &err); /* logged */
-		if (pod->rec.state == POD_CREATING) {
+		if (pod->rec.state == POD_CREATING && pod->rec.started[0] == '\0') {
 			if (pod_forget(pod, &err) < 0)
 				log_error("%s", err.msg);
 			TAILQ_REMOVE(&d->pods, pod, entry);
 			pod_free(pod);
+			return;
+		}
+		if (pod->rec.state == POD_CREATING) {
+			/* A start of a pod that ran before: the pod stays. */
+			pod->rec.state = POD_STOPPED;
+			pod->rec.infra_pid = 0;
+			pod->rec.infra_start_time = 0;
+			memcpy(pod->rec.reason, "podd stopped while the pod was starting",
+			       sizeof("podd stopped while the pod was starting"));
+			if (pod_save(pod, &err) < 0)
+				log_error("%s", err.msg);
 			return;
 		}
 		pod->rec.state = POD_EXITED;
@@ -163,8 +184,9 @@ adopt(struct pod *pod)
 	}
 	switch (pod->rec.state) {
 	case POD_CREATING:
-		/* Its creator's request is gone with the old podd: undo it. */
-		pod->remove_when_settled = true;
+		/* Its creator's request is gone with the old podd: undo it (a
+		 * pod that ran before is only stopped, pod_on_infra_exit). */
+		pod->remove_when_settled = pod->rec.started[0] == '\0';
 		pd_fail(&pod->start_err, PD_E_UNAVAILABLE,
 			"podd restarted while the pod was being created");
 		pd_pidfd_signal(pidfd, SIGKILL, &err);
@@ -183,6 +205,39 @@ adopt(struct pod *pod)
 	if (pod->rec.state == POD_RUNNING && pod_ports_start(pod, &err) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, err.msg);
 	log_info("pod \"%s\": adopted, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
+}
+
+/* Run dirs of pods podd has no record of (a create cut before its record
+ * was written, or a removal cut short): release the namespaces held there,
+ * then delete them. */
+static void
+clean_run_dirs(struct podd *d)
+{
+	static const char *const held[] = {"net", "ipc", "uts"};
+	struct pd_err ignored, derr = {0};
+	cleanup_closedir DIR *dir = pd_dir_stream(d->run_pods_fd, ".", "run/pods", &derr);
+	struct dirent *de;
+
+	if (dir == NULL) {
+		log_error("%s", derr.msg);
+		return;
+	}
+	while ((de = pd_dir_next(dir)) != NULL) {
+		struct pd_err e = {0};
+
+		if (de->d_name[0] == '.' || pod_find(d, de->d_name, &ignored) != NULL)
+			continue;
+		log_info("run/pods/%s: left by a pod podd has no record of; deleting", de->d_name);
+		for (size_t t = 0; t < sizeof(held) / sizeof(held[0]); t++) {
+			cleanup_free char *path =
+			    xasprintf("%s/pods/%s/%s", d->cfg.run_dir, de->d_name, held[t]);
+
+			if (pd_ns_unbind(path, &e) < 0)
+				log_error("%s", e.msg);
+		}
+		if (pd_rm_rf_at(d->run_pods_fd, de->d_name, &e) < 0)
+			log_error("%s", e.msg);
+	}
 }
 
 int
@@ -204,6 +259,8 @@ pod_load_all(struct podd *d, struct pd_err *err)
 			log_warn("pods/%s: not a pod directory, ignored", de->d_name);
 			continue;
 		}
+		if (recover_unfinished_dir(d->pods_fd, de->d_name, POD_FILE, "pods"))
+			continue;
 		pod = load_one(d, de->d_name, &e);
 		if (pod == NULL) {
 			log_error("pods/%s: %s; pod ignored", de->d_name, e.msg);
@@ -217,6 +274,7 @@ pod_load_all(struct podd *d, struct pd_err *err)
 		}
 		TAILQ_INSERT_TAIL(&d->pods, pod, entry);
 	}
+	clean_run_dirs(d);
 	for (pod = TAILQ_FIRST(&d->pods); pod != NULL; pod = next) {
 		next = TAILQ_NEXT(pod, entry);
 		adopt(pod);

@@ -59,10 +59,16 @@ supervise_watch_sync(struct supervised *sv, int fd, event_callback_fn cb, void *
 void
 supervise_close_sync(struct supervised *sv)
 {
+	supervise_unwatch_sync(sv);
+	close_reset(&sv->sync_fd);
+}
+
+void
+supervise_unwatch_sync(struct supervised *sv)
+{
 	if (sv->sync_ev != NULL)
 		event_free(sv->sync_ev);
 	sv->sync_ev = NULL;
-	close_reset(&sv->sync_fd);
 }
 
 int

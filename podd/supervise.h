@@ -56,6 +56,8 @@ int supervise_watch_sync(struct supervised *sv, int fd, event_callback_fn cb, vo
 
 /* Close the sync socket and its event (the child reported). */
 void supervise_close_sync(struct supervised *sv);
+/* Stop watching the sync socket but keep it open (for the ACK, lib/sync.h). */
+void supervise_unwatch_sync(struct supervised *sv);
 
 /* Take @pidfd (signalled) and @exit_pidfd (-1: @pidfd is also the one
  * awaited), and call @cb(@arg) once the awaited process has ended. The fds

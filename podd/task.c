@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -206,13 +207,31 @@ watch(struct task *t, int fd, short what, event_callback_fn cb)
 	return fd < 0 ? NULL : event_new(t->d->base, fd, what, cb, t);
 }
 
+/* In a die_with_podd task's child: see task_io. @arg is podd's pid: if
+ * podd died before the prctl, the parent is another already. */
+static int
+die_with_podd(void *arg, struct pd_err *err)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return pd_fail_errno(err, errno, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != *(const pid_t *)arg)
+		return pd_fail(err, PD_E_UNAVAILABLE, "podd is gone");
+	return 0;
+}
+
 /* Spawn @io (its input copied) with stderr, and with @io_done stdout and
  * stdin, as pipes; the task reports to @done or @io_done. */
 static int
 spawn_task(struct podd *d, const struct task_io *io, task_done_fn *done, task_io_done_fn *io_done,
 	   void *arg, struct pd_err *err)
 {
-	struct pd_spawn s = {.path = io->argv[0], .argv = io->argv, .envp = io->envp, .n_fds = 3};
+	pid_t self = getpid();
+	struct pd_spawn s = {.path = io->argv[0],
+			     .argv = io->argv,
+			     .envp = io->envp,
+			     .n_fds = 3,
+			     .setup = io->die_with_podd ? die_with_podd : NULL,
+			     .setup_arg = &self};
 	int errp[2] = {-1, -1}, outp[2] = {-1, -1}, inp[2] = {-1, -1};
 	struct timeval tv = {.tv_sec = io->timeout_s};
 	struct pd_child child;

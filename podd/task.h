@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -36,6 +37,9 @@ struct task_io {
 	const char *input; /* borrowed until task_run_io returns (copied) */
 	size_t input_len;
 	int timeout_s; /* 0: none */
+	/* Killed if podd dies (PR_SET_PDEATHSIG): for a command whose work a
+	 * restarted podd undoes, so that it cannot finish after the undo. */
+	bool die_with_podd;
 };
 /* @out is what it wrote on stdout, NUL-terminated, @out_len bytes (borrowed
  * for the call); @exit_code as task_done_fn's, 137 after a timeout. */

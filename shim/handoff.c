@@ -85,25 +85,33 @@ place_fds(const int src[N_FDS], int tmp[N_FDS], int fixed[N_FDS], const int **wh
 	return 0;
 }
 
+void
+shim_kill_workload(pid_t pid, int pidfd, int exit_dirfd, const char *exit_name, int status)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	struct pd_err err = {0};
+	int reaped = 0;
+
+	if (pd_pidfd_signal(pidfd, SIGKILL, &err) < 0)
+		log_error("kill the workload %d: %s", (int)pid, err.msg);
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	if (pd_pidfd_reap(pidfd, &reaped) != 1) {
+		log_error("reap the workload %d: %s", (int)pid, strerror(errno));
+		reaped = W_EXITCODE(0, SIGKILL);
+	}
+	if (pd_exit_file_write(exit_dirfd, exit_name, pid, status >= 0 ? status : reaped, &err) < 0)
+		log_error("exit file %s: %s", exit_name, err.msg);
+}
+
 /* The monitor cannot run: end the workload and say so in the exit file,
  * with the fds at @fds (monitor.h's order). */
 static void
 give_up(const struct shim_handoff *h, const int fds[N_FDS])
 {
-	const int pidfd = fds[SHIM_MONITOR_PIDFD - SHIM_MONITOR_PIDFD];
-	const int dirfd = fds[SHIM_MONITOR_EXIT_DIR - SHIM_MONITOR_PIDFD];
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	struct pd_err err = {0};
-	int status;
-
-	if (pd_pidfd_signal(pidfd, SIGKILL, &err) < 0)
-		log_error("kill the workload %d: %s", (int)h->pid, err.msg);
-	while (poll(&p, 1, -1) < 0 && errno == EINTR)
-		;
-	if (pd_pidfd_reap(pidfd, &status) != 1)
-		log_error("reap the workload %d: %s", (int)h->pid, strerror(errno));
-	if (pd_exit_file_write(dirfd, h->exit_name, h->pid, W_EXITCODE(255, 0), &err) < 0)
-		log_error("exit file %s: %s", h->exit_name, err.msg);
+	shim_kill_workload(h->pid, fds[SHIM_MONITOR_PIDFD - SHIM_MONITOR_PIDFD],
+			   fds[SHIM_MONITOR_EXIT_DIR - SHIM_MONITOR_PIDFD], h->exit_name,
+			   W_EXITCODE(255, 0));
 }
 
 /* An fd flag for each open fd, "--flag N", into @argv from @argc. */

@@ -40,3 +40,9 @@ int shim_handoff_find(char *path, size_t len, struct pd_err *err);
  * and reaping the workload and writing the exit file (exit code 255); @err
  * then says what failed. Call with SIGCHLD blocked. */
 int shim_handoff(const struct shim_handoff *h, struct pd_err *err);
+
+/* SIGKILL the workload (@pid, @pidfd: the shim's child), reap it, and write
+ * its exit file @exit_name in @exit_dirfd with @status, or with the status
+ * it ended with when @status < 0. Blocks until it is gone. Call with
+ * SIGCHLD blocked. */
+void shim_kill_workload(pid_t pid, int pidfd, int exit_dirfd, const char *exit_name, int status);

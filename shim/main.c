@@ -33,10 +33,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -141,6 +143,33 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 	return shim_handoff_find(sh->monitor, sizeof(sh->monitor), err);
 }
 
+/* Step 1's end: the shared lock on the exit file's directory (lib/shim.h),
+ * held until podd acknowledged the start or the shim undid it. A restarted
+ * podd holds the lock exclusively while it reads the run dirs, so once the
+ * lock is ours either podd is the one that spawned us (the sync socket is
+ * open), or it died and a new podd may have cleaned the dir: then nothing
+ * is started. Returns 1 to go on, 0 to exit quietly, -1 with @err. */
+static int
+claim(struct shim *sh, struct pd_err *err)
+{
+	struct pollfd p = {.fd = sh->sync_fd, .events = POLLIN | POLLRDHUP};
+	struct stat st;
+	int r;
+
+	while ((r = flock(sh->exit_dirfd, LOCK_SH)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return pd_fail_errno(err, errno, "lock the exit file's directory");
+	/* podd writes nothing before STARTED: anything readable is its end. */
+	while ((r = poll(&p, 1, 0)) < 0 && errno == EINTR)
+		;
+	if (r > 0 || (fstat(sh->exit_dirfd, &st) == 0 && st.st_nlink == 0)) {
+		log_warn("%s: podd is gone; not starting", sh->spec.id);
+		return 0;
+	}
+	return 1;
+}
+
 /* Step 2: fork, and let the first process exit, so that the shim is
  * reparented away from podd (to init, or to a subreaper above podd) and
  * outlives it. The shim then reaps its workload's orphans itself. podd
@@ -210,10 +239,23 @@ start(struct shim *sh, struct pd_child *child, struct shim_stdio *io, struct pd_
 	msg.pids[1] = (int32_t)child->pid;
 	fds[0] = self;
 	fds[1] = child->pidfd;
-	/* podd may be gone by now: the workload runs on, and the exit file
-	 * tells a new podd how it ended. */
 	if (pd_sync_send_fds(sh->sync_fd, &msg, fds, 2, err) < 0)
 		log_warn("%s", err->msg);
+	/* Until podd has recorded the container, a crash of podd would leave
+	 * the workload running unknown to the next one: without the ACK it
+	 * is ended, with an exit file for a record that names it after all
+	 * (lib/shim.h, step 5). */
+	if (!pd_sync_wait_ack(sh->sync_fd)) {
+		shim_kill_workload(child->pid, child->pidfd, sh->exit_dirfd, sh->exit_name, -1);
+		shim_stdio_close(io, true);
+		shim_join_undo(&sh->spec, &joined);
+		return pd_fail(err, PD_E_UNAVAILABLE,
+			       "podd went away before it recorded the start: the workload %d was "
+			       "killed",
+			       (int)child->pid);
+	}
+	if (flock(sh->exit_dirfd, LOCK_UN) < 0)
+		log_warn("unlock the exit file's directory: %s", strerror(errno));
 	return 0;
 }
 
@@ -227,12 +269,16 @@ run(struct shim *sh, const char *spec_path)
 	struct pd_child child = {.pid = -1, .pidfd = -1, .sync_fd = -1};
 	struct shim_stdio io;
 	struct shim_handoff h;
+	int r = 1;
 
 	shim_stdio_init(&io);
-	if (load(sh, spec_path, &err) < 0 || detach(&err) < 0 || start(sh, &child, &io, &err) < 0) {
+	if (load(sh, spec_path, &err) < 0 || (r = claim(sh, &err)) < 0 ||
+	    (r > 0 && detach(&err) < 0) || (r > 0 && start(sh, &child, &io, &err) < 0)) {
 		report_error(sh, &err);
 		goto out;
 	}
+	if (r == 0)
+		goto out;
 	close_reset(&sh->sync_fd);
 	if (sh->spec.target >= 0)
 		close(sh->spec.target);

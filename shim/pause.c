@@ -13,7 +13,10 @@
  *
  * It links nothing but libc, statically, and uses no heap. Once running it
  * never exits on an error. With --ready-fd N it tells its spawner that its
- * signals are set up (lib/sync.h: PD_SYNC_READY) before closing every
+ * signals are set up (lib/sync.h: PD_SYNC_READY), then waits there for
+ * PD_SYNC_ACK, which podd sends once its record of the pod names this
+ * process; EOF instead means podd died before that, and the pause exits
+ * (125) rather than hold namespaces nobody knows of. Then it closes every
  * inherited fd. PODD_DEBUG=1 makes it say what it does on stderr.
  */
 #include <errno.h>
@@ -80,6 +83,23 @@ parse_fd(const char *s)
 	return (int)v;
 }
 
+/* Wait for podd's PD_SYNC_ACK on @fd. Signals are blocked meanwhile and
+ * wait in the signalfd. */
+static bool
+acknowledged(int fd)
+{
+	struct pd_sync_msg msg;
+	ssize_t n;
+
+	do
+		n = recv(fd, &msg, sizeof(msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(msg) && msg.type == PD_SYNC_ACK)
+		return true;
+	say("no acknowledgement from podd, exiting; recv returned", (int)n);
+	return false;
+}
+
 static void
 reap_all(void)
 {
@@ -132,7 +152,7 @@ main(int argc, char **argv)
 			       sizeof("podd-pause: signalfd failed"));
 		}
 		send(ready_fd, &msg, sizeof(msg), MSG_NOSIGNAL);
-		if (sfd < 0)
+		if (sfd < 0 || !acknowledged(ready_fd))
 			return 125;
 	}
 	/* close_range: Linux 5.9. Keep only stdio and the signalfd. */

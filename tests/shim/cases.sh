@@ -118,6 +118,17 @@ test_exit_code_and_log() {
     assert_clean "$dir"
 }
 
+# podd died between STARTED and its acknowledgement: the shim ends the
+# workload, says so in the exit file, and leaves nothing held.
+test_no_ack_ends_the_workload() {
+    local out
+    out=$(drive --dir "$dir" --hold --no-ack -- sleep 1000)
+    assert_eq "$(q "$out" 'd["sync"]["type"]')" started "sync"
+    assert_eq "$(q "$out" 'd["exit"]["exit_code"]')" 137 "exit code"
+    assert_eq "$(q "$out" 'd["exit"]["signal"]')" KILL "signal"
+    assert_clean "$dir"
+}
+
 test_long_and_partial_lines() {
     local out
     out=$(drive --dir "$dir" -- sh -c 'head -c 40000 /dev/zero | tr "\0" a; echo; printf tail')

@@ -33,7 +33,7 @@ import time
 # int errnum; char msg[256]}; int32 pids[2]. 276 bytes, no padding.
 MSG = struct.Struct("=Iii256sii")
 assert MSG.size == 276
-TYPES = {1: "error", 2: "ready", 3: "started"}
+TYPES = {1: "error", 2: "ready", 3: "started", 4: "ack"}
 KINDS = {1: "invalid", 2: "not_found", 3: "conflict", 4: "forbidden", 5: "too_large",
          6: "unavailable", 7: "system", 8: "no_command", 9: "not_executable"}
 
@@ -53,6 +53,8 @@ def parse_args():
     p.add_argument("--hold", action="store_true", help="hold new net/ipc/uts in DIR/ns/")
     p.add_argument("--pid-of", type=int, help="pass a pidfd of this pid at fd 4")
     p.add_argument("--no-wait", action="store_true", help="do not wait for the exit file")
+    p.add_argument("--no-ack", action="store_true",
+                   help="close the sync socket without acknowledging STARTED (podd died)")
     p.add_argument("--signal", type=int, help="send this signal to the workload once started")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--spec-set", action="append", default=[],
@@ -159,6 +161,9 @@ def main():
     first_rc = proc.wait()
     msg, fds, _, _ = socket.recv_fds(sock, MSG.size + 16, 4)
     t_started = time.monotonic()
+    # podd's acknowledgement (lib/sync.h): the record names the workload.
+    if msg and MSG.unpack(msg[:MSG.size])[0] == 3 and not a.no_ack:
+        sock.send(MSG.pack(4, 0, 0, b"", 0, 0))
     sock.close()
     out = {"dir": d, "spec": spec, "first_exit": first_rc, "exit": None, "log": [],
            "elapsed_ms": {"started": round((t_started - t0) * 1000, 3)}}
