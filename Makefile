@@ -199,7 +199,7 @@ DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev 
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
 	containernetworking-plugins
-DEPS_LINT  := clang-format cppcheck shellcheck
+DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps:
 	$(Q)tools/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_LINT)
@@ -221,6 +221,7 @@ lint:
 		--inline-suppr --quiet -D_GNU_SOURCE -Ilib --suppress=missingIncludeSystem \
 		--include=tools/cppcheck.h $(C_FILES)
 	$(Q)tools/lint-grep.sh $(C_FILES)
+	$(Q)tools/tidy.sh
 	$(Q)shellcheck -x --severity=warning $(SH_FILES)
 
 format:

@@ -48,7 +48,7 @@ pd_cleanup_fclose(FILE **f)
 	if (*f != NULL) {
 		int saved = errno;
 
-		fclose(*f);
+		(void)fclose(*f); /* a stream that needed checking was closed by hand */
 		errno = saved;
 	}
 }

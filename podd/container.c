@@ -191,7 +191,7 @@ set_now(char *buf)
 static void
 set_reason(struct container *c, const char *reason)
 {
-	snprintf(c->rec.reason, sizeof(c->rec.reason), "%s", reason);
+	(void)snprintf(c->rec.reason, sizeof(c->rec.reason), "%s", reason);
 }
 
 /* Delete everything of @c and drop it from the registry; removal waiters
@@ -228,9 +228,10 @@ make_name(struct podd *d, const char *id, char *buf, size_t len)
 	struct pd_err ignored;
 	unsigned v = (unsigned)strtoul((char[]){id[0], id[1], id[2], id[3], '\0'}, NULL, 16);
 
-	snprintf(buf, len, "%s_%s", adjectives[v & 15], nouns[(v >> 4) & 15]);
+	(void)snprintf(buf, len, "%s_%s", adjectives[v & 15], nouns[(v >> 4) & 15]);
 	if (container_find(d, buf, &ignored) != NULL)
-		snprintf(buf, len, "%s_%s_%.6s", adjectives[v & 15], nouns[(v >> 4) & 15], id);
+		(void)snprintf(buf, len, "%s_%s_%.6s", adjectives[v & 15], nouns[(v >> 4) & 15],
+			       id);
 }
 
 /* Resolve the pod and image references of @spec into ids, and check what
@@ -301,7 +302,7 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 		memcpy(m->target, t->rec.id, sizeof(m->target));
 	}
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
-		snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
+		(void)snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
 	return 0;
 }
 
@@ -492,8 +493,8 @@ read_exit_file(struct container *c)
 		return;
 	}
 	c->rec.exit_code = code;
-	snprintf(c->rec.finished, sizeof(c->rec.finished), "%s", finished);
-	snprintf(c->rec.signal, sizeof(c->rec.signal), "%s", sig != NULL ? sig : "");
+	(void)snprintf(c->rec.finished, sizeof(c->rec.finished), "%s", finished);
+	(void)snprintf(c->rec.signal, sizeof(c->rec.signal), "%s", sig != NULL ? sig : "");
 }
 
 /* A container in another's PID namespace dies with that namespace's init:
@@ -511,9 +512,10 @@ explain_kill(struct container *c)
 	t = container_find(c->d, m->target, &ignored);
 	if (t == NULL || t->rec.pid <= 0 || pd_proc_start_time(t->rec.pid, &start, &ignored) < 0 ||
 	    start != t->rec.pid_start_time)
-		snprintf(c->rec.reason, sizeof(c->rec.reason),
-			 "killed by the kernel: the PID namespace it joined (container %s) ended",
-			 t != NULL ? t->rec.spec.name : m->target);
+		(void)snprintf(
+		    c->rec.reason, sizeof(c->rec.reason),
+		    "killed by the kernel: the PID namespace it joined (container %s) ended",
+		    t != NULL ? t->rec.spec.name : m->target);
 }
 
 void

@@ -81,7 +81,7 @@ hostname_of(const struct container *c, const struct pod *pod, const struct conta
 	const struct ctr_ns_mode *m = &c->rec.spec.ns[CTR_NS_UTS];
 
 	if (pod != NULL) {
-		snprintf(buf, len, "%s", pod->rec.spec.hostname);
+		(void)snprintf(buf, len, "%s", pod->rec.spec.hostname);
 	} else if (m->how == CTR_NS_HOST) {
 		if (len == 0 || gethostname(buf, len - 1) < 0)
 			buf[0] = '\0';
@@ -89,7 +89,7 @@ hostname_of(const struct container *c, const struct pod *pod, const struct conta
 	} else if (m->how == CTR_NS_CONTAINER && uts != NULL && uts != c) {
 		ctr_hostname(uts, buf, len);
 	} else {
-		snprintf(buf, len, "%s", c->rec.spec.hostname);
+		(void)snprintf(buf, len, "%s", c->rec.spec.hostname);
 	}
 }
 
@@ -252,7 +252,7 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 
 	buf[0] = '\0';
 	if (m->how == CTR_NS_HOST) {
-		snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
+		(void)snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
 		return 0;
 	}
 	if (m->how == CTR_NS_CONTAINER) {
@@ -276,7 +276,7 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 		return -1;
 	if (pod != NULL) {
 		if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
-			snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
+			(void)snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
 			return 0;
 		}
 		if (infra_held_path(pod, pod_held[i], buf, len) < 0)
@@ -291,7 +291,9 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 
 		if (fd >= 0) {
 			close(fd);
-			snprintf(buf, len, "%s", held);
+			if (snprintf(buf, len, "%s", held) >= (int)len)
+				return pd_fail(err, PD_E_SYSTEM, "namespace path too long: %s",
+					       held);
 		}
 	}
 	return 0;

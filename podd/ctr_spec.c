@@ -66,9 +66,9 @@ ctr_ns_mode_format(const struct ctr_ns_mode *m, char *buf, size_t len)
 	else if (m->how == CTR_NS_NONE)
 		what = PD_NS_MODE_NONE;
 	if (m->how == CTR_NS_CONTAINER)
-		snprintf(buf, len, "%s%s", PD_NS_MODE_CONTAINER, m->target);
+		(void)snprintf(buf, len, "%s%s", PD_NS_MODE_CONTAINER, m->target);
 	else
-		snprintf(buf, len, "%s", what);
+		(void)snprintf(buf, len, "%s", what);
 }
 
 /* Parse a namespace mode @s for @kind ("" is the default). */
@@ -367,7 +367,7 @@ parse_user(const char *user, struct exec_spec *spec, struct pd_err *err)
 			goto bad;
 		spec->gid = (unsigned)v;
 	}
-	snprintf(spec->user, sizeof(spec->user), "%u:%u", spec->uid, spec->gid);
+	(void)snprintf(spec->user, sizeof(spec->user), "%u:%u", spec->uid, spec->gid);
 	return 0;
 bad:
 	return pd_fail(err, PD_E_INVALID,

@@ -116,7 +116,7 @@ http_reply_buffer(struct evhttp_request *req, int status, struct evbuffer *body)
 	 * client then reads the body as the next response. The headers of
 	 * the GET, the body's length, and no body. */
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		snprintf(len, sizeof(len), "%zu", evbuffer_get_length(body));
+		(void)snprintf(len, sizeof(len), "%zu", evbuffer_get_length(body));
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", len);
 		evhttp_send_reply(req, status, NULL, NULL);
 		return;

@@ -109,7 +109,7 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	char path[4096];
 	int r;
 
-	snprintf(ready_fd, sizeof(ready_fd), "%d", s.n_fds);
+	(void)snprintf(ready_fd, sizeof(ready_fd), "%d", s.n_fds);
 	/* An exited pod still holds its namespaces: join those, make the rest. */
 	for (int h = 0; h < POD_NS_HELD; h++) {
 		setup.join_fds[h] = -1;

@@ -58,7 +58,7 @@ copy_field(char *dst, size_t len, const json_t *v)
 {
 	const char *s = json_string_value(v);
 
-	snprintf(dst, len, "%s", s != NULL && strlen(s) < len ? s : "");
+	(void)snprintf(dst, len, "%s", s != NULL && strlen(s) < len ? s : "");
 }
 
 /* What the API shows of a conflist: the first plugin's bridge, subnet and
@@ -151,10 +151,10 @@ add(struct podd *d, const char *name, json_t *conflist, const char *created)
 	struct network *n = xcalloc(1, sizeof(*n));
 
 	n->d = d;
-	snprintf(n->name, sizeof(n->name), "%s", name);
+	(void)snprintf(n->name, sizeof(n->name), "%s", name);
 	n->conflist = conflist;
 	n->builtin = strcmp(name, PD_NET_DEFAULT) == 0;
-	snprintf(n->created, sizeof(n->created), "%s", created);
+	(void)snprintf(n->created, sizeof(n->created), "%s", created);
 	describe(n);
 	TAILQ_INSERT_TAIL(&d->networks, n, entry);
 	return n;
@@ -270,7 +270,7 @@ auto_subnet(struct podd *d, char *buf, size_t len, struct pd_err *err)
 		bool taken = false;
 
 		ip4_format(AUTO_SUBNET_BASE | (i << 8), ip);
-		snprintf(buf, len, "%s/24", ip);
+		(void)snprintf(buf, len, "%s/24", ip);
 		TAILQ_FOREACH (n, &d->networks, entry)
 			taken |= n->subnet[0] != '\0' && overlaps(n->subnet, buf);
 		if (!taken)
@@ -373,7 +373,7 @@ network_create(struct podd *d, const json_t *body, struct pd_err *err)
 			       NULL;
 		if (bridge == NULL) {
 			/* "pd-NAME" while it fits, as docker's br-ID. */
-			snprintf(auto_br, sizeof(auto_br), "pd-%.12s", name);
+			(void)snprintf(auto_br, sizeof(auto_br), "pd-%.12s", name);
 			bridge = auto_br;
 		}
 		if (check_bridge(bridge, err) < 0 || check_free(d, name, bridge, subnet, err) < 0)

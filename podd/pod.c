@@ -560,13 +560,13 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 	case POD_RUNNING:
 		/* An adopted infra is not podd's child: its status went to init. */
 		if (pod->rec.infra_exit_code < 0)
-			snprintf(msg, sizeof(msg),
-				 "infra process exited unexpectedly "
-				 "(exit status unknown: adopted after a podd restart)");
+			(void)snprintf(msg, sizeof(msg),
+				       "infra process exited unexpectedly "
+				       "(exit status unknown: adopted after a podd restart)");
 		else
-			snprintf(msg, sizeof(msg),
-				 "infra process exited unexpectedly (exit code %d)",
-				 pod->rec.infra_exit_code);
+			(void)snprintf(msg, sizeof(msg),
+				       "infra process exited unexpectedly (exit code %d)",
+				       pod->rec.infra_exit_code);
 		log_warn("pod \"%s\": %s; its namespaces are kept until it is stopped",
 			 pod->rec.spec.name, msg);
 		pod->rec.state = POD_EXITED;

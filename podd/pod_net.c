@@ -126,7 +126,7 @@ start_add(struct pod *pod, struct pd_err *err)
 	if (infra_held_path(pod, POD_NS_NET, netns, sizeof(netns)) < 0)
 		return pd_fail(err, PD_E_SYSTEM, "the pod's netns path is too long");
 	if (pod->rec.spec.ip[0] != '\0')
-		snprintf(args, sizeof(args), "IP=%s", pod->rec.spec.ip);
+		(void)snprintf(args, sizeof(args), "IP=%s", pod->rec.spec.ip);
 	req.conflist = n->conflist;
 	req.netns = netns;
 	req.args = args[0] != '\0' ? args : NULL;

@@ -178,8 +178,8 @@ recover_note_monitor_death(struct container *c)
 	/* As containerd does when a shim dies: the task exits with 128 +
 	 * SIGKILL, and the processes are killed. */
 	c->rec.exit_code = 128 + SIGKILL;
-	snprintf(c->rec.signal, sizeof(c->rec.signal), "KILL");
+	(void)snprintf(c->rec.signal, sizeof(c->rec.signal), "KILL");
 	pd_time_rfc3339_now(c->rec.finished, sizeof(c->rec.finished));
-	snprintf(c->rec.reason, sizeof(c->rec.reason),
-		 "podd-monitor died without recording the exit: podd killed the workload");
+	(void)snprintf(c->rec.reason, sizeof(c->rec.reason),
+		       "podd-monitor died without recording the exit: podd killed the workload");
 }

@@ -36,7 +36,7 @@ shim_launch(const struct shim_launch *l, struct supervised *sv, event_callback_f
 	if (l->extra_fd >= 0)
 		s.fds[s.n_fds++] = l->extra_fd;
 	/* The sync socket comes right after the fds given (lib/proc.h). */
-	snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
+	(void)snprintf(sync_arg, sizeof(sync_arg), "%d", s.n_fds);
 	if (pd_json_save_volatile(l->dir_fd, l->spec_name, l->spec, err) < 0)
 		return -1;
 	if (pd_spawn(&s, &child, err) < 0)

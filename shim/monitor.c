@@ -207,7 +207,7 @@ watch(const struct monitor *m, struct shim_stream streams[2])
 		p[2] = (struct pollfd){.fd = out ? streams[0].fd : -1, .events = POLLIN};
 		p[3] = (struct pollfd){.fd = out ? streams[1].fd : -1, .events = POLLIN};
 		n_attach = shim_attach_pollfds(&p[4]);
-		if (poll(p, (nfds_t)(4 + n_attach), timeout) < 0) {
+		if (poll(p, (nfds_t)4 + (nfds_t)n_attach, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			if (!warned)
