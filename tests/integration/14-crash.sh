@@ -53,10 +53,12 @@ kill_podd() {
 # has thousands of processes, and this runs after every round).
 crash_procs() {
     local p comm state
+    # find and grep fail when a process of the machine exits while they
+    # read /proc; what they found is still right.
     {
-        find /proc/[0-9]*/fd /proc/[0-9]*/cwd -maxdepth 1 -lname "$T/*" 2> /dev/null | cut -d/ -f3
-        grep -lsF -- "$T" /proc/[0-9]*/cmdline | cut -d/ -f3
-    } | sort -un | while read -r p; do
+        find /proc/[0-9]*/fd /proc/[0-9]*/cwd -maxdepth 1 -lname "$T/*" 2> /dev/null || true
+        grep -lsF -- "$T" /proc/[0-9]*/cmdline || true
+    } | cut -d/ -f3 | sort -un | while read -r p; do
         comm=$(cat "/proc/$p/comm" 2> /dev/null) || continue
         state=$(awk '{print $3}' "/proc/$p/stat" 2> /dev/null) || continue
         case $comm in podd | podd-pause | podd-shim | podd-monitor | netplug) ;; *) continue ;; esac
@@ -298,6 +300,9 @@ EOF
 # ($T/victims.*), so that what a round creates is checked in full.
 random_op() {
     local n=$1 what victim
+    # A podctl that fails because podd was killed under it is what the
+    # round records, not a failure of the test.
+    set +e
     case $((RANDOM % 6)) in
         0) what="run-d r$n"
            podctl run -d --name "r$n" busybox sh -c 'sleep 987' "$TAG" ;;

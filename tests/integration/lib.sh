@@ -366,6 +366,9 @@ teardown_test() {
     set +e
     # An assertion that failed inside a command substitution.
     if [ -s "$T/.failed" ]; then rc=1; fi
+    # A podd the test froze (SIGSTOP) and failed to kill goes on, so the
+    # clean-up below is answered.
+    if [ -n "${PODD_PID:-}" ]; then kill -CONT "$PODD_PID" 2> /dev/null; fi
     # A test file's own clean-up first (what it made beside its podd).
     if declare -F cleanup_test > /dev/null; then cleanup_test; fi
     # A test that failed while its podd was stopped: a podd again, to
