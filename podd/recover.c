@@ -35,15 +35,6 @@
 #define SETTLE_MS      10000
 #define SETTLE_POLL_MS 10
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Take and drop the exclusive lock of @name under @parent_fd, polling
  * until @deadline. */
 static void
@@ -61,7 +52,7 @@ settle_one(int parent_fd, const char *name, const char *label, long long deadlin
 			log_warn("%s/%s: flock: %s", label, name, strerror(errno));
 			return;
 		}
-		if (now_ms() >= deadline) {
+		if ((long long)pd_time_mono_ms() >= deadline) {
 			log_warn("%s/%s: a shim is still starting; going on without it", label,
 				 name);
 			return;
@@ -77,7 +68,7 @@ settle_one(int parent_fd, const char *name, const char *label, long long deadlin
 void
 recover_settle_shims(struct podd *d)
 {
-	long long deadline = now_ms() + SETTLE_MS;
+	long long deadline = (long long)pd_time_mono_ms() + SETTLE_MS;
 	struct pd_err err = {0};
 	cleanup_closedir DIR *dir = pd_dir_stream(d->run_ctrs_fd, ".", "run/containers", &err);
 	struct dirent *de;

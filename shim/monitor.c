@@ -34,6 +34,7 @@
 #include "log.h"
 #include "parse.h"
 #include "reap.h"
+#include "timefmt.h"
 
 /* What one wake-up reads from a pipe at most, so that a chatty stream
  * cannot starve the other or the exit. */
@@ -164,15 +165,6 @@ pause_after_error(void)
 	(void)nanosleep(&ts, NULL);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Until the workload has exited: its output into the log and to attached
  * clients, their input to it, orphans reaped. Returns its wait status. */
 static int
@@ -195,7 +187,7 @@ watch(const struct monitor *m, struct shim_stream streams[2])
 		log_warn("signalfd: %s (orphans are reaped every %d ms)", strerror(errno),
 			 REAP_EVERY_MS);
 	for (;;) {
-		long long now = now_ms();
+		long long now = (long long)pd_time_mono_ms();
 		bool out = shim_attach_output_ready(now);
 		int timeout = shim_attach_timeout(now), n_attach;
 
@@ -274,7 +266,7 @@ main(int argc, char **argv)
 				 i == 0 ? PD_CRILOG_STDOUT : PD_CRILOG_STDERR, shim_attach_output,
 				 PD_ATTACH_MSG_MAX - 1);
 	status = watch(&m, streams);
-	shim_attach_before_drain(now_ms());
+	shim_attach_before_drain((long long)pd_time_mono_ms());
 	for (int i = 0; i < 2; i++) {
 		(void)shim_stream_read(&streams[i], m.log_fd, DRAIN_MAX);
 		shim_stream_flush(&streams[i], m.log_fd);
