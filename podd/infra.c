@@ -25,7 +25,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "cleanup.h"
 #include "fd.h"
@@ -175,6 +178,19 @@ is_own_netns(const struct pod *pod, const char *path)
 	       stat(own, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* True when @path is a plain file, no namespace bound on it: the name of a
+ * pod whose bind or unbind a crash of podd cut short (the file is made
+ * before the bind and removed after the unmount). No pod's, so free. */
+static bool
+is_stale_netns(const char *path)
+{
+	struct stat st;
+	struct statfs fs;
+
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+	       statfs(path, &fs) == 0 && fs.f_type != NSFS_MAGIC;
+}
+
 /*
  * Make @dir a shared mount point before binding anything in it, as `ip netns
  * add` does. Were it a plain directory, a later `ip netns add` would bind it
@@ -204,6 +220,8 @@ hold_netns_name(struct pod *pod, const char *path, struct pd_err *err)
 {
 	if (is_own_netns(pod, path))
 		return 0;
+	if (is_stale_netns(path) && unlink(path) < 0)
+		return pd_fail_errno(err, errno, "remove the stale %s", path);
 	if (access(path, F_OK) == 0)
 		return pd_fail(err, PD_E_CONFLICT,
 			       "network namespace %s already exists (a pod of another podd?)",
@@ -257,10 +275,13 @@ infra_release_namespaces(struct pod *pod, struct pd_err *err)
 
 	/* The ip-netns name first, while the pod's own file still tells
 	 * whether it is ours: another podd's pod of that name is not touched. */
-	if (infra_netns_path(pod, path, sizeof(path)) == 0 && path[0] != '\0' &&
-	    is_own_netns(pod, path) && pd_ns_unbind(path, &e) < 0) {
+	if (infra_netns_path(pod, path, sizeof(path)) < 0)
+		path[0] = '\0';
+	if (path[0] != '\0' && is_own_netns(pod, path) && pd_ns_unbind(path, &e) < 0) {
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 		r = pd_fail(err, PD_E_SYSTEM, "the pod's netns name stayed: %s", e.msg);
+	} else if (path[0] != '\0' && is_stale_netns(path) && unlink(path) < 0 && errno != ENOENT) {
+		r = pd_fail_errno(err, errno, "the pod's netns name stayed: remove %s", path);
 	}
 	for (int h = 0; h < POD_NS_HELD; h++)
 		if (infra_held_path(pod, h, path, sizeof(path)) == 0 && pd_ns_unbind(path, &e) < 0)

@@ -293,6 +293,29 @@ EOF
     assert_not_contains "$(tail -n 5 "$T/podd.log")" "never written"
 }
 
+# A pod rm cut between the unmount of the pod's `ip netns` name and the
+# unlink leaves a plain file there: the next removal frees the name, and a
+# pod of that name can be made again. Before, the name stayed for good.
+test_a_netns_name_cut_short_is_freed() {
+    setup
+    podd_start
+    podctl pod create --network none cutname > /dev/null
+    local infra
+    infra=$(infra_pid cutname)
+    kill_podd
+    # What the crash left: the name's bind gone, its file still there, and
+    # the infra ended by the rm that was under way.
+    umount /run/netns/podd-cutname
+    [ -f /run/netns/podd-cutname ] || fail "no file left where the name was"
+    kill -KILL "$infra"
+    wait_for is_gone "$infra"
+    podd_start
+    podctl pod rm -f cutname > /dev/null
+    [ ! -e /run/netns/podd-cutname ] || fail "the netns name stayed after pod rm"
+    podctl pod create --network none cutname > /dev/null
+    podctl pod rm -f cutname > /dev/null
+}
+
 # ---- random kills -------------------------------------------------------
 
 # One random operation in the background; what it is and its output go to
