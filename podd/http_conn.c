@@ -41,6 +41,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* Bytes podd reads ahead of a request it is still handling: a client
@@ -249,15 +250,6 @@ on_accept(struct event_base *base, void *arg)
 	return conn->bev;
 }
 
-static time_t
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 static void
 on_resume(evutil_socket_t fd, short what, void *arg)
 {
@@ -273,17 +265,18 @@ on_accept_error(struct evconnlistener *lst, void *arg)
 	struct http_conns *cs = registry;
 	int e = errno;
 	struct timeval second = {.tv_sec = 1};
+	time_t now = (time_t)(pd_time_mono_ms() / 1000);
 	struct http_conn *victim;
 
 	(void)arg;
 	evconnlistener_disable(lst);
 	cs->lst = lst;
 	cs->emfile_unlogged++;
-	if (cs->emfile_logged == 0 || mono_s() - cs->emfile_logged >= EMFILE_LOG_EVERY_S) {
+	if (cs->emfile_logged == 0 || now - cs->emfile_logged >= EMFILE_LOG_EVERY_S) {
 		log_warn("cannot accept a client: %s (%u clients); closing idle ones, "
 			 "pausing accepts until descriptors free",
 			 strerror(e), cs->n);
-		cs->emfile_logged = mono_s();
+		cs->emfile_logged = now;
 	}
 	adopt_fresh(cs);
 	victim = oldest_unbusy(cs);
