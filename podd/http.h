@@ -39,6 +39,11 @@ void http_pending_start_stream(struct http_pending *p);
 void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);
 void http_pending_reply_error(struct http_pending *p, const struct pd_err *err);
 
+/* The fd @remote_fd of the client that sent @req, as a new fd of podd's
+ * (close-on-exec; http_fd.c says why uploads come this way). PD_E_INVALID
+ * when the client has no such fd. Returns the fd, or -1. */
+int http_take_client_fd(struct evhttp_request *req, long long remote_fd, struct pd_err *err);
+
 /* The query parameters of a request: the values of @names (NULL-terminated),
  * NULL when absent. An unknown parameter is PD_E_INVALID. The values live as
  * long as @q; free with http_query_free. */
