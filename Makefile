@@ -67,12 +67,13 @@ CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 NETPLUG_OBJS := $(call obj,$(NETPLUG_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
+	podd/ctr_image.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
-SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c)
+SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c shim/user.c)
 # netplug's pure modules (no libnl): the CNI protocol, IPAM files.
 NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ipam.c)
 

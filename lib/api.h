@@ -185,13 +185,28 @@
  * (lib/attach.h); every running container has one. */
 #define PD_F_ATTACH_SOCKET "attach_socket"
 /* Exec: the body is {"command" (required), "env", "workdir", "user", "tty",
- * "stdin", "detach"}; "user" is "UID[:GID]" (numbers). A detached session
+ * "stdin", "detach"}; "user" is "NAME[:GROUP]" or "UID[:GID]". A detached session
  * has no attach socket and its output is dropped, as docker's exec -d.
  * The container object lists running sessions under "exec_sessions":
  * [{"id","pid","command","user","tty"}]. */
 #define PD_F_USER          "user"
 #define PD_F_DETACH        "detach"
 #define PD_F_EXEC_SESSIONS "exec_sessions"
+
+/* ---- issue 11, config: the image configuration applied to containers ----
+ * Create body: "command" may be absent when the image has an Entrypoint or
+ * a Cmd (docker's rules, podd/ctr_image.h); "entrypoint" ([string], [] to
+ * clear the image's) replaces the image's Entrypoint and clears its Cmd;
+ * "user" ("NAME[:GROUP]" or "UID[:GID]", also in an exec body) is resolved
+ * in the container's /etc/passwd and /etc/group when it starts;
+ * "stop_signal" ("SIGUSR1", "USR1" or a number) is what stop and restart
+ * send. The container object adds "entrypoint", "user", "stop_signal" (a
+ * name) and "config": the image's configuration as it was at create
+ * (ExposedPorts, Labels, Healthcheck, Volumes...; {} without an image). */
+#define PD_F_ENTRYPOINT  "entrypoint"
+#define PD_F_STOP_SIGNAL "stop_signal"
+#define PD_F_CONFIG      "config"
+#define PD_USER_MAX      256 /* bytes of a "user" value */
 
 /* A published port (podd/port_spec.h), as docker's `-p [IP:]HOST:POD[/PROTO]`:
  * {"protocol":"tcp","host_ip":"0.0.0.0","host_port":8080,"pod_port":80}. */

@@ -81,3 +81,44 @@ pd_is_id_prefix(const char *s)
 			return false;
 	return true;
 }
+
+/* issue 11, config: a --user value; see name.h. */
+static bool
+user_part_ok(const char *s, size_t len)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@$+-";
+	size_t digits = 0;
+	unsigned long v = 0;
+
+	if (len == 0 || len > PD_USER_PART_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\0' || strchr(ok, s[i]) == NULL)
+			return false;
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+	}
+	if (digits != len)
+		return true;
+	/* A number: in range, no leading zeros beyond "0" itself. */
+	if (len > 1 && s[0] == '0')
+		return false;
+	for (size_t i = 0; i < len && v <= PD_USER_ID_MAX; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	return v <= PD_USER_ID_MAX;
+}
+
+int
+pd_user_validate(const char *user, struct pd_err *err)
+{
+	const char *colon = strchr(user, ':');
+	size_t ulen = colon != NULL ? (size_t)(colon - user) : strlen(user);
+
+	if (!user_part_ok(user, ulen) ||
+	    (colon != NULL && !user_part_ok(colon + 1, strlen(colon + 1))))
+		return pd_fail(err, PD_E_INVALID,
+			       "user \"%.80s\" is not NAME[:GROUP] or UID[:GID] (names of "
+			       "letters, digits and _.@$+-, up to %d bytes; ids up to %d)",
+			       user, PD_USER_PART_MAX, PD_USER_ID_MAX);
+	return 0;
+}

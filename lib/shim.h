@@ -84,6 +84,13 @@
 #define PD_SHIM_TTY_SIZE    "tty_size"    /* [rows, cols]: the terminal's first size */
 #define PD_SHIM_UID         "uid"         /* the workload's user and group (0) */
 #define PD_SHIM_GID         "gid"
+/* issue 11, config: "NAME[:GROUP]" or "UID[:GID]" (lib/name.h's
+ * pd_user_validate), resolved in the container's /etc/passwd and /etc/group
+ * once its root is there, with the supplementary groups of a named user
+ * (shim/user.h); replaces uid and gid, which must then be absent. A
+ * workload whose env has no HOME gets the user's home ("/" when the
+ * passwd file does not name it). */
+#define PD_SHIM_USER "user"
 /* An exec session instead of a container: "fd:N", a pidfd of the
  * container's workload, whose mount, PID, network, IPC and UTS namespaces
  * (and so its root) the command joins. Then rootfs, read_only, upper,

@@ -18,6 +18,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "ctr_image.h"
 #include "ctr_logs.h"
 #include "http.h"
 #include "image.h"
@@ -240,6 +241,7 @@ static int
 resolve(struct podd *d, struct container *c, struct pd_err *err)
 {
 	struct ctr_spec *s = &c->rec.spec;
+	const json_t *img_cfg = NULL;
 	struct stat st;
 
 	if (s->pod[0] != '\0') {
@@ -272,6 +274,7 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 				       img->name);
 		memcpy(s->image, img->id, sizeof(s->image));
 		memcpy(c->rec.image_name, img->name, sizeof(c->rec.image_name));
+		img_cfg = image_config(img);
 	} else {
 		if (stat(s->rootfs, &st) < 0)
 			return pd_fail_errno(err, errno, "rootfs %s", s->rootfs);
@@ -301,6 +304,10 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 			    t->rec.spec.name);
 		memcpy(m->target, t->rec.id, sizeof(m->target));
 	}
+	/* issue 11, config: the image's Entrypoint, Cmd, Env, WorkingDir,
+	 * User, StopSignal (none for a --rootfs). */
+	if (ctr_image_apply(s, img_cfg, err) < 0)
+		return -1;
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		(void)snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
 	return 0;
@@ -596,7 +603,7 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 		log_info("container \"%s\": restarting (timeout %llds)", c->rec.spec.name,
 			 timeout_s);
 		waiter_add(c, pending, CTR_REPLY_RESTART);
-		begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+		begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 		return 0;
 	case CTR_STOPPING:
 		waiter_add(c, pending, CTR_REPLY_RESTART);
@@ -629,7 +636,7 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 	case CTR_RUNNING:
 		log_info("container \"%s\": stopping (timeout %llds)", c->rec.spec.name, timeout_s);
 		waiter_add(c, pending, CTR_REPLY_STOPPED);
-		begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+		begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 		return 0;
 	case CTR_STOPPING:
 		waiter_add(c, pending, CTR_REPLY_STOPPED);
@@ -741,7 +748,7 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.pod, pod_id) == 0 && c->rec.state == CTR_RUNNING)
-			begin_stop(c, timeout_s == 0 ? SIGKILL : SIGTERM, timeout_s);
+			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 }
 
 bool

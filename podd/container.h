@@ -172,9 +172,11 @@ char *ctr_run_dir(const struct container *c);
  * whose UTS namespace it joined, the host's, or its own. */
 void ctr_hostname(const struct container *c, char *buf, size_t len);
 /* The environment of @c's processes: docker's defaults (PATH, HOSTNAME
- * @hostname, HOME), then the container's, then @extra (may be NULL), each
- * replacing the keys before it. A new reference. */
-json_t *ctr_env(const struct container *c, const char *hostname, const json_t *extra);
+ * @hostname, and HOME=/root when @user is NULL or "": root), then the
+ * container's, then @extra (may be NULL), each replacing the keys before
+ * it. A new reference. */
+json_t *ctr_env(const struct container *c, const char *hostname, const char *user,
+		const json_t *extra);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
 /* Delete all of @c's files: its run dir and held namespaces at once, its

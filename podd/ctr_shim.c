@@ -20,6 +20,7 @@
 #include "attach.h"
 #include "cleanup.h"
 #include "container.h"
+#include "ctr_image.h"
 #include "file.h"
 #include "fd.h"
 #include "json.h"
@@ -166,37 +167,19 @@ mkdir_at(int dirfd, const char *name, struct pd_err *err)
 	return 0;
 }
 
-/* @base with @over on top: an entry of @over replaces the one of @base
- * with its key. A new reference. */
-static json_t *
-env_merge(const json_t *base, const json_t *over)
-{
-	json_t *env = json_array(), *v, *o;
-	size_t i, k;
-
-	json_array_foreach (base, i, v) {
-		const char *kv = json_string_value(v);
-		size_t klen = (size_t)(strchr(kv, '=') - kv) + 1;
-		bool overridden = false;
-
-		json_array_foreach (over, k, o)
-			overridden |= strncmp(json_string_value(o), kv, klen) == 0;
-		if (!overridden)
-			json_array_append(env, v);
-	}
-	json_array_extend(env, (json_t *)over);
-	return env;
-}
-
 json_t *
-ctr_env(const struct container *c, const char *hostname, const json_t *extra)
+ctr_env(const struct container *c, const char *hostname, const char *user, const json_t *extra)
 {
 	cleanup_json json_t *defaults =
-	    json_pack("[s, s+, s]", "PATH=" CTR_DEFAULT_PATH, "HOSTNAME=", hostname, "HOME=/root");
-	cleanup_json json_t *env = env_merge(defaults, c->rec.spec.env);
-	cleanup_json json_t *none = json_array();
+	    json_pack("[s, s+]", "PATH=" CTR_DEFAULT_PATH, "HOSTNAME=", hostname);
+	cleanup_json json_t *env = NULL;
 
-	return env_merge(env, extra != NULL ? extra : none);
+	/* A named user's HOME is the shim's to find, in the container's
+	 * /etc/passwd, as docker does (shim/user.h). */
+	if (user == NULL || user[0] == '\0')
+		json_array_append_new(defaults, json_string("HOME=/root"));
+	env = ctr_env_merge(defaults, c->rec.spec.env);
+	return ctr_env_merge(env, extra);
 }
 
 /* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. In a
@@ -398,7 +381,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
-		      ctr_env(c, plan->hostname, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
+		      ctr_env(c, plan->hostname, s->user, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
 	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
 	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
@@ -414,6 +397,8 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 	json_object_set_new(j, PD_SHIM_STDIN, json_boolean(s->open_stdin));
 	json_object_set_new(j, PD_SHIM_ATTACH, json_sprintf("%s/%s", run, PD_ATTACH_NAME));
 	json_object_set_new(j, PD_SHIM_HOLD_OUTPUT, json_boolean(c->hold_output));
+	if (s->user != NULL)
+		json_object_set_new(j, PD_SHIM_USER, json_string(s->user));
 	if (s->tty_rows > 0)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));

@@ -210,6 +210,32 @@ check_abs_path(const char *path, const char *what, struct pd_err *err)
 	return 0;
 }
 
+/* issue 11, config: "entrypoint", "user" and "stop_signal" of a create
+ * request. */
+static int
+config_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	const char *user = NULL, *sig = NULL;
+	json_t *ep = json_object_get(body, PD_F_ENTRYPOINT);
+
+	if (pd_json_get_string(body, PD_F_USER, &user, err) < 0 ||
+	    pd_json_get_string(body, PD_F_STOP_SIGNAL, &sig, err) < 0)
+		return -1;
+	if (ep != NULL && !json_is_null(ep) &&
+	    get_array(body, PD_F_ENTRYPOINT, CTR_MAX_ARGS, NULL, &spec->entrypoint, err) < 0)
+		return -1;
+	if (user != NULL) {
+		if (check_string(json_object_get(body, PD_F_USER), PD_USER_MAX - 1,
+				 "field \"user\"", err) < 0 ||
+		    pd_user_validate(user, err) < 0)
+			return -1;
+		spec->user = xstrdup(user);
+	}
+	if (sig != NULL && pd_parse_signal(sig, &spec->stop_signal, err) < 0)
+		return pd_err_prefix(err, "--stop-signal");
+	return 0;
+}
+
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -235,8 +261,11 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_STDIN,
 					      PD_F_TTY_SIZE,
 					      PD_F_TARGET_PROCESS,
+					      PD_F_ENTRYPOINT,
+					      PD_F_USER,
+					      PD_F_STOP_SIGNAL,
 					      NULL};
-	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
+	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
 	long long target = 0;
 	json_t *v;
@@ -279,11 +308,15 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 			return -1;
 		spec->rootfs = xstrdup(rootfs);
 	}
-	v = json_object_get(body, PD_F_WORKDIR);
-	if ((v != NULL && check_string(v, CTR_PATH_MAX - 1, "field \"workdir\"", err) < 0) ||
-	    check_abs_path(workdir, "workdir", err) < 0)
+	if (workdir != NULL) {
+		v = json_object_get(body, PD_F_WORKDIR);
+		if (check_string(v, CTR_PATH_MAX - 1, "field \"workdir\"", err) < 0 ||
+		    check_abs_path(workdir, "workdir", err) < 0)
+			return -1;
+		spec->workdir = xstrdup(workdir);
+	}
+	if (config_parse(body, spec, err) < 0)
 		return -1;
-	spec->workdir = xstrdup(workdir);
 	if (hostname != NULL) {
 		if (pd_name_validate(hostname, "hostname", err) < 0)
 			return -1;
@@ -325,10 +358,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	if (spec->hostname[0] != '\0' && spec->ns[CTR_NS_UTS].how != CTR_NS_DEFAULT)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
-	if (json_array_size(spec->command) == 0)
-		return pd_fail(err, PD_E_INVALID, "field \"command\" is required: what to run");
-	if (json_string_length(json_array_get(spec->command, 0)) == 0)
-		return pd_fail(err, PD_E_INVALID, "the command is an empty string");
+	/* No command is fine here: the image may have one (ctr_image.h). */
 	return compute_caps(spec, err);
 }
 
@@ -341,39 +371,12 @@ ctr_spec_clear(struct ctr_spec *spec)
 	json_decref(spec->env);
 	json_decref(spec->cap_add);
 	json_decref(spec->cap_drop);
-	spec->rootfs = spec->workdir = NULL;
+	json_decref(spec->entrypoint);
+	json_decref(spec->image_config);
+	free(spec->user);
+	spec->rootfs = spec->workdir = spec->user = NULL;
 	spec->command = spec->env = spec->cap_add = spec->cap_drop = NULL;
-}
-
-/* "UID[:GID]", numbers up to 65535. */
-static int
-parse_user(const char *user, struct exec_spec *spec, struct pd_err *err)
-{
-	char uid[16];
-	const char *colon = strchr(user, ':');
-	size_t ulen = colon != NULL ? (size_t)(colon - user) : strlen(user);
-	long long v;
-	struct pd_err ignored;
-
-	if (ulen == 0 || ulen >= sizeof(uid))
-		goto bad;
-	memcpy(uid, user, ulen);
-	uid[ulen] = '\0';
-	if (pd_parse_int(uid, 0, 65535, &v, &ignored) < 0)
-		goto bad;
-	spec->uid = (unsigned)v;
-	if (colon != NULL) {
-		if (pd_parse_int(colon + 1, 0, 65535, &v, &ignored) < 0)
-			goto bad;
-		spec->gid = (unsigned)v;
-	}
-	(void)snprintf(spec->user, sizeof(spec->user), "%u:%u", spec->uid, spec->gid);
-	return 0;
-bad:
-	return pd_fail(err, PD_E_INVALID,
-		       "user \"%.40s\": give UID[:GID] as numbers up to 65535 (names are not "
-		       "looked up)",
-		       user);
+	spec->entrypoint = spec->image_config = NULL;
 }
 
 int
@@ -409,8 +412,13 @@ exec_spec_parse(const json_t *body, struct exec_spec *spec, struct pd_err *err)
 			return -1;
 		spec->workdir = xstrdup(workdir);
 	}
-	if (user != NULL && parse_user(user, spec, err) < 0)
-		return -1;
+	if (user != NULL) {
+		if (check_string(json_object_get(body, PD_F_USER), PD_USER_MAX - 1,
+				 "field \"user\"", err) < 0 ||
+		    pd_user_validate(user, err) < 0)
+			return -1;
+		memcpy(spec->user, user, strlen(user) + 1);
+	}
 	return 0;
 }
 
@@ -433,6 +441,51 @@ ctr_caps_json(uint64_t caps)
 		if (caps & (UINT64_C(1) << i))
 			json_array_append_new(a, json_string(pd_cap_name(i)));
 	return a;
+}
+
+/* issue 11, config: the record's optional keys (older records have none). */
+static void
+config_to_json(const struct ctr_spec *s, json_t *j)
+{
+	if (s->entrypoint != NULL)
+		json_object_set(j, PD_F_ENTRYPOINT, s->entrypoint);
+	if (s->user != NULL)
+		json_object_set_new(j, PD_F_USER, json_string(s->user));
+	if (s->stop_signal != 0)
+		json_object_set_new(j, PD_F_STOP_SIGNAL, json_integer(s->stop_signal));
+	if (s->image_config != NULL)
+		json_object_set(j, PD_F_CONFIG, s->image_config);
+}
+
+/* The same keys off @rest (a copy of the record) into @s, checked. */
+static int
+config_from_json(json_t *rest, struct ctr_spec *s, struct pd_err *err)
+{
+	json_t *ep = json_object_get(rest, PD_F_ENTRYPOINT);
+	json_t *user = json_object_get(rest, PD_F_USER);
+	json_t *sig = json_object_get(rest, PD_F_STOP_SIGNAL);
+	json_t *cfg = json_object_get(rest, PD_F_CONFIG);
+
+	if (ep != NULL && check_array(ep, CTR_MAX_ARGS, PD_F_ENTRYPOINT, NULL, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	if (user != NULL && (check_string(user, PD_USER_MAX - 1, PD_F_USER, err) < 0 ||
+			     pd_user_validate(json_string_value(user), err) < 0))
+		return pd_err_prefix(err, "bad container record");
+	if (sig != NULL && (!json_is_integer(sig) || json_integer_value(sig) < 1 ||
+			    json_integer_value(sig) > 64))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s",
+			       PD_F_STOP_SIGNAL);
+	if (cfg != NULL && !json_is_object(cfg))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", PD_F_CONFIG);
+	s->entrypoint = json_incref(ep);
+	s->user = user != NULL ? xstrdup(json_string_value(user)) : NULL;
+	s->stop_signal = sig != NULL ? (int)json_integer_value(sig) : 0;
+	s->image_config = json_incref(cfg);
+	json_object_del(rest, PD_F_ENTRYPOINT);
+	json_object_del(rest, PD_F_USER);
+	json_object_del(rest, PD_F_STOP_SIGNAL);
+	json_object_del(rest, PD_F_CONFIG);
+	return 0;
 }
 
 json_t *
@@ -466,6 +519,7 @@ ctr_record_to_json(const struct ctr_record *r)
 			json_object_set_new(j, PD_F_TARGET_PROCESS,
 					    json_pack("[i, I]", (int)s->target_pid,
 						      (json_int_t)s->target_start_time));
+		config_to_json(s, j);
 	}
 	return j;
 }
@@ -602,8 +656,22 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		target_start = (uint64_t)start;
 		json_object_del(rest, PD_F_TARGET_PROCESS);
 	}
-	if (record_rest(rest, r, err) < 0)
-		return -1;
+	{
+		struct ctr_spec cfg = {0};
+
+		if (config_from_json(rest, &cfg, err) < 0) {
+			ctr_spec_clear(&cfg);
+			return -1;
+		}
+		if (record_rest(rest, r, err) < 0) {
+			ctr_spec_clear(&cfg);
+			return -1;
+		}
+		r->spec.entrypoint = cfg.entrypoint;
+		r->spec.user = cfg.user;
+		r->spec.stop_signal = cfg.stop_signal;
+		r->spec.image_config = cfg.image_config;
+	}
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

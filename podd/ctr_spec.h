@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "err.h"
 #include "name.h"
 #include "timefmt.h"
@@ -60,9 +61,12 @@ struct ctr_spec {
 	char pod[PD_ID_LEN + 1];        /* "" for a container of its own */
 	char image[PD_ID_LEN + 1];      /* "" when rootfs is given */
 	char *rootfs;                   /* owned: an absolute directory, or NULL */
-	json_t *command;                /* owned: a non-empty array of strings */
+	json_t *command;                /* owned: an array of strings; in a request it
+					 * may be empty (the image's Cmd), in a record it
+					 * is the whole argv (Entrypoint + Cmd) */
 	json_t *env;                    /* owned: an array of "K=V" */
-	char *workdir;                  /* owned: absolute, "/" by default */
+	char *workdir;                  /* owned: absolute; NULL in a request without
+					 * one (the image's, or "/": ctr_image.h) */
 	char hostname[PD_NAME_MAX + 1]; /* "" by default */
 	/* Namespace modes (enum ctr_ns_kind order: net, ipc, uts, pid). In a
 	 * create request the target is a reference as given; in a record it
@@ -80,6 +84,14 @@ struct ctr_spec {
 	bool tty;                          /* a terminal owned by its shim (-t) */
 	unsigned short tty_rows, tty_cols; /* its first size; 0: not given */
 	bool open_stdin;                   /* stdin open for attached clients (-i) */
+	/* issue 11, config (ctr_image.h): from the request, then merged with
+	 * the image's configuration at create; a record holds the result. */
+	json_t *entrypoint;   /* owned: [string] ([] clears the image's), or NULL:
+			       * not given (the image's) */
+	char *user;           /* owned: "NAME[:GROUP]" / "UID[:GID]", NULL: root */
+	int stop_signal;      /* what stop sends; 0: not given (SIGTERM) */
+	json_t *image_config; /* owned: the image's config object at create
+			       * (inspect's "config"); NULL before the merge */
 };
 
 /* What podd remembers of a container across its own restart. */
@@ -112,15 +124,15 @@ struct exec_spec {
 	json_t *command; /* owned: a non-empty array of strings */
 	json_t *env;     /* owned: an array of "K=V", on top of the container's */
 	char *workdir;   /* owned: absolute, or NULL for the container's */
-	unsigned uid, gid;
-	char user[32]; /* "UID:GID" as given, "" for root */
+	char user[PD_USER_MAX]; /* "NAME[:GROUP]" or "UID[:GID]" as given, "" for
+				 * the container's user (resolved by the shim) */
 	bool tty, open_stdin, detach;
 	unsigned short tty_rows, tty_cols; /* 0: not given */
 };
 
 /* Parse an exec body into @spec (cleared first; release with
- * exec_spec_clear even on failure). "user" is "UID[:GID]", numbers only
- * (GID 0 when not given, as docker for a user the image does not name). */
+ * exec_spec_clear even on failure). "user" is checked by pd_user_validate
+ * and resolved in the container by the shim. */
 int exec_spec_parse(const json_t *body, struct exec_spec *spec, struct pd_err *err);
 void exec_spec_clear(struct exec_spec *spec);
 

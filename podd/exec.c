@@ -46,7 +46,7 @@ struct exec_session {
 	struct container *c; /* borrowed: the container owns its sessions */
 	char id[PD_ID_LEN + 1];
 	json_t *command; /* owned */
-	char user[32];
+	char user[PD_USER_MAX];
 	bool tty, detach;
 	pid_t pid;            /* the command; 0 until it runs */
 	struct supervised sv; /* the command and its shim; the start request */
@@ -151,18 +151,21 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	const struct ctr_spec *cs = &e->c->rec.spec;
 	cleanup_free char *exit_file = exec_path(e, ".exit");
 	char hostname[PD_NAME_MAX + 1];
+	/* Docker's exec runs as the container's user unless -u says. */
+	const char *user = spec->user[0] != '\0' ? spec->user : cs->user;
 	json_t *j;
 
 	ctr_hostname(e->c, hostname, sizeof(hostname));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b, "
-		      "s:i, s:i}",
+	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b}",
 		      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
 		      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV,
-		      ctr_env(e->c, hostname, spec->env), PD_SHIM_CWD,
+		      ctr_env(e->c, hostname, user, spec->env), PD_SHIM_CWD,
 		      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY,
 		      spec->tty, PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT,
-		      !spec->detach, PD_SHIM_UID, (int)spec->uid, PD_SHIM_GID, (int)spec->gid);
+		      !spec->detach);
+	if (user != NULL && user[0] != '\0')
+		json_object_set_new(j, PD_SHIM_USER, json_string(user));
 
 	if (!spec->detach) {
 		cleanup_free char *sock = exec_path(e, ".sock");
@@ -221,9 +224,10 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 	supervise_init(&e->sv, c->d->base);
 	e->tty = spec->tty;
 	e->detach = spec->detach;
-	memcpy(e->user, spec->user, sizeof(e->user));
-	if (e->user[0] == '\0')
-		(void)snprintf(e->user, sizeof(e->user), "0:0");
+	(void)snprintf(e->user, sizeof(e->user), "%s",
+		       spec->user[0] != '\0'	 ? spec->user
+		       : c->rec.spec.user != NULL ? c->rec.spec.user
+						  : "0:0");
 	TAILQ_INSERT_TAIL(&c->execs, e, entry);
 	if (pd_id_generate(e->id, err) < 0) {
 		session_end(e, NULL);

@@ -346,3 +346,12 @@ image_free_all(struct podd *d)
 		image_free(img);
 	}
 }
+
+/* A directory image has no configuration (the store branch's OCI images
+ * replace this). */
+const json_t *
+image_config(const struct image *img)
+{
+	(void)img;
+	return NULL;
+}

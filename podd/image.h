@@ -68,3 +68,8 @@ int image_load_all(struct podd *d, struct pd_err *err);
 
 /* Free every image at shutdown (pending imports are answered 503). */
 void image_free_all(struct podd *d);
+
+/* issue 11 (contract.md; the store branch defines it for OCI images): the
+ * image config's "config" object, borrowed; NULL for an imported tree,
+ * which has none. */
+const json_t *image_config(const struct image *img);

@@ -32,12 +32,16 @@ shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_er
 /* A user other than root: groups, gid, uid. Leaving uid 0 clears the
  * permitted and effective sets (no SECBIT_KEEP_CAPS), as docker's --user. */
 static int
-set_user(unsigned uid, unsigned gid, struct pd_err *err)
+set_user(unsigned uid, unsigned gid, const gid_t *groups, size_t n_groups, struct pd_err *err)
 {
 	gid_t g = (gid_t)gid;
 
-	if (setgroups(1, &g) < 0)
-		return pd_fail_errno(err, errno, "setgroups %u", gid);
+	if (groups == NULL) {
+		groups = &g;
+		n_groups = 1;
+	}
+	if (setgroups(n_groups, groups) < 0)
+		return pd_fail_errno(err, errno, "setgroups (%zu groups)", n_groups);
 	if (setresgid(g, g, g) < 0)
 		return pd_fail_errno(err, errno, "setgid %u", gid);
 	if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
@@ -46,7 +50,8 @@ set_user(unsigned uid, unsigned gid, struct pd_err *err)
 }
 
 int
-shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, struct pd_err *err)
+shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups, size_t n_groups,
+		struct pd_err *err)
 {
 	static const cap_flag_t sets[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
 	cap_value_t max = cap_max_bits();
@@ -63,7 +68,7 @@ shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, struct pd_err *err)
 	/* The ambient set: Linux 4.3. */
 	if (cap_reset_ambient() < 0)
 		return pd_fail_errno(err, errno, "clear the ambient capabilities");
-	if ((uid != 0 || gid != 0) && set_user(uid, gid, err) < 0)
+	if ((uid != 0 || gid != 0 || groups != NULL) && set_user(uid, gid, groups, n_groups, err) < 0)
 		return -1;
 	caps = cap_init();
 	if (caps == NULL)

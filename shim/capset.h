@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -22,5 +23,8 @@ int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct p
 /* In the child: drop every capability outside @mask from the bounding set,
  * clear the ambient set, take the user @uid:@gid (when not 0:0; its only
  * group is @gid), set permitted, effective and inheritable to @mask (to
- * nothing for a uid other than 0), and set no_new_privs. */
-int shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, struct pd_err *err);
+ * nothing for a uid other than 0), and set no_new_privs. With @groups not
+ * NULL (a user resolved by name, user.h), the user is taken even for 0:0
+ * and its supplementary groups are the @n_groups of @groups (maybe none). */
+int shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups,
+		    size_t n_groups, struct pd_err *err);

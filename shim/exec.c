@@ -10,13 +10,17 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capset.h"
 #include "cleanup.h"
 #include "rootfs.h"
 #include "stdio_fds.h"
+#include "user.h"
 #include "xalloc.h"
 
 struct child_plan {
@@ -24,13 +28,56 @@ struct child_plan {
 	const struct shim_stdio *io;  /* borrowed */
 	const char *overlay_opts;     /* borrowed, NULL when read_only */
 	uint64_t caps;
+	/* issue 11, filled in the child (its own copy of this plan): */
+	struct shim_user user;                  /* spec->user resolved */
+	char home_env[SHIM_MAX_PATH + 8]; /* "HOME=...", in spec->env's spare slot */
 };
+
+/* Create the working directory @cwd when it is missing, as docker does for
+ * an image's WorkingDir or -w: each missing component 0755, owned by root.
+ * The root is the container's already, so nothing resolves outside it. */
+static int
+make_cwd(const char *cwd, struct pd_err *err)
+{
+	char path[SHIM_MAX_PATH + 1];
+	size_t len = strlen(cwd);
+
+	if (len >= sizeof(path))
+		return pd_fail(err, PD_E_INVALID, "workdir too long");
+	memcpy(path, cwd, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return pd_fail_errno(err, errno, "create workdir %s", path);
+		path[i] = cwd[i];
+	}
+	return 0;
+}
+
+/* The user of the workload, and its HOME when env has none (user.h). */
+static int
+take_user(struct child_plan *plan, struct pd_err *err)
+{
+	const struct shim_spec *spec = plan->spec;
+
+	if (shim_user_resolve(spec->user, &plan->user, err) < 0)
+		return -1;
+	if (!spec->has_home) {
+		(void)snprintf(plan->home_env, sizeof(plan->home_env), "HOME=%s",
+			       plan->user.home);
+		/* The spare slot after the env (spec.c allocates it). */
+		spec->env[spec->n_env] = plan->home_env;
+	}
+	return 0;
+}
 
 /* pd_spawn's setup hook, in the child. */
 static int
 child_setup(void *arg, struct pd_err *err)
 {
-	const struct child_plan *plan = arg;
+	struct child_plan *plan = arg;
 	const struct shim_spec *spec = plan->spec;
 
 	if (spec->target < 0 && shim_rootfs_setup(spec, plan->overlay_opts, err) < 0)
@@ -40,11 +87,19 @@ child_setup(void *arg, struct pd_err *err)
 	if (spec->target >= 0 &&
 	    setns(spec->target, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
 		return pd_fail_errno(err, errno, "join the container's namespaces");
+	if (spec->user != NULL && take_user(plan, err) < 0)
+		return -1;
 	if (shim_stdio_child(spec, plan->io, err) < 0)
+		return -1;
+	if (spec->target < 0 && chdir(spec->cwd) < 0 && errno == ENOENT &&
+	    make_cwd(spec->cwd, err) < 0)
 		return -1;
 	if (chdir(spec->cwd) < 0)
 		return pd_fail_errno(err, errno, "chdir %s", spec->cwd);
-	return shim_caps_apply(plan->caps, spec->uid, spec->gid, err);
+	if (spec->user != NULL)
+		return shim_caps_apply(plan->caps, plan->user.uid, plan->user.gid,
+				       plan->user.groups, plan->user.n_groups, err);
+	return shim_caps_apply(plan->caps, spec->uid, spec->gid, NULL, 0, err);
 }
 
 /* Reap a child whose setup or execve failed: it exits right after saying so. */

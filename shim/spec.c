@@ -82,8 +82,8 @@ get_strv(const json_t *obj, const char *key, size_t max_n, const char ***out, si
 	if (*n > max_n)
 		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" has more than %zu items", key,
 			       max_n);
-	/* One spare slot: env may get a PATH. */
-	vec = xcalloc(*n + 2, sizeof(*vec));
+	/* Two spare slots: env may get a PATH, and a HOME (user.h). */
+	vec = xcalloc(*n + 3, sizeof(*vec));
 	*out = vec;
 	json_array_foreach (arr, i, v) {
 		if (!json_is_string(v))
@@ -113,6 +113,8 @@ env_check(struct shim_spec *spec, struct pd_err *err)
 		 * duplicates are expected from podd, so take the first. */
 		if (spec->path == NULL && eq - kv == 4 && memcmp(kv, "PATH", 4) == 0)
 			spec->path = eq + 1;
+		if (eq - kv == 4 && memcmp(kv, "HOME", 4) == 0)
+			spec->has_home = true;
 	}
 	/* As docker does, a workload gets the PATH it is searched in. */
 	if (spec->path == NULL) {
@@ -306,6 +308,13 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if (pd_json_get_tty_size(j, PD_SHIM_TTY_SIZE, &spec->tty_rows, &spec->tty_cols, err) < 0)
 		return -1;
+	if (get_str(j, PD_SHIM_USER, false, PD_USER_PART_MAX * 2 + 1, &spec->user, err) < 0 ||
+	    (spec->user != NULL && pd_user_validate(spec->user, err) < 0))
+		return -1;
+	if (spec->user != NULL && (json_object_get(j, PD_SHIM_UID) != NULL ||
+				   json_object_get(j, PD_SHIM_GID) != NULL))
+		return pd_fail(err, PD_E_INVALID, "fields \"%s\" and \"%s\" must be absent with \"%s\"",
+			       PD_SHIM_UID, PD_SHIM_GID, PD_SHIM_USER);
 	if (spec->attach != NULL && spec->attach[strlen(spec->attach) - 1] == '/')
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file", PD_SHIM_ATTACH);
 	if (spec->hold_output && spec->attach == NULL)
@@ -331,7 +340,8 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_STDIN,       PD_SHIM_ATTACH,
 					      PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,
 					      PD_SHIM_GID,         PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,    NULL};
+					      PD_SHIM_TTY_SIZE,    PD_SHIM_USER,
+					      NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));

@@ -16,7 +16,8 @@
  *     has no PATH), cwd ("/"), hostname (only set in a new uts namespace),
  *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
  *     namespace that is not new is refused), tty, stdin and hold_output
- *     (false), attach (no socket; hold_output needs it), uid and gid (0).
+ *     (false), attach (no socket; hold_output needs it), uid and gid (0),
+ *     user (issue 11: resolved in the container; uid and gid absent then).
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
  * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the
@@ -85,6 +86,8 @@ struct shim_spec {
 	unsigned short tty_rows, tty_cols; /* 0: not given */
 	const char *attach;                /* may be NULL: no attach socket */
 	unsigned uid, gid;
+	const char *user; /* issue 11: "NAME[:GROUP]"/"UID[:GID]" to resolve (user.h), or NULL */
+	bool has_home;    /* env has a HOME (else the user's is added, with user) */
 	int target; /* an exec session's pidfd of the container's workload; -1: a container */
 };
 

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <signal.h>
+
 #include "caps.h"
+#include "cleanup.h"
+#include "ctr_image.h"
 #include "ctr_spec.h"
 #include "json.h"
 #include "unit.h"
@@ -37,7 +41,9 @@ test_defaults(void)
 	CHECK_STR(spec.pod, ==, "");
 	CHECK_STR(spec.image, ==, "busybox");
 	CHECK(spec.rootfs == NULL);
-	CHECK_STR(spec.workdir, ==, "/");
+	CHECK(spec.workdir == NULL); /* the image's, or "/" (ctr_image.h) */
+	CHECK(spec.entrypoint == NULL && spec.user == NULL && spec.stop_signal == 0);
+	CHECK(spec.image_config == NULL);
 	CHECK(json_array_size(spec.env) == 0);
 	CHECK(spec.caps == pd_caps_default());
 	CHECK(!spec.read_only && !spec.auto_remove && !spec.start);
@@ -83,9 +89,15 @@ check_bad(const char *body, const char *msg)
 static void
 test_bad_bodies(void)
 {
-	check_bad("{\"image\":\"b\"}", "\"command\" is required");
-	check_bad("{\"image\":\"b\",\"command\":[]}", "\"command\" is required");
-	check_bad("{\"image\":\"b\",\"command\":[\"\"]}", "empty string");
+	/* No command is the image's to give (test_ctr_image.c checks the end). */
+	check_bad("{\"image\":\"b\",\"entrypoint\":\"sh\"}", "must be an array");
+	check_bad("{\"image\":\"b\",\"entrypoint\":[2]}", "must be a string");
+	check_bad("{\"image\":\"b\",\"user\":\"a:b:c\"}", "NAME[:GROUP]");
+	check_bad("{\"image\":\"b\",\"user\":\"\"}", "NAME[:GROUP]");
+	check_bad("{\"image\":\"b\",\"user\":\"a b\"}", "NAME[:GROUP]");
+	check_bad("{\"image\":\"b\",\"user\":7}", "user");
+	check_bad("{\"image\":\"b\",\"stop_signal\":\"SIGNOPE\"}", "--stop-signal");
+	check_bad("{\"image\":\"b\",\"stop_signal\":\"99\"}", "--stop-signal");
 	check_bad("{\"image\":\"b\",\"command\":\"true\"}", "must be an array");
 	check_bad("{\"image\":\"b\",\"command\":[1]}", "must be a string");
 	check_bad("{\"command\":[\"true\"]}", "exactly one of");
@@ -113,9 +125,14 @@ test_record_round_trip(void)
 	struct pd_err err = {0};
 	json_t *j, *again;
 
+	cleanup_json json_t *cfg =
+	    json_pack("{s:{s:{}}, s:[s], s:s}", "ExposedPorts", "80/tcp", "Entrypoint", "/e",
+		      "StopSignal", "SIGUSR1");
+
 	REQUIRE(parse("{\"name\":\"web\",\"image\":\"b\",\"command\":[\"sleep\",\"9\"],"
-		      "\"env\":[\"A=1\"]}",
+		      "\"env\":[\"A=1\"],\"user\":\"app:extra\"}",
 		      &spec, &err) == 0);
+	REQUIRE(ctr_image_apply(&spec, cfg, &err) == 0);
 	rec.spec = spec;
 	memset(rec.id, 'a', PD_ID_LEN);
 	(void)snprintf(rec.image_name, sizeof(rec.image_name), "busybox");
@@ -133,6 +150,32 @@ test_record_round_trip(void)
 	CHECK(json_equal(j, again));
 	CHECK_INT(back.state, ==, CTR_RUNNING);
 	CHECK_INT(back.pid, ==, 43);
+	CHECK_STR(back.spec.user, ==, "app:extra");
+	CHECK_INT(back.spec.stop_signal, ==, SIGUSR1);
+	CHECK(json_equal(back.spec.image_config, cfg));
+	CHECK(json_array_size(back.spec.entrypoint) == 1);
+	CHECK(json_array_size(back.spec.command) == 3);
+	/* A record of before issue 11 has none of the new keys. */
+	{
+		json_t *old = json_copy(j);
+		struct ctr_record o;
+
+		json_object_del(old, "entrypoint");
+		json_object_del(old, "user");
+		json_object_del(old, "stop_signal");
+		json_object_del(old, "config");
+		CHECK_INT(ctr_record_from_json(old, &o, &err), ==, 0);
+		CHECK(o.spec.user == NULL && o.spec.stop_signal == 0 && o.spec.image_config == NULL);
+		ctr_spec_clear(&o.spec);
+		json_object_set_new(old, "stop_signal", json_integer(0));
+		CHECK_INT(ctr_record_from_json(old, &o, &err), ==, -1);
+		ctr_spec_clear(&o.spec);
+		json_object_set_new(old, "stop_signal", json_integer(10));
+		json_object_set_new(old, "user", json_string("a:b:c"));
+		CHECK_INT(ctr_record_from_json(old, &o, &err), ==, -1);
+		ctr_spec_clear(&o.spec);
+		json_decref(old);
+	}
 	/* A corrupt record: an error, not a struct. */
 	json_object_set_new(j, "state", json_string("dancing"));
 	ctr_spec_clear(&back.spec);
@@ -224,7 +267,7 @@ test_exec_body(void)
 
 	REQUIRE(parse_exec("{\"command\":[\"ls\",\"-l\"]}", &spec, &err) == 0);
 	CHECK(json_array_size(spec.command) == 2 && json_array_size(spec.env) == 0);
-	CHECK(spec.workdir == NULL && spec.uid == 0 && spec.gid == 0 && spec.user[0] == '\0');
+	CHECK(spec.workdir == NULL && spec.user[0] == '\0');
 	CHECK(!spec.tty && !spec.open_stdin && !spec.detach && spec.tty_rows == 0);
 	exec_spec_clear(&spec);
 	REQUIRE(parse_exec("{\"command\":[\"sh\"],\"env\":[\"A=1\"],\"workdir\":\"/tmp\","
@@ -232,13 +275,16 @@ test_exec_body(void)
 			   "\"tty_size\":[40,120]}",
 			   &spec, &err) == 0);
 	CHECK_STR(spec.workdir, ==, "/tmp");
-	CHECK(spec.uid == 1000 && spec.gid == 100);
 	CHECK_STR(spec.user, ==, "1000:100");
 	CHECK(spec.tty && spec.open_stdin && spec.detach);
 	CHECK(spec.tty_rows == 40 && spec.tty_cols == 120);
 	exec_spec_clear(&spec);
 	REQUIRE(parse_exec("{\"command\":[\"id\"],\"user\":\"7\"}", &spec, &err) == 0);
-	CHECK(spec.uid == 7 && spec.gid == 0);
+	CHECK_STR(spec.user, ==, "7");
+	exec_spec_clear(&spec);
+	/* Names too: the shim resolves them in the container (issue 11). */
+	REQUIRE(parse_exec("{\"command\":[\"id\"],\"user\":\"app:extra\"}", &spec, &err) == 0);
+	CHECK_STR(spec.user, ==, "app:extra");
 	exec_spec_clear(&spec);
 }
 
@@ -259,7 +305,7 @@ test_exec_bad_bodies(void)
 {
 	check_bad_exec("{}", "\"command\" is required");
 	check_bad_exec("{\"command\":[\"\"]}", "empty string");
-	check_bad_exec("{\"command\":[\"id\"],\"user\":\"root\"}", "UID[:GID]");
+	check_bad_exec("{\"command\":[\"id\"],\"user\":\"ro ot\"}", "UID[:GID]");
 	check_bad_exec("{\"command\":[\"id\"],\"user\":\"1:\"}", "UID[:GID]");
 	check_bad_exec("{\"command\":[\"id\"],\"user\":\"70000\"}", "UID[:GID]");
 	check_bad_exec("{\"command\":[\"id\"],\"user\":\":5\"}", "UID[:GID]");
