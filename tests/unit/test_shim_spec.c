@@ -405,7 +405,51 @@ test_stdio(void)
 	bad_with("tty", "1", PD_E_INVALID, "tty");
 }
 
+/* issue 11: "user", resolved later in the container; HOME noticed in env. */
+static void
+test_user(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec s;
+	char *text = with("user", "\"app:extra\"");
+	json_t *j;
+
+	REQUIRE(parse(text, &j, &s, &err) == 0);
+	CHECK_STR(s.user, ==, "app:extra");
+	CHECK(!s.has_home);
+	/* Room for PATH and HOME after the env. */
+	CHECK(s.env[s.n_env] == NULL && s.env[s.n_env + 1] == NULL);
+	shim_spec_clear(&s);
+	json_decref(j);
+	free(text);
+	text = with("env", "[\"HOME=/h\"]");
+	REQUIRE(parse(text, &j, &s, &err) == 0);
+	CHECK(s.has_home && s.user == NULL);
+	CHECK_INT(s.n_env, ==, 2); /* and the PATH added */
+	CHECK(s.env[2] == NULL && s.env[3] == NULL);
+	shim_spec_clear(&s);
+	json_decref(j);
+	free(text);
+	bad_with("user", "\"a:b:c\"", PD_E_INVALID, "NAME[:GROUP]");
+	bad_with("user", "\"a b\"", PD_E_INVALID, "NAME[:GROUP]");
+	bad_with("user", "7", PD_E_INVALID, "\"user\" must be a string");
+	text = with("user", "\"app\"");
+	{
+		json_t *k = pd_json_load(text, strlen(text), 1 << 20, &err);
+		char *t2;
+
+		REQUIRE(k != NULL);
+		json_object_set_new(k, "uid", json_integer(5));
+		t2 = json_dumps(k, JSON_COMPACT);
+		bad(t2, PD_E_INVALID, "must be absent with \"user\"");
+		free(t2);
+		json_decref(k);
+	}
+	free(text);
+}
+
 static const struct unit_case cases[] = {
+    {"user", test_user},
     {"exec_session", test_exec_session},
     {"stdio", test_stdio},
     {"good", test_good},
