@@ -13,11 +13,11 @@
 #include "api.h"
 #include "cleanup.h"
 #include "json.h"
+#include "name.h"
 #include "parse.h"
 #include "xalloc.h"
 
 /* The largest uid or gid: (uid_t)-1 means "no change" to the kernel. */
-#define BODY_ID_MAX 4294967294LL
 
 int
 body_set_string(json_t *obj, const char *key, const char *value, const char *flag,
@@ -71,20 +71,9 @@ body_set_env(json_t *obj, const struct flag_value *v, struct pd_err *err)
 int
 body_set_user(json_t *obj, const char *user, struct pd_err *err)
 {
-	const char *colon = strchr(user, ':');
-	cleanup_free char *uid = xstrndup(user, colon ? (size_t)(colon - user) : strlen(user));
-	long long u, g = -1;
-	struct pd_err ignored;
-
-	if (pd_parse_int(uid, 0, BODY_ID_MAX, &u, &ignored) < 0 ||
-	    (colon != NULL && pd_parse_int(colon + 1, 0, BODY_ID_MAX, &g, &ignored) < 0))
-		return pd_fail(err, PD_E_INVALID, "--user \"%.64s\" is not UID[:GID] in numbers",
-			       user);
-	/* As podd reads it: "+5" and "007" are 5 and 7 here. */
-	if (colon != NULL)
-		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld:%lld", u, g));
-	else
-		json_object_set_new(obj, PD_F_USER, json_sprintf("%lld", u));
+	if (pd_user_validate(user, err) < 0)
+		return pd_err_prefix(err, "--user");
+	json_object_set_new(obj, PD_F_USER, json_string(user));
 	return 0;
 }
 

@@ -31,9 +31,9 @@ int body_set_strings(json_t *obj, const char *key, const char *const *values, si
  * or -1. */
 int body_set_env(json_t *obj, const struct flag_value *v, struct pd_err *err);
 
-/* Set PD_F_USER of @obj from -u "UID[:GID]", both numbers below 2^32 - 1
- * (names would need the container's /etc/passwd, which podctl cannot
- * read). PD_E_INVALID. Returns 0 or -1. */
+/* Set PD_F_USER of @obj from -u "NAME[:GROUP]" or "UID[:GID]" as given,
+ * checked for shape (pd_user_validate); the names are resolved in the
+ * container when it starts. PD_E_INVALID. Returns 0 or -1. */
 int body_set_user(json_t *obj, const char *user, struct pd_err *err);
 
 /* Set PD_F_TTY and PD_F_STDIN of @obj from -t and -i, and with -t on a

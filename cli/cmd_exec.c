@@ -33,7 +33,8 @@ static const struct flag_spec exec_flags[] = {
     [E_ENV] = {"env", NULL, 'e', FLAG_LIST, "K=V",
 	       "set an environment variable (K alone: podctl's value); repeatable"},
     [E_WORKDIR] = {"workdir", NULL, 'w', FLAG_VALUE, "DIR", "the command's working directory"},
-    [E_USER] = {"user", NULL, 'u', FLAG_VALUE, "UID[:GID]", "run as this user and group"},
+    [E_USER] = {"user", NULL, 'u', FLAG_VALUE, "USER[:GROUP]",
+		"run as this user (a name in the container's /etc/passwd, or UID[:GID])"},
     [E_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS",
 		       "keys that detach, e.g. ctrl-x,q (default: " DETACHKEYS_DEFAULT
 		       "; \"\": none)"},

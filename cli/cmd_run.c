@@ -30,9 +30,11 @@
 #include "cmd.h"
 #include "ctr.h"
 #include "detachkeys.h"
+#include "imgref.h"
 #include "json.h"
 #include "logstream.h"
 #include "name.h"
+#include "parse.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -55,6 +57,10 @@ enum {
 	R_INTERACTIVE,
 	R_TTY,
 	R_DETACH_KEYS,
+	/* issue 11, config */
+	R_ENTRYPOINT,
+	R_USER,
+	R_STOP_SIGNAL,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -83,12 +89,18 @@ static const struct flag_spec run_flags[] = {
     [R_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS",
 		       "keys that detach, e.g. ctrl-x,q (default: " DETACHKEYS_DEFAULT
 		       "; \"\": none)"},
+    [R_ENTRYPOINT] = {"entrypoint", NULL, 0, FLAG_VALUE, "CMD",
+		      "run CMD instead of the image's entrypoint, and not its Cmd (\"\": none)"},
+    [R_USER] = {"user", NULL, 'u', FLAG_VALUE, "USER[:GROUP]",
+		"run as this user (a name in the image's /etc/passwd, or UID[:GID])"},
+    [R_STOP_SIGNAL] = {"stop-signal", NULL, 0, FLAG_VALUE, "SIGNAL",
+		       "what stop sends first (default: the image's StopSignal, or TERM)"},
     {.name = NULL},
 };
 
 static const struct cmd_usage run_usage = {
     .name = "run",
-    .operands = "(IMAGE | --rootfs DIR) [--] CMD [ARG...]",
+    .operands = "(IMAGE | --rootfs DIR) [--] [CMD [ARG...]]",
     .operand_what = NULL, /* "a image name cannot start with '-'" reads badly */
     .summary = "Create a container and run CMD in it, attached to its output, and exit\n"
 	       "with its exit code; with -d, in the background. Flags end at IMAGE:\n"
@@ -96,7 +108,8 @@ static const struct cmd_usage run_usage = {
 	       "kills it. With -i, podctl's stdin goes to the container; with -t it has\n"
 	       "a terminal, and with -it the local one is put in raw mode, so Ctrl-C\n"
 	       "goes to the container and Ctrl-P Ctrl-Q (see --detach-keys) detaches,\n"
-	       "leaving it running (podctl attach comes back to it).",
+	       "leaving it running (podctl attach comes back to it). Without CMD, the\n"
+	       "image's Entrypoint and Cmd run; CMD replaces its Cmd.",
     .flags = run_flags,
     .min_operands = 0,
     .max_operands = -1,
@@ -114,6 +127,30 @@ command_start(const struct flags *f)
 	if (i == 1 && i < f->nargs && strcmp(f->args[i], "--") == 0)
 		i++;
 	return i;
+}
+
+/* issue 11, config: --entrypoint (one program, as docker's; "" clears the
+ * image's), -u and --stop-signal (checked by podd). */
+static int
+config_flags(json_t *body, const struct flag_value *v, struct pd_err *err)
+{
+	int sig;
+
+	if (v[R_ENTRYPOINT].set) {
+		const char *ep = v[R_ENTRYPOINT].value;
+
+		if (body_set_strings(body, PD_F_ENTRYPOINT, &ep, ep[0] != '\0' ? 1 : 0,
+				     "--entrypoint", err) < 0)
+			return -1;
+	}
+	if (v[R_USER].set && body_set_user(body, v[R_USER].value, err) < 0)
+		return -1;
+	if (v[R_STOP_SIGNAL].set) {
+		if (pd_parse_signal(v[R_STOP_SIGNAL].value, &sig, err) < 0)
+			return pd_err_prefix(err, "--stop-signal");
+		json_object_set_new(body, PD_F_STOP_SIGNAL, json_string(v[R_STOP_SIGNAL].value));
+	}
+	return 0;
 }
 
 /* The body of POST /v1/containers: only what was given. PD_E_INVALID. */
@@ -147,8 +184,10 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		if (body_set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
 			return NULL;
 	} else {
-		if (!pd_is_id_prefix(f->args[0]) &&
-		    pd_name_validate(f->args[0], "image name", err) < 0)
+		struct pd_imgref ref;
+
+		/* issue 11: any reference docker reads (lib/imgref.h). */
+		if (!pd_is_id_prefix(f->args[0]) && pd_imgref_parse(f->args[0], &ref, err) < 0)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}
@@ -182,6 +221,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
+	if (config_flags(body, v, err) < 0)
+		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;
 	json_object_set_new(body, PD_F_START, json_boolean(start));

@@ -90,7 +90,7 @@ user_part_ok(const char *s, size_t len)
 	size_t digits = 0;
 	unsigned long v = 0;
 
-	if (len == 0 || len > PD_USER_PART_MAX)
+	if (len == 0 || len > PD_USER_PART_MAX || s[0] == '-')
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\0' || strchr(ok, s[i]) == NULL)

@@ -33,7 +33,8 @@ bool pd_is_id_prefix(const char *s);
 /* issue 11, config: a user as docker's --user takes it, "NAME[:GROUP]" or
  * "UID[:GID]" (either part a name or a number), checked for shape only: at
  * most one ':', parts not empty, names of [A-Za-z0-9_.@$+-] up to 64
- * bytes, numbers 0..65535. The names are resolved in the container's
+ * bytes not starting with '-',
+ * numbers 0..65535 without leading zeros. The names are resolved in the container's
  * /etc/passwd and /etc/group when it starts (shim/user.h). */
 #define PD_USER_PART_MAX 64
 #define PD_USER_ID_MAX   65535

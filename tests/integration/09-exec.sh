@@ -130,7 +130,7 @@ test_exec_bad_input() {
     assert_exit 125 podctl exec nosuch true
     assert_one_line "$LAST_ERR"
     assert_exit 125 podctl exec web
-    assert_exit 125 podctl exec -u root web id
+    assert_exit 125 podctl exec -u a:b:c web id
     assert_one_line "$LAST_ERR"
     assert_contains "$LAST_ERR" "UID[:GID]"
     assert_exit 125 podctl exec -w relative web pwd

@@ -91,7 +91,7 @@ user_bad(const char *user)
 
 	CHECK_INT(body_set_user(body, user, &err), ==, -1);
 	CHECK_INT(err.kind, ==, PD_E_INVALID);
-	CHECK_CONTAINS(err.msg, "is not UID[:GID]");
+	CHECK_CONTAINS(err.msg, "is not NAME[:GROUP] or UID[:GID]");
 	CHECK(json_object_get(body, PD_F_USER) == NULL);
 }
 
@@ -101,14 +101,19 @@ test_user(void)
 	user_ok("0", "0");
 	user_ok("1000", "1000");
 	user_ok("1000:100", "1000:100");
-	user_ok("007:+5", "7:5");
-	user_ok("4294967294:4294967294", "4294967294:4294967294");
+	user_ok("65535:65535", "65535:65535");
+	/* Names too (issue 11): resolved in the container. */
+	user_ok("app", "app");
+	user_ok("app:extra", "app:extra");
+	user_ok("1000:users", "1000:users");
+	user_bad("007:+5");
+	user_bad("65536");
 	user_bad("");
 	user_bad(":");
 	user_bad("1000:");
 	user_bad(":100");
-	user_bad("root");
-	user_bad("1000:users");
+	user_bad("a b");
+	user_bad("app:-x");
 	user_bad("-1");
 	user_bad("4294967295");
 	user_bad("1:2:3");
