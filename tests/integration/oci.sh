@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
 # Test images in OCI layouts, built offline with umoci from busybox-static, and
 # archives and registry pushes of them made with skopeo: the images users pull
 # and load, made the way image tools make them. Source after lib.sh.
