@@ -11,7 +11,9 @@
 #include "api.h"
 #include "attach.h"
 #include "cleanup.h"
+#include "ctr_image.h"
 #include "json.h"
+#include "parse.h"
 #include "ns.h"
 #include "pod.h"
 
@@ -62,6 +64,24 @@ set_if(json_t *obj, const char *key, const char *value)
 {
 	if (value[0] != '\0')
 		json_object_set_new(obj, key, json_string(value));
+}
+
+/* issue 11, config: what the image's configuration made of the container
+ * (ctr_image.h), and the configuration itself under "config". */
+static void
+config_json(const struct ctr_spec *s, json_t *j)
+{
+	const char *sig = pd_signal_name(ctr_stop_signal(s));
+
+	json_object_set_new(j, PD_F_ENTRYPOINT,
+			    s->entrypoint != NULL ? json_incref(s->entrypoint) : json_array());
+	json_object_set_new(j, PD_F_USER, json_string(s->user != NULL ? s->user : ""));
+	if (sig != NULL)
+		json_object_set_new(j, PD_F_STOP_SIGNAL, json_sprintf("SIG%s", sig));
+	else
+		json_object_set_new(j, PD_F_STOP_SIGNAL, json_sprintf("%d", ctr_stop_signal(s)));
+	json_object_set_new(j, PD_F_CONFIG,
+			    s->image_config != NULL ? json_incref(s->image_config) : json_object());
 }
 
 json_t *
@@ -128,5 +148,6 @@ container_to_json(const struct container *c)
 				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);
 	}
 	json_object_set_new(j, PD_F_NAMESPACES, ns);
+	config_json(s, j);
 	return j;
 }
