@@ -86,7 +86,8 @@ pd_is_id_prefix(const char *s)
 static bool
 user_part_ok(const char *s, size_t len)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@$+-";
+	static const char ok[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@$+-";
 	size_t digits = 0;
 	unsigned long v = 0;
 

@@ -748,7 +748,8 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.pod, pod_id) == 0 && c->rec.state == CTR_RUNNING)
-			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
+			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
+				   timeout_s);
 }
 
 bool

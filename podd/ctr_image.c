@@ -58,8 +58,7 @@ image_strings(const json_t *cfg, const char *key, size_t max, const json_t **out
 
 /* The image's string @key: NULL when absent, null or "". */
 static int
-image_string(const json_t *cfg, const char *key, size_t max, const char **out,
-	     struct pd_err *err)
+image_string(const json_t *cfg, const char *key, size_t max, const char **out, struct pd_err *err)
 {
 	const json_t *v = json_object_get(cfg, key);
 
@@ -67,8 +66,8 @@ image_string(const json_t *cfg, const char *key, size_t max, const char **out,
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!good_string(v, max))
-		return pd_fail(err, PD_E_INVALID, "the image's %s is not a string of up to %zu bytes",
-			       key, max);
+		return pd_fail(err, PD_E_INVALID,
+			       "the image's %s is not a string of up to %zu bytes", key, max);
 	if (json_string_length(v) > 0)
 		*out = json_string_value(v);
 	return 0;

@@ -381,8 +381,9 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
-		      ctr_env(c, plan->hostname, s->user, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
-		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
+		      ctr_env(c, plan->hostname, s->user, NULL), PD_SHIM_CWD, s->workdir,
+		      PD_SHIM_CAPS, ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD,
+		      hold);
 	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
 	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
 	json_object_set_new(j, PD_SHIM_LOG, json_sprintf("%s/container.log", root));

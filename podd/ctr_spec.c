@@ -239,32 +239,19 @@ config_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME,
-					      PD_F_POD,
-					      PD_F_IMAGE,
-					      PD_F_ROOTFS,
-					      PD_F_COMMAND,
-					      PD_F_ENV,
-					      PD_F_WORKDIR,
-					      PD_F_HOSTNAME,
-					      PD_F_CAP_ADD,
-					      PD_F_CAP_DROP,
-					      PD_F_READ_ONLY,
-					      PD_F_AUTO_REMOVE,
-					      PD_F_START,
-					      PD_F_NS_NETWORK,
-					      PD_F_NS_PID,
-					      PD_F_NS_IPC,
-					      PD_F_NS_UTS,
-					      PD_F_EPHEMERAL,
-					      PD_F_TTY,
-					      PD_F_STDIN,
-					      PD_F_TTY_SIZE,
-					      PD_F_TARGET_PROCESS,
-					      PD_F_ENTRYPOINT,
-					      PD_F_USER,
-					      PD_F_STOP_SIGNAL,
-					      NULL};
+	static const char *const allowed[] = {PD_F_NAME,        PD_F_POD,
+					      PD_F_IMAGE,       PD_F_ROOTFS,
+					      PD_F_COMMAND,     PD_F_ENV,
+					      PD_F_WORKDIR,     PD_F_HOSTNAME,
+					      PD_F_CAP_ADD,     PD_F_CAP_DROP,
+					      PD_F_READ_ONLY,   PD_F_AUTO_REMOVE,
+					      PD_F_START,       PD_F_NS_NETWORK,
+					      PD_F_NS_PID,      PD_F_NS_IPC,
+					      PD_F_NS_UTS,      PD_F_EPHEMERAL,
+					      PD_F_TTY,         PD_F_STDIN,
+					      PD_F_TTY_SIZE,    PD_F_TARGET_PROCESS,
+					      PD_F_ENTRYPOINT,  PD_F_USER,
+					      PD_F_STOP_SIGNAL, NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
 	long long target = 0;
@@ -471,10 +458,9 @@ config_from_json(json_t *rest, struct ctr_spec *s, struct pd_err *err)
 	if (user != NULL && (check_string(user, PD_USER_MAX - 1, PD_F_USER, err) < 0 ||
 			     pd_user_validate(json_string_value(user), err) < 0))
 		return pd_err_prefix(err, "bad container record");
-	if (sig != NULL && (!json_is_integer(sig) || json_integer_value(sig) < 1 ||
-			    json_integer_value(sig) > 64))
-		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s",
-			       PD_F_STOP_SIGNAL);
+	if (sig != NULL &&
+	    (!json_is_integer(sig) || json_integer_value(sig) < 1 || json_integer_value(sig) > 64))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", PD_F_STOP_SIGNAL);
 	if (cfg != NULL && !json_is_object(cfg))
 		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", PD_F_CONFIG);
 	s->entrypoint = json_incref(ep);

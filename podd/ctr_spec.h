@@ -121,9 +121,9 @@ void ctr_spec_clear(struct ctr_spec *spec);
 
 /* An exec request (lib/api.h), checked. */
 struct exec_spec {
-	json_t *command; /* owned: a non-empty array of strings */
-	json_t *env;     /* owned: an array of "K=V", on top of the container's */
-	char *workdir;   /* owned: absolute, or NULL for the container's */
+	json_t *command;        /* owned: a non-empty array of strings */
+	json_t *env;            /* owned: an array of "K=V", on top of the container's */
+	char *workdir;          /* owned: absolute, or NULL for the container's */
 	char user[PD_USER_MAX]; /* "NAME[:GROUP]" or "UID[:GID]" as given, "" for
 				 * the container's user (resolved by the shim) */
 	bool tty, open_stdin, detach;

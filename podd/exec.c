@@ -156,14 +156,13 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	json_t *j;
 
 	ctr_hostname(e->c, hostname, sizeof(hostname));
-	j = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b}",
-		      PD_SHIM_ID, e->id, PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null",
-		      PD_SHIM_EXIT_FILE, exit_file, PD_SHIM_ARGS, spec->command, PD_SHIM_ENV,
-		      ctr_env(e->c, hostname, user, spec->env), PD_SHIM_CWD,
-		      spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
-		      ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY,
-		      spec->tty, PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT,
-		      !spec->detach);
+	j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b}", PD_SHIM_ID, e->id,
+	    PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null", PD_SHIM_EXIT_FILE, exit_file,
+	    PD_SHIM_ARGS, spec->command, PD_SHIM_ENV, ctr_env(e->c, hostname, user, spec->env),
+	    PD_SHIM_CWD, spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
+	    ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY, spec->tty,
+	    PD_SHIM_STDIN, spec->open_stdin, PD_SHIM_HOLD_OUTPUT, !spec->detach);
 	if (user != NULL && user[0] != '\0')
 		json_object_set_new(j, PD_SHIM_USER, json_string(user));
 
@@ -225,7 +224,7 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 	e->tty = spec->tty;
 	e->detach = spec->detach;
 	(void)snprintf(e->user, sizeof(e->user), "%s",
-		       spec->user[0] != '\0'	 ? spec->user
+		       spec->user[0] != '\0'      ? spec->user
 		       : c->rec.spec.user != NULL ? c->rec.spec.user
 						  : "0:0");
 	TAILQ_INSERT_TAIL(&c->execs, e, entry);

@@ -68,7 +68,8 @@ shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups, 
 	/* The ambient set: Linux 4.3. */
 	if (cap_reset_ambient() < 0)
 		return pd_fail_errno(err, errno, "clear the ambient capabilities");
-	if ((uid != 0 || gid != 0 || groups != NULL) && set_user(uid, gid, groups, n_groups, err) < 0)
+	if ((uid != 0 || gid != 0 || groups != NULL) &&
+	    set_user(uid, gid, groups, n_groups, err) < 0)
 		return -1;
 	caps = cap_init();
 	if (caps == NULL)

@@ -26,5 +26,5 @@ int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct p
  * nothing for a uid other than 0), and set no_new_privs. With @groups not
  * NULL (a user resolved by name, user.h), the user is taken even for 0:0
  * and its supplementary groups are the @n_groups of @groups (maybe none). */
-int shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups,
-		    size_t n_groups, struct pd_err *err);
+int shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups, size_t n_groups,
+		    struct pd_err *err);

@@ -29,7 +29,7 @@ struct child_plan {
 	const char *overlay_opts;     /* borrowed, NULL when read_only */
 	uint64_t caps;
 	/* issue 11, filled in the child (its own copy of this plan): */
-	struct shim_user user;                  /* spec->user resolved */
+	struct shim_user user;            /* spec->user resolved */
 	char home_env[SHIM_MAX_PATH + 8]; /* "HOME=...", in spec->env's spare slot */
 };
 
@@ -65,8 +65,7 @@ take_user(struct child_plan *plan, struct pd_err *err)
 	if (shim_user_resolve(spec->user, &plan->user, err) < 0)
 		return -1;
 	if (!spec->has_home) {
-		(void)snprintf(plan->home_env, sizeof(plan->home_env), "HOME=%s",
-			       plan->user.home);
+		(void)snprintf(plan->home_env, sizeof(plan->home_env), "HOME=%s", plan->user.home);
 		/* The spare slot after the env (spec.c allocates it). */
 		spec->env[spec->n_env] = plan->home_env;
 	}

@@ -311,10 +311,11 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (get_str(j, PD_SHIM_USER, false, PD_USER_PART_MAX * 2 + 1, &spec->user, err) < 0 ||
 	    (spec->user != NULL && pd_user_validate(spec->user, err) < 0))
 		return -1;
-	if (spec->user != NULL && (json_object_get(j, PD_SHIM_UID) != NULL ||
-				   json_object_get(j, PD_SHIM_GID) != NULL))
-		return pd_fail(err, PD_E_INVALID, "fields \"%s\" and \"%s\" must be absent with \"%s\"",
-			       PD_SHIM_UID, PD_SHIM_GID, PD_SHIM_USER);
+	if (spec->user != NULL &&
+	    (json_object_get(j, PD_SHIM_UID) != NULL || json_object_get(j, PD_SHIM_GID) != NULL))
+		return pd_fail(err, PD_E_INVALID,
+			       "fields \"%s\" and \"%s\" must be absent with \"%s\"", PD_SHIM_UID,
+			       PD_SHIM_GID, PD_SHIM_USER);
 	if (spec->attach != NULL && spec->attach[strlen(spec->attach) - 1] == '/')
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file", PD_SHIM_ATTACH);
 	if (spec->hold_output && spec->attach == NULL)
@@ -328,20 +329,16 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,
-					      PD_SHIM_ROOTFS,      PD_SHIM_READ_ONLY,
-					      PD_SHIM_UPPER,       PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
-					      PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,
-					      PD_SHIM_ARGS,        PD_SHIM_ENV,
-					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
-					      PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,
-					      PD_SHIM_HOLD,        PD_SHIM_TTY,
-					      PD_SHIM_STDIN,       PD_SHIM_ATTACH,
-					      PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,
-					      PD_SHIM_GID,         PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,    PD_SHIM_USER,
-					      NULL};
+	static const char *const allowed[] = {
+	    PD_SHIM_ID,          PD_SHIM_NAME,     PD_SHIM_ROOTFS,
+	    PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,    PD_SHIM_WORK,
+	    PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,  PD_SHIM_LOG,
+	    PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,     PD_SHIM_ENV,
+	    PD_SHIM_CWD,         PD_SHIM_HOSTNAME, PD_SHIM_CAPS,
+	    PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,     PD_SHIM_TTY,
+	    PD_SHIM_STDIN,       PD_SHIM_ATTACH,   PD_SHIM_HOLD_OUTPUT,
+	    PD_SHIM_UID,         PD_SHIM_GID,      PD_SHIM_TARGET,
+	    PD_SHIM_TTY_SIZE,    PD_SHIM_USER,     NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));

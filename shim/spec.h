@@ -88,7 +88,7 @@ struct shim_spec {
 	unsigned uid, gid;
 	const char *user; /* issue 11: "NAME[:GROUP]"/"UID[:GID]" to resolve (user.h), or NULL */
 	bool has_home;    /* env has a HOME (else the user's is added, with user) */
-	int target; /* an exec session's pidfd of the container's workload; -1: a container */
+	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

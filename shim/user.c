@@ -167,9 +167,8 @@ member_groups(const char *buf, size_t len, const struct field *user, struct shim
 }
 
 int
-shim_user_resolve_buf(const char *user, const char *passwd, size_t passwd_len,
-		      const char *group, size_t group_len, struct shim_user *out,
-		      struct pd_err *err)
+shim_user_resolve_buf(const char *user, const char *passwd, size_t passwd_len, const char *group,
+		      size_t group_len, struct shim_user *out, struct pd_err *err)
 {
 	const char *colon = strchr(user, ':');
 	size_t ulen = colon != NULL ? (size_t)(colon - user) : strlen(user);
@@ -182,8 +181,8 @@ shim_user_resolve_buf(const char *user, const char *passwd, size_t passwd_len,
 	out->home[0] = '/';
 	if (ulen == 0 || (colon != NULL && colon[1] == '\0'))
 		return pd_fail(err, PD_E_INVALID, "user \"%.80s\": empty name", user);
-	found = passwd != NULL && find_passwd(passwd, passwd_len, numeric ? NULL : user, ulen, uid,
-					      out, &matched);
+	found = passwd != NULL &&
+		find_passwd(passwd, passwd_len, numeric ? NULL : user, ulen, uid, out, &matched);
 	if (!found && !numeric)
 		return pd_fail(err, PD_E_INVALID,
 			       "unable to find user %.*s: no matching entries in passwd file",
@@ -197,9 +196,9 @@ shim_user_resolve_buf(const char *user, const char *passwd, size_t passwd_len,
 
 		if (!parse_id(g, strlen(g), &gid) &&
 		    (group == NULL || !find_group(group, group_len, g, strlen(g), &gid)))
-			return pd_fail(err, PD_E_INVALID,
-				       "unable to find group %.64s: no matching entries in group file",
-				       g);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "unable to find group %.64s: no matching entries in group file", g);
 		out->gid = gid;
 		return 0;
 	}
@@ -267,7 +266,8 @@ shim_user_resolve(const char *user, struct shim_user *out, struct pd_err *err)
 
 	if (root < 0)
 		return pd_fail_errno(err, errno, "open the container's root");
-	if (map_file(root, "etc/passwd", &pw, err) == 0 && map_file(root, "etc/group", &gr, err) == 0)
+	if (map_file(root, "etc/passwd", &pw, err) == 0 &&
+	    map_file(root, "etc/group", &gr, err) == 0)
 		r = shim_user_resolve_buf(user, pw.p, pw.len, gr.p, gr.len, out, err);
 	unmap(&pw);
 	unmap(&gr);

@@ -25,7 +25,7 @@
 #include "err.h"
 #include "spec.h"
 
-#define SHIM_MAX_GROUPS 64              /* supplementary groups kept */
+#define SHIM_MAX_GROUPS 64                /* supplementary groups kept */
 #define SHIM_PASSWD_MAX (4 * 1024 * 1024) /* bytes of passwd or group read */
 
 struct shim_user {

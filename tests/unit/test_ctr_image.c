@@ -42,16 +42,17 @@ joined(const json_t *a, char *buf, size_t len)
 	return buf;
 }
 
-#define CHECK_ARGV(a, want)                                                                        \
-	do {                                                                                       \
-		char buf_[512];                                                                    \
-		CHECK_STR(joined((a), buf_, sizeof(buf_)), ==, (want));                            \
+#define CHECK_ARGV(a, want)                                             \
+	do {                                                            \
+		char buf_[512];                                         \
+		CHECK_STR(joined((a), buf_, sizeof(buf_)), ==, (want)); \
 	} while (0)
 
-static const char img[] = "{\"Entrypoint\":[\"/entry\",\"-x\"],\"Cmd\":[\"serve\",\"--port=80\"],"
-			  "\"Env\":[\"PATH=/img/bin\",\"A=image\",\"B=image\"],"
-			  "\"WorkingDir\":\"/srv\",\"User\":\"app:extra\",\"StopSignal\":\"SIGUSR1\","
-			  "\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"k\":\"v\"}}";
+static const char img[] =
+    "{\"Entrypoint\":[\"/entry\",\"-x\"],\"Cmd\":[\"serve\",\"--port=80\"],"
+    "\"Env\":[\"PATH=/img/bin\",\"A=image\",\"B=image\"],"
+    "\"WorkingDir\":\"/srv\",\"User\":\"app:extra\",\"StopSignal\":\"SIGUSR1\","
+    "\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"k\":\"v\"}}";
 
 static void
 test_entrypoint_and_cmd(void)
@@ -163,8 +164,9 @@ test_workdir_user_signal(void)
 	CHECK(json_object_get(json_object_get(s.image_config, "ExposedPorts"), "80/tcp") != NULL);
 	ctr_spec_clear(&s);
 	/* The request's win. */
-	REQUIRE(merge("{\"image\":\"i\",\"workdir\":\"/w\",\"user\":\"1234\",\"stop_signal\":\"HUP\"}",
-		      img, &s, &err) == 0);
+	REQUIRE(
+	    merge("{\"image\":\"i\",\"workdir\":\"/w\",\"user\":\"1234\",\"stop_signal\":\"HUP\"}",
+		  img, &s, &err) == 0);
 	CHECK_STR(s.workdir, ==, "/w");
 	CHECK_STR(s.user, ==, "1234");
 	CHECK_INT(s.stop_signal, ==, SIGHUP);
@@ -177,7 +179,8 @@ test_workdir_user_signal(void)
 	CHECK(json_is_object(s.image_config) && json_object_size(s.image_config) == 0);
 	ctr_spec_clear(&s);
 	REQUIRE(merge("{\"image\":\"i\",\"command\":[\"x\"]}",
-		      "{\"WorkingDir\":\"data\",\"User\":\"\",\"StopSignal\":\"\"}", &s, &err) == 0);
+		      "{\"WorkingDir\":\"data\",\"User\":\"\",\"StopSignal\":\"\"}", &s,
+		      &err) == 0);
 	CHECK_STR(s.workdir, ==, "/data");
 	CHECK(s.user == NULL && s.stop_signal == 0);
 	ctr_spec_clear(&s);

@@ -125,9 +125,8 @@ test_record_round_trip(void)
 	struct pd_err err = {0};
 	json_t *j, *again;
 
-	cleanup_json json_t *cfg =
-	    json_pack("{s:{s:{}}, s:[s], s:s}", "ExposedPorts", "80/tcp", "Entrypoint", "/e",
-		      "StopSignal", "SIGUSR1");
+	cleanup_json json_t *cfg = json_pack("{s:{s:{}}, s:[s], s:s}", "ExposedPorts", "80/tcp",
+					     "Entrypoint", "/e", "StopSignal", "SIGUSR1");
 
 	REQUIRE(parse("{\"name\":\"web\",\"image\":\"b\",\"command\":[\"sleep\",\"9\"],"
 		      "\"env\":[\"A=1\"],\"user\":\"app:extra\"}",
@@ -165,7 +164,8 @@ test_record_round_trip(void)
 		json_object_del(old, "stop_signal");
 		json_object_del(old, "config");
 		CHECK_INT(ctr_record_from_json(old, &o, &err), ==, 0);
-		CHECK(o.spec.user == NULL && o.spec.stop_signal == 0 && o.spec.image_config == NULL);
+		CHECK(o.spec.user == NULL && o.spec.stop_signal == 0 &&
+		      o.spec.image_config == NULL);
 		ctr_spec_clear(&o.spec);
 		json_object_set_new(old, "stop_signal", json_integer(0));
 		CHECK_INT(ctr_record_from_json(old, &o, &err), ==, -1);

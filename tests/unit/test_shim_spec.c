@@ -449,18 +449,12 @@ test_user(void)
 }
 
 static const struct unit_case cases[] = {
-    {"user", test_user},
-    {"exec_session", test_exec_session},
-    {"stdio", test_stdio},
-    {"good", test_good},
-    {"defaults", test_defaults},
-    {"read_only", test_read_only},
-    {"missing", test_missing},
-    {"mistyped", test_mistyped},
-    {"unknown", test_unknown},
-    {"values", test_values},
-    {"nul", test_nul},
-    {"namespaces", test_namespaces},
+    {"user", test_user},         {"exec_session", test_exec_session},
+    {"stdio", test_stdio},       {"good", test_good},
+    {"defaults", test_defaults}, {"read_only", test_read_only},
+    {"missing", test_missing},   {"mistyped", test_mistyped},
+    {"unknown", test_unknown},   {"values", test_values},
+    {"nul", test_nul},           {"namespaces", test_namespaces},
     {"limits", test_limits},
 };
 
