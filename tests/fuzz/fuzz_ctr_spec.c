@@ -3,11 +3,14 @@
  * libFuzzer target: the create-container request body and the container
  * state file, as podd reads them. Whatever the bytes, the parsers return an
  * error or a valid struct, and a record that parses survives a round trip.
+ * The bytes are also an image's configuration (issue 11, ctr_image.h): the
+ * merge with a request gives an error or a spec with a command to run.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctr_image.h"
 #include "ctr_spec.h"
 #include "json.h"
 
@@ -23,9 +26,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (j == NULL)
 		return 0;
-	if (ctr_spec_parse(j, &spec, &err) == 0 && json_array_size(spec.command) == 0)
+	if (ctr_spec_parse(j, &spec, &err) == 0 && ctr_image_apply(&spec, NULL, &err) == 0 &&
+	    (json_array_size(spec.command) == 0 || spec.workdir == NULL))
 		abort();
 	ctr_spec_clear(&spec);
+	{
+		/* The bytes as an image's config, under a request without a
+		 * command of its own. */
+		json_t *req = json_pack("{s:s}", "image", "i");
+
+		if (ctr_spec_parse(req, &spec, &err) == 0 && ctr_image_apply(&spec, j, &err) == 0 &&
+		    (json_array_size(spec.command) == 0 || spec.workdir == NULL ||
+		     spec.image_config == NULL))
+			abort();
+		ctr_spec_clear(&spec);
+		json_decref(req);
+	}
 	if (ctr_record_from_json(j, &rec, &err) == 0) {
 		json_t *again = ctr_record_to_json(&rec);
 
