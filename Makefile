@@ -46,6 +46,10 @@ EVENT_LIBS   = $(call pc_libs,libevent)
 NL_PKGS      = libnl-3.0 libnl-route-3.0
 NL_LIBS      = $(call pc_libs,$(NL_PKGS))
 HTTPP_LIBS   = -lhttp_parser
+# lib/digest.c (SHA-256 over OpenSSL EVP) is in libpodd.a, but only the
+# programs that call pd_digest_* link libcrypto (issue 11: archive, registry).
+CRYPTO_LIBS  = $(call pc_libs,libcrypto)
+ARCHIVE_LIBS = $(call pc_libs,libarchive)
 
 # ---- sources -------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
@@ -168,6 +172,12 @@ $(B)/tests/test_proxy: tests/unit/test_proxy.c tests/unit/unit.h $(PROXY_OBJS) $
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< \
 		$(PROXY_OBJS) $(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDOPT)
 
+# test_digest checks lib/digest.c, the one lib/ module that needs libcrypto.
+$(B)/tests/test_digest: tests/unit/test_digest.c tests/unit/unit.h $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBPODD) $(CRYPTO_LIBS) $(LDOPT)
+
 # The unit binaries, then what each program links (tests/links.sh).
 unit: deps-check $(UNITS) $(PROGS)
 	$(Q)tests/run.sh --unit-only $(B)
@@ -196,7 +206,7 @@ asan: images
 # ---- dependencies --------------------------------------------------------
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
-	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libssl-dev libarchive-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
 	containernetworking-plugins
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
