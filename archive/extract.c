@@ -56,8 +56,8 @@ struct extract {
 
 /* Normalise @raw into @out: components joined by '/', without "" and ".".
  * An absolute path or a ".." is refused. "" is the directory itself. */
-static int
-path_clean(const char *raw, char *out, size_t len, struct pd_err *err)
+int
+entry_path_clean(const char *raw, char *out, size_t len, struct pd_err *err)
 {
 	size_t n = 0;
 
@@ -310,7 +310,7 @@ make_hardlink(struct extract *x, int parent, const char *leaf, const char *targe
 	const char *tleaf;
 	cleanup_close int tparent = -1;
 
-	if (path_clean(target, clean, sizeof(clean), err) < 0)
+	if (entry_path_clean(target, clean, sizeof(clean), err) < 0)
 		return pd_err_prefix(err, "hard link \"%.200s\"", entry);
 	if (clean[0] == '\0')
 		return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": hard link to the directory",
@@ -383,7 +383,7 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 
 	if (raw == NULL)
 		return pd_fail(err, PD_E_INVALID, "an entry has no readable path");
-	if (path_clean(raw, path, sizeof(path), err) < 0)
+	if (entry_path_clean(raw, path, sizeof(path), err) < 0)
 		return -1;
 	if (path[0] == '\0') {
 		/* The directory itself ("./"): its owner and mode. */

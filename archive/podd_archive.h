@@ -92,6 +92,11 @@ enum extract_mode {
 int extract_archive(struct archive *a, int dirfd, enum extract_mode mode, uint64_t *size,
 		    struct pd_err *err);
 
+/* Normalise an entry's path @raw into @out: components joined by '/',
+ * without "" and "."; "" is the directory itself. An absolute path or a ".."
+ * is PD_E_INVALID. */
+int entry_path_clean(const char *raw, char *out, size_t len, struct pd_err *err);
+
 /* ---- decomp.c: the uncompressed stream of a tar, hashed -------------------- */
 /* A reader of a tar in @fd (gzip, zstd or none) whose uncompressed bytes are
  * hashed as the tar reader takes them (a layer's diff_id). */
@@ -102,6 +107,18 @@ struct archive *tar_in_archive(struct tar_in *t);
 /* Read to the end of the stream and give the digest of all of it. */
 int tar_in_finish(struct tar_in *t, char out[PD_DIGEST_MAX + 1], struct pd_err *err);
 void tar_in_free(struct tar_in *t);
+
+/* ---- tarwrite.c: writing tars ------------------------------------------- */
+/* A tar writer (pax, restricted) onto @fd, or into a blob being written. */
+struct archive *tar_writer_fd(int fd, struct pd_err *err);
+struct archive *tar_writer_blob(struct blob_writer *bw, struct pd_err *err);
+/* Finish and free @w. */
+int tar_writer_close(struct archive *w, struct pd_err *err);
+/* Write @name under @dirfd ("" for @dirfd itself) and the tree below it, as
+ * entry @entry (its children "@entry/x"); @entry "" writes only the
+ * children, as "x". No symlink is followed, no other mount entered. */
+int tar_write_tree(struct archive *w, int dirfd, const char *name, const char *entry,
+		   struct pd_err *err);
 
 /* A libarchive failure as a pd_err. */
 int archive_fail(struct pd_err *err, struct archive *a, const char *what);
