@@ -62,6 +62,25 @@ tar_in_read(struct archive *a, void *arg, const void **buf)
 	return (la_ssize_t)len;
 }
 
+struct archive *
+raw_reader_open(int fd, struct pd_err *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e = NULL;
+
+	if (a == NULL)
+		abort();
+	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
+	    archive_read_open_fd(a, fd, TAR_IN_BLOCK) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
+		archive_fail(err, a, "read the layer");
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 struct tar_in *
 tar_in_open(int fd, struct pd_err *err)
 {

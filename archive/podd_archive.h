@@ -120,6 +120,10 @@ int tar_writer_close(struct archive *w, struct pd_err *err);
 int tar_write_tree(struct archive *w, int dirfd, const char *name, const char *entry,
 		   struct pd_err *err);
 
+/* A reader of the uncompressed bytes of @fd (gzip, zstd or none), positioned
+ * on its one entry: read with archive_read_data. */
+struct archive *raw_reader_open(int fd, struct pd_err *err);
+
 /* A libarchive failure as a pd_err. */
 int archive_fail(struct pd_err *err, struct archive *a, const char *what);
 
