@@ -435,27 +435,28 @@ image_display_name(const struct image *img, const char *ref, char *buf, size_t l
 
 /* ---- removal ------------------------------------------------------------ */
 
+/* Does @img use the blob @digest (@layer false) or the layer @digest? */
 static bool
-image_has(const struct image *img, const char *digest)
+image_has(const struct image *img, const char *digest, bool layer)
 {
-	if (strcmp(img->manifest, digest) == 0 || strcmp(img->m->config, digest) == 0)
+	if (!layer && (strcmp(img->manifest, digest) == 0 || strcmp(img->m->config, digest) == 0))
 		return true;
 	for (size_t i = 0; i < img->m->n_layers; i++)
-		if (strcmp(img->m->layers[i].digest, digest) == 0 ||
-		    strcmp(img->m->layers[i].diff_id, digest) == 0)
+		if (strcmp(layer ? img->m->layers[i].diff_id : img->m->layers[i].digest, digest) ==
+		    0)
 			return true;
 	return false;
 }
 
 bool
-image_store_uses(struct podd *d, const char *digest, const struct image *except)
+image_store_uses(struct podd *d, const char *digest, bool layer, const struct image *except)
 {
 	const struct image *img;
 
 	TAILQ_FOREACH (img, &d->images, entry)
-		if (img != except && image_has(img, digest))
+		if (img != except && image_has(img, digest, layer))
 			return true;
-	return image_commits_use(d, digest);
+	return image_commits_use(d, digest, layer);
 }
 
 long long
@@ -474,18 +475,18 @@ void
 image_gc(struct podd *d, const char *manifest, const struct image_manifest *m,
 	 const struct image *except)
 {
-	if (manifest != NULL && !image_store_uses(d, manifest, except))
+	if (manifest != NULL && !image_store_uses(d, manifest, false, except))
 		blobs_remove(d, manifest);
 	if (m == NULL)
 		return;
-	if (m->config[0] != '\0' && !image_store_uses(d, m->config, except))
+	if (m->config[0] != '\0' && !image_store_uses(d, m->config, false, except))
 		blobs_remove(d, m->config);
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct image_layer *l = &m->layers[i];
 
-		if (!image_store_uses(d, l->digest, except))
+		if (!image_store_uses(d, l->digest, false, except))
 			blobs_remove(d, l->digest);
-		if (l->diff_id[0] != '\0' && !image_store_uses(d, l->diff_id, except))
+		if (l->diff_id[0] != '\0' && !image_store_uses(d, l->diff_id, true, except))
 			layers_remove(d, l->diff_id);
 	}
 }
