@@ -176,10 +176,10 @@ image_ls(struct podctl *ctl, int argc, char **argv)
 	if (imgs == NULL)
 		return rc;
 	n = json_array_size(imgs);
-	sorted = xcalloc(n + 1, sizeof(*sorted));
+	sorted = xcalloc(n + 1, sizeof(json_t *));
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = json_array_get(imgs, i);
-	qsort(sorted, n, sizeof(*sorted), by_created_desc);
+	qsort(sorted, n, sizeof(json_t *), by_created_desc);
 	if (f.v[L_QUIET].on) {
 		for (size_t i = 0; i < n; i++) {
 			const char *id = json_string_value(json_object_get(sorted[i], PD_F_ID));
