@@ -128,13 +128,15 @@ mount_root(const struct shim_spec *spec, const char *overlay_opts, struct pd_err
 	/* Nothing done from here on may propagate back to the host. */
 	if (mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
 		return pd_err_prefix(err, "make mounts private");
-	if (spec->read_only) {
+	if (overlay_opts == NULL) {
 		if (mnt(spec->rootfs, spec->mount_point, NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
 		return mnt(NULL, spec->mount_point, NULL,
 			   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL, err);
 	}
-	return mnt("overlay", spec->mount_point, "overlay", MS_NODEV, overlay_opts, err);
+	/* Several read-only layers: an overlay without upper is read-only. */
+	return mnt("overlay", spec->mount_point, "overlay",
+		   MS_NODEV | (spec->read_only ? MS_RDONLY : 0), overlay_opts, err);
 }
 
 /* pivot_root(2) with new and put_old both ".": the old root ends up stacked

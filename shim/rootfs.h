@@ -14,7 +14,7 @@
 #include "spec.h"
 
 /* Build the root of @spec and move into it (cwd "/"). @overlay_opts is the
- * overlay's option string (NULL when read_only), made by the parent. Runs in
+ * overlay's option string (shim_overlay_opts, spec.h), made by the parent. Runs in
  * the child: system calls only. Errors name the step ("mount overlay on
  * /x: Invalid argument"). */
 int shim_rootfs_setup(const struct shim_spec *spec, const char *overlay_opts, struct pd_err *err);
