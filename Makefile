@@ -67,7 +67,7 @@ CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 NETPLUG_OBJS := $(call obj,$(NETPLUG_SRCS))
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c podd/mount_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

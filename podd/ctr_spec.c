@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "json.h"
+#include "mount_spec.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -235,6 +236,9 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_STDIN,
 					      PD_F_TTY_SIZE,
 					      PD_F_TARGET_PROCESS,
+					      PD_F_VOLUMES,
+					      PD_F_TMPFS,
+					      PD_F_MOUNT,
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
@@ -329,6 +333,10 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "field \"command\" is required: what to run");
 	if (json_string_length(json_array_get(spec->command, 0)) == 0)
 		return pd_fail(err, PD_E_INVALID, "the command is an empty string");
+	if (mount_spec_parse_body(json_object_get(body, PD_F_VOLUMES),
+				  json_object_get(body, PD_F_TMPFS), json_object_get(body, PD_F_MOUNT),
+				  &spec->mounts, err) < 0)
+		return -1;
 	return compute_caps(spec, err);
 }
 
@@ -341,8 +349,9 @@ ctr_spec_clear(struct ctr_spec *spec)
 	json_decref(spec->env);
 	json_decref(spec->cap_add);
 	json_decref(spec->cap_drop);
+	json_decref(spec->mounts);
 	spec->rootfs = spec->workdir = NULL;
-	spec->command = spec->env = spec->cap_add = spec->cap_drop = NULL;
+	spec->command = spec->env = spec->cap_add = spec->cap_drop = spec->mounts = NULL;
 }
 
 /* "UID[:GID]", numbers up to 65535. */
@@ -462,6 +471,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
 		json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
 		json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
+		if (s->mounts != NULL && json_array_size(s->mounts) > 0)
+			json_object_set_new(j, PD_F_MOUNTS, json_deep_copy(s->mounts));
 		if (s->target_pid > 0)
 			json_object_set_new(j, PD_F_TARGET_PROCESS,
 					    json_pack("[i, I]", (int)s->target_pid,
@@ -561,7 +572,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	const char *modes[CTR_NS_KINDS];
 	pid_t target_pid = 0;
 	uint64_t target_start = 0;
-	json_t *target;
+	json_t *target, *mounts;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -602,8 +613,14 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		target_start = (uint64_t)start;
 		json_object_del(rest, PD_F_TARGET_PROCESS);
 	}
+	/* Optional: records written before volumes came have none. */
+	mounts = json_object_get(j, PD_F_MOUNTS);
+	if (mounts != NULL && mount_spec_check_list(mounts, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	json_object_del(rest, PD_F_MOUNTS);
 	if (record_rest(rest, r, err) < 0)
 		return -1;
+	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

@@ -80,6 +80,9 @@ struct ctr_spec {
 	bool tty;                          /* a terminal owned by its shim (-t) */
 	unsigned short tty_rows, tty_cols; /* its first size; 0: not given */
 	bool open_stdin;                   /* stdin open for attached clients (-i) */
+	/* owned: canonical mounts (mount_spec.h), never NULL once parsed; an
+	 * anonymous volume's name is "" until container_create names it. */
+	json_t *mounts;
 };
 
 /* What podd remembers of a container across its own restart. */
