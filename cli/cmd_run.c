@@ -55,6 +55,9 @@ enum {
 	R_INTERACTIVE,
 	R_TTY,
 	R_DETACH_KEYS,
+	R_VOLUME, /* issue 11, volumes */
+	R_TMPFS,
+	R_MOUNT,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -83,6 +86,13 @@ static const struct flag_spec run_flags[] = {
     [R_DETACH_KEYS] = {"detach-keys", NULL, 0, FLAG_VALUE, "KEYS",
 		       "keys that detach, e.g. ctrl-x,q (default: " DETACHKEYS_DEFAULT
 		       "; \"\": none)"},
+    [R_VOLUME] = {"volume", NULL, 'v', FLAG_LIST, "SRC:DST[:ro]",
+		  "bind the host's SRC (absolute), or mount the volume SRC (made on first "
+		  "use), on DST; DST alone: an anonymous volume; repeatable"},
+    [R_TMPFS] = {"tmpfs", NULL, 0, FLAG_LIST, "DST[:size=N,mode=M]",
+		 "mount a tmpfs on DST; repeatable"},
+    [R_MOUNT] = {"mount", NULL, 0, FLAG_LIST, "type=T,source=S,target=D[,readonly]",
+		 "a bind, volume or tmpfs mount with docker's keys; repeatable"},
     {.name = NULL},
 };
 
@@ -178,6 +188,13 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	     body_set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
 	    (v[R_UTS].set && body_set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
+	if ((v[R_VOLUME].count > 0 && body_set_strings(body, PD_F_VOLUMES, v[R_VOLUME].values,
+						       v[R_VOLUME].count, "--volume", err) < 0) ||
+	    (v[R_TMPFS].count > 0 && body_set_strings(body, PD_F_TMPFS, v[R_TMPFS].values,
+						      v[R_TMPFS].count, "--tmpfs", err) < 0) ||
+	    (v[R_MOUNT].count > 0 && body_set_strings(body, PD_F_MOUNT, v[R_MOUNT].values,
+						      v[R_MOUNT].count, "--mount", err) < 0))
+		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
@@ -192,7 +209,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 static void
 remove_quietly(const char *socket_path, const char *id)
 {
-	cleanup_free char *path = ctr_path(id, NULL, PD_Q_FORCE "=true");
+	/* Its anonymous volumes too: nobody was told of them. */
+	cleanup_free char *path = ctr_path(id, NULL, PD_Q_FORCE "=true&" PD_Q_VOLUMES "=true");
 	struct pd_err ignored = {0};
 
 	json_decref(client_call(socket_path, "DELETE", path, NULL, &ignored));

@@ -46,6 +46,7 @@ static const struct cmd commands[] = {
     {"image", cmd_image, "manage images"},
     {"images", cmd_images, NULL},
     {"network", cmd_network, "manage networks"},
+    {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
     {"version", cmd_version, "show podctl's and podd's versions"},
     {.name = NULL},

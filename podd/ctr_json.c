@@ -14,6 +14,7 @@
 #include "json.h"
 #include "ns.h"
 #include "pod.h"
+#include "volume.h"
 
 /* A container as its pod lists it. */
 static json_t *
@@ -62,6 +63,27 @@ set_if(json_t *obj, const char *key, const char *value)
 {
 	if (value[0] != '\0')
 		json_object_set_new(obj, key, json_string(value));
+}
+
+/* The container's mounts as inspect shows them: a volume's host path too. */
+static json_t *
+mounts_json(const struct container *c)
+{
+	json_t *out = json_array(), *m;
+	size_t i;
+
+	json_array_foreach (c->rec.spec.mounts, i, m) {
+		json_t *o = json_deep_copy(m);
+		const char *src = json_string_value(json_object_get(m, PD_F_SOURCE));
+
+		if (strcmp(json_string_value(json_object_get(m, "type")), "volume") == 0) {
+			cleanup_free char *path = volume_data_path(c->d, src);
+
+			json_object_set_new(o, PD_F_PATH, json_string(path));
+		}
+		json_array_append_new(out, o);
+	}
+	return out;
 }
 
 json_t *
@@ -128,5 +150,6 @@ container_to_json(const struct container *c)
 				set_if(ns, pd_ns_desc((enum pd_ns_type)t)->name, id);
 	}
 	json_object_set_new(j, PD_F_NAMESPACES, ns);
+	json_object_set_new(j, PD_F_MOUNTS, mounts_json(c));
 	return j;
 }
