@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Volumes and mounts, through podctl as a user types it: bind mounts read-write
+# (seen on the host) and read-only (EROFS), a file bound, named volumes made
+# on first use, kept after their container and shared with the next, filled
+# from the image's content, anonymous volumes that go with rm -v and --rm,
+# tmpfs with a size, the --mount forms, a symlink in the image that aims a
+# mount target out of the root (the mount lands inside it), bad specs that
+# leave nothing, and volume rm refused while a container uses the volume.
+. "$(dirname "$0")/lib.sh"
+
+with_busybox() {
+    [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
+    podd_start
+    podctl image import busybox "$IMAGES/busybox" > /dev/null
+}
+
+# The number of volumes podd has.
+n_volumes() {
+    podctl volume ls -q | wc -l
+}
+
+test_bind_rw_seen_on_the_host() {
+    with_busybox
+    mkdir "$T/host"
+    podctl run --rm -v "$T/host:/mnt/out" busybox sh -c 'echo from the container > /mnt/out/f'
+    assert_eq "from the container" "$(cat "$T/host/f")"
+    echo from the host > "$T/host/g"
+    assert_eq "from the host" "$(podctl run --rm -v "$T/host:/mnt/out:rw" busybox cat /mnt/out/g)"
+}
+
+test_bind_ro_refuses_writes() {
+    with_busybox
+    mkdir "$T/host"
+    echo keep > "$T/host/f"
+    local out rc=0
+    out=$(podctl run --rm -v "$T/host:/in:ro" busybox sh -c 'echo x > /in/f' 2>&1) || rc=$?
+    assert_ne 0 "$rc" "a write to a read-only bind"
+    assert_contains "$out" "Read-only file system"
+    assert_eq keep "$(cat "$T/host/f")"
+    assert_contains "$(podctl run --rm -v "$T/host:/in:ro" busybox grep ' /in ' /proc/mounts)" " ro,"
+}
+
+test_bind_a_file() {
+    with_busybox
+    echo "welcome" > "$T/motd"
+    assert_eq welcome "$(podctl run --rm -v "$T/motd:/etc/motd:ro" busybox cat /etc/motd)"
+    # A missing target file is made, in a directory made too.
+    assert_eq welcome "$(podctl run --rm -v "$T/motd:/new/dir/motd" busybox cat /new/dir/motd)"
+}
+
+test_named_volume_made_on_first_use_and_kept() {
+    with_busybox
+    podctl run --rm -v data:/data busybox sh -c 'echo kept > /data/f'
+    assert_eq data "$(podctl volume ls -q)"
+    # The next container sees it.
+    assert_eq kept "$(podctl run --rm -v data:/srv busybox cat /srv/f)"
+    # On the host, where inspect says.
+    local mp
+    mp=$(podctl volume inspect data | json .0.mountpoint)
+    assert_eq kept "$(cat "$mp/f")"
+    assert_contains "$(podctl volume ls)" "local"
+    podctl volume rm data > /dev/null
+    assert_eq 0 "$(n_volumes)"
+}
+
+test_named_volume_filled_from_the_image() {
+    with_busybox
+    # The image has /etc/passwd: a new volume on /etc starts with it.
+    assert_contains "$(podctl run --rm -v etc:/etc busybox cat /etc/passwd)" "root:"
+    local mp
+    mp=$(podctl volume inspect etc | json .0.mountpoint)
+    assert_contains "$(cat "$mp/passwd")" "root:"
+    # Not again once it has content: what a container changed stays.
+    podctl run --rm -v etc:/etc busybox rm /etc/passwd
+    assert_exit 1 podctl run --rm -v etc:/etc busybox test -e /etc/passwd
+    # nocopy: an empty volume stays empty.
+    assert_eq "" "$(podctl run --rm -v etc2:/etc:nocopy busybox ls /etc)"
+}
+
+test_anonymous_volume_goes_with_rm_v() {
+    with_busybox
+    podctl run -d --name a -v /data busybox sleep 1000 > /dev/null
+    assert_eq 1 "$(n_volumes)"
+    local v
+    v=$(podctl volume ls -q)
+    assert_eq true "$(podctl volume inspect "$v" | json .0.anonymous)"
+    assert_eq a "$(podctl volume inspect "$v" | json .0.containers.0)"
+    assert_eq "$v" "$(ctr_field a .mounts.0.source)"
+    podctl rm -f -v a > /dev/null
+    assert_eq 0 "$(n_volumes)"
+    # --rm takes them too; rm without -v leaves them, for prune.
+    podctl run --rm -v /data busybox true
+    assert_eq 0 "$(n_volumes)"
+    podctl run --name b -v /data busybox true
+    podctl rm b > /dev/null
+    assert_eq 1 "$(n_volumes)"
+    podctl volume prune > /dev/null
+    assert_eq 0 "$(n_volumes)"
+}
+
+test_tmpfs_with_a_size() {
+    with_busybox
+    local out
+    out=$(podctl run --rm --tmpfs /scratch:size=1m,mode=700 busybox sh -c \
+        'df -k /scratch | tail -n 1; stat -c %a /scratch; grep " /scratch " /proc/mounts')
+    assert_contains "$out" " 1024 "
+    assert_contains "$out" $'\n700\n'
+    assert_contains "$out" "nosuid,nodev"
+    out=$(podctl run --rm --mount type=tmpfs,target=/t,tmpfs-size=2m busybox df -k /t)
+    assert_contains "$out" " 2048 "
+}
+
+test_mount_forms() {
+    with_busybox
+    mkdir "$T/h"
+    echo bound > "$T/h/f"
+    local out
+    out=$(podctl run --rm \
+        --mount type=bind,source="$T/h",target=/h,readonly \
+        --mount type=volume,source=v1,target=/v \
+        --mount type=volume,src=v2,dst=/w \
+        --mount "type=bind,src=$T/h,destination=/h2,ro=false" \
+        busybox sh -c 'cat /h/f; touch /v/x /w/y /h2/z && echo wrote; touch /h/no 2>&1 || true')
+    assert_contains "$out" bound
+    assert_contains "$out" wrote
+    assert_contains "$out" "Read-only file system"
+    [ -e "$T/h/z" ] || fail "the rw bind did not write through"
+    assert_eq $'v1\nv2' "$(podctl volume ls -q)"
+}
+
+test_symlink_in_the_image_stays_in_the_root() {
+    with_busybox
+    # A root whose /data and /up point out of it, to the host's /etc.
+    cp -a "$IMAGES/busybox" "$T/rootfs"
+    ln -s /etc "$T/rootfs/data"
+    ln -s ../../../../../../../../etc "$T/rootfs/up"
+    mkdir "$T/h"
+    echo marker > "$T/h/marker"
+    local out
+    out=$(podctl run --rm --rootfs "$T/rootfs" -v "$T/h:/data" -v "$T/h:/up/sub" \
+        sh -c 'ls /etc; ls /etc/sub')
+    # Both landed on the container's own /etc.
+    assert_contains "$out" marker
+    [ ! -e /etc/marker ] || fail "a mount went to the host's /etc"
+    [ ! -e /etc/sub ] || fail "a target was made in the host's /etc"
+    [ -d "$T/h/sub" ] || fail "the second target was not made in the first mount"
+    rmdir "$T/h/sub"
+}
+
+test_bad_specs_leave_nothing() {
+    with_busybox
+    mkdir "$T/h"
+    local out
+    assert_exit 125 podctl run --rm -v "$T/h:relative" busybox true
+    out=$LAST_ERR
+    assert_contains "$out" "not an absolute path"
+    assert_exit 125 podctl run --rm -v "$T/nowhere:/x" busybox true
+    out=$LAST_ERR
+    assert_contains "$out" "$T/nowhere"
+    assert_exit 125 podctl run -d --mount type=bind,src="$T/h",dst=/x,colour=red busybox true
+    out=$LAST_ERR
+    assert_contains "$out" 'unknown key "colour"'
+    assert_exit 125 podctl run --rm -v 'bad name!:/x' busybox true
+    out=$LAST_ERR
+    assert_contains "$out" "volume name"
+    assert_exit 125 podctl run --rm --tmpfs /t:size=lots busybox true
+    out=$LAST_ERR
+    assert_contains "$out" "size"
+    assert_exit 125 podctl run --rm -v vol:/x -v other:/x busybox true
+    out=$LAST_ERR
+    assert_contains "$out" "two mounts on /x"
+    assert_exit 125 podctl run --rm -v "$T/h:/../x" busybox true
+    out=$LAST_ERR
+    assert_contains "$out" '".."'
+    assert_eq "" "$(podctl ps -a -q)"
+    assert_eq 0 "$(n_volumes)"
+}
+
+test_volume_rm_refused_while_in_use() {
+    with_busybox
+    podctl run -d --name a -v keep:/keep busybox sleep 1000 > /dev/null
+    local out
+    assert_exit 125 podctl volume rm keep
+    out=$LAST_ERR
+    assert_contains "$out" 'in use by container "a"'
+    podctl stop -t 0 a > /dev/null
+    # Stopped, it still names it.
+    assert_exit 125 podctl volume rm keep
+    assert_eq "" "$(podctl volume prune --all)"
+    podctl rm a > /dev/null
+    assert_eq keep "$(podctl volume rm keep)"
+    assert_eq 0 "$(n_volumes)"
+    assert_exit 125 podctl volume rm keep
+    out=$LAST_ERR
+    assert_contains "$out" "no such volume"
+    podctl volume rm -f keep > /dev/null
+}
+
+test_volume_create_ls_inspect_prune() {
+    with_busybox
+    assert_eq mine "$(podctl volume create mine)"
+    assert_eq mine "$(podctl volume create mine)"
+    local anon
+    anon=$(podctl volume create)
+    assert_eq 64 "${#anon}"
+    assert_eq 2 "$(n_volumes)"
+    assert_eq mine "$(podctl volume inspect mine | json .0.name)"
+    assert_eq "[]" "$(podctl volume inspect mine | json .0.containers)"
+    # prune takes unused anonymous ones; --all the named ones too.
+    assert_eq "" "$(podctl volume prune)"
+    assert_eq $'mine' "$(podctl volume prune --all | grep mine)"
+    assert_eq 0 "$(n_volumes)"
+}
+
+run_tests
