@@ -196,9 +196,9 @@ asan: images
 # ---- dependencies --------------------------------------------------------
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
-	libnl-3-dev libnl-route-3-dev libhttp-parser-dev
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
-	containernetworking-plugins
+	containernetworking-plugins umoci skopeo docker-registry python3-jwt openssl apache2-utils zstd
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps:
