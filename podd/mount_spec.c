@@ -187,11 +187,18 @@ set_target(struct mount_spec *m, const char *dst, struct pd_err *err)
 static int
 check_length(const char *s, const char *flag, struct pd_err *err)
 {
+	json_t *utf8;
+
 	if (strlen(s) >= MOUNT_SPEC_STR_MAX)
 		return pd_fail(err, PD_E_INVALID, "%s: the value is over %d bytes", flag,
 			       MOUNT_SPEC_STR_MAX - 1);
 	if (*s == '\0')
 		return pd_fail(err, PD_E_INVALID, "%s: the value is empty", flag);
+	/* What is kept goes into JSON: jansson takes UTF-8 only. */
+	utf8 = json_string(s);
+	if (utf8 == NULL)
+		return pd_fail(err, PD_E_INVALID, "%s: the value is not valid UTF-8", flag);
+	json_decref(utf8);
 	return 0;
 }
 

@@ -23,7 +23,8 @@ mkdir -p "$out/obj"
 extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c" ;;
-        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c" ;;
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/mount_spec.c" ;;
+        fuzz_mount_spec) echo "$top/podd/mount_spec.c" ;;
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
