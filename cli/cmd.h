@@ -105,7 +105,7 @@ int cmd_pod(struct podctl *ctl, int argc, char **argv);
 int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
 int cmd_network(struct podctl *ctl, int argc, char **argv);
-int cmd_volume(struct podctl *ctl, int argc, char **argv); /* issue 11, volumes */
+int cmd_volume(struct podctl *ctl, int argc, char **argv);   /* issue 11, volumes */
 int cmd_pod_port(struct podctl *ctl, int argc, char **argv); /* podctl pod port */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);

@@ -58,14 +58,12 @@ api_volume_create(struct podd *d, struct evhttp_request *req, const char *arg)
 	labels = json_object_get(body, PD_F_LABELS);
 	if (labels != NULL && pod_labels_check(labels, &err) < 0)
 		goto fail;
-	if (name == NULL) {
-		if (pd_id_generate(id, &err) < 0)
-			goto fail;
-		name = id;
-	}
-	if (volume_ensure(d, name, false, labels, &made, &err) < 0)
+	/* No name: a new id, as docker names such a volume. */
+	if (name == NULL && pd_id_generate(id, &err) < 0)
 		goto fail;
-	j = volume_get_json(d, name, &err);
+	if (volume_ensure(d, name != NULL ? name : id, false, labels, &made, &err) < 0)
+		goto fail;
+	j = volume_get_json(d, name != NULL ? name : id, &err);
 	if (j == NULL)
 		goto fail;
 	http_reply_json(req, made ? 201 : 200, j);

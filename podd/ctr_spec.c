@@ -214,32 +214,19 @@ check_abs_path(const char *path, const char *what, struct pd_err *err)
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME,
-					      PD_F_POD,
-					      PD_F_IMAGE,
-					      PD_F_ROOTFS,
-					      PD_F_COMMAND,
-					      PD_F_ENV,
-					      PD_F_WORKDIR,
-					      PD_F_HOSTNAME,
-					      PD_F_CAP_ADD,
-					      PD_F_CAP_DROP,
-					      PD_F_READ_ONLY,
-					      PD_F_AUTO_REMOVE,
-					      PD_F_START,
-					      PD_F_NS_NETWORK,
-					      PD_F_NS_PID,
-					      PD_F_NS_IPC,
-					      PD_F_NS_UTS,
-					      PD_F_EPHEMERAL,
-					      PD_F_TTY,
-					      PD_F_STDIN,
-					      PD_F_TTY_SIZE,
-					      PD_F_TARGET_PROCESS,
-					      PD_F_VOLUMES,
-					      PD_F_TMPFS,
-					      PD_F_MOUNT,
-					      NULL};
+	static const char *const allowed[] = {PD_F_NAME,      PD_F_POD,
+					      PD_F_IMAGE,     PD_F_ROOTFS,
+					      PD_F_COMMAND,   PD_F_ENV,
+					      PD_F_WORKDIR,   PD_F_HOSTNAME,
+					      PD_F_CAP_ADD,   PD_F_CAP_DROP,
+					      PD_F_READ_ONLY, PD_F_AUTO_REMOVE,
+					      PD_F_START,     PD_F_NS_NETWORK,
+					      PD_F_NS_PID,    PD_F_NS_IPC,
+					      PD_F_NS_UTS,    PD_F_EPHEMERAL,
+					      PD_F_TTY,       PD_F_STDIN,
+					      PD_F_TTY_SIZE,  PD_F_TARGET_PROCESS,
+					      PD_F_VOLUMES,   PD_F_TMPFS,
+					      PD_F_MOUNT,     NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = "/";
 	const char *hostname = NULL;
 	long long target = 0;
@@ -334,8 +321,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	if (json_string_length(json_array_get(spec->command, 0)) == 0)
 		return pd_fail(err, PD_E_INVALID, "the command is an empty string");
 	if (mount_spec_parse_body(json_object_get(body, PD_F_VOLUMES),
-				  json_object_get(body, PD_F_TMPFS), json_object_get(body, PD_F_MOUNT),
-				  &spec->mounts, err) < 0)
+				  json_object_get(body, PD_F_TMPFS),
+				  json_object_get(body, PD_F_MOUNT), &spec->mounts, err) < 0)
 		return -1;
 	return compute_caps(spec, err);
 }

@@ -97,9 +97,8 @@ mount_spec_parse_size(const char *s, uint64_t *out, struct pd_err *err)
 		const char *suffix;
 		unsigned shift;
 	} units[] = {
-	    {"", 0},    {"b", 0},    {"k", 10},  {"kb", 10}, {"kib", 10}, {"m", 20},
-	    {"mb", 20}, {"mib", 20}, {"g", 30},  {"gb", 30}, {"gib", 30}, {"t", 40},
-	    {"tb", 40}, {"tib", 40},
+	    {"", 0},     {"b", 0},  {"k", 10},  {"kb", 10},  {"kib", 10}, {"m", 20},  {"mb", 20},
+	    {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},   {"tb", 40}, {"tib", 40},
 	};
 	size_t nd = strspn(s, "0123456789");
 	char digits[24];
@@ -319,8 +318,8 @@ mount_spec_parse_tmpfs(const char *s, struct mount_spec *m, struct pd_err *err)
 
 /* One KEY[=VALUE] of --mount. */
 static int
-mount_key(struct mount_spec *m, const char *key, const char *v, const char **src,
-	  const char **dst, const char **type, struct pd_err *err)
+mount_key(struct mount_spec *m, const char *key, const char *v, const char **src, const char **dst,
+	  const char **type, struct pd_err *err)
 {
 	const char **slot = NULL;
 
@@ -382,7 +381,8 @@ mount_fields(struct mount_spec *m, char *buf, const char *s, struct pd_err *err)
 	if (set_target(m, dst, err) < 0)
 		return -1;
 	if (m->type != MOUNT_TMPFS && (m->tmpfs_size != 0 || m->tmpfs_mode != 0))
-		return pd_fail(err, PD_E_INVALID, "--mount: tmpfs-size and tmpfs-mode are for tmpfs");
+		return pd_fail(err, PD_E_INVALID,
+			       "--mount: tmpfs-size and tmpfs-mode are for tmpfs");
 	if (m->type != MOUNT_VOLUME && m->no_copy)
 		return pd_fail(err, PD_E_INVALID, "--mount: volume-nocopy is for a volume");
 	switch (m->type) {
@@ -391,7 +391,8 @@ mount_fields(struct mount_spec *m, char *buf, const char *s, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "--mount: a bind mount needs a source");
 		if (src[0] != '/')
 			return pd_fail(err, PD_E_INVALID,
-				       "--mount: bind source \"%.80s\" is not an absolute path", src);
+				       "--mount: bind source \"%.80s\" is not an absolute path",
+				       src);
 		m->source = clean_path(src, "bind source", err);
 		return m->source == NULL ? -1 : 0;
 	case MOUNT_VOLUME:
@@ -429,8 +430,8 @@ json_t *
 mount_spec_to_json(const struct mount_spec *m)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "type", type_names[m->type], "source",
-			      m->source != NULL ? m->source : "", "target", m->target,
-			      "read_only", m->read_only);
+			      m->source != NULL ? m->source : "", "target", m->target, "read_only",
+			      m->read_only);
 
 	if (m->type == MOUNT_VOLUME) {
 		json_object_set_new(j, "no_copy", json_boolean(m->no_copy));
@@ -438,9 +439,9 @@ mount_spec_to_json(const struct mount_spec *m)
 	}
 	if (m->type == MOUNT_TMPFS) {
 		json_object_set_new(j, "tmpfs_size", json_integer((json_int_t)m->tmpfs_size));
-		json_object_set_new(j, "tmpfs_mode",
-				    json_integer(m->tmpfs_mode != 0 ? m->tmpfs_mode
-								    : MOUNT_TMPFS_MODE));
+		json_object_set_new(
+		    j, "tmpfs_mode",
+		    json_integer(m->tmpfs_mode != 0 ? m->tmpfs_mode : MOUNT_TMPFS_MODE));
 	}
 	return j;
 }
@@ -448,8 +449,8 @@ mount_spec_to_json(const struct mount_spec *m)
 int
 mount_spec_from_json(const json_t *j, struct mount_spec *m, struct pd_err *err)
 {
-	static const char *const allowed[] = {"type",      "source",     "target",
-					      "read_only", "no_copy",    "anonymous",
+	static const char *const allowed[] = {"type",       "source",     "target",
+					      "read_only",  "no_copy",    "anonymous",
 					      "tmpfs_size", "tmpfs_mode", NULL};
 	const char *type = NULL, *src = "", *dst = NULL;
 	long long size = 0, mode = 0;
@@ -557,8 +558,8 @@ check_duplicates(const json_t *mounts, struct pd_err *err)
 }
 
 int
-mount_spec_parse_body(const json_t *volumes, const json_t *tmpfs, const json_t *mount,
-		      json_t **out, struct pd_err *err)
+mount_spec_parse_body(const json_t *volumes, const json_t *tmpfs, const json_t *mount, json_t **out,
+		      struct pd_err *err)
 {
 	cleanup_json json_t *all = json_array();
 

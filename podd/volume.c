@@ -410,9 +410,10 @@ volume_shim_mounts(const struct podd *d, const struct ctr_spec *spec)
 		json_t *s;
 
 		if (strcmp(type, "tmpfs") == 0) {
-			s = json_pack("{s:s, s:O, s:b, s:O, s:O}", "type", "tmpfs", "target", target,
-				      "read_only", ro, "size", json_object_get(m, "tmpfs_size"),
-				      "mode", json_object_get(m, "tmpfs_mode"));
+			s = json_pack("{s:s, s:O, s:b, s:O, s:O}", "type", "tmpfs", "target",
+				      target, "read_only", ro, "size",
+				      json_object_get(m, "tmpfs_size"), "mode",
+				      json_object_get(m, "tmpfs_mode"));
 		} else if (strcmp(type, "volume") == 0) {
 			cleanup_free char *data = volume_data_path(d, src);
 

@@ -85,8 +85,8 @@ static int
 clone_bind(const struct shim_mount *m, struct pd_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	cleanup_close int fd = open_tree(AT_FDCWD, m->source,
-					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	cleanup_close int fd =
+	    open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
 	if (fd < 0)
 		return pd_fail_errno(err, errno, "bind source %s", m->source);
@@ -115,8 +115,8 @@ shim_mounts_open(const struct shim_spec *spec, struct shim_mount_fds *fds, struc
 		} else {
 			fds->tree[i] = clone_bind(m, err);
 			if (fds->tree[i] >= 0 && m->copy_up) {
-				fds->data[i] = open(m->source,
-						    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				fds->data[i] = open(m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+								   O_CLOEXEC);
 				if (fds->data[i] < 0)
 					return pd_fail_errno(err, errno, "volume %s", m->source);
 			}
@@ -258,8 +258,9 @@ copy_up(int rootfd, const char *target, int data, struct pd_err *err)
 	struct stat st;
 
 	if (src < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0
-							   : pd_fail_errno(err, errno, "%s", target);
+		return errno == ENOENT || errno == ENOTDIR
+			   ? 0
+			   : pd_fail_errno(err, errno, "%s", target);
 	if (!dir_is_empty(data))
 		return 0;
 	if (fstat(src, &st) < 0 || fchown(data, st.st_uid, st.st_gid) < 0 ||
@@ -304,7 +305,8 @@ open_target(int rootfd, const char *target, bool file, struct pd_err *err)
 
 			if (start > 1)
 				path[start - 1] = '\0';
-			parent = openat2_in_root(rootfd, start > 1 ? path : "/", O_PATH | O_DIRECTORY);
+			parent =
+			    openat2_in_root(rootfd, start > 1 ? path : "/", O_PATH | O_DIRECTORY);
 			if (start > 1)
 				path[start - 1] = '/';
 			if (parent < 0)
@@ -360,8 +362,7 @@ attach_one(int rootfd, const struct shim_mount *m, int tree, int data, struct pd
 	target = open_target(rootfd, m->target, file, err);
 	if (target < 0)
 		return -1;
-	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-	    0)
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return pd_fail_errno(err, errno, "mount on %s", m->target);
 	return 0;
 }

@@ -257,8 +257,10 @@ check_target(const char *t, struct pd_err *err)
 	const char *p = t;
 
 	if (t[0] != '/' || t[1] == '\0')
-		return pd_fail(err, PD_E_INVALID, "mount target \"%.80s\" must be an absolute path "
-			       "other than /", t);
+		return pd_fail(err, PD_E_INVALID,
+			       "mount target \"%.80s\" must be an absolute path "
+			       "other than /",
+			       t);
 	while (*p != '\0') {
 		size_t len;
 
@@ -278,7 +280,7 @@ mount_parse(const json_t *j, struct shim_mount *m, struct pd_err *err)
 {
 	static const char *const allowed[] = {"type",    "source", "target", "read_only",
 					      "copy_up", "size",   "mode",   NULL};
-	const char *type = NULL;
+	const char *type = "";
 	long long size = 0, mode = 01777;
 
 	if (pd_json_check_keys(j, "mount", allowed, err) < 0 ||
@@ -407,20 +409,16 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,
-					      PD_SHIM_ROOTFS,      PD_SHIM_READ_ONLY,
-					      PD_SHIM_UPPER,       PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
-					      PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,
-					      PD_SHIM_ARGS,        PD_SHIM_ENV,
-					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
-					      PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,
-					      PD_SHIM_HOLD,        PD_SHIM_TTY,
-					      PD_SHIM_STDIN,       PD_SHIM_ATTACH,
-					      PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,
-					      PD_SHIM_GID,         PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,    PD_SHIM_MOUNTS,
-					      NULL};
+	static const char *const allowed[] = {
+	    PD_SHIM_ID,          PD_SHIM_NAME,     PD_SHIM_ROOTFS,
+	    PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,    PD_SHIM_WORK,
+	    PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,  PD_SHIM_LOG,
+	    PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,     PD_SHIM_ENV,
+	    PD_SHIM_CWD,         PD_SHIM_HOSTNAME, PD_SHIM_CAPS,
+	    PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,     PD_SHIM_TTY,
+	    PD_SHIM_STDIN,       PD_SHIM_ATTACH,   PD_SHIM_HOLD_OUTPUT,
+	    PD_SHIM_UID,         PD_SHIM_GID,      PD_SHIM_TARGET,
+	    PD_SHIM_TTY_SIZE,    PD_SHIM_MOUNTS,   NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));

@@ -68,7 +68,7 @@ struct shim_mount {
 	const char *source; /* borrowed: bind only, absolute; NULL for tmpfs */
 	const char *target; /* borrowed: absolute, no "." or ".." component */
 	bool read_only;
-	bool copy_up;           /* bind of a volume: fill it when empty */
+	bool copy_up;            /* bind of a volume: fill it when empty */
 	unsigned long long size; /* tmpfs bytes, 0: no limit */
 	unsigned mode;           /* tmpfs mode */
 };

@@ -154,12 +154,12 @@ test_sizes(void)
 		const char *s;
 		long long v;
 	} ok[] = {
-	    {"0", 0},          {"100", 100},         {"1b", 1},       {"2k", 2048},
+	    {"0", 0},          {"100", 100},         {"1b", 1},        {"2k", 2048},
 	    {"2KiB", 2048},    {"3m", 3LL << 20},    {"3MB", 3 << 20}, {"1g", 1LL << 30},
 	    {"1t", 1LL << 40}, {"1024T", 1LL << 50},
 	};
-	static const char *const refused[] = {"", "k", "-1", "1x", "1.5g", "1025t", " 1",
-					      "99999999999999999999"};
+	static const char *const refused[] = {"",     "k",     "-1", "1x",
+					      "1.5g", "1025t", " 1", "99999999999999999999"};
 	struct pd_err err = {0};
 	uint64_t v;
 
@@ -236,8 +236,7 @@ test_body(void)
 				      json_object_get(body, "tmpfs"),
 				      json_object_get(body, "mount"), &out, &err) == 0);
 	CHECK_INT(json_array_size(out), ==, 4);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(out, 2), "type")), ==,
-		  "tmpfs");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(out, 2), "type")), ==, "tmpfs");
 	json_decref(out);
 	json_decref(body);
 

@@ -405,7 +405,6 @@ test_stdio(void)
 	bad_with("tty", "1", PD_E_INVALID, "tty");
 }
 
-
 /* The container's own mounts (issue 11, volumes). */
 static void
 test_mounts(void)
@@ -441,16 +440,16 @@ test_mounts_refused(void)
 		 "needs \"source\"");
 	bad_with("mounts", "[{\"type\": \"nfs\", \"target\": \"/x\"}]", PD_E_INVALID,
 		 "not bind or tmpfs");
-	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"x\"}]", PD_E_INVALID,
-		 "absolute");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"x\"}]", PD_E_INVALID, "absolute");
 	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/\"}]", PD_E_INVALID,
 		 "other than /");
 	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a/../b\"}]", PD_E_INVALID,
 		 "component");
 	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a\", \"source\": \"/b\"}]",
 		 PD_E_INVALID, "no source");
-	bad_with("mounts", "[{\"type\": \"bind\", \"source\": \"/b\", \"target\": \"/a\", "
-			   "\"size\": 1}]",
+	bad_with("mounts",
+		 "[{\"type\": \"bind\", \"source\": \"/b\", \"target\": \"/a\", "
+		 "\"size\": 1}]",
 		 PD_E_INVALID, "for a tmpfs");
 	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a\", \"colour\": 1}]",
 		 PD_E_INVALID, "colour");
