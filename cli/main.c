@@ -45,6 +45,7 @@ static const struct cmd commands[] = {
     {"pod", cmd_pod, "manage pods"},
     {"image", cmd_image, "manage images"},
     {"images", cmd_images, NULL},
+    {"rmi", cmd_rmi, NULL},
     {"network", cmd_network, "manage networks"},
     {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
