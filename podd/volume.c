@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "file.h"
+#include "image.h"
 #include "json.h"
 #include "log.h"
 #include "mount_spec.h"
@@ -335,12 +336,58 @@ unmake(struct podd *d, json_t *made)
 	}
 }
 
+/* Whether a mount of @mounts is on @target. */
+static bool
+has_target(const json_t *mounts, const char *target)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach (mounts, i, m)
+		if (strcmp(json_string_value(json_object_get(m, "target")), target) == 0)
+			return true;
+	return false;
+}
+
+/* The image's Volumes: an anonymous volume on each path no mount of the
+ * user's covers, as docker gives them. */
+static void
+add_image_volumes(struct podd *d, struct ctr_spec *spec)
+{
+	struct pd_err ignored = {0};
+	struct image *img;
+	const json_t *vols;
+	const char *path;
+	json_t *v;
+
+	if (spec->image[0] == '\0' || (img = image_find(d, spec->image, &ignored)) == NULL)
+		return;
+	vols = json_object_get(image_config(img), "Volumes");
+	json_object_foreach ((json_t *)vols, path, v) {
+		struct mount_spec m;
+		struct pd_err e = {0};
+
+		(void)v;
+		if (json_array_size(spec->mounts) >= MOUNT_MAX)
+			break;
+		/* The same checks as -v PATH: an image is outside input too. */
+		if (mount_spec_parse_volume(path, &m, &e) < 0 || !m.anonymous)
+			log_warn("image %.12s: volume \"%.80s\" skipped: %s", spec->image, path,
+				 e.kind != 0 ? e.msg : "not a path");
+		else if (!has_target(spec->mounts, m.target))
+			json_array_append_new(spec->mounts, mount_spec_to_json(&m));
+		mount_spec_clear(&m);
+	}
+}
+
 int
 volume_prepare_mounts(struct podd *d, struct ctr_spec *spec, struct pd_err *err)
 {
 	cleanup_json json_t *made = json_array();
 	size_t i;
 	json_t *m;
+
+	add_image_volumes(d, spec);
 
 	/* Binds first: they change nothing. */
 	json_array_foreach (spec->mounts, i, m) {

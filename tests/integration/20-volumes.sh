@@ -6,8 +6,28 @@
 # from the image's content, anonymous volumes that go with rm -v and --rm,
 # tmpfs with a size, the --mount forms, a symlink in the image that aims a
 # mount target out of the root (the mount lands inside it), bad specs that
-# leave nothing, and volume rm refused while a container uses the volume.
+# leave nothing, and volume rm refused while a container uses the volume;
+# an OCI image's content filling a named volume and its Volumes getting
+# anonymous ones.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/oci.sh"
+
+# An OCI image with content at /data (a dir of app's, mode 750) that it
+# declares a volume, built once for the file (oci.sh), as a docker-archive.
+CACHE=$(mktemp -d /tmp/podd-oci.XXXXXX)
+trap 'rm -rf "$CACHE"' EXIT
+(
+    set -e
+    T=$CACHE
+    oci_base "$CACHE/oci" base
+    # shellcheck disable=SC2016  # $R is the snippet's
+    oci_layer "$CACHE/oci" base vol 'mkdir $R/data; echo seeded > $R/data/seed; chown -R 1000:1000 $R/data; chmod 750 $R/data'
+    oci_config "$CACHE/oci" vol --config.volume=/data
+    oci_archive "$CACHE/oci" vol "$CACHE/vol.tar" docker-archive docker.io/library/vol:v1
+) > "$CACHE/build.log" 2>&1 || {
+    cat "$CACHE/build.log" >&2
+    echo "cannot build the test image" >&2
+}
 
 with_busybox() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -76,6 +96,43 @@ test_named_volume_filled_from_the_image() {
     assert_exit 1 podctl run --rm -v etc:/etc busybox test -e /etc/passwd
     # nocopy: an empty volume stays empty.
     assert_eq "" "$(podctl run --rm -v etc2:/etc:nocopy busybox ls /etc)"
+}
+
+with_vol_image() {
+    [ -f "$CACHE/vol.tar" ] || fail "no test image (see above)"
+    podd_start
+    podctl image load -i "$CACHE/vol.tar" > /dev/null
+}
+
+test_named_volume_filled_from_an_oci_image() {
+    with_vol_image
+    assert_eq seeded "$(podctl run --rm -v seeded:/data vol:v1 cat /data/seed)"
+    local mp
+    mp=$(podctl volume inspect seeded | json .0.mountpoint)
+    assert_eq seeded "$(cat "$mp/seed")"
+    # The volume's root takes the owner and mode of the image's directory.
+    assert_eq "1000:1000 750" "$(stat -c '%u:%g %a' "$mp")"
+    podctl volume rm seeded > /dev/null
+}
+
+test_image_volume_gets_an_anonymous_volume() {
+    with_vol_image
+    podctl run -d --name a vol:v1 sleep 1000 > /dev/null
+    assert_eq 1 "$(n_volumes)"
+    local v mp
+    v=$(podctl volume ls -q)
+    assert_eq /data "$(ctr_field a .mounts.0.target)"
+    assert_eq true "$(ctr_field a .mounts.0.anonymous)"
+    mp=$(podctl volume inspect "$v" | json .0.mountpoint)
+    assert_eq seeded "$(cat "$mp/seed")"
+    # Written in the container, it is in the volume, not the container's layer.
+    podctl exec a sh -c 'echo more > /data/more'
+    assert_eq more "$(cat "$mp/more")"
+    # A -v on the same path replaces it.
+    podctl run --rm -v "$T:/data" vol:v1 true
+    assert_eq 1 "$(n_volumes)"
+    podctl rm -f -v a > /dev/null
+    assert_eq 0 "$(n_volumes)"
 }
 
 test_anonymous_volume_goes_with_rm_v() {
