@@ -120,10 +120,11 @@ $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS)
 
-$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+# podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
+$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive)
 $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS)
 
 $(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap)
 $(SHIM): $(SHIM_OBJS) $(LIBPODD)

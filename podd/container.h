@@ -199,3 +199,7 @@ void exec_kill_all(struct container *c);
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
+
+/* ctr_copy.c: answer every cp and export in flight (503) and forget them,
+ * at shutdown (their tasks go on without podd). */
+void ctr_copy_free_all(struct podd *d);

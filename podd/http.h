@@ -114,4 +114,4 @@ http_handler_fn api_container_list, api_container_create, api_container_get, api
     api_container_logs, api_container_restart, api_container_exec;
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
-    api_volume_prune;
+    api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;

@@ -380,6 +380,7 @@ podd_teardown(struct podd *d)
 	/* Requests still pending are answered ("podd is shutting down") while
 	 * their connections live: evhttp_free frees the requests it holds. */
 	task_free_all(d); /* before the images their callbacks point to */
+	ctr_copy_free_all(d);
 	container_free_all(d);
 	ctr_logs_teardown(d);
 	image_free_all(d);
@@ -436,6 +437,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.unpacks);
 	TAILQ_INIT(&d.commits);
 	TAILQ_INIT(&d.image_ops);
+	TAILQ_INIT(&d.copies);
 	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.log_draining);
 	TAILQ_INIT(&d.tasks);

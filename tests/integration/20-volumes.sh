@@ -8,7 +8,8 @@
 # mount target out of the root (the mount lands inside it), bad specs that
 # leave nothing, and volume rm refused while a container uses the volume;
 # an OCI image's content filling a named volume and its Volumes getting
-# anonymous ones.
+# anonymous ones; cp both ways (running, stopped, into a volume, through
+# a symlink of the container's, tar streams) and export.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/oci.sh"
 
@@ -268,6 +269,96 @@ test_volume_create_ls_inspect_prune() {
     assert_eq "" "$(podctl volume prune)"
     assert_eq $'mine' "$(podctl volume prune --all | grep mine)"
     assert_eq 0 "$(n_volumes)"
+}
+
+test_cp_both_ways_running() {
+    with_busybox
+    podctl run -d --name a busybox sleep 1000 > /dev/null
+    echo hi > "$T/f"
+    mkdir -p "$T/d/sub"
+    echo deep > "$T/d/sub/y"
+    # Host to container: into a directory, a directory, and as a new name.
+    podctl cp "$T/f" a:/tmp
+    assert_eq hi "$(podctl exec a cat /tmp/f)"
+    podctl cp "$T/d" a:/tmp
+    assert_eq deep "$(podctl exec a cat /tmp/d/sub/y)"
+    podctl cp "$T/f" a:/tmp/renamed
+    assert_eq hi "$(podctl exec a cat /tmp/renamed)"
+    # A relative path is from the working directory (/).
+    podctl cp "$T/f" a:root
+    assert_eq hi "$(podctl exec a cat /root/f)"
+    # Container to host: a file as a new name, a dir into a dir and as a new name.
+    podctl cp a:/etc/passwd "$T/passwd"
+    assert_contains "$(cat "$T/passwd")" "root:"
+    mkdir "$T/into"
+    podctl cp a:/tmp/d "$T/into"
+    assert_eq deep "$(cat "$T/into/d/sub/y")"
+    podctl cp a:/tmp/d "$T/newd"
+    assert_eq deep "$(cat "$T/newd/sub/y")"
+    # Tar streams both ways.
+    assert_contains "$(podctl cp a:/tmp/d - | tar -t)" "d/sub/y"
+    tar -C "$T" -cf - f d | podctl cp - a:/root
+    assert_eq deep "$(podctl exec a cat /root/d/sub/y)"
+}
+
+test_cp_stopped_container() {
+    with_busybox
+    podctl run --name b busybox sh -c 'cat /tmp/in 2> /dev/null; echo made > /made'
+    podctl cp b:/made "$T/made"
+    assert_eq made "$(cat "$T/made")"
+    echo back > "$T/in"
+    podctl cp "$T/in" b:/tmp
+    assert_eq back "$(podctl cp b:/tmp/in - | tar -xO)"
+    # Its next start sees it.
+    podctl start b > /dev/null
+    podctl wait b > /dev/null
+    assert_eq back "$(podctl logs b)"
+}
+
+test_cp_reaches_volumes_of_a_running_container() {
+    with_busybox
+    podctl run -d --name a -v vol:/data busybox sleep 1000 > /dev/null
+    echo into-volume > "$T/f"
+    podctl cp "$T/f" a:/data
+    local mp
+    mp=$(podctl volume inspect vol | json .0.mountpoint)
+    assert_eq into-volume "$(cat "$mp/f")"
+}
+
+test_cp_symlink_stays_in_the_container() {
+    with_busybox
+    podctl run -d --name a busybox sh -c 'ln -s /etc /tmp/evil; ln -s ../../../../../../../.. /tmp/up; exec sleep 1000' > /dev/null
+    wait_for podctl exec a test -L /tmp/up
+    echo evil > "$T/planted"
+    podctl cp "$T/planted" a:/tmp/evil
+    podctl cp "$T/planted" a:/tmp/up/tmp
+    [ ! -e /etc/planted ] || fail "cp wrote through a symlink to the host's /etc"
+    [ ! -e /tmp/planted ] || fail "cp wrote through a symlink to the host's /tmp"
+    assert_eq evil "$(podctl exec a cat /etc/planted)"
+    assert_eq evil "$(podctl exec a cat /tmp/planted)"
+}
+
+test_export() {
+    with_busybox
+    podctl run --name c busybox sh -c 'echo mine > /mine'
+    assert_contains "$(podctl export c | tar -t)" "bin/busybox"
+    podctl export -o "$T/c.tar" c
+    assert_eq mine "$(tar -xOf "$T/c.tar" ./mine 2> /dev/null || tar -xOf "$T/c.tar" mine)"
+}
+
+test_cp_bad_input() {
+    with_busybox
+    podctl run -d --name a busybox sleep 1000 > /dev/null
+    assert_exit 125 podctl cp a:/nonexistent "$T/x"
+    assert_contains "$LAST_ERR" "not found"
+    [ ! -e "$T/x" ] || fail "a failed cp left $T/x"
+    assert_exit 125 podctl cp "$T/nope" a:/tmp
+    assert_exit 125 podctl cp "$T/a" "$T/b"
+    assert_exit 125 podctl cp a:/etc/passwd "$T/no/such/dir/x"
+    assert_exit 125 podctl cp nosuch:/etc "$T"
+    assert_contains "$LAST_ERR" "no such container"
+    assert_exit 125 podctl export nosuch
+    assert_one_line "$LAST_ERR"
 }
 
 run_tests
