@@ -42,7 +42,6 @@ struct ctr_copy {
 
 static const char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 
-
 void
 ctr_copy_free_all(struct podd *d)
 {
@@ -74,14 +73,20 @@ on_copy_done(void *arg, int exit_code, const char *out, size_t out_len, const ch
 	} else {
 		/* podd-archive's own line says what ("... not found in the
 		 * container"); its "podd-archive: " prefix is not the user's. */
-		const char *msg = n > 0 ? errors : "podd-archive failed";
+		const char *msg = errors;
 
 		if (strncmp(msg, "podd-archive: ", 14) == 0) {
 			msg += 14;
 			n -= 14;
 		}
-		pd_fail(&err, strstr(msg, "not found") != NULL ? PD_E_NOT_FOUND : PD_E_INVALID,
-			"container \"%s\": %.*s", op->name, n, msg);
+		if (n <= 0)
+			pd_fail(&err, PD_E_SYSTEM,
+				"container \"%s\": the copy ended with code %d%s", op->name,
+				exit_code, exit_code == 128 + 13 ? " (its reader went away)" : "");
+		else
+			pd_fail(&err,
+				strstr(msg, "not found") != NULL ? PD_E_NOT_FOUND : PD_E_INVALID,
+				"container \"%s\": %.*s", op->name, n, msg);
 		http_pending_reply_error(op->pending, &err);
 	}
 	free(op);
