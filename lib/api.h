@@ -254,7 +254,6 @@
 #define PD_F_MOUNTPOINT    "mountpoint"
 #define PD_F_ANONYMOUS     "anonymous"
 #define PD_F_REMOVED       "removed"
-#define PD_F_FD            "fd"
 
 /* A published port (podd/port_spec.h), as docker's `-p [IP:]HOST:POD[/PROTO]`:
  * {"protocol":"tcp","host_ip":"0.0.0.0","host_port":8080,"pod_port":80}. */
