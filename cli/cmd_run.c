@@ -92,8 +92,9 @@ static const struct flag_spec run_flags[] = {
 		  "use), on DST; DST alone: an anonymous volume; repeatable"},
     [R_TMPFS] = {"tmpfs", NULL, 0, FLAG_LIST, "DST[:size=N,mode=M]",
 		 "mount a tmpfs on DST; repeatable"},
-    [R_MOUNT] = {"mount", NULL, 0, FLAG_LIST, "type=T,source=S,target=D[,readonly]",
-		 "a bind, volume or tmpfs mount with docker's keys; repeatable"},
+    [R_MOUNT] = {"mount", NULL, 0, FLAG_LIST, "SPEC",
+		 "type=bind|volume|tmpfs,source=S,target=D[,readonly]: docker's keys; "
+		 "repeatable"},
     {.name = NULL},
 };
 
