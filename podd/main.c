@@ -27,6 +27,7 @@
 #include "log.h"
 #include "parse.h"
 #include "container.h"
+#include "volume.h"
 #include "ctr_logs.h"
 #include "pod.h"
 #include "podd.h"
@@ -467,7 +468,7 @@ main(int argc, char **argv)
 	}
 	if (network_load_all(&d, &err) < 0 || pod_load_all(&d, &err) < 0 ||
 	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
-	    http_start(&d, &err) < 0)
+	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	network_gc_all(&d, pod_net_gc_done);
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,

@@ -475,3 +475,27 @@ volume_shim_mounts(const struct podd *d, const struct ctr_spec *spec)
 	}
 	return out;
 }
+
+int
+volume_load_all(struct podd *d, struct pd_err *err)
+{
+	cleanup_close int vfd = volumes_open(d, err);
+	cleanup_closedir DIR *dir = NULL;
+	struct dirent *e;
+
+	if (vfd < 0)
+		return -1;
+	dir = pd_dir_stream(vfd, ".", "volumes dir", err);
+	if (dir == NULL)
+		return -1;
+	while ((e = pd_dir_next(dir)) != NULL) {
+		cleanup_free char *path = NULL;
+
+		if (strncmp(e->d_name, ".rm-", 4) != 0)
+			continue;
+		path = xasprintf("%s/%s/%s", d->cfg.root, VOLUMES_DIR, e->d_name);
+		log_info("volumes/%s: left by an unfinished removal; deleting", e->d_name);
+		task_delete_trees(d, (const char *const[]){path, NULL});
+	}
+	return 0;
+}

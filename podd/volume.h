@@ -60,3 +60,7 @@ void volume_remove_anonymous(struct podd *d, const struct ctr_spec *spec);
 /* The shim's "mounts" for @spec (lib/shim.h PD_SHIM_MOUNTS; a new
  * reference): volumes become binds of their _data with copy_up. */
 json_t *volume_shim_mounts(const struct podd *d, const struct ctr_spec *spec);
+
+/* At start: delete what a removal cut short by a stop of podd left
+ * (volumes/.rm-*), with a task. */
+int volume_load_all(struct podd *d, struct pd_err *err);

@@ -361,4 +361,15 @@ test_cp_bad_input() {
     assert_one_line "$LAST_ERR"
 }
 
+test_unfinished_volume_removal_is_finished_at_start() {
+    podd_start
+    podctl volume create keep > /dev/null
+    podd_stop
+    # What a removal cut short by a stop of podd leaves.
+    mkdir -p "$T/root/volumes/.rm-0123456789abcdef-gone/_data"
+    podd_start
+    wait_for test ! -e "$T/root/volumes/.rm-0123456789abcdef-gone"
+    assert_eq keep "$(podctl volume ls -q)"
+}
+
 run_tests
