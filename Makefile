@@ -76,7 +76,8 @@ ARCHIVE_OBJS := $(call obj,$(ARCHIVE_SRCS))
 # podd-archive's pure module (manifests, indexes, docker's manifest.json).
 ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c podd/mount_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
+	podd/image_manifest.c podd/image_request.c podd/mount_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -26,7 +25,6 @@
 #include "cleanup.h"
 #include "masks.h"
 #include "mounts.h"
-#include "xalloc.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -123,41 +121,6 @@ open_host(struct host_fds *h, const struct shim_spec *spec, struct pd_err *err)
 			return pd_fail_errno(err, errno, "clone %s", path);
 	}
 	return 0;
-}
-
-char *
-shim_overlay_opts(const struct shim_spec *spec)
-{
-	char *lower, *opts;
-
-	if (spec->read_only && spec->lowers == NULL)
-		return NULL;
-	if (spec->read_only && spec->n_lowers == 1)
-		return NULL;
-	if (spec->lowers == NULL) {
-		lower = xstrdup(spec->rootfs);
-	} else {
-		size_t len = 1, off = 0;
-
-		for (size_t i = 0; i < spec->n_lowers; i++)
-			len += strlen(spec->lowers[i]) + 1;
-		lower = xcalloc(1, len);
-		for (size_t i = 0; i < spec->n_lowers; i++) {
-			size_t n = strlen(spec->lowers[i]);
-
-			if (i > 0)
-				lower[off++] = ':';
-			memcpy(lower + off, spec->lowers[i], n);
-			off += n;
-		}
-	}
-	if (spec->read_only)
-		opts = xasprintf("lowerdir=%s", lower);
-	else
-		opts =
-		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->upper, spec->work);
-	free(lower);
-	return opts;
 }
 
 static int

@@ -508,3 +508,38 @@ shim_spec_clear(struct shim_spec *spec)
 	spec->env = NULL;
 	spec->caps = NULL;
 }
+
+char *
+shim_overlay_opts(const struct shim_spec *spec)
+{
+	char *lower, *opts;
+
+	if (spec->read_only && spec->lowers == NULL)
+		return NULL;
+	if (spec->read_only && spec->n_lowers == 1)
+		return NULL;
+	if (spec->lowers == NULL) {
+		lower = xstrdup(spec->rootfs);
+	} else {
+		size_t len = 1, off = 0;
+
+		for (size_t i = 0; i < spec->n_lowers; i++)
+			len += strlen(spec->lowers[i]) + 1;
+		lower = xcalloc(1, len);
+		for (size_t i = 0; i < spec->n_lowers; i++) {
+			size_t n = strlen(spec->lowers[i]);
+
+			if (i > 0)
+				lower[off++] = ':';
+			memcpy(lower + off, spec->lowers[i], n);
+			off += n;
+		}
+	}
+	if (spec->read_only)
+		opts = xasprintf("lowerdir=%s", lower);
+	else
+		opts =
+		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->upper, spec->work);
+	free(lower);
+	return opts;
+}

@@ -114,3 +114,9 @@ int shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 
 /* Release what @spec owns (not the JSON it borrows from). */
 void shim_spec_clear(struct shim_spec *spec);
+
+/* The overlay's option string for @spec (a new string), or NULL when its
+ * root is a bind mount (a rootfs or one layer, read-only): lowerdir is the
+ * rootfs or the lowers top first joined by ':', then upperdir and workdir
+ * unless read_only. Made by the parent (it allocates). */
+char *shim_overlay_opts(const struct shim_spec *spec);
