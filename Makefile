@@ -77,7 +77,7 @@ ARCHIVE_OBJS := $(call obj,$(ARCHIVE_SRCS))
 ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
-	podd/image_manifest.c podd/image_request.c podd/ctr_image.c)
+	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
@@ -121,10 +121,11 @@ $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS)
 
-$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+# podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
+$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive)
 $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS)
 
 $(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap)
 $(SHIM): $(SHIM_OBJS) $(LIBPODD)

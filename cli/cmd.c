@@ -68,6 +68,9 @@ cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int
 {
 	struct pd_err err = {0};
 
+	/* Set on every path: a command that goes on may return it as it is
+	 * (pod inspect did, and exited with whatever the stack held). */
+	*exit_code = 0;
 	if (flags_parse(u->flags, u->flag_opts, argc - 1, argv + 1, f, &err) < 0) {
 		if (f->unknown != NULL && u->operand_what != NULL)
 			*exit_code = cmd_usage_error(u, "%s, and a %s cannot start with '-'",

@@ -106,6 +106,9 @@ int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
 int cmd_rmi(struct podctl *ctl, int argc, char **argv);    /* podctl rmi: image rm */
 int cmd_network(struct podctl *ctl, int argc, char **argv);
+int cmd_volume(struct podctl *ctl, int argc, char **argv); /* issue 11, volumes */
+int cmd_cp(struct podctl *ctl, int argc, char **argv);     /* cmd_cp.c */
+int cmd_export(struct podctl *ctl, int argc, char **argv);
 int cmd_pod_port(struct podctl *ctl, int argc, char **argv); /* podctl pod port */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);

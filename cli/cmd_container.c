@@ -297,10 +297,12 @@ cmd_kill(struct podctl *ctl, int argc, char **argv)
 
 /* ---- rm -------------------------------------------------------------- */
 
-enum { R_FORCE };
+enum { R_FORCE, R_VOLUMES };
 
 static const struct flag_spec rm_flags[] = {
     [R_FORCE] = {"force", NULL, 'f', FLAG_BOOL, NULL, "kill a running container first"},
+    [R_VOLUMES] = {"volumes", NULL, 'v', FLAG_BOOL, NULL,
+		   "remove its anonymous volumes too (named ones stay)"},
     {.name = NULL},
 };
 
@@ -324,8 +326,9 @@ cmd_rm(struct podctl *ctl, int argc, char **argv)
 
 	if (!cmd_parse(&rm_usage, argc, argv, &f, &rc))
 		return rc;
-	if (f.v[R_FORCE].on)
-		query = xasprintf("%s=true", PD_Q_FORCE);
+	if (f.v[R_FORCE].on || f.v[R_VOLUMES].on)
+		query = xasprintf("%s=%s&%s=%s", PD_Q_FORCE, f.v[R_FORCE].on ? "true" : "false",
+				  PD_Q_VOLUMES, f.v[R_VOLUMES].on ? "true" : "false");
 	return each_container(ctl, &f, "DELETE", NULL, query, print_ref, NULL);
 }
 

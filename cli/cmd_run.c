@@ -61,6 +61,9 @@ enum {
 	R_ENTRYPOINT,
 	R_USER,
 	R_STOP_SIGNAL,
+	R_VOLUME, /* issue 11, volumes */
+	R_TMPFS,
+	R_MOUNT,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -95,6 +98,14 @@ static const struct flag_spec run_flags[] = {
 		"run as this user (a name in the image's /etc/passwd, or UID[:GID])"},
     [R_STOP_SIGNAL] = {"stop-signal", NULL, 0, FLAG_VALUE, "SIGNAL",
 		       "what stop sends first (default: the image's StopSignal, or TERM)"},
+    [R_VOLUME] = {"volume", NULL, 'v', FLAG_LIST, "SRC:DST[:ro]",
+		  "bind the host's SRC (absolute), or mount the volume SRC (made on first "
+		  "use), on DST; DST alone: an anonymous volume; repeatable"},
+    [R_TMPFS] = {"tmpfs", NULL, 0, FLAG_LIST, "DST[:size=N,mode=M]",
+		 "mount a tmpfs on DST; repeatable"},
+    [R_MOUNT] = {"mount", NULL, 0, FLAG_LIST, "SPEC",
+		 "type=bind|volume|tmpfs,source=S,target=D[,readonly]: docker's keys; "
+		 "repeatable"},
     {.name = NULL},
 };
 
@@ -219,6 +230,13 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	     body_set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
 	    (v[R_UTS].set && body_set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
+	if ((v[R_VOLUME].count > 0 && body_set_strings(body, PD_F_VOLUMES, v[R_VOLUME].values,
+						       v[R_VOLUME].count, "--volume", err) < 0) ||
+	    (v[R_TMPFS].count > 0 && body_set_strings(body, PD_F_TMPFS, v[R_TMPFS].values,
+						      v[R_TMPFS].count, "--tmpfs", err) < 0) ||
+	    (v[R_MOUNT].count > 0 && body_set_strings(body, PD_F_MOUNT, v[R_MOUNT].values,
+						      v[R_MOUNT].count, "--mount", err) < 0))
+		return NULL;
 	if (v[R_READ_ONLY].set)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
@@ -235,7 +253,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 static void
 remove_quietly(const char *socket_path, const char *id)
 {
-	cleanup_free char *path = ctr_path(id, NULL, PD_Q_FORCE "=true");
+	/* Its anonymous volumes too: nobody was told of them. */
+	cleanup_free char *path = ctr_path(id, NULL, PD_Q_FORCE "=true&" PD_Q_VOLUMES "=true");
 	struct pd_err ignored = {0};
 
 	json_decref(client_call(socket_path, "DELETE", path, NULL, &ignored));

@@ -47,6 +47,9 @@ static const struct cmd commands[] = {
     {"images", cmd_images, NULL},
     {"rmi", cmd_rmi, NULL},
     {"network", cmd_network, "manage networks"},
+    {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
+    {"cp", cmd_cp, "copy files between a container and the host"},
+    {"export", cmd_export, "write a container's file system as a tar"},
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
     {"version", cmd_version, "show podctl's and podd's versions"},
     {.name = NULL},

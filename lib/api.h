@@ -234,6 +234,40 @@
 #define PD_F_STOP_SIGNAL "stop_signal"
 #define PD_F_CONFIG      "config"
 #define PD_USER_MAX      256 /* bytes of a "user" value */
+/* ---- volumes and mounts (issue 11, volumes branch) ----
+ * Create body: "volumes" (["SRC:DST[:ro|rw|nocopy]"], as -v), "tmpfs"
+ * (["DST[:size=N,mode=M,ro]"]), "mount" (["type=bind|volume|tmpfs,..."],
+ * docker's --mount keys); podd/mount_spec.h parses them. The container
+ * object shows "mounts": [{"type","source","target","read_only",...}]
+ * (a volume's "source" is its name; its "path" is where it is on the host).
+ *   GET    /v1/volumes                  [volume, ...]
+ *   POST   /v1/volumes                  create {"name" (absent: a new id), "labels"};
+ *                                        201 volume (200 when it exists already)
+ *   GET    /v1/volumes/{name}           volume {"name","driver","mountpoint",
+ *                                        "created","labels","anonymous","containers"}
+ *   DELETE /v1/volumes/{name}?force=true 200 {"name"}; 409 while a container uses it
+ *                                        (force: even then, as docker's rm -f does not)
+ *   POST   /v1/volumes/prune?all=true   200 {"removed":[names]}: unused anonymous
+ *                                        volumes (all unused ones with all=true)
+ *   DELETE /v1/containers/{ref}?volumes=true  also removes its anonymous volumes
+ *   POST   /v1/containers/{ref}/copy-to   {"fd","path"}: a tar on fd extracted into path
+ *   POST   /v1/containers/{ref}/copy-from {"fd","path"}: the tar of path written to fd
+ *   POST   /v1/containers/{ref}/export    {"fd"}: the tar of its whole tree
+ */
+#define PD_PATH_VOLUMES    "/v1/volumes"
+#define PD_ACTION_PRUNE    "prune"
+#define PD_ACTION_COPY_TO  "copy-to"
+#define PD_ACTION_COPY_OUT "copy-from"
+#define PD_ACTION_EXPORT   "export"
+#define PD_Q_VOLUMES       "volumes"
+#define PD_F_VOLUMES       "volumes"
+#define PD_F_TMPFS         "tmpfs"
+#define PD_F_MOUNT         "mount"
+#define PD_F_MOUNTS        "mounts"
+#define PD_VOLUME_DRIVER   "local"
+#define PD_F_MOUNTPOINT    "mountpoint"
+#define PD_F_ANONYMOUS     "anonymous"
+#define PD_F_REMOVED       "removed"
 
 /* A published port (podd/port_spec.h), as docker's `-p [IP:]HOST:POD[/PROTO]`:
  * {"protocol":"tcp","host_ip":"0.0.0.0","host_port":8080,"pod_port":80}. */

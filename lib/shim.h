@@ -102,6 +102,15 @@
  * work, mount_point, etc_dir, hostname, namespaces and hold are absent. */
 #define PD_SHIM_TARGET "target"
 
+/* The container's own mounts (issue 11, volumes), in order, made after
+ * /proc, /dev, /sys and /etc: [{"type": "bind"|"tmpfs", "target": absolute
+ * path inside the container, "source": absolute host path (bind),
+ * "read_only": bool, "copy_up": bool (bind of a volume: fill it from the
+ * image's content at target when it is empty), "size": bytes and "mode":
+ * octal (tmpfs; 0: no limit, 01777)}]. Targets are resolved inside the
+ * container's root (openat2 RESOLVE_IN_ROOT) and made when missing. */
+#define PD_SHIM_MOUNTS "mounts"
+
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or "fd:N": a pidfd whose namespace of that type to join
  * (setns on a pidfd; for "pid", the namespace the workload is born in).

@@ -255,17 +255,31 @@ api_container_wait(struct podd *d, struct evhttp_request *req, const char *arg)
 void
 api_container_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 {
+	static const char *const params[] = {PD_Q_FORCE, PD_Q_VOLUMES, NULL};
+	struct http_query *q = http_action_query(req, params);
 	struct pd_err err = {0};
 	struct http_pending *p;
 	struct container *obj;
-	bool force;
+	bool force = false, volumes = false;
+	const char *v;
 
-	if (http_bool_query(req, PD_Q_FORCE, &force) < 0)
+	if (q == NULL)
 		return;
+	v = http_query_get(q, PD_Q_FORCE);
+	if (v != NULL && http_parse_bool(v, PD_Q_FORCE, &force, &err) < 0)
+		goto fail;
+	v = http_query_get(q, PD_Q_VOLUMES);
+	if (v != NULL && http_parse_bool(v, PD_Q_VOLUMES, &volumes, &err) < 0)
+		goto fail;
+	http_query_free(q);
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
 		return;
 	p = http_pending_new(req);
-	if (container_remove(obj, force, p, &err) < 0)
+	if (container_remove_volumes(obj, force, volumes, p, &err) < 0)
 		http_pending_reply_error(p, &err);
+	return;
+fail:
+	http_query_free(q);
+	http_reply_error(req, &err);
 }

@@ -30,6 +30,7 @@
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
+#include "volume.h"
 #include "xalloc.h"
 
 #define CTR_FILE "container.json"
@@ -206,6 +207,10 @@ destroy(struct container *c, const struct pd_err *err)
 	memcpy(pod_id, c->rec.spec.pod, sizeof(pod_id));
 	TAILQ_REMOVE(&d->containers, c, entry);
 	log_info("container \"%s\": removed", c->rec.spec.name);
+	/* Anonymous volumes go with rm -v and --rm, as docker's, and with a
+	 * failed run, which leaves nothing behind. */
+	if (c->remove_volumes || c->rec.spec.auto_remove || c->first_start)
+		volume_remove_anonymous(d, &c->rec.spec);
 	ctr_logs_finish(c);
 	answer(c, EV_REMOVED, err);
 	ctr_trash(c);
@@ -328,6 +333,12 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 		container_free(c);
 		return -1;
 	}
+	/* Volumes last: nothing fails after them but the disk. */
+	if (volume_prepare_mounts(d, &c->rec.spec, err) < 0) {
+		memset(&c->rec.spec, 0, sizeof(c->rec.spec)); /* still the caller's */
+		container_free(c);
+		return -1;
+	}
 	memset(spec, 0, sizeof(*spec)); /* the container owns it now */
 	if (c->rec.spec.name[0] == '\0')
 		make_name(d, c->rec.id, c->rec.spec.name, sizeof(c->rec.spec.name));
@@ -337,6 +348,7 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 	c->rec.state = c->rec.spec.start ? CTR_STARTING : CTR_CREATED;
 	if (mkdirat(d->ctrs_fd, c->rec.id, 0700) < 0) {
 		pd_fail_errno(err, errno, "mkdir containers/%s", c->rec.id);
+		volume_remove_anonymous(d, &c->rec.spec);
 		container_free(c);
 		return -1;
 	}
@@ -675,6 +687,20 @@ container_wait(struct container *c, struct http_pending *pending, struct pd_err 
 	 * before it starts the container (podctl run does). */
 	http_pending_start_stream(pending);
 	waiter_add(c, pending, CTR_REPLY_WAIT);
+	return 0;
+}
+
+int
+container_remove_volumes(struct container *c, bool force, bool volumes,
+			 struct http_pending *pending, struct pd_err *err)
+{
+	bool before = c->remove_volumes;
+
+	c->remove_volumes = before || volumes;
+	if (container_remove(c, force, pending, err) < 0) {
+		c->remove_volumes = before;
+		return -1;
+	}
 	return 0;
 }
 

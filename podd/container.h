@@ -72,6 +72,7 @@ struct container {
 	int log_wd;                     /* the inotify watch of its log while followed, else -1 */
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
+	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -116,6 +117,9 @@ int container_wait(struct container *c, struct http_pending *pending, struct pd_
  * answered once its workload and its shim are gone and its files deleted. */
 int container_remove(struct container *c, bool force, struct http_pending *pending,
 		     struct pd_err *err);
+/* The same, and with @volumes its anonymous volumes too (rm -v). */
+int container_remove_volumes(struct container *c, bool force, bool volumes,
+			     struct http_pending *pending, struct pd_err *err);
 
 /* ctr_json.c: the API's JSON for @c (a new reference). */
 json_t *container_to_json(const struct container *c);
@@ -197,3 +201,7 @@ void exec_kill_all(struct container *c);
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
+
+/* ctr_copy.c: answer every cp and export in flight (503) and forget them,
+ * at shutdown (their tasks go on without podd). */
+void ctr_copy_free_all(struct podd *d);

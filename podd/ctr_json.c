@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "ns.h"
 #include "pod.h"
+#include "volume.h"
 
 /* A container as its pod lists it. */
 static json_t *
@@ -84,6 +85,27 @@ config_json(const struct ctr_spec *s, json_t *j)
 			    s->image_config != NULL ? json_incref(s->image_config) : json_object());
 }
 
+/* The container's mounts as inspect shows them: a volume's host path too. */
+static json_t *
+mounts_json(const struct container *c)
+{
+	json_t *out = json_array(), *m;
+	size_t i;
+
+	json_array_foreach (c->rec.spec.mounts, i, m) {
+		json_t *o = json_deep_copy(m);
+		const char *src = json_string_value(json_object_get(m, PD_F_SOURCE));
+
+		if (strcmp(json_string_value(json_object_get(m, "type")), "volume") == 0) {
+			cleanup_free char *path = volume_data_path(c->d, src);
+
+			json_object_set_new(o, PD_F_PATH, json_string(path));
+		}
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
 json_t *
 container_to_json(const struct container *c)
 {
@@ -149,5 +171,6 @@ container_to_json(const struct container *c)
 	}
 	json_object_set_new(j, PD_F_NAMESPACES, ns);
 	config_json(s, j);
+	json_object_set_new(j, PD_F_MOUNTS, mounts_json(c));
 	return j;
 }

@@ -32,6 +32,7 @@
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
+#include "volume.h"
 #include "xalloc.h"
 
 /* The namespaces a container without a pod gets, held like a pod's. */
@@ -412,6 +413,8 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 	if (s->tty_rows > 0)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
+	if (json_array_size(s->mounts) > 0)
+		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
 	return j;
 }
 

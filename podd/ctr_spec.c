@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "json.h"
+#include "mount_spec.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -239,19 +240,35 @@ config_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME,        PD_F_POD,
-					      PD_F_IMAGE,       PD_F_ROOTFS,
-					      PD_F_COMMAND,     PD_F_ENV,
-					      PD_F_WORKDIR,     PD_F_HOSTNAME,
-					      PD_F_CAP_ADD,     PD_F_CAP_DROP,
-					      PD_F_READ_ONLY,   PD_F_AUTO_REMOVE,
-					      PD_F_START,       PD_F_NS_NETWORK,
-					      PD_F_NS_PID,      PD_F_NS_IPC,
-					      PD_F_NS_UTS,      PD_F_EPHEMERAL,
-					      PD_F_TTY,         PD_F_STDIN,
-					      PD_F_TTY_SIZE,    PD_F_TARGET_PROCESS,
-					      PD_F_ENTRYPOINT,  PD_F_USER,
-					      PD_F_STOP_SIGNAL, NULL};
+	static const char *const allowed[] = {PD_F_NAME,
+					      PD_F_POD,
+					      PD_F_IMAGE,
+					      PD_F_ROOTFS,
+					      PD_F_COMMAND,
+					      PD_F_ENV,
+					      PD_F_WORKDIR,
+					      PD_F_HOSTNAME,
+					      PD_F_CAP_ADD,
+					      PD_F_CAP_DROP,
+					      PD_F_READ_ONLY,
+					      PD_F_AUTO_REMOVE,
+					      PD_F_START,
+					      PD_F_NS_NETWORK,
+					      PD_F_NS_PID,
+					      PD_F_NS_IPC,
+					      PD_F_NS_UTS,
+					      PD_F_EPHEMERAL,
+					      PD_F_TTY,
+					      PD_F_STDIN,
+					      PD_F_TTY_SIZE,
+					      PD_F_TARGET_PROCESS,
+					      PD_F_ENTRYPOINT,
+					      PD_F_USER,
+					      PD_F_STOP_SIGNAL,
+					      PD_F_VOLUMES,
+					      PD_F_TMPFS,
+					      PD_F_MOUNT,
+					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
 	long long target = 0;
@@ -346,6 +363,10 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
 	/* No command is fine here: the image may have one (ctr_image.h). */
+	if (mount_spec_parse_body(json_object_get(body, PD_F_VOLUMES),
+				  json_object_get(body, PD_F_TMPFS),
+				  json_object_get(body, PD_F_MOUNT), &spec->mounts, err) < 0)
+		return -1;
 	return compute_caps(spec, err);
 }
 
@@ -364,6 +385,8 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->rootfs = spec->workdir = spec->user = NULL;
 	spec->command = spec->env = spec->cap_add = spec->cap_drop = NULL;
 	spec->entrypoint = spec->image_config = NULL;
+	json_decref(spec->mounts);
+	spec->mounts = NULL;
 }
 
 int
@@ -501,6 +524,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, PD_F_EPHEMERAL, json_boolean(s->ephemeral));
 		json_object_set_new(j, PD_F_TTY, json_boolean(s->tty));
 		json_object_set_new(j, PD_F_STDIN, json_boolean(s->open_stdin));
+		if (s->mounts != NULL && json_array_size(s->mounts) > 0)
+			json_object_set_new(j, PD_F_MOUNTS, json_deep_copy(s->mounts));
 		if (s->target_pid > 0)
 			json_object_set_new(j, PD_F_TARGET_PROCESS,
 					    json_pack("[i, I]", (int)s->target_pid,
@@ -601,7 +626,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	const char *modes[CTR_NS_KINDS];
 	pid_t target_pid = 0;
 	uint64_t target_start = 0;
-	json_t *target;
+	json_t *target, *mounts;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -642,6 +667,11 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		target_start = (uint64_t)start;
 		json_object_del(rest, PD_F_TARGET_PROCESS);
 	}
+	/* Optional: records written before volumes came have none. */
+	mounts = json_object_get(j, PD_F_MOUNTS);
+	if (mounts != NULL && mount_spec_check_list(mounts, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	json_object_del(rest, PD_F_MOUNTS);
 	{
 		struct ctr_spec cfg = {0};
 
@@ -658,6 +688,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		r->spec.stop_signal = cfg.stop_signal;
 		r->spec.image_config = cfg.image_config;
 	}
+	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

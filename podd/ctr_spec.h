@@ -93,6 +93,9 @@ struct ctr_spec {
 	int stop_signal;      /* what stop sends; 0: not given (SIGTERM) */
 	json_t *image_config; /* owned: the image's config object at create
 			       * (inspect's "config"); NULL before the merge */
+	/* owned: canonical mounts (mount_spec.h), never NULL once parsed; an
+	 * anonymous volume's name is "" until container_create names it. */
+	json_t *mounts;
 };
 
 /* What podd remembers of a container across its own restart. */

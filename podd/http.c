@@ -71,6 +71,15 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_EXEC, api_container_exec},
+    /* volumes and cp (issue 11, volumes branch) */
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_TO, api_container_copy_to},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_OUT, api_container_copy_from},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_EXPORT, api_container_export},
+    {EVHTTP_REQ_GET, PD_PATH_VOLUMES, api_volume_list},
+    {EVHTTP_REQ_POST, PD_PATH_VOLUMES, api_volume_create},
+    {EVHTTP_REQ_POST, PD_PATH_VOLUMES "/" PD_ACTION_PRUNE, api_volume_prune},
+    {EVHTTP_REQ_GET, PD_PATH_VOLUMES "/*", api_volume_get},
+    {EVHTTP_REQ_DELETE, PD_PATH_VOLUMES "/*", api_volume_remove},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -71,9 +71,11 @@ image_lowers(const struct image *img)
 {
 	json_t *a = json_array();
 
-	for (size_t i = img->m->n_layers; i > 0; i--)
-		json_array_append_new(
-		    a, json_string_nocheck(layers_path(img->d, img->m->layers[i - 1].diff_id)));
+	for (size_t i = img->m->n_layers; i > 0; i--) {
+		cleanup_free char *path = layers_path(img->d, img->m->layers[i - 1].diff_id);
+
+		json_array_append_new(a, json_string(path));
+	}
 	return a;
 }
 

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "parse.h"
 #include "container.h"
+#include "volume.h"
 #include "ctr_logs.h"
 #include "pod.h"
 #include "podd.h"
@@ -380,6 +381,7 @@ podd_teardown(struct podd *d)
 	/* Requests still pending are answered ("podd is shutting down") while
 	 * their connections live: evhttp_free frees the requests it holds. */
 	task_free_all(d); /* before the images their callbacks point to */
+	ctr_copy_free_all(d);
 	container_free_all(d);
 	ctr_logs_teardown(d);
 	image_free_all(d);
@@ -436,6 +438,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.unpacks);
 	TAILQ_INIT(&d.commits);
 	TAILQ_INIT(&d.image_ops);
+	TAILQ_INIT(&d.copies);
 	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.log_draining);
 	TAILQ_INIT(&d.tasks);
@@ -465,7 +468,7 @@ main(int argc, char **argv)
 	}
 	if (network_load_all(&d, &err) < 0 || pod_load_all(&d, &err) < 0 ||
 	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
-	    http_start(&d, &err) < 0)
+	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	network_gc_all(&d, pod_net_gc_done);
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,

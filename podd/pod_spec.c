@@ -129,8 +129,8 @@ dns_parse(const json_t *dns, struct pod_spec *spec, struct pd_err *err)
 	return 0;
 }
 
-static int
-labels_parse(const json_t *labels, struct pd_err *err)
+int
+pod_labels_check(const json_t *labels, struct pd_err *err)
 {
 	const char *key;
 	json_t *v;
@@ -199,7 +199,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 			       net);
 	labels = json_object_get(body, PD_F_LABELS);
 	if (labels != NULL && !json_is_null(labels)) {
-		if (labels_parse(labels, err) < 0)
+		if (pod_labels_check(labels, err) < 0)
 			return -1;
 		spec->labels = json_deep_copy(labels);
 	} else {
@@ -285,7 +285,7 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	memcpy(rec->spec.name, name, strlen(name) + 1);
 	memcpy(rec->spec.hostname, hostname, strlen(hostname) + 1);
 	rec->spec.share_pid = share_pid;
-	if (net_parse(net, &rec->spec, err) < 0 || labels_parse(labels, err) < 0 ||
+	if (net_parse(net, &rec->spec, err) < 0 || pod_labels_check(labels, err) < 0 ||
 	    (ip_request[0] != '\0' && ip_parse(ip_request, rec->spec.ip, "ip", err) < 0) ||
 	    (ip[0] != '\0' && ip_parse(ip, rec->ip, "ip", err) < 0) ||
 	    (gateway[0] != '\0' && ip_parse(gateway, rec->gateway, "gateway", err) < 0) ||

@@ -90,3 +90,7 @@ json_t *pod_record_to_json(const struct pod_record *rec);
 /* Parse a state file's JSON into @rec (release with pod_spec_clear(&rec->spec)
  * even on failure). Strict: a missing or unknown field is PD_E_INVALID. */
 int pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err);
+
+/* A "labels" object: at most PD_API_MAX_LABELS string values, keys and
+ * values at most PD_API_MAX_LABEL bytes (pods, volumes). PD_E_INVALID. */
+int pod_labels_check(const json_t *labels, struct pd_err *err);

@@ -40,6 +40,8 @@ struct container;
 TAILQ_HEAD(container_head, container);
 struct log_follower;
 TAILQ_HEAD(log_follower_list, log_follower);
+struct ctr_copy;
+TAILQ_HEAD(ctr_copy_list, ctr_copy); /* issue 11, volumes: cp and export */
 
 struct podd {
 	struct podd_config cfg;
@@ -64,6 +66,7 @@ struct podd {
 	struct layer_unpack_list unpacks; /* owned: layers being unpacked */
 	struct image_commit_list commits; /* owned: commits waiting for them */
 	struct image_op_list image_ops;   /* owned: loads, saves, imports */
+	struct ctr_copy_list copies;      /* owned: cp and export in flight (ctr_copy.c) */
 	struct container_head containers; /* owned */
 	struct task_list tasks;           /* owned: helper commands running */
 	struct cni_op_list cni_ops;       /* owned: CNI plugin chains running */

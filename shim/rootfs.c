@@ -24,6 +24,7 @@
 
 #include "cleanup.h"
 #include "masks.h"
+#include "mounts.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -247,15 +248,19 @@ mount_etc(const struct shim_spec *spec, const struct host_fds *h, struct pd_err 
 
 static int
 setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h,
-      struct pd_err *err)
+      struct shim_mount_fds *user, struct pd_err *err)
 {
 	if (mount_root(spec, overlay_opts, err) < 0 || open_host(h, spec, err) < 0 ||
-	    pivot(spec->mount_point, err) < 0)
+	    shim_mounts_open(spec, user, err) < 0 || pivot(spec->mount_point, err) < 0)
 		return -1;
 	if (ensure_dir("/proc", 0555, err) < 0 ||
 	    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
 	if (mount_dev(h, err) < 0 || mount_sys(h, err) < 0 || mount_etc(spec, h, err) < 0)
+		return -1;
+	/* The user's mounts (-v, --tmpfs, --mount) over what podd made, as
+	 * docker's go: a bind on /etc/hosts replaces podd's. */
+	if (shim_mounts_attach(spec, user, err) < 0)
 		return -1;
 	/* Last: the masks go on the container's own /proc and /sys, the ones
 	 * its processes see, with paths looked up in its root only, and bind
@@ -267,10 +272,12 @@ int
 shim_rootfs_setup(const struct shim_spec *spec, const char *overlay_opts, struct pd_err *err)
 {
 	struct host_fds h;
+	struct shim_mount_fds user = {0};
 	int r;
 
 	memset(&h, 0xff, sizeof(h));
-	r = setup(spec, overlay_opts, &h, err);
+	r = setup(spec, overlay_opts, &h, &user, err);
 	host_fds_close(&h);
+	shim_mounts_close(&user);
 	return r;
 }

@@ -276,9 +276,108 @@ paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 
 /* What a container has and an exec session does not. */
 static const char *const container_keys[] = {
-    PD_SHIM_ROOTFS,      PD_SHIM_LOWERS,  PD_SHIM_READ_ONLY, PD_SHIM_UPPER, PD_SHIM_WORK,
-    PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR, PD_SHIM_HOSTNAME,  PD_SHIM_HOLD,  NULL,
+    PD_SHIM_ROOTFS,
+    PD_SHIM_LOWERS,
+    PD_SHIM_READ_ONLY,
+    PD_SHIM_UPPER,
+    PD_SHIM_WORK,
+    PD_SHIM_MOUNT_POINT,
+    PD_SHIM_ETC_DIR,
+    PD_SHIM_HOSTNAME,
+    PD_SHIM_HOLD,
+    PD_SHIM_MOUNTS,
+    NULL,
 };
+
+/* ---- mounts (issue 11, volumes) ---- */
+
+/* A target inside the container: absolute, not "/", no "." or ".."
+ * component (the shim resolves it in the root, never by lexical tricks). */
+static int
+check_target(const char *t, struct pd_err *err)
+{
+	const char *p = t;
+
+	if (t[0] != '/' || t[1] == '\0')
+		return pd_fail(err, PD_E_INVALID,
+			       "mount target \"%.80s\" must be an absolute path "
+			       "other than /",
+			       t);
+	while (*p != '\0') {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return pd_fail(err, PD_E_INVALID,
+				       "mount target \"%.80s\" has a \".\" or \"..\" component", t);
+		p += len;
+	}
+	return 0;
+}
+
+static int
+mount_parse(const json_t *j, struct shim_mount *m, struct pd_err *err)
+{
+	static const char *const allowed[] = {"type",    "source", "target", "read_only",
+					      "copy_up", "size",   "mode",   NULL};
+	const char *type = "";
+	long long size = 0, mode = 01777;
+
+	if (pd_json_check_keys(j, "mount", allowed, err) < 0 ||
+	    get_str(j, "type", true, 16, &type, err) < 0 ||
+	    get_path(j, "target", true, &m->target, err) < 0 ||
+	    get_path(j, "source", false, &m->source, err) < 0 ||
+	    pd_json_get_bool(j, "read_only", &m->read_only, err) < 0 ||
+	    pd_json_get_bool(j, "copy_up", &m->copy_up, err) < 0 ||
+	    pd_json_get_int(j, "size", 0, 1LL << 50, &size, err) < 0 ||
+	    pd_json_get_int(j, "mode", 0, 07777, &mode, err) < 0)
+		return -1;
+	if (check_target(m->target, err) < 0)
+		return -1;
+	m->size = (unsigned long long)size;
+	m->mode = (unsigned)mode;
+	if (strcmp(type, "bind") == 0) {
+		m->type = SHIM_MOUNT_BIND;
+		if (m->source == NULL)
+			return pd_fail(err, PD_E_INVALID, "a bind mount needs \"source\"");
+		if (json_object_get(j, "size") != NULL || json_object_get(j, "mode") != NULL)
+			return pd_fail(err, PD_E_INVALID, "size and mode are for a tmpfs");
+		return 0;
+	}
+	if (strcmp(type, "tmpfs") == 0) {
+		m->type = SHIM_MOUNT_TMPFS;
+		if (m->source != NULL || m->copy_up)
+			return pd_fail(err, PD_E_INVALID, "a tmpfs has no source and no copy_up");
+		return 0;
+	}
+	return pd_fail(err, PD_E_INVALID, "mount type \"%.16s\" is not bind or tmpfs", type);
+}
+
+static int
+mounts_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	json_t *arr = json_object_get(j, PD_SHIM_MOUNTS), *v;
+	size_t i;
+
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array", PD_SHIM_MOUNTS);
+	if (json_array_size(arr) > SHIM_MAX_MOUNTS)
+		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" has more than %d items",
+			       PD_SHIM_MOUNTS, SHIM_MAX_MOUNTS);
+	if (json_array_size(arr) == 0)
+		return 0;
+	spec->mounts = xcalloc(json_array_size(arr), sizeof(*spec->mounts));
+	json_array_foreach (arr, i, v) {
+		if (mount_parse(v, &spec->mounts[i], err) < 0)
+			return pd_err_prefix(err, "%s[%zu]", PD_SHIM_MOUNTS, i);
+		spec->n_mounts++;
+	}
+	return 0;
+}
 
 static int
 container_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
@@ -288,7 +387,7 @@ container_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if (pd_json_get_bool(j, PD_SHIM_READ_ONLY, &spec->read_only, err) < 0)
 		return -1;
-	if (paths_parse(j, spec, err) < 0)
+	if (paths_parse(j, spec, err) < 0 || mounts_parse(j, spec, err) < 0)
 		return -1;
 	return ns_parse(j, spec, err);
 }
@@ -360,14 +459,35 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {
-	    PD_SHIM_ID,         PD_SHIM_NAME,        PD_SHIM_ROOTFS,    PD_SHIM_LOWERS,
-	    PD_SHIM_READ_ONLY,  PD_SHIM_UPPER,       PD_SHIM_WORK,      PD_SHIM_MOUNT_POINT,
-	    PD_SHIM_ETC_DIR,    PD_SHIM_LOG,         PD_SHIM_EXIT_FILE, PD_SHIM_ARGS,
-	    PD_SHIM_ENV,        PD_SHIM_CWD,         PD_SHIM_HOSTNAME,  PD_SHIM_CAPS,
-	    PD_SHIM_NAMESPACES, PD_SHIM_HOLD,        PD_SHIM_TTY,       PD_SHIM_STDIN,
-	    PD_SHIM_ATTACH,     PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,       PD_SHIM_GID,
-	    PD_SHIM_TARGET,     PD_SHIM_TTY_SIZE,    PD_SHIM_USER,      NULL};
+	static const char *const allowed[] = {PD_SHIM_ID,
+					      PD_SHIM_NAME,
+					      PD_SHIM_ROOTFS,
+					      PD_SHIM_LOWERS,
+					      PD_SHIM_READ_ONLY,
+					      PD_SHIM_UPPER,
+					      PD_SHIM_WORK,
+					      PD_SHIM_MOUNT_POINT,
+					      PD_SHIM_ETC_DIR,
+					      PD_SHIM_LOG,
+					      PD_SHIM_EXIT_FILE,
+					      PD_SHIM_ARGS,
+					      PD_SHIM_ENV,
+					      PD_SHIM_CWD,
+					      PD_SHIM_HOSTNAME,
+					      PD_SHIM_CAPS,
+					      PD_SHIM_NAMESPACES,
+					      PD_SHIM_HOLD,
+					      PD_SHIM_TTY,
+					      PD_SHIM_STDIN,
+					      PD_SHIM_ATTACH,
+					      PD_SHIM_HOLD_OUTPUT,
+					      PD_SHIM_UID,
+					      PD_SHIM_GID,
+					      PD_SHIM_TARGET,
+					      PD_SHIM_TTY_SIZE,
+					      PD_SHIM_USER,
+					      PD_SHIM_MOUNTS,
+					      NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
@@ -410,6 +530,9 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->args);
 	free(spec->env);
 	free(spec->caps);
+	free(spec->mounts);
+	spec->mounts = NULL;
+	spec->n_mounts = 0;
 	free(spec->lowers);
 	spec->lowers = NULL;
 	spec->args = NULL;

@@ -63,6 +63,19 @@ struct shim_ns {
 	const char *hold; /* borrowed, may be NULL: where to bind a new net/ipc/uts */
 };
 
+/* One of the container's own mounts (lib/shim.h PD_SHIM_MOUNTS). */
+#define SHIM_MAX_MOUNTS 64
+enum shim_mount_type { SHIM_MOUNT_BIND, SHIM_MOUNT_TMPFS };
+struct shim_mount {
+	enum shim_mount_type type;
+	const char *source; /* borrowed: bind only, absolute; NULL for tmpfs */
+	const char *target; /* borrowed: absolute, no "." or ".." component */
+	bool read_only;
+	bool copy_up;            /* bind of a volume: fill it when empty */
+	unsigned long long size; /* tmpfs bytes, 0: no limit */
+	unsigned mode;           /* tmpfs mode */
+};
+
 /* Every string is borrowed from the parsed JSON, which must outlive the
  * spec; the arrays are owned (shim_spec_clear). */
 struct shim_spec {
@@ -93,6 +106,8 @@ struct shim_spec {
 	const char *user; /* issue 11: "NAME[:GROUP]"/"UID[:GID]" to resolve (user.h), or NULL */
 	bool has_home;    /* env has a HOME (else the user's is added, with user) */
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
+	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
+	size_t n_mounts;
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

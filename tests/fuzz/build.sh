@@ -16,6 +16,8 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug"
 JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+# lib/digest.c (issue 11) is OpenSSL's EVP: every target links libcrypto.
+CRYPTO_LIBS=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 mkdir -p "$out/obj"
 
@@ -23,11 +25,13 @@ mkdir -p "$out/obj"
 extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c" ;;
-        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c" ;;
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c" ;;
         fuzz_shim_user) echo "$top/shim/user.c" ;;
+        fuzz_mount_spec) echo "$top/podd/mount_spec.c" ;;
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
+        fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
     esac
 }
@@ -54,5 +58,5 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
     echo "  FUZZ    $out/$name"
     # shellcheck disable=SC2086
     "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer -o "$out/$name" "$src" "${objs[@]}" \
-        $JANSSON_LIBS
+        $JANSSON_LIBS $CRYPTO_LIBS
 done

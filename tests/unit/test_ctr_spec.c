@@ -315,7 +315,56 @@ test_exec_bad_bodies(void)
 	check_bad_exec("{\"command\":[\"id\"],\"tty\":\"yes\"}", "tty");
 }
 
+/* Mounts (issue 11, volumes): parsed from the flags' strings, kept in the
+ * record, read back the same; an unnamed anonymous volume is not a record. */
+static void
+test_mounts(void)
+{
+	struct ctr_spec spec;
+	struct ctr_record rec = {0}, back;
+	struct pd_err err = {0};
+	json_t *j, *again;
+
+	REQUIRE(
+	    parse(
+		"{\"name\":\"w\",\"image\":\"b\",\"command\":[\"true\"],\"volumes\":[\"/h:/a:ro\","
+		"\"v:/b\"],\"tmpfs\":[\"/t:size=1m\"],\"mount\":[\"type=volume,dst=/c\"]}",
+		&spec, &err) == 0);
+	REQUIRE(ctr_image_apply(&spec, NULL, &err) == 0); /* as podd does at create */
+	REQUIRE(json_array_size(spec.mounts) == 4);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(spec.mounts, 3), "type")), ==,
+		  "volume");
+	rec.spec = spec;
+	memset(rec.id, 'a', PD_ID_LEN);
+	rec.exit_code = -1;
+	j = ctr_record_to_json(&rec);
+	REQUIRE(j != NULL);
+	/* The anonymous one has no name yet: podd names it before saving. */
+	CHECK_INT(ctr_record_from_json(j, &back, &err), ==, -1);
+	ctr_spec_clear(&back.spec);
+	json_object_set_new(json_array_get(json_object_get(j, "mounts"), 3), "source",
+			    json_string("0123abcd"));
+	REQUIRE(ctr_record_from_json(j, &back, &err) == 0);
+	again = ctr_record_to_json(&back);
+	CHECK(json_equal(j, again));
+	json_decref(again);
+	ctr_spec_clear(&back.spec);
+	/* Records from before volumes have none. */
+	json_object_del(j, "mounts");
+	REQUIRE(ctr_record_from_json(j, &back, &err) == 0);
+	CHECK_INT(json_array_size(back.spec.mounts), ==, 0);
+	ctr_spec_clear(&back.spec);
+	json_decref(j);
+	ctr_spec_clear(&rec.spec);
+	CHECK_INT(
+	    parse("{\"image\":\"b\",\"command\":[\"true\"],\"volumes\":[\"x:y\"]}", &spec, &err),
+	    ==, -1);
+	CHECK_CONTAINS(err.msg, "not an absolute path");
+	ctr_spec_clear(&spec);
+}
+
 static const struct unit_case cases[] = {
+    {"mounts", test_mounts},
     {"exec_body", test_exec_body},
     {"exec_bad_bodies", test_exec_bad_bodies},
     {"namespace_modes", test_namespace_modes},

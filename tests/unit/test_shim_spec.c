@@ -540,8 +540,62 @@ test_lowers(void)
 	free(text);
 }
 
+/* The container's own mounts (issue 11, volumes). */
+static void
+test_mounts(void)
+{
+	char *text = with("mounts", "[{\"type\": \"bind\", \"source\": \"/v/_data\", \"target\": "
+				    "\"/data\", \"copy_up\": true}, {\"type\": \"tmpfs\", "
+				    "\"target\": \"/t\", \"size\": 1048576, \"mode\": 448, "
+				    "\"read_only\": true}]");
+	struct pd_err err = {0};
+	struct shim_spec s;
+	json_t *j;
+
+	REQUIRE(parse(text, &j, &s, &err) == 0);
+	REQUIRE(s.n_mounts == 2);
+	CHECK_INT(s.mounts[0].type, ==, SHIM_MOUNT_BIND);
+	CHECK_STR(s.mounts[0].source, ==, "/v/_data");
+	CHECK_STR(s.mounts[0].target, ==, "/data");
+	CHECK(s.mounts[0].copy_up && !s.mounts[0].read_only);
+	CHECK_INT(s.mounts[1].type, ==, SHIM_MOUNT_TMPFS);
+	CHECK(s.mounts[1].source == NULL && s.mounts[1].read_only);
+	CHECK_INT((long long)s.mounts[1].size, ==, 1048576);
+	CHECK_INT(s.mounts[1].mode, ==, 0700);
+	shim_spec_clear(&s);
+	json_decref(j);
+	free(text);
+}
+
+static void
+test_mounts_refused(void)
+{
+	bad_with("mounts", "{}", PD_E_INVALID, "must be an array");
+	bad_with("mounts", "[{\"type\": \"bind\", \"target\": \"/x\"}]", PD_E_INVALID,
+		 "needs \"source\"");
+	bad_with("mounts", "[{\"type\": \"nfs\", \"target\": \"/x\"}]", PD_E_INVALID,
+		 "not bind or tmpfs");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"x\"}]", PD_E_INVALID, "absolute");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/\"}]", PD_E_INVALID,
+		 "other than /");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a/../b\"}]", PD_E_INVALID,
+		 "component");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a\", \"source\": \"/b\"}]",
+		 PD_E_INVALID, "no source");
+	bad_with("mounts",
+		 "[{\"type\": \"bind\", \"source\": \"/b\", \"target\": \"/a\", "
+		 "\"size\": 1}]",
+		 PD_E_INVALID, "for a tmpfs");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a\", \"colour\": 1}]",
+		 PD_E_INVALID, "colour");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/a\", \"mode\": 4096}]",
+		 PD_E_INVALID, "mode");
+}
+
 static const struct unit_case cases[] = {
     {"user", test_user},
+    {"mounts", test_mounts},
+    {"mounts_refused", test_mounts_refused},
     {"lowers", test_lowers},
     {"exec_session", test_exec_session},
     {"stdio", test_stdio},

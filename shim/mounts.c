@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's own mounts; see mounts.h.
+ *
+ * Kernel needs: open_tree, move_mount, fsopen/fsconfig/fsmount (Linux 5.2),
+ * openat2 with RESOLVE_IN_ROOT (5.6), mount_setattr (5.12).
+ */
+#include "mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "xalloc.h"
+
+#define COPY_MAX_DEPTH 128
+
+/* openat2(2): glibc 2.36 has no wrapper. */
+static int
+openat2_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+void
+shim_mounts_close(struct shim_mount_fds *fds)
+{
+	for (size_t i = 0; i < fds->n; i++) {
+		if (fds->tree != NULL)
+			close_reset(&fds->tree[i]);
+		if (fds->data != NULL)
+			close_reset(&fds->data[i]);
+	}
+	free(fds->tree);
+	free(fds->data);
+	memset(fds, 0, sizeof(*fds));
+}
+
+static int
+make_tmpfs(const struct shim_mount *m, struct pd_err *err)
+{
+	cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	char val[32];
+	unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+
+	if (fs < 0)
+		return pd_fail_errno(err, errno, "tmpfs on %s", m->target);
+	if (m->size > 0) {
+		(void)snprintf(val, sizeof(val), "%llu", m->size);
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "size", val, 0) < 0)
+			return pd_fail_errno(err, errno, "tmpfs on %s: size %s", m->target, val);
+	}
+	(void)snprintf(val, sizeof(val), "%o", m->mode);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", val, 0) < 0)
+		return pd_fail_errno(err, errno, "tmpfs on %s: mode %s", m->target, val);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return pd_fail_errno(err, errno, "tmpfs on %s", m->target);
+	if (m->read_only)
+		attrs |= MOUNT_ATTR_RDONLY;
+	{
+		int fd = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+
+		if (fd < 0)
+			return pd_fail_errno(err, errno, "tmpfs on %s", m->target);
+		return fd;
+	}
+}
+
+static int
+clone_bind(const struct shim_mount *m, struct pd_err *err)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	cleanup_close int fd =
+	    open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "bind source %s", m->source);
+	if (m->read_only &&
+	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return pd_fail_errno(err, errno, "make %s read-only", m->source);
+	return steal_fd(fd);
+}
+
+int
+shim_mounts_open(const struct shim_spec *spec, struct shim_mount_fds *fds, struct pd_err *err)
+{
+	memset(fds, 0, sizeof(*fds));
+	if (spec->n_mounts == 0)
+		return 0;
+	fds->tree = xcalloc(spec->n_mounts, sizeof(int));
+	fds->data = xcalloc(spec->n_mounts, sizeof(int));
+	fds->n = spec->n_mounts;
+	for (size_t i = 0; i < fds->n; i++)
+		fds->tree[i] = fds->data[i] = -1;
+	for (size_t i = 0; i < fds->n; i++) {
+		const struct shim_mount *m = &spec->mounts[i];
+
+		if (m->type == SHIM_MOUNT_TMPFS) {
+			fds->tree[i] = make_tmpfs(m, err);
+		} else {
+			fds->tree[i] = clone_bind(m, err);
+			if (fds->tree[i] >= 0 && m->copy_up) {
+				fds->data[i] = open(m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+								   O_CLOEXEC);
+				if (fds->data[i] < 0)
+					return pd_fail_errno(err, errno, "volume %s", m->source);
+			}
+		}
+		if (fds->tree[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- filling a new volume from the image ------------------------------ */
+
+static bool
+dir_is_empty(int dirfd)
+{
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	bool empty = true;
+
+	if (dir == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (empty && (e = readdir(dir)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(dir);
+	return empty;
+}
+
+static int copy_dir(int src, int dst, int depth, struct pd_err *err);
+
+static int
+copy_file(int src, int dst, const char *name, const struct stat *st, struct pd_err *err)
+{
+	cleanup_close int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int out = -1;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return pd_fail_errno(err, errno, "copy %s", name);
+	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return pd_fail_errno(err, errno, "copy %s", name);
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(out, buf, (size_t)n) != n)
+			return pd_fail_errno(err, errno, "copy %s", name);
+	}
+	/* Owner first: a chown clears the setuid bits the mode then sets. */
+	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0)
+		return pd_fail_errno(err, errno, "copy %s", name);
+	return 0;
+}
+
+static int
+copy_entry(int src, int dst, const char *name, int depth, struct pd_err *err)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return pd_fail_errno(err, errno, "copy %s", name);
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR: {
+		cleanup_close int s = -1, d = -1;
+
+		if (mkdirat(dst, name, 0700) < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (s < 0 || d < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		if (copy_dir(s, d, depth + 1, err) < 0)
+			return -1;
+		if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		return 0;
+	}
+	case S_IFREG:
+		return copy_file(src, dst, name, &st, err);
+	case S_IFLNK:
+		/* Kept as it is: it is only ever read inside the container. */
+		n = readlinkat(src, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		target[n] = '\0';
+		if (symlinkat(target, dst, name) < 0 ||
+		    fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		return 0;
+	case S_IFIFO:
+		if (mkfifoat(dst, name, st.st_mode & 07777) < 0 ||
+		    fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return pd_fail_errno(err, errno, "copy %s", name);
+		return 0;
+	default:
+		return 0; /* devices and sockets are not content */
+	}
+}
+
+static int
+copy_dir(int src, int dst, int depth, struct pd_err *err)
+{
+	int fd;
+	DIR *dir;
+	struct dirent *e;
+	int r = 0;
+
+	if (depth > COPY_MAX_DEPTH)
+		return pd_fail(err, PD_E_INVALID, "the image's tree is deeper than %d",
+			       COPY_MAX_DEPTH);
+	fd = fcntl(src, F_DUPFD_CLOEXEC, 0);
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (dir == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return pd_fail_errno(err, errno, "read a directory to copy");
+	}
+	while (r == 0 && (e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		r = copy_entry(src, dst, e->d_name, depth, err);
+	}
+	closedir(dir);
+	return r;
+}
+
+/* The image's content at @target (if a directory there) into the empty
+ * volume @data, with the directory's own owner and mode. */
+static int
+copy_up(int rootfd, const char *target, int data, struct pd_err *err)
+{
+	cleanup_close int src = openat2_in_root(rootfd, target, O_RDONLY | O_DIRECTORY);
+	struct stat st;
+
+	if (src < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			   ? 0
+			   : pd_fail_errno(err, errno, "%s", target);
+	if (!dir_is_empty(data))
+		return 0;
+	if (fstat(src, &st) < 0 || fchown(data, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(data, st.st_mode & 07777) < 0)
+		return pd_fail_errno(err, errno, "volume on %s", target);
+	if (copy_dir(src, data, 0, err) < 0)
+		return pd_err_prefix(err, "fill the volume on %s from the image", target);
+	return 0;
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+/* Open @target inside the root @rootfd (O_PATH), making what is missing:
+ * directories on the way, and at the end a directory, or an empty file
+ * when @file. Each component is made in its parent as resolved in the
+ * root, so a symlink is followed only inside it. */
+static int
+open_target(int rootfd, const char *target, bool file, struct pd_err *err)
+{
+	char path[SHIM_MAX_PATH + 1];
+	size_t len = strlen(target), pos = 0;
+
+	if (len > SHIM_MAX_PATH)
+		return pd_fail(err, PD_E_INVALID, "mount target too long");
+	memcpy(path, target, len + 1);
+	while (pos < len) {
+		size_t start, end;
+		int fd;
+
+		while (path[pos] == '/')
+			pos++;
+		start = pos;
+		end = start + strcspn(path + start, "/");
+		if (end == start)
+			break;
+		path[end] = '\0';
+		fd = openat2_in_root(rootfd, path, O_PATH);
+		if (fd < 0 && errno == ENOENT) {
+			/* The parent, as resolved in the root, then the name in it. */
+			cleanup_close int parent = -1;
+			bool leaf_file = file && end == len;
+
+			if (start > 1)
+				path[start - 1] = '\0';
+			parent =
+			    openat2_in_root(rootfd, start > 1 ? path : "/", O_PATH | O_DIRECTORY);
+			if (start > 1)
+				path[start - 1] = '/';
+			if (parent < 0)
+				return pd_fail_errno(err, errno, "mount target %s", target);
+			if (leaf_file) {
+				int f = openat(parent, path + start,
+					       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					       0644);
+
+				if (f < 0)
+					return pd_fail_errno(err, errno, "create %s", target);
+				close(f);
+			} else if (mkdirat(parent, path + start, 0755) < 0) {
+				return pd_fail_errno(err, errno, "mkdir %.*s", (int)end, path);
+			}
+			fd = openat2_in_root(rootfd, path, O_PATH);
+		}
+		if (fd < 0)
+			return pd_fail_errno(err, errno, "mount target %s", target);
+		if (end == len)
+			return fd;
+		close(fd);
+		path[end] = '/';
+		pos = end;
+	}
+	return openat2_in_root(rootfd, "/", O_PATH);
+}
+
+static size_t
+depth_of(const char *path)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p != '\0'; p++)
+		n += *p == '/';
+	return n;
+}
+
+static int
+attach_one(int rootfd, const struct shim_mount *m, int tree, int data, struct pd_err *err)
+{
+	cleanup_close int target = -1;
+	struct stat st;
+	bool file = false;
+
+	if (data >= 0 && copy_up(rootfd, m->target, data, err) < 0)
+		return -1;
+	if (m->type == SHIM_MOUNT_BIND) {
+		if (fstat(tree, &st) < 0)
+			return pd_fail_errno(err, errno, "bind source %s", m->source);
+		file = !S_ISDIR(st.st_mode);
+	}
+	target = open_target(rootfd, m->target, file, err);
+	if (target < 0)
+		return -1;
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return pd_fail_errno(err, errno, "mount on %s", m->target);
+	return 0;
+}
+
+int
+shim_mounts_attach(const struct shim_spec *spec, struct shim_mount_fds *fds, struct pd_err *err)
+{
+	cleanup_close int rootfd = -1;
+	size_t max_depth = 0;
+
+	if (fds->n == 0)
+		return 0;
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pd_fail_errno(err, errno, "open the container's root");
+	for (size_t i = 0; i < fds->n; i++)
+		if (depth_of(spec->mounts[i].target) > max_depth)
+			max_depth = depth_of(spec->mounts[i].target);
+	/* Shallow first, each depth in the given order. */
+	for (size_t depth = 1; depth <= max_depth; depth++) {
+		for (size_t i = 0; i < fds->n; i++) {
+			if (depth_of(spec->mounts[i].target) != depth)
+				continue;
+			if (attach_one(rootfd, &spec->mounts[i], fds->tree[i], fds->data[i], err) <
+			    0)
+				return -1;
+		}
+	}
+	return 0;
+}
