@@ -113,4 +113,3 @@ int image_load_all(struct podd *d, struct pd_err *err);
 /* Free every image, commit and operation at shutdown (their callbacks and
  * pending replies are told PD_E_UNAVAILABLE). */
 void image_free_all(struct podd *d);
-
