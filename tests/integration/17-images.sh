@@ -228,6 +228,59 @@ test_bad_input_leaves_nothing() {
     wait_for store_is_empty
 }
 
+# oci_many_layers DIR N: an OCI layout at DIR of N one-file layers on top
+# of busybox's tree, built by hand (tarfile, sha256): /lK in layer K, and
+# /top rewritten by every layer.
+oci_many_layers() {
+    python3 - "$1" "$2" "$IMAGES/busybox" << 'PY'
+import hashlib, io, json, os, sys, tarfile
+out, n, base = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+os.makedirs(out + "/blobs/sha256")
+def blob(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(out + "/blobs/sha256/" + h, "wb").write(data)
+    return "sha256:" + h, len(data)
+def layer(files=None, tree=None):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        if tree:
+            t.add(tree, arcname=".")
+        for name, data in (files or {}).items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return blob(buf.getvalue())
+layers = [layer(tree=base)]
+for k in range(1, n):
+    layers.append(layer({"l%d" % k: b"%d\n" % k, "top": b"%d\n" % k}))
+config = {"architecture": "amd64", "os": "linux", "created": "2026-01-01T00:00:00Z",
+          "config": {"Env": ["PATH=/bin"]},
+          "rootfs": {"type": "layers", "diff_ids": [d for d, _ in layers]}}
+cd, cs = blob(json.dumps(config).encode())
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": d, "size": s}
+                       for d, s in layers]}
+md, ms = blob(json.dumps(manifest).encode())
+json.dump({"imageLayoutVersion": "1.0.0"}, open(out + "/oci-layout", "w"))
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType": manifest["mediaType"], "digest": md, "size": ms,
+           "annotations": {"org.opencontainers.image.ref.name": "many:v1"}}]}, open(out + "/index.json", "w"))
+PY
+}
+
+test_many_layers_are_one_root() {
+    podd_start
+    # 70 layers: their absolute paths alone would be over the page of
+    # options mount(2) takes.
+    oci_many_layers "$T/many" 70
+    assert_exit 0 podctl image load -i "$T/many"
+    assert_eq 70 "$(n_layers)" "layers"
+    assert_eq "1 69 69" "$(podctl run --rm many:v1 cat /l1 /l69 /top | tr '\n' ' ' | sed 's/ $//')"
+    assert_eq "69" "$(podctl run --rm --read-only many:v1 cat /top)"
+    podctl image rm many:v1 > /dev/null
+    wait_for store_is_empty
+}
+
 test_restart_keeps_images() {
     podd_start
     podctl image load -i "$CACHE/app1.docker.tar" > /dev/null
