@@ -39,9 +39,10 @@
 
 /* The overlay LOWERS:UPPER:WORK, mounted in a mount namespace of this
  * process's own (unshare(CLONE_NEWNS), every mount private): no other
- * process sees it, and it goes with the process. The layers are named /proc/self/fd/N of fds opened here, so
- * the mount data stays short whatever the paths (fsconfig takes at most 256
- * bytes a value, mount(2) a page) and needs no escaping. */
+ * process sees it, and it goes with the process. The layers are named
+ * /proc/self/fd/N of fds opened here, so the mount data stays short
+ * whatever the paths (mount(2) takes a page; fsconfig, 256 bytes a value,
+ * would not do for a few layers) and needs no escaping. */
 static int
 overlay_mount(const char *spec, struct pd_err *err)
 {

@@ -61,6 +61,7 @@ entry_path_clean(const char *raw, char *out, size_t len, struct pd_err *err)
 {
 	size_t n = 0;
 
+	out[0] = '\0';
 	if (raw[0] == '/')
 		return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": absolute path", raw);
 	for (const char *p = raw; *p != '\0';) {
