@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # OCI images in the store: load of a docker-archive, an oci-archive and an
 # OCI layout directory (made offline with umoci and skopeo, oci.sh), each
-# run; two images sharing their base layer store it once, and removing one
-# keeps it; whiteouts hide what an upper layer deleted and never show
+# run; two images sharing their base layer store and unpack it once, even
+# loaded at the same time, and removing one keeps it; 70 layers make one
+# root; whiteouts hide what an upper layer deleted and never show
 # themselves; tag, untag, prune and history; save read back by skopeo and
 # loaded again to the same id; removal refused while a container uses the
 # image; bad input (unknown or malformed references, garbage archives, a
@@ -100,6 +101,21 @@ test_shared_layer_is_stored_once() {
     podctl image rm example.test:5000/team/app2:v2 > /dev/null
     wait_for store_is_empty
     assert_eq 0 "$(n_blobs)" "blobs"
+}
+
+test_parallel_loads_unpack_a_shared_layer_once() {
+    podd_start
+    podctl image load -q -i "$CACHE/app1.docker.tar" &
+    local first=$!
+    podctl image load -q -i "$CACHE/app2.docker.tar"
+    wait "$first"
+    assert_eq 3 "$(n_layers)" "layers"
+    local base
+    base=$(podctl image inspect app1:v1 | json .0.layers.0.diff_id)
+    # However the two commits met, the base was unpacked by one task.
+    assert_eq 1 "$(grep -c "layer $base unpacked" "$T/podd.log")" "unpacks of the base layer"
+    podctl image prune -a > /dev/null
+    wait_for store_is_empty
 }
 
 test_whiteouts_hide_and_never_show() {
