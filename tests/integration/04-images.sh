@@ -18,6 +18,11 @@ store_is_empty() {
     [ -z "$(store)" ]
 }
 
+# The store holds only an image of the old format (ignored, kept).
+store_is_empty_but_old() {
+    [ -z "$(store | grep -v '^images/0123456789abcdef')" ]
+}
+
 # layer_of IMAGE: the dir of its (only) layer.
 layer_of() {
     local diff_id
@@ -85,9 +90,13 @@ test_start_cleans_the_store_and_skips_old_images() {
     local old=$T/root/images/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     mkdir -p "$T/root/blobs/tmp" "$T/root/layers/.unpack-0123-abcd/etc" "$T/root/layers/.rm-4567-ef01" "$old/rootfs"
     echo partial > "$T/root/blobs/tmp/upload-1"
+    # A layer and a blob no image has: a commit cut short.
+    mkdir -p "$T/root/layers/$(printf 'a%.0s' $(seq 64))/bin" "$T/root/blobs/sha256"
+    echo '{}' > "$T/root/blobs/sha256/$(printf 'b%.0s' $(seq 64))"
     echo '{"id":"x","name":"busybox","created":"","source":"/x"}' > "$old/image.json"
     podd_start
     wait_for test -z "$(store_work_files)"
+    wait_for store_is_empty_but_old
     assert_eq "" "$(podctl images -q)"
     assert_contains "$(cat "$T/podd.log")" "old store"
     rm -rf "$old"
