@@ -455,12 +455,10 @@ shim_overlay_opts(const struct shim_spec *spec)
 			len += strlen(spec->lowers[i]) + 1;
 		lower = xcalloc(1, len);
 		for (size_t i = 0; i < spec->n_lowers; i++) {
-			size_t n = strlen(spec->lowers[i]) - skip;
+			int n = snprintf(lower + off, len - off, "%s%s", i > 0 ? ":" : "",
+					 spec->lowers[i] + skip);
 
-			if (i > 0)
-				lower[off++] = ':';
-			memcpy(lower + off, spec->lowers[i] + skip, n);
-			off += n;
+			off += n > 0 ? (size_t)n : 0;
 		}
 	}
 	if (spec->read_only)
