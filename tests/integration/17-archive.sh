@@ -361,6 +361,24 @@ print(json.load(sys.stdin)["images"][-1]["manifest"])')
     store_clean "$T/s"
 }
 
+test_docker_schema2_manifests_load_and_save() {
+    make_images
+    # The same image with Docker's media types, as registries serve them.
+    skopeo copy --quiet --format v2s2 "oci:$T/lay:two" "oci:$T/v2:two:v1"
+    local out m config
+    out=$(pa load --store "$T/s" < "$T/v2")
+    assert_eq "docker.io/library/two:v1" "$(echo "$out" | json .images.0.names.0)"
+    m=$(echo "$out" | json .images.0.manifest)
+    assert_eq "application/vnd.docker.distribution.manifest.v2+json" "$(blob_json "$T/s" "$m" 'j["mediaType"]')"
+    config=$(blob_json "$T/s" "$m" 'j["config"]["digest"]')
+    assert_eq 3 "$(unpack_all "$T/s" "$m" | wc -l)"
+    pa save --store "$T/s" --format oci-archive --images "[{\"manifest\":\"$m\",\"names\":[\"docker.io/library/two:v1\"]}]" > "$T/o.tar"
+    skopeo copy --quiet oci-archive:"$T/o.tar" "oci:$T/back:x"
+    pa save --store "$T/s" --format docker-archive --images "[{\"manifest\":\"$m\",\"names\":[\"docker.io/library/two:v1\"]}]" > "$T/d.tar"
+    assert_eq "$config" "sha256:$(skopeo inspect --config --raw docker-archive:"$T/d.tar" | sha256sum | cut -c1-64)"
+    store_clean "$T/s"
+}
+
 test_import_rootfs_tarball_and_directory() {
     mkdir -p "$T/root/bin" "$T/root/etc"
     cp /bin/busybox "$T/root/bin/"
