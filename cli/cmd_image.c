@@ -87,10 +87,16 @@ static const struct cmd_usage ls_usage = {
 static int
 by_created_desc(const void *a, const void *b)
 {
-	const char *ca = json_string_value(json_object_get(*(json_t *const *)a, PD_F_CREATED));
-	const char *cb = json_string_value(json_object_get(*(json_t *const *)b, PD_F_CREATED));
+	const json_t *ja = *(json_t *const *)a, *jb = *(json_t *const *)b;
+	const char *ca = json_string_value(json_object_get(ja, PD_F_CREATED));
+	const char *cb = json_string_value(json_object_get(jb, PD_F_CREATED));
+	int r = strcmp(cb ? cb : "", ca ? ca : "");
 
-	return strcmp(cb ? cb : "", ca ? ca : "");
+	/* Made at the same moment: by id, so the order is the same each time. */
+	if (r == 0)
+		r = strcmp(json_string_value(json_object_get(ja, PD_F_ID)) ?: "",
+			   json_string_value(json_object_get(jb, PD_F_ID)) ?: "");
+	return r;
 }
 
 /* The repo digest of @img for the repository of @name, or "<none>". */
