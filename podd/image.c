@@ -229,6 +229,36 @@ load_one(struct podd *d, const char *id, struct pd_err *err)
 	return img;
 }
 
+/* Delete the entries of <root>/@dir (layers, or blobs/sha256) named by a
+ * digest's hex that no image uses: what a commit cut short by a stop or a
+ * crash left. At start only, before any pull, load or commit runs. */
+static void
+sweep(struct podd *d, int dirfd, const char *dir, bool layer)
+{
+	struct pd_err err = {0};
+	cleanup_closedir DIR *ds = pd_dir_stream(dirfd, dir, dir, &err);
+	struct dirent *de;
+
+	if (ds == NULL) {
+		log_warn("%s", err.msg);
+		return;
+	}
+	while ((de = pd_dir_next(ds)) != NULL) {
+		char digest[PD_DIGEST_MAX + 1];
+
+		if (strlen(de->d_name) != PD_DIGEST_HEX_LEN || !pd_is_id_prefix(de->d_name))
+			continue;
+		(void)snprintf(digest, sizeof(digest), "sha256:%s", de->d_name);
+		if (image_store_uses(d, digest, layer, NULL))
+			continue;
+		log_info("%s/%s: no image uses it; deleting", dir, de->d_name);
+		if (layer)
+			layers_remove(d, digest);
+		else
+			blobs_remove(d, digest);
+	}
+}
+
 int
 image_load_all(struct podd *d, struct pd_err *err)
 {
@@ -261,6 +291,8 @@ image_load_all(struct podd *d, struct pd_err *err)
 			image_take_name(d, json_string_value(v), NULL);
 		TAILQ_INSERT_TAIL(&d->images, img, entry);
 	}
+	sweep(d, d->layers_fd, ".", true);
+	sweep(d, d->blobs_fd, "sha256", false);
 	return 0;
 }
 
@@ -410,6 +442,11 @@ image_find(struct podd *d, const char *ref, struct pd_err *err)
 		img = find_by_id(d, ref, err);
 		if (img != NULL || err->kind != 0)
 			return img;
+	}
+	/* Neither a reference nor an id: say what is wrong with it. */
+	if (ignored.kind != 0 && strncmp(ref, "sha256:", 7) != 0) {
+		*err = ignored;
+		return NULL;
 	}
 	pd_fail(err, PD_E_NOT_FOUND, "no such image: %.200s", ref);
 	return NULL;

@@ -200,9 +200,11 @@ shim_user_resolve_buf(const char *user, const char *passwd, size_t passwd_len, c
 			    err, PD_E_INVALID,
 			    "unable to find group %.64s: no matching entries in group file", g);
 		out->gid = gid;
-		return 0;
 	}
-	if (found && group != NULL)
+	/* Docker's setgroups list starts with the gid (moby's getUser). */
+	out->groups[0] = (gid_t)out->gid;
+	out->n_groups = 1;
+	if (colon == NULL && found && group != NULL)
 		member_groups(group, group_len, &matched, out);
 	return 0;
 }

@@ -8,10 +8,10 @@
  *   - a name must be in passwd ("unable to find user NAME"); a number need
  *     not be: uid N with gid 0 and home "/" when no entry has it;
  *   - a matched entry gives the gid and the home;
- *   - ":GROUP" sets the gid (a name must be in group; a number need not),
- *     and then there are no supplementary groups;
- *   - without ":GROUP", a matched user's supplementary groups are the
- *     groups of the group file that list its name.
+ *   - ":GROUP" sets the gid (a name must be in group; a number need not);
+ *   - the supplementary groups (setgroups) are the gid, then, without
+ *     ":GROUP", the groups of the group file that list a matched user's
+ *     name (moby's getUser puts the gid first, then runc's lookup's).
  * shim_user_resolve_buf is pure (unit-tested on buffers); shim_user_resolve
  * reads the files in the workload's child, once the container's root is its
  * root, through openat2(RESOLVE_IN_ROOT) and mmap: system calls only, no
@@ -31,7 +31,7 @@
 struct shim_user {
 	unsigned uid, gid;
 	size_t n_groups;
-	gid_t groups[SHIM_MAX_GROUPS]; /* for setgroups(2) */
+	gid_t groups[SHIM_MAX_GROUPS]; /* for setgroups(2): the gid first */
 	char home[SHIM_MAX_PATH + 1];  /* the passwd entry's, "/" without one */
 };
 

@@ -26,6 +26,8 @@ make_bin() {
     local real=$PODD_BUILD p
     mkdir -p "$T/bin"
     cp "$real/podd" "$T/bin/podd"
+    # Images are imported by podd-archive, found beside podd too.
+    ln -s "$real/podd-archive" "$T/bin/podd-archive"
     for p in podd-shim podd-pause; do
         printf '#!/bin/sh\nif [ -e %s/freeze-at-%s ]; then /bin/rm -f %s/freeze-at-%s; kill -STOP "$PPID"; fi\nexec %s/%s "$@"\n' \
             "$T" "$p" "$T" "$p" "$real" "$p" > "$T/bin/$p"

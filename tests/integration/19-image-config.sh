@@ -45,14 +45,14 @@ with_image() {
 
 test_user_by_name_gets_its_ids_groups_and_home() {
     with_rootfs
-    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u app sh -c 'id -u; id -g; id -G; echo $HOME'
-    assert_eq "1000"$'\n'"1000"$'\n'"1000 2000"$'\n'"/home/app" "$LAST_OUT"
-    # A group named: the gid, and no supplementary groups (as docker).
-    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u app:extra sh -c 'id -u; id -g; id -G'
-    assert_eq "1000"$'\n'"2000"$'\n'"2000" "$LAST_OUT"
+    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u app sh -c 'id; echo $HOME'
+    assert_eq "uid=1000(app) gid=1000(app) groups=1000(app),2000(extra)"$'\n'"/home/app" "$LAST_OUT"
+    # A group named: the gid, and no other group (as docker).
+    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u app:extra id
+    assert_eq "uid=1000(app) gid=2000(extra) groups=2000(extra)" "$LAST_OUT"
     # A uid passwd does not have: gid 0, HOME /.
-    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u 1234 sh -c 'id -u; id -g; echo $HOME'
-    assert_eq "1234"$'\n'"0"$'\n'"/" "$LAST_OUT"
+    assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u 1234 sh -c 'id; echo $HOME'
+    assert_eq "uid=1234 gid=0(root) groups=0(root)"$'\n'"/" "$LAST_OUT"
     # -e HOME wins over passwd's.
     assert_exit 0 podctl run --rm --rootfs "$ROOTFS" -u app -e HOME=/h sh -c 'echo $HOME'
     assert_eq /h "$LAST_OUT"
@@ -74,8 +74,8 @@ test_unknown_user_fails_with_125_and_leaves_nothing() {
     assert_eq "" "$(podctl ps -a -q)"
     # exec: the same names, in the running container's files.
     podctl run -d --name web --rootfs "$ROOTFS" sleep 1000 > /dev/null
-    assert_exit 0 podctl exec -u app web sh -c 'id -u; id -G; echo $HOME'
-    assert_eq "1000"$'\n'"1000 2000"$'\n'"/home/app" "$LAST_OUT"
+    assert_exit 0 podctl exec -u app web sh -c 'id; echo $HOME'
+    assert_eq "uid=1000(app) gid=1000(app) groups=1000(app),2000(extra)"$'\n'"/home/app" "$LAST_OUT"
     assert_exit 125 podctl exec -u ghost web true
     assert_one_line "$LAST_ERR"
     assert_contains "$LAST_ERR" "unable to find user ghost"
@@ -170,8 +170,8 @@ test_image_env_workdir_user() {
     assert_exit 0 podctl run --rm cfg/wdm:1 pwd
     assert_eq /not/there "$LAST_OUT"
     with_image user cfg/user:1 --config.user=app
-    assert_exit 0 podctl run --rm cfg/user:1 sh -c 'id -u; id -g; id -G; echo $HOME'
-    assert_eq "1000"$'\n'"1000"$'\n'"1000 2000"$'\n'"/home/app" "$LAST_OUT"
+    assert_exit 0 podctl run --rm cfg/user:1 sh -c 'id; echo $HOME'
+    assert_eq "uid=1000(app) gid=1000(app) groups=1000(app),2000(extra)"$'\n'"/home/app" "$LAST_OUT"
     assert_exit 0 podctl run --rm -u root cfg/user:1 id -u
     assert_eq 0 "$LAST_OUT"
     # exec runs as the container's user unless -u says.

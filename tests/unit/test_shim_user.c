@@ -44,13 +44,14 @@ test_named_user(void)
 	CHECK_INT(u.uid, ==, 1000);
 	CHECK_INT(u.gid, ==, 1000);
 	CHECK_STR(u.home, ==, "/home/app");
-	REQUIRE(u.n_groups == 2);
-	CHECK_INT(u.groups[0], ==, 2000);
-	CHECK_INT(u.groups[1], ==, 2002);
+	REQUIRE(u.n_groups == 3);
+	CHECK_INT(u.groups[0], ==, 1000);
+	CHECK_INT(u.groups[1], ==, 2000);
+	CHECK_INT(u.groups[2], ==, 2002);
 	REQUIRE(resolve("root", &u, &err) == 0);
 	CHECK_INT(u.uid, ==, 0);
 	CHECK_STR(u.home, ==, "/root");
-	CHECK(u.n_groups == 0);
+	CHECK(u.n_groups == 1 && u.groups[0] == 0);
 	REQUIRE(resolve("last", &u, &err) == 0);
 	CHECK_INT(u.uid, ==, 1002);
 	CHECK_STR(u.home, ==, "/last");
@@ -68,15 +69,16 @@ test_numbers(void)
 	REQUIRE(resolve("1000", &u, &err) == 0);
 	CHECK_INT(u.gid, ==, 1000);
 	CHECK_STR(u.home, ==, "/home/app");
-	CHECK(u.n_groups == 2);
-	/* One it has not: gid 0, home "/", no groups. */
+	CHECK(u.n_groups == 3);
+	/* One it has not: gid 0, home "/", no other group. */
 	REQUIRE(resolve("1234", &u, &err) == 0);
 	CHECK_INT(u.uid, ==, 1234);
 	CHECK_INT(u.gid, ==, 0);
 	CHECK_STR(u.home, ==, "/");
-	CHECK(u.n_groups == 0);
+	CHECK(u.n_groups == 1 && u.groups[0] == 0);
 	REQUIRE(resolve("1234:5678", &u, &err) == 0);
 	CHECK_INT(u.gid, ==, 5678);
+	CHECK(u.n_groups == 1 && u.groups[0] == 5678);
 	/* No files at all: numbers still do. */
 	REQUIRE(shim_user_resolve_buf("7:8", NULL, 0, NULL, 0, &u, &err) == 0);
 	CHECK(u.uid == 7 && u.gid == 8);
@@ -91,7 +93,7 @@ test_explicit_group(void)
 	REQUIRE(resolve("app:extra", &u, &err) == 0);
 	CHECK_INT(u.uid, ==, 1000);
 	CHECK_INT(u.gid, ==, 2000);
-	CHECK(u.n_groups == 0);
+	CHECK(u.n_groups == 1 && u.groups[0] == 2000);
 	REQUIRE(resolve("app:3000", &u, &err) == 0);
 	CHECK_INT(u.gid, ==, 3000);
 	REQUIRE(resolve("1234:root", &u, &err) == 0);
@@ -115,7 +117,7 @@ test_not_found(void)
 	CHECK_CONTAINS(err.msg, "no matching entries in passwd file");
 	/* No group file: a named user has no supplementary groups. */
 	REQUIRE(shim_user_resolve_buf("app", passwd, strlen(passwd), NULL, 0, &u, &err) == 0);
-	CHECK(u.n_groups == 0 && u.gid == 1000);
+	CHECK(u.n_groups == 1 && u.gid == 1000);
 	CHECK_INT(resolve("", &u, &err), ==, -1);
 	CHECK_INT(resolve("app:", &u, &err), ==, -1);
 }
