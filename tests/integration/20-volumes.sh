@@ -48,6 +48,10 @@ test_bind_rw_seen_on_the_host() {
     assert_eq "from the container" "$(cat "$T/host/f")"
     echo from the host > "$T/host/g"
     assert_eq "from the host" "$(podctl run --rm -v "$T/host:/mnt/out:rw" busybox cat /mnt/out/g)"
+    # A source starting with "." is relative to podctl's directory.
+    assert_eq "from the host" "$(cd "$T" && podctl run --rm -v ./host:/mnt/out busybox cat /mnt/out/g)"
+    assert_exit 125 podctl run --rm -v ./nowhere:/x busybox true
+    assert_contains "$LAST_ERR" "nowhere"
 }
 
 test_bind_ro_refuses_writes() {
