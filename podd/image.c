@@ -411,6 +411,11 @@ image_find(struct podd *d, const char *ref, struct pd_err *err)
 		if (img != NULL || err->kind != 0)
 			return img;
 	}
+	/* Neither a reference nor an id: say what is wrong with it. */
+	if (ignored.kind != 0 && strncmp(ref, "sha256:", 7) != 0) {
+		*err = ignored;
+		return NULL;
+	}
 	pd_fail(err, PD_E_NOT_FOUND, "no such image: %.200s", ref);
 	return NULL;
 }

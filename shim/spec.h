@@ -83,6 +83,7 @@ struct shim_spec {
 	const char *rootfs;  /* NULL with lowers, or lowers[0] with one lower read-only */
 	const char **lowers; /* owned array, NULL-terminated; NULL with rootfs */
 	size_t n_lowers;
+	char *lower_dir; /* owned, may be NULL: the dir all lowers are in (cwd at mount) */
 	bool read_only;
 	const char *upper; /* NULL when read_only */
 	const char *work;  /* NULL when read_only */
@@ -117,6 +118,7 @@ void shim_spec_clear(struct shim_spec *spec);
 
 /* The overlay's option string for @spec (a new string), or NULL when its
  * root is a bind mount (a rootfs or one layer, read-only): lowerdir is the
- * rootfs or the lowers top first joined by ':', then upperdir and workdir
- * unless read_only. Made by the parent (it allocates). */
+ * rootfs or the lowers top first joined by ':' (relative to lower_dir when
+ * they share one: the mount is then made from there), then upperdir and
+ * workdir unless read_only. Made by the parent (it allocates). */
 char *shim_overlay_opts(const struct shim_spec *spec);

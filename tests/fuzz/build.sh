@@ -13,10 +13,10 @@ out=${1:?usage: tests/fuzz/build.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug"
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug -I$top/archive"
 JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-# lib/digest.c (issue 11) is OpenSSL's EVP: every target links libcrypto.
+# lib/digest.c (SHA-256) is among lib/'s objects linked into every target.
 CRYPTO_LIBS=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 mkdir -p "$out/obj"
@@ -32,6 +32,7 @@ extra_sources() {
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
         fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
+        fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
     esac
 }
 

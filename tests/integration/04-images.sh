@@ -3,8 +3,9 @@
 # Images made with `podctl image import` from a flat root file system (a
 # directory or a tarball): one layer in the store, unpacked exactly, named
 # as docker names images; listing, inspecting, removing (the store left
-# empty), surviving a podd restart, a name moving to a newer import, and
-# every bad import leaving nothing. OCI images (load, save, layers shared
+# empty), surviving a podd restart, a start cleaning what a stopped podd
+# left mid-work, a name moving to a newer import, and every bad import
+# leaving nothing. OCI images (load, save, layers shared
 # between images) are 17-images.sh.
 . "$(dirname "$0")/lib.sh"
 
@@ -74,6 +75,23 @@ test_images_survive_a_podd_restart() {
     podd_start
     assert_eq "$before" "$(podctl images)"
     assert_eq "hello" "$(podctl run --rm busybox echo hello)"
+    podctl image rm busybox > /dev/null
+    wait_for store_is_empty
+}
+
+test_start_cleans_the_store_and_skips_old_images() {
+    # What a podd that died mid-work left, and an image of the old store (a
+    # rootfs tree): the first is deleted, the second logged and ignored.
+    local old=$T/root/images/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    mkdir -p "$T/root/blobs/tmp" "$T/root/layers/.unpack-0123-abcd/etc" "$T/root/layers/.rm-4567-ef01" "$old/rootfs"
+    echo partial > "$T/root/blobs/tmp/upload-1"
+    echo '{"id":"x","name":"busybox","created":"","source":"/x"}' > "$old/image.json"
+    podd_start
+    wait_for test -z "$(store_work_files)"
+    assert_eq "" "$(podctl images -q)"
+    assert_contains "$(cat "$T/podd.log")" "old store"
+    rm -rf "$old"
+    podctl image import busybox "$IMAGES/busybox" > /dev/null
     podctl image rm busybox > /dev/null
     wait_for store_is_empty
 }

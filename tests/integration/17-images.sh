@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # OCI images in the store: load of a docker-archive, an oci-archive and an
 # OCI layout directory (made offline with umoci and skopeo, oci.sh), each
-# run; two images sharing their base layer store it once, and removing one
-# keeps it; whiteouts hide what an upper layer deleted and never show
+# run; two images sharing their base layer store and unpack it once, even
+# loaded at the same time, and removing one keeps it; 70 layers make one
+# root; whiteouts hide what an upper layer deleted and never show
 # themselves; tag, untag, prune and history; save read back by skopeo and
 # loaded again to the same id; removal refused while a container uses the
 # image; bad input (unknown or malformed references, garbage archives, a
@@ -100,6 +101,21 @@ test_shared_layer_is_stored_once() {
     podctl image rm example.test:5000/team/app2:v2 > /dev/null
     wait_for store_is_empty
     assert_eq 0 "$(n_blobs)" "blobs"
+}
+
+test_parallel_loads_unpack_a_shared_layer_once() {
+    podd_start
+    podctl image load -q -i "$CACHE/app1.docker.tar" &
+    local first=$!
+    podctl image load -q -i "$CACHE/app2.docker.tar"
+    wait "$first"
+    assert_eq 3 "$(n_layers)" "layers"
+    local base
+    base=$(podctl image inspect app1:v1 | json .0.layers.0.diff_id)
+    # However the two commits met, the base was unpacked by one task.
+    assert_eq 1 "$(grep -c "layer $base unpacked" "$T/podd.log")" "unpacks of the base layer"
+    podctl image prune -a > /dev/null
+    wait_for store_is_empty
 }
 
 test_whiteouts_hide_and_never_show() {
@@ -225,6 +241,59 @@ test_bad_input_leaves_nothing() {
     assert_eq 400 "$(api -o /dev/null -w '%{http_code}' -X POST -d '{"name":"a@sha256:00"}' "http://podd/v1/images/app1%3Av1/tag")"
     assert_eq 404 "$(api -o /dev/null -w '%{http_code}' "http://podd/v1/images/%zz")"
     podctl image rm app1:v1 > /dev/null
+    wait_for store_is_empty
+}
+
+# oci_many_layers DIR N: an OCI layout at DIR of N one-file layers on top
+# of busybox's tree, built by hand (tarfile, sha256): /lK in layer K, and
+# /top rewritten by every layer.
+oci_many_layers() {
+    python3 - "$1" "$2" "$IMAGES/busybox" << 'PY'
+import hashlib, io, json, os, sys, tarfile
+out, n, base = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+os.makedirs(out + "/blobs/sha256")
+def blob(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(out + "/blobs/sha256/" + h, "wb").write(data)
+    return "sha256:" + h, len(data)
+def layer(files=None, tree=None):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        if tree:
+            t.add(tree, arcname=".")
+        for name, data in (files or {}).items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return blob(buf.getvalue())
+layers = [layer(tree=base)]
+for k in range(1, n):
+    layers.append(layer({"l%d" % k: b"%d\n" % k, "top": b"%d\n" % k}))
+config = {"architecture": "amd64", "os": "linux", "created": "2026-01-01T00:00:00Z",
+          "config": {"Env": ["PATH=/bin"]},
+          "rootfs": {"type": "layers", "diff_ids": [d for d, _ in layers]}}
+cd, cs = blob(json.dumps(config).encode())
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": d, "size": s}
+                       for d, s in layers]}
+md, ms = blob(json.dumps(manifest).encode())
+json.dump({"imageLayoutVersion": "1.0.0"}, open(out + "/oci-layout", "w"))
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType": manifest["mediaType"], "digest": md, "size": ms,
+           "annotations": {"org.opencontainers.image.ref.name": "many:v1"}}]}, open(out + "/index.json", "w"))
+PY
+}
+
+test_many_layers_are_one_root() {
+    podd_start
+    # 70 layers: their absolute paths alone would be over the page of
+    # options mount(2) takes.
+    oci_many_layers "$T/many" 70
+    assert_exit 0 podctl image load -i "$T/many"
+    assert_eq 70 "$(n_layers)" "layers"
+    assert_eq "1 69 69" "$(podctl run --rm many:v1 cat /l1 /l69 /top | tr '\n' ' ' | sed 's/ $//')"
+    assert_eq "69" "$(podctl run --rm --read-only many:v1 cat /top)"
+    podctl image rm many:v1 > /dev/null
     wait_for store_is_empty
 }
 

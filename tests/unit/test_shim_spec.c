@@ -461,13 +461,19 @@ test_lowers(void)
 {
 	char *text;
 
+	/* Layers of one dir are named relative to it (the mount is made
+	 * from there: a page of options holds far more layers). */
 	check_lowers("[\"/l/top\", \"/l/base\"]", false, NULL,
-		     "lowerdir=/l/top:/l/base,upperdir=/c/upper,workdir=/c/work");
+		     "lowerdir=top:base,upperdir=/c/upper,workdir=/c/work");
 	check_lowers("[\"/l/only\"]", false, NULL,
-		     "lowerdir=/l/only,upperdir=/c/upper,workdir=/c/work");
+		     "lowerdir=only,upperdir=/c/upper,workdir=/c/work");
+	check_lowers("[\"/a/x\", \"/b/y\"]", false, NULL,
+		     "lowerdir=/a/x:/b/y,upperdir=/c/upper,workdir=/c/work");
+	check_lowers("[\"/l/x\", \"/l/y/z\"]", false, NULL,
+		     "lowerdir=/l/x:/l/y/z,upperdir=/c/upper,workdir=/c/work");
 	/* Read-only: one layer is bound, several are an overlay without upper. */
 	check_lowers("[\"/l/only\"]", true, "/l/only", NULL);
-	check_lowers("[\"/l/top\", \"/l/base\"]", true, NULL, "lowerdir=/l/top:/l/base");
+	check_lowers("[\"/l/top\", \"/l/base\"]", true, NULL, "lowerdir=top:base");
 	/* The rootfs's own options are unchanged. */
 	{
 		struct pd_err err = {0};
