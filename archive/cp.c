@@ -187,7 +187,7 @@ cp_out(int root, const char *path, struct pd_err *err)
 		if (strlen(base) > NAME_MAX || strcmp(base, "..") == 0)
 			return pd_fail(err, PD_E_INVALID, "path \"%.200s\": bad last component",
 				       path);
-		(void)snprintf(leaf, sizeof(leaf), "%s", base);
+		(void)snprintf(leaf, sizeof(leaf), "%.*s", NAME_MAX, base);
 		if (slash != NULL)
 			dir[slash - dir + (slash == dir)] = '\0';
 		else

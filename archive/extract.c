@@ -407,10 +407,11 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 	if (entry_path_clean(raw, path, sizeof(path), err) < 0)
 		return -1;
 	if (path[0] == '\0') {
-		/* The directory itself ("./"): its owner and mode. */
+		/* The directory itself ("./"): a layer's root takes its owner and
+		 * mode; podctl cp leaves the container's directory as it is. */
 		if (type != AE_IFDIR || link != NULL)
 			return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": not a directory", raw);
-		return make_dir(x, e, x->root, ".", "", err);
+		return x->mode == EXTRACT_LAYER ? make_dir(x, e, x->root, ".", "", err) : 0;
 	}
 	leaf = path_split(path, dir, sizeof(dir));
 	parent = open_dir(x, dir, true, raw, err);

@@ -361,14 +361,32 @@ print(json.load(sys.stdin)["images"][-1]["manifest"])')
     store_clean "$T/s"
 }
 
+test_docker_schema2_manifests_load_and_save() {
+    make_images
+    # The same image with Docker's media types, as registries serve them.
+    skopeo copy --quiet --format v2s2 "oci:$T/lay:two" "oci:$T/v2:two:v1"
+    local out m config
+    out=$(pa load --store "$T/s" < "$T/v2")
+    assert_eq "docker.io/library/two:v1" "$(echo "$out" | json .images.0.names.0)"
+    m=$(echo "$out" | json .images.0.manifest)
+    assert_eq "application/vnd.docker.distribution.manifest.v2+json" "$(blob_json "$T/s" "$m" 'j["mediaType"]')"
+    config=$(blob_json "$T/s" "$m" 'j["config"]["digest"]')
+    assert_eq 3 "$(unpack_all "$T/s" "$m" | wc -l)"
+    pa save --store "$T/s" --format oci-archive --images "[{\"manifest\":\"$m\",\"names\":[\"docker.io/library/two:v1\"]}]" > "$T/o.tar"
+    skopeo copy --quiet oci-archive:"$T/o.tar" "oci:$T/back:x"
+    pa save --store "$T/s" --format docker-archive --images "[{\"manifest\":\"$m\",\"names\":[\"docker.io/library/two:v1\"]}]" > "$T/d.tar"
+    assert_eq "$config" "sha256:$(skopeo inspect --config --raw docker-archive:"$T/d.tar" | sha256sum | cut -c1-64)"
+    store_clean "$T/s"
+}
+
 test_import_rootfs_tarball_and_directory() {
-    mkdir -p "$T/root/bin" "$T/root/etc"
-    cp /bin/busybox "$T/root/bin/"
-    ln -s busybox "$T/root/bin/sh"
-    echo hi > "$T/root/etc/motd"
+    mkdir -p "$T/rootfs/bin" "$T/rootfs/etc"
+    cp /bin/busybox "$T/rootfs/bin/"
+    ln -s busybox "$T/rootfs/bin/sh"
+    echo hi > "$T/rootfs/etc/motd"
     local out m config diff
-    tar -C "$T/root" -czf "$T/root.tgz" .
-    out=$(pa import --store "$T/s" --name app:1 < "$T/root.tgz")
+    tar -C "$T/rootfs" -czf "$T/rootfs.tgz" .
+    out=$(pa import --store "$T/s" --name app:1 < "$T/rootfs.tgz")
     assert_eq "docker.io/library/app:1" "$(echo "$out" | json .images.0.names.0)"
     m=$(echo "$out" | json .images.0.manifest)
     config=$(blob_json "$T/s" "$m" 'j["config"]["digest"]')
@@ -377,11 +395,11 @@ test_import_rootfs_tarball_and_directory() {
     assert_eq hi "$(cat "$T/s/layers/${diff#sha256:}/etc/motd")"
     assert_eq busybox "$(readlink "$T/s/layers/${diff#sha256:}/bin/sh")"
     # A directory handed as stdin; no name.
-    out=$(pa import --store "$T/s" < "$T/root")
+    out=$(pa import --store "$T/s" < "$T/rootfs")
     assert_contains "$out" '"names":[]'
     m=$(echo "$out" | json .images.0.manifest)
     diff=$(unpack_all "$T/s" "$m")
-    cmp "$T/root/bin/busybox" "$T/s/layers/${diff#sha256:}/bin/busybox" || fail "busybox differs"
+    cmp "$T/rootfs/bin/busybox" "$T/s/layers/${diff#sha256:}/bin/busybox" || fail "busybox differs"
     # Image archives are refused, pointing to load; bad names.
     make_images
     oci_archive "$T/lay" two "$T/d.tar" docker-archive two:v1
@@ -391,7 +409,7 @@ test_import_rootfs_tarball_and_directory() {
     assert_contains "$LAST_ERR" "use podctl image load"
     assert_exit 1 pa import --store "$T/s" < "$T/lay"
     assert_contains "$LAST_ERR" "use podctl image load"
-    assert_exit 1 pa import --store "$T/s" --name 'Bad:Name:x' < "$T/root.tgz"
+    assert_exit 1 pa import --store "$T/s" --name 'Bad:Name:x' < "$T/rootfs.tgz"
     assert_one_line "$LAST_ERR"
     craft "$T/evil.tar" "add('../evil')"
     assert_exit 1 pa import --store "$T/s" < "$T/evil.tar"
