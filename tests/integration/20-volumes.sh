@@ -261,8 +261,16 @@ test_volume_rm_refused_while_in_use() {
 
 test_volume_create_ls_inspect_prune() {
     with_busybox
-    assert_eq mine "$(podctl volume create mine)"
-    assert_eq mine "$(podctl volume create mine)"
+    assert_eq mine "$(podctl volume create --label team=store -l tier=db mine)"
+    assert_eq store "$(podctl volume inspect mine | json .0.labels.team)"
+    assert_exit 125 podctl volume create --driver nfs other
+    assert_exit 125 podctl volume create --label =x other
+    assert_exit 125 podctl volume create 'bad name'
+    assert_eq mine "$(podctl volume create --label team=store -l tier=db mine)"
+    assert_eq store "$(podctl volume inspect mine | json .0.labels.team)"
+    assert_exit 125 podctl volume create --driver nfs other
+    assert_exit 125 podctl volume create --label =x other
+    assert_exit 125 podctl volume create 'bad name'
     local anon
     anon=$(podctl volume create)
     assert_eq 64 "${#anon}"
