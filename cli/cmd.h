@@ -98,6 +98,11 @@ json_t *cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const stru
 int cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, const char *method,
 	     int (*check)(const char *ref, struct pd_err *err), json_t *found);
 
+/* The labels of --label K=V... (a new object), the last of a repeated key
+ * winning; PD_E_INVALID for a value without a key or not UTF-8 (cmd_pod.c;
+ * pods and volumes). */
+json_t *cmd_labels(const struct flag_value *v, struct pd_err *err);
+
 /* The commands of the top-level table. */
 int cmd_version(struct podctl *ctl, int argc, char **argv);
 int cmd_info(struct podctl *ctl, int argc, char **argv);

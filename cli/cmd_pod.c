@@ -120,9 +120,8 @@ static const struct cmd_usage create_usage = {
     .max_operands = 1,
 };
 
-/* The labels of --label K=V..., the last of a repeated key winning. */
-static json_t *
-create_labels(const struct flag_value *v, struct pd_err *err)
+json_t *
+cmd_labels(const struct flag_value *v, struct pd_err *err)
 {
 	cleanup_json json_t *labels = json_object();
 
@@ -169,7 +168,7 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 			      "--publish", err) < 0))
 		return NULL;
 	if (f->v[C_LABEL].count > 0) {
-		json_t *labels = create_labels(&f->v[C_LABEL], err);
+		json_t *labels = cmd_labels(&f->v[C_LABEL], err);
 
 		if (labels == NULL) {
 			pd_err_prefix(err, "--label");

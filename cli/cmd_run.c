@@ -164,6 +164,38 @@ config_flags(json_t *body, const struct flag_value *v, struct pd_err *err)
 	return 0;
 }
 
+/* -v values into PD_F_VOLUMES; a source that starts with "." is a host
+ * path relative to here (as podman and docker 23 read it), sent absolute:
+ * podd runs elsewhere in the file system's eyes. */
+static int
+set_volumes(json_t *body, const struct flag_value *v, struct pd_err *err)
+{
+	cleanup_json json_t *a = json_array();
+
+	for (size_t i = 0; i < v->count; i++) {
+		const char *s = v->values[i], *colon = strchr(s, ':');
+		cleanup_free char *src = NULL, *abs = NULL;
+		json_t *str;
+
+		if (s[0] == '.' && colon != NULL) {
+			src = xstrndup(s, (size_t)(colon - s));
+			abs = realpath(src, NULL);
+			if (abs == NULL)
+				return pd_fail(err, PD_E_INVALID, "--volume %.80s: %s: %s", s, src,
+					       strerror(errno));
+			str = json_sprintf("%s%s", abs, colon);
+		} else {
+			str = json_string(s);
+		}
+		if (str == NULL)
+			return pd_fail(err, PD_E_INVALID, "--volume \"%.64s\" is not valid UTF-8",
+				       s);
+		json_array_append_new(a, str);
+	}
+	json_object_set_new(body, PD_F_VOLUMES, steal_ptr(a));
+	return 0;
+}
+
 /* The body of POST /v1/containers: only what was given. PD_E_INVALID. */
 static json_t *
 run_body(const struct flags *f, bool start, struct pd_err *err)
@@ -230,8 +262,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	     body_set_string(body, PD_F_NS_IPC, v[R_IPC].value, "--ipc", err) < 0) ||
 	    (v[R_UTS].set && body_set_string(body, PD_F_NS_UTS, v[R_UTS].value, "--uts", err) < 0))
 		return NULL;
-	if ((v[R_VOLUME].count > 0 && body_set_strings(body, PD_F_VOLUMES, v[R_VOLUME].values,
-						       v[R_VOLUME].count, "--volume", err) < 0) ||
+	if ((v[R_VOLUME].count > 0 && set_volumes(body, &v[R_VOLUME], err) < 0) ||
 	    (v[R_TMPFS].count > 0 && body_set_strings(body, PD_F_TMPFS, v[R_TMPFS].values,
 						      v[R_TMPFS].count, "--tmpfs", err) < 0) ||
 	    (v[R_MOUNT].count > 0 && body_set_strings(body, PD_F_MOUNT, v[R_MOUNT].values,

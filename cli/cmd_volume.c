@@ -39,10 +39,12 @@ check_name(const char *name, struct pd_err *err)
 
 /* ---- create ---------------------------------------------------------- */
 
-enum { C_FORMAT };
+enum { C_FORMAT, C_LABEL, C_DRIVER };
 
 static const struct flag_spec create_flags[] = {
     [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the volume as JSON"},
+    [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
+    [C_DRIVER] = {"driver", NULL, 'd', FLAG_VALUE, "NAME", "local (the only one)"},
     {.name = NULL},
 };
 
@@ -70,6 +72,16 @@ volume_create(struct podctl *ctl, int argc, char **argv)
 		return rc;
 	if (!cmd_format(&create_usage, f.v[C_FORMAT].value, &json))
 		return EXIT_PODCTL;
+	if (f.v[C_DRIVER].value != NULL && strcmp(f.v[C_DRIVER].value, PD_VOLUME_DRIVER) != 0)
+		return cmd_usage_error(&create_usage, "--driver: only %s is known, not \"%.40s\"",
+				       PD_VOLUME_DRIVER, f.v[C_DRIVER].value);
+	if (f.v[C_LABEL].count > 0) {
+		json_t *labels = cmd_labels(&f.v[C_LABEL], &err);
+
+		if (labels == NULL)
+			return cmd_usage_error(&create_usage, "--label: %s", err.msg);
+		json_object_set_new(body, PD_F_LABELS, labels);
+	}
 	if (f.nargs == 1) {
 		if (check_name(f.args[0], &err) < 0)
 			return cmd_error(&err);

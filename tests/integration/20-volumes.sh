@@ -48,6 +48,10 @@ test_bind_rw_seen_on_the_host() {
     assert_eq "from the container" "$(cat "$T/host/f")"
     echo from the host > "$T/host/g"
     assert_eq "from the host" "$(podctl run --rm -v "$T/host:/mnt/out:rw" busybox cat /mnt/out/g)"
+    # A source starting with "." is relative to podctl's directory.
+    assert_eq "from the host" "$(cd "$T" && podctl run --rm -v ./host:/mnt/out busybox cat /mnt/out/g)"
+    assert_exit 125 podctl run --rm -v ./nowhere:/x busybox true
+    assert_contains "$LAST_ERR" "nowhere"
 }
 
 test_bind_ro_refuses_writes() {
@@ -257,8 +261,16 @@ test_volume_rm_refused_while_in_use() {
 
 test_volume_create_ls_inspect_prune() {
     with_busybox
-    assert_eq mine "$(podctl volume create mine)"
-    assert_eq mine "$(podctl volume create mine)"
+    assert_eq mine "$(podctl volume create --label team=store -l tier=db mine)"
+    assert_eq store "$(podctl volume inspect mine | json .0.labels.team)"
+    assert_exit 125 podctl volume create --driver nfs other
+    assert_exit 125 podctl volume create --label =x other
+    assert_exit 125 podctl volume create 'bad name'
+    assert_eq mine "$(podctl volume create --label team=store -l tier=db mine)"
+    assert_eq store "$(podctl volume inspect mine | json .0.labels.team)"
+    assert_exit 125 podctl volume create --driver nfs other
+    assert_exit 125 podctl volume create --label =x other
+    assert_exit 125 podctl volume create 'bad name'
     local anon
     anon=$(podctl volume create)
     assert_eq 64 "${#anon}"
