@@ -70,8 +70,10 @@ api_image_import(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	if (ireq.fd >= 0)
 		fd = http_take_client_fd(req, ireq.fd, &err);
-	else
-		fd = open(ireq.path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else /* O_NONBLOCK: a FIFO must not hold the loop until a writer comes */
+		fd = open(ireq.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0 && ireq.fd < 0 && fcntl(fd, F_SETFL, 0) < 0)
+		close_reset(&fd);
 	if (fd < 0 && ireq.fd < 0)
 		pd_fail(&err, errno == ENOENT ? PD_E_NOT_FOUND : PD_E_INVALID, "%s: %s", ireq.path,
 			strerror(errno));
