@@ -255,7 +255,9 @@ run_next(struct cni_op *op)
 				     /* An ADD cut by a crash of podd is undone by
 				      * the restarted podd's DEL (store.c): it must
 				      * not finish after it. A DEL runs on. */
-				     .die_with_podd = op->cmd == CNI_ADD};
+				     .die_with_podd = op->cmd == CNI_ADD,
+				     .stdin_fd = -1,
+				     .stdout_fd = -1};
 
 		if (task_run_io(op->d, &io, on_plugin_done, op, &err) < 0) {
 			pd_err_prefix(&err, "network \"%s\"",

@@ -69,7 +69,50 @@ static const struct route routes[] = {
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
-/* Match @path against @pattern; the '*' segment is copied to @arg. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode the @n bytes at @src into @dst (room for @dst_len with
+ * its NUL). A client encodes a segment that holds '/' or ':' (an image
+ * reference "127.0.0.1:5000/team/app:v2" is one segment); a bad escape or
+ * an encoded NUL is no segment. */
+static bool
+segment_decode(const char *src, size_t n, char *dst, size_t dst_len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+
+		if (c == '%') {
+			int hi = i + 2 < n ? hex_value(src[i + 1]) : -1;
+			int lo = i + 2 < n ? hex_value(src[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return false;
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (o + 1 >= dst_len)
+			return false;
+		dst[o++] = c;
+	}
+	dst[o] = '\0';
+	return o > 0;
+}
+
+/* Match @path against @pattern; the '*' segment is percent-decoded into
+ * @arg, so handlers see "docker.io/library/busybox:latest" for
+ * "docker.io%2Flibrary%2Fbusybox%3Alatest". */
 static bool
 route_match(const char *pattern, const char *path, char *arg, size_t arg_len)
 {
@@ -77,10 +120,8 @@ route_match(const char *pattern, const char *path, char *arg, size_t arg_len)
 		if (*pattern == '*') {
 			size_t n = strcspn(path, "/");
 
-			if (n == 0 || n >= arg_len)
+			if (n == 0 || !segment_decode(path, n, arg, arg_len))
 				return false;
-			memcpy(arg, path, n);
-			arg[n] = '\0';
 			path += n;
 			pattern++;
 			continue;

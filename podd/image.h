@@ -66,5 +66,32 @@ json_t *image_to_json(const struct image *img);
  * left behind. */
 int image_load_all(struct podd *d, struct pd_err *err);
 
+/* The store of issue 11 (contract.md): the registry and config branches
+ * build against these. */
+
+/* Commit an image whose blobs are all in the store: unpack the missing
+ * layers (a podd-archive unpack task each; one unpack per layer however many
+ * commits want it), write the record, then apply @names (full refs; a name
+ * moves from another image to this one, as docker's tags do). @done runs
+ * once, from the loop (never from within image_commit), with the image
+ * (borrowed) or NULL and the error. Returns 0 (then @done will run) or -1. */
+typedef void image_commit_fn(void *arg, struct image *img, const struct pd_err *err);
+int image_commit(struct podd *d, const char *manifest_digest, const char *const *names,
+		 const char *repo_digest, image_commit_fn *done, void *arg, struct pd_err *err);
+
+/* The image config's "config" object (Entrypoint, Cmd, Env, WorkingDir,
+ * User, ExposedPorts, Labels, StopSignal, Volumes, Healthcheck), borrowed;
+ * an empty object when the image has none. */
+const json_t *image_config(const struct image *img);
+
+/* The layer dirs, top first (for the shim's lowers), a new array of
+ * strings. */
+json_t *image_lowers(const struct image *img);
+
+/* The path of blob @digest ("sha256:HEX", checked by the caller), a new
+ * string, and whether the blob is present. */
+char *blobs_path(struct podd *d, const char *digest);
+bool blobs_have(struct podd *d, const char *digest);
+
 /* Free every image at shutdown (pending imports are answered 503). */
 void image_free_all(struct podd *d);

@@ -236,23 +236,26 @@ spawn_task(struct podd *d, const struct task_io *io, task_done_fn *done, task_io
 	struct timeval tv = {.tv_sec = io->timeout_s};
 	struct pd_child child;
 	struct task *t;
+	/* A handed stdin or stdout replaces the pipe (task.h). */
+	bool pipe_out = io_done != NULL && io->stdout_fd < 0;
+	bool pipe_in = io_done != NULL && io->stdin_fd < 0;
 	int r;
 
 	/* Only podd's ends are non-blocking: the task's are its stdio, which
 	 * it may read or write expecting to block. */
-	if (pipe2(errp, O_CLOEXEC) < 0 ||
-	    (io_done != NULL && (pipe2(outp, O_CLOEXEC) < 0 || pipe2(inp, O_CLOEXEC) < 0))) {
+	if (pipe2(errp, O_CLOEXEC) < 0 || (pipe_out && pipe2(outp, O_CLOEXEC) < 0) ||
+	    (pipe_in && pipe2(inp, O_CLOEXEC) < 0)) {
 		r = pd_fail_errno(err, errno, "pipe");
 		goto close_pipes;
 	}
 	if (pd_fd_set_nonblock(errp[0], err) < 0 ||
-	    (io_done != NULL &&
-	     (pd_fd_set_nonblock(outp[0], err) < 0 || pd_fd_set_nonblock(inp[1], err) < 0))) {
+	    (pipe_out && pd_fd_set_nonblock(outp[0], err) < 0) ||
+	    (pipe_in && pd_fd_set_nonblock(inp[1], err) < 0)) {
 		r = -1;
 		goto close_pipes;
 	}
-	s.fds[0] = inp[0];
-	s.fds[1] = outp[1];
+	s.fds[0] = pipe_in || io_done == NULL ? inp[0] : io->stdin_fd;
+	s.fds[1] = pipe_out || io_done == NULL ? outp[1] : io->stdout_fd;
 	s.fds[2] = errp[1];
 	r = pd_spawn(&s, &child, err);
 	if (r < 0) {
@@ -275,7 +278,7 @@ spawn_task(struct podd *d, const struct task_io *io, task_done_fn *done, task_io
 	t->done = done;
 	t->io_done = io_done;
 	t->arg = arg;
-	if (io->input_len > 0) {
+	if (io->input_len > 0 && t->in_fd >= 0) {
 		t->input = xmalloc(io->input_len);
 		memcpy(t->input, io->input, io->input_len);
 		t->input_len = io->input_len;
@@ -314,7 +317,7 @@ int
 task_run(struct podd *d, char *const *argv, task_done_fn *done, void *arg, struct pd_err *err)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-	struct task_io io = {.argv = argv, .envp = envp};
+	struct task_io io = {.argv = argv, .envp = envp, .stdin_fd = -1, .stdout_fd = -1};
 
 	return spawn_task(d, &io, done, NULL, arg, err);
 }

@@ -29,7 +29,14 @@ int task_run(struct podd *d, char *const *argv, task_done_fn *done, void *arg, s
 
 /* A task that talks: @input on its stdin, its stdout kept (up to
  * TASK_OUTPUT_MAX bytes; more is an error), its own environment, and a
- * time limit after which it is killed (a CNI plugin, run by cni.c). */
+ * time limit after which it is killed (a CNI plugin, run by cni.c).
+ * Or a task that moves bulk data: @stdin_fd / @stdout_fd, when >= 0, are
+ * dup2'd into the child as its stdin / stdout instead of podd's pipes (an
+ * upload or download fd taken from a client, an archive), so the bytes
+ * never pass through podd. Set both: -1 means "as above", and 0 is a real
+ * fd. The caller keeps its own fd (the child has its copy once
+ * task_run_io returned; close yours then or when @done runs). With
+ * @stdin_fd, @input is ignored; with @stdout_fd, @done gets no output. */
 #define TASK_OUTPUT_MAX (1024 * 1024)
 struct task_io {
 	char *const *argv; /* borrowed; argv[0] an absolute path */
@@ -40,6 +47,8 @@ struct task_io {
 	/* Killed if podd dies (PR_SET_PDEATHSIG): for a command whose work a
 	 * restarted podd undoes, so that it cannot finish after the undo. */
 	bool die_with_podd;
+	int stdin_fd;  /* borrowed; -1: @input through a pipe */
+	int stdout_fd; /* borrowed; -1: kept and given to @done */
 };
 /* @out is what it wrote on stdout, NUL-terminated, @out_len bytes (borrowed
  * for the call); @exit_code as task_done_fn's, 137 after a timeout. */
