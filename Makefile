@@ -46,6 +46,10 @@ EVENT_LIBS   = $(call pc_libs,libevent)
 NL_PKGS      = libnl-3.0 libnl-route-3.0
 NL_LIBS      = $(call pc_libs,$(NL_PKGS))
 HTTPP_LIBS   = -lhttp_parser
+# lib/digest.c (SHA-256 over OpenSSL EVP) is in libpodd.a, but only the
+# programs that call pd_digest_* link libcrypto (issue 11: archive, registry).
+CRYPTO_LIBS  = $(call pc_libs,libcrypto)
+ARCHIVE_LIBS = $(call pc_libs,libarchive)
 
 # ---- sources -------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
@@ -167,6 +171,12 @@ $(B)/tests/test_proxy: tests/unit/test_proxy.c tests/unit/unit.h $(PROXY_OBJS) $
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< \
 		$(PROXY_OBJS) $(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDOPT)
+
+# test_digest checks lib/digest.c, the one lib/ module that needs libcrypto.
+$(B)/tests/test_digest: tests/unit/test_digest.c tests/unit/unit.h $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBPODD) $(CRYPTO_LIBS) $(LDOPT)
 
 # The unit binaries, then what each program links (tests/links.sh).
 unit: deps-check $(UNITS) $(PROGS)
