@@ -110,9 +110,15 @@ $(LIBPODD): $(LIB_OBJS)
 
 $(PODD): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 $(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+# registry: podd's pulls and pushes go through libcurl's multi interface on
+# the loop (podd/curl_loop.c); libssl for a registry's own CAs (registry.c).
+$(call obj,podd/curl_loop.c podd/registry.c podd/pull.c podd/push.c podd/api_registry.c): \
+	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl openssl)
+CURL_LIBS    = $(call pc_libs,libcurl)
+SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS)
 
 $(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 $(PODCTL): $(CLI_OBJS) $(LIBPODD)
