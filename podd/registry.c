@@ -76,6 +76,8 @@ struct reg_xfer {
 	long long upload_off;
 };
 
+static void finish(struct reg_xfer *x, const struct pd_err *err);
+
 /* ---- podd's registry state -------------------------------------------- */
 
 struct registry *
@@ -126,8 +128,6 @@ registry_free_all(struct podd *d)
 	d->registry = NULL;
 	curl_global_cleanup();
 }
-
-static void finish(struct reg_xfer *x, const struct pd_err *err);
 
 static bool
 is_http_only(struct registry *reg, const char *host)
