@@ -62,6 +62,8 @@ MONITOR_SRCS := shim/monitor.c shim/io.c lib/crilog.c lib/timefmt.c lib/log.c li
 SHIM_SRCS  := $(filter-out $(PAUSE_SRCS) $(MONITOR_SRCS),$(wildcard shim/*.c))
 NETPLUG_SRCS := $(wildcard netplug/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+# podd-archive (issue 11): tar archives, blobs and layers; libarchive + libcrypto.
+ARCHIVE_SRCS := $(wildcard archive/*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -70,6 +72,9 @@ PODD_OBJS := $(call obj,$(PODD_SRCS))
 CLI_OBJS  := $(call obj,$(CLI_SRCS))
 SHIM_OBJS := $(call obj,$(SHIM_SRCS))
 NETPLUG_OBJS := $(call obj,$(NETPLUG_SRCS))
+ARCHIVE_OBJS := $(call obj,$(ARCHIVE_SRCS))
+# podd-archive's pure module (manifests, indexes, docker's manifest.json).
+ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
 # podctl's pure modules, likewise.
@@ -87,7 +92,8 @@ PAUSE   := $(B)/podd-pause
 SHIM    := $(B)/podd-shim
 MONITOR := $(B)/podd-monitor
 NETPLUG := $(B)/netplug
-PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(NETPLUG)
+PODD_ARCHIVE := $(B)/podd-archive
+PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(NETPLUG) $(PODD_ARCHIVE)
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 
@@ -136,6 +142,13 @@ $(NETPLUG): $(NETPLUG_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JANSSON_LIBS)
 
+# podd-archive: the only program that links libarchive (and, with the
+# registry's, libcrypto through lib/digest.c).
+$(ARCHIVE_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libarchive libcrypto)
+$(PODD_ARCHIVE): $(ARCHIVE_OBJS) $(LIBPODD)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(ARCHIVE_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
+
 # podd-pause links nothing but libc, statically, in every variant (a static
 # binary cannot carry the sanitizers' runtimes). It is built against musl: a
 # static glibc drags ~640 KB of text (locale, stdio) into every pod's PSS;
@@ -183,6 +196,14 @@ $(B)/tests/test_digest: tests/unit/test_digest.c tests/unit/unit.h $(LIBPODD)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIBPODD) $(CRYPTO_LIBS) $(LDOPT)
+
+# podd-archive's parsers of manifests, indexes and docker's manifest.json.
+$(B)/tests/test_archive_manifest: tests/unit/test_archive_manifest.c tests/unit/unit.h \
+		$(ARCHIVE_PURE_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Iarchive $(call pc_cflags,jansson) -o $@ $< \
+		$(ARCHIVE_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
 # The unit binaries, then what each program links (tests/links.sh).
 unit: deps-check $(UNITS) $(PROGS)
@@ -249,7 +270,7 @@ CNI_BINDIR ?= /opt/cni/bin
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CNI_BINDIR)
-	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(PODD_ARCHIVE) $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(NETPLUG) $(DESTDIR)$(CNI_BINDIR)/
 
 $(B)/bench-floor: tests/bench/floor.c

@@ -121,6 +121,7 @@ int cmd_info(struct podctl *ctl, int argc, char **argv);
 int cmd_pod(struct podctl *ctl, int argc, char **argv);
 int cmd_image(struct podctl *ctl, int argc, char **argv);
 int cmd_images(struct podctl *ctl, int argc, char **argv); /* podctl images: image ls */
+int cmd_rmi(struct podctl *ctl, int argc, char **argv);    /* podctl rmi: image rm */
 int cmd_network(struct podctl *ctl, int argc, char **argv);
 int cmd_pod_port(struct podctl *ctl, int argc, char **argv); /* podctl pod port */
 int cmd_container(struct podctl *ctl, int argc, char **argv);

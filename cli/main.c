@@ -45,6 +45,7 @@ static const struct cmd commands[] = {
     {"pod", cmd_pod, "manage pods"},
     {"image", cmd_image, "manage images"},
     {"images", cmd_images, NULL},
+    {"rmi", cmd_rmi, NULL},
     {"pull", cmd_pull, "pull an image from a registry"},
     {"push", cmd_push, "push an image to a registry"},
     {"login", cmd_login, "log in to a registry (credentials kept in the auth file)"},

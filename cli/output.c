@@ -153,6 +153,23 @@ output_json(FILE *out, const json_t *j)
 	return fputc('\n', out) == EOF ? -1 : 0;
 }
 
+int
+output_size(long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = bytes < 0 ? 0 : (double)bytes;
+	size_t u = 0;
+	int n;
+
+	/* 999.5 would print as "1e+03": it is the next unit already. */
+	while (v >= 999.5 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1000;
+		u++;
+	}
+	n = snprintf(buf, len, "%.3g%s", v, units[u]);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 char *
 output_created(const json_t *obj, time_t now)
 {

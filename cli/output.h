@@ -46,6 +46,11 @@ int output_ago(int64_t secs, char *buf, size_t len);
  * than a second", "3 minutes"): for "Up 3 minutes". Returns 0 or -1. */
 int output_duration(int64_t secs, char *buf, size_t len);
 
+/* A size as docker prints it: three significant digits and a decimal unit
+ * ("856B", "4.26MB", "1.2GB") into @buf. Returns 0, or -1 if @len is too
+ * small. */
+int output_size(long long bytes, char *buf, size_t len);
+
 /* @v as plain text for a table cell or a "Key: value" line: a string as it
  * is, a number, true or false, "-" for null or NULL, compact JSON for an
  * array or object. A new string, owned by the caller. */

@@ -13,10 +13,19 @@
  *   POST   /v1/pods/{name|id}/start     200 pod
  *   POST   /v1/pods/{name|id}/stop?timeout=SECS   200 pod (after the infra exited)
  *   DELETE /v1/pods/{name|id}?force=true          200 {"id","name"}
- *   GET    /v1/images                   [image, ...]
- *   POST   /v1/images                   import; body {"name","path"}; 201 image
- *   GET    /v1/images/{name|id}         image
- *   DELETE /v1/images/{name|id}         200 {"id","name"}
+ *   GET    /v1/images                   [image, ...]; image: {"id","names","digests",
+ *                                        "created","size","config","layers",...}
+ *   POST   /v1/images                   import; body {"name", "path"|"fd"}; 201 image
+ *   POST   /v1/images/load              body {"fd"}; 200 {"images":[{"id","names"}]}
+ *   POST   /v1/images/save              body {"fd","names":[REF...],"format"}; 200 {}
+ *   POST   /v1/images/prune?all=true    200 {"deleted":[id...],"reclaimed":BYTES}
+ *   GET    /v1/images/{REF}             image (REF percent-encoded: one segment)
+ *   GET    /v1/images/{REF}/history     [{"id","created","created_by","size","comment"}]
+ *   POST   /v1/images/{REF}/tag         body {"name"}; 200 image
+ *   DELETE /v1/images/{REF}?force=true  200 {"untagged":[...],"deleted":[id...]}
+ *   A REF is a reference ("busybox", "host:5000/a/b:v2", "app@sha256:..."), an id
+ *   or id prefix, or "sha256:ID". Files travel as fds the client hands over
+ *   (podd/http_fd.c), never in bodies.
  *   GET    /v1/containers?all=true&pod=P         [container, ...] (running only without all)
  *   POST   /v1/containers               create; body: container create fields; 201
  *                                        container. With "start": true, answered once the
@@ -63,12 +72,30 @@
 #define PD_STOP_TIMEOUT_DEFAULT_S 10 /* as docker's and podman's stop */
 #define PD_STOP_TIMEOUT_MAX_S     (24 * 3600)
 
-#define PD_PATH_VERSION    "/v1/version"
-#define PD_PATH_INFO       "/v1/info"
-#define PD_PATH_PODS       "/v1/pods"
-#define PD_PATH_IMAGES     "/v1/images"
-#define PD_PATH_CONTAINERS "/v1/containers"
-#define PD_PATH_NETWORKS   "/v1/networks"
+#define PD_PATH_VERSION      "/v1/version"
+#define PD_PATH_INFO         "/v1/info"
+#define PD_PATH_PODS         "/v1/pods"
+#define PD_PATH_IMAGES       "/v1/images"
+#define PD_PATH_IMAGES_LOAD  PD_PATH_IMAGES "/load"
+#define PD_PATH_IMAGES_SAVE  PD_PATH_IMAGES "/save"
+#define PD_PATH_IMAGES_PRUNE PD_PATH_IMAGES "/prune"
+#define PD_ACTION_TAG        "tag"
+#define PD_ACTION_HISTORY    "history"
+/* Image fields (store branch). */
+#define PD_F_FD                "fd"
+#define PD_F_NAMES             "names"
+#define PD_F_DIGESTS           "digests"
+#define PD_F_FORMAT            "format"
+#define PD_F_IMAGES            "images"
+#define PD_F_SIZE              "size"
+#define PD_F_UNTAGGED          "untagged"
+#define PD_F_DELETED           "deleted"
+#define PD_F_RECLAIMED         "reclaimed"
+#define PD_IMAGE_FORMAT_DOCKER "docker-archive"
+#define PD_IMAGE_FORMAT_OCI    "oci-archive"
+#define PD_IMAGE_SAVE_MAX      64 /* references in one save */
+#define PD_PATH_CONTAINERS     "/v1/containers"
+#define PD_PATH_NETWORKS       "/v1/networks"
 
 /* Actions on a pod: POST PD_PATH_PODS/{name}/<action>. */
 #define PD_ACTION_START "start"

@@ -60,10 +60,15 @@
 #define PD_SHIM_BINARY "podd-shim"
 
 /* Spec keys. Paths are absolute. */
-#define PD_SHIM_ID          "id"          /* the container id */
-#define PD_SHIM_NAME        "name"        /* the container name, for messages */
-#define PD_SHIM_ROOTFS      "rootfs"      /* the image's tree: the overlay's lower dir */
-#define PD_SHIM_READ_ONLY   "read_only"   /* bool: no overlay; rootfs bound read-only */
+#define PD_SHIM_ID     "id"     /* the container id */
+#define PD_SHIM_NAME   "name"   /* the container name, for messages */
+#define PD_SHIM_ROOTFS "rootfs" /* the image's tree: the overlay's lower dir */
+#define PD_SHIM_LOWERS                                          \
+	"lowers" /* [string]: an image's layer dirs, top first, \
+		  * instead of rootfs: overlay's lowerdir */
+#define PD_SHIM_READ_ONLY                                                                \
+	"read_only"                       /* bool: no upper; rootfs (or one lower) bound \
+					   * read-only, several lowers an overlay without upper */
 #define PD_SHIM_UPPER       "upper"       /* overlay upper dir (absent when read_only) */
 #define PD_SHIM_WORK        "work"        /* overlay work dir (absent when read_only) */
 #define PD_SHIM_MOUNT_POINT "mount_point" /* an empty dir where the root is assembled */

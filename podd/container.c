@@ -267,11 +267,8 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 
 		if (img == NULL)
 			return -1;
-		if (img->importing)
-			return pd_fail(err, PD_E_CONFLICT, "image \"%s\" is being imported",
-				       img->name);
-		memcpy(s->image, img->id, sizeof(s->image));
-		memcpy(c->rec.image_name, img->name, sizeof(c->rec.image_name));
+		image_display_name(img, s->image, c->rec.image_name, sizeof(c->rec.image_name));
+		memcpy(s->image, img->id, sizeof(img->id));
 	} else {
 		if (stat(s->rootfs, &st) < 0)
 			return pd_fail_errno(err, errno, "rootfs %s", s->rootfs);

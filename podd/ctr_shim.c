@@ -381,13 +381,16 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 {
 	const struct ctr_spec *s = &c->rec.spec;
 	cleanup_free char *root = ctr_root_dir(c);
-	cleanup_free char *rootfs =
-	    s->rootfs != NULL ? xstrdup(s->rootfs) : paths_image(c->d, s->image, "rootfs");
+	/* An image's layers are the overlay's lowers; --rootfs DIR is one. */
+	struct image *img = s->rootfs == NULL ? image_find(c->d, s->image, err) : NULL;
 	json_t *ns = json_object(), *hold = json_object();
 	json_t *j;
+	int r;
 
-	int r = namespaces(c, plan, ns, hold, pid_fd, err);
-
+	if (s->rootfs == NULL && img == NULL)
+		r = pd_err_prefix(err, "the container's image");
+	else
+		r = namespaces(c, plan, ns, hold, pid_fd, err);
 	if (r < 0) {
 		json_decref(ns);
 		json_decref(hold);
@@ -395,11 +398,17 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 	}
 	*owned = r == 1;
 	j = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:o, s:o}",
-		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, rootfs,
+		      PD_SHIM_ID, c->rec.id, PD_SHIM_NAME, s->name, PD_SHIM_ROOTFS, "",
 		      PD_SHIM_READ_ONLY, s->read_only, PD_SHIM_MOUNT_POINT, "", PD_SHIM_ETC_DIR, "",
 		      PD_SHIM_LOG, "", PD_SHIM_EXIT_FILE, "", PD_SHIM_ARGS, s->command, PD_SHIM_ENV,
 		      ctr_env(c, plan->hostname, NULL), PD_SHIM_CWD, s->workdir, PD_SHIM_CAPS,
 		      ctr_caps_json(s->caps), PD_SHIM_NAMESPACES, ns, PD_SHIM_HOLD, hold);
+	if (img != NULL) {
+		json_object_del(j, PD_SHIM_ROOTFS);
+		json_object_set_new(j, PD_SHIM_LOWERS, image_lowers(img));
+	} else {
+		json_object_set_new(j, PD_SHIM_ROOTFS, json_string(s->rootfs));
+	}
 	json_object_set_new(j, PD_SHIM_MOUNT_POINT, json_sprintf("%s/rootfs", run));
 	json_object_set_new(j, PD_SHIM_ETC_DIR, json_sprintf("%s/etc", run));
 	json_object_set_new(j, PD_SHIM_LOG, json_sprintf("%s/container.log", root));

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "imgref.h"
 #include "name.h"
 #include "timefmt.h"
 
@@ -58,7 +59,7 @@ void ctr_ns_mode_format(const struct ctr_ns_mode *m, char *buf, size_t len);
 struct ctr_spec {
 	char name[PD_NAME_MAX + 1];     /* "" when podd is to make one up */
 	char pod[PD_ID_LEN + 1];        /* "" for a container of its own */
-	char image[PD_ID_LEN + 1];      /* "" when rootfs is given */
+	char image[PD_IMGREF_MAX];      /* "" when rootfs is given; a reference or an id */
 	char *rootfs;                   /* owned: an absolute directory, or NULL */
 	json_t *command;                /* owned: a non-empty array of strings */
 	json_t *env;                    /* owned: an array of "K=V" */
@@ -85,8 +86,8 @@ struct ctr_spec {
 /* What podd remembers of a container across its own restart. */
 struct ctr_record {
 	char id[PD_ID_LEN + 1];
-	struct ctr_spec spec;             /* spec.pod and spec.image hold ids here */
-	char image_name[PD_NAME_MAX + 1]; /* "" with a rootfs */
+	struct ctr_spec spec;           /* spec.pod and spec.image hold ids here */
+	char image_name[PD_IMGREF_MAX]; /* "" with a rootfs; the full reference */
 	enum ctr_state state;
 	char created[PD_TIME_RFC3339_MAX]; /* "" when unset, likewise below */
 	char started[PD_TIME_RFC3339_MAX];

@@ -114,6 +114,7 @@ http_handler_fn api_version, api_info;
 http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
     api_pod_remove, api_pod_ports_add, api_pod_ports_remove;
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;
+http_handler_fn api_image_load, api_image_save, api_image_prune, api_image_history, api_image_tag;
 /* registry branch: api_registry.c */
 http_handler_fn api_image_pull, api_image_push, api_registry_login;
 http_handler_fn api_network_list, api_network_create, api_network_get, api_network_remove;

@@ -279,6 +279,7 @@ find_helpers(struct podd_config *cfg, const char *cni_path, struct pd_err *err)
 	dir = dirname(exe);
 	cfg->pause_path = xasprintf("%s/podd-pause", dir);
 	cfg->shim_path = xasprintf("%s/" PD_SHIM_BINARY, dir);
+	cfg->archive_path = xasprintf("%s/podd-archive", dir);
 	/* netplug is built and installed beside podd. */
 	cfg->cni_path =
 	    cni_path != NULL ? xstrdup(cni_path) : xasprintf("%s:/usr/lib/cni:/opt/cni/bin", dir);
@@ -404,6 +405,8 @@ podd_teardown(struct podd *d)
 	close_reset(&d->pods_fd);
 	close_reset(&d->run_pods_fd);
 	close_reset(&d->images_fd);
+	close_reset(&d->blobs_fd);
+	close_reset(&d->layers_fd);
 	close_reset(&d->ctrs_fd);
 	close_reset(&d->run_ctrs_fd);
 	close_reset(&d->root_fd);
@@ -415,6 +418,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.netns_prefix);
 	free(d->cfg.pause_path);
 	free(d->cfg.shim_path);
+	free(d->cfg.archive_path);
 	free(d->cfg.cni_path);
 	free(d->cfg.certs_dir);
 }
@@ -427,6 +431,8 @@ main(int argc, char **argv)
 			 .pods_fd = -1,
 			 .run_pods_fd = -1,
 			 .images_fd = -1,
+			 .blobs_fd = -1,
+			 .layers_fd = -1,
 			 .ctrs_fd = -1,
 			 .run_ctrs_fd = -1,
 			 .inotify_fd = -1};
@@ -438,6 +444,9 @@ main(int argc, char **argv)
 	pd_log_init("podd");
 	TAILQ_INIT(&d.pods);
 	TAILQ_INIT(&d.images);
+	TAILQ_INIT(&d.unpacks);
+	TAILQ_INIT(&d.commits);
+	TAILQ_INIT(&d.image_ops);
 	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.log_draining);
 	TAILQ_INIT(&d.tasks);

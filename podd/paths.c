@@ -30,12 +30,6 @@ paths_ctr_run(const struct podd *d, const char *name, const char *sub)
 	return build(d->cfg.run_dir, "containers", name, sub);
 }
 
-char *
-paths_image(const struct podd *d, const char *name, const char *sub)
-{
-	return build(d->cfg.root, "images", name, sub);
-}
-
 int
 paths_pod_run(const struct podd *d, const char *id, const char *sub, char *buf, size_t len)
 {

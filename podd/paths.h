@@ -3,7 +3,6 @@
  * Every path of podd's state, built in one place. Two trees:
  *
  *   <root>/containers/<id>/...   records, logs, writable layers (durable)
- *   <root>/images/<id>/rootfs    imported images
  *   <run>/containers/<id>/...    a running container's files, held namespaces
  *   <run>/pods/<id>/{net,ipc,uts} a pod's held namespaces
  *
@@ -21,9 +20,6 @@ char *paths_ctr_root(const struct podd *d, const char *name, const char *sub);
 
 /* "<run>/containers/@name[/@sub]", allocated. */
 char *paths_ctr_run(const struct podd *d, const char *name, const char *sub);
-
-/* "<root>/images/@name[/@sub]", allocated. */
-char *paths_image(const struct podd *d, const char *name, const char *sub);
 
 /* "<run>/pods/@id[/@sub]" into @buf; -1 when it does not fit. */
 int paths_pod_run(const struct podd *d, const char *id, const char *sub, char *buf, size_t len);

@@ -29,6 +29,7 @@ struct podd_config {
 	char *pause_path;   /* owned: the podd-pause binary */
 	char *shim_path;    /* owned: the podd-shim binary */
 	char *cni_path;     /* owned: where CNI plugins are looked for (CNI_PATH) */
+	char *archive_path; /* owned: the podd-archive binary (image store's tasks) */
 	enum pd_log_level log_level;
 	bool foreground;
 	struct http_limits http; /* client timeouts and cap (http_conn.c) */
@@ -43,21 +44,27 @@ TAILQ_HEAD(log_follower_list, log_follower);
 
 struct podd {
 	struct podd_config cfg;
-	struct event_base *base;          /* owned */
-	struct evhttp *http;              /* owned */
-	struct http_conns *http_conns;    /* owned: its clients (http_conn.c) */
-	struct event *sig_term;           /* owned */
-	struct event *sig_int;            /* owned */
-	struct event *sig_chld;           /* owned */
-	int root_fd;                      /* owned, locked */
-	int run_fd;                       /* owned, locked */
-	int pods_fd;                      /* owned: <root>/pods */
-	int run_pods_fd;                  /* owned: <run>/pods */
-	int images_fd;                    /* owned: <root>/images */
-	int ctrs_fd;                      /* owned: <root>/containers */
-	int run_ctrs_fd;                  /* owned: <run>/containers */
-	struct pod_list pods;             /* owned */
-	struct image_list images;         /* owned */
+	struct event_base *base;       /* owned */
+	struct evhttp *http;           /* owned */
+	struct http_conns *http_conns; /* owned: its clients (http_conn.c) */
+	struct event *sig_term;        /* owned */
+	struct event *sig_int;         /* owned */
+	struct event *sig_chld;        /* owned */
+	int root_fd;                   /* owned, locked */
+	int run_fd;                    /* owned, locked */
+	int pods_fd;                   /* owned: <root>/pods */
+	int run_pods_fd;               /* owned: <run>/pods */
+	int images_fd;                 /* owned: <root>/images */
+	int ctrs_fd;                   /* owned: <root>/containers */
+	int run_ctrs_fd;               /* owned: <run>/containers */
+	struct pod_list pods;          /* owned */
+	struct image_list images;      /* owned */
+	/* The image store (image.h): its dirs and what is in progress. */
+	int blobs_fd;                     /* owned: <root>/blobs */
+	int layers_fd;                    /* owned: <root>/layers */
+	struct layer_unpack_list unpacks; /* owned: layers being unpacked */
+	struct image_commit_list commits; /* owned: commits waiting for them */
+	struct image_op_list image_ops;   /* owned: loads, saves, imports */
 	struct container_head containers; /* owned */
 	struct task_list tasks;           /* owned: helper commands running */
 	struct cni_op_list cni_ops;       /* owned: CNI plugin chains running */

@@ -83,9 +83,8 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim
 
 	if (shim_caps_parse(spec->caps, spec->n_caps, &plan.caps, err) < 0)
 		return -1;
-	if (spec->target < 0 && !spec->read_only)
-		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", spec->rootfs, spec->upper,
-				 spec->work);
+	if (spec->target < 0)
+		opts = shim_overlay_opts(spec);
 	plan.overlay_opts = opts;
 	if (pd_spawn(&s, child, err) < 0)
 		return -1;

@@ -122,10 +122,14 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
 				       s->target >= 0 ? "target" : "namespace", pid_fd);
 	}
-	if (s->target < 0 && (check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0 ||
-			      check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
-			      (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
-			      (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0)))
+	for (size_t i = 0; s->target < 0 && i < s->n_lowers; i++)
+		if (check_dir(PD_SHIM_LOWERS, s->lowers[i], err) < 0)
+			return -1;
+	if (s->target < 0 &&
+	    ((s->rootfs != NULL && check_dir(PD_SHIM_ROOTFS, s->rootfs, err) < 0) ||
+	     check_dir(PD_SHIM_MOUNT_POINT, s->mount_point, err) < 0 ||
+	     (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
+	     (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0)))
 		return -1;
 	sh->log_fd = open(s->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (sh->log_fd < 0)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 
 #include "cleanup.h"
 #include "masks.h"
+#include "xalloc.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -122,19 +124,56 @@ open_host(struct host_fds *h, const struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+char *
+shim_overlay_opts(const struct shim_spec *spec)
+{
+	char *lower, *opts;
+
+	if (spec->read_only && spec->lowers == NULL)
+		return NULL;
+	if (spec->read_only && spec->n_lowers == 1)
+		return NULL;
+	if (spec->lowers == NULL) {
+		lower = xstrdup(spec->rootfs);
+	} else {
+		size_t len = 1, off = 0;
+
+		for (size_t i = 0; i < spec->n_lowers; i++)
+			len += strlen(spec->lowers[i]) + 1;
+		lower = xcalloc(1, len);
+		for (size_t i = 0; i < spec->n_lowers; i++) {
+			size_t n = strlen(spec->lowers[i]);
+
+			if (i > 0)
+				lower[off++] = ':';
+			memcpy(lower + off, spec->lowers[i], n);
+			off += n;
+		}
+	}
+	if (spec->read_only)
+		opts = xasprintf("lowerdir=%s", lower);
+	else
+		opts =
+		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->upper, spec->work);
+	free(lower);
+	return opts;
+}
+
 static int
 mount_root(const struct shim_spec *spec, const char *overlay_opts, struct pd_err *err)
 {
 	/* Nothing done from here on may propagate back to the host. */
 	if (mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
 		return pd_err_prefix(err, "make mounts private");
-	if (spec->read_only) {
+	if (overlay_opts == NULL) {
 		if (mnt(spec->rootfs, spec->mount_point, NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
 		return mnt(NULL, spec->mount_point, NULL,
 			   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL, err);
 	}
-	return mnt("overlay", spec->mount_point, "overlay", MS_NODEV, overlay_opts, err);
+	/* Several read-only layers: an overlay without upper is read-only. */
+	return mnt("overlay", spec->mount_point, "overlay",
+		   MS_NODEV | (spec->read_only ? MS_RDONLY : 0), overlay_opts, err);
 }
 
 /* pivot_root(2) with new and put_old both ".": the old root ends up stacked

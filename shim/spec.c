@@ -213,10 +213,37 @@ ns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* The image's layer dirs, exclusive with rootfs. */
+static int
+lowers_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	const json_t *a = json_object_get(j, PD_SHIM_LOWERS);
+
+	if ((a == NULL) == (spec->rootfs == NULL))
+		return pd_fail(err, PD_E_INVALID, "give exactly one of \"%s\" and \"%s\"",
+			       PD_SHIM_ROOTFS, PD_SHIM_LOWERS);
+	if (a == NULL)
+		return 0;
+	if (get_strv(j, PD_SHIM_LOWERS, SHIM_MAX_LOWERS, &spec->lowers, &spec->n_lowers, err) < 0)
+		return -1;
+	if (spec->n_lowers == 0)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must not be empty", PD_SHIM_LOWERS);
+	for (size_t i = 0; i < spec->n_lowers; i++) {
+		if (strlen(spec->lowers[i]) > SHIM_MAX_PATH)
+			return pd_fail(err, PD_E_TOO_LARGE, "a lower dir is over %d bytes",
+				       SHIM_MAX_PATH);
+		if (check_abs(PD_SHIM_LOWERS, spec->lowers[i], err) < 0 ||
+		    check_overlay_path(PD_SHIM_LOWERS, spec->lowers[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	if (get_path(j, PD_SHIM_ROOTFS, true, &spec->rootfs, err) < 0 ||
+	if (get_path(j, PD_SHIM_ROOTFS, false, &spec->rootfs, err) < 0 ||
+	    lowers_parse(j, spec, err) < 0 ||
 	    get_path(j, PD_SHIM_UPPER, !spec->read_only, &spec->upper, err) < 0 ||
 	    get_path(j, PD_SHIM_WORK, !spec->read_only, &spec->work, err) < 0 ||
 	    get_path(j, PD_SHIM_MOUNT_POINT, true, &spec->mount_point, err) < 0 ||
@@ -228,10 +255,14 @@ paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (spec->read_only && (spec->upper != NULL || spec->work != NULL))
 		return pd_fail(err, PD_E_INVALID, "\"%s\" and \"%s\" must be absent when \"%s\"",
 			       PD_SHIM_UPPER, PD_SHIM_WORK, PD_SHIM_READ_ONLY);
-	if (!spec->read_only && (check_overlay_path(PD_SHIM_ROOTFS, spec->rootfs, err) < 0 ||
-				 check_overlay_path(PD_SHIM_UPPER, spec->upper, err) < 0 ||
-				 check_overlay_path(PD_SHIM_WORK, spec->work, err) < 0))
+	if (!spec->read_only &&
+	    ((spec->rootfs != NULL && check_overlay_path(PD_SHIM_ROOTFS, spec->rootfs, err) < 0) ||
+	     check_overlay_path(PD_SHIM_UPPER, spec->upper, err) < 0 ||
+	     check_overlay_path(PD_SHIM_WORK, spec->work, err) < 0))
 		return -1;
+	/* One read-only layer needs no overlay: it is bound as a rootfs is. */
+	if (spec->read_only && spec->n_lowers == 1)
+		spec->rootfs = spec->lowers[0];
 	/* The exit file is written in its directory: it needs a name there. */
 	if (spec->exit_file[strlen(spec->exit_file) - 1] == '/')
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must name a file",
@@ -243,8 +274,8 @@ paths_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 
 /* What a container has and an exec session does not. */
 static const char *const container_keys[] = {
-    PD_SHIM_ROOTFS,  PD_SHIM_READ_ONLY, PD_SHIM_UPPER, PD_SHIM_WORK, PD_SHIM_MOUNT_POINT,
-    PD_SHIM_ETC_DIR, PD_SHIM_HOSTNAME,  PD_SHIM_HOLD,  NULL,
+    PD_SHIM_ROOTFS,      PD_SHIM_LOWERS,  PD_SHIM_READ_ONLY, PD_SHIM_UPPER, PD_SHIM_WORK,
+    PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR, PD_SHIM_HOSTNAME,  PD_SHIM_HOLD,  NULL,
 };
 
 static int
@@ -319,19 +350,16 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,          PD_SHIM_NAME,
-					      PD_SHIM_ROOTFS,      PD_SHIM_READ_ONLY,
-					      PD_SHIM_UPPER,       PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
-					      PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,
-					      PD_SHIM_ARGS,        PD_SHIM_ENV,
-					      PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
-					      PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,
-					      PD_SHIM_HOLD,        PD_SHIM_TTY,
-					      PD_SHIM_STDIN,       PD_SHIM_ATTACH,
-					      PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,
-					      PD_SHIM_GID,         PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,    NULL};
+	static const char *const allowed[] = {
+	    PD_SHIM_ID,          PD_SHIM_NAME,        PD_SHIM_ROOTFS,
+	    PD_SHIM_LOWERS,      PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,
+	    PD_SHIM_WORK,        PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
+	    PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,
+	    PD_SHIM_ENV,         PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
+	    PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,
+	    PD_SHIM_TTY,         PD_SHIM_STDIN,       PD_SHIM_ATTACH,
+	    PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,         PD_SHIM_GID,
+	    PD_SHIM_TARGET,      PD_SHIM_TTY_SIZE,    NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
@@ -374,6 +402,8 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->args);
 	free(spec->env);
 	free(spec->caps);
+	free(spec->lowers);
+	spec->lowers = NULL;
 	spec->args = NULL;
 	spec->env = NULL;
 	spec->caps = NULL;

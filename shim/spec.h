@@ -8,8 +8,9 @@
  * checked for shape here; lib's pd_cap_from_name resolves them in capset.c.
  *
  * How lib/shim.h's keys are read:
- *   required: id (PD_ID_LEN lowercase hex), name, rootfs, mount_point, log,
- *     exit_file, args (at least the command), namespaces (all four keys);
+ *   required: id (PD_ID_LEN lowercase hex), name, rootfs or lowers (exactly
+ *     one; lowers: 1..SHIM_MAX_LOWERS layer dirs, top first), mount_point,
+ *     log, exit_file, args (at least the command), namespaces (all four keys);
  *   upper and work: required unless read_only, refused with it;
  *   optional: read_only (false), etc_dir (no /etc files; a file missing in
  *     it is not bound), env (none; PATH=SHIM_DEFAULT_PATH is added when it
@@ -39,6 +40,7 @@
 #define SHIM_MAX_CAPNAME 32
 #define SHIM_MAX_PATH    1024  /* every path of the spec */
 #define SHIM_MAX_ID      65535 /* uid and gid: below the overflow id */
+#define SHIM_MAX_LOWERS  128   /* layers of an image (image_manifest.h) */
 
 /* The PATH searched when the spec's env has none. */
 #define SHIM_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -65,7 +67,9 @@ struct shim_ns {
 struct shim_spec {
 	const char *id; /* PD_ID_LEN lowercase hex digits */
 	const char *name;
-	const char *rootfs;
+	const char *rootfs;  /* NULL with lowers, or lowers[0] with one lower read-only */
+	const char **lowers; /* owned array, NULL-terminated; NULL with rootfs */
+	size_t n_lowers;
 	bool read_only;
 	const char *upper; /* NULL when read_only */
 	const char *work;  /* NULL when read_only */

@@ -20,6 +20,7 @@ declare -A allowed=(
     [podctl]="libevent libjansson libhttp_parser libc"
     [podd-shim]="libjansson libcap libc"
     [netplug]="libnl-route-3 libnl-3 libjansson libc"
+    [podd-archive]="libarchive libcrypto libjansson libc"
 )
 sanitizers=
 [ "$(basename "$build")" = asan ] && sanitizers="libasan libubsan"

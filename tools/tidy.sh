@@ -15,10 +15,11 @@ flags_for() {
         podd/* | cli/*) pkgs="libevent jansson" ;;
         shim/*) pkgs="jansson libcap" ;;
         netplug/*) pkgs="jansson libnl-3.0 libnl-route-3.0" ;;
+        archive/*) pkgs="jansson libarchive libcrypto" ;;
         tests/unit/test_proxy.c | tests/bench/*) pkgs="libevent jansson" ;;
         *) pkgs="jansson" ;;
     esac
-    echo "-std=gnu11 -D_GNU_SOURCE -Ilib -Ipodd -Icli -Ishim -Inetplug -Itests/unit $(pkg-config --cflags $pkgs)"
+    echo "-std=gnu11 -D_GNU_SOURCE -Ilib -Ipodd -Icli -Ishim -Inetplug -Iarchive -Itests/unit $(pkg-config --cflags $pkgs)"
 }
 
 tidy_one() {

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A container's files as tar, both ways (podctl cp, podctl export):
+ *
+ *   podd-archive cp-out ROOTSPEC --path PATH   tar of PATH (entry named after
+ *                                              its last component) to stdout
+ *   podd-archive cp-in  ROOTSPEC --path DIR    tar from stdin into DIR
+ *   podd-archive export ROOTSPEC               tar of the whole tree to stdout
+ *
+ * ROOTSPEC is --root DIR (a running container's /proc/PID/root: its mounts
+ * as it sees them) or --overlay LOWER[,LOWER...]:UPPER:WORK (a stopped
+ * container: its overlay, lowers top first, is made as a detached mount with
+ * fsopen/fsmount (Linux 5.2) that lives as long as this process, so no mount
+ * point, no namespace and nothing to undo). PATH and DIR are resolved inside
+ * the root with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) (Linux 5.6):
+ * a symlink in the container resolves against the container's root, never
+ * the host's; what cp-in writes is extracted as extract.c does, beneath DIR.
+ * The walk of cp-out and export does not follow symlinks nor enter other
+ * mounts (volumes, /proc) below its start.
+ */
+#include <archive.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json.h"
+#include "podd_archive.h"
+
+#define CP_BLOCK (128u << 10)
+
+/* The overlay LOWERS:UPPER:WORK as a detached mount; its root fd. */
+static int
+overlay_mount(const char *spec, struct pd_err *err)
+{
+	char lowers[PATH_MAX * 4], upper[PATH_MAX], work[PATH_MAX];
+	const char *c2 = strrchr(spec, ':'), *c1 = NULL;
+	cleanup_close int fs = -1;
+	int mnt;
+
+	for (const char *p = spec; c2 != NULL && p < c2; p++)
+		if (*p == ':')
+			c1 = p;
+	if (c1 == NULL || c1 == spec || c2 == c1 + 1 || c2[1] == '\0' ||
+	    (size_t)(c1 - spec) >= sizeof(lowers) || (size_t)(c2 - c1) > sizeof(upper) ||
+	    strlen(c2 + 1) >= sizeof(work))
+		return pd_fail(err, PD_E_INVALID,
+			       "--overlay \"%.100s\": want LOWER[,LOWER...]:UPPER:WORK", spec);
+	(void)snprintf(lowers, sizeof(lowers), "%.*s", (int)(c1 - spec), spec);
+	(void)snprintf(upper, sizeof(upper), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	(void)snprintf(work, sizeof(work), "%s", c2 + 1);
+	/* overlay joins lower dirs with ':'; the spec used ',' for them. */
+	for (char *p = lowers; *p != '\0'; p++)
+		if (*p == ',')
+			*p = ':';
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return pd_fail_errno(err, errno, "fsopen overlay");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lowers, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return pd_fail_errno(err, errno, "mount the container's overlay");
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return pd_fail_errno(err, errno, "mount the container's overlay");
+	return mnt;
+}
+
+/* The container's root, from --root or --overlay (exactly one). */
+static int
+open_root(const char *root, const char *overlay, struct pd_err *err)
+{
+	int fd;
+
+	if ((root == NULL) == (overlay == NULL)) {
+		usage_error = true;
+		return pd_fail(err, PD_E_INVALID, "give one of --root and --overlay");
+	}
+	if (overlay != NULL)
+		return overlay_mount(overlay, err);
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "open root %s", root);
+	return fd;
+}
+
+/* @path (a directory, or "" for the root) inside @root, as an O_PATH fd. */
+static int
+open_in_root(int root, const char *path, struct pd_err *err)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, root, path[0] ? path : "/", &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOENT)
+		return pd_fail(err, PD_E_NOT_FOUND, "\"%.200s\" not found in the container", path);
+	if (fd < 0 && errno == ENOTDIR)
+		return pd_fail(err, PD_E_INVALID, "\"%.200s\" is not a directory", path);
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "open \"%.200s\" in the container", path);
+	return fd;
+}
+
+static int
+cp_out(int root, const char *path, struct pd_err *err)
+{
+	char dir[PATH_MAX], leaf[NAME_MAX + 1] = "";
+	cleanup_close int parent = -1;
+	struct archive *w = NULL;
+	size_t len = strlen(path);
+	const char *slash;
+	int r;
+
+	/* Trailing slashes name the same thing. */
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(dir))
+		return pd_fail(err, PD_E_INVALID, "path too long");
+	(void)snprintf(dir, sizeof(dir), "%.*s", (int)len, path);
+	slash = strrchr(dir, '/');
+	if (strcmp(dir, "/") != 0 && strcmp(dir, ".") != 0 && dir[0] != '\0') {
+		const char *base = slash ? slash + 1 : dir;
+
+		if (strlen(base) > NAME_MAX || strcmp(base, "..") == 0)
+			return pd_fail(err, PD_E_INVALID, "path \"%.200s\": bad last component",
+				       path);
+		(void)snprintf(leaf, sizeof(leaf), "%s", base);
+		if (slash != NULL)
+			dir[slash - dir + (slash == dir)] = '\0';
+		else
+			dir[0] = '\0';
+	} else {
+		dir[0] = '\0';
+	}
+	parent = open_in_root(root, dir, err);
+	if (parent < 0)
+		return -1;
+	if (leaf[0] != '\0' && faccessat(parent, leaf, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? pd_fail(err, PD_E_NOT_FOUND,
+						 "\"%.200s\" not found in the container", path)
+				       : pd_fail_errno(err, errno, "\"%.200s\"", path);
+	w = tar_writer_fd(STDOUT_FILENO, err);
+	if (w == NULL)
+		return -1;
+	r = tar_write_tree(w, parent, leaf, leaf, err);
+	if (r == 0)
+		return tar_writer_close(w, err);
+	archive_write_free(w);
+	return -1;
+}
+
+static int
+cp_in(int root, const char *path, struct pd_err *err)
+{
+	cleanup_close int dir = open_in_root(root, path, err);
+	struct archive *a = NULL;
+	cleanup_json json_t *out = NULL;
+	uint64_t size = 0;
+	int r;
+
+	if (dir < 0)
+		return -1;
+	a = archive_read_new();
+	if (a == NULL)
+		abort();
+	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_fd(a, STDIN_FILENO, CP_BLOCK) != ARCHIVE_OK) {
+		r = archive_fail(err, a, "read the archive");
+		archive_read_free(a);
+		return r;
+	}
+	r = extract_archive(a, dir, EXTRACT_COPY, &size, err);
+	archive_read_free(a);
+	if (r < 0)
+		return -1;
+	out = json_pack("{s:I}", "size", (json_int_t)size);
+	return print_json(out, err);
+}
+
+static int export(int root, struct pd_err *err)
+{
+	struct archive *w = tar_writer_fd(STDOUT_FILENO, err);
+
+	if (w == NULL)
+		return -1;
+	if (tar_write_tree(w, root, "", "", err) == 0)
+		return tar_writer_close(w, err);
+	archive_write_free(w);
+	return -1;
+}
+
+enum cp_cmd { CP_OUT, CP_IN, CP_EXPORT };
+
+static int
+cp_main(enum cp_cmd cmd, int argc, char **argv, struct pd_err *err)
+{
+	const char *root = NULL, *overlay = NULL, *path = NULL;
+	const struct opt opts[] = {
+	    {"root", &root, false},
+	    {"overlay", &overlay, false},
+	    {"path", &path, cmd != CP_EXPORT},
+	    {NULL, NULL, false},
+	};
+	cleanup_close int rootfd = -1;
+
+	if (opts_parse(argc, argv, opts, err) < 0)
+		return -1;
+	if (cmd == CP_EXPORT && path != NULL) {
+		usage_error = true;
+		return pd_fail(err, PD_E_INVALID, "export takes no --path");
+	}
+	rootfd = open_root(root, overlay, err);
+	if (rootfd < 0)
+		return -1;
+	switch (cmd) {
+	case CP_OUT:
+		return cp_out(rootfd, path, err);
+	case CP_IN:
+		return cp_in(rootfd, path, err);
+	case CP_EXPORT:
+		return export(rootfd, err);
+	}
+	PD_UNREACHABLE("cp command");
+}
+
+int
+cmd_cp_out(int argc, char **argv, struct pd_err *err)
+{
+	return cp_main(CP_OUT, argc, argv, err);
+}
+
+int
+cmd_cp_in(int argc, char **argv, struct pd_err *err)
+{
+	return cp_main(CP_IN, argc, argv, err);
+}
+
+int
+cmd_export(int argc, char **argv, struct pd_err *err)
+{
+	return cp_main(CP_EXPORT, argc, argv, err);
+}

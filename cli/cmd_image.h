@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What podctl's image commands share (cmd_image.c, cmd_image_io.c).
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "cmd.h"
+
+/* "/v1/images/REF[/@action]" with REF percent-encoded into one segment
+ * (podd decodes it), a new string. */
+char *image_api_path(const char *ref, const char *action);
+
+/* "busybox:latest" for "docker.io/library/busybox:latest": the familiar
+ * repository and the tag, as docker prints a name, into @buf. */
+void image_familiar_name(const char *full, char *buf, size_t len);
+
+/* cmd_image_io.c: image load, image save, image import. */
+int image_load(struct podctl *ctl, int argc, char **argv);
+int image_save(struct podctl *ctl, int argc, char **argv);
+int image_import(struct podctl *ctl, int argc, char **argv);
