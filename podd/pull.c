@@ -27,6 +27,7 @@
 #include "imgref.h"
 #include "json.h"
 #include "log.h"
+#include "name.h"
 #include "podd.h"
 #include "registry.h"
 #include "timefmt.h"
@@ -106,21 +107,10 @@ static void pull_next_blobs(struct pull *p);
 int
 reg_blobs_fd(struct podd *d, struct pd_err *err)
 {
-	struct registry *reg = registry_get(d, err);
-
-	if (reg == NULL)
-		return -1;
-	if (reg->blobs_fd >= 0)
-		return reg->blobs_fd;
-	if ((mkdirat(d->root_fd, "blobs", 0700) < 0 && errno != EEXIST))
-		return pd_fail_errno(err, errno, "mkdir blobs");
-	reg->blobs_fd = openat(d->root_fd, "blobs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (reg->blobs_fd < 0)
-		return pd_fail_errno(err, errno, "open blobs");
-	if ((mkdirat(reg->blobs_fd, "sha256", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(reg->blobs_fd, "tmp", 0700) < 0 && errno != EEXIST))
-		return pd_fail_errno(err, errno, "mkdir blobs/sha256 and blobs/tmp");
-	return reg->blobs_fd;
+	/* Opened, and blobs/tmp emptied, when podd starts (blobs.c). */
+	if (d->blobs_fd < 0)
+		return pd_fail(err, PD_E_UNAVAILABLE, "the blob store is not open");
+	return d->blobs_fd;
 }
 
 static int
@@ -743,5 +733,4 @@ pull_free_all(struct podd *d)
 	}
 	while ((f = TAILQ_FIRST(&d->registry->fetches)) != NULL)
 		fetch_free(f, true);
-	close_reset(&d->registry->blobs_fd);
 }

@@ -52,6 +52,6 @@ int pull_start(struct podd *d, const struct pull_opts *o, pull_event_fn *event, 
  * blob transfer, removing their partial files. */
 void pull_free_all(struct podd *d);
 
-/* blobs/tmp and blobs/sha256 of the store, for pull.c and push.c: the
- * dir fd of <root>/blobs (owned by d->registry). Returns it, or -1. */
+/* The dir fd of <root>/blobs (d->blobs_fd, borrowed), for pull.c and
+ * push.c. Returns it, or -1. */
 int reg_blobs_fd(struct podd *d, struct pd_err *err);

@@ -92,7 +92,6 @@ registry_get(struct podd *d, struct pd_err *err)
 	TAILQ_INIT(&reg->pulls);
 	TAILQ_INIT(&reg->fetches);
 	TAILQ_INIT(&reg->pushes);
-	reg->blobs_fd = -1;
 	TAILQ_INIT(&reg->xfers);
 	reg->loop = curl_loop_new(d->base, err);
 	if (reg->loop == NULL) {

@@ -50,7 +50,6 @@ struct registry {
 	struct pull_list pulls;         /* owned by pull.c */
 	struct blob_fetch_list fetches; /* owned by pull.c: blobs in flight, by digest */
 	struct push_list pushes;        /* owned by push.c */
-	int blobs_fd;                   /* owned: <root>/blobs, -1 until used (pull.c) */
 	struct reg_xfer_list xfers;     /* every request in flight (registry.c) */
 };
 
