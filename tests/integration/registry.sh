@@ -87,7 +87,8 @@ class H(http.server.BaseHTTPRequestHandler):
 
 http.server.HTTPServer(("127.0.0.1", int(port)), H).serve_forever()
 PY
-    python3 "$T/token_server.py" "$port" "$user" "$pass" "$T/pki/token.key" \
+    # Debian's python3, whose python3-jwt the suite depends on (not a venv's).
+    /usr/bin/python3 "$T/token_server.py" "$port" "$user" "$pass" "$T/pki/token.key" \
         "$T/pki/token.crt" "$T/token.log" > /dev/null 2>&1 &
     REG_TOKEN_PID=$!
     wait_for curl -sf "http://127.0.0.1:$port/token?service=x"
