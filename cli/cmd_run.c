@@ -30,6 +30,7 @@
 #include "cmd.h"
 #include "ctr.h"
 #include "detachkeys.h"
+#include "imgref.h"
 #include "json.h"
 #include "logstream.h"
 #include "name.h"
@@ -150,8 +151,10 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		if (body_set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
 			return NULL;
 	} else {
-		if (!pd_is_id_prefix(f->args[0]) &&
-		    pd_name_validate(f->args[0], "image name", err) < 0)
+		struct pd_imgref ref;
+
+		/* issue 11: any reference docker reads (lib/imgref.h). */
+		if (!pd_is_id_prefix(f->args[0]) && pd_imgref_parse(f->args[0], &ref, err) < 0)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}
