@@ -631,8 +631,11 @@ on_done(CURL *easy, CURLcode rc, void *arg)
 		return;
 	}
 	if (rc != CURLE_OK) {
-		/* An insecure registry that does not speak TLS. */
-		if (s->http_ok && !s->use_http && !x->http_fallback && x->url[0] == '/') {
+		/* An insecure registry that does not speak TLS: the handshake
+		 * fails (a plain HTTP server answers the ClientHello with a 400).
+		 * A certificate that does not verify is not that: no fallback. */
+		if (rc == CURLE_SSL_CONNECT_ERROR && s->http_ok && !s->use_http &&
+		    !x->http_fallback && x->url[0] == '/') {
 			log_debug("registry %s: %s over HTTPS; trying plain HTTP", s->host,
 				  curl_easy_strerror(rc));
 			x->http_fallback = true;
