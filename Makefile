@@ -77,6 +77,8 @@ ARCHIVE_OBJS := $(call obj,$(ARCHIVE_SRCS))
 ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
+# registry branch: manifests and registry auth, parsed.
+PODD_PURE_OBJS += $(call obj,podd/manifest.c podd/reg_auth.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

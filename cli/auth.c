@@ -116,8 +116,8 @@ lookup_in(const char *path, const char *registry, struct auth_creds *c, struct p
 		if (colon == NULL || (size_t)(colon - raw) >= sizeof(c->username) ||
 		    strlen(colon + 1) >= sizeof(c->password)) {
 			explicit_bzero(raw, len);
-			return pd_fail(err, PD_E_INVALID, "auth file %s: %s: auth is not user:password",
-				       path, key);
+			return pd_fail(err, PD_E_INVALID,
+				       "auth file %s: %s: auth is not user:password", path, key);
 		}
 		*colon = '\0';
 		memcpy(c->username, raw, strlen(raw) + 1);

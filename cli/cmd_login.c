@@ -65,7 +65,8 @@ read_line(const char *prompt, bool secret, char *buf, size_t len, struct pd_err 
 		fputc('\n', stderr);
 	}
 	if (r == NULL)
-		return pd_fail(err, PD_E_INVALID, "no %s given on stdin", secret ? "password" : "username");
+		return pd_fail(err, PD_E_INVALID, "no %s given on stdin",
+			       secret ? "password" : "username");
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }
@@ -112,7 +113,8 @@ cmd_login(struct podctl *ctl, int argc, char **argv)
 			&err) < 0)
 		return cmd_error(&err);
 	if (f.v[L_PASS].set && f.v[L_PASS_STDIN].on)
-		return cmd_usage_error(&login_usage, "--password and --password-stdin exclude each other");
+		return cmd_usage_error(&login_usage,
+				       "--password and --password-stdin exclude each other");
 	if (f.v[L_USER].set)
 		(void)snprintf(c.username, sizeof(c.username), "%s", f.v[L_USER].value);
 	else if (read_line("Username: ", false, c.username, sizeof(c.username), &err) < 0)
@@ -125,8 +127,8 @@ cmd_login(struct podctl *ctl, int argc, char **argv)
 		auth_creds_clear(&c);
 		return cmd_usage_error(&login_usage, "a user name is required");
 	}
-	body = json_pack("{s:s, s:s, s:s, s:b}", PD_F_REGISTRY, registry, PD_F_USERNAME,
-			 c.username, PD_F_PASSWORD, c.password, PD_F_TLS_VERIFY,
+	body = json_pack("{s:s, s:s, s:s, s:b}", PD_F_REGISTRY, registry, PD_F_USERNAME, c.username,
+			 PD_F_PASSWORD, c.password, PD_F_TLS_VERIFY,
 			 !f.v[L_TLS_VERIFY].set || f.v[L_TLS_VERIFY].on);
 	reply = client_call(ctl->socket_path, "POST", PD_PATH_REGISTRY_LOGIN, body, &err);
 	json_object_clear(body);

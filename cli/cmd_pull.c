@@ -63,7 +63,7 @@ stream_call(struct podctl *ctl, const char *path, json_t *body, const struct pd_
 		return NULL;
 	}
 	final = pullview_end(&v, err);
-	return final != NULL ? json_incref((json_t *)final) : NULL;
+	return final != NULL ? json_incref((json_t *) final) : NULL;
 }
 
 int
@@ -91,7 +91,8 @@ cmd_pull_image(struct podctl *ctl, const char *reference, const struct pull_cli 
 		fprintf(out, "Status: %s\n", status ? status : "-");
 	}
 	if (o->print_ref)
-		printf("%s\n", json_string_value(json_object_get(final, PD_F_REFERENCE)) ?: reference);
+		printf("%s\n",
+		       json_string_value(json_object_get(final, PD_F_REFERENCE)) ?: reference);
 	return 0;
 }
 

@@ -62,7 +62,8 @@ api_image_pull(struct podd *d, struct evhttp_request *req, const char *arg)
 	    pd_json_get_string(body, PD_F_REFERENCE, &ref, &err) < 0 ||
 	    pd_json_get_string(body, PD_F_PLATFORM, &platform, &err) < 0 ||
 	    pd_json_get_bool(body, PD_F_TLS_VERIFY, &o.tls_verify, &err) < 0 ||
-	    platform_parse(platform, &o.platform, &err) < 0 || creds_from(req, &o.creds, &err) < 0) {
+	    platform_parse(platform, &o.platform, &err) < 0 ||
+	    creds_from(req, &o.creds, &err) < 0) {
 		http_reply_error(req, &err);
 		return;
 	}
@@ -166,8 +167,9 @@ api_registry_login(struct podd *d, struct evhttp_request *req, const char *arg)
 	if (registry == NULL || user == NULL || pass == NULL || user[0] == '\0' ||
 	    strlen(user) >= sizeof(c.username) || strlen(pass) >= sizeof(c.password) ||
 	    strlen(registry) > PD_IMGREF_HOST_MAX) {
-		pd_fail(&err, PD_E_INVALID,
-			"login: \"registry\", \"username\" and \"password\" are required and bounded");
+		pd_fail(
+		    &err, PD_E_INVALID,
+		    "login: \"registry\", \"username\" and \"password\" are required and bounded");
 		http_reply_error(req, &err);
 		return;
 	}

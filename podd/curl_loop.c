@@ -74,7 +74,8 @@ static void
 on_socket(evutil_socket_t fd, short what, void *arg)
 {
 	struct curl_loop *cl = arg;
-	int flags = (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
+	int flags =
+	    (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
 	int running;
 
 	curl_multi_socket_action(cl->multi, fd, flags, &running);

@@ -389,7 +389,7 @@ podd_teardown(struct podd *d)
 	/* Requests still pending are answered ("podd is shutting down") while
 	 * their connections live: evhttp_free frees the requests it holds. */
 	registry_free_all(d); /* pulls answer their clients; before the images */
-	task_free_all(d); /* before the images their callbacks point to */
+	task_free_all(d);     /* before the images their callbacks point to */
 	container_free_all(d);
 	ctr_logs_teardown(d);
 	image_free_all(d);

@@ -134,9 +134,8 @@ manifest_parse(const char *body, size_t len, const char *content_type, struct ma
 	if (json_array_size(arr) > MANIFEST_MAX_ENTRIES)
 		return pd_fail(err, PD_E_TOO_LARGE, "manifest: over %d entries",
 			       MANIFEST_MAX_ENTRIES);
-	if (m->kind == MANIFEST_IMAGE &&
-	    descriptor_parse(json_object_get(j, "config"), false, &m->config, "manifest config",
-			     err) < 0)
+	if (m->kind == MANIFEST_IMAGE && descriptor_parse(json_object_get(j, "config"), false,
+							  &m->config, "manifest config", err) < 0)
 		return -1;
 	m->entries = xcalloc(json_array_size(arr) + 1, sizeof(*m->entries));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
@@ -149,8 +148,9 @@ manifest_parse(const char *body, size_t len, const char *content_type, struct ma
 			return -1;
 		m->n_entries++;
 		if (m->kind == MANIFEST_IMAGE && !manifest_layer_type_ok(d->media_type))
-			return pd_fail(err, PD_E_INVALID, "%s: unsupported layer media type \"%.80s\"",
-				       what, d->media_type);
+			return pd_fail(err, PD_E_INVALID,
+				       "%s: unsupported layer media type \"%.80s\"", what,
+				       d->media_type);
 	}
 	if (m->kind == MANIFEST_IMAGE && m->n_entries == 0)
 		return pd_fail(err, PD_E_INVALID, "manifest has no layers");
@@ -201,8 +201,7 @@ platform_parse(const char *s, struct platform *p, struct pd_err *err)
 void
 platform_format(const struct platform *p, char *buf, size_t len)
 {
-	(void)snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "",
-		       p->variant);
+	(void)snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "", p->variant);
 }
 
 const struct descriptor *

@@ -28,7 +28,8 @@
 #define MT_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
 #define MT_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
 /* What a registry is asked for: every manifest kind podd reads. */
-#define MANIFEST_ACCEPT MT_OCI_INDEX ", " MT_OCI_MANIFEST ", " MT_DOCKER_LIST ", " MT_DOCKER_MANIFEST
+#define MANIFEST_ACCEPT \
+	MT_OCI_INDEX ", " MT_OCI_MANIFEST ", " MT_DOCKER_LIST ", " MT_DOCKER_MANIFEST
 
 enum manifest_kind {
 	MANIFEST_IMAGE, /* config + layers */
@@ -51,7 +52,7 @@ struct descriptor {
 struct manifest {
 	enum manifest_kind kind;
 	char media_type[MANIFEST_MEDIA_MAX];
-	struct descriptor config; /* MANIFEST_IMAGE */
+	struct descriptor config;   /* MANIFEST_IMAGE */
 	struct descriptor *entries; /* owned: the layers, bottom first, or the manifests */
 	size_t n_entries;
 };

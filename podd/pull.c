@@ -62,7 +62,7 @@ struct pull {
 	TAILQ_ENTRY(pull) entry;
 	struct podd *d; /* borrowed */
 	struct pd_imgref ref;
-	char name[PD_IMGREF_MAX];     /* the full reference */
+	char name[PD_IMGREF_MAX];      /* the full reference */
 	char repo_name[PD_IMGREF_MAX]; /* REGISTRY/PATH */
 	struct platform platform;
 	struct reg_session *s; /* one reference */
@@ -94,7 +94,7 @@ struct blob_fetch {
 	struct reg_xfer *x; /* owned */
 	int fd;             /* owned: blobs/tmp/<tmp> */
 	char tmp[PD_DIGEST_HEX_LEN + 32];
-	struct pd_digest *md; /* owned */
+	struct pd_digest *md;  /* owned */
 	struct blob_waiter *w; /* owned */
 	size_t nw;
 };
@@ -604,8 +604,8 @@ pull_manifest_in(struct pull *p, const char *body, size_t len, const char *conte
 	/* Stored already: no request. */
 	(void)snprintf(what, sizeof(what), "sha256/%s", pd_digest_hex(d->digest));
 	if (blobs_have(p->d, d->digest) && reg_blobs_fd(p->d, &err) >= 0 &&
-	    pd_file_read(reg_blobs_fd(p->d, &err), what, MANIFEST_MAX_BYTES, &stored, &slen, &err) ==
-		0) {
+	    pd_file_read(reg_blobs_fd(p->d, &err), what, MANIFEST_MAX_BYTES, &stored, &slen,
+			 &err) == 0) {
 		cleanup_free char *copy = steal_ptr(stored);
 
 		pull_manifest_in(p, copy, slen, NULL);
@@ -700,8 +700,8 @@ pull_start(struct podd *d, const struct pull_opts *o, pull_event_fn *event, pull
 	p->event = event;
 	p->done = done;
 	p->arg = arg;
-	p->s = reg_session_new(d, p->ref.registry, p->ref.path, false, o->tls_verify, &o->creds,
-			       err);
+	p->s =
+	    reg_session_new(d, p->ref.registry, p->ref.path, false, o->tls_verify, &o->creds, err);
 	if (p->s == NULL) {
 		free(p);
 		return -1;

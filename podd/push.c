@@ -272,8 +272,8 @@ push_start(struct podd *d, const struct push_opts *o, push_event_fn *event, push
 		free(p);
 		return -1;
 	}
-	p->s = reg_session_new(d, p->ref.registry, p->ref.path, true, o->tls_verify, &o->creds,
-			       err);
+	p->s =
+	    reg_session_new(d, p->ref.registry, p->ref.path, true, o->tls_verify, &o->creds, err);
 	if (p->s == NULL) {
 		manifest_free(&p->m);
 		free(p->manifest);

@@ -84,8 +84,8 @@ reg_challenge_parse(const char *value, struct reg_challenge *c, struct pd_err *e
 		if (param_value(&p, out, olen, err) < 0)
 			return -1;
 	}
-	if (c->scheme == REG_SCHEME_BEARER &&
-	    strncmp(c->realm, "https://", 8) != 0 && strncmp(c->realm, "http://", 7) != 0)
+	if (c->scheme == REG_SCHEME_BEARER && strncmp(c->realm, "https://", 8) != 0 &&
+	    strncmp(c->realm, "http://", 7) != 0)
 		return pd_fail(err, PD_E_INVALID, "Bearer challenge without an http(s) realm");
 	return 0;
 }

@@ -64,9 +64,9 @@ struct reg_xfer {
 	struct reg_request r;  /* strings below are owned copies */
 	char *method, *url, *accept, *content_type, *body;
 	enum xfer_stage stage;
-	bool retried;       /* the 401 has been answered once */
-	bool http_fallback; /* already sent again over plain HTTP */
-	CURL *easy;         /* owned */
+	bool retried;               /* the 401 has been answered once */
+	bool http_fallback;         /* already sent again over plain HTTP */
+	CURL *easy;                 /* owned */
 	struct curl_slist *headers; /* owned */
 	struct reg_reply reply;
 	size_t body_cap;
@@ -207,9 +207,8 @@ reg_session_new(struct podd *d, const char *registry, const char *repo, bool pus
 	s->d = d;
 	s->refs = 1;
 	memcpy(s->host, registry, strlen(registry) + 1);
-	memcpy(s->endpoint, strcmp(registry, PD_IMGREF_DOCKER_IO) == 0 ? REG_DOCKER_ENDPOINT : registry,
-	       strlen(strcmp(registry, PD_IMGREF_DOCKER_IO) == 0 ? REG_DOCKER_ENDPOINT : registry) +
-		   1);
+	(void)snprintf(s->endpoint, sizeof(s->endpoint), "%s",
+		       strcmp(registry, PD_IMGREF_DOCKER_IO) == 0 ? REG_DOCKER_ENDPOINT : registry);
 	memcpy(s->repo, repo, strlen(repo) + 1);
 	/* A login asks for no repository: the token then carries no access. */
 	if (repo[0] != '\0')
@@ -273,19 +272,23 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 	klen = (size_t)(v - buf);
 	for (v++; v < buf + len && *v == ' '; v++)
 		;
-#define HDR(name, dst)                                                      \
-	else if (klen == sizeof(name) - 1 && strncasecmp(buf, name, klen) == 0) \
-	{                                                                   \
-		field = (dst);                                              \
-		field_len = sizeof(dst);                                    \
+	const struct {
+		const char *name;
+		char *dst;
+		size_t len;
+	} kept[] = {
+	    {"Content-Type", x->reply.content_type, sizeof(x->reply.content_type)},
+	    {"Location", x->reply.location, sizeof(x->reply.location)},
+	    {"Docker-Content-Digest", x->reply.digest, sizeof(x->reply.digest)},
+	    {"WWW-Authenticate", x->www_auth, sizeof(x->www_auth)},
+	};
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]) && field == NULL; i++) {
+		if (klen == strlen(kept[i].name) && strncasecmp(buf, kept[i].name, klen) == 0) {
+			field = kept[i].dst;
+			field_len = kept[i].len;
+		}
 	}
-	if (false) {
-	}
-	HDR("Content-Type", x->reply.content_type)
-	HDR("Location", x->reply.location)
-	HDR("Docker-Content-Digest", x->reply.digest)
-	HDR("WWW-Authenticate", x->www_auth)
-#undef HDR
 	if (field != NULL) {
 		size_t vlen = (size_t)(buf + len - v);
 

@@ -75,9 +75,9 @@ void reg_session_unref(struct reg_session *s);
 const char *reg_session_repo(const struct reg_session *s);
 
 struct reg_reply {
-	long status;       /* HTTP status of the last response */
-	char *body;        /* owned by the request: the collected body (NUL-terminated) */
-	size_t body_len;   /* 0 when streamed to on_data */
+	long status;     /* HTTP status of the last response */
+	char *body;      /* owned by the request: the collected body (NUL-terminated) */
+	size_t body_len; /* 0 when streamed to on_data */
 	char content_type[128];
 	char location[2048];
 	char digest[PD_DIGEST_MAX + 1]; /* Docker-Content-Digest, or "" */
@@ -96,10 +96,10 @@ struct reg_request {
 	const char *content_type; /* of the body, or NULL */
 	const char *body;         /* copied, or NULL */
 	size_t body_len;
-	int body_fd;              /* a file to send (PUT), or -1; borrowed until done */
-	long long body_size;      /* its size */
-	size_t max_body;          /* bytes of a body collected (not on_data); more fails */
-	reg_data_fn *on_data;     /* 2xx bodies go here instead of being collected */
+	int body_fd;          /* a file to send (PUT), or -1; borrowed until done */
+	long long body_size;  /* its size */
+	size_t max_body;      /* bytes of a body collected (not on_data); more fails */
+	reg_data_fn *on_data; /* 2xx bodies go here instead of being collected */
 	reg_done_fn *done;
 	void *arg;
 };
