@@ -52,7 +52,7 @@ read_line(const char *prompt, bool secret, char *buf, size_t len, struct pd_err 
 
 	if (tty) {
 		fputs(prompt, stderr);
-		fflush(stderr);
+		(void)fflush(stderr);
 	}
 	if (tty && secret && tcgetattr(STDIN_FILENO, &old) == 0) {
 		quiet = old;

@@ -62,7 +62,7 @@ redraw(struct pullview *v)
 		fputc('\n', v->out);
 	}
 	v->drawn = v->nrows;
-	fflush(v->out);
+	(void)fflush(v->out);
 }
 
 static void

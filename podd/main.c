@@ -388,11 +388,13 @@ podd_teardown(struct podd *d)
 {
 	/* Requests still pending are answered ("podd is shutting down") while
 	 * their connections live: evhttp_free frees the requests it holds. */
-	registry_free_all(d); /* pulls answer their clients; before the images */
-	task_free_all(d);     /* before the images their callbacks point to */
+	task_free_all(d); /* before the images their callbacks point to */
 	container_free_all(d);
 	ctr_logs_teardown(d);
 	image_free_all(d);
+	/* After the images, whose commits end the pulls that wait on them;
+	 * before the HTTP server, so the other pulls answer their clients. */
+	registry_free_all(d);
 	pod_free_all(d);
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */

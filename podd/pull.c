@@ -304,7 +304,7 @@ fetch_end(struct blob_fetch *f, const struct pd_err *err)
 	struct blob_waiter *w = steal_ptr(f->w);
 	size_t nw = f->nw;
 	struct pd_err e = {0};
-	cleanup_free struct pull **failed = xcalloc(nw + 1, sizeof(*failed));
+	cleanup_free const void **failed = xcalloc(nw + 1, sizeof(*failed));
 	size_t nfailed = 0;
 
 	f->x = NULL; /* ended: its request frees itself */
@@ -724,13 +724,17 @@ pull_free_all(struct podd *d)
 	if (d->registry == NULL)
 		return;
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
+	/* Each pass unlinks the first element; the analyzer loses track of that
+	 * through the TAILQ macros. */
 	while ((p = TAILQ_FIRST(&d->registry->pulls)) != NULL) {
-		pull_done_fn *done = p->done;
+		pull_done_fn *done = p->done; /* NOLINT(clang-analyzer-unix.Malloc) */
 		void *arg = p->arg;
 
 		pull_free(p);
 		done(arg, NULL, &err);
 	}
 	while ((f = TAILQ_FIRST(&d->registry->fetches)) != NULL)
+		/* Each call unlinks the first element; the analyzer loses track of that
+		 * through the TAILQ macros. NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 		fetch_free(f, true);
 }

@@ -95,7 +95,7 @@ PY
 }
 
 reg_start() {
-    local tls= user= pass= mode= tport scheme=http
+    local tls='' user='' pass='' mode='' tport scheme=http
     while [ $# -gt 0 ]; do
         case $1 in
             --tls) tls=1; shift ;;
