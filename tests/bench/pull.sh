@@ -121,13 +121,13 @@ if [ -s "$T/podman_pull" ]; then
 fi
 
 podctl run --rm --pull never "$img" true > /dev/null
-for _ in $(seq "$runs"); do time_ms podctl run --rm --pull never "$img" true; done > "$T/run"
-row "podctl run --rm IMAGE true, after pull (ms)" "$(stats < "$T/run")"
+for _ in $(seq "$runs"); do time_ms podctl run --rm --pull never "$img" true; done > "$T/run_ms"
+row "podctl run --rm IMAGE true, after pull (ms)" "$(stats < "$T/run_ms")"
 if [ -s "$T/podman_pull" ]; then
     pm run --rm --network none "$img" true > /dev/null 2>&1 || true
     for _ in $(seq "$runs"); do time_ms pm run --rm --network none "$img" true; done > "$T/pm_run" 2> /dev/null || true
     row "podman run --rm --network none IMAGE true (ms)" "$(stats < "$T/pm_run")"
-    row "  ratio podman / podd (medians)" "$(ratio "$(median < "$T/pm_run")" "$(median < "$T/run")")"
+    row "  ratio podman / podd (medians)" "$(ratio "$(median < "$T/pm_run")" "$(median < "$T/run_ms")")"
 fi
 
 for _ in $(seq "$runs"); do
