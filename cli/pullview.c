@@ -83,6 +83,7 @@ on_message(struct pullview *v, json_t *j)
 	if (id == NULL || strcmp(status, "Pulling from") == 0) {
 		if (!v->tty || v->nrows == 0)
 			fprintf(v->out, "%s %s\n", status, id ? id : "");
+		(void)fflush(v->out);
 		return;
 	}
 	for (size_t i = 0; i < v->nrows && r == NULL; i++)
@@ -105,6 +106,7 @@ on_message(struct pullview *v, json_t *j)
 	} else if (changed) {
 		print_row(v, r);
 		fputc('\n', v->out);
+		(void)fflush(v->out); /* a pipe sees each step as it happens */
 	}
 }
 
