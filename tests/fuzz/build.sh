@@ -28,6 +28,8 @@ extra_sources() {
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
+        fuzz_manifest) echo "$top/podd/manifest.c" ;;
+        fuzz_reg_auth) echo "$top/podd/reg_auth.c" ;;
     esac
 }
 
