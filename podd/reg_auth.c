@@ -135,10 +135,10 @@ reg_creds_parse(const char *header, struct reg_creds *c, struct pd_err *err)
 }
 
 int
-reg_token_parse(const char *body, size_t len, char *out, struct pd_err *err)
+reg_token_parse(const char *body, size_t len, char *out, long long *expires_s, struct pd_err *err)
 {
 	cleanup_json json_t *j = pd_json_load(body, len, 256 * 1024, err);
-	const json_t *t;
+	const json_t *t, *e;
 
 	if (j == NULL)
 		return pd_err_prefix(err, "token server reply");
@@ -152,6 +152,9 @@ reg_token_parse(const char *body, size_t len, char *out, struct pd_err *err)
 	if (strpbrk(json_string_value(t), "\r\n") != NULL)
 		return pd_fail(err, PD_E_INVALID, "the token server's token has a line break");
 	memcpy(out, json_string_value(t), json_string_length(t) + 1);
+	e = json_object_get(j, "expires_in");
+	*expires_s = json_is_integer(e) && json_integer_value(e) > 0 ? json_integer_value(e)
+								     : REG_TOKEN_DEFAULT_S;
 	return 0;
 }
 

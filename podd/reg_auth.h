@@ -48,9 +48,12 @@ struct reg_creds {
 int reg_creds_parse(const char *header, struct reg_creds *c, struct pd_err *err);
 
 /* The token in a token server's JSON reply ("token", or OAuth2's
- * "access_token"), copied into @out (REG_TOKEN_MAX). PD_E_INVALID.
- * Returns 0 or -1. */
-int reg_token_parse(const char *body, size_t len, char *out, struct pd_err *err);
+ * "access_token"), copied into @out (REG_TOKEN_MAX), and how long it lives
+ * in *expires_s ("expires_in"; the token spec's default of 60 when absent).
+ * PD_E_INVALID. Returns 0 or -1. */
+#define REG_TOKEN_DEFAULT_S 60
+int reg_token_parse(const char *body, size_t len, char *out, long long *expires_s,
+		    struct pd_err *err);
 
 /* Zero @c's secrets. */
 void reg_creds_clear(struct reg_creds *c);

@@ -22,8 +22,10 @@
 #include "base64.h"
 #include "cleanup.h"
 #include "curl_loop.h"
+#include "digest.h"
 #include "json.h"
 #include "log.h"
+#include "timefmt.h"
 #include "podd.h"
 #include "pull.h"
 #include "push.h"
@@ -36,6 +38,13 @@
 struct reg_host {
 	TAILQ_ENTRY(reg_host) entry;
 	char *host; /* owned */
+};
+
+struct reg_token {
+	TAILQ_ENTRY(reg_token) entry;
+	char *key;  /* owned: "ENDPOINT SCOPE sha256(USER:PASSWORD)" */
+	char *auth; /* owned: the Authorization header line */
+	uint64_t expires_ms;
 };
 
 struct reg_session {
@@ -77,6 +86,7 @@ struct reg_xfer {
 };
 
 static void finish(struct reg_xfer *x, const struct pd_err *err);
+static void token_forget_all(struct registry *reg, bool all);
 
 /* ---- podd's registry state -------------------------------------------- */
 
@@ -93,6 +103,7 @@ registry_get(struct podd *d, struct pd_err *err)
 	TAILQ_INIT(&reg->fetches);
 	TAILQ_INIT(&reg->pushes);
 	TAILQ_INIT(&reg->xfers);
+	TAILQ_INIT(&reg->tokens);
 	reg->loop = curl_loop_new(d->base, err);
 	if (reg->loop == NULL) {
 		free(reg);
@@ -120,6 +131,7 @@ registry_free_all(struct podd *d)
 		 * through the TAILQ macros. NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 		finish(x, &err);
 	curl_loop_free(reg->loop);
+	token_forget_all(reg, true);
 	while ((h = TAILQ_FIRST(&reg->http_only)) != NULL) {
 		TAILQ_REMOVE(&reg->http_only, h, entry);
 		free(h->host);
@@ -151,6 +163,79 @@ note_http_only(struct registry *reg, const char *host)
 	h = xcalloc(1, sizeof(*h));
 	h->host = xstrdup(host);
 	TAILQ_INSERT_TAIL(&reg->http_only, h, entry);
+}
+
+/* ---- tokens ------------------------------------------------------------ */
+
+static void
+token_free(struct registry *reg, struct reg_token *t)
+{
+	TAILQ_REMOVE(&reg->tokens, t, entry);
+	explicit_bzero(t->auth, strlen(t->auth));
+	free(t->auth);
+	free(t->key);
+	free(t);
+}
+
+/* Drop the expired tokens, or all. */
+static void
+token_forget_all(struct registry *reg, bool all)
+{
+	uint64_t now = pd_time_mono_ms();
+	struct reg_token *t, *next;
+
+	for (t = TAILQ_FIRST(&reg->tokens); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (all || t->expires_ms <= now)
+			token_free(reg, t);
+	}
+}
+
+/* The credentials are part of the key (hashed: a token got with the right
+ * password must not answer for a wrong one). */
+static char *
+token_key(const struct reg_session *s)
+{
+	char *pair = xasprintf("%s:%s", s->creds.username, s->creds.password);
+	char who[PD_DIGEST_MAX + 1];
+
+	pd_digest_buf(pair, strlen(pair), who);
+	explicit_bzero(pair, strlen(pair));
+	free(pair);
+	return xasprintf("%s %s %s", s->endpoint, s->scope, who);
+}
+
+static struct reg_token *
+token_find(struct registry *reg, const char *key)
+{
+	struct reg_token *t;
+
+	token_forget_all(reg, false);
+	TAILQ_FOREACH (t, &reg->tokens, entry)
+		if (strcmp(t->key, key) == 0)
+			return t;
+	return NULL;
+}
+
+/* Keep @s's new token for a little less than it lives. */
+static void
+token_keep(struct reg_session *s, long long expires_s)
+{
+	struct registry *reg = s->d->registry;
+	char *key = token_key(s);
+	struct reg_token *t = token_find(reg, key);
+
+	if (expires_s <= 10) {
+		free(key);
+		return;
+	}
+	if (t != NULL)
+		token_free(reg, t);
+	t = xcalloc(1, sizeof(*t));
+	t->key = key;
+	t->auth = xstrdup(s->auth);
+	t->expires_ms = pd_time_mono_ms() + (uint64_t)(expires_s - 10) * 1000;
+	TAILQ_INSERT_TAIL(&reg->tokens, t, entry);
 }
 
 /* ---- sessions --------------------------------------------------------- */
@@ -196,6 +281,8 @@ struct reg_session *
 reg_session_new(struct podd *d, const char *registry, const char *repo, bool push, bool tls_verify,
 		const struct reg_creds *creds, struct pd_err *err)
 {
+	cleanup_free char *key = NULL;
+	struct reg_token *t;
 	struct reg_session *s;
 
 	if (strlen(registry) > PD_IMGREF_HOST_MAX || strlen(repo) > PD_IMGREF_PATH_MAX ||
@@ -222,6 +309,10 @@ reg_session_new(struct podd *d, const char *registry, const char *repo, bool pus
 	if (creds != NULL)
 		s->creds = *creds;
 	s->certs_dir = find_certs_dir(d, s->endpoint);
+	key = token_key(s);
+	t = token_find(d->registry, key);
+	if (t != NULL)
+		s->auth = xstrdup(t->auth);
 	return s;
 }
 
@@ -576,6 +667,7 @@ on_token(struct reg_xfer *x, CURLcode rc)
 	char *token = NULL;
 	cleanup_free char *url = NULL;
 	struct pd_err err = {0};
+	long long expires_s = 0;
 	long status = 0;
 
 	(void)curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -599,8 +691,8 @@ on_token(struct reg_xfer *x, CURLcode rc)
 		return;
 	}
 	token = xmalloc(REG_TOKEN_MAX);
-	if (reg_token_parse(x->reply.body ? x->reply.body : "", x->reply.body_len, token, &err) <
-	    0) {
+	if (reg_token_parse(x->reply.body ? x->reply.body : "", x->reply.body_len, token,
+			    &expires_s, &err) < 0) {
 		free(token);
 		pd_err_prefix(&err, "registry %s", s->host);
 		finish(x, &err);
@@ -610,6 +702,7 @@ on_token(struct reg_xfer *x, CURLcode rc)
 	s->auth = xasprintf("Authorization: Bearer %s", token);
 	explicit_bzero(token, strlen(token));
 	free(token);
+	token_keep(s, expires_s);
 	x->stage = XFER_MAIN;
 	url = main_url(x);
 	if (xfer_start(x, url, &err) < 0)

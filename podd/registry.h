@@ -36,7 +36,9 @@ struct pull;
 struct blob_fetch;
 struct push;
 struct reg_host;
+struct reg_token;
 struct reg_xfer;
+TAILQ_HEAD(reg_token_list, reg_token);
 TAILQ_HEAD(reg_xfer_list, reg_xfer);
 TAILQ_HEAD(pull_list, pull);
 TAILQ_HEAD(blob_fetch_list, blob_fetch);
@@ -51,6 +53,9 @@ struct registry {
 	struct blob_fetch_list fetches; /* owned by pull.c: blobs in flight, by digest */
 	struct push_list pushes;        /* owned by push.c */
 	struct reg_xfer_list xfers;     /* every request in flight (registry.c) */
+	/* owned: Bearer tokens until they expire, by registry, scope and user
+	 * (in memory only), so a pull after a pull asks no token server */
+	struct reg_token_list tokens;
 };
 
 /* d->registry, made if needed. PD_E_SYSTEM. Returns it, or NULL. */

@@ -19,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pd_err err = {0};
 	struct reg_challenge c;
 	struct reg_creds cr;
+	long long expires_s;
 	char *s = malloc(size + 1);
 	char *token = malloc(REG_TOKEN_MAX);
 
@@ -33,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strncmp(c.realm, "http", 4) != 0)
 		abort();
 	(void)reg_creds_parse(s, &cr, &err);
-	if (reg_token_parse(s, size, token, &err) == 0 && strpbrk(token, "\r\n") != NULL)
+	if (reg_token_parse(s, size, token, &expires_s, &err) == 0 &&
+	    strpbrk(token, "\r\n") != NULL)
 		abort();
 	free(s);
 	free(token);

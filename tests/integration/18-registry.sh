@@ -255,6 +255,13 @@ test_token_auth_pull_and_push() {
     export REGISTRY_AUTH_FILE=$T/auth.json
     # Anonymous: a token for pull only.
     podctl pull -q "$REG/test/busybox:v1" > /dev/null
+    # The token is kept (in podd's memory): the next pull is one request.
+    local tokens manifests
+    tokens=$(wc -l < "$T/token.log")
+    manifests=$(reg_requests GET '/v2/test/busybox/manifests/[^ ]*')
+    podctl pull -q "$REG/test/busybox:v1" > /dev/null
+    assert_eq "$tokens" "$(wc -l < "$T/token.log")" "token requests"
+    assert_eq $((manifests + 1)) "$(reg_requests GET '/v2/test/busybox/manifests/[^ ]*')"
     podctl image tag "$REG/test/busybox:v1" "$REG/test/copy:v2"
     assert_exit 125 podctl push "$REG/test/copy:v2"
     assert_contains "$LAST_ERR" "authentication required"
@@ -263,6 +270,9 @@ test_token_auth_pull_and_push() {
     podctl login -u alice -p s3cret "$REG" > /dev/null
     assert_exit 0 podctl push "$REG/test/copy:v2"
     assert_contains "$LAST_OUT" "Pushed"
+    # A kept token never answers for a wrong password.
+    assert_exit 125 podctl login -u alice -p wrong "$REG"
+    assert_exit 125 podctl push --authfile "$T/other.json" "$REG/test/copy:v2"
     assert_eq "sha256:$(skopeo inspect --raw --tls-verify=false --creds alice:s3cret \
         "docker://$REG/test/copy:v2" | sha256sum | cut -d' ' -f1)" \
         "$(skopeo inspect --tls-verify=false --creds alice:s3cret "docker://$REG/test/copy:v2" |

@@ -79,6 +79,7 @@ static void
 test_token(void)
 {
 	char *tok = malloc(REG_TOKEN_MAX);
+	long long exp = 0;
 	struct pd_err err = {0};
 	const char *a = "{\"token\":\"abc\",\"expires_in\":300}";
 	const char *b = "{\"access_token\":\"def\"}";
@@ -86,13 +87,15 @@ test_token(void)
 	const char *d = "{\"token\":\"a\\r\\nX-Evil: 1\"}";
 
 	REQUIRE(tok != NULL);
-	REQUIRE(reg_token_parse(a, strlen(a), tok, &err) == 0);
+	REQUIRE(reg_token_parse(a, strlen(a), tok, &exp, &err) == 0);
 	CHECK_STR(tok, ==, "abc");
-	REQUIRE(reg_token_parse(b, strlen(b), tok, &err) == 0);
+	CHECK_INT(exp, ==, 300);
+	REQUIRE(reg_token_parse(b, strlen(b), tok, &exp, &err) == 0);
 	CHECK_STR(tok, ==, "def");
-	CHECK(reg_token_parse(c, strlen(c), tok, &err) < 0);
-	CHECK(reg_token_parse(d, strlen(d), tok, &err) < 0);
-	CHECK(reg_token_parse("x", 1, tok, &err) < 0);
+	CHECK_INT(exp, ==, REG_TOKEN_DEFAULT_S);
+	CHECK(reg_token_parse(c, strlen(c), tok, &exp, &err) < 0);
+	CHECK(reg_token_parse(d, strlen(d), tok, &exp, &err) < 0);
+	CHECK(reg_token_parse("x", 1, tok, &exp, &err) < 0);
 	free(tok);
 }
 
