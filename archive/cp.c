@@ -9,9 +9,9 @@
  *
  * ROOTSPEC is --root DIR (a running container's /proc/PID/root: its mounts
  * as it sees them) or --overlay LOWER[,LOWER...]:UPPER:WORK (a stopped
- * container: its overlay, lowers top first, is made as a detached mount with
- * fsopen/fsmount (Linux 5.2) that lives as long as this process, so no mount
- * point, no namespace and nothing to undo). PATH and DIR are resolved inside
+ * container: its overlay, lowers top first, mounted in a mount namespace of
+ * this process's own, so it lives only as long as this process and there is
+ * nothing to undo). PATH and DIR are resolved inside
  * the root with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) (Linux 5.6):
  * a symlink in the container resolves against the container's root, never
  * the host's; what cp-in writes is extracted as extract.c does, beneath DIR.
@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,43 +34,90 @@
 #include "json.h"
 #include "podd_archive.h"
 
-#define CP_BLOCK (128u << 10)
+#define CP_BLOCK           (128u << 10)
+#define OVERLAY_LAYERS_MAX 500
 
-/* The overlay LOWERS:UPPER:WORK as a detached mount; its root fd. */
+/* The overlay LOWERS:UPPER:WORK, mounted in a mount namespace of this
+ * process's own (unshare(CLONE_NEWNS), every mount private): no other
+ * process sees it, and it goes with the process. The layers are named
+ * /proc/self/fd/N of fds opened here, so the mount data stays short
+ * whatever the paths (mount(2) takes a page; fsconfig, 256 bytes a value,
+ * would not do for a few layers) and needs no escaping. */
 static int
 overlay_mount(const char *spec, struct pd_err *err)
 {
-	char lowers[PATH_MAX * 4], upper[PATH_MAX], work[PATH_MAX];
+	char paths[PATH_MAX * 4], data[4096];
 	const char *c2 = strrchr(spec, ':'), *c1 = NULL;
-	cleanup_close int fs = -1;
-	int mnt;
+	static const char *const points[] = {"/tmp", "/mnt", "/run", "/var"};
+	const char *point = NULL;
+	int fds[OVERLAY_LAYERS_MAX + 2], nfds = 0, mnt = -1;
+	size_t n = 0;
 
 	for (const char *p = spec; c2 != NULL && p < c2; p++)
 		if (*p == ':')
 			c1 = p;
 	if (c1 == NULL || c1 == spec || c2 == c1 + 1 || c2[1] == '\0' ||
-	    (size_t)(c1 - spec) >= sizeof(lowers) || (size_t)(c2 - c1) > sizeof(upper) ||
-	    strlen(c2 + 1) >= sizeof(work))
+	    strlen(spec) >= sizeof(paths))
 		return pd_fail(err, PD_E_INVALID,
 			       "--overlay \"%.100s\": want LOWER[,LOWER...]:UPPER:WORK", spec);
-	(void)snprintf(lowers, sizeof(lowers), "%.*s", (int)(c1 - spec), spec);
-	(void)snprintf(upper, sizeof(upper), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	(void)snprintf(work, sizeof(work), "%s", c2 + 1);
-	/* overlay joins lower dirs with ':'; the spec used ',' for them. */
-	for (char *p = lowers; *p != '\0'; p++)
-		if (*p == ',')
-			*p = ':';
-	fs = fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return pd_fail_errno(err, errno, "fsopen overlay");
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lowers, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return pd_fail_errno(err, errno, "mount the container's overlay");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	(void)snprintf(paths, sizeof(paths), "%s", spec);
+	paths[c1 - spec] = ',';
+	paths[c2 - spec] = ',';
+	/* The layers are opened in the new namespace: overlay takes an upper dir
+	 * only from a mount of the mounter's namespace. */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return pd_fail_errno(err, errno, "a mount namespace for the overlay");
+	/* Every dir, lowers then upper then work, as an fd. */
+	for (char *save = NULL, *p = strtok_r(paths, ",", &save); p != NULL;
+	     p = strtok_r(NULL, ",", &save)) {
+		if (nfds == OVERLAY_LAYERS_MAX + 2) {
+			pd_fail(err, PD_E_INVALID, "--overlay: more than %d layers",
+				OVERLAY_LAYERS_MAX);
+			goto out;
+		}
+		fds[nfds] = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fds[nfds] < 0) {
+			pd_fail_errno(err, errno, "open %.200s", p);
+			goto out;
+		}
+		nfds++;
+	}
+	if (nfds < 3) {
+		pd_fail(err, PD_E_INVALID, "--overlay: no lower directory");
+		goto out;
+	}
+	n = (size_t)snprintf(data, sizeof(data), "lowerdir=");
+	for (int i = 0; i < nfds - 2 && n < sizeof(data); i++)
+		n += (size_t)snprintf(data + n, sizeof(data) - n, "%s/proc/self/fd/%d",
+				      i ? ":" : "", fds[i]);
+	if (n < sizeof(data))
+		n += (size_t)snprintf(data + n, sizeof(data) - n,
+				      ",upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d",
+				      fds[nfds - 2], fds[nfds - 1]);
+	if (n >= sizeof(data)) {
+		pd_fail(err, PD_E_INVALID, "--overlay: too many layers");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(points) / sizeof(points[0]) && point == NULL; i++)
+		if (access(points[i], F_OK) == 0)
+			point = points[i];
+	if (point == NULL) {
+		pd_fail(err, PD_E_SYSTEM, "no directory to mount the overlay on");
+		goto out;
+	}
+	if (mount("overlay", point, "overlay", 0, data) < 0) {
+		pd_fail_errno(err, errno, "mount the container's overlay");
+		goto out;
+	}
+	/* It stays mounted there: only this process's namespace sees it, and it
+	 * goes with the process. (Detached, it would answer every ".." that
+	 * openat2 resolves at its root with EAGAIN.) */
+	mnt = open(point, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mnt < 0)
-		return pd_fail_errno(err, errno, "mount the container's overlay");
+		pd_fail_errno(err, errno, "open the overlay");
+out:
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
 	return mnt;
 }
 
@@ -97,7 +145,15 @@ open_in_root(int root, const char *path, struct pd_err *err)
 {
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	int fd = (int)syscall(SYS_openat2, root, path[0] ? path : "/", &how, sizeof(how));
+	int fd = -1;
+
+	/* openat2 answers EAGAIN when a rename or mount anywhere raced with a
+	 * ".." it resolved in the root: it is to be tried again. */
+	for (int i = 0; i < 64; i++) {
+		fd = (int)syscall(SYS_openat2, root, path[0] ? path : "/", &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 
 	if (fd < 0 && errno == ENOENT)
 		return pd_fail(err, PD_E_NOT_FOUND, "\"%.200s\" not found in the container", path);
@@ -131,7 +187,7 @@ cp_out(int root, const char *path, struct pd_err *err)
 		if (strlen(base) > NAME_MAX || strcmp(base, "..") == 0)
 			return pd_fail(err, PD_E_INVALID, "path \"%.200s\": bad last component",
 				       path);
-		(void)snprintf(leaf, sizeof(leaf), "%s", base);
+		(void)snprintf(leaf, sizeof(leaf), "%.*s", NAME_MAX, base);
 		if (slash != NULL)
 			dir[slash - dir + (slash == dir)] = '\0';
 		else

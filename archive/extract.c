@@ -61,6 +61,7 @@ entry_path_clean(const char *raw, char *out, size_t len, struct pd_err *err)
 {
 	size_t n = 0;
 
+	out[0] = '\0';
 	if (raw[0] == '/')
 		return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": absolute path", raw);
 	for (const char *p = raw; *p != '\0';) {
@@ -94,7 +95,15 @@ openat2_beneath(int dirfd, const char *path, int flags)
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	int fd = -1;
+
+	/* EAGAIN: a rename or mount raced with the lookup; try again. */
+	for (int i = 0; i < 64; i++) {
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
 }
 
 static int
@@ -325,19 +334,25 @@ make_hardlink(struct extract *x, int parent, const char *leaf, const char *targe
 	return 0;
 }
 
+/* Mark the directory @name under @parent opaque, as overlay reads it. */
+static int
+set_opaque(int parent, const char *name, const char *entry, struct pd_err *err)
+{
+	cleanup_close int fd =
+	    openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
+		return pd_fail_errno(err, errno, "entry \"%.200s\": opaque directory", entry);
+	return 0;
+}
+
 static int
 whiteout(struct extract *x, int parent, const char *leaf, const char *entry, struct pd_err *err)
 {
 	const char *name = leaf + strlen(WH_PREFIX);
 
-	if (strcmp(leaf, WH_OPAQUE) == 0) {
-		cleanup_close int fd = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0 || fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0)
-			return pd_fail_errno(err, errno, "entry \"%.200s\": opaque directory",
-					     entry);
-		return 0;
-	}
+	if (strcmp(leaf, WH_OPAQUE) == 0)
+		return set_opaque(parent, ".", entry, err);
 	if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": bad whiteout", entry);
 	(void)x;
@@ -353,8 +368,8 @@ whiteout(struct extract *x, int parent, const char *leaf, const char *entry, str
  * other thing is removed (in a layer a later entry replaces an earlier one;
  * podctl cp refuses to swap a directory and a non-directory, as docker cp). */
 static int
-make_room(struct extract *x, int parent, const char *leaf, bool is_dir, const char *entry,
-	  struct pd_err *err)
+make_room(struct extract *x, int parent, const char *leaf, bool is_dir, bool *opaque,
+	  const char *entry, struct pd_err *err)
 {
 	struct stat st;
 
@@ -362,6 +377,11 @@ make_room(struct extract *x, int parent, const char *leaf, bool is_dir, const ch
 		return errno == ENOENT ? 0 : pd_fail_errno(err, errno, "entry \"%.200s\"", entry);
 	if (S_ISDIR(st.st_mode) && is_dir)
 		return 0;
+	/* A directory where this layer whited out the lower one: a new, empty
+	 * directory, so opaque to the layers below (image-spec: a whiteout hides
+	 * only what is in the lower layers). */
+	if (x->mode == EXTRACT_LAYER && is_dir && S_ISCHR(st.st_mode) && st.st_rdev == 0)
+		*opaque = true;
 	if (x->mode == EXTRACT_COPY && (S_ISDIR(st.st_mode) || is_dir))
 		return pd_fail(err, PD_E_CONFLICT,
 			       "entry \"%.200s\": cannot replace a %sdirectory with a %sdirectory",
@@ -379,6 +399,7 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 	mode_t type = archive_entry_filetype(e);
 	char path[PATH_MAX], dir[PATH_MAX];
 	cleanup_close int parent = -1;
+	bool opaque = false;
 	const char *leaf;
 
 	if (raw == NULL)
@@ -386,10 +407,11 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 	if (entry_path_clean(raw, path, sizeof(path), err) < 0)
 		return -1;
 	if (path[0] == '\0') {
-		/* The directory itself ("./"): its owner and mode. */
+		/* The directory itself ("./"): a layer's root takes its owner and
+		 * mode; podctl cp leaves the container's directory as it is. */
 		if (type != AE_IFDIR || link != NULL)
 			return pd_fail(err, PD_E_INVALID, "entry \"%.200s\": not a directory", raw);
-		return make_dir(x, e, x->root, ".", "", err);
+		return x->mode == EXTRACT_LAYER ? make_dir(x, e, x->root, ".", "", err) : 0;
 	}
 	leaf = path_split(path, dir, sizeof(dir));
 	parent = open_dir(x, dir, true, raw, err);
@@ -397,7 +419,7 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 		return -1;
 	if (x->mode == EXTRACT_LAYER && strncmp(leaf, WH_PREFIX, strlen(WH_PREFIX)) == 0)
 		return whiteout(x, parent, leaf, raw, err);
-	if (make_room(x, parent, leaf, link == NULL && type == AE_IFDIR, raw, err) < 0)
+	if (make_room(x, parent, leaf, link == NULL && type == AE_IFDIR, &opaque, raw, err) < 0)
 		return -1;
 	if (link != NULL)
 		return make_hardlink(x, parent, leaf, link, raw, err);
@@ -405,7 +427,9 @@ extract_entry(struct extract *x, struct archive *a, struct archive_entry *e, str
 	case AE_IFREG:
 		return make_file(x, a, e, parent, leaf, raw, err);
 	case AE_IFDIR:
-		return make_dir(x, e, parent, leaf, path, err);
+		if (make_dir(x, e, parent, leaf, path, err) < 0)
+			return -1;
+		return opaque ? set_opaque(parent, leaf, raw, err) : 0;
 	case AE_IFLNK:
 	case AE_IFCHR:
 	case AE_IFBLK:

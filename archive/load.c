@@ -413,7 +413,7 @@ load_oci(struct load *ld, struct pd_err *err)
 		if (index_entry_name(e, name, sizeof(name), why, sizeof(why)) == 1)
 			json_array_append_new(names, json_string(name));
 		else if (why[0] != '\0')
-			note("load: image %s: name skipped: %s", digest, why);
+			note("image %s: name skipped: %s", digest, why);
 		add_image(ld, digest, names);
 	}
 	return 0;
@@ -495,7 +495,7 @@ load_docker(struct load *ld, struct pd_err *err)
 			char name[PD_IMGREF_MAX];
 
 			if (pd_imgref_parse(imgs[i].tags[t], &ref, &perr) < 0) {
-				note("load: image %s: name skipped: %s", digest, perr.msg);
+				note("image %s: name skipped: %s", digest, perr.msg);
 				continue;
 			}
 			pd_imgref_format(&ref, name, sizeof(name));

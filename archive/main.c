@@ -17,6 +17,10 @@
 
 bool usage_error;
 
+/* Notes are printed only when the job succeeds: a failure is one line. */
+static char notes[16384];
+static size_t notes_len;
+
 static const char usage[] =
     "usage: podd-archive COMMAND [OPTIONS]\n"
     "  unpack --store ROOT --blob DIGEST [--diff-id DIGEST]\n"
@@ -78,13 +82,20 @@ print_json(const json_t *j, struct pd_err *err)
 void
 note(const char *fmt, ...)
 {
+	size_t room = sizeof(notes) - notes_len;
 	va_list ap;
+	int n;
 
-	(void)fputs("podd-archive: ", stderr);
+	if (room < 2)
+		return;
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
+	n = vsnprintf(notes + notes_len, room - 1, fmt, ap);
 	va_end(ap);
-	(void)fputc('\n', stderr);
+	if (n < 0)
+		return;
+	notes_len += (size_t)n < room - 1 ? (size_t)n : room - 2;
+	notes[notes_len++] = '\n';
+	notes[notes_len] = '\0';
 }
 
 int
@@ -101,8 +112,13 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (commands[i].fn(argc - 1, argv + 1, &err) == 0)
+		if (commands[i].fn(argc - 1, argv + 1, &err) == 0) {
+			for (char *line = notes, *nl; (nl = strchr(line, '\n')) != NULL;
+			     line = nl + 1)
+				(void)fprintf(stderr, "podd-archive %s: note: %.*s\n", argv[1],
+					      (int)(nl - line), line);
 			return 0;
+		}
 		(void)fprintf(stderr, "podd-archive %s: %s\n", argv[1], err.msg);
 		return usage_error ? 2 : 1;
 	}

@@ -37,6 +37,7 @@ struct image {
 	struct manifest m;
 	json_t *config; /* the config blob's JSON */
 	int64_t manifest_size;
+	char media_type[MEDIA_TYPE_MAX + 1]; /* the manifest's own (OCI or Docker's) */
 };
 
 struct save {
@@ -303,13 +304,13 @@ save_oci(struct save *s, struct pd_err *err)
 		json_array_foreach (img->names, k, name)
 			json_array_append_new(
 			    entries, json_pack("{s:s, s:s, s:I, s:{s:O, s:O}}", "mediaType",
-					       MT_OCI_MANIFEST, "digest", img->manifest, "size",
+					       img->media_type, "digest", img->manifest, "size",
 					       (json_int_t)img->manifest_size, "annotations",
 					       ANN_REF_NAME, name, ANN_CONTAINERD_NAME, name));
 		if (json_array_size(img->names) == 0)
 			json_array_append_new(entries,
 					      json_pack("{s:s, s:s, s:I}", "mediaType",
-							MT_OCI_MANIFEST, "digest", img->manifest,
+							img->media_type, "digest", img->manifest,
 							"size", (json_int_t)img->manifest_size));
 	}
 	return write_json(s, "index.json", index, err);
@@ -351,6 +352,10 @@ read_images(struct save *s, const json_t *list, struct pd_err *err)
 		m = blob_read_json(s->st, img->manifest, err);
 		if (m == NULL || manifest_parse(m, &img->m, err) < 0)
 			return pd_err_prefix(err, "image %s", img->manifest);
+		(void)snprintf(img->media_type, sizeof(img->media_type), "%s",
+			       json_is_string(json_object_get(m, "mediaType"))
+				   ? json_string_value(json_object_get(m, "mediaType"))
+				   : MT_OCI_MANIFEST);
 		s->n = i + 1;
 		img->config = blob_read_json(s->st, img->m.config.digest, err);
 		if (img->config == NULL)

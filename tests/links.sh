@@ -54,7 +54,7 @@ for prog in podd-pause podd-monitor; do
     result "$prog" "$why"
 done
 
-for prog in podd podctl podd-shim netplug; do
+for prog in podd podctl podd-shim netplug podd-archive; do
     f=$build/$prog
     if [ ! -f "$f" ]; then
         result "$prog" "not built"

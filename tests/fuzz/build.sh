@@ -13,9 +13,11 @@ out=${1:?usage: tests/fuzz/build.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${FUZZ_CC:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug"
+CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$top/lib -I$top/podd -I$top/cli -I$top/shim -I$top/netplug -I$top/archive"
 JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+# lib/digest.c (SHA-256) is among lib/'s objects linked into every target.
+CRYPTO_LIBS=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 mkdir -p "$out/obj"
 
@@ -28,6 +30,7 @@ extra_sources() {
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
+        fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
         fuzz_manifest) echo "$top/podd/manifest.c" ;;
         fuzz_reg_auth) echo "$top/podd/reg_auth.c" ;;
     esac
@@ -55,5 +58,5 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
     echo "  FUZZ    $out/$name"
     # shellcheck disable=SC2086
     "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer -o "$out/$name" "$src" "${objs[@]}" \
-        $JANSSON_LIBS
+        $JANSSON_LIBS $CRYPTO_LIBS
 done
