@@ -76,7 +76,8 @@ ARCHIVE_OBJS := $(call obj,$(ARCHIVE_SRCS))
 # podd-archive's pure module (manifests, indexes, docker's manifest.json).
 ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
-PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c)
+PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
+	podd/image_manifest.c podd/image_request.c)
 # registry branch: manifests and registry auth, parsed.
 PODD_PURE_OBJS += $(call obj,podd/manifest.c podd/reg_auth.c)
 # podctl's pure modules, likewise.

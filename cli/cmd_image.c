@@ -87,10 +87,16 @@ static const struct cmd_usage ls_usage = {
 static int
 by_created_desc(const void *a, const void *b)
 {
-	const char *ca = json_string_value(json_object_get(*(json_t *const *)a, PD_F_CREATED));
-	const char *cb = json_string_value(json_object_get(*(json_t *const *)b, PD_F_CREATED));
+	const json_t *ja = *(json_t *const *)a, *jb = *(json_t *const *)b;
+	const char *ca = json_string_value(json_object_get(ja, PD_F_CREATED));
+	const char *cb = json_string_value(json_object_get(jb, PD_F_CREATED));
+	int r = strcmp(cb ? cb : "", ca ? ca : "");
 
-	return strcmp(cb ? cb : "", ca ? ca : "");
+	/* Made at the same moment: by id, so the order is the same each time. */
+	if (r == 0)
+		r = strcmp(json_string_value(json_object_get(ja, PD_F_ID)) ?: "",
+			   json_string_value(json_object_get(jb, PD_F_ID)) ?: "");
+	return r;
 }
 
 /* The repo digest of @img for the repository of @name, or "<none>". */
@@ -176,10 +182,10 @@ image_ls(struct podctl *ctl, int argc, char **argv)
 	if (imgs == NULL)
 		return rc;
 	n = json_array_size(imgs);
-	sorted = xcalloc(n + 1, sizeof(*sorted));
+	sorted = xcalloc(n + 1, sizeof(json_t *));
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = json_array_get(imgs, i);
-	qsort(sorted, n, sizeof(*sorted), by_created_desc);
+	qsort(sorted, n, sizeof(json_t *), by_created_desc);
 	if (f.v[L_QUIET].on) {
 		for (size_t i = 0; i < n; i++) {
 			const char *id = json_string_value(json_object_get(sorted[i], PD_F_ID));

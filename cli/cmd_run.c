@@ -151,10 +151,12 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		if (body_set_string(body, PD_F_ROOTFS, path, "--rootfs", err) < 0)
 			return NULL;
 	} else {
+		/* An image reference ("busybox", "host:5000/team/app:v2",
+		 * "app@sha256:..."), an id or an id prefix: podd finds it. */
 		struct pd_imgref ref;
 
-		/* issue 11: any reference docker reads (lib/imgref.h). */
-		if (!pd_is_id_prefix(f->args[0]) && pd_imgref_parse(f->args[0], &ref, err) < 0)
+		if (!pd_is_id_prefix(f->args[0]) && strncmp(f->args[0], "sha256:", 7) != 0 &&
+		    pd_imgref_parse(f->args[0], &ref, err) < 0)
 			return NULL;
 		json_object_set_new(body, PD_F_IMAGE, json_string(f->args[0]));
 	}

@@ -71,9 +71,11 @@ image_lowers(const struct image *img)
 {
 	json_t *a = json_array();
 
-	for (size_t i = img->m->n_layers; i > 0; i--)
-		json_array_append_new(
-		    a, json_string_nocheck(layers_path(img->d, img->m->layers[i - 1].diff_id)));
+	for (size_t i = img->m->n_layers; i > 0; i--) {
+		cleanup_free char *path = layers_path(img->d, img->m->layers[i - 1].diff_id);
+
+		json_array_append_new(a, json_string(path));
+	}
 	return a;
 }
 
@@ -227,6 +229,36 @@ load_one(struct podd *d, const char *id, struct pd_err *err)
 	return img;
 }
 
+/* Delete the entries of <root>/@dir (layers, or blobs/sha256) named by a
+ * digest's hex that no image uses: what a commit cut short by a stop or a
+ * crash left. At start only, before any pull, load or commit runs. */
+static void
+sweep(struct podd *d, int dirfd, const char *dir, bool layer)
+{
+	struct pd_err err = {0};
+	cleanup_closedir DIR *ds = pd_dir_stream(dirfd, dir, dir, &err);
+	struct dirent *de;
+
+	if (ds == NULL) {
+		log_warn("%s", err.msg);
+		return;
+	}
+	while ((de = pd_dir_next(ds)) != NULL) {
+		char digest[PD_DIGEST_MAX + 1];
+
+		if (strlen(de->d_name) != PD_DIGEST_HEX_LEN || !pd_is_id_prefix(de->d_name))
+			continue;
+		(void)snprintf(digest, sizeof(digest), "sha256:%s", de->d_name);
+		if (image_store_uses(d, digest, layer, NULL))
+			continue;
+		log_info("%s/%s: no image uses it; deleting", dir, de->d_name);
+		if (layer)
+			layers_remove(d, digest);
+		else
+			blobs_remove(d, digest);
+	}
+}
+
 int
 image_load_all(struct podd *d, struct pd_err *err)
 {
@@ -259,6 +291,8 @@ image_load_all(struct podd *d, struct pd_err *err)
 			image_take_name(d, json_string_value(v), NULL);
 		TAILQ_INSERT_TAIL(&d->images, img, entry);
 	}
+	sweep(d, d->layers_fd, ".", true);
+	sweep(d, d->blobs_fd, "sha256", false);
 	return 0;
 }
 
@@ -409,6 +443,11 @@ image_find(struct podd *d, const char *ref, struct pd_err *err)
 		if (img != NULL || err->kind != 0)
 			return img;
 	}
+	/* Neither a reference nor an id: say what is wrong with it. */
+	if (ignored.kind != 0 && strncmp(ref, "sha256:", 7) != 0) {
+		*err = ignored;
+		return NULL;
+	}
 	pd_fail(err, PD_E_NOT_FOUND, "no such image: %.200s", ref);
 	return NULL;
 }
@@ -435,27 +474,28 @@ image_display_name(const struct image *img, const char *ref, char *buf, size_t l
 
 /* ---- removal ------------------------------------------------------------ */
 
+/* Does @img use the blob @digest (@layer false) or the layer @digest? */
 static bool
-image_has(const struct image *img, const char *digest)
+image_has(const struct image *img, const char *digest, bool layer)
 {
-	if (strcmp(img->manifest, digest) == 0 || strcmp(img->m->config, digest) == 0)
+	if (!layer && (strcmp(img->manifest, digest) == 0 || strcmp(img->m->config, digest) == 0))
 		return true;
 	for (size_t i = 0; i < img->m->n_layers; i++)
-		if (strcmp(img->m->layers[i].digest, digest) == 0 ||
-		    strcmp(img->m->layers[i].diff_id, digest) == 0)
+		if (strcmp(layer ? img->m->layers[i].diff_id : img->m->layers[i].digest, digest) ==
+		    0)
 			return true;
 	return false;
 }
 
 bool
-image_store_uses(struct podd *d, const char *digest, const struct image *except)
+image_store_uses(struct podd *d, const char *digest, bool layer, const struct image *except)
 {
 	const struct image *img;
 
 	TAILQ_FOREACH (img, &d->images, entry)
-		if (img != except && image_has(img, digest))
+		if (img != except && image_has(img, digest, layer))
 			return true;
-	return image_commits_use(d, digest);
+	return image_commits_use(d, digest, layer);
 }
 
 long long
@@ -474,18 +514,18 @@ void
 image_gc(struct podd *d, const char *manifest, const struct image_manifest *m,
 	 const struct image *except)
 {
-	if (manifest != NULL && !image_store_uses(d, manifest, except))
+	if (manifest != NULL && !image_store_uses(d, manifest, false, except))
 		blobs_remove(d, manifest);
 	if (m == NULL)
 		return;
-	if (m->config[0] != '\0' && !image_store_uses(d, m->config, except))
+	if (m->config[0] != '\0' && !image_store_uses(d, m->config, false, except))
 		blobs_remove(d, m->config);
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct image_layer *l = &m->layers[i];
 
-		if (!image_store_uses(d, l->digest, except))
+		if (!image_store_uses(d, l->digest, false, except))
 			blobs_remove(d, l->digest);
-		if (l->diff_id[0] != '\0' && !image_store_uses(d, l->diff_id, except))
+		if (l->diff_id[0] != '\0' && !image_store_uses(d, l->diff_id, true, except))
 			layers_remove(d, l->diff_id);
 	}
 }

@@ -107,7 +107,8 @@ json_t *image_history_json(const struct image *img);
 
 /* Load the store at start: blobs/tmp emptied, unfinished unpacks and
  * removals deleted, every record read (a record it cannot read, or an image
- * directory of the old format, is logged and ignored). */
+ * directory of the old format, is logged and ignored), then the layers and
+ * blobs no image uses deleted (a commit cut short by a stop or a crash). */
 int image_load_all(struct podd *d, struct pd_err *err);
 
 /* Free every image, commit and operation at shutdown (their callbacks and

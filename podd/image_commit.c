@@ -55,16 +55,17 @@ commit_free(struct image_commit *c)
 }
 
 bool
-image_commits_use(struct podd *d, const char *digest)
+image_commits_use(struct podd *d, const char *digest, bool layer)
 {
 	const struct image_commit *c;
 
 	TAILQ_FOREACH (c, &d->commits, entry) {
-		if (strcmp(c->manifest, digest) == 0 || strcmp(c->m->config, digest) == 0)
+		if (!layer &&
+		    (strcmp(c->manifest, digest) == 0 || strcmp(c->m->config, digest) == 0))
 			return true;
 		for (size_t i = 0; i < c->m->n_layers; i++)
-			if (strcmp(c->m->layers[i].digest, digest) == 0 ||
-			    strcmp(c->m->layers[i].diff_id, digest) == 0)
+			if (strcmp(layer ? c->m->layers[i].diff_id : c->m->layers[i].digest,
+				   digest) == 0)
 				return true;
 	}
 	return false;
@@ -134,6 +135,9 @@ commit_publish(struct image_commit *c, struct pd_err *err)
 	}
 	if (fresh)
 		TAILQ_INSERT_TAIL(&d->images, img, entry);
+	else /* the same config came another way (a docker-archive's manifest,
+	      * a registry's): what of it the image does not use goes */
+		image_gc(d, c->manifest, c->m, NULL);
 	log_info("image %.12s: committed (%zu layers, %zu names)", img->id, img->m->n_layers,
 		 json_array_size(c->names));
 	return img;

@@ -20,10 +20,10 @@ void image_set_config(struct image *img, json_t *config);
 /* Write @img's record (images/<id>/image.json, the dir made if missing). */
 int image_record_save(struct image *img, struct pd_err *err);
 
-/* Whether some image other than @except has the blob or layer @digest
- * (a manifest, config or layer digest, or a diff_id), or a commit in
- * progress wants it. */
-bool image_store_uses(struct podd *d, const char *digest, const struct image *except);
+/* Whether some image other than @except uses the blob @digest (a
+ * manifest, config or layer blob) or, with @layer, the unpacked layer
+ * @digest (a diff_id), or a commit in progress wants it. */
+bool image_store_uses(struct podd *d, const char *digest, bool layer, const struct image *except);
 
 /* The unpacked size of layer @diff_id as an image records it, or -1. */
 long long image_layer_unpacked(struct podd *d, const char *diff_id);
@@ -37,7 +37,7 @@ void image_gc(struct podd *d, const char *manifest, const struct image_manifest 
 void image_take_name(struct podd *d, const char *name, const struct image *keep);
 
 /* image_commit.c */
-bool image_commits_use(struct podd *d, const char *digest);
+bool image_commits_use(struct podd *d, const char *digest, bool layer);
 void image_commits_free_all(struct podd *d);
 
 /* image_io.c */

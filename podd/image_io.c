@@ -321,7 +321,7 @@ image_io_save(struct podd *d, int fd, const char *const *refs, size_t n, const c
 	if (S_ISDIR(st.st_mode))
 		return pd_fail(err, PD_E_INVALID, "cannot save into a directory");
 	op = op_new(d, OP_SAVE);
-	op->busy = xcalloc(n + 1, sizeof(*op->busy));
+	op->busy = xcalloc(n + 1, sizeof(struct image *));
 	for (size_t i = 0; i < n; i++) {
 		struct image *img = image_find(d, refs[i], err);
 		char name[PD_IMGREF_MAX];

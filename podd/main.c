@@ -288,6 +288,9 @@ find_helpers(struct podd_config *cfg, const char *cni_path, struct pd_err *err)
 	/* Pods work without the shim; containers say what is missing. */
 	if (access(cfg->shim_path, X_OK) < 0)
 		log_warn("%s: %s; containers cannot start", cfg->shim_path, strerror(errno));
+	if (access(cfg->archive_path, X_OK) < 0)
+		log_warn("%s: %s; images cannot be loaded, saved or imported", cfg->archive_path,
+			 strerror(errno));
 	return 0;
 }
 

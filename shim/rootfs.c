@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -25,7 +24,6 @@
 
 #include "cleanup.h"
 #include "masks.h"
-#include "xalloc.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -124,39 +122,39 @@ open_host(struct host_fds *h, const struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
-char *
-shim_overlay_opts(const struct shim_spec *spec)
+/* An image's overlay through the new mount API: "lowerdir+" (Linux 6.8)
+ * adds one layer a call, so no page of mount(2) options bounds how many an
+ * image has. Returns 0, -1 with @err, or 1 when this kernel has no
+ * "lowerdir+" (or no fsopen) and mount(2) is to be used instead. */
+static int
+mount_layers(const struct shim_spec *spec, struct pd_err *err)
 {
-	char *lower, *opts;
+	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	cleanup_close int mfd = -1;
 
-	if (spec->read_only && spec->lowers == NULL)
-		return NULL;
-	if (spec->read_only && spec->n_lowers == 1)
-		return NULL;
-	if (spec->lowers == NULL) {
-		lower = xstrdup(spec->rootfs);
-	} else {
-		size_t len = 1, off = 0;
-
-		for (size_t i = 0; i < spec->n_lowers; i++)
-			len += strlen(spec->lowers[i]) + 1;
-		lower = xcalloc(1, len);
-		for (size_t i = 0; i < spec->n_lowers; i++) {
-			size_t n = strlen(spec->lowers[i]);
-
-			if (i > 0)
-				lower[off++] = ':';
-			memcpy(lower + off, spec->lowers[i], n);
-			off += n;
-		}
+	if (fs < 0 && errno == ENOSYS)
+		return 1;
+	if (fs < 0)
+		return pd_fail_errno(err, errno, "fsopen overlay");
+	for (size_t i = 0; i < spec->n_lowers; i++) {
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", spec->lowers[i], 0) == 0)
+			continue;
+		if (i == 0 && errno == EINVAL)
+			return 1;
+		return pd_fail_errno(err, errno, "overlay lower %s", spec->lowers[i]);
 	}
-	if (spec->read_only)
-		opts = xasprintf("lowerdir=%s", lower);
-	else
-		opts =
-		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->upper, spec->work);
-	free(lower);
-	return opts;
+	if (!spec->read_only &&
+	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", spec->upper, 0) < 0 ||
+	     fsconfig(fs, FSCONFIG_SET_STRING, "workdir", spec->work, 0) < 0))
+		return pd_fail_errno(err, errno, "overlay upper %s", spec->upper);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return pd_fail_errno(err, errno, "mount overlay on %s", spec->mount_point);
+	/* Several read-only layers: an overlay without upper is read-only. */
+	mfd = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_NODEV | (spec->read_only ? MOUNT_ATTR_RDONLY : 0));
+	if (mfd < 0)
+		return pd_fail_errno(err, errno, "mount overlay on %s", spec->mount_point);
+	return attach(mfd, spec->mount_point, err);
 }
 
 static int
@@ -171,6 +169,16 @@ mount_root(const struct shim_spec *spec, const char *overlay_opts, struct pd_err
 		return mnt(NULL, spec->mount_point, NULL,
 			   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL, err);
 	}
+	if (spec->lowers != NULL) {
+		int r = mount_layers(spec, err);
+
+		if (r <= 0)
+			return r;
+		/* An older kernel: mount(2), whose options fit a page. */
+	}
+	/* The lowers are named relative to their dir (spec.h). */
+	if (spec->lower_dir != NULL && chdir(spec->lower_dir) < 0)
+		return pd_fail_errno(err, errno, "chdir %s", spec->lower_dir);
 	/* Several read-only layers: an overlay without upper is read-only. */
 	return mnt("overlay", spec->mount_point, "overlay",
 		   MS_NODEV | (spec->read_only ? MS_RDONLY : 0), overlay_opts, err);

@@ -13,14 +13,8 @@
 #include "err.h"
 #include "spec.h"
 
-/* The overlay's option string for @spec (a new string), or NULL when its
- * root is a bind mount (a rootfs or one layer, read-only): lowerdir is the
- * rootfs or the lowers top first joined by ':', then upperdir and workdir
- * unless read_only. Made by the parent (it allocates). */
-char *shim_overlay_opts(const struct shim_spec *spec);
-
 /* Build the root of @spec and move into it (cwd "/"). @overlay_opts is the
- * overlay's option string (shim_overlay_opts), made by the parent. Runs in
+ * overlay's option string (shim_overlay_opts, spec.h), made by the parent. Runs in
  * the child: system calls only. Errors name the step ("mount overlay on
  * /x: Invalid argument"). */
 int shim_rootfs_setup(const struct shim_spec *spec, const char *overlay_opts, struct pd_err *err);

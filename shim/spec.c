@@ -213,6 +213,29 @@ ns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* The dir every lower is a direct entry of (the store's layers/), so that
+ * lowerdir can name them relative to it: mount(2) takes at most a page of
+ * options, which 40-odd absolute layer paths fill. NULL when they differ. */
+static void
+lower_dir_find(struct shim_spec *spec)
+{
+	const char *first = spec->lowers[0], *slash = strrchr(first, '/');
+	size_t len = (size_t)(slash - first);
+
+	free(spec->lower_dir);
+	spec->lower_dir = NULL;
+	if (len == 0 || slash[1] == '\0')
+		return;
+	for (size_t i = 1; i < spec->n_lowers; i++) {
+		const char *l = spec->lowers[i];
+
+		if (strncmp(l, first, len + 1) != 0 || l[len + 1] == '\0' ||
+		    strchr(l + len + 1, '/') != NULL)
+			return;
+	}
+	spec->lower_dir = xstrndup(first, len);
+}
+
 /* The image's layer dirs, exclusive with rootfs. */
 static int
 lowers_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
@@ -228,6 +251,7 @@ lowers_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if (spec->n_lowers == 0)
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must not be empty", PD_SHIM_LOWERS);
+	lower_dir_find(spec);
 	for (size_t i = 0; i < spec->n_lowers; i++) {
 		if (strlen(spec->lowers[i]) > SHIM_MAX_PATH)
 			return pd_fail(err, PD_E_TOO_LARGE, "a lower dir is over %d bytes",
@@ -403,8 +427,47 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->env);
 	free(spec->caps);
 	free(spec->lowers);
+	free(spec->lower_dir);
 	spec->lowers = NULL;
+	spec->lower_dir = NULL;
 	spec->args = NULL;
 	spec->env = NULL;
 	spec->caps = NULL;
+}
+
+char *
+shim_overlay_opts(const struct shim_spec *spec)
+{
+	char *lower, *opts;
+
+	if (spec->read_only && spec->lowers == NULL)
+		return NULL;
+	if (spec->read_only && spec->n_lowers == 1)
+		return NULL;
+	if (spec->lowers == NULL) {
+		lower = xstrdup(spec->rootfs);
+	} else {
+		size_t len = 1, off = 0;
+		/* Names in the lowers' common dir (the cwd at the mount). */
+		size_t skip = spec->lower_dir != NULL ? strlen(spec->lower_dir) + 1 : 0;
+
+		for (size_t i = 0; i < spec->n_lowers; i++)
+			len += strlen(spec->lowers[i]) + 1;
+		lower = xcalloc(1, len);
+		for (size_t i = 0; i < spec->n_lowers; i++) {
+			size_t n = strlen(spec->lowers[i]) - skip;
+
+			if (i > 0)
+				lower[off++] = ':';
+			memcpy(lower + off, spec->lowers[i] + skip, n);
+			off += n;
+		}
+	}
+	if (spec->read_only)
+		opts = xasprintf("lowerdir=%s", lower);
+	else
+		opts =
+		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->upper, spec->work);
+	free(lower);
+	return opts;
 }

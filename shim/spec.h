@@ -70,6 +70,7 @@ struct shim_spec {
 	const char *rootfs;  /* NULL with lowers, or lowers[0] with one lower read-only */
 	const char **lowers; /* owned array, NULL-terminated; NULL with rootfs */
 	size_t n_lowers;
+	char *lower_dir; /* owned, may be NULL: the dir all lowers are in (cwd at mount) */
 	bool read_only;
 	const char *upper; /* NULL when read_only */
 	const char *work;  /* NULL when read_only */
@@ -99,3 +100,10 @@ int shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 
 /* Release what @spec owns (not the JSON it borrows from). */
 void shim_spec_clear(struct shim_spec *spec);
+
+/* The overlay's option string for @spec (a new string), or NULL when its
+ * root is a bind mount (a rootfs or one layer, read-only): lowerdir is the
+ * rootfs or the lowers top first joined by ':' (relative to lower_dir when
+ * they share one: the mount is then made from there), then upperdir and
+ * workdir unless read_only. Made by the parent (it allocates). */
+char *shim_overlay_opts(const struct shim_spec *spec);

@@ -29,6 +29,7 @@ extra_sources() {
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
         fuzz_shim_spec) echo "$top/shim/spec.c" ;;
+        fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
         fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
         fuzz_manifest) echo "$top/podd/manifest.c" ;;

@@ -110,7 +110,9 @@ test_sys_is_read_only_and_dev_is_minimal() {
 test_image_is_unchanged_by_a_container() {
     with_busybox
     local rootfs
-    rootfs=$(podctl image inspect busybox | json .0.rootfs)
+    # The image's one layer, as the store keeps it (layers/<diff_id hex>).
+    rootfs=$T/root/layers/$(podctl image inspect busybox | json .0.layers.0.diff_id | cut -d: -f2)
+    [ -x "$rootfs/bin/busybox" ] || fail "no layer at $rootfs"
     # The writes must have happened, or the checks below prove nothing.
     assert_exit 0 podctl run --name writer busybox sh -c \
         'echo new > /new-file && rm /bin/ls && echo changed > /etc/motd'

@@ -288,6 +288,14 @@ ipam_files() {
     find "$T/run/cni" -type f ! -name lock ! -name 'last_reserved_ip*' -printf 'ipam-file %P\n'
 }
 
+# store_work_files: what the image store holds only while it works.
+store_work_files() {
+    find "$T/root/layers" -mindepth 1 -maxdepth 1 \( -name '.unpack-*' -o -name '.rm-*' \) \
+        -printf 'store-work layers/%P\n' 2> /dev/null
+    find "$T/root/blobs/tmp" -mindepth 1 -maxdepth 1 -printf 'store-work blobs/tmp/%P\n' 2> /dev/null
+    return 0
+}
+
 # leak_check: everything that exists now and did not before the test.
 leak_check() {
     local after leftovers left_files
@@ -315,6 +323,17 @@ leak_check() {
             sleep 0.02
         done
         left_files=$(ls -A "$T/root/containers" | sed 's/^/container-state /')
+        [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
+    fi
+    # The image store's work in progress (podd empties it as it goes):
+    # partial blob writes, unfinished unpacks and layer removals (deleted
+    # off podd's loop: give them a moment).
+    if [ -d "$T/root/layers" ]; then
+        for _ in $(seq 250); do
+            [ -z "$(store_work_files)" ] && break
+            sleep 0.02
+        done
+        left_files=$(store_work_files)
         [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
     fi
     leftovers=$(printf '%s\n' "$leftovers" | sed '/^$/d')

@@ -4,6 +4,7 @@
  * wrong (missing, mistyped and unknown keys, bad paths, bad namespace
  * values and holds, limits), each named in the error.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +193,10 @@ test_missing(void)
 
 		UNIT_FMT(needle, "\"%s\" is required", required[i]);
 		bad_with(required[i], NULL, PD_E_INVALID,
-			 strcmp(required[i], "args") == 0 ? "must hold the command" : needle);
+			 strcmp(required[i], "args") == 0 ? "must hold the command"
+			 : strcmp(required[i], "rootfs") == 0
+			     ? "exactly one of \"rootfs\" and \"lowers\""
+			     : needle);
 	}
 }
 
@@ -405,18 +409,107 @@ test_stdio(void)
 	bad_with("tty", "1", PD_E_INVALID, "tty");
 }
 
+/* The good spec with an image's layers instead of a rootfs. */
+static char *
+with_lowers(const char *lowers, bool read_only)
+{
+	struct pd_err err = {0};
+	json_t *j = pd_json_load(good, strlen(good), 1 << 20, &err);
+	json_t *l = pd_json_load(lowers, strlen(lowers), 1 << 20, &err);
+	char *out;
+
+	REQUIRE(j != NULL && l != NULL);
+	json_object_del(j, "rootfs");
+	json_object_set_new(j, "lowers", l);
+	if (read_only) {
+		json_object_del(j, "upper");
+		json_object_del(j, "work");
+		json_object_set_new(j, "read_only", json_true());
+	}
+	out = pd_json_dump(j);
+	json_decref(j);
+	return out;
+}
+
+static void
+check_lowers(const char *lowers, bool read_only, const char *rootfs, const char *opts)
+{
+	char *text = with_lowers(lowers, read_only);
+	struct pd_err err = {0};
+	struct shim_spec s;
+	char *got;
+	json_t *j;
+
+	REQUIRE(parse(text, &j, &s, &err) == 0);
+	if (rootfs == NULL)
+		CHECK(s.rootfs == NULL);
+	else
+		CHECK_STR(s.rootfs, ==, rootfs);
+	got = shim_overlay_opts(&s);
+	if (opts == NULL)
+		CHECK(got == NULL);
+	else
+		CHECK_STR(got, ==, opts);
+	free(got);
+	shim_spec_clear(&s);
+	json_decref(j);
+	free(text);
+}
+
+static void
+test_lowers(void)
+{
+	char *text;
+
+	/* Layers of one dir are named relative to it (the mount is made
+	 * from there: a page of options holds far more layers). */
+	check_lowers("[\"/l/top\", \"/l/base\"]", false, NULL,
+		     "lowerdir=top:base,upperdir=/c/upper,workdir=/c/work");
+	check_lowers("[\"/l/only\"]", false, NULL,
+		     "lowerdir=only,upperdir=/c/upper,workdir=/c/work");
+	check_lowers("[\"/a/x\", \"/b/y\"]", false, NULL,
+		     "lowerdir=/a/x:/b/y,upperdir=/c/upper,workdir=/c/work");
+	check_lowers("[\"/l/x\", \"/l/y/z\"]", false, NULL,
+		     "lowerdir=/l/x:/l/y/z,upperdir=/c/upper,workdir=/c/work");
+	/* Read-only: one layer is bound, several are an overlay without upper. */
+	check_lowers("[\"/l/only\"]", true, "/l/only", NULL);
+	check_lowers("[\"/l/top\", \"/l/base\"]", true, NULL, "lowerdir=top:base");
+	/* The rootfs's own options are unchanged. */
+	{
+		struct pd_err err = {0};
+		struct shim_spec s;
+		char *got;
+		json_t *j;
+
+		REQUIRE(parse(good, &j, &s, &err) == 0);
+		got = shim_overlay_opts(&s);
+		CHECK_STR(got, ==, "lowerdir=/img/rootfs,upperdir=/c/upper,workdir=/c/work");
+		free(got);
+		shim_spec_clear(&s);
+		json_decref(j);
+	}
+	bad_with("lowers", "[\"/l/a\"]", PD_E_INVALID, "exactly one of");
+	text = with_lowers("[]", false);
+	bad(text, PD_E_INVALID, "\"lowers\" must not be empty");
+	free(text);
+	text = with_lowers("[\"rel/dir\"]", false);
+	bad(text, PD_E_INVALID, "\"lowers\" must be an absolute path");
+	free(text);
+	text = with_lowers("[\"/a:b\"]", false);
+	bad(text, PD_E_INVALID, "\"lowers\" must not hold");
+	free(text);
+	text = with_lowers("[\"/a\", 3]", false);
+	bad(text, PD_E_INVALID, "array of strings");
+	free(text);
+}
+
 static const struct unit_case cases[] = {
-    {"exec_session", test_exec_session},
-    {"stdio", test_stdio},
-    {"good", test_good},
-    {"defaults", test_defaults},
-    {"read_only", test_read_only},
-    {"missing", test_missing},
-    {"mistyped", test_mistyped},
-    {"unknown", test_unknown},
-    {"values", test_values},
-    {"nul", test_nul},
-    {"namespaces", test_namespaces},
+    {"lowers", test_lowers},     {"exec_session", test_exec_session},
+    {"stdio", test_stdio},       {"good", test_good},
+    {"defaults", test_defaults}, {"read_only", test_read_only},
+    {"missing", test_missing},   {"mistyped", test_mistyped},
+    {"unknown", test_unknown},   {"values", test_values},
+    {"nul", test_nul},           {"namespaces", test_namespaces},
     {"limits", test_limits},
 };
 
