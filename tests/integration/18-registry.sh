@@ -16,6 +16,7 @@
 cleanup_test() {
     tc qdisc del dev lo root 2> /dev/null || true
     reg_stop
+    ip link del podd-regv0 2> /dev/null || true
 }
 
 # The digest of TAG's manifest in the layout, and of its layers.
@@ -320,6 +321,28 @@ test_run_pull_policies() {
     assert_eq "$manifests" "$(reg_requests GET '/v2/test/busybox/manifests/[^ ]*')"
     assert_eq always "$(podctl run --rm --pull always "$REG/test/busybox:v1" echo always 2> /dev/null)"
     assert_eq $((manifests + 1)) "$(reg_requests GET '/v2/test/busybox/manifests/[^ ]*')"
+}
+
+test_plain_http_only_on_loopback_or_when_asked() {
+    # A registry on an address that is not loopback, speaking plain HTTP.
+    ip link add podd-regv0 type veth peer name podd-regv1
+    ip addr add 10.123.45.1/32 dev podd-regv0
+    ip link set podd-regv0 up
+    ip link set podd-regv1 up
+    reg_start --addr 10.123.45.1
+    oci_base "$T/oci" base
+    oci_push "$T/oci" base "$REG/test/busybox:v1"
+    podd_start
+    local before
+    before=$(wc -l < "$REG_LOG")
+    assert_exit 125 podctl pull "$REG/test/busybox:v1"
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" "SSL"
+    assert_eq "$before" "$(wc -l < "$REG_LOG")" "the registry heard from podd"
+    podctl pull -q --tls-verify=false "$REG/test/busybox:v1" > /dev/null
+    assert_ne "" "$(podctl images -q)"
+    podctl image rm "$REG/test/busybox:v1" > /dev/null
+    reg_stop
 }
 
 has_partial_blob() {

@@ -4,8 +4,8 @@
 # on 127.0.0.1 inside the suite's network namespace, its storage and logs
 # under $T, ended by its pid in cleanup_test. Source after lib.sh and oci.sh.
 #
-#   reg_start [--tls] [--htpasswd USER PASS] [--token USER PASS]
-#       sets REG (127.0.0.1:PORT), REG_PID, REG_DIR (storage), REG_LOG (its
+#   reg_start [--addr IP] [--tls] [--htpasswd USER PASS] [--token USER PASS]
+#       sets REG (127.0.0.1:PORT, or IP:PORT), REG_PID, REG_DIR (storage), REG_LOG (its
 #       access log); --tls serves HTTPS with a certificate of a CA the test
 #       makes ($T/pki/ca.crt, put in $T/certs.d/$REG/ for podd's
 #       --certs-dir); --token makes a token issuer (python3-jwt, RS256, an
@@ -95,9 +95,10 @@ PY
 }
 
 reg_start() {
-    local tls='' user='' pass='' mode='' tport scheme=http
+    local tls='' user='' pass='' mode='' tport scheme=http addr=127.0.0.1
     while [ $# -gt 0 ]; do
         case $1 in
+            --addr) addr=$2; shift 2 ;;
             --tls) tls=1; shift ;;
             --htpasswd | --token) mode=${1#--}; user=$2; pass=$3; shift 3 ;;
             *) fail "reg_start: unknown option $1" ;;
@@ -105,7 +106,7 @@ reg_start() {
     done
     local port
     port=$(free_port)
-    REG=127.0.0.1:$port
+    REG=$addr:$port
     REG_DIR=$T/registry
     REG_LOG=$T/registry.log
     mkdir -p "$REG_DIR"
