@@ -79,7 +79,7 @@ ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c)
 # registry branch: manifests and registry auth, parsed.
-PODD_PURE_OBJS += $(call obj,podd/manifest.c podd/reg_auth.c)
+PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

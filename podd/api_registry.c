@@ -62,7 +62,7 @@ api_image_pull(struct podd *d, struct evhttp_request *req, const char *arg)
 	    pd_json_get_string(body, PD_F_REFERENCE, &ref, &err) < 0 ||
 	    pd_json_get_string(body, PD_F_PLATFORM, &platform, &err) < 0 ||
 	    pd_json_get_bool(body, PD_F_TLS_VERIFY, &o.tls_verify, &err) < 0 ||
-	    platform_parse(platform, &o.platform, &err) < 0 ||
+	    reg_platform_parse(platform, &o.platform, &err) < 0 ||
 	    creds_from(req, &o.creds, &err) < 0) {
 		http_reply_error(req, &err);
 		return;

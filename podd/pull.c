@@ -51,7 +51,7 @@ enum layer_state {
 };
 
 struct pull_layer {
-	struct descriptor desc;
+	struct reg_descriptor desc;
 	enum layer_state state;
 	bool fetched_here; /* this pull started the fetch that stored it */
 	uint64_t current;
@@ -64,13 +64,13 @@ struct pull {
 	struct pd_imgref ref;
 	char name[PD_IMGREF_MAX];      /* the full reference */
 	char repo_name[PD_IMGREF_MAX]; /* REGISTRY/PATH */
-	struct platform platform;
+	struct reg_platform platform;
 	struct reg_session *s; /* one reference */
 	struct reg_xfer *x;    /* owned: the manifest request in flight */
 	enum pull_state state;
 	char top_digest[PD_DIGEST_MAX + 1];      /* what the tag names (index or manifest) */
 	char manifest_digest[PD_DIGEST_MAX + 1]; /* the image manifest */
-	struct manifest m;
+	struct reg_manifest m;
 	struct pull_layer config;
 	struct pull_layer *layers; /* owned: m.n_entries of them */
 	size_t waiting;            /* blobs not in the store yet */
@@ -426,7 +426,7 @@ pull_free(struct pull *p)
 	fetch_drop_pull(p->d, p);
 	reg_xfer_cancel(p->x);
 	reg_session_unref(p->s);
-	manifest_free(&p->m);
+	reg_manifest_free(&p->m);
 	free(p->layers);
 	free(p);
 }
@@ -575,17 +575,17 @@ static void
 pull_manifest_in(struct pull *p, const char *body, size_t len, const char *content_type)
 {
 	struct pd_err err = {0};
-	const struct descriptor *d;
+	const struct reg_descriptor *d;
 	cleanup_free char *stored = NULL;
 	size_t slen = 0;
 	char what[PD_DIGEST_HEX_LEN + 16];
 
-	manifest_free(&p->m);
-	if (manifest_parse(body, len, content_type, &p->m, &err) < 0) {
+	reg_manifest_free(&p->m);
+	if (reg_manifest_parse(body, len, content_type, &p->m, &err) < 0) {
 		pull_fail(p, &err);
 		return;
 	}
-	if (p->m.kind == MANIFEST_IMAGE) {
+	if (p->m.kind == REG_MANIFEST_IMAGE) {
 		pull_blobs(p);
 		return;
 	}
@@ -594,7 +594,7 @@ pull_manifest_in(struct pull *p, const char *body, size_t len, const char *conte
 		pull_fail(p, &err);
 		return;
 	}
-	d = manifest_choose(&p->m, &p->platform, &err);
+	d = reg_manifest_choose(&p->m, &p->platform, &err);
 	if (d == NULL) {
 		pull_fail(p, &err);
 		return;
@@ -604,7 +604,7 @@ pull_manifest_in(struct pull *p, const char *body, size_t len, const char *conte
 	/* Stored already: no request. */
 	(void)snprintf(what, sizeof(what), "sha256/%s", pd_digest_hex(d->digest));
 	if (blobs_have(p->d, d->digest) && reg_blobs_fd(p->d, &err) >= 0 &&
-	    pd_file_read(reg_blobs_fd(p->d, &err), what, MANIFEST_MAX_BYTES, &stored, &slen,
+	    pd_file_read(reg_blobs_fd(p->d, &err), what, REG_MANIFEST_MAX_BYTES, &stored, &slen,
 			 &err) == 0) {
 		cleanup_free char *copy = steal_ptr(stored);
 
@@ -665,9 +665,9 @@ send_manifest(struct pull *p, const char *ref, struct pd_err *err)
 	struct reg_request r = {
 	    .method = "GET",
 	    .url = url,
-	    .accept = MANIFEST_ACCEPT,
+	    .accept = REG_MANIFEST_ACCEPT,
 	    .body_fd = -1,
-	    .max_body = MANIFEST_MAX_BYTES,
+	    .max_body = REG_MANIFEST_MAX_BYTES,
 	    .done = on_manifest,
 	    .arg = p,
 	};

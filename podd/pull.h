@@ -23,7 +23,7 @@
 #include <jansson.h>
 
 #include "err.h"
-#include "manifest.h"
+#include "reg_manifest.h"
 #include "reg_auth.h"
 
 struct podd;
@@ -31,7 +31,7 @@ struct image;
 
 struct pull_opts {
 	const char *reference; /* as the user gave it; parsed by pull_start */
-	struct platform platform;
+	struct reg_platform platform;
 	bool tls_verify;
 	struct reg_creds creds; /* copied; username "" for anonymous */
 };

@@ -25,7 +25,7 @@
 #include "imgref.h"
 #include "json.h"
 #include "log.h"
-#include "manifest.h"
+#include "reg_manifest.h"
 #include "podd.h"
 #include "pull.h"
 #include "registry.h"
@@ -49,7 +49,7 @@ struct push {
 	char manifest_digest[PD_DIGEST_MAX + 1];
 	char *manifest; /* owned: its bytes */
 	size_t manifest_len;
-	struct manifest m;
+	struct reg_manifest m;
 	size_t next; /* 0: the config, then layer next-1 */
 	int fd;      /* owned: the blob being sent */
 	unsigned pushed, skipped;
@@ -61,7 +61,7 @@ struct push {
 static void push_step(struct push *p);
 static void push_put(struct push *p, const char *location);
 
-static const struct descriptor *
+static const struct reg_descriptor *
 current_blob(const struct push *p)
 {
 	return p->next == 0 ? &p->m.config : &p->m.entries[p->next - 1];
@@ -74,7 +74,7 @@ push_free(struct push *p)
 	reg_xfer_cancel(p->x);
 	close_reset(&p->fd);
 	reg_session_unref(p->s);
-	manifest_free(&p->m);
+	reg_manifest_free(&p->m);
 	free(p->manifest);
 	free(p);
 }
@@ -182,7 +182,7 @@ send_or_fail(struct push *p, const struct reg_request *r)
 static void
 push_put(struct push *p, const char *location)
 {
-	const struct descriptor *b = current_blob(p);
+	const struct reg_descriptor *b = current_blob(p);
 	cleanup_free char *path = blobs_path(p->d, b->digest);
 	cleanup_free char *url =
 	    xasprintf("%s%sdigest=%s", location, strchr(location, '?') ? "&" : "?", b->digest);
@@ -262,12 +262,13 @@ push_start(struct podd *d, const struct push_opts *o, push_event_fn *event, push
 	pd_imgref_format(&p->ref, p->name, sizeof(p->name));
 	memcpy(p->manifest_digest, img->manifest, sizeof(p->manifest_digest));
 	(void)snprintf(rel, sizeof(rel), "sha256/%s", pd_digest_hex(p->manifest_digest));
-	if (pd_file_read(bfd, rel, MANIFEST_MAX_BYTES, &p->manifest, &p->manifest_len, err) < 0 ||
-	    manifest_parse(p->manifest, p->manifest_len, NULL, &p->m, err) < 0 ||
-	    p->m.kind != MANIFEST_IMAGE) {
+	if (pd_file_read(bfd, rel, REG_MANIFEST_MAX_BYTES, &p->manifest, &p->manifest_len, err) <
+		0 ||
+	    reg_manifest_parse(p->manifest, p->manifest_len, NULL, &p->m, err) < 0 ||
+	    p->m.kind != REG_MANIFEST_IMAGE) {
 		if (err->kind == 0)
 			pd_fail(err, PD_E_INVALID, "image %s has no image manifest", p->name);
-		manifest_free(&p->m);
+		reg_manifest_free(&p->m);
 		free(p->manifest);
 		free(p);
 		return -1;
@@ -275,7 +276,7 @@ push_start(struct podd *d, const struct push_opts *o, push_event_fn *event, push
 	p->s =
 	    reg_session_new(d, p->ref.registry, p->ref.path, true, o->tls_verify, &o->creds, err);
 	if (p->s == NULL) {
-		manifest_free(&p->m);
+		reg_manifest_free(&p->m);
 		free(p->manifest);
 		free(p);
 		return -1;

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "manifest.h"
+#include "reg_manifest.h"
 #include "unit.h"
 
 #define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
@@ -13,87 +13,88 @@
 #define D3 "sha256:3333333333333333333333333333333333333333333333333333333333333333"
 
 static int
-parse(const char *s, const char *ct, struct manifest *m, struct pd_err *err)
+parse(const char *s, const char *ct, struct reg_manifest *m, struct pd_err *err)
 {
-	return manifest_parse(s, strlen(s), ct, m, err);
+	return reg_manifest_parse(s, strlen(s), ct, m, err);
 }
 
 static void
 test_oci_manifest(void)
 {
 	const char *s =
-	    "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\","
-	    "\"config\":{\"mediaType\":\"" MT_OCI_CONFIG "\",\"digest\":\"" D1 "\",\"size\":10},"
+	    "{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_OCI_MANIFEST "\","
+	    "\"config\":{\"mediaType\":\"" REG_MT_OCI_CONFIG "\",\"digest\":\"" D1
+	    "\",\"size\":10},"
 	    "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
 	    "\"digest\":\"" D2 "\",\"size\":20},"
 	    "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\","
 	    "\"digest\":\"" D3 "\",\"size\":30}]}";
-	struct manifest m;
+	struct reg_manifest m;
 	struct pd_err err = {0};
 
 	REQUIRE(parse(s, NULL, &m, &err) == 0);
-	CHECK_INT(m.kind, ==, MANIFEST_IMAGE);
+	CHECK_INT(m.kind, ==, REG_MANIFEST_IMAGE);
 	CHECK_STR(m.config.digest, ==, D1);
 	CHECK_INT(m.n_entries, ==, 2);
 	CHECK_STR(m.entries[1].digest, ==, D3);
 	CHECK_INT(m.entries[1].size, ==, 30);
-	manifest_free(&m);
+	reg_manifest_free(&m);
 }
 
 static void
 test_docker_list_and_choice(void)
 {
 	const char *s =
-	    "{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER_LIST "\",\"manifests\":["
-	    "{\"mediaType\":\"" MT_DOCKER_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
+	    "{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_DOCKER_LIST "\",\"manifests\":["
+	    "{\"mediaType\":\"" REG_MT_DOCKER_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
 	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
-	    "{\"mediaType\":\"" MT_DOCKER_MANIFEST "\",\"digest\":\"" D2 "\",\"size\":2,"
+	    "{\"mediaType\":\"" REG_MT_DOCKER_MANIFEST "\",\"digest\":\"" D2 "\",\"size\":2,"
 	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
-	struct manifest m;
-	struct platform p;
+	struct reg_manifest m;
+	struct reg_platform p;
 	struct pd_err err = {0};
-	const struct descriptor *d;
+	const struct reg_descriptor *d;
 
 	REQUIRE(parse(s, NULL, &m, &err) == 0);
-	CHECK_INT(m.kind, ==, MANIFEST_INDEX);
-	REQUIRE(platform_parse("linux/amd64", &p, &err) == 0);
-	d = manifest_choose(&m, &p, &err);
+	CHECK_INT(m.kind, ==, REG_MANIFEST_INDEX);
+	REQUIRE(reg_platform_parse("linux/amd64", &p, &err) == 0);
+	d = reg_manifest_choose(&m, &p, &err);
 	REQUIRE(d != NULL);
 	CHECK_STR(d->digest, ==, D2);
-	REQUIRE(platform_parse("linux/arm64/v8", &p, &err) == 0);
-	d = manifest_choose(&m, &p, &err);
+	REQUIRE(reg_platform_parse("linux/arm64/v8", &p, &err) == 0);
+	d = reg_manifest_choose(&m, &p, &err);
 	REQUIRE(d != NULL);
 	CHECK_STR(d->digest, ==, D1);
-	REQUIRE(platform_parse("linux/arm64/v7", &p, &err) == 0);
-	CHECK(manifest_choose(&m, &p, &err) == NULL);
+	REQUIRE(reg_platform_parse("linux/arm64/v7", &p, &err) == 0);
+	CHECK(reg_manifest_choose(&m, &p, &err) == NULL);
 	CHECK_INT(err.kind, ==, PD_E_NOT_FOUND);
 	CHECK(strstr(err.msg, "linux/arm64/v8, linux/amd64") != NULL);
-	manifest_free(&m);
+	reg_manifest_free(&m);
 }
 
 static void
 test_kind_from_header(void)
 {
 	const char *s = "{\"schemaVersion\":2,\"manifests\":[]}";
-	struct manifest m;
+	struct reg_manifest m;
 	struct pd_err err = {0};
 
-	REQUIRE(parse(s, MT_OCI_INDEX, &m, &err) == 0);
-	CHECK_INT(m.kind, ==, MANIFEST_INDEX);
-	manifest_free(&m);
+	REQUIRE(parse(s, REG_MT_OCI_INDEX, &m, &err) == 0);
+	CHECK_INT(m.kind, ==, REG_MANIFEST_INDEX);
+	reg_manifest_free(&m);
 }
 
 static void
 refused(const char *s, const char *why)
 {
-	struct manifest m;
+	struct reg_manifest m;
 	struct pd_err err = {0};
 
 	CHECK_INT(parse(s, NULL, &m, &err), ==, -1);
 	CHECK(strstr(err.msg, why) != NULL);
 	if (strstr(err.msg, why) == NULL)
 		fprintf(stderr, "message: %s (wanted %s)\n", err.msg, why);
-	manifest_free(&m);
+	reg_manifest_free(&m);
 }
 
 static void
@@ -103,20 +104,20 @@ test_refused(void)
 	refused("[]", "not a JSON object");
 	refused("{\"schemaVersion\":2,\"mediaType\":\"text/plain\"}",
 		"unknown manifest media type");
-	refused("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST
+	refused("{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_OCI_MANIFEST
 		"\",\"config\":{\"mediaType\":"
 		"\"x\",\"digest\":\"sha256:12\",\"size\":1},\"layers\":[]}",
 		"not sha256");
-	refused("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST
+	refused("{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_OCI_MANIFEST
 		"\",\"config\":{\"mediaType\":"
 		"\"x\",\"digest\":\"" D1 "\",\"size\":-1},\"layers\":[]}",
 		"size");
-	refused("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST
+	refused("{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_OCI_MANIFEST
 		"\",\"config\":{\"mediaType\":"
 		"\"x\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[{\"mediaType\":\"text/x\","
 		"\"digest\":\"" D2 "\",\"size\":1}]}",
 		"unsupported layer media type");
-	refused("{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST
+	refused("{\"schemaVersion\":2,\"mediaType\":\"" REG_MT_OCI_MANIFEST
 		"\",\"config\":{\"mediaType\":"
 		"\"x\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[]}",
 		"no layers");
@@ -125,22 +126,22 @@ test_refused(void)
 static void
 test_platform_parse(void)
 {
-	struct platform p;
+	struct reg_platform p;
 	struct pd_err err = {0};
 	char buf[128];
 
-	REQUIRE(platform_parse("linux/arm/v7", &p, &err) == 0);
+	REQUIRE(reg_platform_parse("linux/arm/v7", &p, &err) == 0);
 	CHECK_STR(p.os, ==, "linux");
 	CHECK_STR(p.arch, ==, "arm");
 	CHECK_STR(p.variant, ==, "v7");
-	platform_format(&p, buf, sizeof(buf));
+	reg_platform_format(&p, buf, sizeof(buf));
 	CHECK_STR(buf, ==, "linux/arm/v7");
-	CHECK(platform_parse("linux", &p, &err) < 0);
-	CHECK(platform_parse("linux/", &p, &err) < 0);
-	CHECK(platform_parse("/amd64", &p, &err) < 0);
-	CHECK(platform_parse("linux/amd64/", &p, &err) < 0);
-	CHECK(platform_parse("linux/amd64/v1/x", &p, &err) < 0);
-	CHECK(platform_parse("Linux/amd64", &p, &err) < 0);
+	CHECK(reg_platform_parse("linux", &p, &err) < 0);
+	CHECK(reg_platform_parse("linux/", &p, &err) < 0);
+	CHECK(reg_platform_parse("/amd64", &p, &err) < 0);
+	CHECK(reg_platform_parse("linux/amd64/", &p, &err) < 0);
+	CHECK(reg_platform_parse("linux/amd64/v1/x", &p, &err) < 0);
+	CHECK(reg_platform_parse("Linux/amd64", &p, &err) < 0);
 }
 
 static const struct unit_case cases[] = {
@@ -148,7 +149,7 @@ static const struct unit_case cases[] = {
     {"docker_list_and_choice", test_docker_list_and_choice},
     {"kind_from_header", test_kind_from_header},
     {"refused", test_refused},
-    {"platform_parse", test_platform_parse},
+    {"reg_platform_parse", test_platform_parse},
 };
 
 UNIT_MAIN(cases)

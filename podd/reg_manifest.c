@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Manifest and index parsing, and platform choice; see manifest.h. Field
+ * Manifest and index parsing, and platform choice; see reg_manifest.h. Field
  * names and media types are those of the OCI image-spec (manifest.md,
  * image-index.md, descriptor.md) and of Docker's manifest v2 schema 2.
  */
-#include "manifest.h"
+#include "reg_manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@ static const char *const layer_types[] = {
 };
 
 bool
-manifest_layer_type_ok(const char *media_type)
+reg_manifest_layer_type_ok(const char *media_type)
 {
 	for (size_t i = 0; layer_types[i] != NULL; i++)
 		if (strcmp(media_type, layer_types[i]) == 0)
@@ -53,7 +53,7 @@ copy_field(const json_t *obj, const char *key, char *out, size_t len, bool requi
 }
 
 static int
-descriptor_parse(const json_t *j, bool with_platform, struct descriptor *d, const char *what,
+descriptor_parse(const json_t *j, bool with_platform, struct reg_descriptor *d, const char *what,
 		 struct pd_err *err)
 {
 	const json_t *size = json_object_get(j, "size");
@@ -85,7 +85,8 @@ descriptor_parse(const json_t *j, bool with_platform, struct descriptor *d, cons
 
 /* The kind from the body's mediaType, else the header, else the shape. */
 static int
-manifest_kind_of(const json_t *j, const char *content_type, struct manifest *m, struct pd_err *err)
+manifest_kind_of(const json_t *j, const char *content_type, struct reg_manifest *m,
+		 struct pd_err *err)
 {
 	const char *mt = json_string_value(json_object_get(j, "mediaType"));
 	const json_t *sv = json_object_get(j, "schemaVersion");
@@ -98,67 +99,69 @@ manifest_kind_of(const json_t *j, const char *content_type, struct manifest *m, 
 	if (mt == NULL && content_type != NULL && strncmp(content_type, "application/", 12) == 0)
 		mt = content_type;
 	if (mt == NULL)
-		mt = json_object_get(j, "manifests") != NULL ? MT_OCI_INDEX : MT_OCI_MANIFEST;
+		mt = json_object_get(j, "manifests") != NULL ? REG_MT_OCI_INDEX
+							     : REG_MT_OCI_MANIFEST;
 	if (strlen(mt) >= sizeof(m->media_type))
 		return pd_fail(err, PD_E_INVALID, "manifest: media type too long");
 	memcpy(m->media_type, mt, strlen(mt) + 1);
-	if (strcmp(mt, MT_OCI_MANIFEST) == 0 || strcmp(mt, MT_DOCKER_MANIFEST) == 0)
-		m->kind = MANIFEST_IMAGE;
-	else if (strcmp(mt, MT_OCI_INDEX) == 0 || strcmp(mt, MT_DOCKER_LIST) == 0)
-		m->kind = MANIFEST_INDEX;
+	if (strcmp(mt, REG_MT_OCI_MANIFEST) == 0 || strcmp(mt, REG_MT_DOCKER_MANIFEST) == 0)
+		m->kind = REG_MANIFEST_IMAGE;
+	else if (strcmp(mt, REG_MT_OCI_INDEX) == 0 || strcmp(mt, REG_MT_DOCKER_LIST) == 0)
+		m->kind = REG_MANIFEST_INDEX;
 	else
 		return pd_fail(err, PD_E_INVALID, "unknown manifest media type \"%.80s\"", mt);
 	return 0;
 }
 
 int
-manifest_parse(const char *body, size_t len, const char *content_type, struct manifest *m,
-	       struct pd_err *err)
+reg_manifest_parse(const char *body, size_t len, const char *content_type, struct reg_manifest *m,
+		   struct pd_err *err)
 {
 	cleanup_json json_t *j = NULL;
 	const json_t *arr;
 	char what[64];
 
 	memset(m, 0, sizeof(*m));
-	j = pd_json_load(body, len, MANIFEST_MAX_BYTES, err);
+	j = pd_json_load(body, len, REG_MANIFEST_MAX_BYTES, err);
 	if (j == NULL)
 		return pd_err_prefix(err, "manifest");
 	if (!json_is_object(j))
 		return pd_fail(err, PD_E_INVALID, "manifest is not a JSON object");
 	if (manifest_kind_of(j, content_type, m, err) < 0)
 		return -1;
-	arr = json_object_get(j, m->kind == MANIFEST_IMAGE ? "layers" : "manifests");
+	arr = json_object_get(j, m->kind == REG_MANIFEST_IMAGE ? "layers" : "manifests");
 	if (!json_is_array(arr))
 		return pd_fail(err, PD_E_INVALID, "manifest: \"%s\" is missing",
-			       m->kind == MANIFEST_IMAGE ? "layers" : "manifests");
-	if (json_array_size(arr) > MANIFEST_MAX_ENTRIES)
+			       m->kind == REG_MANIFEST_IMAGE ? "layers" : "manifests");
+	if (json_array_size(arr) > REG_MANIFEST_MAX_ENTRIES)
 		return pd_fail(err, PD_E_TOO_LARGE, "manifest: over %d entries",
-			       MANIFEST_MAX_ENTRIES);
-	if (m->kind == MANIFEST_IMAGE && descriptor_parse(json_object_get(j, "config"), false,
-							  &m->config, "manifest config", err) < 0)
+			       REG_MANIFEST_MAX_ENTRIES);
+	if (m->kind == REG_MANIFEST_IMAGE &&
+	    descriptor_parse(json_object_get(j, "config"), false, &m->config, "manifest config",
+			     err) < 0)
 		return -1;
 	m->entries = xcalloc(json_array_size(arr) + 1, sizeof(*m->entries));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
-		struct descriptor *d = &m->entries[i];
+		struct reg_descriptor *d = &m->entries[i];
 
 		(void)snprintf(what, sizeof(what), "manifest %s %zu",
-			       m->kind == MANIFEST_IMAGE ? "layer" : "entry", i);
-		if (descriptor_parse(json_array_get(arr, i), m->kind == MANIFEST_INDEX, d, what,
+			       m->kind == REG_MANIFEST_IMAGE ? "layer" : "entry", i);
+		if (descriptor_parse(json_array_get(arr, i), m->kind == REG_MANIFEST_INDEX, d, what,
 				     err) < 0)
 			return -1;
 		m->n_entries++;
-		if (m->kind == MANIFEST_IMAGE && !manifest_layer_type_ok(d->media_type))
+		if (m->kind == REG_MANIFEST_IMAGE && !reg_manifest_layer_type_ok(d->media_type))
 			return pd_fail(err, PD_E_INVALID,
 				       "%s: unsupported layer media type \"%.80s\"", what,
 				       d->media_type);
 	}
-	if (m->kind == MANIFEST_IMAGE && m->n_entries == 0)
+	if (m->kind == REG_MANIFEST_IMAGE && m->n_entries == 0)
 		return pd_fail(err, PD_E_INVALID, "manifest has no layers");
 	return 0;
 }
 
 void
-manifest_free(struct manifest *m)
+reg_manifest_free(struct reg_manifest *m)
 {
 	free(m->entries);
 	m->entries = NULL;
@@ -168,7 +171,7 @@ manifest_free(struct manifest *m)
 static bool
 is_field(const char *s, size_t n)
 {
-	if (n == 0 || n >= MANIFEST_FIELD_MAX)
+	if (n == 0 || n >= REG_MANIFEST_FIELD_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
@@ -178,7 +181,7 @@ is_field(const char *s, size_t n)
 }
 
 int
-platform_parse(const char *s, struct platform *p, struct pd_err *err)
+reg_platform_parse(const char *s, struct reg_platform *p, struct pd_err *err)
 {
 	const char *a = strchr(s, '/');
 	const char *v = a != NULL ? strchr(a + 1, '/') : NULL;
@@ -199,32 +202,33 @@ platform_parse(const char *s, struct platform *p, struct pd_err *err)
 }
 
 void
-platform_format(const struct platform *p, char *buf, size_t len)
+reg_platform_format(const struct reg_platform *p, char *buf, size_t len)
 {
 	(void)snprintf(buf, len, "%s/%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "", p->variant);
 }
 
-const struct descriptor *
-manifest_choose(const struct manifest *m, const struct platform *want, struct pd_err *err)
+const struct reg_descriptor *
+reg_manifest_choose(const struct reg_manifest *m, const struct reg_platform *want,
+		    struct pd_err *err)
 {
-	char have[160] = "", one[3 * MANIFEST_FIELD_MAX + 4], w[3 * MANIFEST_FIELD_MAX + 4];
+	char have[160] = "", one[3 * REG_MANIFEST_FIELD_MAX + 4], w[3 * REG_MANIFEST_FIELD_MAX + 4];
 
 	for (size_t i = 0; i < m->n_entries; i++) {
-		const struct platform *p = &m->entries[i].platform;
+		const struct reg_platform *p = &m->entries[i].platform;
 
 		if (strcmp(p->os, want->os) == 0 && strcmp(p->arch, want->arch) == 0 &&
 		    (want->variant[0] == '\0' || strcmp(p->variant, want->variant) == 0))
 			return &m->entries[i];
 	}
 	for (size_t i = 0; i < m->n_entries; i++) {
-		platform_format(&m->entries[i].platform, one, sizeof(one));
+		reg_platform_format(&m->entries[i].platform, one, sizeof(one));
 		if (strlen(have) + strlen(one) + 3 >= sizeof(have))
 			break;
 		if (have[0] != '\0')
 			strncat(have, ", ", sizeof(have) - strlen(have) - 1);
 		strncat(have, one, sizeof(have) - strlen(have) - 1);
 	}
-	platform_format(want, w, sizeof(w));
+	reg_platform_format(want, w, sizeof(w));
 	pd_fail(err, PD_E_NOT_FOUND, "no image for platform %s in the index (it has: %s)", w,
 		have[0] ? have : "none");
 	return NULL;
