@@ -78,6 +78,8 @@ ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
+# registry branch: manifests and registry auth, parsed.
+PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
@@ -117,9 +119,15 @@ $(LIBPODD): $(LIB_OBJS)
 
 $(PODD): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 $(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+# registry: podd's pulls and pushes go through libcurl's multi interface on
+# the loop (podd/curl_loop.c); libssl for a registry's own CAs (registry.c).
+$(call obj,podd/curl_loop.c podd/registry.c podd/pull.c podd/push.c podd/api_registry.c): \
+	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl openssl)
+CURL_LIBS    = $(call pc_libs,libcurl)
+SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS)
 
 # podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
 $(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive)
@@ -231,7 +239,7 @@ asan: images
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
-	containernetworking-plugins umoci skopeo docker-registry python3-jwt openssl apache2-utils zstd
+	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps:

@@ -353,15 +353,15 @@ client_base_new(struct pd_err *err)
 static char *
 format_head(const struct client_request *req)
 {
-	return xasprintf("%s %s HTTP/1.1\r\n"
-			 "Host: podd\r\n"
-			 "%s"
-			 "Content-Length: %zu\r\n"
-			 "Connection: close\r\n"
-			 "\r\n",
-			 req->method, req->path,
-			 req->body != NULL ? "Content-Type: application/json\r\n" : "",
-			 req->body != NULL ? req->body_len : 0);
+	return xasprintf(
+	    "%s %s HTTP/1.1\r\n"
+	    "Host: podd\r\n"
+	    "%s%s"
+	    "Content-Length: %zu\r\n"
+	    "Connection: close\r\n"
+	    "\r\n",
+	    req->method, req->path, req->body != NULL ? "Content-Type: application/json\r\n" : "",
+	    req->headers != NULL ? req->headers : "", req->body != NULL ? req->body_len : 0);
 }
 
 struct client_conn *
@@ -389,7 +389,8 @@ client_start(struct event_base *base, const char *socket_path, const struct clie
 	}
 	(void)steal_fd(fd); /* the bufferevent closes it now */
 	c->req = *req;
-	c->req.method = c->req.path = c->req.body = NULL; /* borrowed only until now */
+	c->req.method = c->req.path = c->req.body = c->req.headers =
+	    NULL; /* borrowed only until now */
 	c->reply = reply;
 	c->socket_path = xstrdup(socket_path);
 	c->done = done;

@@ -29,6 +29,8 @@ struct client_request {
 	const char *path;   /* with its query string, e.g. "/v1/pods/web/stop?timeout=5" */
 	const char *body;   /* sent with Content-Type: application/json, or NULL */
 	size_t body_len;
+	/* Extra header lines, each ending in "\r\n" (X-Registry-Auth), or NULL. */
+	const char *headers;
 	/* If not NULL, the body of a 2xx reply goes to on_body piece by piece
 	 * instead of into client_reply.body; a return < 0 (with @err filled)
 	 * ends the request with that error. Error replies are always

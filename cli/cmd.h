@@ -103,6 +103,23 @@ int cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, 
  * pods and volumes). */
 json_t *cmd_labels(const struct flag_value *v, struct pd_err *err);
 
+/* registry branch: cmd_pull.c, cmd_login.c. */
+struct pull_cli {
+	const char *platform; /* NULL: the default */
+	const char *authfile; /* NULL: the default files */
+	bool tls_verify;
+	bool quiet;     /* no progress */
+	bool print_ref; /* the reference on stdout at the end */
+};
+/* Pull @reference with its progress on @out (`podctl pull`, `run --pull`).
+ * Returns 0 or -1 with @err. */
+int cmd_pull_image(struct podctl *ctl, const char *reference, const struct pull_cli *o, FILE *out,
+		   struct pd_err *err);
+int cmd_pull(struct podctl *ctl, int argc, char **argv);
+int cmd_push(struct podctl *ctl, int argc, char **argv);
+int cmd_login(struct podctl *ctl, int argc, char **argv);
+int cmd_logout(struct podctl *ctl, int argc, char **argv);
+
 /* The commands of the top-level table. */
 int cmd_version(struct podctl *ctl, int argc, char **argv);
 int cmd_info(struct podctl *ctl, int argc, char **argv);

@@ -64,6 +64,7 @@ enum {
 	R_VOLUME, /* issue 11, volumes */
 	R_TMPFS,
 	R_MOUNT,
+	R_PULL, /* registry branch */
 };
 
 static const struct flag_spec run_flags[] = {
@@ -106,6 +107,8 @@ static const struct flag_spec run_flags[] = {
     [R_MOUNT] = {"mount", NULL, 0, FLAG_LIST, "SPEC",
 		 "type=bind|volume|tmpfs,source=S,target=D[,readonly]: docker's keys; "
 		 "repeatable"},
+    [R_PULL] = {"pull", NULL, 0, FLAG_VALUE, "POLICY",
+		"missing (default): pull IMAGE when podd lacks it; always; never"},
     {.name = NULL},
 };
 
@@ -739,6 +742,39 @@ run_attached(struct podctl *ctl, const json_t *body, FILE *out, const struct det
 
 /* ---- the command ----------------------------------------------------- */
 
+/* --pull: as docker, the client pulls (progress on stderr) before the
+ * create. A bad policy is PD_E_INVALID with errnum -1 (a usage error). */
+static int
+run_pull(struct podctl *ctl, const char *image, const char *policy, struct pd_err *err)
+{
+	struct pull_cli o = {.tls_verify = true};
+	cleanup_free char *esc = NULL;
+	cleanup_free char *path = NULL;
+	cleanup_json json_t *img = NULL;
+
+	if (policy == NULL)
+		policy = "missing";
+	if (strcmp(policy, "never") == 0)
+		return 0;
+	if (strcmp(policy, "missing") != 0 && strcmp(policy, "always") != 0) {
+		pd_fail(err, PD_E_INVALID, "--pull is missing, always or never, not \"%.32s\"",
+			policy);
+		err->errnum = -1;
+		return -1;
+	}
+	if (strcmp(policy, "missing") == 0) {
+		esc = ctr_query_escape(image);
+		path = xasprintf("%s/%s", PD_PATH_IMAGES, esc);
+		img = client_call(ctl->socket_path, "GET", path, NULL, err);
+		if (img != NULL)
+			return 0;
+		if (err->kind != PD_E_NOT_FOUND)
+			return -1;
+		pd_err_clear(err);
+	}
+	return cmd_pull_image(ctl, image, &o, stderr, err);
+}
+
 int
 cmd_run(struct podctl *ctl, int argc, char **argv)
 {
@@ -760,6 +796,10 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 	body = run_body(&f, detach, &err);
 	if (body == NULL)
 		return cmd_usage_error(&run_usage, "%s", err.msg);
+	if (!f.v[R_ROOTFS].set && run_pull(ctl, f.args[0], f.v[R_PULL].value, &err) < 0)
+		return err.kind == PD_E_INVALID && err.errnum == -1
+			   ? cmd_usage_error(&run_usage, "%s", err.msg)
+			   : cmd_error(&err);
 	if (!detach)
 		return run_attached(ctl, body, stdout, &keys);
 	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);

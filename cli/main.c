@@ -46,6 +46,10 @@ static const struct cmd commands[] = {
     {"image", cmd_image, "manage images"},
     {"images", cmd_images, NULL},
     {"rmi", cmd_rmi, NULL},
+    {"pull", cmd_pull, "pull an image from a registry"},
+    {"push", cmd_push, "push an image to a registry"},
+    {"login", cmd_login, "log in to a registry (credentials kept in the auth file)"},
+    {"logout", cmd_logout, "forget a registry's credentials"},
     {"network", cmd_network, "manage networks"},
     {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
     {"cp", cmd_cp, "copy files between a container and the host"},

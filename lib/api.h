@@ -315,3 +315,27 @@
 #define PD_F_KERNEL             "kernel"
 #define PD_F_CGROUP             "cgroup_version"
 #define PD_F_NETNS_DIR          "netns_dir"
+
+/* Registries (registry branch):
+ *   POST /v1/images/pull   {"reference","platform","tls_verify"}; header
+ *                          X-Registry-Auth (base64url of {"username","password",
+ *                          "serveraddress"}, as docker's). A chunked stream of JSON
+ *                          lines: progress {"id","status","current","total"}, then
+ *                          the end {"status","id","digest","reference"} or
+ *                          {"code","message"}.
+ *   POST /v1/images/push   {"reference","tls_verify"} + X-Registry-Auth; streams too.
+ *   POST /v1/registries/login  {"registry","username","password","tls_verify"}:
+ *                          podd checks the credentials with the registry and keeps
+ *                          nothing; 200 {"status":"Login Succeeded"}. */
+#define PD_ACTION_PULL         "pull"
+#define PD_ACTION_PUSH         "push"
+#define PD_PATH_REGISTRY_LOGIN "/v1/registries/login"
+#define PD_F_REFERENCE         "reference"
+#define PD_F_PLATFORM          "platform"
+#define PD_F_TLS_VERIFY        "tls_verify"
+#define PD_F_REGISTRY          "registry"
+#define PD_F_USERNAME          "username"
+#define PD_F_PASSWORD          "password"
+#define PD_F_STATUS            "status"
+#define PD_F_DIGEST            "digest"
+#define PD_DEFAULT_PLATFORM    "linux/amd64"

@@ -46,6 +46,10 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_STOP, api_pod_stop},
     {EVHTTP_REQ_POST, PD_PATH_PODS "/*/" PD_ACTION_PORTS, api_pod_ports_add},
     {EVHTTP_REQ_DELETE, PD_PATH_PODS "/*/" PD_ACTION_PORTS, api_pod_ports_remove},
+    /* registry branch: before any route on one image */
+    {EVHTTP_REQ_POST, PD_PATH_IMAGES "/" PD_ACTION_PULL, api_image_pull},
+    {EVHTTP_REQ_POST, PD_PATH_IMAGES "/" PD_ACTION_PUSH, api_image_push},
+    {EVHTTP_REQ_POST, PD_PATH_REGISTRY_LOGIN, api_registry_login},
     {EVHTTP_REQ_GET, PD_PATH_IMAGES, api_image_list},
     {EVHTTP_REQ_POST, PD_PATH_IMAGES, api_image_import},
     /* The image store (store branch). */
@@ -241,6 +245,27 @@ http_pending_start_stream(struct http_pending *p)
 			  "application/json");
 	evhttp_send_reply_start(p->req, 200, "OK");
 	p->streaming = true;
+}
+
+void
+http_pending_send_json(struct http_pending *p, const json_t *j)
+{
+	struct evbuffer *buf;
+	cleanup_free char *s = NULL;
+
+	if (p->gone)
+		return;
+	http_pending_start_stream(p);
+	if (http_conn_unsent(p->req) > HTTP_STREAM_UNSENT_MAX)
+		return;
+	buf = evbuffer_new();
+	if (buf == NULL)
+		abort();
+	s = pd_json_dump(j);
+	evbuffer_add(buf, s, strlen(s));
+	evbuffer_add(buf, "\n", 1);
+	evhttp_send_reply_chunk(p->req, buf);
+	evbuffer_free(buf);
 }
 
 /* The end of a streamed reply: @j as its body. */

@@ -35,6 +35,13 @@ struct http_pending *http_pending_new(struct evhttp_request *req);
  * error's body is still {"code","message"}). */
 void http_pending_start_stream(struct http_pending *p);
 
+/* Send @j as one JSON line of @p's stream, starting the stream if need
+ * be (registry branch: pull and push progress). Dropped when the client has
+ * left or has not read HTTP_STREAM_UNSENT_MAX bytes already: progress is
+ * worth less than podd's memory. */
+#define HTTP_STREAM_UNSENT_MAX (256 * 1024)
+void http_pending_send_json(struct http_pending *p, const json_t *j);
+
 /* Answer and free @p. */
 void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);
 void http_pending_reply_error(struct http_pending *p, const struct pd_err *err);
@@ -108,6 +115,8 @@ http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_po
     api_pod_remove, api_pod_ports_add, api_pod_ports_remove;
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;
 http_handler_fn api_image_load, api_image_save, api_image_prune, api_image_history, api_image_tag;
+/* registry branch: api_registry.c */
+http_handler_fn api_image_pull, api_image_push, api_registry_login;
 http_handler_fn api_network_list, api_network_create, api_network_get, api_network_remove;
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,

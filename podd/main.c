@@ -31,6 +31,7 @@
 #include "ctr_logs.h"
 #include "pod.h"
 #include "podd.h"
+#include "registry.h"
 #include "shim.h"
 #include "xalloc.h"
 
@@ -68,6 +69,8 @@ usage(FILE *out)
 	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
 	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
 	    "  --foreground        stay attached and log to stderr\n"
+	    "  --certs-dir DIR     registries' CAs and client certificates, DIR/HOST[:PORT]/\n"
+	    "                      (default /etc/containers/certs.d, then /etc/docker/certs.d)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -87,6 +90,7 @@ enum {
 	OPT_READ_TIMEOUT,
 	OPT_MAX_CLIENTS,
 	OPT_FOREGROUND,
+	OPT_CERTS_DIR,
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -104,6 +108,7 @@ static const struct option long_opts[] = {
     {"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
     {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
+    {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -181,6 +186,10 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_FOREGROUND:
 			cfg->foreground = true;
+			break;
+		case OPT_CERTS_DIR:
+			free(cfg->certs_dir);
+			cfg->certs_dir = xstrdup(optarg);
 			break;
 		case OPT_LOG_LEVEL:
 			if (pd_log_level_parse(optarg, &cfg->log_level) < 0) {
@@ -388,6 +397,9 @@ podd_teardown(struct podd *d)
 	container_free_all(d);
 	ctr_logs_teardown(d);
 	image_free_all(d);
+	/* After the images, whose commits end the pulls that wait on them;
+	 * before the HTTP server, so the other pulls answer their clients. */
+	registry_free_all(d);
 	pod_free_all(d);
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
@@ -415,6 +427,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.shim_path);
 	free(d->cfg.archive_path);
 	free(d->cfg.cni_path);
+	free(d->cfg.certs_dir);
 }
 
 int

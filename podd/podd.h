@@ -33,6 +33,7 @@ struct podd_config {
 	enum pd_log_level log_level;
 	bool foreground;
 	struct http_limits http; /* client timeouts and cap (http_conn.c) */
+	char *certs_dir;         /* owned, or NULL: registries' CAs (registry.h) */
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -75,6 +76,7 @@ struct podd {
 	struct event *inotify_ev;         /* owned */
 	/* owned: log streams that end once sent (ctr_logs.c) */
 	struct log_follower_list log_draining;
+	struct registry *registry; /* owned, NULL until a registry is used (registry.c) */
 	bool shutting_down;
 };
 

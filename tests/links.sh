@@ -16,7 +16,7 @@ failed=0
 
 # The libraries each dynamic program may need, as soname stems.
 declare -A allowed=(
-    [podd]="libevent libjansson libc"
+    [podd]="libevent libjansson libcurl libssl libcrypto libc" # curl, ssl: registry; crypto: digests
     [podctl]="libevent libjansson libhttp_parser libarchive libc"
     [podd-shim]="libjansson libcap libc"
     [netplug]="libnl-route-3 libnl-3 libjansson libc"

@@ -248,3 +248,4 @@ echo
 "$(dirname "$0")/scale.sh" "$build" "$runs"
 
 echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower
+echo; "$(dirname "$0")/pull.sh" "$build" 5 # pull, present pull, run after pull, load; podman and skopeo beside

@@ -34,6 +34,8 @@ extra_sources() {
         fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
         fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
+        fuzz_reg_manifest) echo "$top/podd/reg_manifest.c" ;;
+        fuzz_reg_auth) echo "$top/podd/reg_auth.c" ;;
     esac
 }
 
