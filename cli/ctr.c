@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "imgref.h"
 #include "name.h"
 #include "output.h"
 #include "timefmt.h"
@@ -136,6 +137,21 @@ ctr_image_text(const json_t *ctr)
 	const char *image = json_string_value(json_object_get(ctr, PD_F_IMAGE));
 	const char *rootfs = json_string_value(json_object_get(ctr, PD_F_ROOTFS));
 
+	struct pd_imgref ref;
+	struct pd_err err;
+
+	/* As docker shows it: "busybox" for docker.io/library/busybox:latest,
+	 * "team/app:v2", "127.0.0.1:5000/app:v2". */
+	if (image != NULL && pd_imgref_parse(image, &ref, &err) == 0) {
+		char repo[PD_IMGREF_MAX];
+
+		pd_imgref_familiar(&ref, repo, sizeof(repo));
+		if (ref.digest[0] != '\0')
+			return xasprintf("%s@%s", repo, ref.digest);
+		if (strcmp(ref.tag, PD_IMGREF_DEFAULT_TAG) == 0)
+			return xstrdup(repo);
+		return xasprintf("%s:%s", repo, ref.tag);
+	}
 	if (image != NULL && image[0] != '\0')
 		return xstrdup(image);
 	if (rootfs != NULL && rootfs[0] != '\0')

@@ -248,7 +248,7 @@ sweep(struct podd *d, int dirfd, const char *dir, bool layer)
 
 		if (strlen(de->d_name) != PD_DIGEST_HEX_LEN || !pd_is_id_prefix(de->d_name))
 			continue;
-		(void)snprintf(digest, sizeof(digest), "sha256:%s", de->d_name);
+		(void)snprintf(digest, sizeof(digest), "sha256:%.64s", de->d_name);
 		if (image_store_uses(d, digest, layer, NULL))
 			continue;
 		log_info("%s/%s: no image uses it; deleting", dir, de->d_name);

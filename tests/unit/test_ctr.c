@@ -110,6 +110,14 @@ test_image(void)
 	s = ctr_image_text(c);
 	CHECK_STR(s, ==, "-");
 	free(s);
+	json_object_set_new(a, "image", json_string("docker.io/library/busybox:latest"));
+	s = ctr_image_text(a);
+	CHECK_STR(s, ==, "busybox");
+	free(s);
+	json_object_set_new(a, "image", json_string("127.0.0.1:5000/team/app:v2"));
+	s = ctr_image_text(a);
+	CHECK_STR(s, ==, "127.0.0.1:5000/team/app:v2");
+	free(s);
 	json_decref(a);
 	json_decref(b);
 	json_decref(c);
