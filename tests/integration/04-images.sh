@@ -164,8 +164,12 @@ test_unknown_images() {
     assert_contains "$LAST_ERR" "no such image"
     assert_one_line "$LAST_ERR"
     assert_exit 125 podctl image inspect nosuchimage
-    assert_exit 125 podctl run --rm nosuchimage true
+    assert_exit 125 podctl run --rm --pull never nosuchimage true
     assert_contains "$LAST_ERR" "no such image"
+    # By default a missing image is pulled first; the suite reaches no registry.
+    assert_exit 125 podctl run --rm nosuchimage true
+    assert_contains "$LAST_ERR" "pull docker.io/library/nosuchimage:latest"
+    assert_one_line "$LAST_ERR"
     store_is_empty || fail "store not empty: $(store)"
 }
 
