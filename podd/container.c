@@ -328,14 +328,18 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", spec->name);
 	c = container_new(d);
 	c->rec.spec = *spec;
+	/* On a failure the spec goes back to the caller as resolve() left it:
+	 * it may have replaced what the caller's copy points to. */
 	if (pd_id_generate(c->rec.id, err) < 0 || resolve(d, c, err) < 0) {
-		memset(&c->rec.spec, 0, sizeof(c->rec.spec)); /* still the caller's */
+		*spec = c->rec.spec;
+		memset(&c->rec.spec, 0, sizeof(c->rec.spec));
 		container_free(c);
 		return -1;
 	}
 	/* Volumes last: nothing fails after them but the disk. */
 	if (volume_prepare_mounts(d, &c->rec.spec, err) < 0) {
-		memset(&c->rec.spec, 0, sizeof(c->rec.spec)); /* still the caller's */
+		*spec = c->rec.spec;
+		memset(&c->rec.spec, 0, sizeof(c->rec.spec));
 		container_free(c);
 		return -1;
 	}
