@@ -152,8 +152,11 @@ parse_name(const char *name, size_t len, struct pd_imgref *ref, const char *s, s
 		}
 	}
 	if (ref->registry[0] == '\0' || strcmp(ref->registry, "index.docker.io") == 0 ||
-	    strcmp(ref->registry, "registry-1.docker.io") == 0)
-		(void)snprintf(ref->registry, sizeof(ref->registry), "%s", PD_IMGREF_DOCKER_IO);
+	    strcmp(ref->registry, "registry-1.docker.io") == 0) {
+		/* Cleared first, so that equal references are equal structs. */
+		memset(ref->registry, 0, sizeof(ref->registry));
+		memcpy(ref->registry, PD_IMGREF_DOCKER_IO, sizeof(PD_IMGREF_DOCKER_IO));
+	}
 	for (size_t i = 0, start = 0; i <= path_len; i++) {
 		if (i < path_len && path[i] != '/')
 			continue;

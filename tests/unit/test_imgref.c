@@ -123,6 +123,18 @@ test_familiar(void)
 	CHECK_STR(familiar("127.0.0.1:5000/app"), ==, "127.0.0.1:5000/app");
 }
 
+/* Equal references are equal structs (the fuzz target compares them). */
+static void
+test_normalised_structs_equal(void)
+{
+	struct pd_imgref a, b;
+	struct pd_err err = {0};
+
+	REQUIRE(pd_imgref_parse("index.docker.io/r/x", &a, &err) == 0);
+	REQUIRE(pd_imgref_parse("docker.io/r/x", &b, &err) == 0);
+	CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+}
+
 static const struct unit_case cases[] = {
     {"short_names", test_short_names},
     {"registries", test_registries},
@@ -130,6 +142,7 @@ static const struct unit_case cases[] = {
     {"components", test_components},
     {"tags_and_hosts", test_tags_and_hosts},
     {"familiar", test_familiar},
+    {"normalised_structs_equal", test_normalised_structs_equal},
 };
 
 UNIT_MAIN(cases)
