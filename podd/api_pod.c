@@ -111,13 +111,26 @@ api_pod_start(struct podd *d, struct evhttp_request *req, const char *arg)
 void
 api_pod_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 {
+	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
 	struct pd_err err = {0};
 	struct http_pending *p;
 	struct pod *obj;
-	long long timeout_s;
+	long long timeout_s = -1;
+	struct http_query *q = http_action_query(req, params);
+	const char *t;
 
-	if (http_timeout_query(req, &timeout_s) < 0)
+	if (q == NULL)
 		return;
+	/* issue 12, podlife: without ?timeout= each container has its own
+	 * (its stop_timeout, else the pod's termination_grace_period). */
+	t = http_query_get(q, PD_Q_TIMEOUT);
+	if (t != NULL && pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, &timeout_s, &err) < 0) {
+		http_query_free(q);
+		pd_err_prefix(&err, "timeout");
+		http_reply_error(req, &err);
+		return;
+	}
+	http_query_free(q);
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
 		return;

@@ -25,6 +25,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "proc.h"
 #include "recover.h"
 #include "shim.h"
@@ -346,6 +347,7 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 	memset(spec, 0, sizeof(*spec)); /* the container owns it now */
 	if (c->rec.spec.name[0] == '\0')
 		make_name(d, c->rec.id, c->rec.spec.name, sizeof(c->rec.spec.name));
+	c->rec.seq = pod_seq_next(d, c->rec.spec.pod); /* issue 12, podlife */
 	set_now(c->rec.created);
 	/* A run is recorded as starting: a podd restarted before it answered
 	 * removes it (ctr_store.c), as nobody was told its id. */
@@ -436,6 +438,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	c->rec.state = back_to;
 	set_reason(c, e.msg);
 	save_or_log(c);
+	pod_seq_container_changed(c); /* issue 12, podlife */
 }
 
 static void
@@ -479,6 +482,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
+		pod_seq_container_changed(c); /* issue 12, podlife */
 		return;
 	}
 	c->start_err = err;
@@ -569,6 +573,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	save_or_log(c);
+	pod_seq_container_changed(c); /* issue 12, podlife */
 }
 
 /* ---- restart --------------------------------------------------------------- */
@@ -777,6 +782,26 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 		if (strcmp(c->rec.spec.pod, pod_id) == 0 && c->rec.state == CTR_RUNNING)
 			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
 				   timeout_s);
+}
+
+/* ---- issue 12, podlife: the pod's sequence (pod_seq.c) ------------------ */
+
+int
+container_start_by_pod(struct container *c, struct pd_err *err)
+{
+	if (c->rec.state != CTR_CREATED && c->rec.state != CTR_EXITED)
+		return 0;
+	return start_shim(c, err);
+}
+
+void
+container_stop_by_pod(struct container *c, long long timeout_s)
+{
+	if (c->rec.state != CTR_RUNNING)
+		return;
+	log_info("container \"%s\": stopping for its pod (timeout %llds)", c->rec.spec.name,
+		 timeout_s);
+	begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 }
 
 bool

@@ -73,6 +73,8 @@ struct container {
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
 	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
+	unsigned seq_gen;               /* issue 12, podlife: the run of its pod's sequence
+					 * that started it last (pod_seq.c) */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -120,6 +122,12 @@ int container_remove(struct container *c, bool force, struct http_pending *pendi
 /* The same, and with @volumes its anonymous volumes too (rm -v). */
 int container_remove_volumes(struct container *c, bool force, bool volumes,
 			     struct http_pending *pending, struct pd_err *err);
+
+/* issue 12, podlife: its pod's sequence starts @c (created or exited) with
+ * nobody waiting; stops it (running) with @timeout_s, a stop that no
+ * restart policy undoes. */
+int container_start_by_pod(struct container *c, struct pd_err *err);
+void container_stop_by_pod(struct container *c, long long timeout_s);
 
 /* ctr_json.c: the API's JSON for @c (a new reference). */
 json_t *container_to_json(const struct container *c);
