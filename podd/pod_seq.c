@@ -101,12 +101,12 @@ pod_containers(struct pod *pod, size_t *n)
 			break;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, cap * sizeof(*v));
+			v = xrealloc(v, cap * sizeof(struct container *));
 		}
 		v[(*n)++] = c;
 	}
 	if (*n > 1)
-		qsort(v, *n, sizeof(*v), by_seq);
+		qsort(v, *n, sizeof(struct container *), by_seq);
 	return v;
 }
 

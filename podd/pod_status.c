@@ -105,11 +105,9 @@ phase_of(const struct kview *v, size_t n, const char *policy)
 		if (v[i].sidecar) {
 			if (!(v[i].st == K_RUNNING && v[i].started))
 				pending_init++;
-		} else if (v[i].st == K_TERMINATED && v[i].exit_code != 0) {
-			failed_init++;
-		} else if (v[i].st == K_WAITING && v[i].restarts > 0 &&
-			   strcmp(v[i].reason, "CrashLoopBackOff") == 0) {
-			failed_init++;
+		} else if ((v[i].st == K_TERMINATED && v[i].exit_code != 0) ||
+			   (v[i].st == K_WAITING && strcmp(v[i].reason, "CrashLoopBackOff") == 0)) {
+			failed_init++; /* failed, or failed and waits for its restart */
 		} else if (!(v[i].st == K_TERMINATED && v[i].exit_code == 0)) {
 			pending_init++;
 		}
@@ -166,10 +164,9 @@ status_of(const struct kview *v, size_t n, unsigned n_init, bool all_ready, cons
 			continue;
 		}
 		initialising = true;
-		if (v[i].st == K_TERMINATED) {
-			(void)snprintf(out->status, sizeof(out->status), "Init:%s", v[i].reason);
-		} else if (v[i].st == K_WAITING && strcmp(v[i].reason, "PodInitializing") != 0 &&
-			   strcmp(v[i].reason, "ContainerCreating") != 0) {
+		if (v[i].st == K_TERMINATED ||
+		    (v[i].st == K_WAITING && strcmp(v[i].reason, "PodInitializing") != 0 &&
+		     strcmp(v[i].reason, "ContainerCreating") != 0)) {
 			(void)snprintf(out->status, sizeof(out->status), "Init:%s", v[i].reason);
 		} else {
 			(void)snprintf(out->status, sizeof(out->status), "Init:%u/%u", i_init,
