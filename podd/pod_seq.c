@@ -204,7 +204,10 @@ seq_advance(struct pod *pod)
 	size_t n = 0;
 	bool again;
 
-	if (!pod->rec.seq_active || pod->rec.state != POD_RUNNING || pod->stop_phase != STOP_NONE)
+	/* seq_gen 0: a sequence of before a podd restart, not resumed yet
+	 * (pod_seq_resume_all). */
+	if (!pod->rec.seq_active || pod->rec.state != POD_RUNNING || pod->stop_phase != STOP_NONE ||
+	    pod->seq_gen == 0)
 		return;
 	do {
 		free(v);

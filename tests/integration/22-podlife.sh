@@ -248,6 +248,41 @@ test_active_deadline_stops_the_containers() {
     assert_eq Running "$(pod_field web .status)"
 }
 
+test_container_stop_timeout_is_its_default() {
+    setup
+    local before
+    podctl pod create --termination-grace-period 0 web > /dev/null
+    # Its own stop timeout wins over the pod's grace period of 0.
+    ctr web slow app 'trap "" TERM; while :; do sleep 0.05; done' '{"stop_timeout": 1}'
+    ctr web quick app 'trap "" TERM; while :; do sleep 0.05; done'
+    assert_eq 1 "$(ctr_field slow .stop_timeout)"
+    podctl pod start web > /dev/null
+    wait_for is_running slow
+    wait_for is_running quick
+    before=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
+    podctl stop slow > /dev/null
+    python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) - float(sys.argv[2]) >= 1 else 1)' \
+        "$(epoch "$(ctr_field slow .finished)")" "$(epoch "$before")" ||
+        fail "killed before its stop timeout"
+    # The pod's grace period of 0: killed at once.
+    podctl stop quick > /dev/null
+    assert_eq KILL "$(ctr_field quick .signal)"
+}
+
+test_sequence_goes_on_after_a_podd_restart() {
+    setup
+    podctl pod create web > /dev/null
+    ctr web init1 init "$(gate 1)"
+    ctr web app app 'exec sleep 1000'
+    podctl pod start web > /dev/null
+    wait_for pod_is web Init:0/1
+    podd_kill TERM
+    touch "$T/shared/go1"
+    podd_start
+    wait_for pod_is web Running
+    assert_eq running "$(ctr_field app .state)"
+}
+
 test_bad_lifecycle_input_is_refused() {
     setup
     local out
