@@ -182,13 +182,13 @@ init_not_running(struct pod *pod, struct container *c, bool *again)
 	const char *policy = pod->rec.spec.restart_policy;
 
 	*again = false;
+	if (pod_seq_waiting(c) != NULL)
+		return true; /* its restart policy brings it back */
 	if (c->seq_gen != pod->seq_gen) {
 		*again = !start_one(pod, c);
 		return true;
 	}
 	/* It ran in this sequence and failed (or failed to start). */
-	if (pod_seq_waiting(c) != NULL)
-		return true; /* its restart policy brings it back */
 	if (policy[0] == '\0' || strcmp(policy, PD_POLICY_NEVER) == 0) {
 		log_info("pod \"%s\": %s container \"%s\" failed (exit code %d)",
 			 pod->rec.spec.name, pod_seq_role(c), c->rec.spec.name, c->rec.exit_code);
@@ -236,7 +236,8 @@ seq_advance(struct pod *pod)
 	for (size_t i = 0; i < n; i++) {
 		struct container *c = v[i];
 
-		if (is_role(c, PD_ROLE_APP) && !runs(c) && c->seq_gen != pod->seq_gen)
+		if (is_role(c, PD_ROLE_APP) && !runs(c) && c->seq_gen != pod->seq_gen &&
+		    pod_seq_waiting(c) == NULL)
 			start_one(pod, c);
 	}
 	seq_end(pod, "done: app containers started");
