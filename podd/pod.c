@@ -376,8 +376,12 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 	case POD_RUNNING:
 		/* issue 12, podlife: app containers, then sidecars, then the
 		 * infra (pod_seq.h). */
-		log_info("pod \"%s\": stopping (timeout %llds, -1: each container's own)",
-			 pod->rec.spec.name, timeout_s);
+		if (timeout_s >= 0)
+			log_info("pod \"%s\": stopping (timeout %llds)", pod->rec.spec.name,
+				 timeout_s);
+		else
+			log_info("pod \"%s\": stopping (each container's own timeout)",
+				 pod->rec.spec.name);
 		waiter_add(pod, pending, POD_REPLY_POD);
 		pod->rec.state = POD_STOPPING;
 		pod_seq_stop(pod, timeout_s, true);
