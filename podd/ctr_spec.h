@@ -17,6 +17,7 @@
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -96,6 +97,10 @@ struct ctr_spec {
 	/* owned: canonical mounts (mount_spec.h), never NULL once parsed; an
 	 * anonymous volume's name is "" until container_create names it. */
 	json_t *mounts;
+	/* restart (issue 12): docker's policy string as given ("" in a request
+	 * without one); in a record the one in force ("no" at least), the
+	 * pod's default applied at create. */
+	char restart_policy[RESTART_POLICY_MAX];
 };
 
 /* What podd remembers of a container across its own restart. */
@@ -114,6 +119,8 @@ struct ctr_record {
 	uint64_t shim_start_time;
 	pid_t pid; /* the workload; 0 when there is none */
 	uint64_t pid_start_time;
+	/* restart (issue 12): counts, last state, a waiting restart. */
+	struct ctr_restart restart;
 };
 
 /* Parse a create request body into @spec (cleared first; release with
