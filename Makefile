@@ -80,8 +80,6 @@ PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
 # registry branch: manifests and registry auth, parsed.
 PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
-# restart branch (issue 12): policies and backoff, parsed and decided.
-PODD_PURE_OBJS += $(call obj,podd/restart_policy.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

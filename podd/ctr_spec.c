@@ -720,7 +720,9 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 			return -1;
 		json_object_del(rest, PD_F_RESTART_POLICY);
 		json_object_del(rest, "restart");
-		restart_policy_format(&p, restart_buf, sizeof(restart_buf));
+		restart_buf[0] = '\0'; /* "": none, read as "no" */
+		if (pol != NULL && json_string_length(pol) > 0)
+			restart_policy_format(&p, restart_buf, sizeof(restart_buf));
 		restart_state = rs;
 	}
 	{

@@ -278,7 +278,9 @@ restart_json(const struct container *c, json_t *j)
 {
 	const struct ctr_restart *r = &c->rec.restart;
 
-	json_object_set_new(j, PD_F_RESTART_POLICY, json_string(c->rec.spec.restart_policy));
+	json_object_set_new(
+	    j, PD_F_RESTART_POLICY,
+	    json_string(c->rec.spec.restart_policy[0] != '\0' ? c->rec.spec.restart_policy : "no"));
 	json_object_set_new(j, PD_F_RESTART_COUNT, json_integer(r->count));
 	if (r->last.set)
 		json_object_set_new(j, PD_F_LAST_STATE,

@@ -4,7 +4,7 @@
  * the policy a container's role gives it in a pod, the kubelet's
  * crash-loop backoff, the decision taken at an exit, and the restart state
  * a container record keeps. No system calls, no clock: the caller passes
- * times in. Unit-tested (tests/unit/test_restart_policy.c); restart.c
+ * times in. Unit-tested (tests/unit/test_restart_policy.c); podd/restart.c
  * applies the decisions with timers on podd's loop.
  *
  * Policies, as docker's `--restart`:
