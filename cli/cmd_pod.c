@@ -20,6 +20,7 @@
 #include "name.h"
 #include "output.h"
 #include "parse.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -102,6 +103,7 @@ enum {
 	C_RESTART,
 	C_GRACE,
 	C_DEADLINE,
+	C_RESTART_BACKOFF, /* restart (issue 12) */
 };
 
 static const struct flag_spec create_flags[] = {
@@ -126,6 +128,9 @@ static const struct flag_spec create_flags[] = {
 		 "the default stop timeout of the pod's containers (default: 10)"},
     [C_DEADLINE] = {"active-deadline", NULL, 0, FLAG_VALUE, "SECS",
 		    "stop the pod's containers SECS after its start (DeadlineExceeded)"},
+    [C_RESTART_BACKOFF] = {"restart-backoff", NULL, 0, FLAG_VALUE, "INITIAL:MAX",
+			   "crash-loop backoff of its containers' restarts, in seconds, "
+			   "fractions allowed (default: podd's, 10:300)"},
     {.name = NULL},
 };
 
@@ -226,6 +231,15 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 			return NULL;
 		}
 		json_object_set_new(body, PD_F_LABELS, labels);
+	}
+	if (f->v[C_RESTART_BACKOFF].set) { /* restart (issue 12) */
+		struct restart_backoff b;
+
+		if (restart_backoff_parse(f->v[C_RESTART_BACKOFF].value, &b, err) < 0) {
+			pd_err_prefix(err, "--restart-backoff");
+			return NULL;
+		}
+		json_object_set_new(body, PD_F_RESTART_BACKOFF, restart_backoff_to_json(&b));
 	}
 	return steal_ptr(body);
 }

@@ -350,7 +350,6 @@
  * Container create body: "role" ("app"|"init"|"sidecar"; init and sidecar
  * only in a pod), "stop_timeout" (s >= 0). Container JSON adds "role",
  * "seq" (its order in its pod), "stop_timeout" (when set). */
-#define PD_F_RESTART_POLICY  "restart_policy"
 #define PD_F_GRACE_PERIOD    "termination_grace_period"
 #define PD_F_ACTIVE_DEADLINE "active_deadline"
 #define PD_F_PHASE           "phase"
@@ -360,9 +359,7 @@
 #define PD_F_ROLE            "role"
 #define PD_F_SEQ             "seq"
 #define PD_F_STOP_TIMEOUT    "stop_timeout"
-#define PD_F_RESTART_COUNT   "restart_count"
 #define PD_F_STARTUP_DONE    "startup_done"
-#define PD_F_WAITING         "waiting"
 #define PD_F_DEADLINE_HIT    "deadline_exceeded"
 #define PD_ROLE_APP          "app"
 #define PD_ROLE_INIT         "init"
@@ -371,3 +368,21 @@
 #define PD_POLICY_ON_FAILURE "OnFailure"
 #define PD_POLICY_NEVER      "Never"
 #define PD_DEADLINE_MAX_S    (366LL * 24 * 3600)
+/* Restart policies and backoff (issue 12, restart branch):
+ *   POST /v1/containers  {"restart_policy": "no"|"on-failure[:N]"|"always"|
+ *                        "unless-stopped"} (absent: the pod's, else "no")
+ *   POST /v1/pods        {"restart_backoff": {"initial": s, "max": s}}
+ *   GET  /v1/containers/X adds "restart_policy", "restart_count",
+ *                        "last_state" {"exit_code","signal","reason","started",
+ *                        "finished"} and, while a restart waits, "waiting"
+ *                        {"reason": "CrashLoopBackOff","next_start","backoff"}
+ *   GET  /v1/containers/X/logs?previous=1  the log of the instance before */
+#define PD_F_RESTART_POLICY  "restart_policy"
+#define PD_F_RESTART_BACKOFF "restart_backoff"
+#define PD_F_RESTART_COUNT   "restart_count"
+#define PD_F_LAST_STATE      "last_state"
+#define PD_F_WAITING         "waiting"
+#define PD_F_NEXT_START      "next_start"
+#define PD_F_BACKOFF         "backoff"
+#define PD_WAITING_BACKOFF   "CrashLoopBackOff"
+#define PD_Q_PREVIOUS        "previous"

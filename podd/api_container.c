@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "pod.h"
 #include "pod_seq.h"
+#include "restart.h"
 
 void
 api_container_list(struct podd *d, struct evhttp_request *req, const char *arg)
@@ -40,7 +41,10 @@ api_container_list(struct podd *d, struct evhttp_request *req, const char *arg)
 		goto fail;
 	http_query_free(q);
 	TAILQ_FOREACH (c, &d->containers, entry) {
-		if (!all && c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
+		/* restart: a container in its backoff is listed, as docker's
+		 * restarting ones. */
+		if (!all && c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING &&
+		    !restart_pending(c))
 			continue;
 		if (pod != NULL && strcmp(c->rec.spec.pod, pod->rec.id) != 0)
 			continue;

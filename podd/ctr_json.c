@@ -17,6 +17,7 @@
 #include "ns.h"
 #include "pod.h"
 #include "pod_seq.h"
+#include "restart.h"
 #include "volume.h"
 
 /* issue 12, podlife: what its pod's status is made of (pod_status.h). */
@@ -204,5 +205,6 @@ container_to_json(const struct container *c)
 		json_object_set_new(j, PD_F_SEQ, json_integer(r->seq));
 	if (s->stop_timeout >= 0)
 		json_object_set_new(j, PD_F_STOP_TIMEOUT, json_integer(s->stop_timeout));
+	restart_json(c, j); /* restart (issue 12) */
 	return j;
 }

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -99,6 +100,10 @@ struct ctr_spec {
 	/* issue 12, podlife: its part in its pod's sequence (pod_seq.h). */
 	char role[8];           /* PD_ROLE_APP, _INIT or _SIDECAR */
 	long long stop_timeout; /* its default stop timeout in s; -1: unset */
+	/* restart (issue 12): docker's policy string as given ("" in a request
+	 * without one); in a record the one in force ("no" at least), the
+	 * pod's default applied at create. */
+	char restart_policy[RESTART_POLICY_MAX];
 };
 
 /* What podd remembers of a container across its own restart. */
@@ -118,6 +123,8 @@ struct ctr_record {
 	pid_t pid; /* the workload; 0 when there is none */
 	uint64_t pid_start_time;
 	unsigned seq; /* issue 12, podlife: its order of creation in its pod, from 1; 0: none */
+	/* restart (issue 12): counts, last state, a waiting restart. */
+	struct ctr_restart restart;
 };
 
 /* Parse a create request body into @spec (cleared first; release with

@@ -15,6 +15,7 @@
 #include "container.h"
 #include "log.h"
 #include "pod.h"
+#include "restart.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -41,25 +42,21 @@ pod_seq_started(const struct container *c)
 const char *
 pod_seq_waiting(const struct container *c)
 {
-	/* restart: restart_pending(c) ? "CrashLoopBackOff" : NULL */
-	(void)c;
-	return NULL;
+	return restart_pending(c) ? PD_WAITING_BACKOFF : NULL;
 }
 
 unsigned
 pod_seq_restart_count(const struct container *c)
 {
-	/* restart: its restart count */
-	(void)c;
-	return 0;
+	return c->rec.restart.count;
 }
 
 const char *
 pod_seq_last_finished(const struct container *c)
 {
-	/* restart: the end of its last state */
-	(void)c;
-	return "";
+	/* The end of the instance before the last restart. */
+	return c->rec.restart.count > 0 && c->rec.restart.last.set ? c->rec.restart.last.finished
+								   : "";
 }
 
 /* ---- the containers of a pod -------------------------------------------- */
@@ -309,8 +306,15 @@ stop_advance(struct pod *pod)
 void
 pod_seq_stop(struct pod *pod, long long timeout_s, bool infra)
 {
+	size_t n = 0;
+	cleanup_free struct container **v = pod_containers(pod, &n);
+
 	if (pod->rec.seq_active)
 		seq_end(pod, "ended: the pod stops");
+	/* A stop of the pod is a user's stop of each of its containers: no
+	 * restart policy undoes it, a waiting restart is cancelled. */
+	for (size_t i = 0; i < n; i++)
+		container_stop_by_pod(v[i], -1);
 	pod->stop_phase = STOP_APPS;
 	pod->stop_infra = infra;
 	pod->stop_timeout = timeout_s;

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "name.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 
 /* none: a namespace with lo only; host: the host's; CNI: a network's
@@ -46,6 +47,10 @@ struct pod_spec {
 	char restart_policy[16];            /* "Always", "OnFailure", "Never" or "": none */
 	long long termination_grace_period; /* s; -1: unset (containers' default, 10) */
 	long long active_deadline;          /* s from the pod's start; 0: none */
+	/* restart (issue 12): the crash-loop backoff of its containers, when
+	 * has_restart_backoff; else podd's (--restart-backoff). */
+	bool has_restart_backoff;
+	struct restart_backoff restart_backoff;
 };
 
 /* What podd remembers of a pod across its own restart. */
