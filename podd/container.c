@@ -26,6 +26,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_volume.h"
 #include "proc.h"
 #include "recover.h"
 #include "shim.h"
@@ -311,6 +312,10 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 	/* issue 11, config: the image's Entrypoint, Cmd, Env, WorkingDir,
 	 * User, StopSignal (none for a --rootfs). */
 	if (ctr_image_apply(s, img_cfg, err) < 0)
+		return -1;
+	/* issue 12, podspec: mounts of its pod's volumes, checked */
+	if (pod_volumes_check_mounts(d, s->pod[0] != '\0' ? pod_find(d, s->pod, err) : NULL, s,
+				     err) < 0)
 		return -1;
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		(void)snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "pod_volume.h"
 #include "proc.h"
 #include "sync.h"
 #include "timefmt.h"
@@ -157,6 +158,7 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		pod->removing = true;
 		return;
 	}
+	pod_volumes_teardown(pod); /* issue 12, podspec: before its run dir goes */
 	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
@@ -217,6 +219,9 @@ start_infra(struct pod *pod, struct pd_err *err)
 	pd_err_clear(&pod->start_err);
 	pod->have_status = false;
 	supervise_name(&pod->sv, "pod \"%s\"", pod->rec.spec.name);
+	/* issue 12, podspec: its volumes' dirs, tmpfs mounts and files */
+	if (pod_volumes_setup(pod, err) < 0)
+		return -1;
 	if (infra_spawn(pod, &child, err) < 0)
 		return -1;
 	if (supervise_watch_exit(&pod->sv, child.pidfd, -1, pod_on_infra_exit, pod, err) < 0) {
@@ -286,6 +291,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	if (start_infra(pod, err) < 0) {
 		struct pd_err e = {0};
 
+		pod_volumes_teardown(pod); /* issue 12, podspec */
 		if (pod_forget(pod, &e) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 		TAILQ_REMOVE(&d->pods, pod, entry);
@@ -652,6 +658,12 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	if (r->spec.k8s != NULL) { /* issue 12, podspec */
+		json_t *k = pod_spec_k8s_public(&r->spec);
+
+		json_object_update(j, k);
+		json_decref(k);
+	}
 	if ((r->state == POD_RUNNING || r->state == POD_EXITED || r->state == POD_STOPPING) &&
 	    infra_netns_path(pod, netns, sizeof(netns)) == 0)
 		set_if(j, PD_F_NETNS_PATH, netns);
