@@ -154,6 +154,8 @@ container_to_json(const struct container *c)
 		      PD_F_CAP_DROP, s->cap_drop, PD_F_CAPS, ctr_caps_json(s->caps), PD_F_READ_ONLY,
 		      s->read_only, PD_F_AUTO_REMOVE, s->auto_remove, PD_F_LOG_PATH,
 		      json_sprintf("%s/container.log", root));
+	if (s->k8s != NULL) /* issue 12, podspec */
+		json_object_update(j, s->k8s);
 	if (pod != NULL) {
 		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
 		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));

@@ -199,6 +199,13 @@ write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err
 	size_t len = 0;
 	struct pd_err ignored;
 
+	/* issue 12, podspec: the pod's host aliases, DNS search and options */
+	if (pod != NULL) {
+		char *more = pod_etc_hosts(hosts, pod->rec.spec.k8s);
+
+		free(hosts);
+		hosts = more;
+	}
 	if (pod != NULL && pod->rec.spec.dns[0][0] != '\0') {
 		resolv = xstrdup("");
 		for (int i = 0; i < POD_DNS_MAX && pod->rec.spec.dns[i][0] != '\0'; i++) {
@@ -213,6 +220,13 @@ write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err
 		/* The host's, as docker does without --dns; none is not an error. */
 		resolv = xstrdup("");
 		len = 0;
+	}
+	if (pod != NULL) { /* issue 12, podspec */
+		char *more = pod_etc_resolv(resolv, len, pod->rec.spec.k8s);
+
+		free(resolv);
+		resolv = more;
+		len = strlen(resolv);
 	}
 	if (pd_file_write_volatile(etc_fd, "hostname", name, strlen(name), err) < 0 ||
 	    pd_file_write_volatile(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
@@ -259,6 +273,11 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 	else if (c->rec.spec.pod[0] != '\0' && (pod = pod_find(c->d, c->rec.spec.pod, err)) == NULL)
 		return -1;
 	if (pod != NULL) {
+		/* issue 12, podspec: host_ipc */
+		if (held_types[i] == PD_NS_IPC && pod->rec.spec.host_ipc) {
+			(void)snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
+			return 0;
+		}
 		if (held_types[i] == PD_NS_NET && !infra_holds_net(pod)) {
 			(void)snprintf(buf, len, "%s", PD_SHIM_NS_HOST);
 			return 0;
@@ -339,7 +358,9 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 			json_object_set_new(hold, name, json_string(held));
 		}
 	}
-	if (pm->how == CTR_NS_HOST) {
+	/* issue 12, podspec: a host_pid pod's containers as --pid host */
+	if (pm->how == CTR_NS_HOST ||
+	    (pm->how == CTR_NS_DEFAULT && pod != NULL && pod->rec.spec.host_pid)) {
 		json_object_set_new(ns, "pid", json_string(PD_SHIM_NS_HOST));
 	} else if (pm->how == CTR_NS_CONTAINER) {
 		const struct container *t = plan->ns_target[CTR_NS_PID];

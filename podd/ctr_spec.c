@@ -14,6 +14,7 @@
 #include "json.h"
 #include "mount_spec.h"
 #include "parse.h"
+#include "pod_volume.h"
 #include "xalloc.h"
 
 static const char *const state_names[] = {
@@ -295,6 +296,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_ROLE,
 					      PD_F_STOP_TIMEOUT,
 					      PD_F_RESTART_POLICY, /* restart */
+					      CTR_SPEC_K8S_KEYS,
+					      "pod_mounts",
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -396,6 +399,12 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 				  json_object_get(body, PD_F_TMPFS),
 				  json_object_get(body, PD_F_MOUNT), &spec->mounts, err) < 0)
 		return -1;
+	/* issue 12, podspec */
+	if (pod_mounts_parse(json_object_get(body, "pod_mounts"), spec->mounts, err) < 0 ||
+	    ctr_spec_k8s_parse(body, spec, err) < 0)
+		return -1;
+	if (spec->pod[0] == '\0' && json_array_size(json_object_get(body, "pod_mounts")) > 0)
+		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
 	return compute_caps(spec, err);
 }
 
@@ -416,6 +425,8 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->entrypoint = spec->image_config = NULL;
 	json_decref(spec->mounts);
 	spec->mounts = NULL;
+	json_decref(spec->k8s); /* issue 12, podspec */
+	spec->k8s = NULL;
 }
 
 int
@@ -564,6 +575,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		/* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(s->restart_policy));
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
+		if (s->k8s != NULL) /* issue 12, podspec */
+			json_object_update(j, s->k8s);
 	}
 	return j;
 }
@@ -662,6 +675,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	json_t *target, *mounts;
 	char restart_buf[RESTART_POLICY_MAX];
 	struct ctr_restart restart_state;
+	cleanup_json json_t *k8s = NULL;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -728,6 +742,19 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 			restart_policy_format(&p, restart_buf, sizeof(restart_buf));
 		restart_state = rs;
 	}
+	/* issue 12, podspec: its keys, off the copy too. */
+	{
+		static const char *const k8s_keys[] = {CTR_SPEC_K8S_KEYS};
+		struct ctr_spec k = {0};
+
+		if (ctr_spec_k8s_parse(j, &k, err) < 0) {
+			json_decref(k.k8s);
+			return pd_err_prefix(err, "bad container record");
+		}
+		k8s = k.k8s;
+		for (size_t i = 0; i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++)
+			json_object_del(rest, k8s_keys[i]);
+	}
 	{
 		struct ctr_spec cfg = {0};
 		struct ctr_record life;
@@ -754,6 +781,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
 	r->restart = restart_state;
+	r->spec.k8s = steal_ptr(k8s);
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));
@@ -814,5 +842,199 @@ ctr_life_from_json(json_t *rest, struct ctr_record *r, struct pd_err *err)
 	json_object_del(rest, PD_F_ROLE);
 	json_object_del(rest, PD_F_STOP_TIMEOUT);
 	json_object_del(rest, PD_F_SEQ);
+	return 0;
+}
+
+/* ---- issue 12, podspec: the Kubernetes-facing fields -------------------- */
+
+/* A port name as Kubernetes takes it (IANA_SVC_NAME): 1 to 15 of a-z, 0-9
+ * and '-', a letter among them, no "--", no '-' at an end. */
+static bool
+is_port_name(const char *s)
+{
+	size_t n = strlen(s);
+	bool letter = false;
+
+	if (n == 0 || n > 15 || s[0] == '-' || s[n - 1] == '-' || strstr(s, "--") != NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= 'a' && s[i] <= 'z')
+			letter = true;
+		else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			return false;
+	}
+	return letter;
+}
+
+static int
+ports_parse(const json_t *a, json_t *out, struct pd_err *err)
+{
+	json_t *list = json_array();
+	const json_t *p;
+	size_t i;
+
+	json_object_set_new(out, "container_ports", list);
+	if (!json_is_array(a) || json_array_size(a) > CTR_PORTS_MAX)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"container_ports\" must be an array of at most %d",
+			       CTR_PORTS_MAX);
+	json_array_foreach (a, i, p) {
+		static const char *const allowed[] = {"name",      "container_port", "protocol",
+						      "host_port", "host_ip",        NULL};
+		const char *name = NULL, *proto = "TCP", *host_ip = NULL;
+		long long port = 0, host_port = 0;
+		json_t *o;
+
+		if (pd_json_check_keys(p, "container port", allowed, err) < 0 ||
+		    pd_json_get_string(p, "name", &name, err) < 0 ||
+		    pd_json_get_int(p, "container_port", 1, 65535, &port, err) < 0 ||
+		    pd_json_get_string(p, "protocol", &proto, err) < 0 ||
+		    pd_json_get_int(p, "host_port", 1, 65535, &host_port, err) < 0 ||
+		    pd_json_get_string(p, "host_ip", &host_ip, err) < 0)
+			return pd_err_prefix(err, "container_ports %zu", i);
+		if (port == 0)
+			return pd_fail(err, PD_E_INVALID, "container_ports %zu: no container_port",
+				       i);
+		if (strcmp(proto, "TCP") != 0 && strcmp(proto, "UDP") != 0 &&
+		    strcmp(proto, "SCTP") != 0)
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "container_ports %zu: protocol \"%.16s\" is not TCP, UDP or SCTP", i,
+			    proto);
+		if (name != NULL && !is_port_name(name))
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "container_ports %zu: \"%.32s\" is not a port name (1 to 15 of "
+			    "a-z, 0-9, '-', with a letter)",
+			    i, name);
+		for (size_t k = 0; name != NULL && k < json_array_size(list); k++)
+			if (json_is_string(json_object_get(json_array_get(list, k), "name")) &&
+			    strcmp(
+				json_string_value(json_object_get(json_array_get(list, k), "name")),
+				name) == 0)
+				return pd_fail(err, PD_E_INVALID,
+					       "container_ports: two ports are named \"%s\"", name);
+		o = json_pack("{s:I, s:s}", "container_port", (json_int_t)port, "protocol", proto);
+		if (name != NULL)
+			json_object_set_new(o, "name", json_string(name));
+		if (host_port > 0)
+			json_object_set_new(o, "host_port", json_integer(host_port));
+		if (host_ip != NULL)
+			json_object_set_new(o, "host_ip", json_string(host_ip));
+		json_array_append_new(list, o);
+	}
+	return 0;
+}
+
+/* A Kubernetes quantity: a decimal number and a suffix (binary Ki..Ei,
+ * decimal m k M G T P E, or an exponent e3), as "500m", "1.5Gi", "2e3". */
+static bool
+is_quantity(const char *s)
+{
+	static const char *const suffixes[] = {"",   "m",  "k",  "M",  "G",  "T",  "P", "E",
+					       "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL};
+	const char *p = s;
+	size_t digits = 0;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits == 0 || strlen(s) > 64)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+
+		if (*e == '+' || *e == '-')
+			e++;
+		if (*e >= '0' && *e <= '9') {
+			while (*e >= '0' && *e <= '9')
+				e++;
+			return *e == '\0';
+		}
+	}
+	for (size_t i = 0; suffixes[i] != NULL; i++)
+		if (strcmp(p, suffixes[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+resources_parse(const json_t *r, json_t *out, struct pd_err *err)
+{
+	static const char *const allowed[] = {"limits", "requests", NULL};
+
+	if (!json_is_object(r))
+		return pd_fail(err, PD_E_INVALID, "field \"resources\" must be an object");
+	if (pd_json_check_keys(r, "resources", allowed, err) < 0)
+		return -1;
+	for (size_t i = 0; allowed[i] != NULL; i++) {
+		const json_t *m = json_object_get(r, allowed[i]);
+		const char *key;
+		json_t *v;
+
+		if (m == NULL || json_is_null(m))
+			continue;
+		if (!json_is_object(m) || json_object_size(m) > 32)
+			return pd_fail(err, PD_E_INVALID, "resources: \"%s\" must be an object",
+				       allowed[i]);
+		json_object_foreach ((json_t *)m, key, v) {
+			bool ok = key[0] != '\0' && strlen(key) <= 253;
+
+			for (size_t k = 0; ok && key[k] != '\0'; k++)
+				ok = (key[k] >= 'a' && key[k] <= 'z') ||
+				     (key[k] >= 'A' && key[k] <= 'Z') ||
+				     (key[k] >= '0' && key[k] <= '9') ||
+				     strchr("-._/", key[k]) != NULL;
+			if (!ok)
+				return pd_fail(err, PD_E_INVALID,
+					       "resources: \"%.64s\" is not a resource name", key);
+			if (!json_is_string(v) || !is_quantity(json_string_value(v)))
+				return pd_fail(
+				    err, PD_E_INVALID,
+				    "resources: %s \"%.64s\": not a quantity (such as 500m, "
+				    "128Mi, 1)",
+				    allowed[i], key);
+		}
+	}
+	json_object_set_new(out, "resources", json_deep_copy(r));
+	return 0;
+}
+
+int
+ctr_spec_k8s_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	json_t *out = json_object(), *v;
+	bool b;
+
+	json_decref(spec->k8s);
+	spec->k8s = out;
+	for (size_t i = 0; i < 2; i++) {
+		const char *key = i == 0 ? "privileged" : "allow_privilege_escalation";
+
+		if (pd_json_get_bool(body, key, &b, err) < 0)
+			return -1;
+		if (json_object_get(body, key) != NULL)
+			json_object_set_new(out, key, json_boolean(b));
+	}
+	if ((v = json_object_get(body, "container_ports")) != NULL && !json_is_null(v) &&
+	    ports_parse(v, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "resources")) != NULL && !json_is_null(v) &&
+	    resources_parse(v, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
+		cleanup_free char *dump = NULL;
+
+		if (!json_is_object(v))
+			return pd_fail(err, PD_E_INVALID, "field \"kube\" must be an object");
+		dump = json_dumps(v, JSON_COMPACT);
+		if (dump == NULL || strlen(dump) > 64 * 1024)
+			return pd_fail(err, PD_E_INVALID, "field \"kube\" is over 64 KiB");
+		json_object_set_new(out, "kube", json_deep_copy(v));
+	}
 	return 0;
 }

@@ -104,7 +104,17 @@ struct ctr_spec {
 	 * without one); in a record the one in force ("no" at least), the
 	 * pod's default applied at create. */
 	char restart_policy[RESTART_POLICY_MAX];
+	/* issue 12, podspec: owned, never NULL once parsed: the canonical
+	 * values of the keys CTR_SPEC_K8S_KEYS that were given (contract §2),
+	 * as the record keeps them and the API shows them. "pod_mounts" are
+	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
+	json_t *k8s;
 };
+
+/* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */
+#define CTR_SPEC_K8S_KEYS \
+	"container_ports", "resources", "privileged", "allow_privilege_escalation", "kube"
+#define CTR_PORTS_MAX 128
 
 /* What podd remembers of a container across its own restart. */
 struct ctr_record {
@@ -140,6 +150,10 @@ void ctr_life_to_json(const struct ctr_record *r, json_t *j);
 
 /* Release what @spec owns. */
 void ctr_spec_clear(struct ctr_spec *spec);
+
+/* issue 12, podspec: the keys CTR_SPEC_K8S_KEYS of @body into @spec->k8s
+ * (a create body or a record). */
+int ctr_spec_k8s_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err);
 
 /* An exec request (lib/api.h), checked. */
 struct exec_spec {

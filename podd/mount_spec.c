@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "json.h"
+#include "pod_volume.h"
 #include "parse.h"
 #include "xalloc.h"
 
@@ -585,7 +586,16 @@ mount_spec_check_list(const json_t *mounts, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "more than %d mounts", MOUNT_MAX);
 	json_array_foreach (mounts, i, v) {
 		struct mount_spec m;
-		int r = mount_spec_from_json(v, &m, err);
+		int r;
+
+		/* issue 12, podspec: a mount of a pod's volume (pod_volume.h). */
+		if (json_is_string(json_object_get(v, "type")) &&
+		    strcmp(json_string_value(json_object_get(v, "type")), "pod") == 0) {
+			if (pod_mount_check(v, err) < 0)
+				return pd_err_prefix(err, "mount %zu", i);
+			continue;
+		}
+		r = mount_spec_from_json(v, &m, err);
 
 		if (r == 0 && m.type == MOUNT_VOLUME && m.source[0] == '\0')
 			r = pd_fail(err, PD_E_INVALID, "a volume mount has no name");

@@ -22,9 +22,11 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "events.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "pod_volume.h"
 #include "proc.h"
 #include "sync.h"
 #include "timefmt.h"
@@ -159,11 +161,13 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		pod->removing = true;
 		return;
 	}
+	pod_volumes_teardown(pod); /* issue 12, podspec: before its run dir goes */
 	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 	TAILQ_REMOVE(&pod->d->pods, pod, entry);
 	log_info("pod \"%s\": removed", pod->rec.spec.name);
+	events_emit_pod(pod, "remove", NULL); /* events */
 	if (released)
 		settle(pod, err, true);
 	else
@@ -220,6 +224,9 @@ start_infra(struct pod *pod, struct pd_err *err)
 	pd_err_clear(&pod->start_err);
 	pod->have_status = false;
 	supervise_name(&pod->sv, "pod \"%s\"", pod->rec.spec.name);
+	/* issue 12, podspec: its volumes' dirs, tmpfs mounts and files */
+	if (pod_volumes_setup(pod, err) < 0)
+		return -1;
 	if (infra_spawn(pod, &child, err) < 0)
 		return -1;
 	if (supervise_watch_exit(&pod->sv, child.pidfd, -1, pod_on_infra_exit, pod, err) < 0) {
@@ -289,6 +296,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	if (start_infra(pod, err) < 0) {
 		struct pd_err e = {0};
 
+		pod_volumes_teardown(pod); /* issue 12, podspec */
 		if (pod_forget(pod, &e) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 		TAILQ_REMOVE(&d->pods, pod, entry);
@@ -296,6 +304,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 		return -1;
 	}
 	waiter_add(pod, pending, POD_REPLY_CREATED);
+	events_emit_pod(pod, "create", NULL); /* events */
 	log_info("pod \"%s\": creating, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
 	return 0;
 }
@@ -394,6 +403,7 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		events_emit_pod(pod, "stop", NULL); /* events */
 		waiter_add(pod, pending, POD_REPLY_POD);
 		settle(pod, NULL, false);
 		return 0;
@@ -455,7 +465,8 @@ become_running(struct pod *pod)
 	pod->rec.finished[0] = '\0';
 	save_or_log(pod);
 	log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
-	pod_seq_pod_running(pod); /* issue 12, podlife */
+	events_emit_pod(pod, "start", NULL); /* events */
+	pod_seq_pod_running(pod);            /* issue 12, podlife */
 	settle(pod, NULL, false);
 }
 
@@ -577,6 +588,9 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 	pod->rec.infra_start_time = 0;
 	set_now(pod->rec.finished);
 	memset(pod->ns_ids[PD_NS_PID], 0, sizeof(pod->ns_ids[PD_NS_PID]));
+	if (pod->rec.state == POD_RUNNING || pod->rec.state == POD_STOPPING) /* events */
+		events_emit_pod(pod, "die",
+				json_pack("{s:i}", "exit_code", pod->rec.infra_exit_code));
 
 	switch (pod->rec.state) {
 	case POD_CREATING:
@@ -622,6 +636,7 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		events_emit_pod(pod, "stop", NULL); /* events */
 		settle(pod, NULL, false);
 		return;
 	case POD_STOPPED:
@@ -703,6 +718,12 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
 	pod_life_json(pod, j);
+	if (r->spec.k8s != NULL) { /* issue 12, podspec */
+		json_t *k = pod_spec_k8s_public(&r->spec);
+
+		json_object_update(j, k);
+		json_decref(k);
+	}
 	if ((r->state == POD_RUNNING || r->state == POD_EXITED || r->state == POD_STOPPING) &&
 	    infra_netns_path(pod, netns, sizeof(netns)) == 0)
 		set_if(j, PD_F_NETNS_PATH, netns);

@@ -4,6 +4,9 @@
  */
 #include "pod_spec.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -11,6 +14,7 @@
 #include "json.h"
 #include "ip4.h"
 #include "parse.h"
+#include "pod_volume.h"
 #include "port_spec.h"
 
 static const char *const state_names[] = {
@@ -189,7 +193,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 {
 	static const char *const allowed[] = {PD_F_NAME, PD_F_HOSTNAME, PD_F_SHARE_PID,
 					      PD_F_NETWORK, PD_F_LABELS, PD_F_IP, PD_F_DNS,
-					      PD_F_PORTS,
+					      PD_F_PORTS, POD_SPEC_K8S_KEYS,
 					      /* issue 12: podlife, restart */
 					      PD_F_RESTART_POLICY, PD_F_RESTART_BACKOFF, NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
@@ -240,7 +244,9 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	} else {
 		spec->labels = json_object();
 	}
-	return pod_restart_parse(body, spec, err);
+	if (pod_restart_parse(body, spec, err) < 0)
+		return -1;
+	return pod_spec_k8s_parse(body, spec, err);
 }
 
 void
@@ -248,8 +254,10 @@ pod_spec_clear(struct pod_spec *spec)
 {
 	json_decref(spec->labels);
 	json_decref(spec->ports);
+	json_decref(spec->k8s);
 	spec->labels = NULL;
 	spec->ports = NULL;
+	spec->k8s = NULL;
 }
 
 void
@@ -291,6 +299,8 @@ pod_record_to_json(const struct pod_record *rec)
 	if (rec->spec.has_restart_backoff)
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&rec->spec.restart_backoff));
+	if (rec->spec.k8s != NULL) /* issue 12, podspec */
+		json_object_update(j, rec->spec.k8s);
 	return j;
 }
 
@@ -310,6 +320,8 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	cleanup_json json_t *own = json_is_object(j) ? json_copy((json_t *)j) : NULL;
 	struct pod_record life;
 
+	static const char *const k8s_keys[] = {POD_SPEC_K8S_KEYS};
+
 	if (own == NULL)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
 	if (pod_life_from_json(own, &life, err) < 0) /* issue 12, podlife */
@@ -318,12 +330,16 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 		return pd_err_prefix(err, "bad pod record");
 	json_object_del(own, PD_F_RESTART_POLICY);
 	json_object_del(own, PD_F_RESTART_BACKOFF);
-	j = own;
 	memset(rec, 0, sizeof(*rec));
 	memcpy(rec->spec.restart_policy, issue12.restart_policy, sizeof(issue12.restart_policy));
 	rec->spec.has_restart_backoff = issue12.has_restart_backoff;
 	rec->spec.restart_backoff = issue12.restart_backoff;
-	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
+	/* issue 12, podspec: its keys come off the copy too. */
+	if (pod_spec_k8s_parse(j, &rec->spec, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	for (size_t i = 0; i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++)
+		json_object_del(own, k8s_keys[i]);
+	if (json_unpack_ex(own, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
 			   "s?s, s?o, s?o, s?s, s?s, s?o}",
 			   "id", &id, "name", &name, "hostname", &hostname, "share_pid", &share_pid,
@@ -467,4 +483,288 @@ pod_life_from_json(json_t *rest, struct pod_record *rec, struct pd_err *err)
 	json_object_del(rest, "seq_active");
 	json_object_del(rest, PD_F_DEADLINE_HIT);
 	return 0;
+}
+
+/* ---- issue 12, podspec: the Kubernetes-facing fields -------------------- */
+
+/* A DNS name as resolv.conf and /etc/hosts take it: [A-Za-z0-9_.-], labels
+ * of at most 63, at most 253 in all. */
+static bool
+is_dns_name(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return true;
+}
+
+static int
+annotations_parse(const json_t *a, json_t *out, struct pd_err *err)
+{
+	size_t total = 0;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(a))
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"annotations\" must be an object of strings");
+	json_object_foreach ((json_t *)a, key, v) {
+		if (key[0] == '\0' || strlen(key) > 253)
+			return pd_fail(err, PD_E_INVALID, "annotation key \"%.64s\" is invalid",
+				       key);
+		if (!json_is_string(v))
+			return pd_fail(err, PD_E_INVALID, "annotation \"%.64s\" must be a string",
+				       key);
+		total += strlen(key) + json_string_length(v);
+	}
+	if (total > POD_ANNOTATIONS_MAX)
+		return pd_fail(err, PD_E_INVALID, "annotations are over %d bytes",
+			       POD_ANNOTATIONS_MAX);
+	json_object_set_new(out, "annotations", json_deep_copy(a));
+	return 0;
+}
+
+/* An IPv4 or IPv6 address, canonical. */
+static int
+any_ip_parse(const char *s, json_t **out, struct pd_err *err)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+	uint32_t a4;
+	struct pd_err ignored;
+
+	if (ip4_parse(s, &a4, &ignored) == 0) {
+		ip4_format(a4, buf);
+	} else if (inet_pton(AF_INET6, s, &a6) == 1) {
+		inet_ntop(AF_INET6, &a6, buf, sizeof(buf));
+	} else {
+		return pd_fail(err, PD_E_INVALID, "\"%.64s\" is not an IP address", s);
+	}
+	*out = json_string(buf);
+	return 0;
+}
+
+static int
+host_aliases_parse(const json_t *a, json_t *out, struct pd_err *err)
+{
+	json_t *list = json_array();
+	const json_t *e;
+	size_t i;
+
+	json_object_set_new(out, "host_aliases", list);
+	if (!json_is_array(a) || json_array_size(a) > POD_HOST_ALIASES_MAX)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"host_aliases\" must be an array of at most %d",
+			       POD_HOST_ALIASES_MAX);
+	json_array_foreach (a, i, e) {
+		static const char *const allowed[] = {"ip", "hostnames", NULL};
+		const char *ip = NULL;
+		const json_t *names = json_object_get(e, "hostnames"), *n;
+		json_t *canon = NULL, *hn = json_array();
+		size_t k;
+
+		if (pd_json_check_keys(e, "host alias", allowed, err) < 0 ||
+		    pd_json_get_string(e, "ip", &ip, err) < 0 || ip == NULL ||
+		    any_ip_parse(ip, &canon, err) < 0) {
+			json_decref(hn);
+			if (err->kind == 0 || ip == NULL)
+				pd_fail(err, PD_E_INVALID, "a host alias needs \"ip\"");
+			return pd_err_prefix(err, "host_aliases %zu", i);
+		}
+		json_array_append_new(list, json_pack("{s:o, s:o}", "ip", canon, "hostnames", hn));
+		if (!json_is_array(names) || json_array_size(names) == 0 ||
+		    json_array_size(names) > 16)
+			return pd_fail(err, PD_E_INVALID,
+				       "host_aliases %zu: \"hostnames\" must be 1 to 16 names", i);
+		json_array_foreach (names, k, n) {
+			if (!json_is_string(n) || !is_dns_name(json_string_value(n)))
+				return pd_fail(err, PD_E_INVALID,
+					       "host_aliases %zu: \"%.64s\" is not a host name", i,
+					       json_is_string(n) ? json_string_value(n) : "");
+			json_array_append_new(hn, json_string(json_string_value(n)));
+		}
+	}
+	return 0;
+}
+
+/* dns_search: names; dns_options: "name" or "name:value", no blanks. */
+static int
+dns_list_parse(const json_t *a, const char *key, size_t max, json_t *out, struct pd_err *err)
+{
+	const json_t *e;
+	size_t i, total = 0;
+
+	if (!json_is_array(a) || json_array_size(a) > max)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of at most %zu",
+			       key, max);
+	json_array_foreach (a, i, e) {
+		const char *s = json_string_value(e);
+		bool ok = s != NULL && s[0] != '\0' && strlen(s) <= 253;
+
+		for (size_t k = 0; ok && s[k] != '\0'; k++)
+			ok = (unsigned char)s[k] > ' ' && (unsigned char)s[k] < 0x7f;
+		if (ok && strcmp(key, "dns_search") == 0)
+			ok = is_dns_name(s);
+		if (!ok)
+			return pd_fail(err, PD_E_INVALID, "field \"%s\": \"%.64s\" is invalid", key,
+				       s != NULL ? s : "");
+		total += strlen(s) + 1;
+	}
+	if (total > 2048)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" is over 2048 bytes", key);
+	json_object_set_new(out, key, json_deep_copy(a));
+	return 0;
+}
+
+int
+pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
+{
+	json_t *out = json_object(), *v, *volumes = NULL;
+	const char *subdomain = NULL;
+
+	json_decref(spec->k8s);
+	spec->k8s = out;
+	if (pd_json_get_bool(body, "host_pid", &spec->host_pid, err) < 0 ||
+	    pd_json_get_bool(body, "host_ipc", &spec->host_ipc, err) < 0 ||
+	    pd_json_get_string(body, "subdomain", &subdomain, err) < 0)
+		return -1;
+	if (spec->host_pid && spec->share_pid)
+		return pd_fail(err, PD_E_INVALID,
+			       "host_pid and share_pid conflict: the host's PID namespace is not "
+			       "the pod's to share");
+	if (json_object_get(body, "host_pid") != NULL)
+		json_object_set_new(out, "host_pid", json_boolean(spec->host_pid));
+	if (json_object_get(body, "host_ipc") != NULL)
+		json_object_set_new(out, "host_ipc", json_boolean(spec->host_ipc));
+	if (subdomain != NULL) {
+		if (pd_name_validate(subdomain, "subdomain", err) < 0)
+			return -1;
+		json_object_set_new(out, "subdomain", json_string(subdomain));
+	}
+	if ((v = json_object_get(body, "annotations")) != NULL && !json_is_null(v) &&
+	    annotations_parse(v, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "host_aliases")) != NULL && !json_is_null(v) &&
+	    host_aliases_parse(v, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "dns_search")) != NULL && !json_is_null(v) &&
+	    dns_list_parse(v, "dns_search", POD_DNS_SEARCH_MAX, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "dns_options")) != NULL && !json_is_null(v) &&
+	    dns_list_parse(v, "dns_options", POD_DNS_OPTIONS_MAX, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
+		cleanup_free char *dump = NULL;
+
+		if (!json_is_object(v))
+			return pd_fail(err, PD_E_INVALID, "field \"kube\" must be an object");
+		dump = json_dumps(v, JSON_COMPACT);
+		if (dump == NULL || strlen(dump) > POD_KUBE_MAX)
+			return pd_fail(err, PD_E_INVALID, "field \"kube\" is over %d bytes",
+				       POD_KUBE_MAX);
+		json_object_set_new(out, "kube", json_deep_copy(v));
+	}
+	if (pod_volumes_parse(json_object_get(body, "volumes"), &volumes, err) < 0)
+		return -1;
+	json_object_set_new(out, "volumes", volumes);
+	return 0;
+}
+
+json_t *
+pod_spec_k8s_public(const struct pod_spec *spec)
+{
+	json_t *j = json_deep_copy(spec->k8s);
+
+	json_object_set_new(j, "volumes",
+			    pod_volumes_public(json_object_get(spec->k8s, "volumes")));
+	return j;
+}
+
+char *
+pod_etc_hosts(const char *hosts, const json_t *k8s)
+{
+	const json_t *aliases = json_object_get(k8s, "host_aliases"), *a, *n;
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (out == NULL)
+		abort();
+	fputs(hosts, out);
+	if (json_array_size(aliases) > 0)
+		fputs("\n# Entries added by HostAliases.\n", out);
+	json_array_foreach (aliases, i, a) {
+		fputs(json_string_value(json_object_get(a, "ip")), out);
+		json_array_foreach (json_object_get(a, "hostnames"), k, n)
+			fprintf(out, "\t%s", json_string_value(n));
+		fputc('\n', out);
+	}
+	if (fclose(out) != 0)
+		abort();
+	return buf;
+}
+
+/* Whether the line at @p starts with the word @w. */
+static bool
+line_is(const char *p, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	return n > wl && strncmp(p, w, wl) == 0 && (p[wl] == ' ' || p[wl] == '\t');
+}
+
+char *
+pod_etc_resolv(const char *resolv, size_t len, const json_t *k8s)
+{
+	const json_t *search = json_object_get(k8s, "dns_search");
+	const json_t *options = json_object_get(k8s, "dns_options"), *v;
+	char *buf = NULL;
+	size_t blen = 0, i;
+	FILE *out = open_memstream(&buf, &blen);
+	const char *p = resolv, *end = resolv + len;
+
+	if (out == NULL)
+		abort();
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (!(search != NULL && (line_is(p, n, "search") || line_is(p, n, "domain"))) &&
+		    !(options != NULL && line_is(p, n, "options"))) {
+			(void)fwrite(p, 1, n, out);
+			fputc('\n', out);
+		}
+		p += n + 1;
+	}
+	if (json_array_size(search) > 0) {
+		fputs("search", out);
+		json_array_foreach (search, i, v)
+			fprintf(out, " %s", json_string_value(v));
+		fputc('\n', out);
+	}
+	if (json_array_size(options) > 0) {
+		fputs("options", out);
+		json_array_foreach (options, i, v)
+			fprintf(out, " %s", json_string_value(v));
+		fputc('\n', out);
+	}
+	if (fclose(out) != 0)
+		abort();
+	return buf;
 }

@@ -51,7 +51,24 @@ struct pod_spec {
 	 * has_restart_backoff; else podd's (--restart-backoff). */
 	bool has_restart_backoff;
 	struct restart_backoff restart_backoff;
+	/* issue 12, podspec: the Kubernetes-facing fields (contract §1). */
+	bool host_pid; /* the pod's containers use the host's PID namespace */
+	bool host_ipc; /* ... and its IPC namespace */
+	/* owned, never NULL once parsed: the canonical values of the keys
+	 * POD_SPEC_K8S_KEYS that were given ("volumes" always, [] for none;
+	 * pod_volume.h), as the record keeps them and the API shows them */
+	json_t *k8s;
 };
+
+/* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */
+#define POD_SPEC_K8S_KEYS                                                                   \
+	"annotations", "host_aliases", "dns_search", "dns_options", "host_pid", "host_ipc", \
+	    "subdomain", "volumes", "kube"
+#define POD_KUBE_MAX         (64 * 1024)  /* bytes of a "kube" object, compact */
+#define POD_ANNOTATIONS_MAX  (256 * 1024) /* bytes of every annotation, as Kubernetes */
+#define POD_HOST_ALIASES_MAX 64
+#define POD_DNS_SEARCH_MAX   32
+#define POD_DNS_OPTIONS_MAX  32
 
 /* What podd remembers of a pod across its own restart. */
 struct pod_record {
@@ -112,6 +129,18 @@ int pod_life_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err
 json_t *pod_life_strip(const json_t *body);
 int pod_life_from_json(json_t *rest, struct pod_record *rec, struct pd_err *err);
 void pod_life_to_json(const struct pod_record *rec, json_t *j);
+/* issue 12, podspec: the keys POD_SPEC_K8S_KEYS of @body into @spec (its
+ * k8s, host_pid, host_ipc). Used for a create body and a record alike. */
+int pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err);
+/* A container's /etc/hosts @hosts with the host aliases of @k8s appended
+ * (the kubelet's block), and its resolv.conf @resolv (@len bytes) with the
+ * search list and options of @k8s replacing the host's (as docker's
+ * --dns-search and --dns-option do). New strings. */
+char *pod_etc_hosts(const char *hosts, const json_t *k8s);
+char *pod_etc_resolv(const char *resolv, size_t len, const json_t *k8s);
+/* The API's view of @spec->k8s (a secret's data left out; a new
+ * reference). */
+json_t *pod_spec_k8s_public(const struct pod_spec *spec);
 
 /* A "labels" object: at most PD_API_MAX_LABELS string values, keys and
  * values at most PD_API_MAX_LABEL bytes (pods, volumes). PD_E_INVALID. */

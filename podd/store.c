@@ -36,8 +36,10 @@
 #include "recover.h"
 #include "xalloc.h"
 
-#define POD_FILE     "pod.json"
-#define POD_FILE_MAX (256 * 1024)
+#define POD_FILE "pod.json"
+/* issue 12, podspec: a pod's config_map and secret volumes hold their
+ * files, a body's worth (PD_API_MAX_BODY) at most. */
+#define POD_FILE_MAX (2 * 1024 * 1024)
 
 int
 pod_save(struct pod *pod, struct pd_err *err)

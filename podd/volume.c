@@ -19,6 +19,7 @@
 #include "image.h"
 #include "json.h"
 #include "log.h"
+#include "pod_volume.h"
 #include "mount_spec.h"
 #include "name.h"
 #include "podd.h"
@@ -291,6 +292,9 @@ volume_remove(struct podd *d, const char *name, struct pd_err *err)
 			       "volume \"%s\" is in use by container \"%s\": remove the container "
 			       "first",
 			       name, user->rec.spec.name);
+	if (pod_volumes_use_named(d, name)) /* issue 12, podspec */
+		return pd_fail(err, PD_E_CONFLICT,
+			       "volume \"%s\" is a volume of a pod: remove the pod first", name);
 	return trash(d, vfd, name, err);
 }
 
@@ -307,7 +311,7 @@ volume_prune(struct podd *d, bool all, struct pd_err *err)
 		struct pd_err e = {0};
 		cleanup_json json_t *j = NULL;
 
-		if (volume_user(d, names[i]) != NULL)
+		if (volume_user(d, names[i]) != NULL || pod_volumes_use_named(d, names[i]))
 			continue;
 		j = volume_get_json(d, names[i], &e);
 		if (j == NULL || (!all && !json_is_true(json_object_get(j, PD_F_ANONYMOUS))))
@@ -456,7 +460,11 @@ volume_shim_mounts(const struct podd *d, const struct ctr_spec *spec)
 		bool ro = json_is_true(json_object_get(m, "read_only"));
 		json_t *s;
 
-		if (strcmp(type, "tmpfs") == 0) {
+		if (strcmp(type, "pod") == 0) { /* issue 12, podspec: a pod's volume */
+			s = pod_volume_shim_mount((struct podd *)d, spec->pod, m);
+			if (s == NULL)
+				continue;
+		} else if (strcmp(type, "tmpfs") == 0) {
 			s = json_pack("{s:s, s:O, s:b, s:O, s:O}", "type", "tmpfs", "target",
 				      target, "read_only", ro, "size",
 				      json_object_get(m, "tmpfs_size"), "mode",

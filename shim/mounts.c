@@ -81,13 +81,69 @@ make_tmpfs(const struct shim_mount *m, struct pd_err *err)
 	}
 }
 
+/* issue 12, podspec: make the directories of @sub inside @rootfd, one
+ * component at a time, never through a symlink. */
+static int
+mkdir_in(int rootfd, const char *sub, struct pd_err *err)
+{
+	cleanup_free char *copy = xstrdup(sub);
+	cleanup_close int dir = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	char *save = NULL;
+
+	if (dir < 0)
+		return pd_fail_errno(err, errno, "sub_path %s", sub);
+	for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
+		struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+		int next;
+
+		if (mkdirat(dir, c, 0755) < 0 && errno != EEXIST)
+			return pd_fail_errno(err, errno, "sub_path %s: mkdir %s", sub, c);
+		next = (int)syscall(SYS_openat2, dir, c, &how, sizeof(how));
+		if (next < 0)
+			return pd_fail_errno(err, errno, "sub_path %s: %s", sub, c);
+		close(dir);
+		dir = next;
+	}
+	return 0;
+}
+
+/* issue 12, podspec: @m's sub_path inside its source, as an O_PATH fd:
+ * resolved with the source as its root, so neither ".." nor a symlink in
+ * the volume leads out of it. */
+static int
+open_sub_path(const struct shim_mount *m, struct pd_err *err)
+{
+	cleanup_close int root = open(m->source, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	int fd;
+
+	if (root < 0)
+		return pd_fail_errno(err, errno, "bind source %s", m->source);
+	fd = openat2_in_root(root, m->sub_path, O_PATH);
+	if (fd < 0 && errno == ENOENT && m->sub_path_create) {
+		if (mkdir_in(root, m->sub_path, err) < 0)
+			return -1;
+		fd = openat2_in_root(root, m->sub_path, O_PATH);
+	}
+	if (fd < 0)
+		return pd_fail_errno(err, errno, "sub_path %s of %s", m->sub_path, m->source);
+	return fd;
+}
+
 static int
 clone_bind(const struct shim_mount *m, struct pd_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	cleanup_close int fd =
-	    open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	cleanup_close int sub = m->sub_path != NULL ? open_sub_path(m, err) : -1;
+	cleanup_close int fd = -1;
 
+	if (m->sub_path != NULL && sub < 0)
+		return -1;
+	fd = sub >= 0
+		 ? open_tree(sub, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH)
+		 : open_tree(AT_FDCWD, m->source,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (fd < 0)
 		return pd_fail_errno(err, errno, "bind source %s", m->source);
 	if (m->read_only &&

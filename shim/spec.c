@@ -344,8 +344,9 @@ check_target(const char *t, struct pd_err *err)
 static int
 mount_parse(const json_t *j, struct shim_mount *m, struct pd_err *err)
 {
-	static const char *const allowed[] = {"type",    "source", "target", "read_only",
-					      "copy_up", "size",   "mode",   NULL};
+	static const char *const allowed[] = {
+	    "type", "source", "target",   "read_only",       "copy_up",
+	    "size", "mode",   "sub_path", "sub_path_create", NULL};
 	const char *type = "";
 	long long size = 0, mode = 01777;
 
@@ -356,10 +357,24 @@ mount_parse(const json_t *j, struct shim_mount *m, struct pd_err *err)
 	    pd_json_get_bool(j, "read_only", &m->read_only, err) < 0 ||
 	    pd_json_get_bool(j, "copy_up", &m->copy_up, err) < 0 ||
 	    pd_json_get_int(j, "size", 0, 1LL << 50, &size, err) < 0 ||
-	    pd_json_get_int(j, "mode", 0, 07777, &mode, err) < 0)
+	    pd_json_get_int(j, "mode", 0, 07777, &mode, err) < 0 ||
+	    get_str(j, "sub_path", false, SHIM_MAX_PATH, &m->sub_path, err) < 0 ||
+	    pd_json_get_bool(j, "sub_path_create", &m->sub_path_create, err) < 0)
 		return -1;
 	if (check_target(m->target, err) < 0)
 		return -1;
+	/* issue 12, podspec: relative, and no ".." (podd checked it too). */
+	if (m->sub_path != NULL) {
+		char *abs = xasprintf("/%s", m->sub_path);
+		int r =
+		    m->sub_path[0] == '/' || m->sub_path[0] == '\0' ? -1 : check_target(abs, err);
+
+		free(abs);
+		if (r < 0)
+			return pd_fail(err, PD_E_INVALID, "bad sub_path \"%.80s\"", m->sub_path);
+		if (m->copy_up)
+			return pd_fail(err, PD_E_INVALID, "a sub_path mount has no copy_up");
+	}
 	m->size = (unsigned long long)size;
 	m->mode = (unsigned)mode;
 	if (strcmp(type, "bind") == 0) {
@@ -369,6 +384,9 @@ mount_parse(const json_t *j, struct shim_mount *m, struct pd_err *err)
 		if (json_object_get(j, "size") != NULL || json_object_get(j, "mode") != NULL)
 			return pd_fail(err, PD_E_INVALID, "size and mode are for a tmpfs");
 		return 0;
+	}
+	if (m->sub_path != NULL) {
+		return pd_fail(err, PD_E_INVALID, "a sub_path is for a bind mount");
 	}
 	if (strcmp(type, "tmpfs") == 0) {
 		m->type = SHIM_MOUNT_TMPFS;

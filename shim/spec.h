@@ -74,6 +74,11 @@ struct shim_mount {
 	bool copy_up;            /* bind of a volume: fill it when empty */
 	unsigned long long size; /* tmpfs bytes, 0: no limit */
 	unsigned mode;           /* tmpfs mode */
+	/* issue 12, podspec: a bind of this path inside the source (relative,
+	 * no ".."), resolved there with RESOLVE_IN_ROOT; made as directories
+	 * when missing with sub_path_create. NULL: the source itself. */
+	const char *sub_path;
+	bool sub_path_create;
 };
 
 /* Every string is borrowed from the parsed JSON, which must outlive the

@@ -113,6 +113,27 @@ test_init_containers_run_in_order_before_the_app() {
     assert_eq 2 "$(wc -l < "$T/shared/data")"
 }
 
+test_init_container_feeds_an_empty_dir() {
+    setup
+    local out
+    out=$(api -X POST http://podd/v1/pods -d '{"name":"web","restart_policy":"Always",
+        "volumes":[{"name":"html","type":"empty_dir"}]}')
+    [ -n "$(printf '%s' "$out" | json .id)" ] || fail "pod create: $out"
+    out=$(api -X POST http://podd/v1/containers -d '{"pod":"web","name":"fetch","role":"init",
+        "image":"busybox","command":["sh","-c","echo hello from init > /html/index.html"],
+        "pod_mounts":[{"volume":"html","target":"/html"}]}')
+    [ -n "$(printf '%s' "$out" | json .id)" ] || fail "init create: $out"
+    out=$(api -X POST http://podd/v1/containers -d '{"pod":"web","name":"web","image":"busybox",
+        "command":["sh","-c","cat /www/index.html; exec httpd -f -p 8080 -h /www"],
+        "pod_mounts":[{"volume":"html","target":"/www","read_only":true}]}')
+    [ -n "$(printf '%s' "$out" | json .id)" ] || fail "app create: $out"
+    podctl pod start web > /dev/null
+    wait_for pod_is web Running
+    said_hello() { podctl logs web | grep -q "hello from init"; }
+    wait_for said_hello
+    assert_eq 0 "$(ctr_field fetch .exit_code)"
+}
+
 test_failing_init_under_never_is_init_error() {
     setup
     podctl pod create --restart Never job > /dev/null

@@ -325,6 +325,13 @@ leak_check() {
         left_files=$(ls -A "$T/root/containers" | sed 's/^/container-state /')
         [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
     fi
+    # issue 12, podspec: a removed pod leaves no state dir, so none of its
+    # volumes (empty_dir dirs; a Memory one's tmpfs is a mount under $T,
+    # which own_things lists).
+    if [ -d "$T/root/pods" ]; then
+        left_files=$(ls -A "$T/root/pods" | sed 's/^/pod-state /')
+        [ -z "$left_files" ] || leftovers+=$'\n'"$left_files"
+    fi
     # The image store's work in progress (podd empties it as it goes):
     # partial blob writes, unfinished unpacks and layer removals (deleted
     # off podd's loop: give them a moment).
