@@ -78,6 +78,8 @@ ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
+# probes branch: probes and healthchecks, parsed.
+PODD_PURE_OBJS += $(call obj,podd/probe_spec.c)
 # registry branch: manifests and registry auth, parsed.
 PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 # podctl's pure modules, likewise.

@@ -339,3 +339,15 @@
 #define PD_F_STATUS            "status"
 #define PD_F_DIGEST            "digest"
 #define PD_DEFAULT_PLATFORM    "linux/amd64"
+
+/* Probes (issue 12, probes branch): a create request's Kubernetes Probe
+ * objects (their own camelCase fields, podd/probe_spec.h) and docker's
+ * healthcheck; inspect's view of their state. */
+#define PD_F_LIVENESS_PROBE  "liveness_probe"
+#define PD_F_READINESS_PROBE "readiness_probe"
+#define PD_F_STARTUP_PROBE   "startup_probe"
+#define PD_F_HEALTHCHECK     "healthcheck"
+#define PD_F_READY           "ready"
+#define PD_F_STARTUP_DONE    "startup_done"
+#define PD_F_PROBES          "probes"
+#define PD_F_HEALTH          "health"

@@ -237,6 +237,21 @@ config_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* probes branch: the probes and the healthcheck of a create request or a
+ * record, each kept as its canonical JSON (probe_spec.h). */
+static int
+probes_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		json_t *v = json_object_get(body, probe_kind_field((enum probe_kind)k));
+
+		if (v != NULL && !json_is_null(v) &&
+		    probe_spec_canonical(v, (enum probe_kind)k, &spec->probes[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -268,6 +283,10 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_VOLUMES,
 					      PD_F_TMPFS,
 					      PD_F_MOUNT,
+					      PD_F_LIVENESS_PROBE,
+					      PD_F_READINESS_PROBE,
+					      PD_F_STARTUP_PROBE,
+					      PD_F_HEALTHCHECK,
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -367,6 +386,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 				  json_object_get(body, PD_F_TMPFS),
 				  json_object_get(body, PD_F_MOUNT), &spec->mounts, err) < 0)
 		return -1;
+	if (probes_parse(body, spec, err) < 0)
+		return -1;
 	return compute_caps(spec, err);
 }
 
@@ -387,6 +408,10 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->entrypoint = spec->image_config = NULL;
 	json_decref(spec->mounts);
 	spec->mounts = NULL;
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		json_decref(spec->probes[k]);
+		spec->probes[k] = NULL;
+	}
 }
 
 int
@@ -531,6 +556,10 @@ ctr_record_to_json(const struct ctr_record *r)
 					    json_pack("[i, I]", (int)s->target_pid,
 						      (json_int_t)s->target_start_time));
 		config_to_json(s, j);
+		for (int k = 0; k < PROBE_KINDS; k++)
+			if (s->probes[k] != NULL)
+				json_object_set(j, probe_kind_field((enum probe_kind)k),
+						s->probes[k]);
 	}
 	return j;
 }
@@ -675,6 +704,13 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	{
 		struct ctr_spec cfg = {0};
 
+		/* Optional: probes (records before them have none). */
+		if (probes_parse(j, &cfg, err) < 0) {
+			ctr_spec_clear(&cfg);
+			return pd_err_prefix(err, "bad container record");
+		}
+		for (int k = 0; k < PROBE_KINDS; k++)
+			json_object_del(rest, probe_kind_field((enum probe_kind)k));
 		if (config_from_json(rest, &cfg, err) < 0) {
 			ctr_spec_clear(&cfg);
 			return -1;
@@ -687,6 +723,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		r->spec.user = cfg.user;
 		r->spec.stop_signal = cfg.stop_signal;
 		r->spec.image_config = cfg.image_config;
+		memcpy(r->spec.probes, cfg.probes, sizeof(cfg.probes));
 	}
 	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	r->spec.target_pid = target_pid;

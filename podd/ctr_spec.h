@@ -17,6 +17,7 @@
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
+#include "probe_spec.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -96,6 +97,10 @@ struct ctr_spec {
 	/* owned: canonical mounts (mount_spec.h), never NULL once parsed; an
 	 * anonymous volume's name is "" until container_create names it. */
 	json_t *mounts;
+	/* probes branch (probe_spec.h): the canonical JSON of the liveness,
+	 * readiness and startup probes and of docker's healthcheck (in enum
+	 * probe_kind order), each owned, NULL when not given. */
+	json_t *probes[PROBE_KINDS];
 };
 
 /* What podd remembers of a container across its own restart. */
