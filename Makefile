@@ -125,6 +125,9 @@ $(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 # the loop (podd/curl_loop.c); libssl for a registry's own CAs (registry.c).
 $(call obj,podd/curl_loop.c podd/registry.c podd/pull.c podd/push.c podd/api_registry.c): \
 	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl openssl)
+# probes branch: network checks over the same curl loop (podd/probe_net.c).
+$(call obj,podd/probe.c podd/probe_net.c): \
+	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl)
 CURL_LIBS    = $(call pc_libs,libcurl)
 SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)

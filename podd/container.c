@@ -25,6 +25,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "probe.h"
 #include "proc.h"
 #include "recover.h"
 #include "shim.h"
@@ -131,6 +132,7 @@ container_free(struct container *c)
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	answer(c, EV_SHUTDOWN, &err);
 	ctr_logs_free(c);
+	probe_container_free(c); /* probes: before the exec sessions it may use */
 	exec_free_all(c);
 	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
@@ -310,6 +312,10 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 	 * User, StopSignal (none for a --rootfs). */
 	if (ctr_image_apply(s, img_cfg, err) < 0)
 		return -1;
+	/* probes: the image's healthcheck when the request gave none. */
+	if (s->probes[PROBE_HEALTH] == NULL &&
+	    probe_health_from_image(img_cfg, &s->probes[PROBE_HEALTH], err) < 0)
+		return -1;
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		(void)snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
 	return 0;
@@ -476,6 +482,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 			supervise_close_sync(&c->sv);
 		}
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
+		probe_container_running(c); /* probes */
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
@@ -549,6 +556,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	 * come back here once it is gone (recover.c). */
 	if (recover_end_workload(c))
 		return;
+	probe_container_ended(c); /* probes: before the pidfds go */
 	supervise_forget(&c->sv);
 	if (c->monitor_died)
 		recover_note_monitor_death(c);
@@ -663,6 +671,17 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 	}
 	}
 	PD_UNREACHABLE("container state out of its enum");
+}
+
+/* probes branch: see container.h. */
+void
+container_probe_stop(struct container *c, long long timeout_s)
+{
+	if (c->rec.state != CTR_RUNNING)
+		return;
+	log_info("container \"%s\": stopping after a probe's failure (timeout %llds)",
+		 c->rec.spec.name, timeout_s);
+	begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 }
 
 int

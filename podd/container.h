@@ -73,6 +73,8 @@ struct container {
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
 	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
+	/* probes branch */
+	struct ctr_probes *probes; /* owned, NULL without probes (probe.c) */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -103,6 +105,10 @@ int container_start(struct container *c, struct http_pending *pending, struct pd
  * starts; one that does not run is answered at once. */
 int container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 		   struct pd_err *err);
+/* probes branch: a liveness or startup probe failed: stop @c (its stop
+ * signal, SIGKILL after @timeout_s) as a crash, not as a user's stop, so
+ * that its restart policy applies. Nothing when it does not run. */
+void container_probe_stop(struct container *c, long long timeout_s);
 /* kill: send @sig to the workload; PD_E_CONFLICT when it does not run. */
 int container_kill(struct container *c, int sig, struct pd_err *err);
 /* Stop (as container_stop) then start again, in the same held namespaces
@@ -194,6 +200,24 @@ void ctr_trash(struct container *c);
 struct exec_spec;
 int exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
 	       struct pd_err *err);
+/* exec.c: an exec session of podd's own (exec probes, healthchecks): run
+ * @command (borrowed) in running @c, detached, its output kept. @done(@arg,
+ * exit_code, output) runs once when it ends: exit_code -1 when it could
+ * not start (output: why) or left no status; output is the end of what it
+ * printed (at most EXEC_OUTPUT_MAX - 1 bytes, borrowed). Returns the
+ * session (the container's), or NULL with @err. */
+#define EXEC_OUTPUT_MAX 1024
+struct exec_output {
+	size_t len;
+	char buf[EXEC_OUTPUT_MAX];
+};
+typedef void exec_done_fn(void *arg, int exit_code, const char *output);
+struct exec_session *exec_start_internal(struct container *c, const json_t *command,
+					 exec_done_fn *done, void *arg, struct pd_err *err);
+/* SIGKILL an internal session's command (its @done still runs at its end). */
+void exec_session_kill(struct exec_session *e);
+/* Its @done will not run: the session ends on its own, unlisted. */
+void exec_session_forget(struct exec_session *e);
 /* SIGKILL the commands of @c's sessions, as its end ends them: in its own
  * PID namespace the kernel has done so, not in a pod's shared one. */
 void exec_kill_all(struct container *c);

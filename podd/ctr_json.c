@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "ns.h"
 #include "pod.h"
+#include "probe.h"
 #include "volume.h"
 
 /* A container as its pod lists it. */
@@ -172,5 +173,6 @@ container_to_json(const struct container *c)
 	json_object_set_new(j, PD_F_NAMESPACES, ns);
 	config_json(s, j);
 	json_object_set_new(j, PD_F_MOUNTS, mounts_json(c));
+	probe_to_json(c, j); /* probes branch */
 	return j;
 }

@@ -30,6 +30,7 @@
 #include "volume.h"
 #include "ctr_logs.h"
 #include "pod.h"
+#include "probe.h"
 #include "podd.h"
 #include "registry.h"
 #include "shim.h"
@@ -395,6 +396,7 @@ podd_teardown(struct podd *d)
 	task_free_all(d); /* before the images their callbacks point to */
 	ctr_copy_free_all(d);
 	container_free_all(d);
+	probe_loop_free(d); /* probes branch: after the containers' probes */
 	ctr_logs_teardown(d);
 	image_free_all(d);
 	/* After the images, whose commits end the pulls that wait on them;
