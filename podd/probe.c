@@ -68,7 +68,10 @@ static void
 schedule_first(struct probe_run *r)
 {
 	uint64_t now = pd_time_mono_ms();
-	long long at = (long long)r->owner->start_ms + r->spec.initial_delay_ms;
+	/* docker's first health check waits an interval. */
+	long long at =
+	    (long long)r->owner->start_ms +
+	    (r->spec.kind == PROBE_HEALTH ? r->spec.period_ms : r->spec.initial_delay_ms);
 
 	arm(r, at - (long long)now);
 }
@@ -166,8 +169,8 @@ health_result(struct probe_run *r, bool ok, const char *output, int exit_code)
 	(void)pd_time_rfc3339(&ts, end, sizeof(end));
 	ts.tv_sec -= (time_t)((now - r->check_start_ms) / 1000);
 	(void)pd_time_rfc3339(&ts, start, sizeof(start));
-	keep_last(r->log, json_pack("{s:s, s:s, s:i, s:o}", "start", start, "end", end,
-				    "exit_code", exit_code, "output", output_json(output)));
+	keep_last(r->log, json_pack("{s:s, s:s, s:i, s:o}", "start", start, "end", end, "exit_code",
+				    exit_code, "output", output_json(output)));
 	if (ok) {
 		r->failing_streak = 0;
 		r->health = "healthy";
@@ -487,6 +490,11 @@ probe_to_json(const struct container *c, json_t *j)
 	const struct ctr_probes *p = c->probes;
 	json_t *probes = json_object();
 
+	/* What was asked, as the record keeps it (defaults filled). */
+	for (int k = 0; k < PROBE_KINDS; k++)
+		if (c->rec.spec.probes[k] != NULL)
+			json_object_set(j, probe_kind_field((enum probe_kind)k),
+					c->rec.spec.probes[k]);
 	json_object_set_new(j, PD_F_READY, json_boolean(probe_ready(c)));
 	json_object_set_new(j, PD_F_STARTUP_DONE, json_boolean(probe_startup_done(c)));
 	for (int k = 0; p != NULL && k < PROBE_HEALTH; k++) {

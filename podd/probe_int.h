@@ -22,7 +22,7 @@ struct podd;
 
 /* What podd's probes share (d->probe_loop). */
 struct probe_loop {
-	int self_netns_fd;     /* owned: podd's own network namespace, to come back to */
+	int self_netns_fd;      /* owned: podd's own network namespace, to come back to */
 	struct curl_loop *curl; /* owned: the transfers of network checks */
 };
 

@@ -177,8 +177,7 @@ grpc_serving_status(const struct probe_run *r)
 static void
 grpc_done(struct probe_run *r, long code, char *msg, size_t len)
 {
-	static const char *const names[] = {"UNKNOWN", "SERVING", "NOT_SERVING",
-					    "SERVICE_UNKNOWN"};
+	static const char *const names[] = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
 	int st = grpc_serving_status(r);
 
 	if (code != 200)
@@ -299,8 +298,8 @@ probe_net_start(struct probe_run *r, struct pd_err *err)
 	target_host(r, host, sizeof(host));
 	switch (s->handler) {
 	case PROBE_H_HTTP:
-		url = xasprintf("%s://%s:%d%s", s->https ? "https" : "http", host, s->port,
-				s->path);
+		url =
+		    xasprintf("%s://%s:%d%s", s->https ? "https" : "http", host, s->port, s->path);
 		break;
 	case PROBE_H_TCP:
 		url = xasprintf("http://%s:%d/", host, s->port);
@@ -346,7 +345,8 @@ probe_net_start(struct probe_run *r, struct pd_err *err)
 		r->headers = curl_slist_append(NULL, "Content-Type: application/grpc");
 		r->headers = curl_slist_append(r->headers, "TE: trailers");
 		r->headers = curl_slist_append(r->headers, "User-Agent: " PROBE_USER_AGENT);
-		(void)curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		(void)curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+				       (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 		(void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 		(void)curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
 		(void)curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
