@@ -108,7 +108,10 @@ add_output(void *arg, const char *line, size_t len)
 	if (pd_crilog_parse(line, len - 1, &l) < 0)
 		return;
 	for (size_t i = 0; i < l.text_len + !l.partial; i++) {
-		char ch = i < l.text_len ? l.text[i] : '\n';
+		char ch = '\n';
+
+		if (i < l.text_len)
+			ch = l.text[i];
 
 		if (o->len + 1 >= sizeof(o->buf)) {
 			/* Keep the end: the last bytes say most. */
