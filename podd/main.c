@@ -29,6 +29,7 @@
 #include "container.h"
 #include "volume.h"
 #include "ctr_logs.h"
+#include "events.h"
 #include "pod.h"
 #include "probe.h"
 #include "podd.h"
@@ -398,6 +399,7 @@ podd_teardown(struct podd *d)
 	container_free_all(d);
 	probe_loop_free(d); /* probes branch: after the containers' probes */
 	ctr_logs_teardown(d);
+	events_teardown(d); /* issue 12, podspec */
 	image_free_all(d);
 	/* After the images, whose commits end the pulls that wait on them;
 	 * before the HTTP server, so the other pulls answer their clients. */
