@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "curl_loop.h"
+#include "events.h"
 #include "json.h"
 #include "log.h"
 #include "probe_int.h"
@@ -30,15 +31,15 @@
 #define PROBE_OUTPUT_MAX    1024 /* bytes of a check's output kept */
 #define PROBE_DEFAULT_GRACE 10   /* s: Kubernetes' terminationGracePeriodSeconds */
 
-/* An event of @c's probes for `podctl events`; @attrs is stolen.
- * TODO(12): events_emit once podspec's events.h is merged. */
+/* An event of @c's probes for `podctl events` (and the log); @attrs is
+ * stolen. */
 static void
 probe_event(struct container *c, const char *action, json_t *attrs)
 {
 	cleanup_free char *s = attrs != NULL ? pd_json_dump(attrs) : NULL;
 
 	log_info("container \"%s\": %s %s", c->rec.spec.name, action, s != NULL ? s : "");
-	json_decref(attrs);
+	events_emit_container(c, action, attrs);
 }
 
 static const char *const result_names[] = {

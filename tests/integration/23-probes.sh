@@ -67,6 +67,13 @@ test_readiness_follows_an_http_endpoint() {
     wait_for is_ready srv
     # A readiness failure never stops anything.
     assert_eq running "$(ctr_field srv .state)"
+    # The flips are events podctl events follows.
+    local ev
+    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    assert_contains "$ev" '"action":"probe_failed"'
+    assert_contains "$ev" '"probe":"readiness"'
+    assert_contains "$ev" '"action":"unready"'
+    assert_eq 2 "$(grep -c '"action":"ready"' <<< "$ev")" "ready events"
 }
 
 test_liveness_failure_stops_the_container() {
@@ -177,6 +184,10 @@ test_health_cmd_healthy_and_unhealthy() {
     assert_eq 0 "$(ctr_field hc .health.failing_streak)"
     assert_eq 0 "$(ctr_field hc .health.log.4.exit_code)"
     assert_contains "$(podctl ps)" "(healthy)"
+    local ev
+    ev=$(podctl events --since 1h --until "$(date +%s)" --filter event=health_status --format json)
+    assert_contains "$ev" '"status":"unhealthy"'
+    assert_contains "$ev" '"status":"healthy"'
     # The record keeps docker's fields, defaults filled.
     assert_eq '{"interval": 0.2, "retries": 2, "start_period": 0, "test": ["CMD-SHELL", "test -f /tmp/ok"], "timeout": 2}' \
         "$(podctl inspect hc | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0].get("healthcheck"), sort_keys=True))')"
