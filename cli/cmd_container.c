@@ -106,11 +106,14 @@ add_ctr_row(struct table *t, const json_t *ctr, time_t now)
 	cleanup_free char *command = ctr_command_text(json_object_get(ctr, PD_F_COMMAND));
 	cleanup_free char *created = output_created(ctr, now);
 	cleanup_free char *status = ctr_status_text(ctr, now);
+	/* restart (issue 12): RESTARTS, as kubectl's. */
+	cleanup_free char *restarts = xasprintf(
+	    "%lld", (long long)json_integer_value(json_object_get(ctr, PD_F_RESTART_COUNT)));
 	const char *row[] = {
 	    short_id,  json_string_value(json_object_get(ctr, PD_F_NAME)),
 	    image,     command,
 	    created,   status,
-	    pod ?: "",
+	    restarts,  pod ?: "",
 	};
 
 	table_add_row(t, row);
@@ -120,7 +123,7 @@ int
 cmd_ps(struct podctl *ctl, int argc, char **argv)
 {
 	static const char *const header[] = {
-	    "CONTAINER ID", "NAME", "IMAGE", "COMMAND", "CREATED", "STATUS", "POD",
+	    "CONTAINER ID", "NAME", "IMAGE", "COMMAND", "CREATED", "STATUS", "RESTARTS", "POD",
 	};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *ctrs = NULL;

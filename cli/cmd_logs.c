@@ -2,7 +2,8 @@
 /*
  * `podctl logs`: a container's output, from podd's CRI log stream, written
  * back to stdout and stderr as the container wrote them (logstream.c). With
- * -f it follows the log until the container exits. --since takes a time or
+ * -f it follows the log until the container exits. With -p (--previous),
+ * the log of the instance before, as kubectl's. --since takes a time or
  * an age ("10s", "5m"), sent to podd as an absolute time.
  */
 #include <stdio.h>
@@ -19,7 +20,7 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-enum { L_FOLLOW, L_TAIL, L_TIMESTAMPS, L_SINCE };
+enum { L_FOLLOW, L_TAIL, L_TIMESTAMPS, L_SINCE, L_PREVIOUS };
 
 static const struct flag_spec logs_flags[] = {
     [L_FOLLOW] = {"follow", NULL, 'f', FLAG_BOOL, NULL, "go on until the container exits"},
@@ -28,6 +29,8 @@ static const struct flag_spec logs_flags[] = {
 		      "put each line's time (RFC 3339) in front of it"},
     [L_SINCE] = {"since", NULL, 0, FLAG_VALUE, "TIME",
 		 "only lines since TIME (RFC 3339) or since an age (10s, 5m, 1h)"},
+    [L_PREVIOUS] = {"previous", NULL, 'p', FLAG_BOOL, NULL,
+		    "the output of the instance before, which its restart policy restarted"},
     {.name = NULL},
 };
 
@@ -96,6 +99,12 @@ logs_query(const struct flags *f, struct pd_err *err)
 		}
 		escaped = ctr_query_escape(when);
 		with = xasprintf("%s&%s=%s", q, PD_Q_SINCE, escaped);
+		free(q);
+		q = with;
+	}
+	if (f->v[L_PREVIOUS].on) { /* restart (issue 12) */
+		char *with = xasprintf("%s&%s=true", q, PD_Q_PREVIOUS);
+
 		free(q);
 		q = with;
 	}

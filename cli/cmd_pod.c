@@ -20,6 +20,7 @@
 #include "name.h"
 #include "output.h"
 #include "parse.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -89,7 +90,17 @@ each_pod(struct podctl *ctl, const struct flags *f, const char *method, const ch
 
 /* ---- create ---------------------------------------------------------- */
 
-enum { C_HOSTNAME, C_SHARE_PID, C_NET, C_IP, C_DNS, C_PUBLISH, C_LABEL, C_FORMAT };
+enum {
+	C_HOSTNAME,
+	C_SHARE_PID,
+	C_NET,
+	C_IP,
+	C_DNS,
+	C_PUBLISH,
+	C_LABEL,
+	C_FORMAT,
+	C_RESTART_BACKOFF, /* restart (issue 12) */
+};
 
 static const struct flag_spec create_flags[] = {
     [C_HOSTNAME] = {"hostname", NULL, 0, FLAG_VALUE, "NAME",
@@ -107,6 +118,9 @@ static const struct flag_spec create_flags[] = {
     [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
     [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT",
 		  "json: print the new pod as JSON rather than its id"},
+    [C_RESTART_BACKOFF] = {"restart-backoff", NULL, 0, FLAG_VALUE, "INITIAL:MAX",
+			   "crash-loop backoff of its containers' restarts, in seconds, "
+			   "fractions allowed (default: podd's, 10:300)"},
     {.name = NULL},
 };
 
@@ -175,6 +189,15 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 			return NULL;
 		}
 		json_object_set_new(body, PD_F_LABELS, labels);
+	}
+	if (f->v[C_RESTART_BACKOFF].set) { /* restart (issue 12) */
+		struct restart_backoff b;
+
+		if (restart_backoff_parse(f->v[C_RESTART_BACKOFF].value, &b, err) < 0) {
+			pd_err_prefix(err, "--restart-backoff");
+			return NULL;
+		}
+		json_object_set_new(body, PD_F_RESTART_BACKOFF, restart_backoff_to_json(&b));
 	}
 	return steal_ptr(body);
 }

@@ -35,6 +35,7 @@
 #include "logstream.h"
 #include "name.h"
 #include "parse.h"
+#include "restart_policy.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -64,7 +65,8 @@ enum {
 	R_VOLUME, /* issue 11, volumes */
 	R_TMPFS,
 	R_MOUNT,
-	R_PULL, /* registry branch */
+	R_PULL,    /* registry branch */
+	R_RESTART, /* restart (issue 12) */
 	/* probes branch: docker's healthcheck */
 	R_HEALTH_CMD,
 	R_HEALTH_INTERVAL,
@@ -116,6 +118,8 @@ static const struct flag_spec run_flags[] = {
 		 "repeatable"},
     [R_PULL] = {"pull", NULL, 0, FLAG_VALUE, "POLICY",
 		"missing (default): pull IMAGE when podd lacks it; always; never"},
+    [R_RESTART] = {"restart", NULL, 0, FLAG_VALUE, "POLICY",
+		   "no (default; in a pod: the pod's), on-failure[:N], always or unless-stopped"},
     /* probes branch */
     [R_HEALTH_CMD] = {"health-cmd", NULL, 0, FLAG_VALUE, "CMD",
 		      "run CMD (with /bin/sh -c) in the container to check its health"},
@@ -271,6 +275,23 @@ set_volumes(json_t *body, const struct flag_value *v, struct pd_err *err)
 	return 0;
 }
 
+/* restart (issue 12): --restart, checked as docker checks it (with --rm:
+ * refused). */
+static int
+restart_flag(json_t *body, const struct flag_value *v, struct pd_err *err)
+{
+	struct restart_policy p;
+	char spelt[RESTART_POLICY_MAX];
+
+	if (restart_policy_parse(v[R_RESTART].value, &p, err) < 0)
+		return pd_err_prefix(err, "--restart");
+	if (v[R_RM].on && p.mode != RESTART_NO)
+		return pd_fail(err, PD_E_INVALID, "conflicting options: --restart and --rm");
+	restart_policy_format(&p, spelt, sizeof(spelt));
+	json_object_set_new(body, PD_F_RESTART_POLICY, json_string(spelt));
+	return 0;
+}
+
 /* The body of POST /v1/containers: only what was given. PD_E_INVALID. */
 static json_t *
 run_body(const struct flags *f, bool start, struct pd_err *err)
@@ -347,6 +368,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		json_object_set_new(body, PD_F_READ_ONLY, json_boolean(v[R_READ_ONLY].on));
 	if (v[R_RM].on)
 		json_object_set_new(body, PD_F_AUTO_REMOVE, json_true());
+	if (v[R_RESTART].set && restart_flag(body, v, err) < 0) /* restart (issue 12) */
+		return NULL;
 	if (config_flags(body, v, err) < 0)
 		return NULL;
 	if (health_flags(body, v, err) < 0) /* probes branch */

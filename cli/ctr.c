@@ -7,6 +7,7 @@
 #include "ctr.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,22 @@ probe_suffix(const json_t *ctr)
 	return "";
 }
 
+/* restart (issue 12): a restart's wait as the kubelet spells it: "20s",
+ * "0.2s", "5m0s", into @buf. */
+static void
+backoff_text(double secs, char *buf, size_t len)
+{
+	long long whole = (long long)secs;
+
+	if (secs < 60 || (double)whole != secs)
+		(void)snprintf(buf, len, "%gs", secs);
+	else if (whole < 3600)
+		(void)snprintf(buf, len, "%lldm%llds", whole / 60, whole % 60);
+	else
+		(void)snprintf(buf, len, "%lldh%lldm%llds", whole / 3600, whole % 3600 / 60,
+			       whole % 60);
+}
+
 char *
 ctr_status_text(const json_t *ctr, time_t now)
 {
@@ -129,6 +146,18 @@ ctr_status_text(const json_t *ctr, time_t now)
 
 	if (state == NULL || state[0] == '\0')
 		return xstrdup("-");
+	/* restart (issue 12): a restart waits, as kubectl shows it. */
+	if (json_is_object(json_object_get(ctr, PD_F_WAITING))) {
+		const json_t *w = json_object_get(ctr, PD_F_WAITING);
+		const char *reason = json_string_value(json_object_get(w, PD_F_REASON));
+		json_t *b = json_object_get(w, PD_F_BACKOFF);
+		char wait[64];
+
+		if (!json_is_number(b))
+			return xstrdup(reason ?: PD_WAITING_BACKOFF);
+		backoff_text(json_number_value(b), wait, sizeof(wait));
+		return xasprintf("%s (back-off %s)", reason ?: PD_WAITING_BACKOFF, wait);
+	}
 	if (strcmp(state, PD_STATE_RUNNING) == 0) {
 		secs = since(ctr, PD_F_STARTED, now);
 		if (secs < 0 || output_duration(secs, span, sizeof(span)) < 0)

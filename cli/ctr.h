@@ -34,7 +34,8 @@ char *ctr_query_escape(const char *s);
 char *ctr_command_text(const json_t *command);
 
 /* The STATUS cell of a container object at @now: "Up 3 seconds",
- * "Exited (0) 2 seconds ago", "Created", or the state capitalised. */
+ * "Exited (0) 2 seconds ago", "Created", or the state capitalised; while a
+ * restart waits, "CrashLoopBackOff (back-off 20s)" (restart, issue 12). */
 char *ctr_status_text(const json_t *ctr, time_t now);
 
 /* The IMAGE cell: the image's name, else the rootfs path, else "-". */

@@ -361,3 +361,21 @@
 #define PD_F_STARTUP_DONE    "startup_done"
 #define PD_F_PROBES          "probes"
 #define PD_F_HEALTH          "health"
+/* Restart policies and backoff (issue 12, restart branch):
+ *   POST /v1/containers  {"restart_policy": "no"|"on-failure[:N]"|"always"|
+ *                        "unless-stopped"} (absent: the pod's, else "no")
+ *   POST /v1/pods        {"restart_backoff": {"initial": s, "max": s}}
+ *   GET  /v1/containers/X adds "restart_policy", "restart_count",
+ *                        "last_state" {"exit_code","signal","reason","started",
+ *                        "finished"} and, while a restart waits, "waiting"
+ *                        {"reason": "CrashLoopBackOff","next_start","backoff"}
+ *   GET  /v1/containers/X/logs?previous=1  the log of the instance before */
+#define PD_F_RESTART_POLICY  "restart_policy"
+#define PD_F_RESTART_BACKOFF "restart_backoff"
+#define PD_F_RESTART_COUNT   "restart_count"
+#define PD_F_LAST_STATE      "last_state"
+#define PD_F_WAITING         "waiting"
+#define PD_F_NEXT_START      "next_start"
+#define PD_F_BACKOFF         "backoff"
+#define PD_WAITING_BACKOFF   "CrashLoopBackOff"
+#define PD_Q_PREVIOUS        "previous"

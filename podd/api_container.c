@@ -15,6 +15,7 @@
 #include "json.h"
 #include "parse.h"
 #include "pod.h"
+#include "restart.h"
 
 void
 api_container_list(struct podd *d, struct evhttp_request *req, const char *arg)
@@ -39,7 +40,10 @@ api_container_list(struct podd *d, struct evhttp_request *req, const char *arg)
 		goto fail;
 	http_query_free(q);
 	TAILQ_FOREACH (c, &d->containers, entry) {
-		if (!all && c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
+		/* restart: a container in its backoff is listed, as docker's
+		 * restarting ones. */
+		if (!all && c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING &&
+		    !restart_pending(c))
 			continue;
 		if (pod != NULL && strcmp(c->rec.spec.pod, pod->rec.id) != 0)
 			continue;

@@ -3,7 +3,9 @@
  * GET /v1/containers/{name|id}/logs: the container's CRI log lines
  * (lib/crilog.h), filtered by ?since and ?tail, as a chunked stream. With
  * ?follow the stream goes on with what the shim appends until the
- * container exits. This file parses the request and finds where the
+ * container exits. With ?previous=1 it is the log of the instance before
+ * the current one (a restart by the policy keeps it, ctr_logs.h), never
+ * followed. This file parses the request and finds where the
  * stream starts; ctr_logs.c streams.
  */
 #include <errno.h>
@@ -32,6 +34,7 @@
 /* What a request asks for. */
 struct log_query {
 	bool follow;
+	bool previous;  /* restart: the instance before's log */
 	long long tail; /* -1: all */
 	struct pd_crilog_filter filter;
 };
@@ -39,12 +42,14 @@ struct log_query {
 static int
 parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err)
 {
-	static const char *const params[] = {PD_Q_FOLLOW, PD_Q_TAIL, PD_Q_SINCE, NULL};
+	static const char *const params[] = {PD_Q_FOLLOW, PD_Q_TAIL, PD_Q_SINCE, PD_Q_PREVIOUS,
+					     NULL};
 	struct http_query *q = http_action_query(req, params);
 	const char *v;
 	int r = 0;
 
 	lq->follow = false;
+	lq->previous = false;
 	lq->tail = -1;
 	lq->filter.has_since = false;
 	if (q == NULL)
@@ -52,6 +57,9 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 	v = http_query_get(q, PD_Q_FOLLOW);
 	if (v != NULL)
 		r = http_parse_bool(v, PD_Q_FOLLOW, &lq->follow, err);
+	v = http_query_get(q, PD_Q_PREVIOUS);
+	if (r == 0 && v != NULL)
+		r = http_parse_bool(v, PD_Q_PREVIOUS, &lq->previous, err);
 	v = http_query_get(q, PD_Q_TAIL);
 	if (r == 0 && v != NULL && strcmp(v, "all") != 0 &&
 	    (r = pd_parse_int(v, 0, 1000000000, &lq->tail, err)) < 0)
@@ -70,13 +78,20 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 /* Open the log: a container that never ran has none yet, which reads as
  * empty. Returns the fd, or -1 with @err. */
 static int
-open_log(const struct container *c, struct pd_err *err)
+open_log(const struct container *c, bool previous, struct pd_err *err)
 {
 	cleanup_free char *root = ctr_root_dir(c);
-	cleanup_free char *path = xasprintf("%s/container.log", root);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_CREAT, 0640);
+	cleanup_free char *path =
+	    xasprintf("%s/%s", root, previous ? CTR_LOG_PREVIOUS_NAME : CTR_LOG_NAME);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (previous ? 0 : O_CREAT), 0640);
 
-	if (fd < 0)
+	/* As kubectl says it: no instance before this one. */
+	if (fd < 0 && previous && errno == ENOENT)
+		pd_fail(err, PD_E_NOT_FOUND,
+			"previous terminated container \"%s\" not found (it was not restarted "
+			"by its policy)",
+			c->rec.spec.name);
+	else if (fd < 0)
 		pd_fail_errno(err, errno, "open the log of \"%s\"", c->rec.spec.name);
 	return fd;
 }
@@ -128,13 +143,13 @@ api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 	c = container_find(d, arg, &err);
 	if (c == NULL)
 		goto fail;
-	fd = open_log(c, &err);
+	fd = open_log(c, lq.previous, &err);
 	if (fd < 0 || tail_offset(fd, lq.tail, &start, &err) < 0)
 		goto fail;
 	/* A created container will run: following it from before its start
 	 * (as podctl run does) misses nothing. A HEAD has no body to follow. */
-	if (lq.follow &&
-	    (c->rec.state == CTR_EXITED || evhttp_request_get_command(req) == EVHTTP_REQ_HEAD))
+	if (lq.follow && (lq.previous || c->rec.state == CTR_EXITED ||
+			  evhttp_request_get_command(req) == EVHTTP_REQ_HEAD))
 		lq.follow = false;
 	if (ctr_logs_stream(c, req, steal_fd(fd), start, &lq.filter, lq.follow, &err) < 0)
 		goto fail;

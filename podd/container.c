@@ -29,6 +29,7 @@
 #include "probe.h"
 #include "proc.h"
 #include "recover.h"
+#include "restart.h"
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
@@ -135,6 +136,7 @@ container_free(struct container *c)
 	ctr_logs_free(c);
 	probe_container_free(c); /* probes: before the exec sessions it may use */
 	exec_free_all(c);
+	restart_free(c); /* restart */
 	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
 	free(c);
@@ -267,7 +269,13 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 				       "pod create --hostname",
 				       pod->rec.spec.name);
 		memcpy(s->pod, pod->rec.id, sizeof(s->pod));
+		/* restart: the pod's policy is the default (--rm: none). */
+		if (s->restart_policy[0] == '\0' && !s->auto_remove)
+			(void)snprintf(s->restart_policy, sizeof(s->restart_policy), "%s",
+				       restart_policy_of_pod(pod->rec.spec.restart_policy));
 	}
+	if (s->restart_policy[0] == '\0') /* restart */
+		(void)snprintf(s->restart_policy, sizeof(s->restart_policy), "no");
 	if (s->target_pid > 0 && pd_proc_start_time(s->target_pid, &s->target_start_time, err) < 0)
 		return pd_fail(err, PD_E_NOT_FOUND, "process %d does not exist",
 			       (int)s->target_pid);
@@ -418,12 +426,28 @@ container_start(struct container *c, struct http_pending *pending, struct pd_err
 		return 0;
 	case CTR_CREATED:
 	case CTR_EXITED:
+		restart_on_user_start(c); /* restart */
 		if (start_shim(c, err) < 0)
 			return -1;
 		waiter_add(c, pending, CTR_REPLY_STARTED);
 		return 0;
 	}
 	PD_UNREACHABLE("container state out of its enum");
+}
+
+int
+container_start_by_policy(struct container *c, struct pd_err *err)
+{
+	struct pd_err e = {0};
+
+	if (ctr_logs_rotate(c, &e) < 0)
+		log_warn("container \"%s\": %s", c->rec.spec.name, e.msg);
+	c->restart_by_policy = true;
+	if (start_shim(c, err) < 0) {
+		c->restart_by_policy = false;
+		return -1;
+	}
+	return 0;
 }
 
 /* The start failed: say why, and undo. */
@@ -444,6 +468,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	ctr_release_run_dir(c);
 	c->rec.state = back_to;
 	set_reason(c, e.msg);
+	restart_on_start_failed(c); /* restart: a policy's start failed */
 	save_or_log(c);
 }
 
@@ -474,6 +499,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		c->rec.finished[0] = c->rec.signal[0] = c->rec.reason[0] = '\0';
 		c->rec.exit_code = -1;
 		c->monitor_died = false;
+		restart_on_running(c); /* restart */
 		/* Send the ACK once the record is on disk: a podd restarted
 		 * after it adopts the workload from the record; without the
 		 * ACK the shim ends the workload itself (lib/shim.h). */
@@ -486,7 +512,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		}
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
 		events_emit_container(c, "start", NULL); /* events */
-		probe_container_running(c); /* probes */
+		probe_container_running(c);              /* probes */
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
@@ -579,12 +605,14 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 		events_emit_container(c, "stop", NULL);
 	ctr_logs_finish(c);
 	answer(c, EV_EXITED, NULL);
+	restart_note_exit(c); /* restart: last_state */
 	if (restart_if_asked(c))
 		return;
 	if (c->remove_when_exited || c->rec.spec.auto_remove) {
 		destroy(c, NULL);
 		return;
 	}
+	restart_on_exit(c); /* restart: decide by the policy, schedule */
 	save_or_log(c);
 }
 
@@ -632,6 +660,7 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 	case CTR_RUNNING:
 		log_info("container \"%s\": restarting (timeout %llds)", c->rec.spec.name,
 			 timeout_s);
+		restart_on_user_start(c); /* restart */
 		waiter_add(c, pending, CTR_REPLY_RESTART);
 		begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 		return 0;
@@ -647,6 +676,20 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 
 /* ---- stop, kill, wait, remove -------------------------------------------- */
 
+/* restart: a user's stop (stop, a fatal kill, pod stop) is never undone
+ * by the policy; an exited container's record says so now, a running
+ * one's at its exit. */
+static void
+user_stop(struct container *c)
+{
+	bool save =
+	    c->rec.state == CTR_EXITED && (restart_pending(c) || !c->rec.restart.user_stopped);
+
+	restart_cancel(c);
+	if (save)
+		save_or_log(c);
+}
+
 static void
 begin_stop(struct container *c, int sig, long long timeout_s)
 {
@@ -659,6 +702,8 @@ int
 container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 	       struct pd_err *err)
 {
+	if (c->rec.state != CTR_STARTING)
+		user_stop(c); /* restart */
 	switch (c->rec.state) {
 	case CTR_STARTING:
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is starting; try again",
@@ -682,17 +727,6 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 	PD_UNREACHABLE("container state out of its enum");
 }
 
-/* probes branch: see container.h. */
-void
-container_probe_stop(struct container *c, long long timeout_s)
-{
-	if (c->rec.state != CTR_RUNNING)
-		return;
-	log_info("container \"%s\": stopping after a probe's failure (timeout %llds)",
-		 c->rec.spec.name, timeout_s);
-	begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
-}
-
 int
 container_kill(struct container *c, int sig, struct pd_err *err)
 {
@@ -701,7 +735,25 @@ container_kill(struct container *c, int sig, struct pd_err *err)
 			       c->rec.spec.name);
 	if (pd_pidfd_signal(c->sv.pidfd, sig, err) < 0)
 		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	/* restart: as docker's kill, a fatal signal is a user's stop. */
+	if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT || sig == SIGQUIT ||
+	    sig == ctr_stop_signal(&c->rec.spec))
+		user_stop(c);
 	log_info("container \"%s\": sent signal %d", c->rec.spec.name, sig);
+	return 0;
+}
+
+int
+container_stop_for_restart(struct container *c, long long timeout_s, struct pd_err *err)
+{
+	if (c->rec.state == CTR_STOPPING)
+		return 0;
+	if (c->rec.state != CTR_RUNNING)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+			       c->rec.spec.name);
+	log_info("container \"%s\": stopping for a restart (timeout %llds)", c->rec.spec.name,
+		 timeout_s);
+	begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 	return 0;
 }
 
@@ -801,10 +853,14 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 {
 	struct container *c;
 
-	TAILQ_FOREACH (c, &d->containers, entry)
-		if (strcmp(c->rec.spec.pod, pod_id) == 0 && c->rec.state == CTR_RUNNING)
+	TAILQ_FOREACH (c, &d->containers, entry) {
+		if (strcmp(c->rec.spec.pod, pod_id) != 0)
+			continue;
+		user_stop(c); /* restart: pod stop is a user's stop of each */
+		if (c->rec.state == CTR_RUNNING)
 			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
 				   timeout_s);
+	}
 }
 
 bool

@@ -75,6 +75,9 @@ struct container {
 	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
 	/* probes branch */
 	struct ctr_probes *probes; /* owned, NULL without probes (probe.c) */
+	/* restart (issue 12, restart.h) */
+	struct event *restart_timer; /* owned, NULL until a restart first waits */
+	bool restart_by_policy;      /* the start in flight is the policy's */
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -105,16 +108,22 @@ int container_start(struct container *c, struct http_pending *pending, struct pd
  * starts; one that does not run is answered at once. */
 int container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 		   struct pd_err *err);
-/* probes branch: a liveness or startup probe failed: stop @c (its stop
- * signal, SIGKILL after @timeout_s) as a crash, not as a user's stop, so
- * that its restart policy applies. Nothing when it does not run. */
-void container_probe_stop(struct container *c, long long timeout_s);
 /* kill: send @sig to the workload; PD_E_CONFLICT when it does not run. */
 int container_kill(struct container *c, int sig, struct pd_err *err);
 /* Stop (as container_stop) then start again, in the same held namespaces
  * for a container of its own; answered once it runs. */
 int container_restart(struct container *c, long long timeout_s, struct http_pending *pending,
 		      struct pd_err *err);
+/* restart (issue 12): stop @c so that its restart policy applies to the
+ * exit, as to a crash: a liveness or startup probe's kill (probes branch).
+ * SIGTERM (or its stop signal; SIGKILL for @timeout_s 0), SIGKILL after
+ * @timeout_s. Not a user's stop: nothing is cancelled. PD_E_CONFLICT when
+ * it does not run; one already stopping is left as it is. */
+int container_stop_for_restart(struct container *c, long long timeout_s, struct pd_err *err);
+/* restart (issue 12): start @c again for its policy (restart.c): the log
+ * so far becomes the previous one (logs?previous=1), then the shim is
+ * started as for a start. -1 when it cannot be (its pod does not run). */
+int container_start_by_policy(struct container *c, struct pd_err *err);
 /* wait: answered {"id","name","exit_code"[,"signal"]} at the next exit, at
  * once for an exited container; the headers go at once (a stream). */
 int container_wait(struct container *c, struct http_pending *pending, struct pd_err *err);

@@ -316,3 +316,15 @@ ctr_logs_teardown(struct podd *d)
 		stream_end(f);
 	inotify_teardown(d);
 }
+
+int
+ctr_logs_rotate(struct container *c, struct pd_err *err)
+{
+	cleanup_free char *from = xasprintf("%s/%s", c->rec.id, CTR_LOG_NAME);
+	cleanup_free char *to = xasprintf("%s/%s", c->rec.id, CTR_LOG_PREVIOUS_NAME);
+
+	if (renameat(c->d->ctrs_fd, from, c->d->ctrs_fd, to) < 0 && errno != ENOENT)
+		return pd_fail_errno(err, errno, "keep the previous log of \"%s\"",
+				     c->rec.spec.name);
+	return 0;
+}

@@ -29,5 +29,12 @@ int ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off
 void ctr_logs_finish(struct container *c);
 /* @c goes away (shutdown): end its followers' replies now. */
 void ctr_logs_free(struct container *c);
+/* restart (issue 12): the log so far becomes the previous instance's
+ * (container.log → container.log.1, replacing it), before a restart's
+ * start; no log yet is fine. */
+int ctr_logs_rotate(struct container *c, struct pd_err *err);
+#define CTR_LOG_NAME          "container.log"
+#define CTR_LOG_PREVIOUS_NAME "container.log.1"
+
 /* Shutdown: end every stream and close podd's inotify instance. */
 void ctr_logs_teardown(struct podd *d);

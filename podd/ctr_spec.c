@@ -252,6 +252,30 @@ probes_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* restart (issue 12): "restart_policy", checked and spelt as docker does;
+ * --rm with a policy is refused, as docker refuses it. */
+static int
+restart_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	struct restart_policy p;
+	const char *s = NULL;
+
+	if (pd_json_get_string(body, PD_F_RESTART_POLICY, &s, err) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (check_string(json_object_get(body, PD_F_RESTART_POLICY), RESTART_POLICY_MAX - 1,
+			 "field \"restart_policy\"", err) < 0 ||
+	    restart_policy_parse(s, &p, err) < 0)
+		return -1;
+	if (spec->auto_remove && p.mode != RESTART_NO)
+		return pd_fail(
+		    err, PD_E_INVALID,
+		    "conflicting options: a restart policy (%.32s) and auto-remove (--rm)", s);
+	restart_policy_format(&p, spec->restart_policy, sizeof(spec->restart_policy));
+	return 0;
+}
+
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -287,6 +311,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_READINESS_PROBE,
 					      PD_F_STARTUP_PROBE,
 					      PD_F_HEALTHCHECK,
+					      PD_F_RESTART_POLICY, /* restart */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -382,6 +407,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
 	/* No command is fine here: the image may have one (ctr_image.h). */
+	if (restart_parse(body, spec, err) < 0)
+		return -1;
 	if (mount_spec_parse_body(json_object_get(body, PD_F_VOLUMES),
 				  json_object_get(body, PD_F_TMPFS),
 				  json_object_get(body, PD_F_MOUNT), &spec->mounts, err) < 0)
@@ -560,6 +587,9 @@ ctr_record_to_json(const struct ctr_record *r)
 			if (s->probes[k] != NULL)
 				json_object_set(j, probe_kind_field((enum probe_kind)k),
 						s->probes[k]);
+		/* restart (issue 12) */
+		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(s->restart_policy));
+		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
 	}
 	return j;
 }
@@ -656,6 +686,8 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	pid_t target_pid = 0;
 	uint64_t target_start = 0;
 	json_t *target, *mounts;
+	char restart_buf[RESTART_POLICY_MAX];
+	struct ctr_restart restart_state;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -701,6 +733,27 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	if (mounts != NULL && mount_spec_check_list(mounts, err) < 0)
 		return pd_err_prefix(err, "bad container record");
 	json_object_del(rest, PD_F_MOUNTS);
+	/* restart (issue 12): optional, records before it have neither. */
+	{
+		struct ctr_restart rs = {0};
+		struct restart_policy p = {0};
+		json_t *pol = json_object_get(j, PD_F_RESTART_POLICY);
+		json_t *st = json_object_get(j, "restart");
+
+		if (pol != NULL && (!json_is_string(pol) ||
+				    json_string_length(pol) >= sizeof(r->spec.restart_policy) ||
+				    restart_policy_parse(json_string_value(pol), &p, err) < 0))
+			return pd_fail(err, PD_E_INVALID, "bad container record: bad %s",
+				       PD_F_RESTART_POLICY);
+		if (st != NULL && ctr_restart_from_json(st, &rs, err) < 0)
+			return -1;
+		json_object_del(rest, PD_F_RESTART_POLICY);
+		json_object_del(rest, "restart");
+		restart_buf[0] = '\0'; /* "": none, read as "no" */
+		if (pol != NULL && json_string_length(pol) > 0)
+			restart_policy_format(&p, restart_buf, sizeof(restart_buf));
+		restart_state = rs;
+	}
 	{
 		struct ctr_spec cfg = {0};
 
@@ -726,6 +779,8 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		memcpy(r->spec.probes, cfg.probes, sizeof(cfg.probes));
 	}
 	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
+	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
+	r->restart = restart_state;
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

@@ -18,6 +18,7 @@
 #include "imgref.h"
 #include "name.h"
 #include "probe_spec.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -101,6 +102,10 @@ struct ctr_spec {
 	 * readiness and startup probes and of docker's healthcheck (in enum
 	 * probe_kind order), each owned, NULL when not given. */
 	json_t *probes[PROBE_KINDS];
+	/* restart (issue 12): docker's policy string as given ("" in a request
+	 * without one); in a record the one in force ("no" at least), the
+	 * pod's default applied at create. */
+	char restart_policy[RESTART_POLICY_MAX];
 };
 
 /* What podd remembers of a container across its own restart. */
@@ -119,6 +124,8 @@ struct ctr_record {
 	uint64_t shim_start_time;
 	pid_t pid; /* the workload; 0 when there is none */
 	uint64_t pid_start_time;
+	/* restart (issue 12): counts, last state, a waiting restart. */
+	struct ctr_restart restart;
 };
 
 /* Parse a create request body into @spec (cleared first; release with

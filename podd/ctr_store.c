@@ -25,6 +25,7 @@
 #include "ns.h"
 #include "proc.h"
 #include "recover.h"
+#include "restart.h"
 #include "xalloc.h"
 
 #define CTR_FILE     "container.json"
@@ -214,5 +215,9 @@ container_load_all(struct podd *d, struct pd_err *err)
 		next = TAILQ_NEXT(c, entry);
 		adopt(c);
 	}
+	/* restart (issue 12): once every container is adopted (an exit seen
+	 * here is decided in adopt), re-arm the restarts that wait. */
+	TAILQ_FOREACH (c, &d->containers, entry)
+		restart_adopt(c);
 	return 0;
 }

@@ -71,6 +71,9 @@ usage(FILE *out)
 	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
 	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
 	    "  --foreground        stay attached and log to stderr\n"
+	    "  --restart-backoff INITIAL:MAX\n"
+	    "                      crash-loop backoff of restart policies, in seconds,\n"
+	    "                      fractions allowed (default 10:300, the kubelet's)\n"
 	    "  --certs-dir DIR     registries' CAs and client certificates, DIR/HOST[:PORT]/\n"
 	    "                      (default /etc/containers/certs.d, then /etc/docker/certs.d)\n"
 	    "  --version           print the version\n",
@@ -93,6 +96,7 @@ enum {
 	OPT_MAX_CLIENTS,
 	OPT_FOREGROUND,
 	OPT_CERTS_DIR,
+	OPT_RESTART_BACKOFF, /* restart (issue 12) */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -111,6 +115,7 @@ static const struct option long_opts[] = {
     {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
     {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
+    {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -148,6 +153,7 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 	cfg->log_level = PD_LOG_INFO;
 	cfg->http.idle_timeout_s = IDLE_TIMEOUT_DEFAULT_S;
 	cfg->http.read_timeout_s = READ_TIMEOUT_DEFAULT_S;
+	cfg->restart_backoff = restart_backoff_default();
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
@@ -189,6 +195,15 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 		case OPT_FOREGROUND:
 			cfg->foreground = true;
 			break;
+		case OPT_RESTART_BACKOFF: {
+			struct pd_err err = {0};
+
+			if (restart_backoff_parse(optarg, &cfg->restart_backoff, &err) < 0) {
+				fprintf(stderr, "podd: --restart-backoff: %s\n", err.msg);
+				return -1;
+			}
+			break;
+		}
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
 			cfg->certs_dir = xstrdup(optarg);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cleanup.h"
 #include "json.h"
 #include "ip4.h"
 #include "parse.h"
@@ -154,12 +155,43 @@ pod_labels_check(const json_t *labels, struct pd_err *err)
 	return 0;
 }
 
+/* issue 12: "restart_policy" (podlife's field, parsed identically here) and
+ * "restart_backoff" (restart) of a create body or a record. */
+static int
+pod_restart_parse(const json_t *obj, struct pod_spec *spec, struct pd_err *err)
+{
+	static const char *const policies[] = {"Always", "OnFailure", "Never"};
+	json_t *backoff = json_object_get(obj, PD_F_RESTART_BACKOFF);
+	const char *policy = NULL;
+	bool known = false;
+
+	if (pd_json_get_string(obj, PD_F_RESTART_POLICY, &policy, err) < 0)
+		return -1;
+	for (size_t i = 0; policy != NULL && i < sizeof(policies) / sizeof(policies[0]); i++)
+		known = known || strcmp(policy, policies[i]) == 0;
+	if (policy != NULL && !known)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"restart_policy\": unsupported value \"%.32s\" (use Always, "
+			       "OnFailure or Never)",
+			       policy);
+	if (policy != NULL)
+		memcpy(spec->restart_policy, policy, strlen(policy) + 1);
+	if (backoff != NULL && !json_is_null(backoff)) {
+		if (restart_backoff_from_json(backoff, &spec->restart_backoff, err) < 0)
+			return -1;
+		spec->has_restart_backoff = true;
+	}
+	return 0;
+}
+
 int
 pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME,    PD_F_HOSTNAME, PD_F_SHARE_PID,
-					      PD_F_NETWORK, PD_F_LABELS,   PD_F_IP,
-					      PD_F_DNS,     PD_F_PORTS,    NULL};
+	static const char *const allowed[] = {PD_F_NAME, PD_F_HOSTNAME, PD_F_SHARE_PID,
+					      PD_F_NETWORK, PD_F_LABELS, PD_F_IP, PD_F_DNS,
+					      PD_F_PORTS,
+					      /* issue 12: podlife, restart */
+					      PD_F_RESTART_POLICY, PD_F_RESTART_BACKOFF, NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
 
@@ -205,7 +237,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	} else {
 		spec->labels = json_object();
 	}
-	return 0;
+	return pod_restart_parse(body, spec, err);
 }
 
 void
@@ -251,6 +283,12 @@ pod_record_to_json(const struct pod_record *rec)
 
 	if (rec->cni_result != NULL)
 		json_object_set(j, "cni_result", rec->cni_result);
+	/* issue 12: podlife, restart */
+	if (rec->spec.restart_policy[0] != '\0')
+		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(rec->spec.restart_policy));
+	if (rec->spec.has_restart_backoff)
+		json_object_set_new(j, PD_F_RESTART_BACKOFF,
+				    restart_backoff_to_json(&rec->spec.restart_backoff));
 	return j;
 }
 
@@ -264,8 +302,22 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	json_error_t jerr;
 	int exit_code, share_pid;
 	bool found = false;
+	/* issue 12 (podlife, restart): optional keys, taken off a copy so that
+	 * the strict unpack below sees only its own. */
+	struct pod_spec issue12 = {0};
+	cleanup_json json_t *own = json_is_object(j) ? json_copy((json_t *)j) : NULL;
 
+	if (own == NULL)
+		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
+	if (pod_restart_parse(j, &issue12, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	json_object_del(own, PD_F_RESTART_POLICY);
+	json_object_del(own, PD_F_RESTART_BACKOFF);
+	j = own;
 	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->spec.restart_policy, issue12.restart_policy, sizeof(issue12.restart_policy));
+	rec->spec.has_restart_backoff = issue12.has_restart_backoff;
+	rec->spec.restart_backoff = issue12.restart_backoff;
 	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
 			   "s?s, s?o, s?o, s?s, s?s, s?o}",

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "name.h"
+#include "restart_policy.h"
 #include "timefmt.h"
 
 /* none: a namespace with lo only; host: the host's; CNI: a network's
@@ -42,6 +43,14 @@ struct pod_spec {
 	char dns[POD_DNS_MAX][16];     /* nameservers for resolv.conf, "" past the last */
 	json_t *labels; /* owned: an object of string values, never NULL once parsed */
 	json_t *ports;  /* owned: the published ports, an array (port_spec.h), never NULL */
+	/* podlife (issue 12), added identically by the restart branch, which
+	 * reads it for its containers' default policy: "Always", "OnFailure",
+	 * "Never" or "" (none). */
+	char restart_policy[16];
+	/* restart (issue 12): the crash-loop backoff of its containers, when
+	 * has_restart_backoff; else podd's (--restart-backoff). */
+	bool has_restart_backoff;
+	struct restart_backoff restart_backoff;
 };
 
 /* What podd remembers of a pod across its own restart. */

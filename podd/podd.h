@@ -14,6 +14,7 @@
 #include "image.h"
 #include "log.h"
 #include "network.h"
+#include "restart_policy.h"
 #include "task.h"
 struct event_base;
 struct evhttp;
@@ -33,8 +34,9 @@ struct podd_config {
 	char *archive_path; /* owned: the podd-archive binary (image store's tasks) */
 	enum pd_log_level log_level;
 	bool foreground;
-	struct http_limits http; /* client timeouts and cap (http_conn.c) */
-	char *certs_dir;         /* owned, or NULL: registries' CAs (registry.h) */
+	struct http_limits http;                /* client timeouts and cap (http_conn.c) */
+	char *certs_dir;                        /* owned, or NULL: registries' CAs (registry.h) */
+	struct restart_backoff restart_backoff; /* restart (issue 12): --restart-backoff */
 };
 
 TAILQ_HEAD(pod_list, pod);

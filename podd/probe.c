@@ -144,13 +144,16 @@ kill_for(struct probe_run *r, const char *output)
 {
 	struct ctr_probes *p = r->owner;
 	long long grace = r->spec.grace_s >= 0 ? r->spec.grace_s : PROBE_DEFAULT_GRACE;
+	struct pd_err err = {0};
 
 	log_info("container \"%s\": %s probe failed %d times: stopping it (grace %llds): %s",
 		 p->c->rec.spec.name, probe_kind_name(r->spec.kind), r->failures, grace, output);
 	p->killing = true;
 	for (int k = 0; k < PROBE_KINDS; k++)
 		run_stop(&p->run[k]);
-	container_probe_stop(p->c, grace);
+	/* Not a user's stop: the restart policy takes the exit as a crash. */
+	if (container_stop_for_restart(p->c, grace, &err) < 0)
+		log_warn("container \"%s\": %s", p->c->rec.spec.name, err.msg);
 }
 
 static void start_after_startup(struct ctr_probes *p);

@@ -80,7 +80,7 @@ test_liveness_failure_stops_the_container() {
     with_busybox
     podctl pod create web > /dev/null
     create '{"name": "srv", "pod": "web", "image": "busybox", "start": true,
-             "command": ["sh", "-c", "'"$HTTPD"'"],
+             "command": ["sh", "-c", "'"$HTTPD"'"], "restart_policy": "no",
              "liveness_probe": {"httpGet": {"path": "/alive", "port": 8080,
                                             "httpHeaders": [{"name": "X-Probe", "value": "1"}]},
                                 "periodSeconds": 1, "failureThreshold": 2,
@@ -92,6 +92,36 @@ test_liveness_failure_stops_the_container() {
     assert_eq failure "$(ctr_field srv .probes.liveness.result)"
     assert_contains "$(ctr_field srv .probes.liveness.last_failures)" "statuscode: 404"
     assert_contains "$(cat "$T/podd.log")" "liveness probe failed 2 times"
+    assert_eq 0 "$(ctr_field srv .restart_count)"
+}
+
+# With a restart policy, a liveness failure is a crash: the container is
+# restarted (in the same pod, the same address) and its count grows; the
+# probes start over on the new instance.
+test_liveness_failure_restarts_the_container() {
+    with_busybox
+    podctl pod create web --restart-backoff 0.2:1 > /dev/null
+    create '{"name": "srv", "pod": "web", "image": "busybox", "start": true,
+             "restart_policy": "always",
+             "command": ["sh", "-c", "'"$HTTPD"'"],
+             "liveness_probe": {"httpGet": {"path": "/alive", "port": 8080},
+                                "initialDelaySeconds": 1, "periodSeconds": 1,
+                                "failureThreshold": 1, "terminationGracePeriodSeconds": 1}}'
+    wait_for is_running srv
+    local pid
+    pid=$(ctr_pid srv)
+    podctl exec srv rm /www/alive
+    WAIT_TIMEOUT=20 wait_for field_ge srv .restart_count 1
+    wait_for is_running srv
+    assert_ne "$pid" "$(ctr_pid srv)" "a new instance"
+    assert_contains "$(ctr_field srv .last_state)" '"exit_code"'
+    local ev
+    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    assert_contains "$ev" '"probe":"liveness"'
+    assert_contains "$ev" '"action":"die"'
+    # The new instance serves /alive again: it stays up, its probe passes.
+    WAIT_TIMEOUT=15 wait_for field_ge srv .probes.liveness.successes 1
+    assert_eq 1 "$(ctr_field srv .restart_count)"
 }
 
 test_startup_probe_holds_the_others() {
