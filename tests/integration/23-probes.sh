@@ -238,6 +238,44 @@ test_health_timeout_and_no_healthcheck() {
     assert_not_contains "$(podctl ps | grep ' none ')" "health"
 }
 
+# grpc: grpc.health.v1.Health/Check over HTTP/2 without TLS, against a
+# python3-grpcio server the test runs in the pod's network namespace.
+GRPC_PID=
+cleanup_test() {
+    if [ -n "${GRPC_PID:-}" ]; then
+        kill "$GRPC_PID" 2> /dev/null || true
+        wait "$GRPC_PID" 2> /dev/null || true
+    fi
+}
+
+test_grpc_probe() {
+    with_busybox
+    podctl pod create web > /dev/null
+    echo SERVING > "$T/grpc-state"
+    nsenter --net="/proc/$(infra_pid web)/ns/net" /usr/bin/python3 \
+        "$(dirname "$0")/../helpers/grpc_health_server.py" 50051 "$T/grpc-state" \
+        > "$T/grpc.log" 2>&1 &
+    GRPC_PID=$!
+    wait_for grep -q listening "$T/grpc.log"
+    create '{"name": "g", "pod": "web", "image": "busybox", "start": true,
+             "command": ["sleep", "1000"],
+             "readiness_probe": {"grpc": {"port": 50051, "service": "probes.Test"},
+                                 "periodSeconds": 1, "failureThreshold": 1}}'
+    create '{"name": "unknown", "pod": "web", "image": "busybox", "start": true,
+             "command": ["sleep", "1000"],
+             "readiness_probe": {"grpc": {"port": 50051, "service": "nope"},
+                                 "periodSeconds": 1, "failureThreshold": 1}}'
+    wait_for is_ready g
+    echo NOT_SERVING > "$T/grpc-state"
+    WAIT_TIMEOUT=15 wait_for not_ready g
+    assert_contains "$(ctr_field g .probes.readiness.last_failures)" \
+        'service unhealthy (responded with \"NOT_SERVING\")'
+    echo SERVING > "$T/grpc-state"
+    WAIT_TIMEOUT=15 wait_for is_ready g
+    assert_eq false "$(ctr_field unknown .ready)"
+    assert_contains "$(ctr_field unknown .probes.readiness.last_failures)" "code = 5"
+}
+
 test_invalid_probes_refused() {
     with_busybox
     refused '{"image": "busybox", "liveness_probe": {"tcpSocket": {"port": 80}, "successThreshold": 2}}' \
