@@ -175,6 +175,6 @@ container_to_json(const struct container *c)
 	config_json(s, j);
 	json_object_set_new(j, PD_F_MOUNTS, mounts_json(c));
 	probe_to_json(c, j); /* probes branch */
-	restart_json(c, j); /* restart (issue 12) */
+	restart_json(c, j);  /* restart (issue 12) */
 	return j;
 }
