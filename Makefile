@@ -78,6 +78,8 @@ ARCHIVE_PURE_OBJS := $(call obj,archive/manifest.c)
 # podd's pure modules, linked into unit tests (everything but main and the loop).
 PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
+# probes branch: probes and healthchecks, parsed.
+PODD_PURE_OBJS += $(call obj,podd/probe_spec.c)
 # registry branch: manifests and registry auth, parsed.
 PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 # issue 12, podlife: a pod as kubectl shows it.
@@ -127,6 +129,9 @@ $(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 # the loop (podd/curl_loop.c); libssl for a registry's own CAs (registry.c).
 $(call obj,podd/curl_loop.c podd/registry.c podd/pull.c podd/push.c podd/api_registry.c): \
 	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl openssl)
+# probes branch: network checks over the same curl loop (podd/probe_net.c).
+$(call obj,podd/probe.c podd/probe_net.c): \
+	EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libcurl)
 CURL_LIBS    = $(call pc_libs,libcurl)
 SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)

@@ -67,6 +67,13 @@ enum {
 	R_MOUNT,
 	R_PULL,    /* registry branch */
 	R_RESTART, /* restart (issue 12) */
+	/* probes branch: docker's healthcheck */
+	R_HEALTH_CMD,
+	R_HEALTH_INTERVAL,
+	R_HEALTH_RETRIES,
+	R_HEALTH_TIMEOUT,
+	R_HEALTH_START_PERIOD,
+	R_NO_HEALTHCHECK,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -113,6 +120,19 @@ static const struct flag_spec run_flags[] = {
 		"missing (default): pull IMAGE when podd lacks it; always; never"},
     [R_RESTART] = {"restart", NULL, 0, FLAG_VALUE, "POLICY",
 		   "no (default; in a pod: the pod's), on-failure[:N], always or unless-stopped"},
+    /* probes branch */
+    [R_HEALTH_CMD] = {"health-cmd", NULL, 0, FLAG_VALUE, "CMD",
+		      "run CMD (with /bin/sh -c) in the container to check its health"},
+    [R_HEALTH_INTERVAL] = {"health-interval", NULL, 0, FLAG_VALUE, "DURATION",
+			   "time between health checks (default 30s)"},
+    [R_HEALTH_RETRIES] = {"health-retries", NULL, 0, FLAG_VALUE, "N",
+			  "failures in a row that make it unhealthy (default 3)"},
+    [R_HEALTH_TIMEOUT] = {"health-timeout", NULL, 0, FLAG_VALUE, "DURATION",
+			  "a check running longer fails (default 30s)"},
+    [R_HEALTH_START_PERIOD] = {"health-start-period", NULL, 0, FLAG_VALUE, "DURATION",
+			       "failures do not count during this time after the start"},
+    [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
+			  "no health check, not even the image's"},
     {.name = NULL},
 };
 
@@ -168,6 +188,58 @@ config_flags(json_t *body, const struct flag_value *v, struct pd_err *err)
 			return pd_err_prefix(err, "--stop-signal");
 		json_object_set_new(body, PD_F_STOP_SIGNAL, json_string(v[R_STOP_SIGNAL].value));
 	}
+	return 0;
+}
+
+/* probes branch: docker's --health-* flags into PD_F_HEALTHCHECK (podd
+ * checks the rest). Without --health-cmd, the other flags tune the image's
+ * check, which podd does not merge: they need --health-cmd here. */
+static int
+health_flags(json_t *body, const struct flag_value *v, struct pd_err *err)
+{
+	static const struct {
+		int flag;
+		const char *key;
+	} durations[] = {{R_HEALTH_INTERVAL, "interval"},
+			 {R_HEALTH_TIMEOUT, "timeout"},
+			 {R_HEALTH_START_PERIOD, "start_period"}};
+	cleanup_json json_t *hc = NULL;
+	long long n;
+
+	if (v[R_NO_HEALTHCHECK].on) {
+		if (v[R_HEALTH_CMD].set)
+			return pd_fail(err, PD_E_INVALID,
+				       "--no-healthcheck conflicts with --health-cmd");
+		json_object_set_new(body, PD_F_HEALTHCHECK, json_pack("{s:[s]}", "test", "NONE"));
+		return 0;
+	}
+	if (!v[R_HEALTH_CMD].set) {
+		for (int f = R_HEALTH_INTERVAL; f <= R_HEALTH_START_PERIOD; f++)
+			if (v[f].set)
+				return pd_fail(err, PD_E_INVALID, "--%s needs --health-cmd",
+					       run_flags[f].name);
+		return 0;
+	}
+	if (v[R_HEALTH_CMD].value[0] == '\0')
+		return pd_fail(err, PD_E_INVALID, "--health-cmd: an empty command");
+	hc = json_pack("{s:[s, s]}", "test", "CMD-SHELL", v[R_HEALTH_CMD].value);
+	if (hc == NULL)
+		return pd_fail(err, PD_E_INVALID, "--health-cmd is not valid UTF-8");
+	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+		const struct flag_value *d = &v[durations[i].flag];
+
+		if (!d->set)
+			continue;
+		if (pd_parse_duration_ms(d->value, &n, err) < 0)
+			return pd_err_prefix(err, "--%s", run_flags[durations[i].flag].name);
+		json_object_set_new(hc, durations[i].key, json_real((double)n / 1000.0));
+	}
+	if (v[R_HEALTH_RETRIES].set) {
+		if (pd_parse_int(v[R_HEALTH_RETRIES].value, 0, 1000000, &n, err) < 0)
+			return pd_err_prefix(err, "--health-retries");
+		json_object_set_new(hc, "retries", json_integer(n));
+	}
+	json_object_set_new(body, PD_F_HEALTHCHECK, steal_ptr(hc));
 	return 0;
 }
 
@@ -299,6 +371,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (v[R_RESTART].set && restart_flag(body, v, err) < 0) /* restart (issue 12) */
 		return NULL;
 	if (config_flags(body, v, err) < 0)
+		return NULL;
+	if (health_flags(body, v, err) < 0) /* probes branch */
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

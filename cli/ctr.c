@@ -98,6 +98,27 @@ since(const json_t *ctr, const char *field, time_t now)
 	return (long long)now - (long long)ts.tv_sec;
 }
 
+/* probes branch: what follows "Up 3 seconds" as docker writes it: its
+ * healthcheck's " (healthy)", " (unhealthy)", " (health: starting)"; or,
+ * with Kubernetes probes, " (not ready)" until its readiness passes. */
+static const char *
+probe_suffix(const json_t *ctr)
+{
+	const char *health =
+	    json_string_value(json_object_get(json_object_get(ctr, PD_F_HEALTH), PD_F_STATUS));
+	const json_t *probes = json_object_get(ctr, PD_F_PROBES);
+
+	if (health != NULL && strcmp(health, "starting") == 0)
+		return " (health: starting)";
+	if (health != NULL && strcmp(health, "healthy") == 0)
+		return " (healthy)";
+	if (health != NULL && strcmp(health, "unhealthy") == 0)
+		return " (unhealthy)";
+	if (json_object_size(probes) > 0 && json_is_false(json_object_get(ctr, PD_F_READY)))
+		return " (not ready)";
+	return "";
+}
+
 /* restart (issue 12): a restart's wait as the kubelet spells it: "20s",
  * "0.2s", "5m0s", into @buf. */
 static void
@@ -140,8 +161,8 @@ ctr_status_text(const json_t *ctr, time_t now)
 	if (strcmp(state, PD_STATE_RUNNING) == 0) {
 		secs = since(ctr, PD_F_STARTED, now);
 		if (secs < 0 || output_duration(secs, span, sizeof(span)) < 0)
-			return xstrdup("Up");
-		return xasprintf("Up %s", span);
+			return xasprintf("Up%s", probe_suffix(ctr));
+		return xasprintf("Up %s%s", span, probe_suffix(ctr));
 	}
 	if (strcmp(state, PD_STATE_EXITED) == 0) {
 		cleanup_free char *with_code =

@@ -353,13 +353,11 @@
 #define PD_F_GRACE_PERIOD    "termination_grace_period"
 #define PD_F_ACTIVE_DEADLINE "active_deadline"
 #define PD_F_PHASE           "phase"
-#define PD_F_READY           "ready"
 #define PD_F_RESTARTS        "restarts"
 #define PD_F_LAST_RESTART    "last_restart"
 #define PD_F_ROLE            "role"
 #define PD_F_SEQ             "seq"
 #define PD_F_STOP_TIMEOUT    "stop_timeout"
-#define PD_F_STARTUP_DONE    "startup_done"
 #define PD_F_DEADLINE_HIT    "deadline_exceeded"
 #define PD_ROLE_APP          "app"
 #define PD_ROLE_INIT         "init"
@@ -368,6 +366,27 @@
 #define PD_POLICY_ON_FAILURE "OnFailure"
 #define PD_POLICY_NEVER      "Never"
 #define PD_DEADLINE_MAX_S    (366LL * 24 * 3600)
+/* ---- issue 12, podspec: events ----
+ *   GET /v1/events?since=T&until=T&filter=K=V (filter repeatable: type,
+ *       action (or event), pod, container): a chunked stream of JSON lines
+ *       {"time","time_nano","type","action","id","name","pod","attributes"};
+ *       T is RFC 3339, unix seconds or an age ("10m"). With an until the
+ *       stream ends at that time (at once when it is past); podd keeps the
+ *       last 1024 events for since. podd/events.h. */
+#define PD_PATH_EVENTS "/v1/events"
+#define PD_Q_UNTIL     "until"
+#define PD_Q_FILTER    "filter"
+/* Probes (issue 12, probes branch): a create request's Kubernetes Probe
+ * objects (their own camelCase fields, podd/probe_spec.h) and docker's
+ * healthcheck; inspect's view of their state. */
+#define PD_F_LIVENESS_PROBE  "liveness_probe"
+#define PD_F_READINESS_PROBE "readiness_probe"
+#define PD_F_STARTUP_PROBE   "startup_probe"
+#define PD_F_HEALTHCHECK     "healthcheck"
+#define PD_F_READY           "ready"
+#define PD_F_STARTUP_DONE    "startup_done"
+#define PD_F_PROBES          "probes"
+#define PD_F_HEALTH          "health"
 /* Restart policies and backoff (issue 12, restart branch):
  *   POST /v1/containers  {"restart_policy": "no"|"on-failure[:N]"|"always"|
  *                        "unless-stopped"} (absent: the pod's, else "no")
@@ -386,13 +405,3 @@
 #define PD_F_BACKOFF         "backoff"
 #define PD_WAITING_BACKOFF   "CrashLoopBackOff"
 #define PD_Q_PREVIOUS        "previous"
-/* ---- issue 12, podspec: events ----
- *   GET /v1/events?since=T&until=T&filter=K=V (filter repeatable: type,
- *       action (or event), pod, container): a chunked stream of JSON lines
- *       {"time","time_nano","type","action","id","name","pod","attributes"};
- *       T is RFC 3339, unix seconds or an age ("10m"). With an until the
- *       stream ends at that time (at once when it is past); podd keeps the
- *       last 1024 events for since. podd/events.h. */
-#define PD_PATH_EVENTS "/v1/events"
-#define PD_Q_UNTIL     "until"
-#define PD_Q_FILTER    "filter"

@@ -28,6 +28,7 @@
 #include "pod.h"
 #include "pod_seq.h"
 #include "pod_volume.h"
+#include "probe.h"
 #include "proc.h"
 #include "recover.h"
 #include "restart.h"
@@ -135,6 +136,7 @@ container_free(struct container *c)
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	answer(c, EV_SHUTDOWN, &err);
 	ctr_logs_free(c);
+	probe_container_free(c); /* probes: before the exec sessions it may use */
 	exec_free_all(c);
 	restart_free(c); /* restart */
 	supervise_forget(&c->sv);
@@ -326,6 +328,10 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 	if (pod_volumes_check_mounts(d, s->pod[0] != '\0' ? pod_find(d, s->pod, err) : NULL, s,
 				     err) < 0)
 		return -1;
+	/* probes: the image's healthcheck when the request gave none. */
+	if (s->probes[PROBE_HEALTH] == NULL &&
+	    probe_health_from_image(img_cfg, &s->probes[PROBE_HEALTH], err) < 0)
+		return -1;
 	if (s->hostname[0] == '\0' && s->pod[0] == '\0' && s->ns[CTR_NS_UTS].how == CTR_NS_DEFAULT)
 		(void)snprintf(s->hostname, sizeof(s->hostname), "%.12s", c->rec.id);
 	return 0;
@@ -514,6 +520,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		}
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
 		events_emit_container(c, "start", NULL); /* events */
+		probe_container_running(c);              /* probes */
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
@@ -589,6 +596,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	 * come back here once it is gone (recover.c). */
 	if (recover_end_workload(c))
 		return;
+	probe_container_ended(c); /* probes: before the pidfds go */
 	supervise_forget(&c->sv);
 	if (c->monitor_died)
 		recover_note_monitor_death(c);

@@ -75,6 +75,8 @@ struct container {
 	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
 	unsigned seq_gen;               /* issue 12, podlife: the run of its pod's sequence
 					 * that started it last (pod_seq.c) */
+	/* probes branch */
+	struct ctr_probes *probes; /* owned, NULL without probes (probe.c) */
 	/* restart (issue 12, restart.h) */
 	struct event *restart_timer; /* owned, NULL until a restart first waits */
 	bool restart_by_policy;      /* the start in flight is the policy's */
@@ -216,6 +218,24 @@ void ctr_trash(struct container *c);
 struct exec_spec;
 int exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
 	       struct pd_err *err);
+/* exec.c: an exec session of podd's own (exec probes, healthchecks): run
+ * @command (borrowed) in running @c, detached, its output kept. @done(@arg,
+ * exit_code, output) runs once when it ends: exit_code -1 when it could
+ * not start (output: why) or left no status; output is the end of what it
+ * printed (at most EXEC_OUTPUT_MAX - 1 bytes, borrowed). Returns the
+ * session (the container's), or NULL with @err. */
+#define EXEC_OUTPUT_MAX 1024
+struct exec_output {
+	size_t len;
+	char buf[EXEC_OUTPUT_MAX];
+};
+typedef void exec_done_fn(void *arg, int exit_code, const char *output);
+struct exec_session *exec_start_internal(struct container *c, const json_t *command,
+					 exec_done_fn *done, void *arg, struct pd_err *err);
+/* SIGKILL an internal session's command (its @done still runs at its end). */
+void exec_session_kill(struct exec_session *e);
+/* Its @done will not run: the session ends on its own, unlisted. */
+void exec_session_forget(struct exec_session *e);
 /* SIGKILL the commands of @c's sessions, as its end ends them: in its own
  * PID namespace the kernel has done so, not in a pod's shared one. */
 void exec_kill_all(struct container *c);

@@ -17,6 +17,7 @@
 #include "ns.h"
 #include "pod.h"
 #include "pod_seq.h"
+#include "probe.h"
 #include "restart.h"
 #include "volume.h"
 
@@ -207,6 +208,7 @@ container_to_json(const struct container *c)
 		json_object_set_new(j, PD_F_SEQ, json_integer(r->seq));
 	if (s->stop_timeout >= 0)
 		json_object_set_new(j, PD_F_STOP_TIMEOUT, json_integer(s->stop_timeout));
-	restart_json(c, j); /* restart (issue 12) */
+	probe_to_json(c, j); /* probes branch */
+	restart_json(c, j);  /* restart (issue 12) */
 	return j;
 }

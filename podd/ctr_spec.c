@@ -238,6 +238,21 @@ config_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* probes branch: the probes and the healthcheck of a create request or a
+ * record, each kept as its canonical JSON (probe_spec.h). */
+static int
+probes_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		json_t *v = json_object_get(body, probe_kind_field((enum probe_kind)k));
+
+		if (v != NULL && !json_is_null(v) &&
+		    probe_spec_canonical(v, (enum probe_kind)k, &spec->probes[k], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* restart (issue 12): "restart_policy", checked and spelt as docker does;
  * --rm with a policy is refused, as docker refuses it. */
 static int
@@ -295,6 +310,10 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_MOUNT,
 					      PD_F_ROLE,
 					      PD_F_STOP_TIMEOUT,
+					      PD_F_LIVENESS_PROBE,
+					      PD_F_READINESS_PROBE,
+					      PD_F_STARTUP_PROBE,
+					      PD_F_HEALTHCHECK,
 					      PD_F_RESTART_POLICY, /* restart */
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
@@ -405,6 +424,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return -1;
 	if (spec->pod[0] == '\0' && json_array_size(json_object_get(body, "pod_mounts")) > 0)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
+	if (probes_parse(body, spec, err) < 0)
+		return -1;
 	return compute_caps(spec, err);
 }
 
@@ -427,6 +448,10 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->mounts = NULL;
 	json_decref(spec->k8s); /* issue 12, podspec */
 	spec->k8s = NULL;
+	for (int k = 0; k < PROBE_KINDS; k++) {
+		json_decref(spec->probes[k]);
+		spec->probes[k] = NULL;
+	}
 }
 
 int
@@ -572,6 +597,10 @@ ctr_record_to_json(const struct ctr_record *r)
 						      (json_int_t)s->target_start_time));
 		config_to_json(s, j);
 		ctr_life_to_json(r, j);
+		for (int k = 0; k < PROBE_KINDS; k++)
+			if (s->probes[k] != NULL)
+				json_object_set(j, probe_kind_field((enum probe_kind)k),
+						s->probes[k]);
 		/* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(s->restart_policy));
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
@@ -762,6 +791,13 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		/* issue 12, podlife: role, stop_timeout, seq. */
 		if (ctr_life_from_json(rest, &life, err) < 0)
 			return -1;
+		/* Optional: probes (records before them have none). */
+		if (probes_parse(j, &cfg, err) < 0) {
+			ctr_spec_clear(&cfg);
+			return pd_err_prefix(err, "bad container record");
+		}
+		for (int k = 0; k < PROBE_KINDS; k++)
+			json_object_del(rest, probe_kind_field((enum probe_kind)k));
 		if (config_from_json(rest, &cfg, err) < 0) {
 			ctr_spec_clear(&cfg);
 			return -1;
@@ -777,6 +813,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		memcpy(r->spec.role, life.spec.role, sizeof(r->spec.role));
 		r->spec.stop_timeout = life.spec.stop_timeout;
 		r->seq = life.seq;
+		memcpy(r->spec.probes, cfg.probes, sizeof(cfg.probes));
 	}
 	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
+#include "probe_spec.h"
 #include "restart_policy.h"
 #include "timefmt.h"
 
@@ -100,6 +101,10 @@ struct ctr_spec {
 	/* issue 12, podlife: its part in its pod's sequence (pod_seq.h). */
 	char role[8];           /* PD_ROLE_APP, _INIT or _SIDECAR */
 	long long stop_timeout; /* its default stop timeout in s; -1: unset */
+	/* probes branch (probe_spec.h): the canonical JSON of the liveness,
+	 * readiness and startup probes and of docker's healthcheck (in enum
+	 * probe_kind order), each owned, NULL when not given. */
+	json_t *probes[PROBE_KINDS];
 	/* restart (issue 12): docker's policy string as given ("" in a request
 	 * without one); in a record the one in force ("no" at least), the
 	 * pod's default applied at create. */

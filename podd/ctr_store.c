@@ -21,6 +21,7 @@
 #include "json.h"
 #include "log.h"
 #include "paths.h"
+#include "probe.h"
 #include "ns.h"
 #include "proc.h"
 #include "recover.h"
@@ -130,6 +131,8 @@ adopt(struct container *c)
 	if (c->rec.state == CTR_STOPPING && c->sv.pidfd >= 0)
 		supervise_signal(&c->sv, SIGKILL); /* the stop request died with podd */
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
+	if (c->rec.state == CTR_RUNNING)
+		probe_container_running(c); /* probes: they start over */
 }
 
 /* Run dirs of containers podd no longer has (a removal cut short by a stop

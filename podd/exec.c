@@ -13,10 +13,16 @@
  * dropped, as docker's. Sessions are not remembered across a podd restart:
  * they run on, and are no longer listed.
  *
+ * podd also runs sessions of its own (exec probes, healthchecks:
+ * exec_start_internal): the same start, no request and no attach socket;
+ * the output goes to a log file whose last bytes are handed, with the exit
+ * code, to the owner's callback. They are not listed in inspect.
+ *
  * Files, in the container's run dir (gone with it):
  *   exec/<id>.json   the shim's spec
  *   exec/<id>.exit   the exit file
  *   exec/<id>.sock   the attach socket
+ *   exec/<id>.log    an internal session's output (CRI log)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +37,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "container.h"
+#include "crilog.h"
 #include "fd.h"
 #include "http.h"
 #include "json.h"
@@ -50,6 +57,11 @@ struct exec_session {
 	bool tty, detach;
 	pid_t pid;            /* the command; 0 until it runs */
 	struct supervised sv; /* the command and its shim; the start request */
+	/* An internal session (exec_start_internal): its owner's callback,
+	 * NULL once forgotten or for a session of the API. */
+	bool internal;
+	exec_done_fn *done;
+	void *done_arg; /* borrowed */
 };
 
 /* The session's file @suffix (".json", ".exit", ".sock"). */
@@ -64,7 +76,7 @@ exec_path(const struct exec_session *e, const char *suffix)
 static void
 remove_files(const struct exec_session *e)
 {
-	static const char *const suffixes[] = {".json", ".exit", ".sock"};
+	static const char *const suffixes[] = {".json", ".exit", ".sock", ".log"};
 
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		cleanup_free char *path = exec_path(e, suffixes[i]);
@@ -86,6 +98,77 @@ session_end(struct exec_session *e, const struct pd_err *err)
 	free(e);
 }
 
+/* Keep the text of the CRI line @line in the output buffer @arg. */
+static void
+add_output(void *arg, const char *line, size_t len)
+{
+	struct exec_output *o = arg;
+	struct pd_crilog_line l;
+
+	if (pd_crilog_parse(line, len - 1, &l) < 0)
+		return;
+	for (size_t i = 0; i < l.text_len + !l.partial; i++) {
+		char ch = '\n';
+
+		if (i < l.text_len)
+			ch = l.text[i];
+
+		if (o->len + 1 >= sizeof(o->buf)) {
+			/* Keep the end: the last bytes say most. */
+			memmove(o->buf, o->buf + sizeof(o->buf) / 2, o->len - sizeof(o->buf) / 2);
+			o->len -= sizeof(o->buf) / 2;
+		}
+		o->buf[o->len++] = ch;
+	}
+	o->buf[o->len] = '\0';
+}
+
+/* An internal session's exit code and the end of its output. */
+static int
+read_result(const struct exec_session *e, struct exec_output *out)
+{
+	cleanup_free char *run = ctr_run_dir(e->c);
+	cleanup_free char *dir = xasprintf("%s/exec", run);
+	cleanup_free char *exit_name = xasprintf("%s.exit", e->id);
+	cleanup_free char *log_name = xasprintf("%s.log", e->id);
+	cleanup_close int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_close int fd = -1;
+	cleanup_json json_t *j = NULL;
+	struct pd_crilog_filter all = {0};
+	struct pd_err err = {0};
+	char buf[2 * EXEC_OUTPUT_MAX];
+	json_int_t code = -1;
+	struct stat st;
+	ssize_t n;
+
+	out->len = 0;
+	out->buf[0] = '\0';
+	if (dirfd < 0)
+		return -1;
+	j = pd_json_load_file(dirfd, exit_name, 4096, &err);
+	if (j == NULL || json_unpack(j, "{s:I}", PD_SHIM_EXIT_CODE, &code) < 0)
+		code = -1;
+	/* The last bytes of the log: probes print little, and a command that
+	 * prints much is judged by its end, as the kubelet keeps its end. */
+	fd = openat(dirfd, log_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		off_t off = st.st_size > (off_t)sizeof(buf) ? st.st_size - (off_t)sizeof(buf) : 0;
+
+		n = pread(fd, buf, sizeof(buf), off);
+		if (n > 0) {
+			size_t start = 0;
+
+			/* From a cut in the middle of a line, skip to the next. */
+			if (off > 0)
+				while (start < (size_t)n && buf[start++] != '\n')
+					;
+			(void)pd_crilog_filter_lines(buf + start, (size_t)n - start, &all,
+						     add_output, out);
+		}
+	}
+	return (int)code;
+}
+
 static void
 on_shim_exit(evutil_socket_t fd, short what, void *arg)
 {
@@ -94,6 +177,18 @@ on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	log_debug("container \"%s\": exec %.12s ended", e->c->rec.spec.name, e->id);
+	if (e->done != NULL) {
+		struct exec_output *out = xcalloc(1, sizeof(*out));
+		int code = read_result(e, out);
+		exec_done_fn *done = e->done;
+		void *done_arg = e->done_arg;
+
+		remove_files(e);
+		session_end(e, NULL);
+		done(done_arg, code, out->buf);
+		free(out);
+		return;
+	}
 	remove_files(e);
 	session_end(e, NULL);
 }
@@ -131,6 +226,8 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		e->pid = msg.pids[1];
 		/* Nothing to record for a session (not adopted after a restart). */
 		shim_report_ack(&e->sv);
+		if (e->internal)
+			return;
 		log_info("container \"%s\": exec %.12s running, pid %d", e->c->rec.spec.name, e->id,
 			 (int)e->pid);
 		j = session_json(e);
@@ -141,6 +238,14 @@ on_sync(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	remove_files(e);
+	if (e->done != NULL) {
+		exec_done_fn *done = e->done;
+		void *done_arg = e->done_arg;
+
+		session_end(e, &err);
+		done(done_arg, -1, err.msg);
+		return;
+	}
 	session_end(e, &err);
 }
 
@@ -150,6 +255,7 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 {
 	const struct ctr_spec *cs = &e->c->rec.spec;
 	cleanup_free char *exit_file = exec_path(e, ".exit");
+	cleanup_free char *log_file = e->internal ? exec_path(e, ".log") : xstrdup("/dev/null");
 	char hostname[PD_NAME_MAX + 1];
 	/* Docker's exec runs as the container's user unless -u says. */
 	const char *user = spec->user[0] != '\0' ? spec->user : cs->user;
@@ -158,7 +264,7 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	ctr_hostname(e->c, hostname, sizeof(hostname));
 	j = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:o, s:s, s:b, s:b, s:b}", PD_SHIM_ID, e->id,
-	    PD_SHIM_NAME, cs->name, PD_SHIM_LOG, "/dev/null", PD_SHIM_EXIT_FILE, exit_file,
+	    PD_SHIM_NAME, cs->name, PD_SHIM_LOG, log_file, PD_SHIM_EXIT_FILE, exit_file,
 	    PD_SHIM_ARGS, spec->command, PD_SHIM_ENV, ctr_env(e->c, hostname, user, spec->env),
 	    PD_SHIM_CWD, spec->workdir != NULL ? spec->workdir : cs->workdir, PD_SHIM_CAPS,
 	    ctr_caps_json(cs->caps), PD_SHIM_TARGET, PD_SHIM_NS_FD_PRE "3", PD_SHIM_TTY, spec->tty,
@@ -207,22 +313,27 @@ spawn(struct exec_session *e, const struct exec_spec *spec, struct pd_err *err)
 	return 0;
 }
 
-int
-exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
-	   struct pd_err *err)
+/* The one way to start a session: a new session of @c running @spec
+ * (its command taken on success), or NULL. */
+static struct exec_session *
+session_start(struct container *c, struct exec_spec *spec, bool internal, struct pd_err *err)
 {
 	struct exec_session *e;
 
-	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->sv.pidfd < 0)
-		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
-			       c->rec.spec.name);
-	if (access(c->d->cfg.shim_path, X_OK) < 0)
-		return pd_fail_errno(err, errno, "cannot run %s", c->d->cfg.shim_path);
+	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->sv.pidfd < 0) {
+		pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running", c->rec.spec.name);
+		return NULL;
+	}
+	if (access(c->d->cfg.shim_path, X_OK) < 0) {
+		pd_fail_errno(err, errno, "cannot run %s", c->d->cfg.shim_path);
+		return NULL;
+	}
 	e = xcalloc(1, sizeof(*e));
 	e->c = c;
 	supervise_init(&e->sv, c->d->base);
 	e->tty = spec->tty;
 	e->detach = spec->detach;
+	e->internal = internal;
 	(void)snprintf(e->user, sizeof(e->user), "%s",
 		       spec->user[0] != '\0'      ? spec->user
 		       : c->rec.spec.user != NULL ? c->rec.spec.user
@@ -230,17 +341,59 @@ exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pen
 	TAILQ_INSERT_TAIL(&c->execs, e, entry);
 	if (pd_id_generate(e->id, err) < 0) {
 		session_end(e, NULL);
-		return -1;
+		return NULL;
 	}
 	supervise_name(&e->sv, "exec %.12s", e->id);
 	if (spawn(e, spec, err) < 0) {
 		session_end(e, NULL);
-		return -1;
+		return NULL;
 	}
 	e->command = spec->command;
 	spec->command = NULL;
+	return e;
+}
+
+int
+exec_start(struct container *c, struct exec_spec *spec, struct http_pending *pending,
+	   struct pd_err *err)
+{
+	struct exec_session *e = session_start(c, spec, false, err);
+
+	if (e == NULL)
+		return -1;
 	waiters_add(&e->sv.waiters, pending, 0);
 	return 0;
+}
+
+struct exec_session *
+exec_start_internal(struct container *c, const json_t *command, exec_done_fn *done, void *arg,
+		    struct pd_err *err)
+{
+	struct exec_spec spec = {.command = json_deep_copy(command), .detach = true};
+	struct exec_session *e = session_start(c, &spec, true, err);
+
+	exec_spec_clear(&spec);
+	if (e == NULL)
+		return NULL;
+	e->done = done;
+	e->done_arg = arg;
+	return e;
+}
+
+void
+exec_session_kill(struct exec_session *e)
+{
+	struct pd_err err = {0};
+
+	if (e->sv.pidfd >= 0 && pd_pidfd_signal(e->sv.pidfd, SIGKILL, &err) < 0)
+		log_warn("exec %.12s: %s", e->id, err.msg);
+}
+
+void
+exec_session_forget(struct exec_session *e)
+{
+	e->done = NULL;
+	e->done_arg = NULL;
 }
 
 void
@@ -275,7 +428,7 @@ exec_list_json(const struct container *c)
 	struct exec_session *e;
 
 	TAILQ_FOREACH (e, &c->execs, entry)
-		if (e->pid > 0)
+		if (e->pid > 0 && !e->internal)
 			json_array_append_new(a, session_json(e));
 	return a;
 }

@@ -32,6 +32,7 @@
 #include "events.h"
 #include "pod.h"
 #include "pod_seq.h"
+#include "probe.h"
 #include "podd.h"
 #include "registry.h"
 #include "shim.h"
@@ -412,6 +413,7 @@ podd_teardown(struct podd *d)
 	task_free_all(d); /* before the images their callbacks point to */
 	ctr_copy_free_all(d);
 	container_free_all(d);
+	probe_loop_free(d); /* probes branch: after the containers' probes */
 	ctr_logs_teardown(d);
 	events_teardown(d); /* issue 12, podspec */
 	image_free_all(d);

@@ -15,6 +15,7 @@
 #include "container.h"
 #include "log.h"
 #include "pod.h"
+#include "probe.h"
 #include "restart.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -28,15 +29,13 @@ enum { STOP_NONE, STOP_APPS, STOP_SIDECARS };
 bool
 pod_seq_ready(const struct container *c)
 {
-	/* probes: probe_ready(c) */
-	return c->rec.state == CTR_RUNNING || c->rec.state == CTR_STOPPING;
+	return probe_ready(c);
 }
 
 bool
 pod_seq_started(const struct container *c)
 {
-	/* probes: probe_startup_done(c) */
-	return c->rec.state == CTR_RUNNING || c->rec.state == CTR_STOPPING;
+	return probe_startup_done(c);
 }
 
 const char *

@@ -80,6 +80,8 @@ struct podd {
 	/* owned: log streams that end once sent (ctr_logs.c) */
 	struct log_follower_list log_draining;
 	struct registry *registry; /* owned, NULL until a registry is used (registry.c) */
+	/* probes branch: owned, NULL until a network check runs (probe_net.c) */
+	struct probe_loop *probe_loop;
 	bool shutting_down;
 	/* issue 12, podspec: the event bus (events.c), NULL until the first event */
 	struct events *events; /* owned */

@@ -5,6 +5,8 @@
  * error or a valid struct, and a record that parses survives a round trip.
  * The bytes are also an image's configuration (issue 11, ctr_image.h): the
  * merge with a request gives an error or a spec with a command to run.
+ * Its Healthcheck (probes branch) gives an error, none, or a healthcheck
+ * whose canonical form is its own.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "ctr_image.h"
 #include "ctr_spec.h"
 #include "json.h"
+#include "probe_spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +44,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ctr_spec_clear(&spec);
 		json_decref(req);
+	}
+	{
+		json_t *hc = NULL, *again = NULL;
+
+		if (probe_health_from_image(j, &hc, &err) == 0 && hc != NULL &&
+		    (probe_spec_canonical(hc, PROBE_HEALTH, &again, &err) < 0 ||
+		     !json_equal(hc, again)))
+			abort();
+		json_decref(hc);
+		json_decref(again);
 	}
 	if (ctr_record_from_json(j, &rec, &err) == 0) {
 		json_t *again = ctr_record_to_json(&rec);

@@ -218,6 +218,26 @@ test_native_sidecar_starts_before_the_app() {
     is_running side || fail "the sidecar runs beside the app"
 }
 
+test_sidecar_startup_probe_holds_the_app() {
+    setup
+    podctl pod create web > /dev/null
+    ctr web side sidecar 'exec sleep 1000' \
+        '{"startup_probe": {"exec": {"command": ["cat", "/shared/go1"]}, "periodSeconds": 1}}'
+    ctr web app app 'exec sleep 1000'
+    podctl pod start web > /dev/null
+    wait_for is_running side
+    # It runs, but has not started: the app waits.
+    assert_eq Init:0/1 "$(pod_field web .status)"
+    assert_eq false "$(ctr_field side .startup_done)"
+    assert_eq created "$(ctr_field app .state)"
+    touch "$T/shared/go1"
+    WAIT_TIMEOUT=20 wait_for pod_is web Running
+    assert_eq true "$(ctr_field side .startup_done)"
+    assert_eq running "$(ctr_field app .state)"
+    later "$(ctr_field app .started)" "$(ctr_field side .started)" ||
+        fail "the app started before its sidecar"
+}
+
 test_job_pods_complete_or_fail() {
     setup
     podctl pod create --restart Never ok > /dev/null

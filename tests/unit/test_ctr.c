@@ -169,9 +169,34 @@ test_durations(void)
 	CHECK_INT(output_ago(120, buf, 10 + 4), ==, 0); /* "2 minutes ago" fits 14 */
 }
 
+/* probes branch: docker's health in STATUS, and a Kubernetes readiness not
+ * passed yet. */
+static void
+test_status_health(void)
+{
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:55Z\","
+		     "\"health\":{\"status\":\"healthy\"}}",
+		     "Up 5 seconds (healthy)");
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:55Z\","
+		     "\"health\":{\"status\":\"unhealthy\"}}",
+		     "Up 5 seconds (unhealthy)");
+	check_status("{\"state\":\"running\",\"health\":{\"status\":\"starting\"}}",
+		     "Up (health: starting)");
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:55Z\","
+		     "\"ready\":false,\"probes\":{\"readiness\":{}}}",
+		     "Up 5 seconds (not ready)");
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:55Z\","
+		     "\"ready\":true,\"probes\":{\"readiness\":{}}}",
+		     "Up 5 seconds");
+	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:16:55Z\","
+		     "\"ready\":false,\"probes\":{}}",
+		     "Up 5 seconds");
+}
+
 static const struct unit_case cases[] = {
     {"now_is_what_it_says", test_now_is_what_it_says},
     {"status", test_status},
+    {"status_health", test_status_health},
     {"command", test_command},
     {"image", test_image},
     {"paths_and_escapes", test_paths_and_escapes},
