@@ -643,6 +643,9 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	if (r->spec.has_restart_backoff) /* restart (issue 12) */
+		json_object_set_new(j, PD_F_RESTART_BACKOFF,
+				    restart_backoff_to_json(&r->spec.restart_backoff));
 	if ((r->state == POD_RUNNING || r->state == POD_EXITED || r->state == POD_STOPPING) &&
 	    infra_netns_path(pod, netns, sizeof(netns)) == 0)
 		set_if(j, PD_F_NETNS_PATH, netns);
