@@ -80,6 +80,8 @@ PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 	podd/image_manifest.c podd/image_request.c podd/ctr_image.c podd/mount_spec.c)
 # registry branch: manifests and registry auth, parsed.
 PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
+# issue 12, podspec: the events query, pod volumes.
+PODD_PURE_OBJS += $(call obj,podd/events_query.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

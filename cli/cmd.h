@@ -162,3 +162,4 @@ int cmd_rm(struct podctl *ctl, int argc, char **argv);
 int cmd_inspect(struct podctl *ctl, int argc, char **argv);
 int cmd_wait(struct podctl *ctl, int argc, char **argv);
 int cmd_logs(struct podctl *ctl, int argc, char **argv);
+int cmd_events(struct podctl *ctl, int argc, char **argv); /* issue 12, podspec */

@@ -54,6 +54,7 @@ static const struct cmd commands[] = {
     {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
     {"cp", cmd_cp, "copy files between a container and the host"},
     {"export", cmd_export, "write a container's file system as a tar"},
+    {"events", cmd_events, "print pod and container events as they happen"}, /* issue 12 */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
     {"version", cmd_version, "show podctl's and podd's versions"},
     {.name = NULL},

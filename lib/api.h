@@ -358,3 +358,14 @@
 #define PD_F_BACKOFF         "backoff"
 #define PD_WAITING_BACKOFF   "CrashLoopBackOff"
 #define PD_Q_PREVIOUS        "previous"
+
+/* ---- issue 12, podspec: events ----
+ *   GET /v1/events?since=T&until=T&filter=K=V (filter repeatable: type,
+ *       action (or event), pod, container): a chunked stream of JSON lines
+ *       {"time","time_nano","type","action","id","name","pod","attributes"};
+ *       T is RFC 3339, unix seconds or an age ("10m"). With an until the
+ *       stream ends at that time (at once when it is past); podd keeps the
+ *       last 1024 events for since. podd/events.h. */
+#define PD_PATH_EVENTS "/v1/events"
+#define PD_Q_UNTIL     "until"
+#define PD_Q_FILTER    "filter"

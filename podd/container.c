@@ -20,6 +20,7 @@
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "ctr_logs.h"
+#include "events.h"
 #include "http.h"
 #include "image.h"
 #include "json.h"
@@ -209,6 +210,7 @@ destroy(struct container *c, const struct pd_err *err)
 	memcpy(pod_id, c->rec.spec.pod, sizeof(pod_id));
 	TAILQ_REMOVE(&d->containers, c, entry);
 	log_info("container \"%s\": removed", c->rec.spec.name);
+	events_emit_container(c, "remove", NULL); /* events */
 	/* Anonymous volumes go with rm -v and --rm, as docker's, and with a
 	 * failed run, which leaves nothing behind. */
 	if (c->remove_volumes || c->rec.spec.auto_remove || c->first_start)
@@ -369,6 +371,7 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 		destroy(c, NULL);
 		return -1;
 	}
+	events_emit_container(c, "create", NULL); /* events */
 	if (!c->rec.spec.start) {
 		cleanup_json json_t *j = container_to_json(c);
 
@@ -502,6 +505,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 			supervise_close_sync(&c->sv);
 		}
 		log_info("container \"%s\": running, pid %d", c->rec.spec.name, (int)c->rec.pid);
+		events_emit_container(c, "start", NULL); /* events */
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
@@ -568,6 +572,7 @@ void
 container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 {
 	struct container *c = arg;
+	bool stopped = c->rec.state == CTR_STOPPING; /* events */
 
 	(void)fd;
 	(void)what;
@@ -586,6 +591,10 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);
+	/* events */
+	events_emit_container(c, "die", events_exit_attrs(c));
+	if (stopped)
+		events_emit_container(c, "stop", NULL);
 	ctr_logs_finish(c);
 	answer(c, EV_EXITED, NULL);
 	restart_note_exit(c); /* restart: last_state */

@@ -22,6 +22,7 @@
 #include <event2/listener.h>
 
 #include "api.h"
+#include "events.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
@@ -84,6 +85,8 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_VOLUMES "/" PD_ACTION_PRUNE, api_volume_prune},
     {EVHTTP_REQ_GET, PD_PATH_VOLUMES "/*", api_volume_get},
     {EVHTTP_REQ_DELETE, PD_PATH_VOLUMES "/*", api_volume_remove},
+    /* issue 12, podspec: the event stream */
+    {EVHTTP_REQ_GET, PD_PATH_EVENTS, api_events},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

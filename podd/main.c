@@ -29,6 +29,7 @@
 #include "container.h"
 #include "volume.h"
 #include "ctr_logs.h"
+#include "events.h"
 #include "pod.h"
 #include "podd.h"
 #include "registry.h"
@@ -411,6 +412,7 @@ podd_teardown(struct podd *d)
 	ctr_copy_free_all(d);
 	container_free_all(d);
 	ctr_logs_teardown(d);
+	events_teardown(d); /* issue 12, podspec */
 	image_free_all(d);
 	/* After the images, whose commits end the pulls that wait on them;
 	 * before the HTTP server, so the other pulls answer their clients. */

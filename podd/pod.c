@@ -20,6 +20,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "events.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -161,6 +162,7 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 	TAILQ_REMOVE(&pod->d->pods, pod, entry);
 	log_info("pod \"%s\": removed", pod->rec.spec.name);
+	events_emit_pod(pod, "remove", NULL); /* events */
 	if (released)
 		settle(pod, err, true);
 	else
@@ -291,6 +293,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 		return -1;
 	}
 	waiter_add(pod, pending, POD_REPLY_CREATED);
+	events_emit_pod(pod, "create", NULL); /* events */
 	log_info("pod \"%s\": creating, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
 	return 0;
 }
@@ -368,6 +371,7 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		events_emit_pod(pod, "stop", NULL); /* events */
 		waiter_add(pod, pending, POD_REPLY_POD);
 		settle(pod, NULL, false);
 		return 0;
@@ -428,6 +432,7 @@ become_running(struct pod *pod)
 	pod->rec.finished[0] = '\0';
 	save_or_log(pod);
 	log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
+	events_emit_pod(pod, "start", NULL); /* events */
 	settle(pod, NULL, false);
 }
 
@@ -537,6 +542,9 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 	pod->rec.infra_start_time = 0;
 	set_now(pod->rec.finished);
 	memset(pod->ns_ids[PD_NS_PID], 0, sizeof(pod->ns_ids[PD_NS_PID]));
+	if (pod->rec.state == POD_RUNNING || pod->rec.state == POD_STOPPING) /* events */
+		events_emit_pod(pod, "die",
+				json_pack("{s:i}", "exit_code", pod->rec.infra_exit_code));
 
 	switch (pod->rec.state) {
 	case POD_CREATING:
@@ -582,6 +590,7 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 		pod->rec.state = POD_STOPPED;
 		save_or_log(pod);
 		log_info("pod \"%s\": stopped", pod->rec.spec.name);
+		events_emit_pod(pod, "stop", NULL); /* events */
 		settle(pod, NULL, false);
 		return;
 	case POD_STOPPED:

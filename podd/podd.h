@@ -20,6 +20,7 @@ struct event_base;
 struct evhttp;
 struct event;
 struct pod;
+struct events;
 
 struct podd_config {
 	char *root;         /* owned: state that survives a reboot */
@@ -80,6 +81,8 @@ struct podd {
 	struct log_follower_list log_draining;
 	struct registry *registry; /* owned, NULL until a registry is used (registry.c) */
 	bool shutting_down;
+	/* issue 12, podspec: the event bus (events.c), NULL until the first event */
+	struct events *events; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

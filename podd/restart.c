@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "container.h"
+#include "events.h"
 #include "log.h"
 #include "pod.h"
 #include "restart_policy.h"
@@ -175,6 +176,17 @@ schedule(struct container *c, double delay)
 			 delay);
 }
 
+/* The "backoff" event of a wait that was decided now. */
+static void
+emit_backoff(struct container *c)
+{
+	if (c->rec.restart.backoff > 0)
+		events_emit_container(c, "backoff",
+				      json_pack("{s:s, s:f}", PD_F_NEXT_START,
+						c->rec.restart.next_start, PD_F_BACKOFF,
+						c->rec.restart.backoff));
+}
+
 void
 restart_on_exit(struct container *c)
 {
@@ -197,6 +209,7 @@ restart_on_exit(struct container *c)
 	}
 	c->rec.restart.streak = dec.streak;
 	schedule(c, dec.delay);
+	emit_backoff(c);
 }
 
 void
@@ -206,7 +219,8 @@ restart_on_running(struct container *c)
 		return;
 	c->restart_by_policy = false;
 	clear_wait(c);
-	/* TODO(#12, merge of podspec): events_emit "restart" {restart_count}. */
+	events_emit_container(c, "restart",
+			      json_pack("{s:I}", PD_F_RESTART_COUNT, (json_int_t)c->rec.restart.count));
 }
 
 void

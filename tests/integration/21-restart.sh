@@ -171,8 +171,16 @@ sys.exit(not (w.get("reason") == "CrashLoopBackOff" and w.get("backoff") == 1.2 
     wait_for at_max
     at_max_in_ps() { podctl ps | grep -w crash | grep -q 'CrashLoopBackOff (back-off 1.2s)'; }
     wait_for at_max_in_ps
-    # podd's own default, 10:300, shows in pod inspect as the pod's own.
+    # The pod's backoff, in pod inspect.
     assert_eq 0.3 "$(pod_field loop .restart_backoff.initial)"
+    # Each restart and each wait is an event.
+    local ev
+    ev=$(podctl events --since 5m --until "$(date +%s)" --filter container=crash --format json)
+    assert_contains "$ev" '"action": "restart"'
+    assert_contains "$ev" '"restart_count": 3'
+    assert_contains "$ev" '"action": "backoff"'
+    assert_contains "$ev" '"backoff": 0.6'
+
 }
 
 test_restarted_container_keeps_the_pods_address() {
