@@ -219,8 +219,8 @@ restart_on_running(struct container *c)
 		return;
 	c->restart_by_policy = false;
 	clear_wait(c);
-	events_emit_container(c, "restart",
-			      json_pack("{s:I}", PD_F_RESTART_COUNT, (json_int_t)c->rec.restart.count));
+	events_emit_container(
+	    c, "restart", json_pack("{s:I}", PD_F_RESTART_COUNT, (json_int_t)c->rec.restart.count));
 }
 
 void

@@ -176,10 +176,8 @@ sys.exit(not (w.get("reason") == "CrashLoopBackOff" and w.get("backoff") == 1.2 
     # Each restart and each wait is an event.
     local ev
     ev=$(podctl events --since 5m --until "$(date +%s)" --filter container=crash --format json)
-    assert_contains "$ev" '"action": "restart"'
-    assert_contains "$ev" '"restart_count": 3'
-    assert_contains "$ev" '"action": "backoff"'
-    assert_contains "$ev" '"backoff": 0.6'
+    assert_contains "$ev" '"action":"restart","attributes":{"restart_count":3}'
+    assert_contains "$ev" '"action":"backoff","attributes":{"backoff":0.6,'
 
 }
 
