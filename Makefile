@@ -82,6 +82,8 @@ PODD_PURE_OBJS := $(call obj,podd/pod_spec.c podd/ctr_spec.c podd/port_spec.c \
 PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 # issue 12, podspec: the events query, pod volumes.
 PODD_PURE_OBJS += $(call obj,podd/events_query.c)
+# issue 12, podlife: a pod as kubectl shows it.
+PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

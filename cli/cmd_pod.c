@@ -99,6 +99,10 @@ enum {
 	C_PUBLISH,
 	C_LABEL,
 	C_FORMAT,
+	/* issue 12, podlife */
+	C_RESTART,
+	C_GRACE,
+	C_DEADLINE,
 	C_RESTART_BACKOFF, /* restart (issue 12) */
 };
 
@@ -118,6 +122,12 @@ static const struct flag_spec create_flags[] = {
     [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
     [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT",
 		  "json: print the new pod as JSON rather than its id"},
+    [C_RESTART] = {"restart", NULL, 0, FLAG_VALUE, "POLICY",
+		   "the pod's restart policy, as Kubernetes': Always, OnFailure or Never"},
+    [C_GRACE] = {"termination-grace-period", NULL, 0, FLAG_VALUE, "SECS",
+		 "the default stop timeout of the pod's containers (default: 10)"},
+    [C_DEADLINE] = {"active-deadline", NULL, 0, FLAG_VALUE, "SECS",
+		    "stop the pod's containers SECS after its start (DeadlineExceeded)"},
     [C_RESTART_BACKOFF] = {"restart-backoff", NULL, 0, FLAG_VALUE, "INITIAL:MAX",
 			   "crash-loop backoff of its containers' restarts, in seconds, "
 			   "fractions allowed (default: podd's, 10:300)"},
@@ -153,6 +163,36 @@ cmd_labels(const struct flag_value *v, struct pd_err *err)
 	return steal_ptr(labels);
 }
 
+/* issue 12, podlife: --restart, --termination-grace-period,
+ * --active-deadline into @body. */
+static int
+life_body(json_t *body, const struct flags *f, struct pd_err *err)
+{
+	const char *policy = f->v[C_RESTART].value;
+	long long secs;
+
+	if (policy != NULL) {
+		if (strcmp(policy, PD_POLICY_ALWAYS) != 0 &&
+		    strcmp(policy, PD_POLICY_ON_FAILURE) != 0 &&
+		    strcmp(policy, PD_POLICY_NEVER) != 0)
+			return pd_fail(err, PD_E_INVALID,
+				       "--restart: \"%.32s\" is not Always, OnFailure or Never",
+				       policy);
+		json_object_set_new(body, PD_F_RESTART_POLICY, json_string(policy));
+	}
+	if (f->v[C_GRACE].value != NULL) {
+		if (pd_parse_int(f->v[C_GRACE].value, 0, PD_STOP_TIMEOUT_MAX_S, &secs, err) < 0)
+			return pd_err_prefix(err, "--termination-grace-period");
+		json_object_set_new(body, PD_F_GRACE_PERIOD, json_integer(secs));
+	}
+	if (f->v[C_DEADLINE].value != NULL) {
+		if (pd_parse_int(f->v[C_DEADLINE].value, 1, PD_DEADLINE_MAX_S, &secs, err) < 0)
+			return pd_err_prefix(err, "--active-deadline");
+		json_object_set_new(body, PD_F_ACTIVE_DEADLINE, json_integer(secs));
+	}
+	return 0;
+}
+
 /* The body of POST /v1/pods from the flags; only what was given. */
 static json_t *
 create_body(const char *name, const struct flags *f, struct pd_err *err)
@@ -180,6 +220,8 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 	    (f->v[C_PUBLISH].count > 0 &&
 	     body_set_strings(body, PD_F_PORTS, f->v[C_PUBLISH].values, f->v[C_PUBLISH].count,
 			      "--publish", err) < 0))
+		return NULL;
+	if (life_body(body, f, err) < 0)
 		return NULL;
 	if (f->v[C_LABEL].count > 0) {
 		json_t *labels = cmd_labels(&f->v[C_LABEL], err);
@@ -255,26 +297,67 @@ static const struct cmd_usage ls_usage = {
     .max_operands = 0,
 };
 
-/* "Running", or "Exited (137)" with the infra's exit code. */
+/* issue 12, podlife: the columns of `kubectl get pods`. */
+
+/* A span as kubectl's AGE: "45s", "3m20s", "12m", "5h", "2d3h", "40d". */
 static char *
-pod_status(const json_t *pod)
+kube_age(long long s)
 {
-	const char *state = json_string_value(json_object_get(pod, PD_F_STATE));
-	const json_t *code = json_object_get(json_object_get(pod, PD_F_INFRA), PD_F_EXIT_CODE);
-	char *s;
+	long long m = s / 60, h = s / 3600, d = s / 86400;
 
-	if (state == NULL || state[0] == '\0')
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		return xasprintf("%llds", s);
+	if (m < 10)
+		return s % 60 ? xasprintf("%lldm%llds", m, s % 60) : xasprintf("%lldm", m);
+	if (m < 180)
+		return xasprintf("%lldm", m);
+	if (h < 8)
+		return m % 60 ? xasprintf("%lldh%lldm", h, m % 60) : xasprintf("%lldh", h);
+	if (h < 48)
+		return xasprintf("%lldh", h);
+	if (h < 24 * 8)
+		return h % 24 ? xasprintf("%lldd%lldh", d, h % 24) : xasprintf("%lldd", d);
+	if (d < 365 * 2)
+		return xasprintf("%lldd", d);
+	if (d < 365 * 8)
+		return d % 365 ? xasprintf("%lldy%lldd", d / 365, d % 365)
+			       : xasprintf("%lldy", d / 365);
+	return xasprintf("%lldy", d / 365);
+}
+
+/* The age of the time in @obj's @key, "-" when missing. */
+static char *
+age_of(const json_t *obj, const char *key, time_t now)
+{
+	const char *t = json_string_value(json_object_get(obj, key));
+	struct timespec ts;
+
+	if (t == NULL || pd_time_rfc3339_parse(t, &ts) < 0)
 		return xstrdup("-");
-	s = xstrdup(state);
-	if (s[0] >= 'a' && s[0] <= 'z')
-		s[0] = (char)(s[0] - 'a' + 'A');
-	if (strcmp(state, PD_STATE_EXITED) == 0 && json_is_integer(code)) {
-		char *with = xasprintf("%s (%lld)", s, (long long)json_integer_value(code));
+	return kube_age((long long)now - (long long)ts.tv_sec);
+}
 
-		free(s);
-		s = with;
-	}
-	return s;
+/* RESTARTS: "3", or "3 (25s ago)" with the last one. */
+static char *
+restarts_text(const json_t *pod, time_t now)
+{
+	json_int_t n = json_integer_value(json_object_get(pod, PD_F_RESTARTS));
+	cleanup_free char *ago = NULL;
+
+	if (json_object_get(pod, PD_F_LAST_RESTART) == NULL)
+		return xasprintf("%lld", (long long)n);
+	ago = age_of(pod, PD_F_LAST_RESTART, now);
+	return xasprintf("%lld (%s ago)", (long long)n, ago);
+}
+
+static const char *
+text_or_dash(const json_t *pod, const char *key)
+{
+	const char *s = json_string_value(json_object_get(pod, key));
+
+	return s != NULL && s[0] != '\0' ? s : "-";
 }
 
 static void
@@ -286,13 +369,19 @@ add_pod_row(struct table *t, const json_t *pod, time_t now)
 	const char *name = json_string_value(json_object_get(pod, PD_F_NAME));
 	const char *network = json_string_value(json_object_get(pod, PD_F_NETWORK));
 	const char *ip = json_string_value(json_object_get(pod, PD_F_IP));
-	size_t ncontainers = json_array_size(json_object_get(pod, PD_F_CONTAINERS));
 	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
-	cleanup_free char *status = pod_status(pod);
-	cleanup_free char *created = output_created(pod, now);
+	cleanup_free char *age = age_of(pod, PD_F_CREATED, now);
+	cleanup_free char *restarts = restarts_text(pod, now);
 	cleanup_free char *pid_text = pid > 0 ? xasprintf("%lld", (long long)pid) : NULL;
-	cleanup_free char *containers = xasprintf("%zu", ncontainers);
-	const char *row[] = {short_id, name, status, created, pid_text, network, ip, containers};
+	const char *row[] = {name,
+			     text_or_dash(pod, PD_F_READY),
+			     text_or_dash(pod, PD_F_STATUS),
+			     restarts,
+			     age,
+			     short_id,
+			     pid_text,
+			     network,
+			     ip};
 
 	table_add_row(t, row);
 }
@@ -301,7 +390,7 @@ static int
 pod_ls(struct podctl *ctl, int argc, char **argv)
 {
 	static const char *const header[] = {
-	    "POD ID", "NAME", "STATUS", "CREATED", "INFRA PID", "NETWORK", "IP", "CONTAINERS",
+	    "NAME", "READY", "STATUS", "RESTARTS", "AGE", "POD ID", "INFRA PID", "NETWORK", "IP",
 	};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *pods = NULL;
@@ -393,7 +482,10 @@ static const struct cmd_usage start_usage = {
     .name = "pod start",
     .operands = "NAME...",
     .operand_what = "pod name",
-    .summary = "Start stopped or exited pods: a new infra process in the pod's namespaces.",
+    .summary = "Start pods: a new infra process in the namespaces of a stopped or exited\n"
+	       "pod, then its containers in order: init containers one at a time, each to\n"
+	       "exit 0, sidecars until they run, then the app containers. On a running pod,\n"
+	       "starts what does not run.",
     .flags = start_flags,
     .min_operands = 1,
     .max_operands = -1,
@@ -414,7 +506,8 @@ enum { S_TIME };
 
 static const struct flag_spec stop_flags[] = {
     [S_TIME] = {"time", "timeout", 't', FLAG_VALUE, "SECS",
-		"seconds between SIGTERM and SIGKILL (default: " STOP_DEFAULT ")"},
+		"seconds between SIGTERM and SIGKILL for every container (default: each\n"
+		"container's own, else " STOP_DEFAULT ")"},
     {.name = NULL},
 };
 
@@ -422,8 +515,9 @@ static const struct cmd_usage stop_usage = {
     .name = "pod stop",
     .operands = "NAME...",
     .operand_what = "pod name",
-    .summary = "Stop pods: SIGTERM to the infra process, then SIGKILL if it has not\n"
-	       "exited after the timeout. Returns once it has exited.",
+    .summary = "Stop pods: app containers first (each with its stop timeout, or the pod's\n"
+	       "termination grace period, or --time), then sidecars in reverse order,\n"
+	       "then the infra process. Returns once it has exited.",
     .flags = stop_flags,
     .min_operands = 1,
     .max_operands = -1,

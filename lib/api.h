@@ -340,6 +340,34 @@
 #define PD_F_DIGEST            "digest"
 #define PD_DEFAULT_PLATFORM    "linux/amd64"
 
+/* ---- issue 12, podlife: the pod's lifecycle as kubectl shows it ----
+ * Pod create body: "restart_policy" ("Always"|"OnFailure"|"Never"),
+ * "termination_grace_period" (s >= 0: the default stop timeout of its
+ * containers), "active_deadline" (s > 0 from its start: then its containers
+ * are stopped, status DeadlineExceeded). Pod JSON adds "phase", "status",
+ * "ready" ("N/M"), "restarts", "last_restart"; each entry of its
+ * "containers" adds "role", "seq", "ready", "restart_count".
+ * Container create body: "role" ("app"|"init"|"sidecar"; init and sidecar
+ * only in a pod), "stop_timeout" (s >= 0). Container JSON adds "role",
+ * "seq" (its order in its pod), "stop_timeout" (when set). */
+#define PD_F_GRACE_PERIOD    "termination_grace_period"
+#define PD_F_ACTIVE_DEADLINE "active_deadline"
+#define PD_F_PHASE           "phase"
+#define PD_F_READY           "ready"
+#define PD_F_RESTARTS        "restarts"
+#define PD_F_LAST_RESTART    "last_restart"
+#define PD_F_ROLE            "role"
+#define PD_F_SEQ             "seq"
+#define PD_F_STOP_TIMEOUT    "stop_timeout"
+#define PD_F_STARTUP_DONE    "startup_done"
+#define PD_F_DEADLINE_HIT    "deadline_exceeded"
+#define PD_ROLE_APP          "app"
+#define PD_ROLE_INIT         "init"
+#define PD_ROLE_SIDECAR      "sidecar"
+#define PD_POLICY_ALWAYS     "Always"
+#define PD_POLICY_ON_FAILURE "OnFailure"
+#define PD_POLICY_NEVER      "Never"
+#define PD_DEADLINE_MAX_S    (366LL * 24 * 3600)
 /* Restart policies and backoff (issue 12, restart branch):
  *   POST /v1/containers  {"restart_policy": "no"|"on-failure[:N]"|"always"|
  *                        "unless-stopped"} (absent: the pod's, else "no")

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "parse.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "restart.h"
 
 void
@@ -176,11 +177,13 @@ api_container_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 	struct container *obj;
 	long long timeout_s;
 
-	if (http_timeout_query(req, &timeout_s) < 0)
+	if (http_life_timeout_query(req, &timeout_s) < 0) /* issue 12, podlife */
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
 		return;
+	if (timeout_s < 0)
+		timeout_s = pod_seq_stop_timeout(obj, -1);
 	p = http_pending_new(req);
 	if (container_stop(obj, timeout_s, p, &err) < 0)
 		http_pending_reply_error(p, &err);
@@ -194,11 +197,13 @@ api_container_restart(struct podd *d, struct evhttp_request *req, const char *ar
 	struct container *obj;
 	long long timeout_s;
 
-	if (http_timeout_query(req, &timeout_s) < 0)
+	if (http_life_timeout_query(req, &timeout_s) < 0) /* issue 12, podlife */
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
 		return;
+	if (timeout_s < 0)
+		timeout_s = pod_seq_stop_timeout(obj, -1);
 	p = http_pending_new(req);
 	if (container_restart(obj, timeout_s, p, &err) < 0)
 		http_pending_reply_error(p, &err);

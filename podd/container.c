@@ -26,6 +26,7 @@
 #include "json.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "proc.h"
 #include "recover.h"
 #include "restart.h"
@@ -356,6 +357,7 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 	memset(spec, 0, sizeof(*spec)); /* the container owns it now */
 	if (c->rec.spec.name[0] == '\0')
 		make_name(d, c->rec.id, c->rec.spec.name, sizeof(c->rec.spec.name));
+	c->rec.seq = pod_seq_next(d, c->rec.spec.pod); /* issue 12, podlife */
 	set_now(c->rec.created);
 	/* A run is recorded as starting: a podd restarted before it answered
 	 * removes it (ctr_store.c), as nobody was told its id. */
@@ -464,6 +466,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	set_reason(c, e.msg);
 	restart_on_start_failed(c); /* restart: a policy's start failed */
 	save_or_log(c);
+	pod_seq_container_changed(c); /* issue 12, podlife */
 }
 
 static void
@@ -509,6 +512,7 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
+		pod_seq_container_changed(c); /* issue 12, podlife */
 		return;
 	}
 	c->start_err = err;
@@ -606,6 +610,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	}
 	restart_on_exit(c); /* restart: decide by the policy, schedule */
 	save_or_log(c);
+	pod_seq_container_changed(c); /* issue 12, podlife */
 }
 
 /* ---- restart --------------------------------------------------------------- */
@@ -853,6 +858,28 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
 				   timeout_s);
 	}
+}
+
+/* ---- issue 12, podlife: the pod's sequence (pod_seq.c) ------------------ */
+
+int
+container_start_by_pod(struct container *c, struct pd_err *err)
+{
+	if (c->rec.state != CTR_CREATED && c->rec.state != CTR_EXITED)
+		return 0;
+	restart_on_user_start(c); /* restart: a pod start is a user's start of each */
+	return start_shim(c, err);
+}
+
+void
+container_stop_by_pod(struct container *c, long long timeout_s)
+{
+	user_stop(c); /* restart: a pod stop is a user's stop of each */
+	if (c->rec.state != CTR_RUNNING || timeout_s < 0)
+		return;
+	log_info("container \"%s\": stopping for its pod (timeout %llds)", c->rec.spec.name,
+		 timeout_s);
+	begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
 }
 
 bool

@@ -73,6 +73,8 @@ struct container {
 	bool hold_output;               /* the next start holds output (start?attach) */
 	struct exec_session_list execs; /* running exec sessions (exec.c) */
 	bool remove_volumes;            /* rm -v: its anonymous volumes go with it */
+	unsigned seq_gen;               /* issue 12, podlife: the run of its pod's sequence
+					 * that started it last (pod_seq.c) */
 	/* restart (issue 12, restart.h) */
 	struct event *restart_timer; /* owned, NULL until a restart first waits */
 	bool restart_by_policy;      /* the start in flight is the policy's */
@@ -133,6 +135,13 @@ int container_remove(struct container *c, bool force, struct http_pending *pendi
 /* The same, and with @volumes its anonymous volumes too (rm -v). */
 int container_remove_volumes(struct container *c, bool force, bool volumes,
 			     struct http_pending *pending, struct pd_err *err);
+
+/* issue 12, podlife: its pod's sequence starts @c (created or exited) with
+ * nobody waiting, as a user's start; stops it (running) with @timeout_s, a
+ * user's stop that no restart policy undoes (@timeout_s < 0: only cancel
+ * its restart policy). */
+int container_start_by_pod(struct container *c, struct pd_err *err);
+void container_stop_by_pod(struct container *c, long long timeout_s);
 
 /* ctr_json.c: the API's JSON for @c (a new reference). */
 json_t *container_to_json(const struct container *c);

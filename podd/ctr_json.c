@@ -16,16 +16,42 @@
 #include "parse.h"
 #include "ns.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "restart.h"
 #include "volume.h"
+
+/* issue 12, podlife: what its pod's status is made of (pod_status.h). */
+static void
+brief_life_json(const struct container *c, json_t *j)
+{
+	const char *waiting = pod_seq_waiting(c);
+	const char *last = pod_seq_last_finished(c);
+
+	json_object_set_new(j, PD_F_ROLE, json_string(pod_seq_role(c)));
+	json_object_set_new(j, PD_F_SEQ, json_integer(c->rec.seq));
+	json_object_set_new(j, PD_F_READY, json_boolean(pod_seq_ready(c)));
+	json_object_set_new(j, PD_F_STARTUP_DONE, json_boolean(pod_seq_started(c)));
+	json_object_set_new(j, PD_F_RESTART_COUNT, json_integer(pod_seq_restart_count(c)));
+	if (c->rec.state == CTR_EXITED) {
+		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(c->rec.exit_code));
+		json_object_set_new(j, PD_F_FINISHED, json_string(c->rec.finished));
+	}
+	if (waiting != NULL)
+		json_object_set_new(j, PD_F_WAITING, json_pack("{s:s}", PD_F_REASON, waiting));
+	if (last[0] != '\0')
+		json_object_set_new(j, "last_state", json_pack("{s:s}", PD_F_FINISHED, last));
+}
 
 /* A container as its pod lists it. */
 static json_t *
 brief_json(const struct container *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id, PD_F_NAME, c->rec.spec.name,
-			 PD_F_STATE, ctr_state_name(c->rec.state), PD_F_EPHEMERAL,
-			 c->rec.spec.ephemeral);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", PD_F_ID, c->rec.id, PD_F_NAME,
+			      c->rec.spec.name, PD_F_STATE, ctr_state_name(c->rec.state),
+			      PD_F_EPHEMERAL, c->rec.spec.ephemeral);
+
+	brief_life_json(c, j);
+	return j;
 }
 
 json_t *
@@ -173,6 +199,12 @@ container_to_json(const struct container *c)
 	json_object_set_new(j, PD_F_NAMESPACES, ns);
 	config_json(s, j);
 	json_object_set_new(j, PD_F_MOUNTS, mounts_json(c));
+	/* issue 12, podlife */
+	json_object_set_new(j, PD_F_ROLE, json_string(pod_seq_role(c)));
+	if (r->seq > 0)
+		json_object_set_new(j, PD_F_SEQ, json_integer(r->seq));
+	if (s->stop_timeout >= 0)
+		json_object_set_new(j, PD_F_STOP_TIMEOUT, json_integer(s->stop_timeout));
 	restart_json(c, j); /* restart (issue 12) */
 	return j;
 }

@@ -292,6 +292,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_VOLUMES,
 					      PD_F_TMPFS,
 					      PD_F_MOUNT,
+					      PD_F_ROLE,
+					      PD_F_STOP_TIMEOUT,
 					      PD_F_RESTART_POLICY, /* restart */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
@@ -388,7 +390,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
 	/* No command is fine here: the image may have one (ctr_image.h). */
-	if (restart_parse(body, spec, err) < 0)
+	if (ctr_life_parse(body, spec, err) < 0 || restart_parse(body, spec, err) < 0)
 		return -1;
 	if (mount_spec_parse_body(json_object_get(body, PD_F_VOLUMES),
 				  json_object_get(body, PD_F_TMPFS),
@@ -558,6 +560,7 @@ ctr_record_to_json(const struct ctr_record *r)
 					    json_pack("[i, I]", (int)s->target_pid,
 						      (json_int_t)s->target_start_time));
 		config_to_json(s, j);
+		ctr_life_to_json(r, j);
 		/* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(s->restart_policy));
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
@@ -727,7 +730,11 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	}
 	{
 		struct ctr_spec cfg = {0};
+		struct ctr_record life;
 
+		/* issue 12, podlife: role, stop_timeout, seq. */
+		if (ctr_life_from_json(rest, &life, err) < 0)
+			return -1;
 		if (config_from_json(rest, &cfg, err) < 0) {
 			ctr_spec_clear(&cfg);
 			return -1;
@@ -740,6 +747,9 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		r->spec.user = cfg.user;
 		r->spec.stop_signal = cfg.stop_signal;
 		r->spec.image_config = cfg.image_config;
+		memcpy(r->spec.role, life.spec.role, sizeof(r->spec.role));
+		r->spec.stop_timeout = life.spec.stop_timeout;
+		r->seq = life.seq;
 	}
 	r->spec.mounts = mounts != NULL ? json_deep_copy(mounts) : json_array();
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
@@ -752,5 +762,57 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	for (int k = 0; k < CTR_NS_KINDS; k++)
 		if (ns_mode_parse((enum ctr_ns_kind)k, modes[k], &r->spec.ns[k], err) < 0)
 			return pd_err_prefix(err, "bad container record");
+	return 0;
+}
+
+/* ---- issue 12, podlife: role, stop_timeout, seq ----------------------- */
+
+int
+ctr_life_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	const char *role = PD_ROLE_APP;
+	long long timeout = -1;
+
+	if (pd_json_get_string(body, PD_F_ROLE, &role, err) < 0 ||
+	    pd_json_get_int(body, PD_F_STOP_TIMEOUT, 0, PD_STOP_TIMEOUT_MAX_S, &timeout, err) < 0)
+		return -1;
+	if (strcmp(role, PD_ROLE_APP) != 0 && strcmp(role, PD_ROLE_INIT) != 0 &&
+	    strcmp(role, PD_ROLE_SIDECAR) != 0)
+		return pd_fail(err, PD_E_INVALID, "role: \"%.32s\" is not app, init or sidecar",
+			       role);
+	if (strcmp(role, PD_ROLE_APP) != 0 && spec->pod[0] == '\0')
+		return pd_fail(err, PD_E_INVALID, "role %s: an %s container needs a pod", role,
+			       role);
+	memcpy(spec->role, role, strlen(role) + 1);
+	spec->stop_timeout = timeout;
+	return 0;
+}
+
+void
+ctr_life_to_json(const struct ctr_record *r, json_t *j)
+{
+	if (r->spec.role[0] != '\0' && strcmp(r->spec.role, PD_ROLE_APP) != 0)
+		json_object_set_new(j, PD_F_ROLE, json_string(r->spec.role));
+	if (r->spec.stop_timeout >= 0)
+		json_object_set_new(j, PD_F_STOP_TIMEOUT, json_integer(r->spec.stop_timeout));
+	if (r->seq > 0)
+		json_object_set_new(j, PD_F_SEQ, json_integer(r->seq));
+}
+
+int
+ctr_life_from_json(json_t *rest, struct ctr_record *r, struct pd_err *err)
+{
+	long long seq = 0;
+
+	memset(r, 0, sizeof(*r));
+	/* A role other than app needs a pod: the record's pod id stands in. */
+	memcpy(r->spec.pod, "x", 2);
+	if (ctr_life_parse(rest, &r->spec, err) < 0 ||
+	    pd_json_get_int(rest, PD_F_SEQ, 1, 1000000000, &seq, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	r->seq = (unsigned)seq;
+	json_object_del(rest, PD_F_ROLE);
+	json_object_del(rest, PD_F_STOP_TIMEOUT);
+	json_object_del(rest, PD_F_SEQ);
 	return 0;
 }

@@ -97,6 +97,9 @@ struct ctr_spec {
 	/* owned: canonical mounts (mount_spec.h), never NULL once parsed; an
 	 * anonymous volume's name is "" until container_create names it. */
 	json_t *mounts;
+	/* issue 12, podlife: its part in its pod's sequence (pod_seq.h). */
+	char role[8];           /* PD_ROLE_APP, _INIT or _SIDECAR */
+	long long stop_timeout; /* its default stop timeout in s; -1: unset */
 	/* restart (issue 12): docker's policy string as given ("" in a request
 	 * without one); in a record the one in force ("no" at least), the
 	 * pod's default applied at create. */
@@ -119,6 +122,7 @@ struct ctr_record {
 	uint64_t shim_start_time;
 	pid_t pid; /* the workload; 0 when there is none */
 	uint64_t pid_start_time;
+	unsigned seq; /* issue 12, podlife: its order of creation in its pod, from 1; 0: none */
 	/* restart (issue 12): counts, last state, a waiting restart. */
 	struct ctr_restart restart;
 };
@@ -126,6 +130,13 @@ struct ctr_record {
 /* Parse a create request body into @spec (cleared first; release with
  * ctr_spec_clear even on failure). PD_E_INVALID names the field at fault. */
 int ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err);
+
+/* issue 12, podlife: "role" and "stop_timeout" of a create body (from
+ * ctr_spec_parse; init and sidecar only in a pod), and of a record: those
+ * keys and "seq" off @rest (a copy), as config_from_json does. */
+int ctr_life_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err);
+int ctr_life_from_json(json_t *rest, struct ctr_record *r, struct pd_err *err);
+void ctr_life_to_json(const struct ctr_record *r, json_t *j);
 
 /* Release what @spec owns. */
 void ctr_spec_clear(struct ctr_spec *spec);

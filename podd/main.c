@@ -31,6 +31,7 @@
 #include "ctr_logs.h"
 #include "events.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "podd.h"
 #include "registry.h"
 #include "shim.h"
@@ -504,6 +505,7 @@ main(int argc, char **argv)
 	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	network_gc_all(&d, pod_net_gc_done);
+	pod_seq_resume_all(&d); /* issue 12, podlife: deadlines, sequences */
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);
 	if (ready_fd >= 0) {

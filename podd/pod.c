@@ -8,6 +8,8 @@
 #include "pod.h"
 
 #include "container.h"
+#include "pod_seq.h"
+#include "pod_status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +90,7 @@ pod_free(struct pod *pod)
 	pd_fail(&err, PD_E_UNAVAILABLE, "podd is shutting down");
 	settle(pod, &err, false);
 	supervise_forget(&pod->sv);
+	pod_seq_cancel(pod); /* issue 12, podlife */
 	if (pod->net_op != NULL)
 		cni_abandon(pod->net_op);
 	if (pod->net_del != NULL)
@@ -178,6 +181,8 @@ pod_on_container_removed(struct podd *d, const char *pod_id)
 
 	if (pod != NULL && pod->removing)
 		pod_destroy(pod, pod->remove_err.kind != 0 ? &pod->remove_err : NULL);
+	else if (pod != NULL)
+		pod_seq_pod_changed(pod); /* issue 12, podlife */
 }
 
 struct pod *
@@ -313,12 +318,22 @@ pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 {
 	if (refuse_if_removing(pod, err) < 0)
 		return -1;
+	/* issue 12, podlife: a start runs the pod's sequence (pod_seq.h),
+	 * on a running pod too: what does not run is started. */
 	switch (pod->rec.state) {
 	case POD_RUNNING:
+		if (pod->rec.deadline_exceeded)
+			return pd_fail(
+			    err, PD_E_CONFLICT,
+			    "pod \"%s\" is past its active deadline: stop it, then start "
+			    "it again",
+			    pod->rec.spec.name);
+		pod_seq_begin(pod);
 		waiter_add(pod, pending, POD_REPLY_POD);
 		settle(pod, NULL, false);
 		return 0;
 	case POD_CREATING:
+		pod->rec.seq_active = true;
 		waiter_add(pod, pending, POD_REPLY_POD);
 		return 0;
 	case POD_STOPPING:
@@ -326,8 +341,12 @@ pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err)
 	case POD_STOPPED:
 	case POD_EXITED:
 		pod->remove_when_settled = false;
-		if (start_infra(pod, err) < 0)
+		pod->rec.seq_active = true;
+		pod->rec.deadline_exceeded = false;
+		if (start_infra(pod, err) < 0) {
+			pod->rec.seq_active = false;
 			return pd_err_prefix(err, "pod \"%s\"", pod->rec.spec.name);
+		}
 		waiter_add(pod, pending, POD_REPLY_POD);
 		log_info("pod \"%s\": starting, infra pid %d", pod->rec.spec.name,
 			 (int)pod->rec.infra_pid);
@@ -358,10 +377,17 @@ pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending, str
 		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" is starting; try again",
 			       pod->rec.spec.name);
 	case POD_RUNNING:
-		log_info("pod \"%s\": stopping (timeout %llds)", pod->rec.spec.name, timeout_s);
+		/* issue 12, podlife: app containers, then sidecars, then the
+		 * infra (pod_seq.h). */
+		if (timeout_s >= 0)
+			log_info("pod \"%s\": stopping (timeout %llds)", pod->rec.spec.name,
+				 timeout_s);
+		else
+			log_info("pod \"%s\": stopping (each container's own timeout)",
+				 pod->rec.spec.name);
 		waiter_add(pod, pending, POD_REPLY_POD);
-		container_stop_all_in_pod(pod->d, pod->rec.id, timeout_s);
-		begin_stop(pod, SIGTERM, timeout_s);
+		pod->rec.state = POD_STOPPING;
+		pod_seq_stop(pod, timeout_s, true);
 		return 0;
 	case POD_STOPPING:
 		waiter_add(pod, pending, POD_REPLY_POD);
@@ -398,6 +424,7 @@ pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_
 			return pd_fail(err, PD_E_CONFLICT,
 				       "pod \"%s\" is %s: stop it first or remove it with --force",
 				       pod->rec.spec.name, pod_state_name(pod->rec.state));
+		pod_seq_cancel(pod); /* issue 12, podlife */
 		container_remove_all_in_pod(pod->d, pod->rec.id);
 		pod->remove_when_settled = true;
 		if (pod->rec.state == POD_CREATING && pod->start_err.kind == 0)
@@ -433,7 +460,19 @@ become_running(struct pod *pod)
 	save_or_log(pod);
 	log_info("pod \"%s\": running, infra pid %d", pod->rec.spec.name, (int)pod->rec.infra_pid);
 	events_emit_pod(pod, "start", NULL); /* events */
+	pod_seq_pod_running(pod);            /* issue 12, podlife */
 	settle(pod, NULL, false);
+}
+
+void
+pod_stop_infra(struct pod *pod)
+{
+	long long timeout_s =
+	    pod->stop_timeout >= 0 ? pod->stop_timeout : PD_STOP_TIMEOUT_DEFAULT_S;
+
+	if (pod->sv.pidfd < 0 || pod->rec.state != POD_STOPPING)
+		return;
+	begin_stop(pod, SIGTERM, timeout_s);
 }
 
 static void
@@ -538,6 +577,7 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 			pod->start_err = m.err;
 	}
 	supervise_forget(&pod->sv);
+	pod_seq_cancel(pod); /* issue 12, podlife */
 	pod->rec.infra_pid = 0;
 	pod->rec.infra_start_time = 0;
 	set_now(pod->rec.finished);
@@ -622,6 +662,25 @@ set_if(json_t *obj, const char *key, const char *value)
 		json_object_set_new(obj, key, json_string(value));
 }
 
+/* issue 12, podlife: the lifecycle keys and kubectl's view (pod_status.h). */
+static void
+pod_life_json(const struct pod *pod, json_t *j)
+{
+	struct pod_status st;
+	struct pod_status_in in = {
+	    .state = pod->rec.state,
+	    .restart_policy = pod->rec.spec.restart_policy,
+	    .started = pod->rec.started,
+	    .deadline_exceeded = pod->rec.deadline_exceeded,
+	    .containers = json_object_get(j, PD_F_CONTAINERS),
+	};
+
+	pod_life_to_json(&pod->rec, j);
+	json_object_del(j, "seq_active");
+	pod_status_compute(&in, &st);
+	pod_status_to_json(&st, j);
+}
+
 json_t *
 pod_to_json(const struct pod *pod)
 {
@@ -655,6 +714,7 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	if (r->spec.has_restart_backoff) /* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&r->spec.restart_backoff));
+	pod_life_json(pod, j);
 	if ((r->state == POD_RUNNING || r->state == POD_EXITED || r->state == POD_STOPPING) &&
 	    infra_netns_path(pod, netns, sizeof(netns)) == 0)
 		set_if(j, PD_F_NETNS_PATH, netns);

@@ -52,6 +52,12 @@ struct pod {
 	bool add_after_gc;                      /* an ADD waits for its network's GC */
 	struct proxy **proxies;                 /* owned: one per published port while attached */
 	size_t n_proxies;
+	/* issue 12, podlife: the sequence and the ordered stop (pod_seq.c). */
+	unsigned seq_gen;          /* the run of the sequence; its containers carry it */
+	int stop_phase;            /* 0: none; 1: apps; 2: sidecars */
+	bool stop_infra;           /* the ordered stop ends with the infra (pod stop) */
+	long long stop_timeout;    /* ?timeout= of the stop, -1: each container's own */
+	struct event *deadline_ev; /* owned, may be NULL: the active deadline */
 };
 
 /* A new, empty pod of @d (not yet in the registry). */
@@ -74,9 +80,15 @@ int pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pendi
 /* Start a stopped or exited pod. */
 int pod_start(struct pod *pod, struct http_pending *pending, struct pd_err *err);
 
-/* Stop a pod: SIGTERM to the infra, SIGKILL after @timeout_s. */
+/* Stop a pod: its containers in order (pod_seq.h), each with @timeout_s
+ * (-1: its own), then SIGTERM to the infra, SIGKILL after @timeout_s (-1:
+ * 10). */
 int pod_stop(struct pod *pod, long long timeout_s, struct http_pending *pending,
 	     struct pd_err *err);
+
+/* issue 12, podlife: the end of an ordered stop (pod_seq.c): SIGTERM to
+ * the infra, SIGKILL after the stop's timeout. */
+void pod_stop_infra(struct pod *pod);
 
 /* Remove a pod; a running one only with @force (SIGKILL first). */
 int pod_remove(struct pod *pod, bool force, struct http_pending *pending, struct pd_err *err);

@@ -155,27 +155,12 @@ pod_labels_check(const json_t *labels, struct pd_err *err)
 	return 0;
 }
 
-/* issue 12: "restart_policy" (podlife's field, parsed identically here) and
- * "restart_backoff" (restart) of a create body or a record. */
+/* issue 12, restart: "restart_backoff" of a create body or a record. */
 static int
 pod_restart_parse(const json_t *obj, struct pod_spec *spec, struct pd_err *err)
 {
-	static const char *const policies[] = {"Always", "OnFailure", "Never"};
 	json_t *backoff = json_object_get(obj, PD_F_RESTART_BACKOFF);
-	const char *policy = NULL;
-	bool known = false;
 
-	if (pd_json_get_string(obj, PD_F_RESTART_POLICY, &policy, err) < 0)
-		return -1;
-	for (size_t i = 0; policy != NULL && i < sizeof(policies) / sizeof(policies[0]); i++)
-		known = known || strcmp(policy, policies[i]) == 0;
-	if (policy != NULL && !known)
-		return pd_fail(err, PD_E_INVALID,
-			       "field \"restart_policy\": unsupported value \"%.32s\" (use Always, "
-			       "OnFailure or Never)",
-			       policy);
-	if (policy != NULL)
-		memcpy(spec->restart_policy, policy, strlen(policy) + 1);
 	if (backoff != NULL && !json_is_null(backoff)) {
 		if (restart_backoff_from_json(backoff, &spec->restart_backoff, err) < 0)
 			return -1;
@@ -187,16 +172,18 @@ pod_restart_parse(const json_t *obj, struct pod_spec *spec, struct pd_err *err)
 int
 pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME, PD_F_HOSTNAME, PD_F_SHARE_PID,
-					      PD_F_NETWORK, PD_F_LABELS, PD_F_IP, PD_F_DNS,
-					      PD_F_PORTS,
-					      /* issue 12: podlife, restart */
-					      PD_F_RESTART_POLICY, PD_F_RESTART_BACKOFF, NULL};
+	static const char *const allowed[] = {
+	    PD_F_NAME, PD_F_HOSTNAME, PD_F_SHARE_PID, PD_F_NETWORK,         PD_F_LABELS,
+	    PD_F_IP,   PD_F_DNS,      PD_F_PORTS,     PD_F_RESTART_BACKOFF, /* issue 12, restart */
+	    NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
+	/* issue 12, podlife: its keys, checked by pod_life_parse. */
+	cleanup_json json_t *rest = pod_life_strip(body);
 
 	memset(spec, 0, sizeof(*spec));
-	if (pd_json_check_keys(body, "pod", allowed, err) < 0)
+	if (pd_json_check_keys(rest, "pod", allowed, err) < 0 ||
+	    pod_life_parse(body, spec, err) < 0)
 		return -1;
 	if (pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
 	    pd_json_get_string(body, PD_F_HOSTNAME, &hostname, err) < 0 ||
@@ -283,9 +270,8 @@ pod_record_to_json(const struct pod_record *rec)
 
 	if (rec->cni_result != NULL)
 		json_object_set(j, "cni_result", rec->cni_result);
-	/* issue 12: podlife, restart */
-	if (rec->spec.restart_policy[0] != '\0')
-		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(rec->spec.restart_policy));
+	pod_life_to_json(rec, j);
+	/* issue 12: restart */
 	if (rec->spec.has_restart_backoff)
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&rec->spec.restart_backoff));
@@ -304,20 +290,21 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	bool found = false;
 	/* issue 12 (podlife, restart): optional keys, taken off a copy so that
 	 * the strict unpack below sees only its own. */
-	struct pod_spec issue12 = {0};
+	struct pod_spec backoff = {0};
 	cleanup_json json_t *own = json_is_object(j) ? json_copy((json_t *)j) : NULL;
+	struct pod_record life;
 
 	if (own == NULL)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
-	if (pod_restart_parse(j, &issue12, err) < 0)
+	if (pod_life_from_json(own, &life, err) < 0) /* issue 12, podlife */
+		return -1;
+	if (pod_restart_parse(j, &backoff, err) < 0) /* issue 12, restart */
 		return pd_err_prefix(err, "bad pod record");
-	json_object_del(own, PD_F_RESTART_POLICY);
 	json_object_del(own, PD_F_RESTART_BACKOFF);
 	j = own;
 	memset(rec, 0, sizeof(*rec));
-	memcpy(rec->spec.restart_policy, issue12.restart_policy, sizeof(issue12.restart_policy));
-	rec->spec.has_restart_backoff = issue12.has_restart_backoff;
-	rec->spec.restart_backoff = issue12.restart_backoff;
+	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
+	rec->spec.restart_backoff = backoff.restart_backoff;
 	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
 			   "s?s, s?o, s?o, s?s, s?s, s?o}",
@@ -348,6 +335,12 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 		return pd_fail(err, PD_E_INVALID, "bad pod record: cni_result is not an object");
 	rec->spec.labels = json_incref(labels);
 	rec->cni_result = json_incref(cni_result);
+	memcpy(rec->spec.restart_policy, life.spec.restart_policy,
+	       sizeof(rec->spec.restart_policy));
+	rec->spec.termination_grace_period = life.spec.termination_grace_period;
+	rec->spec.active_deadline = life.spec.active_deadline;
+	rec->seq_active = life.seq_active;
+	rec->deadline_exceeded = life.deadline_exceeded;
 	for (size_t i = 0; i < N_STATES && !found; i++) {
 		if (strcmp(state, state_names[i]) == 0) {
 			rec->state = (enum pod_state)i;
@@ -366,5 +359,94 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	    pd_copy_bounded(rec->finished, sizeof(rec->finished), finished, "finished", err) < 0 ||
 	    pd_copy_bounded(rec->reason, sizeof(rec->reason), reason, "reason", err) < 0)
 		return pd_err_prefix(err, "bad pod record");
+	return 0;
+}
+
+/* ---- issue 12, podlife: the pod's lifecycle keys ---------------------- */
+
+static int
+policy_parse(const char *s, char out[16], struct pd_err *err)
+{
+	static const char *const policies[] = {PD_POLICY_ALWAYS, PD_POLICY_ON_FAILURE,
+					       PD_POLICY_NEVER};
+
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		if (strcmp(s, policies[i]) == 0) {
+			memcpy(out, policies[i], strlen(policies[i]) + 1);
+			return 0;
+		}
+	}
+	return pd_fail(err, PD_E_INVALID,
+		       "restart_policy: \"%.32s\" is not Always, OnFailure or Never", s);
+}
+
+json_t *
+pod_life_strip(const json_t *body)
+{
+	json_t *rest;
+
+	if (!json_is_object(body))
+		return json_incref((json_t *)body);
+	rest = json_copy((json_t *)body);
+	json_object_del(rest, PD_F_RESTART_POLICY);
+	json_object_del(rest, PD_F_GRACE_PERIOD);
+	json_object_del(rest, PD_F_ACTIVE_DEADLINE);
+	return rest;
+}
+
+int
+pod_life_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
+{
+	const char *policy = NULL;
+	long long grace = -1, deadline = 0;
+
+	if (pd_json_get_string(body, PD_F_RESTART_POLICY, &policy, err) < 0 ||
+	    pd_json_get_int(body, PD_F_GRACE_PERIOD, 0, PD_STOP_TIMEOUT_MAX_S, &grace, err) < 0 ||
+	    pd_json_get_int(body, PD_F_ACTIVE_DEADLINE, 1, PD_DEADLINE_MAX_S, &deadline, err) < 0)
+		return -1;
+	spec->restart_policy[0] = '\0';
+	if (policy != NULL && policy_parse(policy, spec->restart_policy, err) < 0)
+		return -1;
+	spec->termination_grace_period = grace;
+	spec->active_deadline = deadline;
+	return 0;
+}
+
+void
+pod_life_to_json(const struct pod_record *rec, json_t *j)
+{
+	const struct pod_spec *s = &rec->spec;
+
+	if (s->restart_policy[0] != '\0')
+		json_object_set_new(j, PD_F_RESTART_POLICY, json_string(s->restart_policy));
+	if (s->termination_grace_period >= 0)
+		json_object_set_new(j, PD_F_GRACE_PERIOD,
+				    json_integer(s->termination_grace_period));
+	if (s->active_deadline > 0)
+		json_object_set_new(j, PD_F_ACTIVE_DEADLINE, json_integer(s->active_deadline));
+	if (rec->seq_active)
+		json_object_set_new(j, "seq_active", json_true());
+	if (rec->deadline_exceeded)
+		json_object_set_new(j, PD_F_DEADLINE_HIT, json_true());
+}
+
+int
+pod_life_from_json(json_t *rest, struct pod_record *rec, struct pd_err *err)
+{
+	const json_t *seq = json_object_get(rest, "seq_active");
+	const json_t *hit = json_object_get(rest, PD_F_DEADLINE_HIT);
+
+	memset(rec, 0, sizeof(*rec));
+	if (pod_life_parse(rest, &rec->spec, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	if ((seq != NULL && !json_is_boolean(seq)) || (hit != NULL && !json_is_boolean(hit)))
+		return pd_fail(err, PD_E_INVALID, "bad pod record: bad lifecycle flags");
+	rec->seq_active = json_is_true(seq);
+	rec->deadline_exceeded = json_is_true(hit);
+	json_object_del(rest, PD_F_RESTART_POLICY);
+	json_object_del(rest, PD_F_GRACE_PERIOD);
+	json_object_del(rest, PD_F_ACTIVE_DEADLINE);
+	json_object_del(rest, "seq_active");
+	json_object_del(rest, PD_F_DEADLINE_HIT);
 	return 0;
 }

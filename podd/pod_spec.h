@@ -43,10 +43,10 @@ struct pod_spec {
 	char dns[POD_DNS_MAX][16];     /* nameservers for resolv.conf, "" past the last */
 	json_t *labels; /* owned: an object of string values, never NULL once parsed */
 	json_t *ports;  /* owned: the published ports, an array (port_spec.h), never NULL */
-	/* podlife (issue 12), added identically by the restart branch, which
-	 * reads it for its containers' default policy: "Always", "OnFailure",
-	 * "Never" or "" (none). */
-	char restart_policy[16];
+	/* issue 12, podlife: the pod's lifecycle (pod_seq.h). */
+	char restart_policy[16];            /* "Always", "OnFailure", "Never" or "": none */
+	long long termination_grace_period; /* s; -1: unset (containers' default, 10) */
+	long long active_deadline;          /* s from the pod's start; 0: none */
 	/* restart (issue 12): the crash-loop backoff of its containers, when
 	 * has_restart_backoff; else podd's (--restart-backoff). */
 	bool has_restart_backoff;
@@ -70,6 +70,10 @@ struct pod_record {
 	char ip[16];
 	char gateway[16];
 	json_t *cni_result;
+	/* issue 12, podlife: the sequence of its start runs (init containers,
+	 * sidecars, apps: pod_seq.h); its active deadline went off. */
+	bool seq_active;
+	bool deadline_exceeded;
 };
 
 /* Parse a create request body into @spec (cleared first; release with
@@ -99,6 +103,15 @@ json_t *pod_record_to_json(const struct pod_record *rec);
 /* Parse a state file's JSON into @rec (release with pod_spec_clear(&rec->spec)
  * even on failure). Strict: a missing or unknown field is PD_E_INVALID. */
 int pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err);
+
+/* issue 12, podlife: the lifecycle keys of a create body into @spec (from
+ * pod_spec_parse), and of a state file: those keys off @rest (a copy of the
+ * record, so that its strict unpack sees only its own). PD_E_INVALID. */
+int pod_life_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err);
+/* A copy of the body @body without those keys (a new reference). */
+json_t *pod_life_strip(const json_t *body);
+int pod_life_from_json(json_t *rest, struct pod_record *rec, struct pd_err *err);
+void pod_life_to_json(const struct pod_record *rec, json_t *j);
 
 /* A "labels" object: at most PD_API_MAX_LABELS string values, keys and
  * values at most PD_API_MAX_LABEL bytes (pods, volumes). PD_E_INVALID. */

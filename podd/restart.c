@@ -20,13 +20,11 @@
 #include "restart_policy.h"
 #include "timefmt.h"
 
-/* The role of @c in its pod ("app", "init", "sidecar"). TODO(#12, merge of
- * podlife): c->rec.spec.role once struct ctr_spec has it. */
+/* The role of @c in its pod ("app", "init", "sidecar"). */
 static const char *
 ctr_role(const struct container *c)
 {
-	(void)c;
-	return "app";
+	return c->rec.spec.role[0] != '\0' ? c->rec.spec.role : "app";
 }
 
 /* The policy @c follows: its own, as its role in a pod makes it. */
