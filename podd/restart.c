@@ -17,6 +17,7 @@
 #include "events.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "restart_policy.h"
 #include "timefmt.h"
 
@@ -145,6 +146,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			       err.msg);
 		if (container_save(c, &err) < 0)
 			log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+		pod_seq_container_changed(c); /* podlife: no restart pending any more */
 	}
 }
 
@@ -266,7 +268,15 @@ restart_adopt(struct container *c)
 		return;
 	}
 	/* As docker at a daemon start: always comes back even after a user's
-	 * stop, unless-stopped only without one. Never started: left alone. */
+	 * stop, unless-stopped only without one. Never started, or in a pod
+	 * that does not run (pod stop): left alone. */
+	if (c->rec.spec.pod[0] != '\0') {
+		struct pd_err ignored;
+		struct pod *pod = pod_find(c->d, c->rec.spec.pod, &ignored);
+
+		if (pod == NULL || pod->rec.state != POD_RUNNING)
+			return;
+	}
 	if (c->rec.started[0] == '\0' ||
 	    !(p.mode == RESTART_ALWAYS ||
 	      (p.mode == RESTART_UNLESS_STOPPED && !c->rec.restart.user_stopped)))
