@@ -239,13 +239,13 @@ test_pod_default_policy_and_pod_stop() {
     with_busybox
     pod_create kube 'restart_policy="OnFailure"'
     podctl run -d --pod kube --name worker busybox sh -c '[ -e /ran ] && exec sleep 1000; touch /ran; exit 1' > /dev/null
-    podctl run -d --pod kube --name done busybox true > /dev/null
+    podctl run -d --pod kube --name finished busybox true > /dev/null
     podctl run -d --pod kube --name own --restart always busybox sleep 1000 > /dev/null
     assert_eq on-failure "$(ctr_field worker .restart_policy)" "the pod's default"
     assert_eq always "$(ctr_field own .restart_policy)" "its own wins"
     wait_for runs_again worker 1
-    wait_for settled done
-    assert_eq 0 "$(count_of done)"
+    wait_for settled finished
+    assert_eq 0 "$(count_of finished)"
     # pod stop is a user's stop of each: nothing comes back.
     podctl pod stop -t 1 kube > /dev/null
     for c in worker own; do

@@ -48,9 +48,9 @@ static void
 test_policy_refused(void)
 {
 	static const char *const bad[] = {
-	    "sometimes", "on-failure:-1", "on-failure:", "on-failure:x", "always:3",
-	    "no:1",      "Always",        "on-failure:99999999999",     "on-failure:3:4",
-	    " always",   "unless-stopped:2",
+	    "sometimes",      "on-failure:-1", "on-failure:",      "on-failure:x",
+	    "always:3",       "no:1",          "Always",           "on-failure:99999999999",
+	    "on-failure:3:4", " always",       "unless-stopped:2",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -101,8 +101,8 @@ test_backoff_parse(void)
 {
 	struct restart_backoff b;
 	struct pd_err err = {0};
-	static const char *const bad[] = {"5:1",  "10",   ":",      "0:1",   "1:0",    "-1:5",
-					  "1e3:5", "inf:5", "1:nan", "0x1:2", "1.:2",   ".5:2",
+	static const char *const bad[] = {"5:1",   "10",    ":",          "0:1",   "1:0",  "-1:5",
+					  "1e3:5", "inf:5", "1:nan",      "0x1:2", "1.:2", ".5:2",
 					  "1:2:3", "",      "1:99999999", "a:b"};
 
 	REQUIRE(restart_backoff_parse("10:300", &b, &err) == 0);
@@ -126,8 +126,12 @@ test_backoff_json(void)
 	struct pd_err err = {0};
 	json_t *j = restart_backoff_to_json(&b);
 	static const char *const bad[] = {
-	    "{\"initial\":1}", "{\"initial\":5,\"max\":1}", "{\"initial\":\"1\",\"max\":2}",
-	    "{\"initial\":0,\"max\":2}", "{\"initial\":1,\"max\":2,\"x\":3}", "[1,2]",
+	    "{\"initial\":1}",
+	    "{\"initial\":5,\"max\":1}",
+	    "{\"initial\":\"1\",\"max\":2}",
+	    "{\"initial\":0,\"max\":2}",
+	    "{\"initial\":1,\"max\":2,\"x\":3}",
+	    "[1,2]",
 	};
 
 	REQUIRE(restart_backoff_from_json(j, &back, &err) == 0);
