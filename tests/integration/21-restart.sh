@@ -39,23 +39,6 @@ settled() {
         ! podctl ps | grep -qw "$1"
 }
 
-# pod_create NAME KEY=JSON...: a pod made through the API, with the keys
-# podctl leaves to other commands (restart_policy is pod create --restart
-# once podlife lands).
-pod_create() {
-    local name=$1 body
-    shift
-    body=$(python3 -c '
-import json, sys
-b = {"name": sys.argv[1]}
-for kv in sys.argv[2:]:
-    k, v = kv.split("=", 1)
-    b[k] = json.loads(v)
-print(json.dumps(b))' "$name" "$@")
-    api -sf -X POST -H 'Content-Type: application/json' -d "$body" http://podd/v1/pods > /dev/null ||
-        fail "pod create $name $*"
-}
-
 test_no_on_failure_always_unless_stopped() {
     with_busybox
     podctl run -d --name no --restart no busybox sh -c 'exit 1' > /dev/null
@@ -143,7 +126,7 @@ PY
 test_crash_loop_backoff_grows() {
     with_busybox 10:300
     # The pod's backoff wins over podd's (10 s would take minutes).
-    pod_create loop 'restart_backoff={"initial":0.3,"max":1.2}'
+    podctl pod create loop --restart-backoff 0.3:1.2 > /dev/null
     # The watcher first: python takes its time to start on a busy machine,
     # and the first wait is short.
     local waits watcher
@@ -237,7 +220,7 @@ test_stop_is_not_undone() {
 
 test_pod_default_policy_and_pod_stop() {
     with_busybox
-    pod_create kube 'restart_policy="OnFailure"'
+    podctl pod create kube --restart OnFailure > /dev/null
     podctl run -d --pod kube --name worker busybox sh -c '[ -e /ran ] && exec sleep 1000; touch /ran; exit 1' > /dev/null
     podctl run -d --pod kube --name finished busybox true > /dev/null
     podctl run -d --pod kube --name own --restart always busybox sleep 1000 > /dev/null
@@ -253,7 +236,7 @@ test_pod_default_policy_and_pod_stop() {
     done
     assert_eq 1 "$(count_of worker)"
     assert_eq 0 "$(count_of own)"
-    pod_create never 'restart_policy="Never"'
+    podctl pod create never --restart Never > /dev/null
     podctl run -d --pod never --name n busybox sh -c 'exit 1' > /dev/null
     wait_for settled n
     assert_eq no "$(ctr_field n .restart_policy)"
