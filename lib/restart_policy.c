@@ -276,7 +276,7 @@ ctr_restart_from_json(const json_t *j, struct ctr_restart *r, struct pd_err *err
 
 		if (pd_copy_bounded(r->next_start, sizeof(r->next_start), next, "next_start",
 				    &ignored) < 0 ||
-		    pd_time_rfc3339_parse(next, &ts) < 0 || !json_is_number(backoff) ||
+		    pd_time_rfc3339_parse(next, &ts) < 0 || !json_is_real(backoff) ||
 		    !(json_number_value(backoff) >= 0) ||
 		    json_number_value(backoff) > RESTART_BACKOFF_LIMIT)
 			return bad(err, "wait");
