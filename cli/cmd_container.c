@@ -110,10 +110,10 @@ add_ctr_row(struct table *t, const json_t *ctr, time_t now)
 	cleanup_free char *restarts = xasprintf(
 	    "%lld", (long long)json_integer_value(json_object_get(ctr, PD_F_RESTART_COUNT)));
 	const char *row[] = {
-	    short_id,  json_string_value(json_object_get(ctr, PD_F_NAME)),
-	    image,     command,
-	    created,   status,
-	    restarts,  pod ?: "",
+	    short_id, json_string_value(json_object_get(ctr, PD_F_NAME)),
+	    image,    command,
+	    created,  status,
+	    restarts, pod ?: "",
 	};
 
 	table_add_row(t, row);

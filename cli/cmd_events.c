@@ -70,9 +70,10 @@ print_event(const json_t *ev)
 		first = false;
 	}
 	json_object_foreach ((json_t *)json_object_get(ev, "attributes"), key, v) {
-		cleanup_free char *s = json_is_string(v)
-					   ? xstrdup(json_string_value(v))
-					   : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		cleanup_free char *s =
+		    json_is_string(v)
+			? xstrdup(json_string_value(v))
+			: json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | PD_JSON_REALS);
 
 		printf("%s%s=%s", first ? " (" : ", ", key, s != NULL ? s : "");
 		first = false;

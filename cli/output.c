@@ -148,7 +148,7 @@ output_json_text(const json_t *v)
 int
 output_json(FILE *out, const json_t *j)
 {
-	if (json_dumpf(j, out, JSON_INDENT(2) | JSON_ENCODE_ANY) < 0)
+	if (json_dumpf(j, out, JSON_INDENT(2) | JSON_ENCODE_ANY | PD_JSON_REALS) < 0)
 		return -1;
 	return fputc('\n', out) == EOF ? -1 : 0;
 }

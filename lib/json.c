@@ -46,7 +46,7 @@ pd_json_load_file(int dirfd, const char *name, size_t max, struct pd_err *err)
 char *
 pd_json_dump(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY | PD_JSON_REALS);
 
 	if (s == NULL)
 		abort(); /* only on out of memory */

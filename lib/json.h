@@ -21,6 +21,10 @@ pd_cleanup_json(json_t **j)
 
 #define cleanup_json __attribute__((cleanup(pd_cleanup_json)))
 
+/* How every dump writes a real: 15 significant digits, so that a backoff
+ * of 0.6 s reads "0.6", not "0.59999999999999998" (restart, issue 12). */
+#define PD_JSON_REALS JSON_REAL_PRECISION(15)
+
 /* Parse @len bytes of @buf (at most @max) as one JSON value. Errors carry the
  * line and column (PD_E_INVALID) or the size (PD_E_TOO_LARGE). Returns a new
  * reference or NULL. */

@@ -124,17 +124,18 @@ parse_seconds(const char *s, size_t len, double *out)
 	return 0;
 }
 
+/* The caller says whose values these are (a flag's name, a field's). */
 static int
-check_backoff(const struct restart_backoff *b, const char *what, struct pd_err *err)
+check_backoff(const struct restart_backoff *b, struct pd_err *err)
 {
 	if (!(b->initial > 0) || !(b->max > 0) || b->initial > RESTART_BACKOFF_LIMIT ||
 	    b->max > RESTART_BACKOFF_LIMIT)
 		return pd_fail(err, PD_E_INVALID,
-			       "%s: INITIAL and MAX are seconds above 0, at most %.0f", what,
+			       "INITIAL and MAX are seconds above 0, at most %.0f",
 			       RESTART_BACKOFF_LIMIT);
 	if (b->max < b->initial)
-		return pd_fail(err, PD_E_INVALID, "%s: MAX (%g) is below INITIAL (%g)", what,
-			       b->max, b->initial);
+		return pd_fail(err, PD_E_INVALID, "MAX (%g) is below INITIAL (%g)", b->max,
+			       b->initial);
 	return 0;
 }
 
@@ -146,10 +147,10 @@ restart_backoff_parse(const char *s, struct restart_backoff *b, struct pd_err *e
 	if (colon == NULL || parse_seconds(s, (size_t)(colon - s), &b->initial) < 0 ||
 	    parse_seconds(colon + 1, strlen(colon + 1), &b->max) < 0)
 		return pd_fail(err, PD_E_INVALID,
-			       "restart backoff \"%.40s\" is not INITIAL:MAX in seconds above 0 "
-			       "(e.g. 10:300 or 0.2:1)",
+			       "\"%.40s\" is not INITIAL:MAX in seconds above 0 (e.g. 10:300 or "
+			       "0.2:1)",
 			       s);
-	return check_backoff(b, "restart backoff", err);
+	return check_backoff(b, err);
 }
 
 int
@@ -164,7 +165,9 @@ restart_backoff_from_json(const json_t *j, struct restart_backoff *b, struct pd_
 			       "seconds}");
 	b->initial = json_number_value(ini);
 	b->max = json_number_value(max);
-	return check_backoff(b, "field \"restart_backoff\"", err);
+	if (check_backoff(b, err) < 0)
+		return pd_err_prefix(err, "field \"restart_backoff\"");
+	return 0;
 }
 
 json_t *
@@ -273,7 +276,7 @@ ctr_restart_from_json(const json_t *j, struct ctr_restart *r, struct pd_err *err
 
 		if (pd_copy_bounded(r->next_start, sizeof(r->next_start), next, "next_start",
 				    &ignored) < 0 ||
-		    pd_time_rfc3339_parse(next, &ts) < 0 || !json_is_number(backoff) ||
+		    pd_time_rfc3339_parse(next, &ts) < 0 || !json_is_real(backoff) ||
 		    !(json_number_value(backoff) >= 0) ||
 		    json_number_value(backoff) > RESTART_BACKOFF_LIMIT)
 			return bad(err, "wait");

@@ -80,7 +80,8 @@ struct restart_backoff {
 struct restart_backoff restart_backoff_default(void);
 
 /* Parse "INITIAL:MAX" in seconds, fractions allowed ("0.2:1").
- * PD_E_INVALID. */
+ * PD_E_INVALID, the message without the flag's name (the caller's
+ * prefix). */
 int restart_backoff_parse(const char *s, struct restart_backoff *b, struct pd_err *err);
 
 /* Parse {"initial": s, "max": s} (both required, numbers). PD_E_INVALID. */

@@ -55,6 +55,7 @@ container_new(struct podd *d)
 	supervise_init(&c->sv, d->base);
 	c->rec.exit_code = -1;
 	c->log_wd = -1;
+	c->stop_after_start = -1; /* restart */
 	TAILQ_INIT(&c->followers);
 	TAILQ_INIT(&c->execs);
 	return c;
@@ -477,6 +478,10 @@ start_failed(struct container *c, enum ctr_state back_to)
 	set_reason(c, e.msg);
 	restart_on_start_failed(c); /* restart: a policy's start failed */
 	save_or_log(c);
+	if (c->stop_after_start >= 0) { /* restart: a stop waits: it is stopped */
+		c->stop_after_start = -1;
+		answer(c, EV_EXITED, NULL);
+	}
 	pod_seq_container_changed(c); /* issue 12, podlife */
 }
 
@@ -524,6 +529,12 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		answer(c, EV_RUNNING, NULL);
 		if (c->remove_when_exited)
 			supervise_signal(&c->sv, SIGKILL);
+		if (c->stop_after_start >= 0) { /* restart: a user's stop came meanwhile */
+			long long t = c->stop_after_start;
+
+			c->stop_after_start = -1;
+			begin_stop(c, t == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), t);
+		}
 		pod_seq_container_changed(c); /* issue 12, podlife */
 		return;
 	}
@@ -686,6 +697,16 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 
 /* ---- stop, kill, wait, remove -------------------------------------------- */
 
+/* restart: a user's stop of a container the policy is starting: done
+ * once it runs (on_shim_sync), or answered when its start fails. */
+static void
+stop_after_start(struct container *c, long long timeout_s)
+{
+	if (c->rec.state == CTR_STARTING && c->restart_by_policy &&
+	    (c->stop_after_start < 0 || timeout_s < c->stop_after_start))
+		c->stop_after_start = timeout_s;
+}
+
 /* restart: a user's stop (stop, a fatal kill, pod stop) is never undone
  * by the policy; an exited container's record says so now, a running
  * one's at its exit. */
@@ -712,12 +733,17 @@ int
 container_stop(struct container *c, long long timeout_s, struct http_pending *pending,
 	       struct pd_err *err)
 {
-	if (c->rec.state != CTR_STARTING)
-		user_stop(c); /* restart */
-	switch (c->rec.state) {
-	case CTR_STARTING:
+	if (c->rec.state == CTR_STARTING && !c->restart_by_policy)
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is starting; try again",
 			       c->rec.spec.name);
+	user_stop(c); /* restart */
+	switch (c->rec.state) {
+	case CTR_STARTING:
+		/* restart: the policy's start in flight is stopped once it
+		 * runs (or answered if it fails). */
+		stop_after_start(c, timeout_s);
+		waiter_add(c, pending, CTR_REPLY_STOPPED);
+		return 0;
 	case CTR_RUNNING:
 		log_info("container \"%s\": stopping (timeout %llds)", c->rec.spec.name, timeout_s);
 		waiter_add(c, pending, CTR_REPLY_STOPPED);
@@ -867,6 +893,7 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 		if (strcmp(c->rec.spec.pod, pod_id) != 0)
 			continue;
 		user_stop(c); /* restart: pod stop is a user's stop of each */
+		stop_after_start(c, timeout_s);
 		if (c->rec.state == CTR_RUNNING)
 			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
 				   timeout_s);
@@ -888,6 +915,8 @@ void
 container_stop_by_pod(struct container *c, long long timeout_s)
 {
 	user_stop(c); /* restart: a pod stop is a user's stop of each */
+	if (timeout_s >= 0)
+		stop_after_start(c, timeout_s);
 	if (c->rec.state != CTR_RUNNING || timeout_s < 0)
 		return;
 	log_info("container \"%s\": stopping for its pod (timeout %llds)", c->rec.spec.name,

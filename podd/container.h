@@ -80,6 +80,8 @@ struct container {
 	/* restart (issue 12, restart.h) */
 	struct event *restart_timer; /* owned, NULL until a restart first waits */
 	bool restart_by_policy;      /* the start in flight is the policy's */
+	long long stop_after_start;  /* a user's stop came during the policy's
+				      * start: its timeout once it runs; -1: none */
 };
 
 /* A new, empty container of @d (not yet in the registry). */

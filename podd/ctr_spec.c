@@ -769,6 +769,11 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		restart_buf[0] = '\0'; /* "": none, read as "no" */
 		if (pol != NULL && json_string_length(pol) > 0)
 			restart_policy_format(&p, restart_buf, sizeof(restart_buf));
+		/* podd writes it as docker spells it: anything else is not
+		 * its record. */
+		if (pol != NULL && strcmp(restart_buf, json_string_value(pol)) != 0)
+			return pd_fail(err, PD_E_INVALID, "bad container record: bad %s",
+				       PD_F_RESTART_POLICY);
 		restart_state = rs;
 	}
 	/* issue 12, podspec: its keys, off the copy too. */

@@ -717,6 +717,9 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	if (r->spec.has_restart_backoff) /* restart (issue 12) */
+		json_object_set_new(j, PD_F_RESTART_BACKOFF,
+				    restart_backoff_to_json(&r->spec.restart_backoff));
 	pod_life_json(pod, j);
 	if (r->spec.k8s != NULL) { /* issue 12, podspec */
 		json_t *k = pod_spec_k8s_public(&r->spec);

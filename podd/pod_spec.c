@@ -159,27 +159,12 @@ pod_labels_check(const json_t *labels, struct pd_err *err)
 	return 0;
 }
 
-/* issue 12: "restart_policy" (podlife's field, parsed identically here) and
- * "restart_backoff" (restart) of a create body or a record. */
+/* issue 12, restart: "restart_backoff" of a create body or a record. */
 static int
 pod_restart_parse(const json_t *obj, struct pod_spec *spec, struct pd_err *err)
 {
-	static const char *const policies[] = {"Always", "OnFailure", "Never"};
 	json_t *backoff = json_object_get(obj, PD_F_RESTART_BACKOFF);
-	const char *policy = NULL;
-	bool known = false;
 
-	if (pd_json_get_string(obj, PD_F_RESTART_POLICY, &policy, err) < 0)
-		return -1;
-	for (size_t i = 0; policy != NULL && i < sizeof(policies) / sizeof(policies[0]); i++)
-		known = known || strcmp(policy, policies[i]) == 0;
-	if (policy != NULL && !known)
-		return pd_fail(err, PD_E_INVALID,
-			       "field \"restart_policy\": unsupported value \"%.32s\" (use Always, "
-			       "OnFailure or Never)",
-			       policy);
-	if (policy != NULL)
-		memcpy(spec->restart_policy, policy, strlen(policy) + 1);
 	if (backoff != NULL && !json_is_null(backoff)) {
 		if (restart_backoff_from_json(backoff, &spec->restart_backoff, err) < 0)
 			return -1;
@@ -191,11 +176,17 @@ pod_restart_parse(const json_t *obj, struct pod_spec *spec, struct pd_err *err)
 int
 pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_F_NAME, PD_F_HOSTNAME, PD_F_SHARE_PID,
-					      PD_F_NETWORK, PD_F_LABELS, PD_F_IP, PD_F_DNS,
-					      PD_F_PORTS, POD_SPEC_K8S_KEYS,
-					      /* issue 12: podlife, restart */
-					      PD_F_RESTART_POLICY, PD_F_RESTART_BACKOFF, NULL};
+	static const char *const allowed[] = {PD_F_NAME,
+					      PD_F_HOSTNAME,
+					      PD_F_SHARE_PID,
+					      PD_F_NETWORK,
+					      PD_F_LABELS,
+					      PD_F_IP,
+					      PD_F_DNS,
+					      PD_F_PORTS,
+					      POD_SPEC_K8S_KEYS,
+					      PD_F_RESTART_BACKOFF, /* issue 12, restart */
+					      NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
 	/* issue 12, podlife: its keys, checked by pod_life_parse. */
@@ -316,24 +307,21 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	bool found = false;
 	/* issue 12 (podlife, restart): optional keys, taken off a copy so that
 	 * the strict unpack below sees only its own. */
-	struct pod_spec issue12 = {0};
+	struct pod_spec backoff = {0};
 	cleanup_json json_t *own = json_is_object(j) ? json_copy((json_t *)j) : NULL;
 	struct pod_record life;
-
 	static const char *const k8s_keys[] = {POD_SPEC_K8S_KEYS};
 
 	if (own == NULL)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
 	if (pod_life_from_json(own, &life, err) < 0) /* issue 12, podlife */
 		return -1;
-	if (pod_restart_parse(j, &issue12, err) < 0)
+	if (pod_restart_parse(j, &backoff, err) < 0) /* issue 12, restart */
 		return pd_err_prefix(err, "bad pod record");
-	json_object_del(own, PD_F_RESTART_POLICY);
 	json_object_del(own, PD_F_RESTART_BACKOFF);
 	memset(rec, 0, sizeof(*rec));
-	memcpy(rec->spec.restart_policy, issue12.restart_policy, sizeof(issue12.restart_policy));
-	rec->spec.has_restart_backoff = issue12.has_restart_backoff;
-	rec->spec.restart_backoff = issue12.restart_backoff;
+	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
+	rec->spec.restart_backoff = backoff.restart_backoff;
 	/* issue 12, podspec: its keys come off the copy too. */
 	if (pod_spec_k8s_parse(j, &rec->spec, err) < 0)
 		return pd_err_prefix(err, "bad pod record");

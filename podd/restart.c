@@ -14,8 +14,10 @@
 
 #include "api.h"
 #include "container.h"
+#include "events.h"
 #include "log.h"
 #include "pod.h"
+#include "pod_seq.h"
 #include "restart_policy.h"
 #include "timefmt.h"
 
@@ -144,6 +146,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			       err.msg);
 		if (container_save(c, &err) < 0)
 			log_error("container \"%s\": %s", c->rec.spec.name, err.msg);
+		pod_seq_container_changed(c); /* podlife: no restart pending any more */
 	}
 }
 
@@ -173,6 +176,17 @@ schedule(struct container *c, double delay)
 			 delay);
 }
 
+/* The "backoff" event of a wait that was decided now. */
+static void
+emit_backoff(struct container *c)
+{
+	if (c->rec.restart.backoff > 0)
+		events_emit_container(c, "backoff",
+				      json_pack("{s:s, s:f}", PD_F_NEXT_START,
+						c->rec.restart.next_start, PD_F_BACKOFF,
+						c->rec.restart.backoff));
+}
+
 void
 restart_on_exit(struct container *c)
 {
@@ -195,6 +209,7 @@ restart_on_exit(struct container *c)
 	}
 	c->rec.restart.streak = dec.streak;
 	schedule(c, dec.delay);
+	emit_backoff(c);
 }
 
 void
@@ -204,7 +219,8 @@ restart_on_running(struct container *c)
 		return;
 	c->restart_by_policy = false;
 	clear_wait(c);
-	/* TODO(#12, merge of podspec): events_emit "restart" {restart_count}. */
+	events_emit_container(
+	    c, "restart", json_pack("{s:I}", PD_F_RESTART_COUNT, (json_int_t)c->rec.restart.count));
 }
 
 void
@@ -252,7 +268,15 @@ restart_adopt(struct container *c)
 		return;
 	}
 	/* As docker at a daemon start: always comes back even after a user's
-	 * stop, unless-stopped only without one. Never started: left alone. */
+	 * stop, unless-stopped only without one. Never started, or in a pod
+	 * that does not run (pod stop): left alone. */
+	if (c->rec.spec.pod[0] != '\0') {
+		struct pd_err ignored;
+		struct pod *pod = pod_find(c->d, c->rec.spec.pod, &ignored);
+
+		if (pod == NULL || pod->rec.state != POD_RUNNING)
+			return;
+	}
 	if (c->rec.started[0] == '\0' ||
 	    !(p.mode == RESTART_ALWAYS ||
 	      (p.mode == RESTART_UNLESS_STOPPED && !c->rec.restart.user_stopped)))

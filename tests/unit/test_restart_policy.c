@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "ctr_image.h"
 #include "ctr_spec.h"
 #include "json.h"
 #include "pod_spec.h"
@@ -48,9 +49,9 @@ static void
 test_policy_refused(void)
 {
 	static const char *const bad[] = {
-	    "sometimes", "on-failure:-1", "on-failure:", "on-failure:x", "always:3",
-	    "no:1",      "Always",        "on-failure:99999999999",     "on-failure:3:4",
-	    " always",   "unless-stopped:2",
+	    "sometimes",      "on-failure:-1", "on-failure:",      "on-failure:x",
+	    "always:3",       "no:1",          "Always",           "on-failure:99999999999",
+	    "on-failure:3:4", " always",       "unless-stopped:2",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -101,8 +102,8 @@ test_backoff_parse(void)
 {
 	struct restart_backoff b;
 	struct pd_err err = {0};
-	static const char *const bad[] = {"5:1",  "10",   ":",      "0:1",   "1:0",    "-1:5",
-					  "1e3:5", "inf:5", "1:nan", "0x1:2", "1.:2",   ".5:2",
+	static const char *const bad[] = {"5:1",   "10",    ":",          "0:1",   "1:0",  "-1:5",
+					  "1e3:5", "inf:5", "1:nan",      "0x1:2", "1.:2", ".5:2",
 					  "1:2:3", "",      "1:99999999", "a:b"};
 
 	REQUIRE(restart_backoff_parse("10:300", &b, &err) == 0);
@@ -126,8 +127,12 @@ test_backoff_json(void)
 	struct pd_err err = {0};
 	json_t *j = restart_backoff_to_json(&b);
 	static const char *const bad[] = {
-	    "{\"initial\":1}", "{\"initial\":5,\"max\":1}", "{\"initial\":\"1\",\"max\":2}",
-	    "{\"initial\":0,\"max\":2}", "{\"initial\":1,\"max\":2,\"x\":3}", "[1,2]",
+	    "{\"initial\":1}",
+	    "{\"initial\":5,\"max\":1}",
+	    "{\"initial\":\"1\",\"max\":2}",
+	    "{\"initial\":0,\"max\":2}",
+	    "{\"initial\":1,\"max\":2,\"x\":3}",
+	    "[1,2]",
 	};
 
 	REQUIRE(restart_backoff_from_json(j, &back, &err) == 0);
@@ -278,6 +283,9 @@ test_state_corrupt(void)
 	    "{\"count\":1,\"streak\":0,\"user_stopped\":false,\"last_state\":{\"exit_code\":300,"
 	    "\"signal\":\"\",\"reason\":\"\",\"started\":\"\",\"finished\":\"\"}}",
 	    "{\"count\":1,\"streak\":0,\"user_stopped\":false,\"last_state\":{}}",
+	    /* podd writes the wait as a real: an integer is not its record */
+	    "{\"count\":1,\"streak\":0,\"user_stopped\":false,\"next_start\":"
+	    "\"2026-12-02T16:00:21Z\",\"backoff\":20}",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -323,6 +331,54 @@ test_ctr_body(void)
 		ctr_spec_clear(&spec);
 		json_decref(j);
 	}
+}
+
+/* A container record keeps its policy and restart state across podd's
+ * restart; a policy not spelt as podd writes it is not its record. */
+static void
+test_ctr_record(void)
+{
+	const char *body = "{\"name\":\"w\",\"image\":\"b\",\"command\":[\"true\"],"
+			   "\"restart_policy\":\"on-failure:0\"}";
+	struct ctr_record rec = {0}, back;
+	struct pd_err err = {0};
+	json_t *j = pd_json_load(body, strlen(body), 4096, &err), *r, *again;
+
+	REQUIRE(j != NULL);
+	REQUIRE(ctr_spec_parse(j, &rec.spec, &err) == 0);
+	REQUIRE(ctr_image_apply(&rec.spec, NULL, &err) == 0);
+	memset(rec.id, 'a', PD_ID_LEN);
+	rec.exit_code = 1;
+	rec.state = CTR_EXITED;
+	rec.restart.count = 2;
+	rec.restart.streak = 2;
+	rec.restart.backoff = 20;
+	memcpy(rec.restart.next_start, "2026-12-02T16:00:21Z", 21);
+	r = ctr_record_to_json(&rec);
+	REQUIRE(ctr_record_from_json(r, &back, &err) == 0);
+	CHECK_STR(back.spec.restart_policy, ==, "on-failure");
+	CHECK_INT(back.restart.count, ==, 2);
+	CHECK(back.restart.backoff == 20);
+	again = ctr_record_to_json(&back);
+	CHECK(json_equal(r, again));
+	json_decref(again);
+	ctr_spec_clear(&back.spec);
+	json_object_set_new(r, "restart_policy", json_string("on-failure:0"));
+	CHECK_INT(ctr_record_from_json(r, &back, &err), ==, -1);
+	ctr_spec_clear(&back.spec);
+	json_object_set_new(r, "restart_policy", json_string("sometimes"));
+	CHECK_INT(ctr_record_from_json(r, &back, &err), ==, -1);
+	ctr_spec_clear(&back.spec);
+	/* A record of before restart policies has neither key. */
+	json_object_del(r, "restart_policy");
+	json_object_del(r, "restart");
+	REQUIRE(ctr_record_from_json(r, &back, &err) == 0);
+	CHECK_STR(back.spec.restart_policy, ==, "");
+	CHECK_INT(back.restart.count, ==, 0);
+	ctr_spec_clear(&back.spec);
+	ctr_spec_clear(&rec.spec);
+	json_decref(r);
+	json_decref(j);
 }
 
 /* The pod body: restart_policy (podlife's) and restart_backoff. */
@@ -395,6 +451,7 @@ static const struct unit_case cases[] = {
     {"state_round_trip", test_state_round_trip},
     {"state_corrupt", test_state_corrupt},
     {"ctr_body", test_ctr_body},
+    {"ctr_record", test_ctr_record},
     {"pod_body", test_pod_body},
     {"pod_record", test_pod_record},
 };
