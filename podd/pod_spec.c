@@ -294,6 +294,8 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	cleanup_json json_t *own = json_is_object(j) ? json_copy((json_t *)j) : NULL;
 	struct pod_record life;
 
+	/* First: a record refused below is cleared as an empty one. */
+	memset(rec, 0, sizeof(*rec));
 	if (own == NULL)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
 	if (pod_life_from_json(own, &life, err) < 0) /* issue 12, podlife */
@@ -302,7 +304,6 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 		return pd_err_prefix(err, "bad pod record");
 	json_object_del(own, PD_F_RESTART_BACKOFF);
 	j = own;
-	memset(rec, 0, sizeof(*rec));
 	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
 	rec->spec.restart_backoff = backoff.restart_backoff;
 	if (json_unpack_ex((json_t *)j, &jerr, JSON_STRICT,
