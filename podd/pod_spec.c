@@ -312,6 +312,8 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	struct pod_record life;
 	static const char *const k8s_keys[] = {POD_SPEC_K8S_KEYS};
 
+	/* First: a record refused below is cleared as an empty one. */
+	memset(rec, 0, sizeof(*rec));
 	if (own == NULL)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: not an object");
 	if (pod_life_from_json(own, &life, err) < 0) /* issue 12, podlife */
@@ -319,7 +321,6 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	if (pod_restart_parse(j, &backoff, err) < 0) /* issue 12, restart */
 		return pd_err_prefix(err, "bad pod record");
 	json_object_del(own, PD_F_RESTART_BACKOFF);
-	memset(rec, 0, sizeof(*rec));
 	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
 	rec->spec.restart_backoff = backoff.restart_backoff;
 	/* issue 12, podspec: its keys come off the copy too. */

@@ -440,6 +440,24 @@ test_pod_record(void)
 	json_decref(again);
 }
 
+/* fuzz_pod_spec found it: a record refused for its backoff was cleared
+ * before it was zeroed. */
+static void
+test_pod_record_bad_backoff(void)
+{
+	const char *text = "{\"name\":\"loop\",\"network\":\"none\",\"restart_policy\":"
+			   "\"Always\",\"restart_backoff\":{\"initial\":1.2,\"max\":1.0}}";
+	struct pd_err err = {0};
+	struct pod_record rec;
+	json_t *j = pd_json_load(text, strlen(text), 4096, &err);
+
+	REQUIRE(j != NULL);
+	CHECK_INT(pod_record_from_json(j, &rec, &err), ==, -1);
+	CHECK_CONTAINS(err.msg, "restart_backoff");
+	pod_record_clear(&rec);
+	json_decref(j);
+}
+
 static const struct unit_case cases[] = {
     {"policy_parse", test_policy_parse},
     {"policy_refused", test_policy_refused},
@@ -454,6 +472,7 @@ static const struct unit_case cases[] = {
     {"ctr_record", test_ctr_record},
     {"pod_body", test_pod_body},
     {"pod_record", test_pod_record},
+    {"pod_record_bad_backoff", test_pod_record_bad_backoff},
 };
 
 UNIT_MAIN(cases)
