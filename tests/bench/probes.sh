@@ -62,23 +62,24 @@ create() {
     local code
     code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$PODD_SOCKET" -X POST \
         -H 'Content-Type: application/json' -d "$1" http://podd/v1/containers)
-    [ "$code" = 201 ] || { echo "create: $code $(cat "$T/resp")" >&2; return 1; }
+    [ "$code" = 201 ] || { echo "create: $code $(cat "$T/resp")" >&2; grep -v debug "$T/podd.log" | tail -n 15 >&2; return 1; }
 }
 
 HTTPD='mkdir -p /www && touch /www/ready && exec httpd -f -p 8080 -h /www'
 
-# containers WITH_PROBE: one httpd container in each pod.
+# containers PREFIX WITH_PROBE: one httpd container in each pod, named
+# PREFIX1... (a removed container's name may be taken until its files go).
 containers() {
     local i probe=""
-    [ "$1" = 1 ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
+    [ "$2" = 1 ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
     for i in $(seq "$n"); do
-        create '{"name": "c'"$i"'", "pod": "p'"$i"'", "image": "busybox", "start": true,
+        create '{"name": "'"$1$i"'", "pod": "p'"$i"'", "image": "busybox", "start": true,
                  "command": ["sh", "-c", "'"$HTTPD"'"]'"$probe"'}'
     done
 }
 
 all_ready() {
-    [ "$(podctl inspect $(seq -f 'c%g' "$n") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$n" ]
+    [ "$(podctl inspect $(seq -f 'probed-%g' "$n") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$n" ]
 }
 
 # measure TAG: podd's CPU over the window, then ps latency.
@@ -103,14 +104,15 @@ echo "$(nproc) cores, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/l
 echo
 
 for i in $(seq "$n"); do podctl pod create "p$i" --net none > /dev/null; done
-containers 0
+no_containers() { [ -z "$(podctl ps -a -q)" ]; }
+containers plain- 0
 measure none
-for i in $(seq "$n"); do podctl rm -f "c$i" > /dev/null; done
-wait_until test "$(podctl ps -a -q | wc -l)" = 0
-containers 1
+for i in $(seq "$n"); do podctl rm -f "plain-$i" > /dev/null; done
+wait_until no_containers
+containers probed- 1
 wait_until all_ready || { echo "not every container became ready" >&2; exit 1; }
 measure probes
-checks=$(podctl inspect $(seq -f 'c%g' "$n") | python3 -c 'import json, sys; print(sum(c["probes"]["readiness"]["failures"] for c in json.load(sys.stdin)))')
+checks=$(podctl inspect $(seq -f 'probed-%g' "$n") | python3 -c 'import json, sys; print(sum(c["probes"]["readiness"]["failures"] for c in json.load(sys.stdin)))')
 
 row "podd CPU, $n containers, no probes (%)" "$(cat "$T/cpu_none")"
 row "podd CPU, $n httpGet probes/s (%)" "$(cat "$T/cpu_probes")"
