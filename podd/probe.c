@@ -166,12 +166,18 @@ health_result(struct probe_run *r, bool ok, const char *output, int exit_code)
 	struct ctr_probes *p = r->owner;
 	const char *before = r->health;
 	char start[PD_TIME_RFC3339_MAX], end[PD_TIME_RFC3339_MAX];
-	uint64_t now = pd_time_mono_ms();
+	uint64_t now = pd_time_mono_ms(), took = now - r->check_start_ms;
 	struct timespec ts;
 
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
 	(void)pd_time_rfc3339(&ts, end, sizeof(end));
-	ts.tv_sec -= (time_t)((now - r->check_start_ms) / 1000);
+	/* The start: the realtime clock, less what the check took. */
+	ts.tv_sec -= (time_t)(took / 1000);
+	ts.tv_nsec -= (long)(took % 1000) * 1000000L;
+	if (ts.tv_nsec < 0) {
+		ts.tv_nsec += 1000000000L;
+		ts.tv_sec--;
+	}
 	(void)pd_time_rfc3339(&ts, start, sizeof(start));
 	keep_last(r->log, json_pack("{s:s, s:s, s:i, s:o}", "start", start, "end", end, "exit_code",
 				    exit_code, "output", output_json(output)));
