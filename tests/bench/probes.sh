@@ -10,7 +10,9 @@
 # min-max. The pods have --net none (loopback only: the probe goes to
 # 127.0.0.1 in the pod's namespace, as to its address on a bridge; the
 # socket work is the same and setting 200 veths up is not what is
-# measured).
+# measured). Then, for scale, exec probes: $PROBE_EXEC (20) of those
+# containers with an exec readiness probe (`true`) every second instead,
+# each check an exec session (a podd-shim spawned, joined to the container).
 #
 #   tests/bench/probes.sh BUILD_DIR [RUNS]
 set -euo pipefail
@@ -67,19 +69,22 @@ create() {
 
 HTTPD='mkdir -p /www && touch /www/ready && exec httpd -f -p 8080 -h /www'
 
-# containers PREFIX WITH_PROBE: one httpd container in each pod, named
-# PREFIX1... (a removed container's name may be taken until its files go).
+# containers PREFIX PROBE [COUNT]: one httpd container in each pod (the
+# first COUNT), named PREFIX1... (a removed container's name may be taken
+# until its files go); PROBE none, http or exec.
 containers() {
     local i probe=""
-    [ "$2" = 1 ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
-    for i in $(seq "$n"); do
+    [ "$2" = http ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
+    [ "$2" = exec ] && probe=', "readiness_probe": {"exec": {"command": ["true"]}, "periodSeconds": 1}'
+    for i in $(seq "${3:-$n}"); do
         create '{"name": "'"$1$i"'", "pod": "p'"$i"'", "image": "busybox", "start": true,
                  "command": ["sh", "-c", "'"$HTTPD"'"]'"$probe"'}'
     done
 }
 
+# all_ready PREFIX COUNT
 all_ready() {
-    [ "$(podctl inspect $(seq -f 'probed-%g' "$n") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$n" ]
+    [ "$(podctl inspect $(seq -f "$1%g" "$2") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$2" ]
 }
 
 # measure TAG: podd's CPU over the window, then ps latency.
@@ -105,17 +110,25 @@ echo
 
 for i in $(seq "$n"); do podctl pod create "p$i" --net none > /dev/null; done
 no_containers() { [ -z "$(podctl ps -a -q)" ]; }
-containers plain- 0
+containers plain- none
 measure none
 for i in $(seq "$n"); do podctl rm -f "plain-$i" > /dev/null; done
 wait_until no_containers
-containers probed- 1
-wait_until all_ready || { echo "not every container became ready" >&2; exit 1; }
+containers probed- http
+wait_until all_ready probed- "$n" || { echo "not every container became ready" >&2; exit 1; }
 measure probes
 checks=$(podctl inspect $(seq -f 'probed-%g' "$n") | python3 -c 'import json, sys; print(sum(c["probes"]["readiness"]["failures"] for c in json.load(sys.stdin)))')
+nexec=${PROBE_EXEC:-20}
+for i in $(seq "$n"); do podctl rm -f "probed-$i" > /dev/null; done
+wait_until no_containers
+containers exec- exec "$nexec"
+wait_until all_ready exec- "$nexec" || { echo "not every exec-probed container became ready" >&2; exit 1; }
+measure exec
 
 row "podd CPU, $n containers, no probes (%)" "$(cat "$T/cpu_none")"
 row "podd CPU, $n httpGet probes/s (%)" "$(cat "$T/cpu_probes")"
 row "podctl ps, no probes (ms)" "$(stats < "$T/ps_none")"
 row "podctl ps, $n httpGet probes/s (ms)" "$(stats < "$T/ps_probes")"
-row "probes failing at the end" "$checks"
+row "httpGet probes failing at the end" "$checks"
+row "podd CPU, $nexec exec probes/s (%)" "$(cat "$T/cpu_exec")"
+row "podctl ps, $nexec exec probes/s (ms)" "$(stats < "$T/ps_exec")"
