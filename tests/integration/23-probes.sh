@@ -12,6 +12,7 @@
 # docker's healthcheck (healthy, unhealthy, ps), invalid probes refused
 # with nothing left, probes again after a podd restart.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/oci.sh"
 
 with_busybox() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -69,7 +70,7 @@ test_readiness_follows_an_http_endpoint() {
     assert_eq running "$(ctr_field srv .state)"
     # The flips are events podctl events follows.
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter container=srv --format json)
     assert_contains "$ev" '"action":"probe_failed"'
     assert_contains "$ev" '"probe":"readiness"'
     assert_contains "$ev" '"action":"unready"'
@@ -116,7 +117,7 @@ test_liveness_failure_restarts_the_container() {
     assert_ne "$pid" "$(ctr_pid srv)" "a new instance"
     assert_contains "$(ctr_field srv .last_state)" '"exit_code"'
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter container=srv --format json)
     assert_contains "$ev" '"probe":"liveness"'
     assert_contains "$ev" '"action":"die"'
     # The new instance serves /alive again: it stays up, its probe passes.
@@ -215,7 +216,7 @@ test_health_cmd_healthy_and_unhealthy() {
     assert_eq 0 "$(ctr_field hc .health.log.4.exit_code)"
     assert_contains "$(podctl ps)" "(healthy)"
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter event=health_status --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter event=health_status --format json)
     assert_contains "$ev" '"status":"unhealthy"'
     assert_contains "$ev" '"status":"healthy"'
     # The record keeps docker's fields, defaults filled.
@@ -274,6 +275,52 @@ test_grpc_probe() {
     WAIT_TIMEOUT=15 wait_for is_ready g
     assert_eq false "$(ctr_field unknown .ready)"
     assert_contains "$(ctr_field unknown .probes.readiness.last_failures)" "code = 5"
+}
+
+# oci_healthcheck LAYOUT TAG JSON: set the image config's Healthcheck (umoci
+# config has no flag for it): a new config blob, manifest and index entry.
+oci_healthcheck() {
+    /usr/bin/python3 - "$@" << 'EOF'
+import hashlib, json, os, sys
+layout, tag, hc = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+def blob(d):
+    return os.path.join(layout, "blobs", *d.split(":"))
+def put(obj):
+    data = json.dumps(obj).encode()
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    with open(blob(d), "wb") as f:
+        f.write(data)
+    return d, len(data)
+index = json.load(open(os.path.join(layout, "index.json")))
+entry = next(m for m in index["manifests"]
+             if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag)
+manifest = json.load(open(blob(entry["digest"])))
+config = json.load(open(blob(manifest["config"]["digest"])))
+config.setdefault("config", {})["Healthcheck"] = hc
+manifest["config"]["digest"], manifest["config"]["size"] = put(config)
+entry["digest"], entry["size"] = put(manifest)
+json.dump(index, open(os.path.join(layout, "index.json"), "w"))
+EOF
+}
+
+# The image's HEALTHCHECK applies when run gives none; --no-healthcheck and
+# --health-cmd replace it.
+test_image_healthcheck() {
+    podd_start
+    oci_base "$T/oci" base
+    oci_healthcheck "$T/oci" base \
+        '{"Test": ["CMD-SHELL", "test -f /tmp/ok"], "Interval": 200000000, "Retries": 1}'
+    oci_archive "$T/oci" base "$T/hc.tar" docker-archive hc:latest
+    podctl image load -i "$T/hc.tar" > /dev/null
+    podctl run -d --name img hc sleep 1000 > /dev/null
+    assert_eq '["CMD-SHELL", "test -f /tmp/ok"]' "$(ctr_field img .healthcheck.test)"
+    WAIT_TIMEOUT=15 wait_for health_is img unhealthy
+    podctl exec img touch /tmp/ok
+    WAIT_TIMEOUT=15 wait_for health_is img healthy
+    podctl run -d --name off --no-healthcheck hc sleep 1000 > /dev/null
+    assert_eq "" "$(ctr_field off .health)"
+    podctl run -d --name mine --health-cmd true --health-interval 200ms hc sleep 1000 > /dev/null
+    WAIT_TIMEOUT=15 wait_for health_is mine healthy
 }
 
 test_invalid_probes_refused() {
