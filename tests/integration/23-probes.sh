@@ -7,10 +7,13 @@
 # and no client is probed all the same; exec checks are exec sessions.
 # Covered: readiness following an HTTP endpoint the test toggles, a failing
 # liveness probe stopping the container, a startup probe holding the
-# others, tcpSocket, exec with its output in inspect, an image of one
-# static server binary, grpc.health.v1 against a python3-grpcio server,
-# docker's healthcheck (healthy, unhealthy, ps), invalid probes refused
-# with nothing left, probes again after a podd restart.
+# others, a liveness failure restarting the container under its restart
+# policy, tcpSocket, exec with its output in inspect, an image of one
+# static server binary, HTTPS without a certificate check, grpc.health.v1
+# against a python3-grpcio server, docker's healthcheck (healthy,
+# unhealthy, timeout, ps, --no-healthcheck, the image's HEALTHCHECK),
+# probe events, invalid probes refused with nothing left, probes again
+# after a podd restart.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/oci.sh"
 
@@ -179,6 +182,44 @@ test_exec_probe_output_in_inspect() {
     WAIT_TIMEOUT=15 wait_for is_ready ex
 }
 
+# httpGet with scheme HTTPS: no certificate check, as the kubelet's. The
+# server is python3's http.server behind a self-signed certificate, in the
+# pod's network namespace; its /ready answers 200 while a file exists.
+test_https_probe() {
+    with_busybox
+    podctl pod create web > /dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=probe -days 1 \
+        -keyout "$T/key.pem" -out "$T/cert.pem" > /dev/null 2>&1
+    touch "$T/ready"
+    nsenter --net="/proc/$(infra_pid web)/ns/net" /usr/bin/python3 -c '
+import http.server, os, ssl, sys
+d = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.path == "/ready" and os.path.exists(d + "/ready")
+        self.send_response(200 if ok else 503)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("0.0.0.0", 8443), H)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+c.load_cert_chain(d + "/cert.pem", d + "/key.pem")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+print("listening", flush=True)
+s.serve_forever()
+' "$T" > "$T/https.log" 2>&1 &
+    SERVER_PID=$!
+    wait_for grep -q listening "$T/https.log"
+    create '{"name": "tls", "pod": "web", "image": "busybox", "start": true,
+             "command": ["sleep", "1000"],
+             "readiness_probe": {"httpGet": {"path": "/ready", "port": 8443, "scheme": "HTTPS"},
+                                 "periodSeconds": 1, "failureThreshold": 1}}'
+    wait_for is_ready tls
+    rm "$T/ready"
+    WAIT_TIMEOUT=15 wait_for not_ready tls
+    assert_contains "$(ctr_field tls .probes.readiness.last_failures)" "statuscode: 503"
+}
+
 # An image of one static binary: busybox as /bin/httpd (it runs the applet
 # its name says), a page, nothing else: no sh, no wget, no curl.
 make_tiny_image() {
@@ -241,11 +282,12 @@ test_health_timeout_and_no_healthcheck() {
 
 # grpc: grpc.health.v1.Health/Check over HTTP/2 without TLS, against a
 # python3-grpcio server the test runs in the pod's network namespace.
-GRPC_PID=
+# SERVER_PID: that server, or test_https_probe's.
+SERVER_PID=
 cleanup_test() {
-    if [ -n "${GRPC_PID:-}" ]; then
-        kill "$GRPC_PID" 2> /dev/null || true
-        wait "$GRPC_PID" 2> /dev/null || true
+    if [ -n "${SERVER_PID:-}" ]; then
+        kill "$SERVER_PID" 2> /dev/null || true
+        wait "$SERVER_PID" 2> /dev/null || true
     fi
 }
 
@@ -256,7 +298,7 @@ test_grpc_probe() {
     nsenter --net="/proc/$(infra_pid web)/ns/net" /usr/bin/python3 \
         "$(dirname "$0")/../helpers/grpc_health_server.py" 50051 "$T/grpc-state" \
         > "$T/grpc.log" 2>&1 &
-    GRPC_PID=$!
+    SERVER_PID=$!
     wait_for grep -q listening "$T/grpc.log"
     create '{"name": "g", "pod": "web", "image": "busybox", "start": true,
              "command": ["sleep", "1000"],
