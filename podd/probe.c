@@ -10,6 +10,7 @@
 #include "probe.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,6 +152,9 @@ kill_for(struct probe_run *r, const char *output)
 	p->killing = true;
 	for (int k = 0; k < PROBE_KINDS; k++)
 		run_stop(&p->run[k]);
+	/* Why it ends, for inspect (the next start clears it). */
+	(void)snprintf(p->c->rec.reason, sizeof(p->c->rec.reason),
+		       "stopped by its %s probe: %.200s", probe_kind_name(r->spec.kind), output);
 	/* Not a user's stop: the restart policy takes the exit as a crash. */
 	if (container_stop_for_restart(p->c, grace, &err) < 0)
 		log_warn("container \"%s\": %s", p->c->rec.spec.name, err.msg);

@@ -97,6 +97,7 @@ test_liveness_failure_stops_the_container() {
     assert_contains "$(ctr_field srv .probes.liveness.last_failures)" "statuscode: 404"
     assert_contains "$(cat "$T/podd.log")" "liveness probe failed 2 times"
     assert_eq 0 "$(ctr_field srv .restart_count)"
+    assert_contains "$(ctr_field srv .reason)" "stopped by its liveness probe: HTTP probe failed"
 }
 
 # With a restart policy, a liveness failure is a crash: the container is
