@@ -249,6 +249,8 @@ DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev 
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
 	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
+# probes branch: 23-probes.sh's grpc.health.v1 server (tests/helpers/).
+DEPS_TEST  += python3-grpcio
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps:

@@ -174,11 +174,18 @@ pd_rm_rf_at(int parent_fd, const char *name, struct pd_err *err)
 	dir = pd_dir_stream(parent_fd, name, name, err);
 	if (dir == NULL)
 		return -1;
-	while (r == 0 && (de = pd_dir_next(dir)) != NULL)
-		r = pd_rm_rf_at(dirfd(dir), de->d_name, err);
-	if (r < 0)
-		return pd_err_prefix(err, "remove %s", name);
-	if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return pd_fail_errno(err, errno, "remove %s", name);
-	return 0;
+	for (int tries = 0;; tries++) {
+		while (r == 0 && (de = pd_dir_next(dir)) != NULL)
+			r = pd_rm_rf_at(dirfd(dir), de->d_name, err);
+		if (r < 0)
+			return pd_err_prefix(err, "remove %s", name);
+		if (unlinkat(parent_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		/* A process that ends as its directory goes (an exec session's
+		 * monitor leaving its exit file) may add a file meanwhile: go
+		 * over the directory again, a few times. */
+		if (errno != ENOTEMPTY || tries == 3)
+			return pd_fail_errno(err, errno, "remove %s", name);
+		rewinddir(dir);
+	}
 }

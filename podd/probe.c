@@ -10,6 +10,7 @@
 #include "probe.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,6 +153,9 @@ kill_for(struct probe_run *r, const char *output)
 	p->killing = true;
 	for (int k = 0; k < PROBE_KINDS; k++)
 		run_stop(&p->run[k]);
+	/* Why it ends, for inspect (the next start clears it). */
+	(void)snprintf(p->c->rec.reason, sizeof(p->c->rec.reason),
+		       "stopped by its %s probe: %.200s", probe_kind_name(r->spec.kind), output);
 	/* Not a user's stop: the restart policy takes the exit as a crash. */
 	if (container_stop_for_restart(p->c, grace, &err) < 0)
 		log_warn("container \"%s\": %s", p->c->rec.spec.name, err.msg);
@@ -167,12 +171,18 @@ health_result(struct probe_run *r, bool ok, const char *output, int exit_code)
 	struct ctr_probes *p = r->owner;
 	const char *before = r->health;
 	char start[PD_TIME_RFC3339_MAX], end[PD_TIME_RFC3339_MAX];
-	uint64_t now = pd_time_mono_ms();
+	uint64_t now = pd_time_mono_ms(), took = now - r->check_start_ms;
 	struct timespec ts;
 
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
 	(void)pd_time_rfc3339(&ts, end, sizeof(end));
-	ts.tv_sec -= (time_t)((now - r->check_start_ms) / 1000);
+	/* The start: the realtime clock, less what the check took. */
+	ts.tv_sec -= (time_t)(took / 1000);
+	ts.tv_nsec -= (long)(took % 1000) * 1000000L;
+	if (ts.tv_nsec < 0) {
+		ts.tv_nsec += 1000000000L;
+		ts.tv_sec--;
+	}
 	(void)pd_time_rfc3339(&ts, start, sizeof(start));
 	keep_last(r->log, json_pack("{s:s, s:s, s:i, s:o}", "start", start, "end", end, "exit_code",
 				    exit_code, "output", output_json(output)));

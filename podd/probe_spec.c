@@ -33,8 +33,8 @@ static const char *const names[PROBE_KINDS] = {
 #define HEALTH_INTERVAL_MS 30000
 #define HEALTH_TIMEOUT_MS  30000
 #define HEALTH_RETRIES     3
-/* A week: longer periods and delays are typos, not experiments. */
-#define PROBE_SECONDS_MAX (7 * 24 * 3600)
+/* Kubernetes takes any int32; podctl kube play checks up to 1e9 too. */
+#define PROBE_SECONDS_MAX 1000000000
 
 const char *
 probe_kind_field(enum probe_kind kind)
@@ -462,22 +462,28 @@ probe_spec_to_json(const struct probe_spec *s)
 		h = json_pack("{s:{s:O}}", "exec", "command", s->command);
 		break;
 	case PROBE_H_HTTP:
-		h = json_pack("{s:{s:s, s:i, s:s, s:s, s:O}}", "httpGet", "path", s->path, "port",
-			      s->port, "host", s->host, "scheme", s->https ? "HTTPS" : "HTTP",
-			      "httpHeaders", s->headers);
+		h = json_pack("{s:{s:s, s:i, s:s}}", "httpGet", "path", s->path, "port", s->port,
+			      "scheme", s->https ? "HTTPS" : "HTTP");
+		if (json_array_size(s->headers) > 0)
+			json_object_set(json_object_get(h, "httpGet"), "httpHeaders", s->headers);
 		break;
 	case PROBE_H_TCP:
-		h = json_pack("{s:{s:i, s:s}}", "tcpSocket", "port", s->port, "host", s->host);
+		h = json_pack("{s:{s:i}}", "tcpSocket", "port", s->port);
 		break;
 	case PROBE_H_GRPC:
 		h = json_pack("{s:{s:i, s:s}}", "grpc", "port", s->port, "service", s->service);
 		break;
 	}
-	j = json_pack("{s:I, s:I, s:I, s:i, s:i}", "initialDelaySeconds",
-		      (json_int_t)(s->initial_delay_ms / 1000), "periodSeconds",
-		      (json_int_t)(s->period_ms / 1000), "timeoutSeconds",
-		      (json_int_t)(s->timeout_ms / 1000), "successThreshold", s->success_threshold,
-		      "failureThreshold", s->failure_threshold);
+	/* The host where one is given (tcpSocket's or httpGet's). */
+	if (s->host[0] != '\0' && (s->handler == PROBE_H_HTTP || s->handler == PROBE_H_TCP))
+		json_object_set_new(json_object_iter_value(json_object_iter(h)), "host",
+				    json_string(s->host));
+	j = json_pack("{s:I, s:I, s:i, s:i}", "periodSeconds", (json_int_t)(s->period_ms / 1000),
+		      "timeoutSeconds", (json_int_t)(s->timeout_ms / 1000), "successThreshold",
+		      s->success_threshold, "failureThreshold", s->failure_threshold);
+	if (s->initial_delay_ms > 0)
+		json_object_set_new(j, "initialDelaySeconds",
+				    json_integer((json_int_t)(s->initial_delay_ms / 1000)));
 	if (s->grace_s >= 0)
 		json_object_set_new(j, "terminationGracePeriodSeconds",
 				    json_integer((json_int_t)s->grace_s));

@@ -7,8 +7,10 @@
  * defaults filled in. No system calls: probe.c runs what this validated.
  *
  * A container's record keeps each one as its canonical JSON (what
- * probe_spec_to_json gives: every default written out), so a record read
- * back parses to the same struct.
+ * probe_spec_to_json gives: the defaults written out as the API server
+ * writes them; an empty host, no headers and an initialDelaySeconds of 0
+ * left out), so a record read back parses to the same struct and a
+ * generated manifest reads as `kubectl get -o yaml` shows a Pod.
  *
  * Kubernetes Probe (core/v1): exactly one handler of exec {command},
  * httpGet {path, port, host, scheme, httpHeaders}, tcpSocket {port, host},

@@ -10,7 +10,9 @@
 # min-max. The pods have --net none (loopback only: the probe goes to
 # 127.0.0.1 in the pod's namespace, as to its address on a bridge; the
 # socket work is the same and setting 200 veths up is not what is
-# measured).
+# measured). Then, for scale, exec probes: $PROBE_EXEC (20) of those
+# containers with an exec readiness probe (`true`) every second instead,
+# each check an exec session (a podd-shim spawned, joined to the container).
 #
 #   tests/bench/probes.sh BUILD_DIR [RUNS]
 set -euo pipefail
@@ -62,23 +64,27 @@ create() {
     local code
     code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$PODD_SOCKET" -X POST \
         -H 'Content-Type: application/json' -d "$1" http://podd/v1/containers)
-    [ "$code" = 201 ] || { echo "create: $code $(cat "$T/resp")" >&2; return 1; }
+    [ "$code" = 201 ] || { echo "create: $code $(cat "$T/resp")" >&2; grep -v debug "$T/podd.log" | tail -n 15 >&2; return 1; }
 }
 
 HTTPD='mkdir -p /www && touch /www/ready && exec httpd -f -p 8080 -h /www'
 
-# containers WITH_PROBE: one httpd container in each pod.
+# containers PREFIX PROBE [COUNT]: one httpd container in each pod (the
+# first COUNT), named PREFIX1... (a removed container's name may be taken
+# until its files go); PROBE none, http or exec.
 containers() {
     local i probe=""
-    [ "$1" = 1 ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
-    for i in $(seq "$n"); do
-        create '{"name": "c'"$i"'", "pod": "p'"$i"'", "image": "busybox", "start": true,
+    [ "$2" = http ] && probe=', "readiness_probe": {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 1}'
+    [ "$2" = exec ] && probe=', "readiness_probe": {"exec": {"command": ["true"]}, "periodSeconds": 1}'
+    for i in $(seq "${3:-$n}"); do
+        create '{"name": "'"$1$i"'", "pod": "p'"$i"'", "image": "busybox", "start": true,
                  "command": ["sh", "-c", "'"$HTTPD"'"]'"$probe"'}'
     done
 }
 
+# all_ready PREFIX COUNT
 all_ready() {
-    [ "$(podctl inspect $(seq -f 'c%g' "$n") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$n" ]
+    [ "$(podctl inspect $(seq -f "$1%g" "$2") | python3 -c 'import json, sys; print(sum(1 for c in json.load(sys.stdin) if c["ready"]))')" = "$2" ]
 }
 
 # measure TAG: podd's CPU over the window, then ps latency.
@@ -103,17 +109,26 @@ echo "$(nproc) cores, kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/l
 echo
 
 for i in $(seq "$n"); do podctl pod create "p$i" --net none > /dev/null; done
-containers 0
+no_containers() { [ -z "$(podctl ps -a -q)" ]; }
+containers plain- none
 measure none
-for i in $(seq "$n"); do podctl rm -f "c$i" > /dev/null; done
-wait_until test "$(podctl ps -a -q | wc -l)" = 0
-containers 1
-wait_until all_ready || { echo "not every container became ready" >&2; exit 1; }
+for i in $(seq "$n"); do podctl rm -f "plain-$i" > /dev/null; done
+wait_until no_containers
+containers probed- http
+wait_until all_ready probed- "$n" || { echo "not every container became ready" >&2; exit 1; }
 measure probes
-checks=$(podctl inspect $(seq -f 'c%g' "$n") | python3 -c 'import json, sys; print(sum(c["probes"]["readiness"]["failures"] for c in json.load(sys.stdin)))')
+checks=$(podctl inspect $(seq -f 'probed-%g' "$n") | python3 -c 'import json, sys; print(sum(c["probes"]["readiness"]["failures"] for c in json.load(sys.stdin)))')
+nexec=${PROBE_EXEC:-20}
+for i in $(seq "$n"); do podctl rm -f "probed-$i" > /dev/null; done
+wait_until no_containers
+containers exec- exec "$nexec"
+wait_until all_ready exec- "$nexec" || { echo "not every exec-probed container became ready" >&2; exit 1; }
+measure exec
 
 row "podd CPU, $n containers, no probes (%)" "$(cat "$T/cpu_none")"
 row "podd CPU, $n httpGet probes/s (%)" "$(cat "$T/cpu_probes")"
 row "podctl ps, no probes (ms)" "$(stats < "$T/ps_none")"
 row "podctl ps, $n httpGet probes/s (ms)" "$(stats < "$T/ps_probes")"
-row "probes failing at the end" "$checks"
+row "httpGet probes failing at the end" "$checks"
+row "podd CPU, $nexec exec probes/s (%)" "$(cat "$T/cpu_exec")"
+row "podctl ps, $nexec exec probes/s (ms)" "$(stats < "$T/ps_exec")"

@@ -7,11 +7,15 @@
 # and no client is probed all the same; exec checks are exec sessions.
 # Covered: readiness following an HTTP endpoint the test toggles, a failing
 # liveness probe stopping the container, a startup probe holding the
-# others, tcpSocket, exec with its output in inspect, an image of one
-# static server binary, grpc.health.v1 against a python3-grpcio server,
-# docker's healthcheck (healthy, unhealthy, ps), invalid probes refused
-# with nothing left, probes again after a podd restart.
+# others, a liveness failure restarting the container under its restart
+# policy, tcpSocket, exec with its output in inspect, an image of one
+# static server binary, HTTPS without a certificate check, grpc.health.v1
+# against a python3-grpcio server, docker's healthcheck (healthy,
+# unhealthy, timeout, ps, --no-healthcheck, the image's HEALTHCHECK),
+# probe events, invalid probes refused with nothing left, probes again
+# after a podd restart.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/oci.sh"
 
 with_busybox() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -69,7 +73,7 @@ test_readiness_follows_an_http_endpoint() {
     assert_eq running "$(ctr_field srv .state)"
     # The flips are events podctl events follows.
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter container=srv --format json)
     assert_contains "$ev" '"action":"probe_failed"'
     assert_contains "$ev" '"probe":"readiness"'
     assert_contains "$ev" '"action":"unready"'
@@ -93,6 +97,7 @@ test_liveness_failure_stops_the_container() {
     assert_contains "$(ctr_field srv .probes.liveness.last_failures)" "statuscode: 404"
     assert_contains "$(cat "$T/podd.log")" "liveness probe failed 2 times"
     assert_eq 0 "$(ctr_field srv .restart_count)"
+    assert_contains "$(ctr_field srv .reason)" "stopped by its liveness probe: HTTP probe failed"
 }
 
 # With a restart policy, a liveness failure is a crash: the container is
@@ -116,7 +121,7 @@ test_liveness_failure_restarts_the_container() {
     assert_ne "$pid" "$(ctr_pid srv)" "a new instance"
     assert_contains "$(ctr_field srv .last_state)" '"exit_code"'
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter container=srv --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter container=srv --format json)
     assert_contains "$ev" '"probe":"liveness"'
     assert_contains "$ev" '"action":"die"'
     # The new instance serves /alive again: it stays up, its probe passes.
@@ -178,6 +183,44 @@ test_exec_probe_output_in_inspect() {
     WAIT_TIMEOUT=15 wait_for is_ready ex
 }
 
+# httpGet with scheme HTTPS: no certificate check, as the kubelet's. The
+# server is python3's http.server behind a self-signed certificate, in the
+# pod's network namespace; its /ready answers 200 while a file exists.
+test_https_probe() {
+    with_busybox
+    podctl pod create web > /dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=probe -days 1 \
+        -keyout "$T/key.pem" -out "$T/cert.pem" > /dev/null 2>&1
+    touch "$T/ready"
+    nsenter --net="/proc/$(infra_pid web)/ns/net" /usr/bin/python3 -c '
+import http.server, os, ssl, sys
+d = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.path == "/ready" and os.path.exists(d + "/ready")
+        self.send_response(200 if ok else 503)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("0.0.0.0", 8443), H)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+c.load_cert_chain(d + "/cert.pem", d + "/key.pem")
+s.socket = c.wrap_socket(s.socket, server_side=True)
+print("listening", flush=True)
+s.serve_forever()
+' "$T" > "$T/https.log" 2>&1 &
+    SERVER_PID=$!
+    wait_for grep -q listening "$T/https.log"
+    create '{"name": "tls", "pod": "web", "image": "busybox", "start": true,
+             "command": ["sleep", "1000"],
+             "readiness_probe": {"httpGet": {"path": "/ready", "port": 8443, "scheme": "HTTPS"},
+                                 "periodSeconds": 1, "failureThreshold": 1}}'
+    wait_for is_ready tls
+    rm "$T/ready"
+    WAIT_TIMEOUT=15 wait_for not_ready tls
+    assert_contains "$(ctr_field tls .probes.readiness.last_failures)" "statuscode: 503"
+}
+
 # An image of one static binary: busybox as /bin/httpd (it runs the applet
 # its name says), a page, nothing else: no sh, no wget, no curl.
 make_tiny_image() {
@@ -215,7 +258,7 @@ test_health_cmd_healthy_and_unhealthy() {
     assert_eq 0 "$(ctr_field hc .health.log.4.exit_code)"
     assert_contains "$(podctl ps)" "(healthy)"
     local ev
-    ev=$(podctl events --since 1h --until "$(date +%s)" --filter event=health_status --format json)
+    ev=$(podctl events --since 1h --until "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" --filter event=health_status --format json)
     assert_contains "$ev" '"status":"unhealthy"'
     assert_contains "$ev" '"status":"healthy"'
     # The record keeps docker's fields, defaults filled.
@@ -240,11 +283,12 @@ test_health_timeout_and_no_healthcheck() {
 
 # grpc: grpc.health.v1.Health/Check over HTTP/2 without TLS, against a
 # python3-grpcio server the test runs in the pod's network namespace.
-GRPC_PID=
+# SERVER_PID: that server, or test_https_probe's.
+SERVER_PID=
 cleanup_test() {
-    if [ -n "${GRPC_PID:-}" ]; then
-        kill "$GRPC_PID" 2> /dev/null || true
-        wait "$GRPC_PID" 2> /dev/null || true
+    if [ -n "${SERVER_PID:-}" ]; then
+        kill "$SERVER_PID" 2> /dev/null || true
+        wait "$SERVER_PID" 2> /dev/null || true
     fi
 }
 
@@ -255,7 +299,7 @@ test_grpc_probe() {
     nsenter --net="/proc/$(infra_pid web)/ns/net" /usr/bin/python3 \
         "$(dirname "$0")/../helpers/grpc_health_server.py" 50051 "$T/grpc-state" \
         > "$T/grpc.log" 2>&1 &
-    GRPC_PID=$!
+    SERVER_PID=$!
     wait_for grep -q listening "$T/grpc.log"
     create '{"name": "g", "pod": "web", "image": "busybox", "start": true,
              "command": ["sleep", "1000"],
@@ -274,6 +318,52 @@ test_grpc_probe() {
     WAIT_TIMEOUT=15 wait_for is_ready g
     assert_eq false "$(ctr_field unknown .ready)"
     assert_contains "$(ctr_field unknown .probes.readiness.last_failures)" "code = 5"
+}
+
+# oci_healthcheck LAYOUT TAG JSON: set the image config's Healthcheck (umoci
+# config has no flag for it): a new config blob, manifest and index entry.
+oci_healthcheck() {
+    /usr/bin/python3 - "$@" << 'EOF'
+import hashlib, json, os, sys
+layout, tag, hc = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+def blob(d):
+    return os.path.join(layout, "blobs", *d.split(":"))
+def put(obj):
+    data = json.dumps(obj).encode()
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    with open(blob(d), "wb") as f:
+        f.write(data)
+    return d, len(data)
+index = json.load(open(os.path.join(layout, "index.json")))
+entry = next(m for m in index["manifests"]
+             if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag)
+manifest = json.load(open(blob(entry["digest"])))
+config = json.load(open(blob(manifest["config"]["digest"])))
+config.setdefault("config", {})["Healthcheck"] = hc
+manifest["config"]["digest"], manifest["config"]["size"] = put(config)
+entry["digest"], entry["size"] = put(manifest)
+json.dump(index, open(os.path.join(layout, "index.json"), "w"))
+EOF
+}
+
+# The image's HEALTHCHECK applies when run gives none; --no-healthcheck and
+# --health-cmd replace it.
+test_image_healthcheck() {
+    podd_start
+    oci_base "$T/oci" base
+    oci_healthcheck "$T/oci" base \
+        '{"Test": ["CMD-SHELL", "test -f /tmp/ok"], "Interval": 200000000, "Retries": 1}'
+    oci_archive "$T/oci" base "$T/hc.tar" docker-archive hc:latest
+    podctl image load -i "$T/hc.tar" > /dev/null
+    podctl run -d --name img hc sleep 1000 > /dev/null
+    assert_eq '["CMD-SHELL", "test -f /tmp/ok"]' "$(ctr_field img .healthcheck.test)"
+    WAIT_TIMEOUT=15 wait_for health_is img unhealthy
+    podctl exec img touch /tmp/ok
+    WAIT_TIMEOUT=15 wait_for health_is img healthy
+    podctl run -d --name off --no-healthcheck hc sleep 1000 > /dev/null
+    assert_eq "" "$(ctr_field off .health)"
+    podctl run -d --name mine --health-cmd true --health-interval 200ms hc sleep 1000 > /dev/null
+    WAIT_TIMEOUT=15 wait_for health_is mine healthy
 }
 
 test_invalid_probes_refused() {

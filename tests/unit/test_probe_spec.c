@@ -65,11 +65,11 @@ test_http_defaults(void)
 	{
 		cleanup_free char *s = pd_json_dump(canon);
 
-		CHECK_STR(s, ==,
-			  "{\"failureThreshold\":3,\"httpGet\":{\"host\":\"\",\"httpHeaders\":[],"
-			  "\"path\":\"/healthz\",\"port\":8080,\"scheme\":\"HTTP\"},"
-			  "\"initialDelaySeconds\":0,\"periodSeconds\":10,\"successThreshold\":1,"
-			  "\"timeoutSeconds\":1}");
+		CHECK_STR(
+		    s, ==,
+		    "{\"failureThreshold\":3,\"httpGet\":{\"path\":\"/healthz\",\"port\":8080,"
+		    "\"scheme\":\"HTTP\"},\"periodSeconds\":10,\"successThreshold\":1,"
+		    "\"timeoutSeconds\":1}");
 	}
 }
 
@@ -242,10 +242,37 @@ test_ctr_spec(void)
 	ctr_spec_clear(&spec);
 }
 
+/* A host given is kept where it was given; delays and headers too. */
+static void
+test_host_kept(void)
+{
+	cleanup_json json_t *tcp = load("{\"tcpSocket\": {\"port\": 1, \"host\": \"10.1.2.3\"}, "
+					"\"initialDelaySeconds\": 4}");
+	cleanup_json json_t *http =
+	    load("{\"httpGet\": {\"port\": 1, \"host\": \"db\", \"httpHeaders\": "
+		 "[{\"name\": \"A\", \"value\": \"\"}]}}");
+	cleanup_json json_t *c1 = NULL, *c2 = NULL;
+	struct pd_err err = {0};
+
+	REQUIRE(probe_spec_canonical(tcp, PROBE_LIVENESS, &c1, &err) == 0);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(c1, "tcpSocket"), "host")), ==,
+		  "10.1.2.3");
+	CHECK_INT(json_integer_value(json_object_get(c1, "initialDelaySeconds")), ==, 4);
+	REQUIRE(probe_spec_canonical(http, PROBE_LIVENESS, &c2, &err) == 0);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(c2, "httpGet"), "host")), ==,
+		  "db");
+	CHECK_INT(json_array_size(json_object_get(json_object_get(c2, "httpGet"), "httpHeaders")),
+		  ==, 1);
+}
+
 static const struct unit_case cases[] = {
-    {"http_defaults", test_http_defaults},         {"round_trip", test_round_trip},
-    {"health_defaults", test_health_defaults},     {"refused", test_refused},
-    {"image_healthcheck", test_image_healthcheck}, {"ctr_spec", test_ctr_spec},
+    {"http_defaults", test_http_defaults},
+    {"round_trip", test_round_trip},
+    {"host_kept", test_host_kept},
+    {"health_defaults", test_health_defaults},
+    {"refused", test_refused},
+    {"image_healthcheck", test_image_healthcheck},
+    {"ctr_spec", test_ctr_spec},
 };
 
 UNIT_MAIN(cases)
