@@ -359,7 +359,7 @@
  * pod's containers use the host's namespace), "subdomain" (kept), "kube"
  * (an opaque object of at most 64 KiB, for podctl kube), "volumes" (pod
  * volumes, podd/pod_volume.h: empty_dir, config_map, secret, downward_api,
- * host_path, volume; a secret's item data is not shown).
+ * host_path, volume; items' data shown as given, base64).
  * Container create body (and object): "container_ports" [{"name",
  * "container_port","protocol"}], "resources" {"limits","requests"} of
  * quantities, "privileged", "allow_privilege_escalation" (kept, shown),
