@@ -34,7 +34,6 @@
 #include "json.h"
 #include "podd_archive.h"
 
-#define CP_BLOCK           (128u << 10)
 #define OVERLAY_LAYERS_MAX 500
 
 /* The overlay LOWERS:UPPER:WORK, mounted in a mount namespace of this
@@ -223,16 +222,9 @@ cp_in(int root, const char *path, struct pd_err *err)
 
 	if (dir < 0)
 		return -1;
-	a = archive_read_new();
+	a = tar_reader_open(STDIN_FILENO, "read the archive", err);
 	if (a == NULL)
-		abort();
-	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open_fd(a, STDIN_FILENO, CP_BLOCK) != ARCHIVE_OK) {
-		r = archive_fail(err, a, "read the archive");
-		archive_read_free(a);
-		return r;
-	}
+		return -1;
 	r = extract_archive(a, dir, EXTRACT_COPY, &size, err);
 	archive_read_free(a);
 	if (r < 0)

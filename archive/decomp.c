@@ -63,6 +63,23 @@ tar_in_read(struct archive *a, void *arg, const void **buf)
 }
 
 struct archive *
+tar_reader_open(int fd, const char *what, struct pd_err *err)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		abort();
+	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_open_fd(a, fd, TAR_IN_BLOCK) != ARCHIVE_OK) {
+		archive_fail(err, a, what);
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+struct archive *
 raw_reader_open(int fd, struct pd_err *err)
 {
 	struct archive *a = archive_read_new();

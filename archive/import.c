@@ -26,8 +26,6 @@
 #include "podd_archive.h"
 #include "timefmt.h"
 
-#define IMPORT_BLOCK (128u << 10)
-
 static int
 image_archive_refused(const char *what, struct pd_err *err)
 {
@@ -39,19 +37,12 @@ image_archive_refused(const char *what, struct pd_err *err)
 static int
 copy_tar(int fd, struct archive *w, struct pd_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = tar_reader_open(fd, "read the tarball", err);
 	struct archive_entry *e;
 	int r = 0;
 
 	if (a == NULL)
-		abort();
-	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open_fd(a, fd, IMPORT_BLOCK) != ARCHIVE_OK) {
-		r = archive_fail(err, a, "read the tarball");
-		archive_read_free(a);
-		return r;
-	}
+		return -1;
 	while (r == 0) {
 		char path[PATH_MAX], link[PATH_MAX];
 		int h = archive_read_next_header(a, &e);

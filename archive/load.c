@@ -32,7 +32,6 @@
 #include "xalloc.h"
 
 #define LOAD_JSON_MAX (8u << 20)
-#define LOAD_BLOCK    (128u << 10)
 
 /* A file of the archive stored as a blob (docker-archive), or a symlink. */
 struct file {
@@ -238,19 +237,12 @@ load_entry(struct load *ld, struct archive *a, struct archive_entry *e, struct p
 static int
 read_tar(struct load *ld, int fd, struct pd_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = tar_reader_open(fd, "read the archive", err);
 	struct archive_entry *e;
 	int r = 0;
 
 	if (a == NULL)
-		abort();
-	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_open_fd(a, fd, LOAD_BLOCK) != ARCHIVE_OK) {
-		r = archive_fail(err, a, "read the archive");
-		archive_read_free(a);
-		return r;
-	}
+		return -1;
 	while (r == 0) {
 		int h = archive_read_next_header(a, &e);
 

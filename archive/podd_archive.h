@@ -98,6 +98,9 @@ int extract_archive(struct archive *a, int dirfd, enum extract_mode mode, uint64
 int entry_path_clean(const char *raw, char *out, size_t len, struct pd_err *err);
 
 /* ---- decomp.c: the uncompressed stream of a tar, hashed -------------------- */
+/* A plain tar reader of @fd (any compression libarchive knows), or NULL with
+ * @err saying it could not @what ("read the archive"). */
+struct archive *tar_reader_open(int fd, const char *what, struct pd_err *err);
 /* A reader of a tar in @fd (gzip, zstd or none) whose uncompressed bytes are
  * hashed as the tar reader takes them (a layer's diff_id). */
 struct tar_in;

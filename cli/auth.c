@@ -177,23 +177,33 @@ save(const char *path, const json_t *j, struct pd_err *err)
 	return r;
 }
 
+/* The auth file at @path (NULL: auth_file_path failed) to be changed: its
+ * object, an empty one when there is no file yet, or NULL with @err. */
+static json_t *
+load_for_change(const char *path, struct pd_err *err)
+{
+	json_t *j;
+	bool missing;
+
+	if (path == NULL)
+		return NULL;
+	j = load(path, &missing, err);
+	if (j == NULL && missing)
+		j = json_object();
+	return j;
+}
+
 int
 auth_store(const char *flag, const char *registry, const struct auth_creds *c, struct pd_err *err)
 {
 	cleanup_free char *path = auth_file_path(flag, err);
-	cleanup_json json_t *j = NULL;
+	cleanup_json json_t *j = load_for_change(path, err);
 	cleanup_free char *pair = NULL;
 	cleanup_free char *enc = NULL;
 	json_t *auths;
-	bool missing;
 
-	if (path == NULL)
-		return -1;
-	j = load(path, &missing, err);
-	if (j == NULL && !missing)
-		return -1;
 	if (j == NULL)
-		j = json_object();
+		return -1;
 	auths = json_object_get(j, "auths");
 	if (!json_is_object(auths)) {
 		auths = json_object();
@@ -211,14 +221,10 @@ int
 auth_remove(const char *flag, const char *registry, struct pd_err *err)
 {
 	cleanup_free char *path = auth_file_path(flag, err);
-	cleanup_json json_t *j = NULL;
+	cleanup_json json_t *j = load_for_change(path, err);
 	json_t *auths;
-	bool missing;
 
-	if (path == NULL)
-		return -1;
-	j = load(path, &missing, err);
-	if (j == NULL && !missing)
+	if (j == NULL)
 		return -1;
 	auths = json_object_get(j, "auths");
 	if (json_object_get(auths, registry) == NULL)

@@ -199,6 +199,22 @@ cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags
 }
 
 int
+cmd_inspect_each(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+		 const char *collection, int (*check)(const char *ref, struct pd_err *err))
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *found = json_array();
+	int rc;
+
+	if (!cmd_parse(u, argc, argv, &f, &rc))
+		return rc;
+	rc = cmd_each(ctl, &f, collection, "GET", check, found);
+	if (output_json(stdout, found) < 0)
+		return EXIT_PODCTL;
+	return rc;
+}
+
+int
 cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, const char *method,
 	 int (*check)(const char *ref, struct pd_err *err), json_t *found)
 {

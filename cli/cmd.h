@@ -98,6 +98,12 @@ json_t *cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const stru
 int cmd_each(struct podctl *ctl, const struct flags *f, const char *collection, const char *method,
 	     int (*check)(const char *ref, struct pd_err *err), json_t *found);
 
+/* A whole `X inspect REF...` command: parse @u's flags, GET each
+ * @collection/REF (checked with @check), print the found ones as one JSON
+ * array; the exit code of the last failure, or 0. */
+int cmd_inspect_each(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+		     const char *collection, int (*check)(const char *ref, struct pd_err *err));
+
 /* The labels of --label K=V... (a new object), the last of a repeated key
  * winning; PD_E_INVALID for a value without a key or not UTF-8 (cmd_pod.c;
  * pods and volumes). */

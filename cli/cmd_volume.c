@@ -163,16 +163,7 @@ static const struct cmd_usage inspect_usage = {
 static int
 volume_inspect(struct podctl *ctl, int argc, char **argv)
 {
-	cleanup_flags struct flags f = {0};
-	cleanup_json json_t *found = json_array();
-	int rc;
-
-	if (!cmd_parse(&inspect_usage, argc, argv, &f, &rc))
-		return rc;
-	rc = cmd_each(ctl, &f, PD_PATH_VOLUMES, "GET", check_name, found);
-	if (output_json(stdout, found) < 0)
-		return EXIT_PODCTL;
-	return rc;
+	return cmd_inspect_each(ctl, &inspect_usage, argc, argv, PD_PATH_VOLUMES, check_name);
 }
 
 enum { R_FORCE };

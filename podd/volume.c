@@ -76,20 +76,29 @@ volume_load(int vfd, const char *name, struct pd_err *err)
 	return j;
 }
 
+/* Whether @c mounts the volume @name. */
+static bool
+mounts_volume(const struct container *c, const char *name)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach (c->rec.spec.mounts, i, m) {
+		if (strcmp(json_string_value(json_object_get(m, "type")), "volume") == 0 &&
+		    strcmp(json_string_value(json_object_get(m, "source")), name) == 0)
+			return true;
+	}
+	return false;
+}
+
 struct container *
 volume_user(struct podd *d, const char *name)
 {
 	struct container *c;
 
 	TAILQ_FOREACH (c, &d->containers, entry) {
-		size_t i;
-		json_t *m;
-
-		json_array_foreach (c->rec.spec.mounts, i, m) {
-			if (strcmp(json_string_value(json_object_get(m, "type")), "volume") == 0 &&
-			    strcmp(json_string_value(json_object_get(m, "source")), name) == 0)
-				return c;
-		}
+		if (mounts_volume(c, name))
+			return c;
 	}
 	return NULL;
 }
@@ -144,16 +153,8 @@ to_api(struct podd *d, json_t *rec)
 	struct container *c;
 
 	TAILQ_FOREACH (c, &d->containers, entry) {
-		size_t i;
-		json_t *m;
-
-		json_array_foreach (c->rec.spec.mounts, i, m) {
-			if (strcmp(json_string_value(json_object_get(m, "type")), "volume") == 0 &&
-			    strcmp(json_string_value(json_object_get(m, "source")), name) == 0) {
-				json_array_append_new(users, json_string(c->rec.spec.name));
-				break;
-			}
-		}
+		if (mounts_volume(c, name))
+			json_array_append_new(users, json_string(c->rec.spec.name));
 	}
 	json_object_set_new(rec, PD_F_DRIVER, json_string(PD_VOLUME_DRIVER));
 	json_object_set_new(rec, PD_F_MOUNTPOINT, json_string(data));
