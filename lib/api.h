@@ -405,3 +405,19 @@
 #define PD_F_BACKOFF         "backoff"
 #define PD_WAITING_BACKOFF   "CrashLoopBackOff"
 #define PD_Q_PREVIOUS        "previous"
+
+/* ---- issue 12, podspec: Kubernetes-facing pod and container fields ----
+ * Pod create body (and the pod object): "annotations" {string: string},
+ * "host_aliases" [{"ip","hostnames":[...]}] (lines of every container's
+ * /etc/hosts), "dns_search", "dns_options" [string] (resolv.conf's search
+ * and options, replacing the host's), "host_pid", "host_ipc" (bool: the
+ * pod's containers use the host's namespace), "subdomain" (kept), "kube"
+ * (an opaque object of at most 64 KiB, for podctl kube), "volumes" (pod
+ * volumes, podd/pod_volume.h: empty_dir, config_map, secret, downward_api,
+ * host_path, volume; items' data shown as given, base64).
+ * Container create body (and object): "container_ports" [{"name",
+ * "container_port","protocol"}], "resources" {"limits","requests"} of
+ * quantities, "privileged", "allow_privilege_escalation" (kept, shown),
+ * "kube" (opaque), "pod_mounts" [{"volume","target","read_only",
+ * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
+#define PD_F_POD_MOUNTS "pod_mounts"

@@ -36,9 +36,9 @@ unix_time(const char *s, int64_t *out)
 	if (!isdigit((unsigned char)*p))
 		return 0;
 	for (; isdigit((unsigned char)*p); p++) {
+		sec = sec * 10 + (*p - '0');
 		if (sec > 9200000000LL) /* past what nanoseconds hold */
 			return 0;
-		sec = sec * 10 + (*p - '0');
 	}
 	if (*p == '.') {
 		p++;
@@ -65,6 +65,8 @@ events_parse_time(const char *s, int64_t now_ns, int64_t *out_ns, struct pd_err 
 	struct pd_err ignored;
 
 	if (pd_time_rfc3339_parse(s, &ts) == 0) {
+		if (ts.tv_sec < 0 || ts.tv_sec > 9200000000LL) /* what nanoseconds hold */
+			return pd_fail(err, PD_E_INVALID, "\"%.64s\": time out of range", s);
 		*out_ns = (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
 		return 0;
 	}

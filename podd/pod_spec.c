@@ -678,11 +678,9 @@ pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err
 json_t *
 pod_spec_k8s_public(const struct pod_spec *spec)
 {
-	json_t *j = json_deep_copy(spec->k8s);
-
-	json_object_set_new(j, "volumes",
-			    pod_volumes_public(json_object_get(spec->k8s, "volumes")));
-	return j;
+	/* All of it: podctl kube generate writes a secret's data back out,
+	 * and the socket is as guarded as the record (root and group podd). */
+	return json_deep_copy(spec->k8s);
 }
 
 char *

@@ -138,8 +138,7 @@ int pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err 
  * --dns-search and --dns-option do). New strings. */
 char *pod_etc_hosts(const char *hosts, const json_t *k8s);
 char *pod_etc_resolv(const char *resolv, size_t len, const json_t *k8s);
-/* The API's view of @spec->k8s (a secret's data left out; a new
- * reference). */
+/* The API's view of @spec->k8s (a new reference). */
 json_t *pod_spec_k8s_public(const struct pod_spec *spec);
 
 /* A "labels" object: at most PD_API_MAX_LABELS string values, keys and

@@ -333,10 +333,10 @@ check_host_path(const json_t *v, bool sub_path, struct pd_err *err)
 }
 
 int
-pod_volumes_check_mounts(struct podd *d, const struct pod *pod, struct ctr_spec *spec,
+pod_volumes_check_mounts(struct podd *d, const struct pod *pod, const struct ctr_spec *spec,
 			 struct pd_err *err)
 {
-	json_t *m;
+	const json_t *m;
 	size_t i;
 
 	json_array_foreach (spec->mounts, i, m) {
@@ -359,8 +359,6 @@ pod_volumes_check_mounts(struct podd *d, const struct pod *pod, struct ctr_spec 
 		if (is_type(v, "volume") &&
 		    volume_ensure(d, vstr(v, "source"), false, NULL, &made, err) < 0)
 			return pd_err_prefix(err, "volume \"%s\"", vstr(v, "name"));
-		if (in_run_dir(v))
-			json_object_set_new(m, "read_only", json_true());
 	}
 	return 0;
 }

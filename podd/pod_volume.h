@@ -61,10 +61,6 @@ int pod_volume_check_rel_path(const char *p, const char *what, struct pd_err *er
  * final newline (a new string). */
 char *pod_downward_format_map(const json_t *map);
 
-/* The API's view of canonical volumes: a secret's item data left out (a
- * new reference). */
-json_t *pod_volumes_public(const json_t *volumes);
-
 /* ---- the system ---- */
 struct pod;
 struct podd;
@@ -82,9 +78,10 @@ void pod_volumes_teardown(struct pod *pod);
 /* At container create: @spec's pod mounts name volumes of @pod (NULL: a
  * container of its own, which has none), host paths are checked by their
  * type (or made), named volumes made; a sub_path is only allowed where
- * there is a directory. A mount of files the pod writes (config_map,
- * secret, downward_api) is made read-only. */
-int pod_volumes_check_mounts(struct podd *d, const struct pod *pod, struct ctr_spec *spec,
+ * there is a directory. (A mount of files the pod writes, config_map,
+ * secret, downward_api, is bound read-only whatever its read_only says,
+ * as the kubelet does; the record keeps what was asked, for generate.) */
+int pod_volumes_check_mounts(struct podd *d, const struct pod *pod, const struct ctr_spec *spec,
 			     struct pd_err *err);
 
 /* The shim's mount object for the canonical pod mount @m of a container of

@@ -540,19 +540,3 @@ pod_downward_format_map(const json_t *map)
 		abort();
 	return buf;
 }
-
-json_t *
-pod_volumes_public(const json_t *volumes)
-{
-	json_t *out = json_deep_copy(volumes);
-	json_t *v, *it;
-	size_t i, k;
-
-	json_array_foreach (out, i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "type")), "secret") != 0)
-			continue;
-		json_array_foreach (json_object_get(v, "items"), k, it)
-			json_object_del(it, "data");
-	}
-	return out;
-}

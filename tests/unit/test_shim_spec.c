@@ -598,22 +598,48 @@ test_mounts_refused(void)
 		 PD_E_INVALID, "mode");
 }
 
+/* issue 12, podspec: a bind of a path inside its source (pod volumes). */
+static void
+test_mounts_sub_path(void)
+{
+	char *text = with("mounts", "[{\"type\": \"bind\", \"source\": \"/v\", \"target\": "
+				    "\"/d\", \"sub_path\": \"a/b\", \"sub_path_create\": true}]");
+	struct pd_err err = {0};
+	struct shim_spec s;
+	json_t *j;
+
+	REQUIRE(parse(text, &j, &s, &err) == 0);
+	REQUIRE(s.n_mounts == 1);
+	CHECK_STR(s.mounts[0].sub_path, ==, "a/b");
+	CHECK(s.mounts[0].sub_path_create);
+	shim_spec_clear(&s);
+	json_decref(j);
+	free(text);
+	bad_with("mounts",
+		 "[{\"type\": \"bind\", \"source\": \"/v\", \"target\": \"/d\", "
+		 "\"sub_path\": \"a/../../b\"}]",
+		 PD_E_INVALID, "sub_path");
+	bad_with("mounts",
+		 "[{\"type\": \"bind\", \"source\": \"/v\", \"target\": \"/d\", "
+		 "\"sub_path\": \"/etc\"}]",
+		 PD_E_INVALID, "sub_path");
+	bad_with("mounts",
+		 "[{\"type\": \"bind\", \"source\": \"/v\", \"target\": \"/d\", "
+		 "\"sub_path\": \"x\", \"copy_up\": true}]",
+		 PD_E_INVALID, "copy_up");
+	bad_with("mounts", "[{\"type\": \"tmpfs\", \"target\": \"/d\", \"sub_path\": \"x\"}]",
+		 PD_E_INVALID, "bind");
+}
+
 static const struct unit_case cases[] = {
-    {"user", test_user},
-    {"mounts", test_mounts},
-    {"mounts_refused", test_mounts_refused},
-    {"lowers", test_lowers},
-    {"exec_session", test_exec_session},
-    {"stdio", test_stdio},
-    {"good", test_good},
-    {"defaults", test_defaults},
-    {"read_only", test_read_only},
-    {"missing", test_missing},
-    {"mistyped", test_mistyped},
-    {"unknown", test_unknown},
-    {"values", test_values},
-    {"nul", test_nul},
-    {"namespaces", test_namespaces},
+    {"user", test_user},         {"mounts_sub_path", test_mounts_sub_path},
+    {"mounts", test_mounts},     {"mounts_refused", test_mounts_refused},
+    {"lowers", test_lowers},     {"exec_session", test_exec_session},
+    {"stdio", test_stdio},       {"good", test_good},
+    {"defaults", test_defaults}, {"read_only", test_read_only},
+    {"missing", test_missing},   {"mistyped", test_mistyped},
+    {"unknown", test_unknown},   {"values", test_values},
+    {"nul", test_nul},           {"namespaces", test_namespaces},
     {"limits", test_limits},
 };
 
