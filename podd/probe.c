@@ -31,7 +31,6 @@
 
 #define PROBE_KEEP_FAILURES 5
 #define PROBE_OUTPUT_MAX    1024 /* bytes of a check's output kept */
-#define PROBE_DEFAULT_GRACE 10   /* s: Kubernetes' terminationGracePeriodSeconds */
 
 /* An event of @c's probes for `podctl events` (and the log); @attrs is
  * stolen. */
@@ -145,7 +144,7 @@ static void
 kill_for(struct probe_run *r, const char *output)
 {
 	struct ctr_probes *p = r->owner;
-	long long grace = r->spec.grace_s >= 0 ? r->spec.grace_s : PROBE_DEFAULT_GRACE;
+	long long grace = r->spec.grace_s >= 0 ? r->spec.grace_s : pod_seq_stop_timeout(p->c, -1);
 	struct pd_err err = {0};
 
 	log_info("container \"%s\": %s probe failed %d times: stopping it (grace %llds): %s",
