@@ -340,14 +340,27 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 
 static int start_shim(struct container *c, struct pd_err *err);
 
+/* Whether a container is named @name. Only names count: a name that is
+ * also a prefix of another container's id is a name of its own, as in
+ * docker (a reference looks at names before id prefixes). */
+static bool
+name_taken(struct podd *d, const char *name)
+{
+	struct container *c;
+
+	TAILQ_FOREACH (c, &d->containers, entry)
+		if (strcmp(c->rec.spec.name, name) == 0)
+			return true;
+	return false;
+}
+
 int
 container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pending,
 		 struct pd_err *err)
 {
-	struct pd_err ignored;
 	struct container *c;
 
-	if (spec->name[0] != '\0' && container_find(d, spec->name, &ignored) != NULL)
+	if (spec->name[0] != '\0' && name_taken(d, spec->name))
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", spec->name);
 	c = container_new(d);
 	c->rec.spec = *spec;

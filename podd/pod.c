@@ -260,11 +260,11 @@ int
 pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, struct pd_err *err)
 {
 	char netns[4096];
-	struct pd_err ignored;
-	struct pod *pod;
+	struct pod *pod, *other;
 
-	if (pod_find(d, spec->name, &ignored) != NULL)
-		return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" already exists", spec->name);
+	TAILQ_FOREACH (other, &d->pods, entry) /* names only, not id prefixes */
+		if (strcmp(other->rec.spec.name, spec->name) == 0)
+			return pd_fail(err, PD_E_CONFLICT, "pod \"%s\" already exists", spec->name);
 	if (spec->net == POD_NET_CNI && network_find(d, spec->network, err) == NULL)
 		return -1;
 	if (pod_ports_check_free(d, NULL, spec->ports, err) < 0)

@@ -291,4 +291,19 @@ test_pod_ls_lists_each_pods_containers() {
     assert_contains "$(podctl pod ls)" "web "
 }
 
+test_a_name_may_be_another_ones_id_prefix() {
+    with_busybox
+    podctl run -d --name first busybox sleep 1000 > /dev/null
+    local prefix
+    prefix=$(ctr_field first .id | cut -c1-6)
+    # docker allows it: names are looked up before id prefixes.
+    podctl run -d --name "$prefix" busybox sleep 1000 > /dev/null
+    assert_eq "$prefix" "$(ctr_field "$prefix" .name)" "the name finds its container"
+    assert_eq first "$(ctr_field first .name)"
+    podctl pod create "$prefix" > /dev/null
+    podctl pod create "$(pod_field "$prefix" .id | cut -c1-5)" > /dev/null
+    podctl rm -f first "$prefix" > /dev/null
+    podctl pod rm -f "$prefix" "$(pod_field "$prefix" .id | cut -c1-5)" > /dev/null
+}
+
 run_tests
