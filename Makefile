@@ -130,10 +130,13 @@ $(PODD): $(PODD_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS)
 
 # podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
-$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive)
+# kube branch: and libyaml for `podctl kube` (cli/yaml.c), the only YAML user.
+YAML_LIBS    = $(call pc_libs,yaml-0.1)
+$(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive yaml-0.1)
 $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS) \
+		$(YAML_LIBS)
 
 $(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap)
 $(SHIM): $(SHIM_OBJS) $(LIBPODD)
@@ -209,6 +212,15 @@ $(B)/tests/test_archive_manifest: tests/unit/test_archive_manifest.c tests/unit/
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Iarchive $(call pc_cflags,jansson) -o $@ $< \
 		$(ARCHIVE_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
+# kube branch: podctl's YAML and manifest model, which link libyaml.
+KUBE_PURE_OBJS := $(call obj,cli/yaml.c cli/kube_model.c cli/kube_gen.c)
+$(B)/tests/test_yaml $(B)/tests/test_kube_model: $(B)/tests/%: tests/unit/%.c tests/unit/unit.h \
+		$(KUBE_PURE_OBJS) $(LIBPODD)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -Icli $(call pc_cflags,jansson yaml-0.1) -o $@ $< \
+		$(KUBE_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(YAML_LIBS) $(LDOPT)
+
 # The unit binaries, then what each program links (tests/links.sh).
 unit: deps-check $(UNITS) $(PROGS)
 	$(Q)tests/run.sh --unit-only $(B)
@@ -237,12 +249,14 @@ asan: images
 # ---- dependencies --------------------------------------------------------
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
-	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev \
+	libyaml-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
-	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
+	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd \
+	python3-kubernetes
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
-deps:
+deps: deps-kubectl
 	$(Q)tools/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_LINT)
 
 # Fail early, with the command to run, when a dependency is missing.
@@ -327,3 +341,9 @@ clean:
 # No object is an intermediate file to delete after a link (shim/io.o, made
 # for the unit tests' pure objects and podd-shim alike, was).
 .SECONDARY:
+
+# kube branch: the kube tests drive kubectl (`kubectl create ... --dry-run`);
+# Debian's kubernetes-client only when no kubectl is installed at all.
+.PHONY: deps-kubectl
+deps-kubectl:
+	$(Q)command -v kubectl >/dev/null 2>&1 || tools/deps.sh kubernetes-client

@@ -162,3 +162,5 @@ int cmd_rm(struct podctl *ctl, int argc, char **argv);
 int cmd_inspect(struct podctl *ctl, int argc, char **argv);
 int cmd_wait(struct podctl *ctl, int argc, char **argv);
 int cmd_logs(struct podctl *ctl, int argc, char **argv);
+/* issue 12, kube branch: cmd_kube.c. */
+int cmd_kube(struct podctl *ctl, int argc, char **argv);
