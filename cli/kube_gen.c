@@ -97,6 +97,9 @@ env_list(const json_t *env, const json_t *skip)
 
 		if (kv == NULL || (eq = strchr(kv, '=')) == NULL)
 			continue;
+		/* podd's own HOSTNAME, the pod's name, unless the manifest set it. */
+		if (skip != NULL && strncmp(kv, "HOSTNAME=", 9) == 0)
+			continue;
 		json_array_foreach (skip, j, s)
 			if (json_is_string(s) && strcmp(json_string_value(s), kv) == 0)
 				skipped = true;
@@ -317,7 +320,6 @@ container_of(const json_t *c, const char *pod, json_t *host_ports, json_t *volum
 
 		if (skip == NULL)
 			skip = json_array();
-		json_array_append_new(skip, json_sprintf("HOSTNAME=%s", str(c, "hostname") ?: ""));
 		json_array_append_new(skip, json_string("HOME=/root"));
 		json_array_append_new(
 		    skip, json_string(

@@ -568,6 +568,32 @@ field_ref(struct ctx *c, const json_t *ref, const json_t *meta_pod, char **value
 	return fail_key(c, "fieldPath", "unsupported field path");
 }
 
+static int
+cmp_json_str(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a),
+		      json_string_value(*(json_t *const *)b));
+}
+
+/* The keys of @o, sorted (Go's order of a map's keys). */
+static json_t *
+sorted_keys(const json_t *o)
+{
+	size_t n = json_object_size(o), i = 0;
+	cleanup_free json_t **keys = n ? xcalloc(n, sizeof(*keys)) : NULL;
+	json_t *out = json_array();
+	const char *k;
+	json_t *v;
+
+	json_object_foreach ((json_t *)o, k, v)
+		keys[i++] = json_string(k);
+	if (n > 0)
+		qsort(keys, n, sizeof(*keys), cmp_json_str);
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, keys[i]);
+	return out;
+}
+
 /* env and envFrom of a container into @env (ordered NAME → value). */
 static int
 container_env(struct ctx *c, const json_t *ctr, const json_t *meta_pod, json_t *env)
@@ -581,10 +607,9 @@ container_env(struct ctx *c, const json_t *ctr, const json_t *meta_pod, json_t *
 		static const char *const known[] = {"configMapRef", "secretRef", "prefix", NULL};
 		size_t s = path_push(c, ".envFrom[%zu]", i);
 		const json_t *ref = NULL, *cm, *sec, *d;
-		const char *prefix = NULL, *name = NULL, *k;
+		const char *prefix = NULL, *name = NULL;
 		int optional = -1;
 		bool secret;
-		json_t *v;
 
 		if (!json_is_object(e))
 			return fail(c, "must be an object");
@@ -606,9 +631,16 @@ container_env(struct ctx *c, const json_t *ctr, const json_t *meta_pod, json_t *
 			return fail(c,
 				    "%s \"%s\" not found (give it in the file or with --configmap)",
 				    secret ? "Secret" : "ConfigMap", name);
-		json_object_foreach (json_object_get(d, "data"), k, v) {
+		/* In key order, as the kubelet reads a ConfigMap's map. */
+		cleanup_json json_t *keys = sorted_keys(json_object_get(d, "data"));
+		size_t j;
+		json_t *kj;
+
+		json_array_foreach (keys, j, kj) {
 			struct pd_err pe = {0};
 			size_t len = 0;
+			const char *k = json_string_value(kj);
+			json_t *v = json_object_get(json_object_get(d, "data"), k);
 			cleanup_free char *raw = pd_base64_decode(json_string_value(v), &len, &pe);
 			cleanup_free char *full = xasprintf("%s%s", prefix ? prefix : "", k);
 
@@ -1347,8 +1379,14 @@ data_volume(struct ctx *c, const json_t *src, bool secret, json_t *out)
 			    secret ? "Secret" : "ConfigMap", name);
 	}
 	if (items == NULL) {
-		json_object_foreach (json_object_get(obj, "data"), k, v)
+		cleanup_json json_t *keys = sorted_keys(json_object_get(obj, "data"));
+		json_t *kj;
+
+		json_array_foreach (keys, i, kj) {
+			k = json_string_value(kj);
+			v = json_object_get(json_object_get(obj, "data"), k);
 			json_array_append_new(arr, json_pack("{s:s, s:O}", "path", k, "data", v));
+		}
 		return 0;
 	}
 	json_array_foreach (items, i, it) {
