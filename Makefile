@@ -130,7 +130,7 @@ $(PODD): $(PODD_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS)
 
 # podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
-# kube branch: and libyaml for `podctl kube` (cli/yaml.c), the only YAML user.
+# kube branch: and libyaml for `podctl kube` (cli/kube_yaml.c), the only YAML user.
 YAML_LIBS    = $(call pc_libs,yaml-0.1)
 $(CLI_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson libarchive yaml-0.1)
 $(PODCTL): $(CLI_OBJS) $(LIBPODD)
@@ -213,8 +213,8 @@ $(B)/tests/test_archive_manifest: tests/unit/test_archive_manifest.c tests/unit/
 		$(ARCHIVE_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
 # kube branch: podctl's YAML and manifest model, which link libyaml.
-KUBE_PURE_OBJS := $(call obj,cli/yaml.c cli/kube_model.c cli/kube_gen.c)
-$(B)/tests/test_yaml $(B)/tests/test_kube_model: $(B)/tests/%: tests/unit/%.c tests/unit/unit.h \
+KUBE_PURE_OBJS := $(call obj,cli/kube_yaml.c cli/kube_model.c cli/kube_gen.c)
+$(B)/tests/test_kube_yaml $(B)/tests/test_kube_model: $(B)/tests/%: tests/unit/%.c tests/unit/unit.h \
 		$(KUBE_PURE_OBJS) $(LIBPODD)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")

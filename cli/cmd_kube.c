@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * podctl kube play | down | generate: Kubernetes manifests in and out,
- * through podd's ordinary /v1 API. play reads the YAML (cli/yaml.h), plans
+ * through podd's ordinary /v1 API. play reads the YAML (cli/kube_yaml.h), plans
  * every document first (cli/kube_model.h: errors and warnings by path, and
  * nothing created on an error), pulls what the images' policies ask, makes
  * the claims' volumes, then per pod: POST /v1/pods, POST /v1/containers
@@ -28,7 +28,7 @@
 #include "kube_gen.h"
 #include "kube_model.h"
 #include "xalloc.h"
-#include "yaml.h"
+#include "kube_yaml.h"
 
 /* ---- input --------------------------------------------------------------- */
 
@@ -42,7 +42,7 @@ load_docs(const char *path, struct pd_err *err)
 	json_t *docs;
 
 	if (strcmp(path, "-") == 0) {
-		if (pd_fd_read_all(STDIN_FILENO, PYAML_MAX_BYTES, &buf, &len, err) < 0)
+		if (pd_fd_read_all(STDIN_FILENO, KUBE_YAML_MAX_BYTES, &buf, &len, err) < 0)
 			return NULL;
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -50,12 +50,12 @@ load_docs(const char *path, struct pd_err *err)
 			pd_fail(err, PD_E_INVALID, "open \"%.128s\": %s", path, strerror(errno));
 			return NULL;
 		}
-		if (pd_fd_read_all(fd, PYAML_MAX_BYTES, &buf, &len, err) < 0) {
+		if (pd_fd_read_all(fd, KUBE_YAML_MAX_BYTES, &buf, &len, err) < 0) {
 			pd_err_prefix(err, "read \"%.128s\"", path);
 			return NULL;
 		}
 	}
-	docs = pyaml_load_all(buf, len, err);
+	docs = kube_yaml_load_all(buf, len, err);
 	if (docs == NULL)
 		pd_err_prefix(err, "%.128s", strcmp(path, "-") == 0 ? "stdin" : path);
 	return docs;
@@ -506,7 +506,7 @@ kube_gen(struct podctl *ctl, int argc, char **argv)
 			return cmd_error(&err);
 		json_array_extend(docs, d);
 	}
-	text = pyaml_dump_all(docs, &err);
+	text = kube_yaml_dump_all(docs, &err);
 	if (text == NULL)
 		return cmd_error(&err);
 	if (f.v[G_OUTPUT].value != NULL && strcmp(f.v[G_OUTPUT].value, "-") != 0) {

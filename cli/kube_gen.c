@@ -71,7 +71,7 @@ dns_label_of(const char *s)
 	for (size_t i = 0; i < n && j < 63; i++) {
 		char ch = (char)tolower((unsigned char)s[i]);
 
-		out[j++] = (isalnum((unsigned char)ch) && isascii(ch)) ? ch : '-';
+		out[j++] = (char)((isalnum((unsigned char)ch) && isascii(ch)) ? ch : '-');
 	}
 	while (j > 0 && out[j - 1] == '-')
 		j--;
@@ -194,7 +194,7 @@ volume_of(const json_t *v, json_t *data_docs)
 				json_object_set(item, "mode", json_object_get(it, "mode"));
 			json_array_append_new(items, item);
 		}
-		o = json_pack(secret ? "{s:s}" : "{s:s}", secret ? "secretName" : "name", src);
+		o = json_pack("{s:s}", secret ? "secretName" : "name", src);
 		if (json_array_size(items) > 0)
 			json_object_set_new(o, "items", items);
 		else

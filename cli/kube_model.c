@@ -303,9 +303,14 @@ label_key_ok(const char *k)
 	const char *slash = strchr(k, '/');
 
 	if (slash != NULL) {
-		cleanup_free char *prefix = strndup(k, (size_t)(slash - k));
+		char prefix[254];
+		size_t n = (size_t)(slash - k);
 
-		if (prefix == NULL || !kube_dns_subdomain(prefix))
+		if (n >= sizeof(prefix))
+			return false;
+		memcpy(prefix, k, n);
+		prefix[n] = '\0';
+		if (!kube_dns_subdomain(prefix))
 			return false;
 		k = slash + 1;
 	}
@@ -458,15 +463,19 @@ expand_vars(const char *in, const json_t *env)
 			take = 2;
 		} else if (p[0] == '$' && p[1] == '(') {
 			const char *end = strchr(p + 2, ')');
+			char name[256];
+			size_t n = end ? (size_t)(end - p - 2) : 0;
 
-			if (end != NULL) {
-				cleanup_free char *name = strndup(p + 2, (size_t)(end - p - 2));
-				const json_t *v = name ? json_object_get(env, name) : NULL;
+			if (end != NULL && n < sizeof(name)) {
+				const json_t *v;
 
+				memcpy(name, p + 2, n);
+				name[n] = '\0';
+				v = json_object_get(env, name);
 				if (v != NULL) {
 					val = json_string_value(v);
 					vlen = json_string_length(v);
-					take = (size_t)(end - p) + 1;
+					take = n + 3;
 				}
 			}
 		}
@@ -569,10 +578,9 @@ field_ref(struct ctx *c, const json_t *ref, const json_t *meta_pod, char **value
 }
 
 static int
-cmp_json_str(const void *a, const void *b)
+cmp_cstr(const void *a, const void *b)
 {
-	return strcmp(json_string_value(*(json_t *const *)a),
-		      json_string_value(*(json_t *const *)b));
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The keys of @o, sorted (Go's order of a map's keys). */
@@ -580,17 +588,20 @@ static json_t *
 sorted_keys(const json_t *o)
 {
 	size_t n = json_object_size(o), i = 0;
-	cleanup_free json_t **keys = n ? xcalloc(n, sizeof(*keys)) : NULL;
+	cleanup_free const char **keys = NULL;
 	json_t *out = json_array();
 	const char *k;
 	json_t *v;
 
+	if (n == 0)
+		return out;
+	keys = xcalloc(n, sizeof(const char *));
 	json_object_foreach ((json_t *)o, k, v)
-		keys[i++] = json_string(k);
-	if (n > 0)
-		qsort(keys, n, sizeof(*keys), cmp_json_str);
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, keys[i]);
+		if (i < n)
+			keys[i++] = k;
+	qsort(keys, i, sizeof(const char *), cmp_cstr);
+	for (size_t j = 0; j < i; j++)
+		json_array_append_new(out, json_string(keys[j]));
 	return out;
 }
 

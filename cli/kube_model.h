@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kubernetes manifests → podd's /v1 bodies (`podctl kube play`). Pure: the
- * documents of a YAML stream (cli/yaml.h) in; out, the plan of what to
+ * documents of a YAML stream (cli/kube_yaml.h) in; out, the plan of what to
  * create, in order, and the warnings. Nothing here talks to podd.
  *
  * Kinds: v1 Pod; the pod template of apps/v1 Deployment, ReplicaSet,

@@ -13,13 +13,13 @@
 #include "kube_gen.h"
 #include "kube_model.h"
 #include "unit.h"
-#include "yaml.h"
+#include "kube_yaml.h"
 
 static json_t *
 docs_of(const char *yaml)
 {
 	struct pd_err err = {0};
-	json_t *d = pyaml_load_all(yaml, strlen(yaml), &err);
+	json_t *d = kube_yaml_load_all(yaml, strlen(yaml), &err);
 
 	if (d == NULL)
 		printf("  yaml: %s\n", err.msg);
@@ -330,7 +330,7 @@ test_generate(void)
 	REQUIRE(pod != NULL && ctrs != NULL);
 	docs = kube_generate(pod, ctrs, "pod", &err);
 	REQUIRE(docs != NULL);
-	text = pyaml_dump_all(docs, &err);
+	text = kube_yaml_dump_all(docs, &err);
 	REQUIRE(text != NULL);
 	CHECK_STR(
 	    text, ==,

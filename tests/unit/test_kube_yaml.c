@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cli/yaml: YAML streams into JSON values typed as kubectl types them
+ * cli/kube_yaml: YAML streams into JSON values typed as kubectl types them
  * (go-yaml v2's YAML 1.1 scalars), anchors, merge keys, the limits and the
  * refusals; and JSON back out as block YAML that reads back the same.
  */
@@ -11,14 +11,14 @@
 #include "json.h"
 #include "unit.h"
 #include "xalloc.h"
-#include "yaml.h"
+#include "kube_yaml.h"
 
 /* @yaml parses into documents whose compact JSON is @want. */
 static void
 load_ok(const char *yaml, const char *want)
 {
 	struct pd_err err = {0};
-	cleanup_json json_t *docs = pyaml_load_all(yaml, strlen(yaml), &err);
+	cleanup_json json_t *docs = kube_yaml_load_all(yaml, strlen(yaml), &err);
 	cleanup_free char *got = NULL;
 
 	if (docs == NULL) {
@@ -33,7 +33,7 @@ static void
 load_bad(const char *yaml, const char *want)
 {
 	struct pd_err err = {0};
-	cleanup_json json_t *docs = pyaml_load_all(yaml, strlen(yaml), &err);
+	cleanup_json json_t *docs = kube_yaml_load_all(yaml, strlen(yaml), &err);
 
 	CHECK(docs == NULL);
 	CHECK_CONTAINS(err.msg, want);
@@ -108,7 +108,7 @@ test_limits(void)
 	}
 	deep[200] = '\0';
 	load_bad(deep, "nested deeper");
-	CHECK(pyaml_load_all("a", PYAML_MAX_BYTES + 1, &err) == NULL);
+	CHECK(kube_yaml_load_all("a", KUBE_YAML_MAX_BYTES + 1, &err) == NULL);
 	CHECK_INT(err.kind, ==, PD_E_TOO_LARGE);
 }
 
@@ -122,11 +122,11 @@ round_trip(const char *json, const char *want)
 	cleanup_json json_t *back = NULL;
 
 	REQUIRE(v != NULL);
-	text = pyaml_dump_all(v, &err);
+	text = kube_yaml_dump_all(v, &err);
 	REQUIRE(text != NULL);
 	if (want != NULL)
 		CHECK_STR(text, ==, want);
-	back = pyaml_load_all(text, strlen(text), &err);
+	back = kube_yaml_load_all(text, strlen(text), &err);
 	REQUIRE(back != NULL);
 	CHECK(json_equal(v, back));
 }

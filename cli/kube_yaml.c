@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * YAML ⇄ jansson over libyaml's event API (yaml.h says how scalars are
+ * YAML ⇄ jansson over libyaml's event API (kube_yaml.h says how scalars are
  * typed and what is refused). The loader keeps a stack of the collections
  * being built; the dumper walks a value and emits events. libyaml's own
  * structs live only in this file.
  */
-#include "yaml.h"
+#include "kube_yaml.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -132,7 +132,7 @@ plain_float_shape(const char *s, size_t len)
 }
 
 json_type
-pyaml_plain_type(const char *s, size_t len, json_t **out)
+kube_yaml_plain_type(const char *s, size_t len, json_t **out)
 {
 	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
 	static const char *const trues[] = {"true", "True", "TRUE", "yes", "Yes", "YES",
@@ -207,7 +207,7 @@ struct anchor {
 
 struct loader {
 	yaml_parser_t parser;
-	struct frame stack[PYAML_MAX_DEPTH];
+	struct frame stack[KUBE_YAML_MAX_DEPTH];
 	int depth;
 	struct anchor *anchors;
 	size_t n_anchors;
@@ -270,7 +270,7 @@ key_text(const yaml_event_t *ev)
 
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || ev->data.scalar.tag != NULL)
 		return xstrdup(s);
-	switch (pyaml_plain_type(s, len, &v)) {
+	switch (kube_yaml_plain_type(s, len, &v)) {
 	case JSON_NULL:
 		return xstrdup("null");
 	case JSON_TRUE:
@@ -308,7 +308,7 @@ scalar_value(const yaml_event_t *ev, struct pd_err *err)
 		return json_stringn(s, len);
 	if (tag == NULL && ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return json_stringn(s, len);
-	t = pyaml_plain_type(s, len, &v);
+	t = kube_yaml_plain_type(s, len, &v);
 	if (t == JSON_REAL && v == NULL) {
 		fail_at(err, &ev->start_mark, "\"%.32s\" is not a number JSON can hold", s);
 		return NULL;
@@ -345,9 +345,10 @@ attach(struct loader *l, json_t *v, size_t nodes, const char *anchor, const yaml
 	struct frame *top;
 
 	l->total_nodes += nodes;
-	if (l->total_nodes > PYAML_MAX_NODES) {
+	if (l->total_nodes > KUBE_YAML_MAX_NODES) {
 		json_decref(v);
-		return fail_at(err, m, "more than %d nodes (aliases expanded)", PYAML_MAX_NODES);
+		return fail_at(err, m, "more than %d nodes (aliases expanded)",
+			       KUBE_YAML_MAX_NODES);
 	}
 	if (anchor != NULL)
 		anchor_set(l, anchor, v, nodes);
@@ -422,10 +423,10 @@ push(struct loader *l, json_t *node, const yaml_event_t *ev, const char *anchor,
 		json_decref(node);
 		return fail_at(err, &ev->start_mark, "%s", "a mapping key must be a scalar");
 	}
-	if (l->depth == PYAML_MAX_DEPTH) {
+	if (l->depth == KUBE_YAML_MAX_DEPTH) {
 		json_decref(node);
 		return fail_at(err, &ev->start_mark, "nested deeper than %d levels",
-			       PYAML_MAX_DEPTH);
+			       KUBE_YAML_MAX_DEPTH);
 	}
 	f = &l->stack[l->depth++];
 	memset(f, 0, sizeof(*f));
@@ -515,9 +516,9 @@ on_event(struct loader *l, const yaml_event_t *ev, struct pd_err *err)
 	case YAML_STREAM_END_EVENT:
 		return 0;
 	case YAML_DOCUMENT_START_EVENT:
-		if (json_array_size(l->docs) >= PYAML_MAX_DOCS)
+		if (json_array_size(l->docs) >= KUBE_YAML_MAX_DOCS)
 			return fail_at(err, &ev->start_mark, "more than %d documents",
-				       PYAML_MAX_DOCS);
+				       KUBE_YAML_MAX_DOCS);
 		return 0;
 	case YAML_DOCUMENT_END_EVENT:
 		if (l->doc != NULL && !json_is_null(l->doc))
@@ -562,13 +563,13 @@ loader_clear(struct loader *l)
 }
 
 json_t *
-pyaml_load_all(const char *buf, size_t len, struct pd_err *err)
+kube_yaml_load_all(const char *buf, size_t len, struct pd_err *err)
 {
 	struct loader l;
 	bool done = false;
 
-	if (len > PYAML_MAX_BYTES) {
-		pd_fail(err, PD_E_TOO_LARGE, "YAML over %zu bytes", PYAML_MAX_BYTES);
+	if (len > KUBE_YAML_MAX_BYTES) {
+		pd_fail(err, PD_E_TOO_LARGE, "YAML over %zu bytes", KUBE_YAML_MAX_BYTES);
 		return NULL;
 	}
 	memset(&l, 0, sizeof(l));
@@ -651,7 +652,7 @@ static int
 emit_string(yaml_emitter_t *e, const char *s, size_t len, struct pd_err *err)
 {
 	yaml_event_t ev;
-	bool plain_ok = pyaml_plain_type(s, len, NULL) == JSON_STRING;
+	bool plain_ok = kube_yaml_plain_type(s, len, NULL) == JSON_STRING;
 	yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
 
 	if (memchr(s, '\n', len) != NULL)
@@ -742,7 +743,7 @@ emit_docs(yaml_emitter_t *e, const json_t *docs, struct pd_err *err)
 }
 
 char *
-pyaml_dump_all(const json_t *docs, struct pd_err *err)
+kube_yaml_dump_all(const json_t *docs, struct pd_err *err)
 {
 	struct outbuf o = {0};
 	yaml_emitter_t e;
