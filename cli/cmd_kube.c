@@ -228,7 +228,7 @@ play_pod(struct podctl *ctl, json_t *entry, struct made *m, struct pd_err *err)
 	return 0;
 }
 
-enum { P_STRICT, P_REPLACE, P_CONFIGMAP, P_QUIET };
+enum { P_STRICT, P_REPLACE, P_CONFIGMAP, P_QUIET, P_NETWORK };
 
 static const struct flag_spec play_flags[] = {
     [P_STRICT] = {"strict", NULL, 0, FLAG_BOOL, NULL,
@@ -238,6 +238,8 @@ static const struct flag_spec play_flags[] = {
     [P_CONFIGMAP] = {"configmap", NULL, 0, FLAG_LIST, "FILE",
 		     "ConfigMap and Secret documents for the manifest; repeatable"},
     [P_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "no pull progress"},
+    [P_NETWORK] = {"network", "net", 0, FLAG_VALUE, "NAME",
+		   "the pods' network (none, host or a network's name) unless hostNetwork"},
     {.name = NULL},
 };
 
@@ -274,6 +276,13 @@ kube_play(struct podctl *ctl, int argc, char **argv)
 	}
 	json_array_foreach (plan.warnings, i, x)
 		fprintf(stderr, "podctl: warning: %s\n", json_string_value(x));
+	/* --network, as podman kube play's: for pods without hostNetwork. */
+	json_array_foreach (plan.pods, i, x) {
+		json_t *body = json_object_get(x, "pod");
+
+		if (f.v[P_NETWORK].value != NULL && json_object_get(body, PD_F_NETWORK) == NULL)
+			json_object_set_new(body, PD_F_NETWORK, json_string(f.v[P_NETWORK].value));
+	}
 	/* Everything is checked before anything is made. */
 	json_array_foreach (plan.pods, i, x) {
 		const char *name = json_string_value(json_object_get(x, "name"));
