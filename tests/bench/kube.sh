@@ -88,8 +88,7 @@ pod_running() {
     [ "$(podctl ps -q --pod bench 2> /dev/null | wc -l)" -ge 3 ]
 }
 wait_until() {
-    local i
-    for i in $(seq 1000); do "$@" && return 0; sleep 0.01; done
+    for _ in $(seq 1000); do "$@" && return 0; sleep 0.01; done
     return 1
 }
 
