@@ -395,7 +395,8 @@ keep_data_doc(struct ctx *c, const json_t *doc, bool secret)
 			return fail_key(c, k, "must be a string");
 		if (secret) {
 			struct pd_err e = {0};
-			cleanup_free char *raw = pd_base64_decode(json_string_value(v), NULL, &e);
+			size_t rawlen = 0;
+			cleanup_free char *raw = pd_base64_decode(json_string_value(v), &rawlen, &e);
 
 			if (raw == NULL)
 				return fail_key(c, k, "not base64");
@@ -417,7 +418,8 @@ keep_data_doc(struct ctx *c, const json_t *doc, bool secret)
 			json_object_set_new(out, k, json_string(b));
 		} else {
 			struct pd_err e = {0};
-			cleanup_free char *raw = pd_base64_decode(json_string_value(v), NULL, &e);
+			size_t rawlen = 0;
+			cleanup_free char *raw = pd_base64_decode(json_string_value(v), &rawlen, &e);
 
 			if (raw == NULL)
 				return fail_key(c, k, "not base64");

@@ -10,10 +10,26 @@
 # the round trip play → generate → play → generate; kube down leaving
 # nothing.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/oci.sh"
+
+# busybox as docker.io has it (Cmd /bin/sh, which exits at once without a
+# terminal), built once for the file (oci.sh), as a docker-archive: what
+# `kubectl create deployment --image=busybox` runs.
+CACHE=$(mktemp -d /tmp/podd-kube.XXXXXX)
+trap 'rm -rf "$CACHE"' EXIT
+(
+    set -e
+    T=$CACHE
+    oci_base "$CACHE/oci" base
+    oci_archive "$CACHE/oci" base "$CACHE/busybox.tar" docker-archive docker.io/library/busybox:latest
+) > "$CACHE/build.log" 2>&1 || {
+    cat "$CACHE/build.log" >&2
+    echo "cannot build the test image" >&2
+}
 
 with_busybox() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
-    podd_start "$@"
+    podd_start
     podctl image import busybox "$IMAGES/busybox" > /dev/null
 }
 
@@ -290,7 +306,9 @@ EOF
 # which kubectl shows as Completed, then CrashLoopBackOff.
 test_kubectl_dry_run_played_as_it_is() {
     command -v kubectl > /dev/null || fail "no kubectl: make deps"
-    with_busybox --restart-backoff 1:2
+    [ -s "$CACHE/busybox.tar" ] || fail "no test image (see above)"
+    podd_start --restart-backoff 1:2
+    podctl image load -q -i "$CACHE/busybox.tar" > /dev/null
     kubectl create deployment web --image=busybox --dry-run=client -o yaml > "$T/kubectl.yaml"
     assert_contains "$(cat "$T/kubectl.yaml")" "creationTimestamp: null"
     assert_exit 0 podctl kube play --strict "$T/kubectl.yaml"
@@ -606,13 +624,17 @@ spec:
 EOF
     assert_exit 0 podctl kube play "$T/simple.yaml"
     podctl kube generate pm > "$T/gen.yaml"
-    local pm=(podman --root "$T/pm-root" --runroot "$T/pm-run" --storage-driver vfs
-        --cgroup-manager cgroupfs --events-backend none)
-    tar -C "$IMAGES/busybox/rootfs" -cf "$T/busybox.tar" . 2> /dev/null ||
-        tar -C "$IMAGES/busybox" -cf "$T/busybox.tar" .
-    "${pm[@]}" import -q "$T/busybox.tar" docker.io/library/busybox:latest > /dev/null
+    local pm=(podman --root "$T/pm-root" --runroot "$T/pm-run" --tmpdir "$T/pm-tmp"
+        --storage-driver vfs)
+    # No cgroups (podd has none yet), limits this shell may not raise.
+    printf '%s\n' '[containers]' 'cgroups = "disabled"' \
+        'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]' '[engine]' \
+        'cgroup_manager = "cgroupfs"' 'events_logger = "none"' > "$T/containers.conf"
+    export CONTAINERS_CONF=$T/containers.conf
+    tar -C "$IMAGES/busybox" -c . | "${pm[@]}" import -q - docker.io/library/busybox:latest > /dev/null
     "${pm[@]}" kube play --network none "$T/gen.yaml" > "$T/pm.out" 2>&1 ||
         fail "podman kube play refused generate's output: $(cat "$T/pm.out")"
+    wait_for test "$("${pm[@]}" logs pm-main 2> /dev/null)" = "from podman"
     "${pm[@]}" kube down "$T/gen.yaml" > /dev/null 2>&1 || true
     "${pm[@]}" rm -af > /dev/null 2>&1 || true
     "${pm[@]}" pod rm -af > /dev/null 2>&1 || true
