@@ -308,7 +308,13 @@ container_of(const json_t *c, const char *pod, json_t *host_ports, json_t *volum
 	size_t i;
 
 	json_object_set_new(out, "name", json_string(name));
-	json_object_set_new(out, "image", json_string(str(c, "image") ? str(c, "image") : ""));
+	/* The image as the manifest wrote it ("busybox"), not as podd
+	 * normalised it ("docker.io/library/busybox:latest"). */
+	if (str(kube, "image") != NULL)
+		json_object_set(out, "image", json_object_get(kube, "image"));
+	else
+		json_object_set_new(out, "image",
+				    json_string(str(c, "image") ? str(c, "image") : ""));
 	if (kube != NULL) {
 		if (nonempty(json_object_get(kube, "command")))
 			json_object_set(out, "command", json_object_get(kube, "command"));
@@ -426,9 +432,12 @@ container_of(const json_t *c, const char *pod, json_t *host_ports, json_t *volum
 		static const char *const k8s[] = {"livenessProbe", "readinessProbe",
 						  "startupProbe"};
 
-		for (size_t p = 0; p < 3; p++)
+		for (size_t p = 0; p < 3; p++) {
 			if (nonempty(json_object_get(c, api[p])))
 				json_object_set(out, k8s[p], json_object_get(c, api[p]));
+			else if (nonempty(json_object_get(kube, api[p])))
+				json_object_set(out, k8s[p], json_object_get(kube, api[p]));
+		}
 	}
 	if (strcmp(role_of(c), "sidecar") == 0)
 		json_object_set_new(out, "restartPolicy", json_string("Always"));

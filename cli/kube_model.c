@@ -396,7 +396,8 @@ keep_data_doc(struct ctx *c, const json_t *doc, bool secret)
 		if (secret) {
 			struct pd_err e = {0};
 			size_t rawlen = 0;
-			cleanup_free char *raw = pd_base64_decode(json_string_value(v), &rawlen, &e);
+			cleanup_free char *raw =
+			    pd_base64_decode(json_string_value(v), &rawlen, &e);
 
 			if (raw == NULL)
 				return fail_key(c, k, "not base64");
@@ -419,7 +420,8 @@ keep_data_doc(struct ctx *c, const json_t *doc, bool secret)
 		} else {
 			struct pd_err e = {0};
 			size_t rawlen = 0;
-			cleanup_free char *raw = pd_base64_decode(json_string_value(v), &rawlen, &e);
+			cleanup_free char *raw =
+			    pd_base64_decode(json_string_value(v), &rawlen, &e);
 
 			if (raw == NULL)
 				return fail_key(c, k, "not base64");
@@ -1272,6 +1274,7 @@ container(struct ctx *c, const json_t *ctr, struct pod_build *pb, const char *ki
 	if (strcmp(role, "sidecar") == 0)
 		json_object_set_new(body, "restart_policy", json_string("always"));
 	json_object_set_new(kube, "name", json_string(name));
+	json_object_set_new(kube, "image", json_string(image));
 	if (plan_pull(c, pb, image, pull) < 0)
 		return NULL;
 	if (pull != NULL)
@@ -1342,6 +1345,9 @@ container(struct ctx *c, const json_t *ctr, struct pod_build *pb, const char *ki
 			p = probe(c, pr, ports, i != 1);
 			if (p == NULL)
 				return NULL;
+			/* Kept in the kube object too: generate reads it there
+			 * when podd's container JSON does not show the probe. */
+			json_object_set(kube, api[i], p);
 			json_object_set_new(body, api[i], p);
 			path_pop(c, s);
 		}

@@ -30,7 +30,8 @@
  * "kube" object keeps what its record cannot give back: {"name" (the
  * manifest's), "command", "args" (as written, before the image's
  * entrypoint is applied), "env" (the manifest's env, valueFrom resolved),
- * "image_pull_policy" (when written)}.
+ * "image" (as written), "image_pull_policy" (when written), the probes
+ * (as sent)}.
  */
 #pragma once
 

@@ -142,8 +142,9 @@ test_pod(void)
 	    "\"protocol\":\"TCP\"}],\"entrypoint\":[\"httpd\"],\"env\":[\"CFG_MODE=fast\","
 	    "\"CFG_index.html=hello\",\"PORT=8080\",\"PW=s3cr3t\",\"POD=web\"],\"image\":\"busybox:1.36\","
 	    "\"kube\":{\"args\":[\"-f\",\"-p\",\"8080\"],\"command\":[\"httpd\"],\"env\":["
-	    "\"CFG_MODE=fast\",\"CFG_index.html=hello\",\"PORT=8080\",\"PW=s3cr3t\",\"POD=web\"],\"name\":"
-	    "\"httpd\"},\"name\":\"web-httpd\",\"pod\":\"web\",\"pod_mounts\":[{\"read_only\":"
+	    "\"CFG_MODE=fast\",\"CFG_index.html=hello\",\"PORT=8080\",\"PW=s3cr3t\",\"POD=web\"],\"image\":\"busybox:1.36\",\"name\":"
+	    "\"httpd\",\"readiness_probe\":{\"httpGet\":{\"path\":\"/\",\"port\":8080,"
+	    "\"scheme\":\"HTTP\"}}},\"name\":\"web-httpd\",\"pod\":\"web\",\"pod_mounts\":[{\"read_only\":"
 	    "true,\"target\":\"/www\",\"volume\":\"www\"}],\"readiness_probe\":{\"httpGet\":{"
 	    "\"path\":\"/\",\"port\":8080,\"scheme\":\"HTTP\"}},\"role\":\"app\",\"start\":"
 	    "false,\"user\":\"1000:100\"}");
