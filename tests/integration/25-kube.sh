@@ -668,7 +668,7 @@ EOF
     podctl kube generate pm > "$T/gen.yaml"
     mkdir "$T/pm"
     assert_exit 0 podman_play "$T/pm" "$T/gen.yaml"
-    assert_contains "$LAST_OUT" "[sh -c echo from podman]"
+    assert_contains "$LAST_OUT" "sh -c echo from podman"
     assert_contains "$LAST_OUT" "GREETING=hello"
     assert_exit 0 podctl kube down "$T/simple.yaml"
     assert_nothing_left
