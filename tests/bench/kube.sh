@@ -5,8 +5,7 @@
 # three sleep), played and taken down by podctl, and beside it by
 # `podman kube play` / `podman kube down` of the same file, in the same run
 # (podman in a store of its own under the bench's dir, the busybox tree of
-# `make images` imported, cgroups off as podd has none yet, --network none
-# for both). Each figure is the median (min-max) over RUNS runs (default
+# `make images` imported, --network none for both). Each figure is the median (min-max) over RUNS runs (default
 # 10), with the ratio of medians. play is timed until the command returns
 # (podd: the pod's sequence has begun; podman: its containers started).
 # Runs in a throwaway network and mount namespace.
@@ -116,32 +115,48 @@ if ! command -v podman > /dev/null 2>&1; then
     exit 0
 fi
 mkdir -p "$T/pm"
+# podman's pods need a cgroup: with cgroups off it refuses ("pod cgroup is
+# not set"), and crun refuses a hybrid hierarchy. The sandbox is a mount
+# namespace of its own: a cgroup2 mount at /sys/fs/cgroup there is ours.
+umount -R /sys/fs/cgroup 2> /dev/null || umount -l /sys/fs/cgroup 2> /dev/null || true
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2> /dev/null || true
 cat > "$CONTAINERS_CONF" << EOF
 [containers]
-cgroups = "disabled"
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 [engine]
 cgroup_manager = "cgroupfs"
 events_logger = "none"
 EOF
 tar -C "$images/busybox" -c . | pm import -q - localhost/busybox:latest > /dev/null
-# The first play builds podman's pause image (from catatonit), once.
+# The first play builds podman's pause image (from catatonit), once. When
+# podman cannot start a pod here (crun raises RLIMIT_MEMLOCK for its cgroup
+# v2 device filter, which needs CAP_SYS_RESOURCE), its play is measured
+# with --start=false: the pod and containers made, not run, and said so.
+start=()
+label=""
 if ! { pm kube play --network none "$T/pod.yaml" > /dev/null 2> "$T/pm.err" &&
     pm kube down "$T/pod.yaml" > /dev/null 2>> "$T/pm.err"; }; then
-    row "podman kube play" "failed: $(head -n 1 "$T/pm.err")"
-    exit 0
+    pm kube down "$T/pod.yaml" > /dev/null 2>&1 || true
+    row "podman kube play cannot start pods here" "$(grep -m1 -o 'crun: .*' "$T/pm.err" || head -n 1 "$T/pm.err")"
+    start=(--start=false)
+    label=" --start=false (made, not run)"
+    if ! { pm kube play "${start[@]}" --network none "$T/pod.yaml" > /dev/null 2> "$T/pm.err" &&
+        pm kube down "$T/pod.yaml" > /dev/null 2>> "$T/pm.err"; }; then
+        row "podman kube play" "failed: $(head -n 1 "$T/pm.err")"
+        exit 0
+    fi
 fi
 for _ in $(seq "$runs"); do
     t0=$EPOCHREALTIME
-    pm kube play --network none "$T/pod.yaml" > /dev/null
+    pm kube play "${start[@]}" --network none "$T/pod.yaml" > /dev/null
     t1=$EPOCHREALTIME
     pm kube down "$T/pod.yaml" > /dev/null
     t2=$EPOCHREALTIME
     awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {printf "%.3f %.3f\n", (b - a) * 1000, (c - b) * 1000}'
 done > "$T/pm_times"
-row "podman kube play (ms)" "$(cut -d' ' -f1 "$T/pm_times" | stats)"
+row "podman kube play$label (ms)" "$(cut -d' ' -f1 "$T/pm_times" | stats)"
 row "podman kube down (ms)" "$(cut -d' ' -f2 "$T/pm_times" | stats)"
 awk '{print $1 + $2}' "$T/pm_times" > "$T/pm_total"
-row "podman play + down (ms)" "$(stats < "$T/pm_total")"
+row "podman play$label + down (ms)" "$(stats < "$T/pm_total")"
 row "  ratio podman / podd, play + down (medians)" \
     "$(ratio "$(median < "$T/pm_total")" "$(median < "$T/podd_total")")"
