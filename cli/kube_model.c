@@ -1757,6 +1757,8 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 	const char *rp = NULL, *hostname = NULL, *sub = NULL;
 	int share, hnet, hpid, hipc, husers;
 	long long grace, deadline;
+	/* @origin is the pod's "kube" object, stolen on every path. */
+	cleanup_json json_t *own_origin = origin;
 	struct pod_build pb = {.pod = pod_name,
 			       .meta = meta,
 			       .names = names,
@@ -1771,11 +1773,12 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 	json_object_set_new(entry, "pulls", pulls);
 	json_object_set_new(entry, "claims", claims);
 	json_object_set_new(body, "name", json_string(pod_name));
-	if (string_map(c, meta, "labels", true, &labels) < 0 ||
-	    string_map(c, meta, "annotations", false, &ann) < 0)
+	if (string_map(c, meta, "labels", true, &labels) < 0)
 		return NULL;
 	if (labels != NULL)
 		json_object_set_new(body, "labels", labels);
+	if (string_map(c, meta, "annotations", false, &ann) < 0)
+		return NULL;
 	if (ann != NULL && json_object_size(ann) > 0)
 		json_object_set_new(body, "annotations", ann);
 	else
@@ -1902,7 +1905,7 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 	if (json_array_size(pb.publish) == 0)
 		json_object_del(body, "ports");
 	path_pop(c, s);
-	json_object_set_new(body, "kube", origin);
+	json_object_set(body, "kube", origin);
 	return steal_ptr(entry);
 }
 

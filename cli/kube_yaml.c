@@ -478,8 +478,12 @@ on_scalar(struct loader *l, const yaml_event_t *ev, struct pd_err *err)
 			return 0;
 		}
 		top->key = key_text(ev);
-		if (anchor != NULL)
-			anchor_set(l, anchor, json_string(top->key), 1);
+		if (anchor != NULL) {
+			json_t *k = json_string(top->key);
+
+			anchor_set(l, anchor, k, 1);
+			json_decref(k);
+		}
 		return 0;
 	}
 	v = scalar_value(ev, err);

@@ -137,7 +137,7 @@ label=""
 if ! { pm kube play --network none "$T/pod.yaml" > /dev/null 2> "$T/pm.err" &&
     pm kube down "$T/pod.yaml" > /dev/null 2>> "$T/pm.err"; }; then
     pm kube down "$T/pod.yaml" > /dev/null 2>&1 || true
-    row "podman kube play cannot start pods here" "$(grep -m1 -o 'crun: .*' "$T/pm.err" || head -n 1 "$T/pm.err")"
+    row "podman kube play cannot start pods here" "$(grep -m1 -o 'crun: [^"\\]*' "$T/pm.err" || head -n 1 "$T/pm.err")"
     start=(--start=false)
     label=" --start=false (made, not run)"
     if ! { pm kube play "${start[@]}" --network none "$T/pod.yaml" > /dev/null 2> "$T/pm.err" &&

@@ -83,6 +83,9 @@ test_anchors(void)
 	load_ok("a: &a {x: 1, w: 2}\nb: &b {w: 3, z: 4}\nc:\n  <<: [*a, *b]\n  x: 9\n",
 		"[{\"a\":{\"w\":2,\"x\":1},\"b\":{\"w\":3,\"z\":4},\"c\":{\"w\":2,\"x\":9,"
 		"\"z\":4}}]");
+	/* An anchor on a key (fuzz_kube found its copy leaked). */
+	load_ok("&k a: 1\nb: *k\n", "[{\"a\":1,\"b\":\"a\"}]");
+	load_bad("&k a: 1\n*k : 2\n", "duplicate key \"a\"");
 	load_bad("a: *nope\n", "unknown alias");
 	load_bad("a: &a [1, *a]\n", "unknown alias");
 	load_bad("a:\n  <<: 5\n", "merge key takes mappings");
