@@ -52,7 +52,8 @@ static const struct cmd commands[] = {
     {"logout", cmd_logout, "forget a registry's credentials"},
     {"network", cmd_network, "manage networks"},
     {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
-    {"kube", cmd_kube, "Kubernetes manifests: play, down, generate"}, /* issue 12, kube */
+    /* issue 12, kube */
+    {"kube", cmd_kube, "Kubernetes manifests: play, down, generate"},
     {"cp", cmd_cp, "copy files between a container and the host"},
     {"export", cmd_export, "write a container's file system as a tar"},
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
