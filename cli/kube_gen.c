@@ -690,7 +690,15 @@ kube_generate(const json_t *pod, const json_t *ctrs, const char *type, struct pd
 				    docs, data_doc(names[k], json_object_get(data_docs, names[k])));
 		}
 	}
-	meta = json_pack("{s:s}", "name", pod_name);
+	/* A Deployment of a controller's replica takes the controller's name
+	 * (web, not web-0): play names its pods web-0... again. */
+	if (type != NULL && strcmp(type, "deployment") == 0 && pod != NULL &&
+	    str(json_object_get(pod, "kube"), "name") != NULL &&
+	    str(json_object_get(pod, "kube"), "kind") != NULL &&
+	    strcmp(str(json_object_get(pod, "kube"), "kind"), "Pod") != 0)
+		meta = json_pack("{s:s}", "name", str(json_object_get(pod, "kube"), "name"));
+	else
+		meta = json_pack("{s:s}", "name", pod_name);
 	labels = pod ? json_object_get(pod, "labels")
 		     : json_object_get(json_array_get(ctrs, 0), "labels");
 	ann = pod ? json_object_get(pod, "annotations") : NULL;

@@ -424,6 +424,33 @@ EOF
     assert_exit 125 podctl kube play
 }
 
+# Kubernetes takes it, podd refuses it half-way (a hostPath of type
+# Directory that is not there, found at the second pod's container
+# create): what this play made is removed, the volume it made too.
+test_failure_half_way_removes_what_play_made() {
+    with_busybox
+    cat > "$T/half.yaml" << EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: first}
+spec:
+  volumes: [{name: d, persistentVolumeClaim: {claimName: first-data}}]
+  containers:
+  - {name: a, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: d, mountPath: /d}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: second}
+spec:
+  volumes: [{name: h, hostPath: {path: $T/not-there, type: Directory}}]
+  containers:
+  - {name: b, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: h, mountPath: /h}]}
+EOF
+    assert_exit 125 podctl kube play "$T/half.yaml"
+    assert_contains "$LAST_ERR" "not-there"
+    assert_nothing_left
+}
+
 test_warnings_and_strict() {
     with_busybox
     cat > "$T/extra.yaml" << 'EOF'
