@@ -424,30 +424,37 @@ EOF
     assert_exit 125 podctl kube play
 }
 
-# Kubernetes takes it, podd refuses it half-way (a hostPath of type
-# Directory that is not there, found at the second pod's container
-# create): what this play made is removed, the volume it made too.
+# Kubernetes takes it (its scheduler would place the pods apart), podd
+# refuses it half-way: the second pod asks for the host port the first
+# has. What this play made is removed, the volume it made too.
 test_failure_half_way_removes_what_play_made() {
     with_busybox
-    cat > "$T/half.yaml" << EOF
+    cat > "$T/half.yaml" << 'EOF'
 apiVersion: v1
 kind: Pod
 metadata: {name: first}
 spec:
   volumes: [{name: d, persistentVolumeClaim: {claimName: first-data}}]
   containers:
-  - {name: a, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: d, mountPath: /d}]}
+  - name: a
+    image: busybox
+    command: [sleep, "3600"]
+    ports: [{containerPort: 80, hostPort: 18099}]
+    volumeMounts: [{name: d, mountPath: /d}]
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: second}
 spec:
-  volumes: [{name: h, hostPath: {path: $T/not-there, type: Directory}}]
   containers:
-  - {name: b, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: h, mountPath: /h}]}
+  - name: b
+    image: busybox
+    command: [sleep, "3600"]
+    ports: [{containerPort: 80, hostPort: 18099}]
 EOF
     assert_exit 125 podctl kube play "$T/half.yaml"
-    assert_contains "$LAST_ERR" "not-there"
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" 'create pod "second"'
     assert_nothing_left
 }
 
