@@ -926,8 +926,9 @@ struct pod_build {
 	json_t *publish;       /* the pod body's "ports" */
 	bool host_network;
 	long long pod_uid, pod_gid;
-	json_t *names; /* container names seen */
-	json_t *pulls; /* the plan's pulls */
+	json_t *names;      /* container names seen */
+	json_t *pulls;      /* the plan's pulls */
+	const char *policy; /* the pod's restartPolicy */
 };
 
 static int
@@ -1271,8 +1272,15 @@ container(struct ctx *c, const json_t *ctr, struct pod_build *pb, const char *ki
 	json_object_set_new(body, "image", json_string(image));
 	json_object_set_new(body, "start", json_false());
 	json_object_set_new(body, "role", json_string(role));
+	/* The kubelet restarts a native sidecar always, and an init
+	 * container only on failure, whatever the pod's policy says (Never:
+	 * never). */
 	if (strcmp(role, "sidecar") == 0)
 		json_object_set_new(body, "restart_policy", json_string("always"));
+	else if (strcmp(role, "init") == 0)
+		json_object_set_new(
+		    body, "restart_policy",
+		    json_string(strcmp(pb->policy, "Never") == 0 ? "no" : "on-failure"));
 	json_object_set_new(kube, "name", json_string(name));
 	json_object_set_new(kube, "image", json_string(image));
 	if (plan_pull(c, pb, image, pull) < 0)
@@ -1811,6 +1819,7 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 		}
 	}
 	json_object_set_new(body, "restart_policy", json_string(rp ? rp : "Always"));
+	pb.policy = rp ? rp : "Always";
 	if (hostname != NULL) {
 		if (!kube_dns_label(hostname)) {
 			fail_key(c, "hostname", "not a lowercase RFC 1123 label");

@@ -132,6 +132,9 @@ test_pod(void)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(ctrs, 0), "name")), ==,
 		  "web-prep");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(ctrs, 0), "role")), ==, "init");
+	/* The pod's OnFailure: an init container is restarted on failure only. */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(ctrs, 0), "restart_policy")), ==,
+		  "on-failure");
 	httpd = json_array_get(ctrs, 1);
 	free(text);
 	text = pd_json_dump(httpd);
