@@ -129,6 +129,10 @@ EOF
     WAIT_TIMEOUT=20 wait_for is_running fed-serve
     assert_eq exited "$(ctr_state fed-fill)"
     assert_eq 0 "$(ctr_field fed-fill .exit_code)"
+    # The pod's restartPolicy Always does not restart a finished init
+    # container (the kubelet's OnFailure for init containers).
+    assert_eq on-failure "$(ctr_field fed-fill .restart_policy)"
+    assert_eq 0 "$(ctr_field fed-fill .restart_count)"
     assert_eq "made by init" "$(podctl exec fed-serve wget -q -O - http://127.0.0.1:8080/index.html)"
     assert_eq "made by init" "$(podctl exec fed-serve cat /srv/index.html)"
     assert_exit 0 podctl kube down "$T/init.yaml"
