@@ -213,7 +213,8 @@ $(B)/tests/test_archive_manifest: tests/unit/test_archive_manifest.c tests/unit/
 		$(ARCHIVE_PURE_OBJS) $(LIBPODD) $(JANSSON_LIBS) $(LDOPT)
 
 # kube branch: podctl's YAML and manifest model, which link libyaml.
-KUBE_PURE_OBJS := $(call obj,cli/kube_yaml.c cli/kube_model.c cli/kube_gen.c)
+KUBE_PURE_OBJS := $(call obj,cli/kube_yaml.c cli/kube_model.c cli/kube_walk.c \
+	cli/kube_env.c cli/kube_container.c cli/kube_volume.c cli/kube_gen.c)
 $(B)/tests/test_kube_yaml $(B)/tests/test_kube_model: $(B)/tests/%: tests/unit/%.c tests/unit/unit.h \
 		$(KUBE_PURE_OBJS) $(LIBPODD)
 	@mkdir -p $(dir $@)

@@ -36,7 +36,7 @@ extra_sources() {
         fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
         fuzz_reg_manifest) echo "$top/podd/reg_manifest.c" ;;
         fuzz_reg_auth) echo "$top/podd/reg_auth.c" ;;
-        fuzz_kube) echo "$top/cli/kube_yaml.c $top/cli/kube_model.c" ;; # issue 12, kube
+        fuzz_kube) echo "$top/cli/kube_yaml.c $top/cli/kube_model.c $top/cli/kube_walk.c $top/cli/kube_env.c $top/cli/kube_container.c $top/cli/kube_volume.c" ;; # issue 12, kube
     esac
 }
 
