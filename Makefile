@@ -250,11 +250,9 @@ asan: images
 # ---- dependencies --------------------------------------------------------
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
-	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev \
-	libyaml-dev
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
-	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd \
-	python3-kubernetes
+	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps: deps-kubectl
@@ -343,7 +341,11 @@ clean:
 # for the unit tests' pure objects and podd-shim alike, was).
 .SECONDARY:
 
-# kube branch: the kube tests drive kubectl (`kubectl create ... --dry-run`);
+# kube branch: libyaml for podctl kube; python3-kubernetes checks generate
+# (recipes expand these when they run, after the whole file is read).
+DEPS_BUILD += libyaml-dev
+DEPS_TEST  += python3-kubernetes
+# The kube tests drive kubectl (`kubectl create ... --dry-run`);
 # Debian's kubernetes-client only when no kubectl is installed at all.
 .PHONY: deps-kubectl
 deps-kubectl:
