@@ -145,6 +145,8 @@ int cmd_attach(struct podctl *ctl, int argc, char **argv);
 int cmd_capture(struct podctl *ctl, int argc, char **argv);
 int cmd_debug(struct podctl *ctl, int argc, char **argv);
 int cmd_restart(struct podctl *ctl, int argc, char **argv);
+/* issue 12, kube branch: cmd_kube.c. */
+int cmd_kube(struct podctl *ctl, int argc, char **argv);
 
 /* cmd_run.c: create the container of @body (start false) and run it
  * attached: its stdout to @out, its stderr to stderr, Ctrl-C stops it.

@@ -52,6 +52,8 @@ static const struct cmd commands[] = {
     {"logout", cmd_logout, "forget a registry's credentials"},
     {"network", cmd_network, "manage networks"},
     {"volume", cmd_volume, "manage volumes"}, /* issue 11, volumes */
+    /* issue 12, kube */
+    {"kube", cmd_kube, "Kubernetes manifests: play, down, generate"},
     {"cp", cmd_cp, "copy files between a container and the host"},
     {"export", cmd_export, "write a container's file system as a tar"},
     {"events", cmd_events, "print pod and container events as they happen"}, /* issue 12 */

@@ -246,6 +246,7 @@ echo
 
 # --- at scale: 50 pods beside podman, 1000 pods on one podd (scale.sh) --------
 "$(dirname "$0")/scale.sh" "$build" "$runs"
+echo; "$(dirname "$0")/kube.sh" "$build" 10 # issue 12, kube: kube play + down beside podman kube play + down
 
 echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower
 echo; "$(dirname "$0")/pull.sh" "$build" 5 # pull, present pull, run after pull, load; podman and skopeo beside

@@ -37,6 +37,14 @@ extra_sources() {
         fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
         fuzz_reg_manifest) echo "$top/podd/reg_manifest.c" ;;
         fuzz_reg_auth) echo "$top/podd/reg_auth.c" ;;
+        fuzz_kube) echo "$top/cli/kube_yaml.c $top/cli/kube_model.c $top/cli/kube_walk.c $top/cli/kube_env.c $top/cli/kube_container.c $top/cli/kube_volume.c" ;; # issue 12, kube
+    esac
+}
+
+# Extra libraries a target links.
+extra_libs() {
+    case $1 in
+        fuzz_kube) pkg-config --libs yaml-0.1 2> /dev/null || echo -lyaml ;; # issue 12, kube
     esac
 }
 
@@ -60,7 +68,7 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
         objs+=("$(compile "$extra")")
     done
     echo "  FUZZ    $out/$name"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2046 # word lists
     "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer -o "$out/$name" "$src" "${objs[@]}" \
-        $JANSSON_LIBS $CRYPTO_LIBS
+        $JANSSON_LIBS $CRYPTO_LIBS $(extra_libs "$name")
 done
