@@ -177,7 +177,7 @@ api_container_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 	struct container *obj;
 	long long timeout_s;
 
-	if (http_life_timeout_query(req, &timeout_s) < 0) /* issue 12, podlife */
+	if (http_timeout_query(req, &timeout_s) < 0)
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
@@ -197,7 +197,7 @@ api_container_restart(struct podd *d, struct evhttp_request *req, const char *ar
 	struct container *obj;
 	long long timeout_s;
 
-	if (http_life_timeout_query(req, &timeout_s) < 0) /* issue 12, podlife */
+	if (http_timeout_query(req, &timeout_s) < 0)
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)

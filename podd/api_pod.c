@@ -118,7 +118,7 @@ api_pod_stop(struct podd *d, struct evhttp_request *req, const char *arg)
 
 	/* issue 12, podlife: without ?timeout= each container has its own
 	 * (its stop_timeout, else the pod's termination_grace_period). */
-	if (http_life_timeout_query(req, &timeout_s) < 0)
+	if (http_timeout_query(req, &timeout_s) < 0)
 		return;
 	obj = find_or_reply(d, req, arg);
 	if (obj == NULL)
@@ -214,26 +214,4 @@ api_pod_ports_remove(struct podd *d, struct evhttp_request *req, const char *arg
 	http_reply_json(req, 200, j);
 out:
 	http_query_free(q);
-}
-
-/* issue 12, podlife: ?timeout=SECS, -1 when absent. */
-int
-http_life_timeout_query(struct evhttp_request *req, long long *timeout_s)
-{
-	static const char *const params[] = {PD_Q_TIMEOUT, NULL};
-	struct http_query *q = http_action_query(req, params);
-	struct pd_err err = {0};
-	const char *t;
-	int r = 0;
-
-	if (q == NULL)
-		return -1;
-	*timeout_s = -1;
-	t = http_query_get(q, PD_Q_TIMEOUT);
-	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, timeout_s, &err)) < 0)
-		pd_err_prefix(&err, "timeout");
-	http_query_free(q);
-	if (r < 0)
-		http_reply_error(req, &err);
-	return r;
 }

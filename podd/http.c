@@ -428,7 +428,7 @@ http_timeout_query(struct evhttp_request *req, long long *timeout_s)
 
 	if (q == NULL)
 		return -1;
-	*timeout_s = PD_STOP_TIMEOUT_DEFAULT_S;
+	*timeout_s = -1;
 	t = http_query_get(q, PD_Q_TIMEOUT);
 	if (t != NULL && (r = pd_parse_int(t, 0, PD_STOP_TIMEOUT_MAX_S, timeout_s, &err)) < 0)
 		pd_err_prefix(&err, "timeout");

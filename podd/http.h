@@ -66,14 +66,12 @@ void http_query_free(struct http_query *q);
 struct http_query *http_action_query(struct evhttp_request *req, const char *const *params);
 
 /* The fronts of stop/restart, of removals and of start: only
- * ?timeout=SECS (default PD_STOP_TIMEOUT_DEFAULT_S), or only one boolean
- * @param (?force=BOOL, ?attach=BOOL; false when absent), and no body.
- * Return 0, or -1 once the request has been answered with the error. */
+ * ?timeout=SECS (-1 when absent: the container's own stop timeout,
+ * pod_seq_stop_timeout), or only one boolean @param (?force=BOOL,
+ * ?attach=BOOL; false when absent), and no body. Return 0, or -1 once the
+ * request has been answered with the error. */
 int http_timeout_query(struct evhttp_request *req, long long *timeout_s);
 int http_bool_query(struct evhttp_request *req, const char *param, bool *value);
-/* issue 12, podlife (api_pod.c): ?timeout=SECS as above, but -1 when
- * absent (the container's own stop timeout, pod_seq.h). */
-int http_life_timeout_query(struct evhttp_request *req, long long *timeout_s);
 
 /* Parse a boolean query value: "1", "true", "0", "false". */
 int http_parse_bool(const char *s, const char *name, bool *out, struct pd_err *err);
