@@ -352,10 +352,11 @@ clean:
 # for the unit tests' pure objects and podd-shim alike, was).
 .SECONDARY:
 
-# kube branch: libyaml for podctl kube; python3-kubernetes checks generate
-# (recipes expand these when they run, after the whole file is read).
+# Kubernetes manifests: libyaml for podctl kube; python3-kubernetes and
+# podman check what generate writes (recipes expand these when they run,
+# after the whole file is read).
 DEPS_BUILD += libyaml-dev
-DEPS_TEST  += python3-kubernetes
+DEPS_TEST  += python3-kubernetes podman
 # The kube tests drive kubectl (`kubectl create ... --dry-run`);
 # Debian's kubernetes-client only when no kubectl is installed at all.
 .PHONY: deps-kubectl
