@@ -356,7 +356,7 @@ clean:
 # podman check what generate writes (recipes expand these when they run,
 # after the whole file is read).
 DEPS_BUILD += libyaml-dev
-DEPS_TEST  += python3-kubernetes podman
+DEPS_TEST  += python3-kubernetes podman catatonit
 # The kube tests drive kubectl (`kubectl create ... --dry-run`);
 # Debian's kubernetes-client only when no kubectl is installed at all.
 .PHONY: deps-kubectl

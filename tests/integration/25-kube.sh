@@ -680,7 +680,7 @@ pm() { podman --root "$dir/root" --runroot "$dir/run" --tmpdir "$dir/tmp" --stor
 tar -C "$tree" -c . | pm import -q - docker.io/library/busybox:latest > /dev/null
 rc=0
 pm kube play --start=false --network none "$file" > "$dir/play.out" 2>&1 || rc=$?
-[ "$rc" = 0 ] && pm inspect pm-main --format '{{.Config.Entrypoint}} {{.Config.Cmd}} {{.Config.Env}}' || cat "$dir/play.out"
+[ "$rc" = 0 ] && pm inspect pm-main --format '{{.Config.Entrypoint}} {{.Config.Cmd}} {{.Config.Env}}' || cat "$dir/play.out" >&2
 pm kube down "$file" > /dev/null 2>&1 || true
 pm system reset -f > /dev/null 2>&1 || true
 exit "$rc"
