@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
@@ -114,6 +115,9 @@ struct ctr_spec {
 	 * as the record keeps them and the API shows them. "pod_mounts" are
 	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
 	json_t *k8s;
+	/* issue 13, cgroups: "limits" as given, with the keys it leaves unset
+	 * filled from k8s "resources" as the kubelet maps them (cgroup.h) */
+	struct cg_limits limits;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */
