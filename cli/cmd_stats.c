@@ -116,8 +116,8 @@ static int
 print_stats(const struct stats_out *o, const json_t *list, struct pd_err *err)
 {
 	static const char *const header[] = {
-	    "CONTAINER ID", "NAME",      "CPU %",     "MEM USAGE / LIMIT",
-	    "MEM %",        "NET I/O",   "BLOCK I/O", "PIDS",
+	    "CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
+	    "MEM %",        "NET I/O", "BLOCK I/O", "PIDS",
 	};
 	cleanup_table struct table t = {0};
 	cleanup_json json_t *shown = json_array();

@@ -59,7 +59,7 @@ api_info(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	TAILQ_FOREACH (c, &d->containers, entry) {
 		n_ctrs++;
-		ctrs_running += c->rec.state == CTR_RUNNING || c->rec.state == CTR_STOPPING;
+		ctrs_running += ctr_state_up(c->rec.state);
 	}
 	if (uname(&un) < 0)
 		memcpy(un.release, "unknown", sizeof("unknown"));

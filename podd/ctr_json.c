@@ -37,6 +37,8 @@ brief_life_json(const struct container *c, json_t *j)
 	if (c->rec.state == CTR_EXITED) {
 		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(c->rec.exit_code));
 		json_object_set_new(j, PD_F_FINISHED, json_string(c->rec.finished));
+		if (c->rec.oom_killed) /* issue 13, observe: pod_status.h */
+			json_object_set_new(j, PD_F_OOM_KILLED, json_true());
 	}
 	if (waiting != NULL)
 		json_object_set_new(j, PD_F_WAITING, json_pack("{s:s}", PD_F_REASON, waiting));
@@ -189,11 +191,12 @@ container_to_json(const struct container *c)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	json_object_set_new(j, PD_F_OOM_KILLED, json_boolean(r->oom_killed)); /* issue 13 */
 	if (r->state == CTR_EXITED && r->exit_code >= 0)
 		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(r->exit_code));
 	if (r->state == CTR_EXITED)
 		set_if(j, PD_F_SIGNAL, r->signal);
-	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
+	if (ctr_state_up(r->state)) {
 		char id[PD_NS_ID_MAX];
 
 		cleanup_free char *run = ctr_run_dir(c);

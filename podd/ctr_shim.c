@@ -133,7 +133,7 @@ ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err
 		t = container_find(c->d, s->ns[k].target, err);
 		if (t == NULL)
 			return -1;
-		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+		if (!ctr_state_up(t->rec.state))
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		plan->ns_target[k] = t;
@@ -261,7 +261,7 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 
 		if (t == NULL)
 			return -1;
-		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+		if (!ctr_state_up(t->rec.state))
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		if (depth > 8)
@@ -365,8 +365,7 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 	} else if (pm->how == CTR_NS_CONTAINER) {
 		const struct container *t = plan->ns_target[CTR_NS_PID];
 
-		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) ||
-		    t->sv.pidfd < 0)
+		if ((!ctr_state_up(t->rec.state)) || t->sv.pidfd < 0)
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		*pid_fd = t->sv.pidfd;

@@ -20,13 +20,13 @@
 static const char *const state_names[] = {
     [CTR_CREATED] = PD_STATE_CREATED, [CTR_STARTING] = PD_STATE_CREATED,
     [CTR_RUNNING] = PD_STATE_RUNNING, [CTR_STOPPING] = PD_STATE_RUNNING,
-    [CTR_EXITED] = PD_STATE_EXITED,
+    [CTR_EXITED] = PD_STATE_EXITED,   [CTR_PAUSED] = PD_STATE_PAUSED,
 };
 
 /* What the state file says, where the API folds states together. */
 static const char *const record_states[] = {
     [CTR_CREATED] = "created",   [CTR_STARTING] = "starting", [CTR_RUNNING] = "running",
-    [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",
+    [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",     [CTR_PAUSED] = "paused",
 };
 
 #define N_STATES (sizeof(record_states) / sizeof(record_states[0]))
@@ -35,6 +35,12 @@ const char *
 ctr_state_name(enum ctr_state state)
 {
 	return state_names[state];
+}
+
+bool
+ctr_state_up(enum ctr_state state)
+{
+	return state == CTR_RUNNING || state == CTR_STOPPING || state == CTR_PAUSED;
 }
 
 static const char *const ns_fields[CTR_NS_KINDS] = {
@@ -613,6 +619,8 @@ ctr_record_to_json(const struct ctr_record *r)
 						      (json_int_t)s->target_start_time));
 		config_to_json(s, j);
 		ctr_life_to_json(r, j);
+		if (r->oom_killed) /* issue 13, observe */
+			json_object_set_new(j, PD_F_OOM_KILLED, json_true());
 		for (int k = 0; k < PROBE_KINDS; k++)
 			if (s->probes[k] != NULL)
 				json_object_set(j, probe_kind_field((enum probe_kind)k),
@@ -799,6 +807,11 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	if (cg_limits_parse(json_object_get(j, PD_F_LIMITS), &limits, err) < 0)
 		return pd_err_prefix(err, "bad container record");
 	json_object_del(rest, PD_F_LIMITS);
+	/* issue 13, observe: optional, only when true. */
+	if (json_object_get(j, PD_F_OOM_KILLED) != NULL &&
+	    !json_is_boolean(json_object_get(j, PD_F_OOM_KILLED)))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", PD_F_OOM_KILLED);
+	json_object_del(rest, PD_F_OOM_KILLED);
 	/* issue 12, podspec: its keys, off the copy too. */
 	{
 		static const char *const k8s_keys[] = {CTR_SPEC_K8S_KEYS};
@@ -848,6 +861,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	r->restart = restart_state;
 	r->spec.k8s = steal_ptr(k8s);
 	r->spec.limits = limits; /* issue 13 */
+	r->oom_killed = json_is_true(json_object_get(j, PD_F_OOM_KILLED));
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

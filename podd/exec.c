@@ -324,6 +324,11 @@ session_start(struct container *c, struct exec_spec *spec, bool internal, struct
 {
 	struct exec_session *e;
 
+	if (c->rec.state == CTR_PAUSED) { /* issue 13, observe: as docker's */
+		pd_fail(err, PD_E_CONFLICT, "container \"%s\" is paused: unpause it before exec",
+			c->rec.spec.name);
+		return NULL;
+	}
 	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->sv.pidfd < 0) {
 		pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running", c->rec.spec.name);
 		return NULL;

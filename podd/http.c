@@ -23,6 +23,7 @@
 
 #include "api.h"
 #include "events.h"
+#include "stats.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
@@ -76,6 +77,13 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_EXEC, api_container_exec},
+    /* issue 13, observe */
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_STATS, api_container_stats},
+    {EVHTTP_REQ_GET, PD_PATH_STATS, api_stats},
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_TOP, api_container_top},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_PAUSE, api_container_pause},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_UNPAUSE, api_container_unpause},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_UPDATE, api_container_update},
     /* volumes and cp (issue 11, volumes branch) */
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_TO, api_container_copy_to},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_OUT, api_container_copy_from},

@@ -122,6 +122,8 @@ http_handler_fn api_network_list, api_network_create, api_network_get, api_netwo
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,
     api_container_logs, api_container_restart, api_container_exec;
+/* issue 13, observe: api_observe.c (stats.h has the stats handlers) */
+http_handler_fn api_container_top, api_container_pause, api_container_unpause, api_container_update;
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
     api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;

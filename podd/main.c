@@ -31,6 +31,7 @@
 #include "volume.h"
 #include "ctr_logs.h"
 #include "events.h"
+#include "stats.h"
 #include "pod.h"
 #include "pod_seq.h"
 #include "probe.h"
@@ -445,6 +446,7 @@ podd_teardown(struct podd *d)
 	probe_loop_free(d); /* probes branch: after the containers' probes */
 	ctr_logs_teardown(d);
 	events_teardown(d); /* issue 12, podspec */
+	stats_teardown(d);  /* issue 13, observe */
 	image_free_all(d);
 	/* After the images, whose commits end the pulls that wait on them;
 	 * before the HTTP server, so the other pulls answer their clients. */

@@ -21,6 +21,7 @@ struct evhttp;
 struct event;
 struct pod;
 struct events;
+struct stats_streams;
 
 struct podd_config {
 	char *root;         /* owned: state that survives a reboot */
@@ -91,6 +92,8 @@ struct podd {
 	/* issue 13, cgroups: the hierarchies and parent (cgroup.c), NULL
 	 * until cgroup_setup */
 	struct cgroups *cgroups; /* owned */
+	/* issue 13, observe: the stats streams (stats.c), NULL until the first */
+	struct stats_streams *stats_streams; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

@@ -130,12 +130,13 @@ stats_net_dev(const char *text, long long *rx, long long *tx)
 		if (n < 10 || strcmp(name, "lo") == 0)
 			goto next;
 		json_object_set_new(nets, name,
-				    json_pack("{s:I, s:I, s:I, s:I}", PD_F_RX_BYTES, (json_int_t)f[0],
-					      PD_F_TX_BYTES, (json_int_t)f[8], PD_F_RX_PACKETS,
-					      (json_int_t)f[1], PD_F_TX_PACKETS, (json_int_t)f[9]));
+				    json_pack("{s:I, s:I, s:I, s:I}", PD_F_RX_BYTES,
+					      (json_int_t)f[0], PD_F_TX_BYTES, (json_int_t)f[8],
+					      PD_F_RX_PACKETS, (json_int_t)f[1], PD_F_TX_PACKETS,
+					      (json_int_t)f[9]));
 		*rx += f[0];
 		*tx += f[8];
-	next:
+next:
 		line = nl != NULL ? nl + 1 : NULL;
 	}
 	return nets;

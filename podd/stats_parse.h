@@ -45,8 +45,8 @@ double stats_cpu_percent(long long cpu_delta_ns, long long system_delta_ns, int 
 /* What top shows of one process, from /proc/PID/stat (the whole line). */
 struct top_proc {
 	int ppid;
-	int tty_nr;              /* field 7: 0 without a terminal */
-	unsigned long long cpu;  /* utime + stime in clock ticks */
+	int tty_nr;               /* field 7: 0 without a terminal */
+	unsigned long long cpu;   /* utime + stime in clock ticks */
 	unsigned long long start; /* start time in clock ticks since boot */
 	char comm[64];
 };

@@ -95,7 +95,8 @@ test_top(void)
 			   "150 50 0 0 20 0 1 0 12345 1000 100 18446744073709551615\n";
 	struct top_proc p;
 	char buf[32];
-	char cmd[] = "sleep\0" "100\0";
+	char cmd[] = "sleep\0"
+		     "100\0";
 	char *s;
 
 	REQUIRE(top_parse_stat(stat, &p) == 0);
