@@ -22,8 +22,9 @@ ctr_cgroup_freeze(struct container *c, bool frozen, struct pd_err *err)
 	cleanup_free char *rel = NULL;
 
 	if (!cgroup_enabled(c->d))
-		return pd_fail(err, PD_E_INVALID,
-			       "pause needs the cgroup freezer: podd runs with --cgroup-layout none");
+		return pd_fail(
+		    err, PD_E_INVALID,
+		    "pause needs the cgroup freezer: podd runs with --cgroup-layout none");
 	rel = ctr_cgroup_rel(c);
 	return cgroup_freeze(c->d, rel, frozen, err);
 }
@@ -75,10 +76,11 @@ container_update(struct container *c, const json_t *body, struct pd_err *err)
 		    restart_policy_parse(json_string_value(policy), &p, err) < 0)
 			return pd_fail(err, PD_E_INVALID, "update: bad %s", PD_F_RESTART_POLICY);
 		if (c->rec.spec.auto_remove && strcmp(json_string_value(policy), "no") != 0)
-			return pd_fail(err, PD_E_INVALID,
-				       "update: container \"%s\" is removed when it exits (--rm): it "
-				       "takes no restart policy",
-				       c->rec.spec.name);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "update: container \"%s\" is removed when it exits (--rm): it "
+			    "takes no restart policy",
+			    c->rec.spec.name);
 		restart_policy_format(&p, policy_text, sizeof(policy_text));
 	}
 	if (limits != NULL) {

@@ -141,7 +141,8 @@ memory_json(struct podd *d, const char *rel)
 	bool v2 = cgroup_on_v2(d, "memory");
 	long long raw = file_number(fd, v2 ? "memory.current" : "memory.usage_in_bytes");
 	long long limit = file_number(fd, v2 ? "memory.max" : "memory.limit_in_bytes");
-	long long inactive = file_key(fd, "memory.stat", v2 ? "inactive_file" : "total_inactive_file");
+	long long inactive =
+	    file_key(fd, "memory.stat", v2 ? "inactive_file" : "total_inactive_file");
 	long long host = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 	long long usage;
 
@@ -181,9 +182,8 @@ block_io(struct podd *d, const char *rel, long long *rd, long long *wr)
 	char buf[8192];
 
 	*rd = *wr = 0;
-	if (fd < 0 ||
-	    stats_read_text(fd, v2 ? "io.stat" : "blkio.throttle.io_service_bytes", buf,
-			    sizeof(buf)) < 0)
+	if (fd < 0 || stats_read_text(fd, v2 ? "io.stat" : "blkio.throttle.io_service_bytes", buf,
+				      sizeof(buf)) < 0)
 		return;
 	if (v2)
 		stats_io_v2(buf, rd, wr);
@@ -240,8 +240,8 @@ stats_read(struct container *c, const json_t *prev)
 		json_object_set_new(j, PD_F_MEMORY,
 				    json_pack("{s:i, s:i, s:i, s:f}", PD_F_USAGE, 0, PD_F_RAW_USAGE,
 					      0, PD_F_LIMIT, 0, PD_F_PERCENT, 0.0));
-		json_object_set_new(j, PD_F_PIDS, json_pack("{s:i, s:i}", PD_F_CURRENT, 0,
-							    PD_F_LIMIT, 0));
+		json_object_set_new(j, PD_F_PIDS,
+				    json_pack("{s:i, s:i}", PD_F_CURRENT, 0, PD_F_LIMIT, 0));
 		json_object_set_new(j, PD_F_NETWORKS, json_object());
 	}
 	json_object_set_new(j, PD_F_NET_RX, json_integer(rx));

@@ -117,8 +117,9 @@ process_row(pid_t pid, const struct clock_facts *k, const json_t *users)
 	user = json_string_value(json_object_get(users, uid_text));
 	(void)snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
 	(void)snprintf(ppid_text, sizeof(ppid_text), "%d", p.ppid);
-	(void)snprintf(c, sizeof(c), "%u",
-		       top_cpu_use(p.cpu, k->uptime_ticks > p.start ? k->uptime_ticks - p.start : 0));
+	(void)snprintf(
+	    c, sizeof(c), "%u",
+	    top_cpu_use(p.cpu, k->uptime_ticks > p.start ? k->uptime_ticks - p.start : 0));
 	start_text(k->boot + (time_t)(p.start / (unsigned long long)k->hz), k->now, stime,
 		   sizeof(stime));
 	top_tty_name(p.tty_nr, tty, sizeof(tty));
