@@ -52,14 +52,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-podd --root "$T/root" --run-dir "$T/run" --foreground 2> "$T/podd.log" &
+# Its cgroups below the bench's own, never at a hierarchy's root.
+podd --root "$T/root" --run-dir "$T/run" --cgroup-parent "$(basename "$T")" --foreground \
+    2> "$T/podd.log" &
 podd_pid=$!
 for _ in $(seq 500); do podctl version > /dev/null 2>&1 && break; sleep 0.02; done
 podctl image import busybox "$images/busybox" > /dev/null
 
 echo "stats: $n running busybox containers, stats --no-stream over $runs runs: median (min-max) in ms"
-echo "$(nproc) cores, kernel $(uname -r), cgroup layout $(podctl info --format json 2> /dev/null |
-    python3 -c 'import json, sys; print(json.load(sys.stdin).get("cgroup", {}).get("layout", "?"))' 2> /dev/null || echo '?')"
+echo "$(nproc) cores, kernel $(uname -r), cgroup layout $(curl -s --unix-socket "$PODD_SOCKET" http://podd/v1/info |
+    python3 -c 'import json, sys; print(json.load(sys.stdin).get("cgroup_version", "?"))' 2> /dev/null || echo '?')"
 for i in $(seq "$n"); do
     podctl run -d --name "s$i" --net none busybox sleep 1000000 > /dev/null
 done
