@@ -126,7 +126,6 @@ int
 cmd_events(struct podctl *ctl, int argc, char **argv)
 {
 	cleanup_flags struct flags f = {0};
-	cleanup_reply struct client_reply reply = {0};
 	cleanup_free char *query = xstrdup("");
 	cleanup_free char *path = NULL;
 	struct events_out out = {.lines = {.what = "an event line"}};
@@ -150,13 +149,7 @@ cmd_events(struct podctl *ctl, int argc, char **argv)
 	}
 	path = xasprintf("%s%s", PD_PATH_EVENTS, query);
 	req.path = path;
-	rc = client_request(ctl->socket_path, &req, &reply, &err);
+	rc = client_stream(ctl->socket_path, &req, &err);
 	line_buf_free(&out.lines);
-	if (rc < 0)
-		return cmd_error(&err);
-	if (reply.status < 200 || reply.status >= 300) {
-		client_reply_error(&reply, &err);
-		return cmd_error(&err);
-	}
-	return 0;
+	return rc < 0 ? cmd_error(&err) : 0;
 }

@@ -236,7 +236,6 @@ int
 cmd_stats(struct podctl *ctl, int argc, char **argv)
 {
 	cleanup_flags struct flags f = {0};
-	cleanup_reply struct client_reply reply = {0};
 	cleanup_json json_t *ids = NULL;
 	struct stats_out o = {.lines = {.what = "a stats line"}};
 	struct client_request req = {
@@ -262,15 +261,9 @@ cmd_stats(struct podctl *ctl, int argc, char **argv)
 			return rc;
 		o.ids = ids;
 	}
-	rc = client_request(ctl->socket_path, &req, &reply, &err);
+	rc = client_stream(ctl->socket_path, &req, &err);
 	line_buf_free(&o.lines);
-	if (rc < 0)
-		return cmd_error(&err);
-	if (reply.status < 200 || reply.status >= 300) {
-		client_reply_error(&reply, &err);
-		return cmd_error(&err);
-	}
-	return 0;
+	return rc < 0 ? cmd_error(&err) : 0;
 }
 
 /* ---- top ------------------------------------------------------------- */

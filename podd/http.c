@@ -261,21 +261,25 @@ http_pending_start_stream(struct http_pending *p)
 void
 http_pending_send_json(struct http_pending *p, const json_t *j)
 {
-	struct evbuffer *buf;
-	cleanup_free char *s = NULL;
-
 	if (p->gone)
 		return;
 	http_pending_start_stream(p);
 	if (http_conn_unsent(p->req) > HTTP_STREAM_UNSENT_MAX)
 		return;
-	buf = evbuffer_new();
+	http_send_json_line(p->req, j);
+}
+
+void
+http_send_json_line(struct evhttp_request *req, const json_t *j)
+{
+	struct evbuffer *buf = evbuffer_new();
+	cleanup_free char *s = pd_json_dump(j);
+
 	if (buf == NULL)
 		abort();
-	s = pd_json_dump(j);
 	evbuffer_add(buf, s, strlen(s));
 	evbuffer_add(buf, "\n", 1);
-	evhttp_send_reply_chunk(p->req, buf);
+	evhttp_send_reply_chunk(req, buf);
 	evbuffer_free(buf);
 }
 

@@ -41,6 +41,8 @@ void http_pending_start_stream(struct http_pending *p);
  * worth less than podd's memory. */
 #define HTTP_STREAM_UNSENT_MAX (256 * 1024)
 void http_pending_send_json(struct http_pending *p, const json_t *j);
+/* Send @j as one JSON line of the chunked reply to @req (started). */
+void http_send_json_line(struct evhttp_request *req, const json_t *j);
 
 /* Answer and free @p. */
 void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);

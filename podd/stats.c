@@ -337,8 +337,6 @@ static void
 stream_send(struct stats_stream *s)
 {
 	cleanup_json json_t *line = NULL;
-	cleanup_free char *text = NULL;
-	struct evbuffer *buf;
 	struct container *c;
 
 	if (s->id[0] != '\0') {
@@ -359,14 +357,7 @@ stream_send(struct stats_stream *s)
 	}
 	if (http_conn_unsent(s->req) > STREAM_UNSENT_MAX)
 		return; /* a client that does not read misses samples */
-	buf = evbuffer_new();
-	if (buf == NULL)
-		abort();
-	text = pd_json_dump(line);
-	evbuffer_add(buf, text, strlen(text));
-	evbuffer_add(buf, "\n", 1);
-	evhttp_send_reply_chunk(s->req, buf);
-	evbuffer_free(buf);
+	http_send_json_line(s->req, line);
 }
 
 static void
