@@ -27,8 +27,8 @@
 #include "podd.h"
 #include "xalloc.h"
 
-const char *const cg_v1_names[CG_V1_N] = {"cpu",     "cpuacct", "cpuset",  "memory",
-					  "pids",    "freezer", "devices", "blkio"};
+const char *const cg_v1_names[CG_V1_N] = {"cpu",  "cpuacct", "cpuset",  "memory",
+					  "pids", "freezer", "devices", "blkio"};
 
 /* The controllers podd enables on a pure v2 hierarchy, when it has them. */
 static const char *const v2_wanted[] = {"cpu", "cpuset", "io", "memory", "pids", NULL};
@@ -132,9 +132,9 @@ mounts_found_clear(struct mounts_found *m)
 static char *
 controllers_of(const char *super)
 {
-	static const char *const not_controllers[] = {"rw", "ro", "xattr", "noprefix",
-						      "clone_children", "cpuset_v2_mode",
-						      "favordynmods", NULL};
+	static const char *const not_controllers[] = {
+	    "rw",           "ro", "xattr", "noprefix", "clone_children", "cpuset_v2_mode",
+	    "favordynmods", NULL};
 	char *out = xcalloc(1, strlen(super) + 1);
 	size_t n = 0;
 
@@ -503,7 +503,7 @@ setup_dirs(struct cgroups *cg, const struct mounts_found *m, struct pd_err *err)
 			cg->memsw = access(p, F_OK) == 0;
 		}
 	}
-	if (cg->layout == CG_LAYOUT_V2 || cg->layout == CG_LAYOUT_HYBRID) {
+	if ((cg->layout == CG_LAYOUT_V2 || cg->layout == CG_LAYOUT_HYBRID) && m->v2_mount != NULL) {
 		cleanup_free char *own = own_cgroup(NULL);
 		cleanup_free char *root_ctl = NULL;
 		struct pd_err ignored;
@@ -656,8 +656,8 @@ cgroup_create(struct podd *d, const char *rel, const struct cg_limits *l, struct
 	}
 	for (i = 0; cg->hier[i] != NULL; i++) {
 		cleanup_free char *dir = xasprintf("%s/%s", cg->hier[i], rel);
-		bool cpuset = cg->v1[CG_V1_CPUSET] != NULL &&
-			      strcmp(cg->hier[i], cg->v1[CG_V1_CPUSET]) == 0;
+		bool cpuset =
+		    cg->v1[CG_V1_CPUSET] != NULL && strcmp(cg->hier[i], cg->v1[CG_V1_CPUSET]) == 0;
 		bool v2 = cg->hier[i] == cg->v2;
 
 		if (v2) {
@@ -811,6 +811,7 @@ static int
 freeze_and_kill(struct podd *d, const char *rel, struct pd_err *err)
 {
 	cleanup_free pid_t *pids = NULL;
+	struct pd_err thaw = {0};
 	size_t n = 0;
 	int r;
 
@@ -820,8 +821,10 @@ freeze_and_kill(struct podd *d, const char *rel, struct pd_err *err)
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (kill(pids[i], SIGKILL) < 0 && errno != ESRCH)
 			r = pd_fail_errno(err, errno, "kill %d", (int)pids[i]);
-	if (cgroup_freeze(d, rel, false, r < 0 ? &(struct pd_err){0} : err) < 0)
+	if (cgroup_freeze(d, rel, false, &thaw) < 0 && r == 0) {
+		*err = thaw;
 		r = -1;
+	}
 	return r;
 }
 
@@ -986,8 +989,7 @@ cgroup_info_json(const struct podd *d)
 		}
 	}
 	return json_pack("{s:s, s:s, s:o, s:o}", "layout", cgroup_layout_name(d), "parent",
-			 cg != NULL ? cg->parent : "", "v1_controllers", v1, "v2_controllers",
-			 v2);
+			 cg != NULL ? cg->parent : "", "v1_controllers", v1, "v2_controllers", v2);
 }
 
 json_t *
@@ -1010,7 +1012,8 @@ cgroup_shim_mounts(const struct podd *d)
 		if (cg->v1_mount[c] == NULL)
 			continue;
 		for (int p = 0; p < c; p++)
-			seen |= cg->v1_mount[p] != NULL && strcmp(cg->v1_mount[p], cg->v1_mount[c]) == 0;
+			seen |= cg->v1_mount[p] != NULL &&
+				strcmp(cg->v1_mount[p], cg->v1_mount[c]) == 0;
 		base = strrchr(cg->v1_mount[c], '/');
 		base = base != NULL ? base + 1 : cg->v1_mount[c];
 		if (seen || base[0] == '\0' || cg->v1_opts[c][0] == '\0')
@@ -1036,8 +1039,7 @@ cgroup_procs_open(struct podd *d, const char *rel, int *fds, struct pd_err *err)
 	if (!cgroup_enabled(d))
 		return 0;
 	for (size_t i = 0; d->cgroups->hier[i] != NULL && n < CG_PROCS_MAX; i++) {
-		cleanup_free char *path =
-		    xasprintf("%s/%s/cgroup.procs", d->cgroups->hier[i], rel);
+		cleanup_free char *path = xasprintf("%s/%s/cgroup.procs", d->cgroups->hier[i], rel);
 
 		fds[n] = open(path, O_WRONLY | O_CLOEXEC);
 		if (fds[n] < 0) {

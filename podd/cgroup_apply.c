@@ -54,8 +54,7 @@ write_max(const char *dir, const char *file, long long v, struct pd_err *err)
 /* v1 refuses a memory limit above memsw's and a memsw below memory's: the
  * order of the two writes depends on which way they move. */
 static int
-v1_memory(const struct cgroups *cg, const char *dir, const struct cg_limits *l,
-	  struct pd_err *err)
+v1_memory(const struct cgroups *cg, const char *dir, const struct cg_limits *l, struct pd_err *err)
 {
 	long long swap = l->memory_swap;
 	struct pd_err first = {0};
@@ -98,10 +97,9 @@ apply_v1(struct podd *d, const char *rel, const struct cg_limits *l, struct pd_e
 		return mem == NULL ? pd_fail(err, PD_E_INVALID, "no memory cgroup") : -1;
 	if ((l->nano_cpus != 0 || l->cpu_shares != 0) && cpu == NULL)
 		return pd_fail(err, PD_E_INVALID, "no cpu cgroup");
-	if (l->nano_cpus != 0 &&
-	    (write_ll(cpu, "cpu.cfs_period_us", CFS_PERIOD_US, err) < 0 ||
-	     write_ll(cpu, "cpu.cfs_quota_us", l->nano_cpus * CFS_PERIOD_US / 1000000000LL,
-		      err) < 0))
+	if (l->nano_cpus != 0 && (write_ll(cpu, "cpu.cfs_period_us", CFS_PERIOD_US, err) < 0 ||
+				  write_ll(cpu, "cpu.cfs_quota_us",
+					   l->nano_cpus * CFS_PERIOD_US / 1000000000LL, err) < 0))
 		return -1;
 	if (l->cpu_shares != 0 && write_ll(cpu, "cpu.shares", l->cpu_shares, err) < 0)
 		return -1;
@@ -130,10 +128,11 @@ apply_v2(struct podd *d, const char *rel, const struct cg_limits *l, struct pd_e
 	if (l->memory > 0 && write_max(dir, "memory.max", l->memory, err) < 0)
 		return -1;
 	if (l->memory_swap != 0 &&
-	    write_max(dir, "memory.swap.max",
-		      l->memory_swap < 0 ? -1 : l->memory_swap - l->memory, err) < 0)
+	    write_max(dir, "memory.swap.max", l->memory_swap < 0 ? -1 : l->memory_swap - l->memory,
+		      err) < 0)
 		return -1;
-	if (l->memory_reservation > 0 && write_ll(dir, "memory.low", l->memory_reservation, err) < 0)
+	if (l->memory_reservation > 0 &&
+	    write_ll(dir, "memory.low", l->memory_reservation, err) < 0)
 		return -1;
 	if (l->nano_cpus != 0) {
 		(void)snprintf(buf, sizeof(buf), "%lld %lld",
@@ -152,8 +151,7 @@ apply_v2(struct podd *d, const char *rel, const struct cg_limits *l, struct pd_e
 }
 
 int
-cgroup_apply_limits(struct podd *d, const char *rel, const struct cg_limits *l,
-		    struct pd_err *err)
+cgroup_apply_limits(struct podd *d, const char *rel, const struct cg_limits *l, struct pd_err *err)
 {
 	if (cg_limits_empty(l))
 		return 0;

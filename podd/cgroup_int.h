@@ -31,18 +31,18 @@ TAILQ_HEAD(cg_rm_list, cg_rm);
 
 struct cgroups {
 	enum cg_layout layout;
-	char *parent;                /* owned: as given, or "/podd" */
-	char *v1[CG_V1_N];           /* owned: the parent's dir per v1 controller, NULL:
-				      * not used (co-mounted ones hold equal strings) */
-	char *v1_mount[CG_V1_N];     /* owned: each v1 controller's mount point */
-	char *v1_opts[CG_V1_N];      /* owned: the controllers of its hierarchy */
-	char *v2;                    /* owned: the parent's cgroup2 dir, NULL: none */
-	char *v2_controllers;        /* owned: the cgroup2 root's controllers, ','-joined */
+	char *parent;                  /* owned: as given, or "/podd" */
+	char *v1[CG_V1_N];             /* owned: the parent's dir per v1 controller, NULL:
+					* not used (co-mounted ones hold equal strings) */
+	char *v1_mount[CG_V1_N];       /* owned: each v1 controller's mount point */
+	char *v1_opts[CG_V1_N];        /* owned: the controllers of its hierarchy */
+	char *v2;                      /* owned: the parent's cgroup2 dir, NULL: none */
+	char *v2_controllers;          /* owned: the cgroup2 root's controllers, ','-joined */
 	const char *hier[CG_V1_N + 2]; /* borrowed from v1[] and v2: each hierarchy's
 					* parent dir once, NULL-terminated */
-	bool memsw;                  /* v1 swap accounting (memory.memsw.*) */
-	struct event_base *base;     /* borrowed */
-	struct cg_rm_list removals;  /* owned: busy dirs retried */
+	bool memsw;                    /* v1 swap accounting (memory.memsw.*) */
+	struct event_base *base;       /* borrowed */
+	struct cg_rm_list removals;    /* owned: busy dirs retried */
 };
 
 /* @value into @dir/@file in one write. */

@@ -66,10 +66,10 @@ cg_cpuset_max(const char *list)
 int
 cg_limits_parse(const json_t *limits, struct cg_limits *out, struct pd_err *err)
 {
-	static const char *const allowed[] = {
-	    PD_F_LIMIT_MEMORY,      PD_F_LIMIT_MEMORY_SWAP, PD_F_LIMIT_MEMORY_RES,
-	    PD_F_LIMIT_NANO_CPUS,   PD_F_LIMIT_CPU_SHARES,  PD_F_LIMIT_CPUSET_CPUS,
-	    PD_F_LIMIT_PIDS, NULL};
+	static const char *const allowed[] = {PD_F_LIMIT_MEMORY,     PD_F_LIMIT_MEMORY_SWAP,
+					      PD_F_LIMIT_MEMORY_RES, PD_F_LIMIT_NANO_CPUS,
+					      PD_F_LIMIT_CPU_SHARES, PD_F_LIMIT_CPUSET_CPUS,
+					      PD_F_LIMIT_PIDS,       NULL};
 	const char *cpuset = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -79,8 +79,8 @@ cg_limits_parse(const json_t *limits, struct cg_limits *out, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an object", PD_F_LIMITS);
 	if (pd_json_check_keys(limits, PD_F_LIMITS, allowed, err) < 0 ||
 	    pd_json_get_int(limits, PD_F_LIMIT_MEMORY, 0, BYTES_MAX, &out->memory, err) < 0 ||
-	    pd_json_get_int(limits, PD_F_LIMIT_MEMORY_SWAP, -1, BYTES_MAX, &out->memory_swap,
-			    err) < 0 ||
+	    pd_json_get_int(limits, PD_F_LIMIT_MEMORY_SWAP, -1, BYTES_MAX, &out->memory_swap, err) <
+		0 ||
 	    pd_json_get_int(limits, PD_F_LIMIT_MEMORY_RES, 0, BYTES_MAX, &out->memory_reservation,
 			    err) < 0 ||
 	    pd_json_get_int(limits, PD_F_LIMIT_NANO_CPUS, 0, CPUS_MAX * NANO_CPU, &out->nano_cpus,
@@ -252,8 +252,8 @@ cg_limits_from_resources(const json_t *resources, struct cg_limits *l, struct pd
 	if (req_cpu >= 0 && l->cpu_shares == 0) {
 		long long shares = (long long)(req_cpu * 1000 + 0.5) * 1024 / 1000;
 
-		l->cpu_shares = shares < SHARES_MIN ? SHARES_MIN
-						    : (shares > SHARES_MAX ? SHARES_MAX : shares);
+		l->cpu_shares =
+		    shares < SHARES_MIN ? SHARES_MIN : (shares > SHARES_MAX ? SHARES_MAX : shares);
 	}
 	if (lim_cpu > 0 && l->nano_cpus == 0) {
 		long long nano = (long long)(lim_cpu * 1000 + 0.5) * 1000000LL;
@@ -268,8 +268,7 @@ cg_limits_from_resources(const json_t *resources, struct cg_limits *l, struct pd
 		    req_mem > (double)BYTES_MAX ? BYTES_MAX : (long long)req_mem;
 	if (l->memory > 0 && l->memory < MEMORY_MIN)
 		return pd_fail(err, PD_E_INVALID,
-			       "resources: limits.memory %lld is below the least, 6MiB",
-			       l->memory);
+			       "resources: limits.memory %lld is below the least, 6MiB", l->memory);
 	if (l->memory > 0 && l->memory_reservation > l->memory)
 		l->memory_reservation = l->memory;
 	return 0;
