@@ -73,12 +73,11 @@ limits_flags_body(json_t *body, const struct flag_value *v, struct pd_err *err)
 	cleanup_json json_t *l = json_object();
 	long long nano = 0;
 
-	if (v[LIMITS_MEMORY].set && bytes(l, PD_F_LIMIT_MEMORY, "memory", v[LIMITS_MEMORY].value,
-					  false, err) < 0)
+	if (v[LIMITS_MEMORY].set &&
+	    bytes(l, PD_F_LIMIT_MEMORY, "memory", v[LIMITS_MEMORY].value, false, err) < 0)
 		return -1;
-	if (v[LIMITS_MEMORY_SWAP].set &&
-	    bytes(l, PD_F_LIMIT_MEMORY_SWAP, "memory-swap", v[LIMITS_MEMORY_SWAP].value, true,
-		  err) < 0)
+	if (v[LIMITS_MEMORY_SWAP].set && bytes(l, PD_F_LIMIT_MEMORY_SWAP, "memory-swap",
+					       v[LIMITS_MEMORY_SWAP].value, true, err) < 0)
 		return -1;
 	if (v[LIMITS_MEMORY_RESERVATION].set &&
 	    bytes(l, PD_F_LIMIT_MEMORY_RES, "memory-reservation",
@@ -89,9 +88,8 @@ limits_flags_body(json_t *body, const struct flag_value *v, struct pd_err *err)
 			return -1;
 		json_object_set_new(l, PD_F_LIMIT_NANO_CPUS, json_integer(nano));
 	}
-	if (v[LIMITS_CPU_SHARES].set &&
-	    integer(l, PD_F_LIMIT_CPU_SHARES, "cpu-shares", v[LIMITS_CPU_SHARES].value, 2, 262144,
-		    err) < 0)
+	if (v[LIMITS_CPU_SHARES].set && integer(l, PD_F_LIMIT_CPU_SHARES, "cpu-shares",
+						v[LIMITS_CPU_SHARES].value, 2, 262144, err) < 0)
 		return -1;
 	if (v[LIMITS_CPUSET_CPUS].set &&
 	    json_object_set_new(l, PD_F_LIMIT_CPUSET_CPUS,

@@ -180,12 +180,7 @@ if [ -n "$images" ] && [ -d "$images/busybox" ]; then
         fi
     fi
     if command -v crun > /dev/null 2>&1; then
-        b=$T/crun-bundle
-        mkdir -p "$b"
-        cp -a "$images/busybox" "$b/rootfs"
-        (cd "$b" && crun spec && sed -i 's/"sh"/"true"/; s/"terminal": true/"terminal": false/' config.json)
-        cr_run() { crun run --bundle "$b" "podd-bench-$1"; }
-        for i in $(seq "$runs"); do time_ms cr_run "$i"; done > "$T/crun" 2> "$T/crun.err" || true
+        crun_runs "$images/busybox" "$runs" "$T/crun"
         if [ -s "$T/crun" ]; then
             row "crun run (bare, no pod) (ms)" "$(stats < "$T/crun")"
             row "  ratio crun / podd standalone (medians)" "$(awk -v a="$(median < "$T/crun")" -v b="$(median < "$T/run_alone")" 'BEGIN {printf "%.1fx", a / b}')"

@@ -88,12 +88,7 @@ row "run --rm true, cgroups + -m --pids-limit (ms)" "$(stats < "$T/cg_limits")"
 row "run --rm true, --cgroup-layout none${seccomp:+ + unconfined} (ms)" "$(stats < "$T/none")"
 row "  confinement's cost (medians)" "$(awk -v a="$(median < "$T/cg")" -v b="$(median < "$T/none")" 'BEGIN {printf "%+.2f ms", a - b}')"
 if command -v crun > /dev/null 2>&1; then
-    b=$T/crun-bundle
-    mkdir -p "$b"
-    cp -a "$images/busybox" "$b/rootfs"
-    (cd "$b" && crun spec && sed -i 's/"sh"/"true"/; s/"terminal": true/"terminal": false/' config.json)
-    cr_run() { crun run --bundle "$b" "podd-confine-$1"; }
-    for i in $(seq "$runs"); do time_ms cr_run "$i"; done > "$T/crun" 2> "$T/crun.err" || true
+    crun_runs "$images/busybox" "$runs" "$T/crun"
     if [ -s "$T/crun" ]; then
         row "crun run true (its cgroup and seccomp) (ms)" "$(stats < "$T/crun")"
     else
