@@ -88,7 +88,7 @@ PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
 # issue 13, observe: the stats files and top's columns, parsed.
 PODD_PURE_OBJS += $(call obj,podd/stats_parse.c)
-# issue 13, cgroups: limits parsed (ctr_spec.c calls them).
+# issue 13, cgroups: limits, parsed and mapped from k8s resources.
 PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \

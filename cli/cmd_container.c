@@ -488,6 +488,7 @@ static const struct cmd container_cmds[] = {
     {"top", cmd_top, "list a container's processes"},
     {"pause", cmd_pause, "freeze containers"},
     {"unpause", cmd_unpause, "thaw paused containers"},
+    {"update", cmd_update, "change the limits of containers"},
     {.name = NULL},
 };
 

@@ -46,6 +46,7 @@ static const struct cmd commands[] = {
     {"top", cmd_top, "list a container's processes"},
     {"pause", cmd_pause, "freeze every process of containers"},
     {"unpause", cmd_unpause, "thaw paused containers"},
+    {"update", cmd_update, "change the limits or restart policy of containers"},
     {"container", cmd_container, "manage containers (the commands above, grouped)"},
     {"pod", cmd_pod, "manage pods"},
     {"image", cmd_image, "manage images"},

@@ -503,7 +503,7 @@ setup_dirs(struct cgroups *cg, const struct mounts_found *m, struct pd_err *err)
 			cg->memsw = access(p, F_OK) == 0;
 		}
 	}
-	if (cg->layout == CG_LAYOUT_V2 || cg->layout == CG_LAYOUT_HYBRID) {
+	if ((cg->layout == CG_LAYOUT_V2 || cg->layout == CG_LAYOUT_HYBRID) && m->v2_mount != NULL) {
 		cleanup_free char *own = own_cgroup(NULL);
 		cleanup_free char *root_ctl = NULL;
 		struct pd_err ignored;
@@ -811,6 +811,7 @@ static int
 freeze_and_kill(struct podd *d, const char *rel, struct pd_err *err)
 {
 	cleanup_free pid_t *pids = NULL;
+	struct pd_err thaw = {0};
 	size_t n = 0;
 	int r;
 
@@ -820,8 +821,10 @@ freeze_and_kill(struct podd *d, const char *rel, struct pd_err *err)
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (kill(pids[i], SIGKILL) < 0 && errno != ESRCH)
 			r = pd_fail_errno(err, errno, "kill %d", (int)pids[i]);
-	if (cgroup_freeze(d, rel, false, r < 0 ? &(struct pd_err){0} : err) < 0)
+	if (cgroup_freeze(d, rel, false, &thaw) < 0 && r == 0) {
+		*err = thaw;
 		r = -1;
+	}
 	return r;
 }
 

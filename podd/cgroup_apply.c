@@ -29,26 +29,29 @@
 
 #define CFS_PERIOD_US 100000LL
 
+/* @v into @dir/@file; a negative @v is written as @unlimited ("-1" on
+ * v1, "max" on v2). */
 static int
-write_ll(const char *dir, const char *file, long long v, struct pd_err *err)
+write_num(const char *dir, const char *file, long long v, const char *unlimited, struct pd_err *err)
 {
 	char buf[32];
 
 	if (v < 0)
-		return cg_write(dir, file, "-1", err);
+		return cg_write(dir, file, unlimited, err);
 	(void)snprintf(buf, sizeof(buf), "%lld", v);
 	return cg_write(dir, file, buf, err);
 }
 
 static int
+write_ll(const char *dir, const char *file, long long v, struct pd_err *err)
+{
+	return write_num(dir, file, v, "-1", err);
+}
+
+static int
 write_max(const char *dir, const char *file, long long v, struct pd_err *err)
 {
-	char buf[32];
-
-	if (v < 0)
-		return cg_write(dir, file, "max", err);
-	(void)snprintf(buf, sizeof(buf), "%lld", v);
-	return cg_write(dir, file, buf, err);
+	return write_num(dir, file, v, "max", err);
 }
 
 /* v1 refuses a memory limit above memsw's and a memsw below memory's: the

@@ -18,7 +18,10 @@
  *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
  *     namespace that is not new is refused), tty, stdin and hold_output
  *     (false), attach (no socket; hold_output needs it), uid and gid (0),
- *     user (issue 11: resolved in the container; uid and gid absent then).
+ *     user (issue 11: resolved in the container; uid and gid absent then),
+ *     cgroups (issue 13: absolute dirs to join, containers and exec
+ *     sessions), cgroup_ns (false), cgroup_mounts (containers with
+ *     cgroup_ns only; targets /sys/fs/cgroup[/NAME]).
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
  * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the

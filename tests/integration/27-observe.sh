@@ -29,17 +29,6 @@ cg_dir() {
     fi
 }
 
-# run_limited NAME LIMITS COMMAND: run a busybox container with the
-# "limits" object LIMITS (JSON) and COMMAND (a JSON array), through the
-# API (podctl run's limit flags are the cgroups part's).
-run_limited() {
-    local code
-    code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$PODD_SOCKET" -X POST \
-        -d '{"name": "'"$1"'", "image": "busybox", "start": true, "limits": '"$2"',
-             "command": '"$3"'}' http://podd/v1/containers)
-    [ "$code" = 201 ] || fail "create $1: $code $(cat "$T/resp")"
-}
-
 # update NAME BODY: POST /v1/containers/NAME/update; prints the status.
 update() {
     curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$PODD_SOCKET" -X POST -d "$2" \
@@ -54,8 +43,8 @@ stats_of() {
 test_stats_match_the_cgroup_files() {
     setup
     local s mem
-    run_limited web '{"memory": 67108864, "pids_limit": 40}' \
-        '["sh", "-c", "sleep 1000 & sleep 1000"]'
+    podctl run -d --name web --memory 64m --pids-limit 40 busybox \
+        sh -c 'sleep 1000 & sleep 1000' > /dev/null
     mem=$(cg_dir web memory)
     s=$(stats_of web)
     assert_eq "$(echo "$s" | json .name)" web
@@ -231,37 +220,40 @@ test_stop_kill_and_rm_of_a_paused_container() {
 
 test_update_changes_the_limits_of_a_running_container() {
     setup
-    local mem pids
-    run_limited web '{"memory": 67108864}' '["sleep", "1000"]'
+    local mem pids out
+    podctl run -d --name web --memory 64m busybox sleep 1000 > /dev/null
     mem=$(cg_dir web memory)
     pids=$(cg_dir web pids)
-    assert_eq 200 "$(update web '{"limits": {"memory": 134217728, "pids_limit": 50}}')"
+    assert_eq web "$(podctl update --memory 128m --pids-limit 50 web)"
     assert_eq 134217728 "$(cat "$mem/memory.limit_in_bytes")"
     assert_eq 50 "$(cat "$pids/pids.max")"
     assert_eq 134217728 "$(ctr_field web .limits.memory)"
     assert_eq 50 "$(ctr_field web .limits.pids_limit)"
     assert_eq 134217728 "$(stats_of web | json .memory.limit)"
-    # nano_cpus lands in the CFS quota
-    assert_eq 200 "$(update web '{"limits": {"nano_cpus": 500000000}}')"
+    # --cpus lands in the CFS quota
+    podctl update --cpus 0.5 web > /dev/null
     assert_eq 50000 "$(cat "$(cg_dir web cpu)/cpu.cfs_quota_us")"
     # kept for the next start
     podctl restart -t 0 web > /dev/null
     assert_eq 134217728 "$(cat "$(cg_dir web memory)/memory.limit_in_bytes")"
-    # bad input: a clear error, nothing changed
+    # bad input: a clear one-line error, exit 125, nothing changed
+    out=$(podctl update --memory lots web 2>&1) && fail "update took --memory lots"
+    assert_one_line "$out"
+    assert_exit 125 podctl update web
+    assert_exit 125 podctl update --memory 64m nosuch
     assert_eq 400 "$(update web '{"limits": {"memory": "lots"}}')"
     assert_eq 400 "$(update web '{}')"
     assert_eq 400 "$(update web '{"bogus": 1}')"
-    assert_eq 404 "$(update nosuch '{"limits": {"memory": 67108864}}')"
     assert_eq 134217728 "$(ctr_field web .limits.memory)"
     # a restart policy too, as docker's update --restart
-    assert_eq 200 "$(update web '{"restart_policy": "on-failure:3"}')"
+    podctl update --restart on-failure:3 web > /dev/null
     assert_eq on-failure:3 "$(ctr_field web .restart_policy)"
 }
 
 test_oom_kill_is_reported() {
     setup
     # tail buffers /dev/zero's endless line until the memory limit
-    run_limited hog '{"memory": 16777216, "memory_swap": 16777216}' '["tail", "/dev/zero"]'
+    podctl run -d --name hog --memory 16m --memory-swap 16m busybox tail /dev/zero > /dev/null
     wait_for is_exited hog
     assert_eq "$(ctr_field hog .exit_code)" 137
     assert_eq "$(ctr_field hog .oom_killed)" true
@@ -275,9 +267,8 @@ test_oom_kill_is_reported() {
     assert_eq "$(ctr_field victim .oom_killed)" false
     # in a pod: kubectl's OOMKilled in pod ls
     podctl pod create p > /dev/null
-    curl -s -o /dev/null --unix-socket "$PODD_SOCKET" -X POST -d '{"name": "phog",
-        "pod": "p", "image": "busybox", "start": true, "command": ["tail", "/dev/zero"],
-        "limits": {"memory": 16777216, "memory_swap": 16777216}}' http://podd/v1/containers
+    podctl run -d --pod p --name phog --memory 16m --memory-swap 16m busybox \
+        tail /dev/zero > /dev/null
     wait_for is_exited phog
     assert_contains "$(podctl pod ls)" OOMKilled
 }
