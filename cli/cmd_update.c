@@ -54,7 +54,8 @@ cmd_update(struct podctl *ctl, int argc, char **argv)
 	if (f.v[U_RESTART].set)
 		json_object_set_new(body, PD_F_RESTART_POLICY, json_string(f.v[U_RESTART].value));
 	if (json_object_size(body) == 0)
-		return cmd_usage_error(&update_usage, "nothing to update: give a limit or --restart");
+		return cmd_usage_error(&update_usage,
+				       "nothing to update: give a limit or --restart");
 	rc = 0;
 	for (size_t i = 0; i < f.nargs; i++) {
 		cleanup_free char *path = NULL;
