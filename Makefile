@@ -86,6 +86,10 @@ PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 # issue 12, podspec: the events query, pod volumes.
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
+# issue 13, observe: the stats files and top's columns, parsed.
+PODD_PURE_OBJS += $(call obj,podd/stats_parse.c)
+# issue 13, cgroups: limits, parsed and mapped from k8s resources.
+PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

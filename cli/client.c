@@ -530,3 +530,15 @@ client_call(const char *socket_path, const char *method, const char *path, const
 	what = xasprintf("%s %s", method, path);
 	return client_reply_json(&reply, what, err);
 }
+
+int
+client_stream(const char *socket_path, const struct client_request *req, struct pd_err *err)
+{
+	cleanup_reply struct client_reply reply = {0};
+
+	if (client_request(socket_path, req, &reply, err) < 0)
+		return -1;
+	if (reply.status < 200 || reply.status >= 300)
+		return client_reply_error(&reply, err);
+	return 0;
+}

@@ -110,6 +110,10 @@ int client_reply_error(const struct client_reply *reply, struct pd_err *err);
  * that is not JSON (@what, "POST /v1/...", says whose reply it was). */
 json_t *client_reply_json(const struct client_reply *reply, const char *what, struct pd_err *err);
 
+/* A streamed request whose body goes to @req->on_body: 0 once podd has
+ * ended a 2xx reply, -1 with @err for a failure or an error reply. */
+int client_stream(const char *socket_path, const struct client_request *req, struct pd_err *err);
+
 /* The common case: send @body (or no body if NULL) as JSON, and return the
  * decoded JSON of a 2xx reply (a new reference). An error reply becomes @err
  * through client_reply_error(). Returns NULL on any failure. */

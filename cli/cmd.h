@@ -165,3 +165,10 @@ int cmd_inspect(struct podctl *ctl, int argc, char **argv);
 int cmd_wait(struct podctl *ctl, int argc, char **argv);
 int cmd_logs(struct podctl *ctl, int argc, char **argv);
 int cmd_events(struct podctl *ctl, int argc, char **argv); /* issue 12, podspec */
+/* issue 13, observe: cmd_stats.c (stats, top), cmd_container.c (pause,
+ * unpause), cmd_update.c (update). */
+int cmd_stats(struct podctl *ctl, int argc, char **argv);
+int cmd_top(struct podctl *ctl, int argc, char **argv);
+int cmd_pause(struct podctl *ctl, int argc, char **argv);
+int cmd_unpause(struct podctl *ctl, int argc, char **argv);
+int cmd_update(struct podctl *ctl, int argc, char **argv);

@@ -298,6 +298,51 @@ cmd_kill(struct podctl *ctl, int argc, char **argv)
 	return each_container(ctl, &f, "POST", PD_ACTION_KILL, query, print_ref, NULL);
 }
 
+/* ---- pause, unpause (issue 13, observe) -------------------------------- */
+
+static const struct cmd_usage pause_usage = {
+    .name = "pause",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Freeze every process of running containers (the cgroup freezer). A paused\n"
+	       "container's state is \"paused\"; stop, kill and rm -f still end it.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+static const struct cmd_usage unpause_usage = {
+    .name = "unpause",
+    .operands = "NAME...",
+    .operand_what = "container name",
+    .summary = "Thaw paused containers.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = -1,
+};
+
+int
+cmd_pause(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&pause_usage, argc, argv, &f, &rc))
+		return rc;
+	return each_container(ctl, &f, "POST", PD_ACTION_PAUSE, NULL, print_ref, NULL);
+}
+
+int
+cmd_unpause(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&unpause_usage, argc, argv, &f, &rc))
+		return rc;
+	return each_container(ctl, &f, "POST", PD_ACTION_UNPAUSE, NULL, print_ref, NULL);
+}
+
 /* ---- rm -------------------------------------------------------------- */
 
 enum { R_FORCE, R_VOLUMES };
@@ -438,6 +483,12 @@ static const struct cmd container_cmds[] = {
     {"kill", cmd_kill, "send a signal to containers"},
     {"wait", cmd_wait, "wait for containers to exit"},
     {"rm", cmd_rm, "remove containers"},
+    /* issue 13, observe */
+    {"stats", cmd_stats, "show containers' CPU, memory, network and block I/O"},
+    {"top", cmd_top, "list a container's processes"},
+    {"pause", cmd_pause, "freeze containers"},
+    {"unpause", cmd_unpause, "thaw paused containers"},
+    {"update", cmd_update, "change the limits of containers"},
     {.name = NULL},
 };
 

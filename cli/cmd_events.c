@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "ctr.h"
 #include "json.h"
+#include "lines.h"
 #include "xalloc.h"
 
 enum { E_SINCE, E_UNTIL, E_FILTER, E_FORMAT };
@@ -42,8 +43,7 @@ static const struct cmd_usage events_usage = {
 
 struct events_out {
 	bool json;
-	char *partial; /* owned: a line not yet whole */
-	size_t len;
+	struct line_buf lines;
 };
 
 static const char *
@@ -82,8 +82,9 @@ print_event(const json_t *ev)
 }
 
 static int
-print_line(struct events_out *o, const char *line, size_t len, struct pd_err *err)
+print_line(const char *line, size_t len, void *arg, struct pd_err *err)
 {
+	struct events_out *o = arg;
 	cleanup_json json_t *ev = NULL;
 
 	if (o->json) {
@@ -106,33 +107,8 @@ static int
 on_body(const char *data, size_t len, void *arg, struct pd_err *err)
 {
 	struct events_out *o = arg;
-	const char *nl;
 
-	while ((nl = memchr(data, '\n', len)) != NULL) {
-		size_t n = (size_t)(nl - data);
-		int r;
-
-		if (o->len > 0) {
-			o->partial = xrealloc(o->partial, o->len + n);
-			memcpy(o->partial + o->len, data, n);
-			r = print_line(o, o->partial, o->len + n, err);
-			o->len = 0;
-		} else {
-			r = n > 0 ? print_line(o, data, n, err) : 0;
-		}
-		if (r < 0)
-			return -1;
-		len -= n + 1;
-		data = nl + 1;
-	}
-	if (len > 0) {
-		if (o->len + len > 1024 * 1024)
-			return pd_fail(err, PD_E_SYSTEM, "podd sent an event line over 1 MiB");
-		o->partial = xrealloc(o->partial, o->len + len);
-		memcpy(o->partial + o->len, data, len);
-		o->len += len;
-	}
-	return 0;
+	return line_buf_feed(&o->lines, data, len, print_line, o, err);
 }
 
 /* "&key=escaped" appended to @q (a new string replaces it). */
@@ -150,10 +126,9 @@ int
 cmd_events(struct podctl *ctl, int argc, char **argv)
 {
 	cleanup_flags struct flags f = {0};
-	cleanup_reply struct client_reply reply = {0};
 	cleanup_free char *query = xstrdup("");
 	cleanup_free char *path = NULL;
-	struct events_out out = {0};
+	struct events_out out = {.lines = {.what = "an event line"}};
 	struct pd_err err = {0};
 	struct client_request req = {.method = "GET", .on_body = on_body, .arg = &out};
 	int rc;
@@ -174,13 +149,7 @@ cmd_events(struct podctl *ctl, int argc, char **argv)
 	}
 	path = xasprintf("%s%s", PD_PATH_EVENTS, query);
 	req.path = path;
-	rc = client_request(ctl->socket_path, &req, &reply, &err);
-	free(out.partial);
-	if (rc < 0)
-		return cmd_error(&err);
-	if (reply.status < 200 || reply.status >= 300) {
-		client_reply_error(&reply, &err);
-		return cmd_error(&err);
-	}
-	return 0;
+	rc = client_stream(ctl->socket_path, &req, &err);
+	line_buf_free(&out.lines);
+	return rc < 0 ? cmd_error(&err) : 0;
 }

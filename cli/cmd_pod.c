@@ -17,6 +17,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "json.h"
+#include "limits_flags.h"
 #include "name.h"
 #include "output.h"
 #include "parse.h"
@@ -104,6 +105,9 @@ enum {
 	C_GRACE,
 	C_DEADLINE,
 	C_RESTART_BACKOFF, /* restart (issue 12) */
+	/* issue 13, cgroups: limits_flags.h, the pod's cgroup */
+	C_LIMITS,
+	C_LIMITS_LAST = C_LIMITS + LIMITS_FLAG_N - 1,
 };
 
 static const struct flag_spec create_flags[] = {
@@ -131,6 +135,7 @@ static const struct flag_spec create_flags[] = {
     [C_RESTART_BACKOFF] = {"restart-backoff", NULL, 0, FLAG_VALUE, "INITIAL:MAX",
 			   "crash-loop backoff of its containers' restarts, in seconds, "
 			   "fractions allowed (default: podd's, 10:300)"},
+    LIMITS_FLAG_ROWS(C_LIMITS), /* issue 13, cgroups */
     {.name = NULL},
 };
 
@@ -207,6 +212,8 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 	}
 	if (f->v[C_SHARE_PID].set)
 		json_object_set_new(body, PD_F_SHARE_PID, json_boolean(f->v[C_SHARE_PID].on));
+	if (limits_flags_body(body, &f->v[C_LIMITS], err) < 0) /* issue 13, cgroups */
+		return NULL;
 	if (net != NULL) {
 		if (strcmp(net, PD_NET_NONE) != 0 && strcmp(net, PD_NET_HOST) != 0 &&
 		    pd_name_validate(net, "--net", err) < 0)

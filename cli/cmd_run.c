@@ -32,6 +32,7 @@
 #include "detachkeys.h"
 #include "imgref.h"
 #include "json.h"
+#include "limits_flags.h"
 #include "logstream.h"
 #include "name.h"
 #include "parse.h"
@@ -74,6 +75,9 @@ enum {
 	R_HEALTH_TIMEOUT,
 	R_HEALTH_START_PERIOD,
 	R_NO_HEALTHCHECK,
+	/* issue 13, cgroups: limits_flags.h */
+	R_LIMITS,
+	R_LIMITS_LAST = R_LIMITS + LIMITS_FLAG_N - 1,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -133,6 +137,7 @@ static const struct flag_spec run_flags[] = {
 			       "failures do not count during this time after the start"},
     [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
 			  "no health check, not even the image's"},
+    LIMITS_FLAG_ROWS(R_LIMITS), /* issue 13, cgroups */
     {.name = NULL},
 };
 
@@ -373,6 +378,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (config_flags(body, v, err) < 0)
 		return NULL;
 	if (health_flags(body, v, err) < 0) /* probes branch */
+		return NULL;
+	if (limits_flags_body(body, &v[R_LIMITS], err) < 0) /* issue 13, cgroups */
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "output.h"
+#include "xalloc.h"
 
 enum { F_FORMAT };
 
@@ -59,7 +60,8 @@ cmd_version(struct podctl *ctl, int argc, char **argv)
 static const struct cmd_usage info_usage = {
     .name = "info",
     .operands = "",
-    .summary = "Print podd's directories, socket, pod counts, kernel and cgroup version.",
+    .summary = "Print podd's directories, socket, pod counts, kernel, the cgroup layout it\n"
+	       "uses and its cgroup parent.",
     .flags = format_flags,
     .min_operands = 0,
     .max_operands = 0,
@@ -79,6 +81,7 @@ static const struct {
     {"Running pods", PD_F_PODS_RUNNING},
     {"Kernel", PD_F_KERNEL},
     {"Cgroups", PD_F_CGROUP},
+    {"Cgroup parent", PD_F_CGROUP_INFO ".parent"}, /* issue 13 */
 };
 
 #define INFO_ROWS (sizeof(info_rows) / sizeof(info_rows[0]))
@@ -106,7 +109,13 @@ cmd_info(struct podctl *ctl, int argc, char **argv)
 		if (strlen(info_rows[i].label) > width)
 			width = strlen(info_rows[i].label);
 	for (size_t i = 0; i < INFO_ROWS; i++) {
-		json_t *v = json_object_get(info, info_rows[i].field);
+		/* "object.key": a key of an object of the info */
+		const char *dot = strchr(info_rows[i].field, '.');
+		cleanup_free char *obj =
+		    dot != NULL ? xstrndup(info_rows[i].field, (size_t)(dot - info_rows[i].field))
+				: NULL;
+		json_t *v = dot == NULL ? json_object_get(info, info_rows[i].field)
+					: json_object_get(json_object_get(info, obj), dot + 1);
 		cleanup_free char *text = NULL;
 
 		if (v == NULL)

@@ -158,11 +158,14 @@ ctr_status_text(const json_t *ctr, time_t now)
 		backoff_text(json_number_value(b), wait, sizeof(wait));
 		return xasprintf("%s (back-off %s)", reason ?: PD_WAITING_BACKOFF, wait);
 	}
-	if (strcmp(state, PD_STATE_RUNNING) == 0) {
+	/* issue 13, observe: a paused container is up, as docker shows it. */
+	if (strcmp(state, PD_STATE_RUNNING) == 0 || strcmp(state, PD_STATE_PAUSED) == 0) {
+		const char *paused = strcmp(state, PD_STATE_PAUSED) == 0 ? " (Paused)" : "";
+
 		secs = since(ctr, PD_F_STARTED, now);
 		if (secs < 0 || output_duration(secs, span, sizeof(span)) < 0)
-			return xasprintf("Up%s", probe_suffix(ctr));
-		return xasprintf("Up %s%s", span, probe_suffix(ctr));
+			return xasprintf("Up%s%s", probe_suffix(ctr), paused);
+		return xasprintf("Up %s%s%s", span, probe_suffix(ctr), paused);
 	}
 	if (strcmp(state, PD_STATE_EXITED) == 0) {
 		cleanup_free char *with_code =

@@ -435,8 +435,9 @@ resources(struct ctx *c, const json_t *ctr, json_t *body)
 		}
 	}
 	kw_path_pop(c, s);
+	/* issue 13: podd maps them to cgroup limits as the kubelet does */
 	json_object_set(body, "resources", out);
-	return kw_warn_key(c, "resources", "kept, not enforced yet");
+	return 0;
 }
 
 static int

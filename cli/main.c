@@ -41,6 +41,12 @@ static const struct cmd commands[] = {
     {"wait", cmd_wait, "wait for containers to exit and print their exit codes"},
     {"rm", cmd_rm, "remove containers"},
     {"inspect", cmd_inspect, "print containers as JSON"},
+    /* issue 13, observe */
+    {"stats", cmd_stats, "show containers' CPU, memory, network and block I/O use"},
+    {"top", cmd_top, "list a container's processes"},
+    {"pause", cmd_pause, "freeze every process of containers"},
+    {"unpause", cmd_unpause, "thaw paused containers"},
+    {"update", cmd_update, "change the limits or restart policy of containers"},
     {"container", cmd_container, "manage containers (the commands above, grouped)"},
     {"pod", cmd_pod, "manage pods"},
     {"image", cmd_image, "manage images"},

@@ -153,21 +153,38 @@ output_json(FILE *out, const json_t *j)
 	return fputc('\n', out) == EOF ? -1 : 0;
 }
 
+/* @bytes in units of @base with @digits significant digits. */
+static int
+scaled_size(long long bytes, double base, int digits, const char *const *units, size_t nunits,
+	    char *buf, size_t len)
+{
+	double v = bytes < 0 ? 0 : (double)bytes;
+	double top = base - 0.5; /* 999.5 would print as "1e+03": the next unit already */
+	size_t u = 0;
+	int n;
+
+	while (v >= top && u + 1 < nunits) {
+		v /= base;
+		u++;
+	}
+	n = snprintf(buf, len, "%.*g%s", digits, v, units[u]);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int
 output_size(long long bytes, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	double v = bytes < 0 ? 0 : (double)bytes;
-	size_t u = 0;
-	int n;
 
-	/* 999.5 would print as "1e+03": it is the next unit already. */
-	while (v >= 999.5 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1000;
-		u++;
-	}
-	n = snprintf(buf, len, "%.3g%s", v, units[u]);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	return scaled_size(bytes, 1000, 3, units, sizeof(units) / sizeof(units[0]), buf, len);
+}
+
+int
+output_size_binary(long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+	return scaled_size(bytes, 1024, 4, units, sizeof(units) / sizeof(units[0]), buf, len);
 }
 
 char *

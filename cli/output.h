@@ -51,6 +51,10 @@ int output_duration(int64_t secs, char *buf, size_t len);
  * small. */
 int output_size(long long bytes, char *buf, size_t len);
 
+/* issue 13, observe: a memory size as docker's stats prints it: four
+ * significant digits and a binary unit ("1.5MiB", "7.668GiB"). */
+int output_size_binary(long long bytes, char *buf, size_t len);
+
 /* @v as plain text for a table cell or a "Key: value" line: a string as it
  * is, a number, true or false, "-" for null or NULL, compact JSON for an
  * array or object. A new string, owned by the caller. */

@@ -421,3 +421,78 @@
  * "kube" (opaque), "pod_mounts" [{"volume","target","read_only",
  * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
 #define PD_F_POD_MOUNTS "pod_mounts"
+
+/* issue 13, cgroups: a container's and a pod's create body takes
+ *   "limits": {"memory": BYTES, "memory_swap": BYTES (memory + swap; -1:
+ *   unlimited), "memory_reservation": BYTES, "nano_cpus": 1e9 per CPU,
+ *   "cpu_shares": 2..262144, "cpuset_cpus": "0-1,3", "pids_limit": N (-1:
+ *   unlimited)}, docker's HostConfig meanings; absent keys are not set. A
+ *   container's k8s "resources" fill the keys "limits" leaves unset, as the
+ *   kubelet maps them. Inspect shows "limits" (the keys set) and "cgroup"
+ *   (its path below podd's cgroup parent). /v1/info has
+ *   "cgroup": {"layout": "v1"|"hybrid"|"v2"|"none", "parent",
+ *   "v1_controllers": [..], "v2_controllers": [..]} beside cgroup_version
+ *   (= the layout). */
+#define PD_F_LIMITS            "limits"
+#define PD_F_LIMIT_MEMORY      "memory"
+#define PD_F_LIMIT_MEMORY_SWAP "memory_swap"
+#define PD_F_LIMIT_MEMORY_RES  "memory_reservation"
+#define PD_F_LIMIT_NANO_CPUS   "nano_cpus"
+#define PD_F_LIMIT_CPU_SHARES  "cpu_shares"
+#define PD_F_LIMIT_CPUSET_CPUS "cpuset_cpus"
+#define PD_F_LIMIT_PIDS        "pids_limit"
+#define PD_F_CGROUP_PATH       "cgroup"
+#define PD_F_CGROUP_INFO       "cgroup"
+/* ---- issue 13, observe: stats, top, pause, unpause, update, OOM ----
+ *   GET  /v1/containers/X/stats?stream=0|1  one stats object; with stream=1 a
+ *        chunked stream of them, one line a second while it runs
+ *   GET  /v1/stats?stream=0|1               [stats, ...] of every running (and
+ *        paused) container; with stream=1 one such array a second
+ *   GET  /v1/containers/X/top               {"titles":[...],"processes":[[...]]}
+ *        (docker's: UID PID PPID C STIME TTY TIME CMD, from its cgroup)
+ *   POST /v1/containers/X/pause, /unpause   200 container (cgroup freezer)
+ *   POST /v1/containers/X/update            body {"limits": {...}} (only the keys
+ *        given change) and/or {"restart_policy": "..."}; 200 container
+ * A stats object: {"id","name","pod","read" (RFC 3339), "cpu_percent",
+ *   "cpu_stats" and "precpu_stats" {"total_usage" ns, "system_cpu_usage" ns,
+ *   "online_cpus"}, "memory" {"usage" (without inactive_file, as docker shows
+ *   it), "raw_usage", "limit", "percent"}, "pids" {"current","limit"},
+ *   "networks" {IF: {"rx_bytes","tx_bytes","rx_packets","tx_packets"}},
+ *   "net_rx_bytes", "net_tx_bytes", "block_read_bytes", "block_write_bytes"}.
+ * The container object adds "oom_killed" (bool): its last run ended in an
+ * OOM kill (then "reason" is "OOMKilled", exit code 137, an "oom" event). */
+#define PD_PATH_STATS     "/v1/stats"
+#define PD_ACTION_STATS   "stats"
+#define PD_ACTION_TOP     "top"
+#define PD_ACTION_PAUSE   "pause"
+#define PD_ACTION_UNPAUSE "unpause"
+#define PD_ACTION_UPDATE  "update"
+#define PD_Q_STREAM       "stream"
+#define PD_STATE_PAUSED   "paused"
+#define PD_F_OOM_KILLED   "oom_killed"
+#define PD_REASON_OOM     "OOMKilled"
+#define PD_F_CPU_PERCENT  "cpu_percent"
+#define PD_F_CPU_STATS    "cpu_stats"
+#define PD_F_PRECPU_STATS "precpu_stats"
+#define PD_F_TOTAL_USAGE  "total_usage"
+#define PD_F_SYSTEM_USAGE "system_cpu_usage"
+#define PD_F_ONLINE_CPUS  "online_cpus"
+#define PD_F_MEMORY       "memory"
+#define PD_F_USAGE        "usage"
+#define PD_F_RAW_USAGE    "raw_usage"
+#define PD_F_LIMIT        "limit"
+#define PD_F_PERCENT      "percent"
+#define PD_F_PIDS         "pids"
+#define PD_F_CURRENT      "current"
+#define PD_F_NETWORKS     "networks"
+#define PD_F_RX_BYTES     "rx_bytes"
+#define PD_F_TX_BYTES     "tx_bytes"
+#define PD_F_RX_PACKETS   "rx_packets"
+#define PD_F_TX_PACKETS   "tx_packets"
+#define PD_F_NET_RX       "net_rx_bytes"
+#define PD_F_NET_TX       "net_tx_bytes"
+#define PD_F_BLOCK_READ   "block_read_bytes"
+#define PD_F_BLOCK_WRITE  "block_write_bytes"
+#define PD_F_READ         "read"
+#define PD_F_TITLES       "titles"
+#define PD_F_PROCESSES    "processes"

@@ -21,6 +21,11 @@ int pd_parse_duration_ms(const char *s, long long *out_ms, struct pd_err *err);
  * ("RTMIN+3" too). */
 int pd_parse_signal(const char *s, int *sig, struct pd_err *err);
 
+/* A size as docker reads it: digits with an optional unit b, k, m, g, t
+ * (powers of 1024, any case, "kb"/"kib" too), at most @max bytes. */
+int pd_parse_size(const char *s, unsigned long long max, unsigned long long *out,
+		  struct pd_err *err);
+
 /* The name of @sig without "SIG" ("TERM"), or NULL if it has none. */
 const char *pd_signal_name(int sig);
 

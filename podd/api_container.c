@@ -43,8 +43,7 @@ api_container_list(struct podd *d, struct evhttp_request *req, const char *arg)
 	TAILQ_FOREACH (c, &d->containers, entry) {
 		/* restart: a container in its backoff is listed, as docker's
 		 * restarting ones. */
-		if (!all && c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING &&
-		    !restart_pending(c))
+		if (!all && !ctr_state_up(c->rec.state) && !restart_pending(c))
 			continue;
 		if (pod != NULL && strcmp(c->rec.spec.pod, pod->rec.id) != 0)
 			continue;

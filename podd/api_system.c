@@ -11,6 +11,7 @@
 #include <evhttp.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "http.h"
 #include "container.h"
@@ -26,21 +27,6 @@ api_version(struct podd *d, struct evhttp_request *req, const char *arg)
 	(void)d;
 	(void)arg;
 	http_reply_json(req, 200, j);
-}
-
-/* "v2" (unified), "hybrid" (v1 controllers, v2 mounted beside them) or "v1". */
-static const char *
-cgroup_version(void)
-{
-	struct statfs st;
-
-	if (statfs("/sys/fs/cgroup", &st) < 0)
-		return "none";
-	if (st.f_type == CGROUP2_SUPER_MAGIC)
-		return "v2";
-	if (statfs("/sys/fs/cgroup/unified", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC)
-		return "hybrid";
-	return "v1";
 }
 
 void
@@ -59,7 +45,7 @@ api_info(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	TAILQ_FOREACH (c, &d->containers, entry) {
 		n_ctrs++;
-		ctrs_running += c->rec.state == CTR_RUNNING || c->rec.state == CTR_STOPPING;
+		ctrs_running += ctr_state_up(c->rec.state);
 	}
 	if (uname(&un) < 0)
 		memcpy(un.release, "unknown", sizeof("unknown"));
@@ -68,6 +54,9 @@ api_info(struct podd *d, struct evhttp_request *req, const char *arg)
 		      d->cfg.root, PD_F_RUN_DIR, d->cfg.run_dir, PD_F_SOCKET, d->cfg.socket_path,
 		      PD_F_PID, (int)getpid(), PD_F_PODS, n, PD_F_PODS_RUNNING, running,
 		      PD_F_CONTAINERS, n_ctrs, PD_F_CONTAINERS_RUNNING, ctrs_running, PD_F_KERNEL,
-		      un.release, PD_F_CGROUP, cgroup_version(), PD_F_NETNS_DIR, d->cfg.netns_dir);
+		      un.release, PD_F_CGROUP, cgroup_layout_name(d), PD_F_NETNS_DIR,
+		      d->cfg.netns_dir);
+	/* issue 13: the layout podd uses, its parent and the controllers */
+	json_object_set_new(j, PD_F_CGROUP_INFO, cgroup_info_json(d));
 	http_reply_json(req, 200, j);
 }

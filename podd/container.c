@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "ctr_logs.h"
@@ -34,6 +35,7 @@
 #include "restart.h"
 #include "shim.h"
 #include "shim_launch.h"
+#include "stats.h"
 #include "sync.h"
 #include "volume.h"
 #include "xalloc.h"
@@ -139,7 +141,8 @@ container_free(struct container *c)
 	ctr_logs_free(c);
 	probe_container_free(c); /* probes: before the exec sessions it may use */
 	exec_free_all(c);
-	restart_free(c); /* restart */
+	restart_free(c);            /* restart */
+	json_decref(c->stats_prev); /* issue 13, observe */
 	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
 	free(c);
@@ -308,7 +311,7 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 		t = container_find(d, m->target, err);
 		if (t == NULL)
 			return -1;
-		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+		if (!ctr_state_up(t->rec.state))
 			return pd_fail(err, PD_E_CONFLICT,
 				       "container \"%s\" is not running: a container can join the "
 				       "namespaces of a running one only",
@@ -360,6 +363,9 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 {
 	struct container *c;
 
+	/* issue 13: a limit this podd cannot give fails the create, not a start */
+	if (cgroup_limits_check(d, &spec->limits, err) < 0)
+		return -1;
 	if (spec->name[0] != '\0' && name_taken(d, spec->name))
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", spec->name);
 	c = container_new(d);
@@ -439,6 +445,7 @@ container_start(struct container *c, struct http_pending *pending, struct pd_err
 	switch (c->rec.state) {
 	case CTR_RUNNING:
 	case CTR_STOPPING:
+	case CTR_PAUSED:
 		waiter_add(c, pending, CTR_REPLY_STARTED);
 		answer(c, EV_RUNNING, NULL);
 		return 0;
@@ -478,6 +485,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	struct pd_err e = c->start_err;
 
 	supervise_forget(&c->sv);
+	ctr_cgroup_release(c); /* issue 13: what the failed start left in it */
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	ctr_logs_finish(c);
@@ -524,7 +532,9 @@ on_shim_sync(evutil_socket_t fd, short what, void *arg)
 		set_now(c->rec.started);
 		c->rec.finished[0] = c->rec.signal[0] = c->rec.reason[0] = '\0';
 		c->rec.exit_code = -1;
+		c->rec.oom_killed = false; /* issue 13, observe */
 		c->monitor_died = false;
+		stats_on_running(c);   /* issue 13, observe: the CPU baseline */
 		restart_on_running(c); /* restart */
 		/* Send the ACK once the record is on disk: a podd restarted
 		 * after it adopts the workload from the record; without the
@@ -627,12 +637,16 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	else
 		read_exit_file(c);
 	explain_kill(c);
+	ctr_oom_check(c); /* issue 13, observe: before its cgroup goes */
 	exec_kill_all(c);
+	ctr_cgroup_release(c); /* issue 13: the rest of what it started, then its leaf */
 	c->rec.state = CTR_EXITED;
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);
 	/* events */
+	if (c->rec.oom_killed) /* issue 13, observe: before die, as docker's */
+		events_emit_container(c, "oom", NULL);
 	events_emit_container(c, "die", events_exit_attrs(c));
 	if (stopped)
 		events_emit_container(c, "stop", NULL);
@@ -692,6 +706,7 @@ container_restart(struct container *c, long long timeout_s, struct http_pending 
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is starting; try again",
 			       c->rec.spec.name);
 	case CTR_RUNNING:
+	case CTR_PAUSED: /* issue 13, observe: thawed by begin_stop */
 		log_info("container \"%s\": restarting (timeout %llds)", c->rec.spec.name,
 			 timeout_s);
 		restart_on_user_start(c); /* restart */
@@ -734,9 +749,26 @@ user_stop(struct container *c)
 		save_or_log(c);
 }
 
+/* issue 13, observe: thaw a paused container, so that what is sent next
+ * is acted on (docker's stop and kill do the same); it runs again. */
+static void
+thaw(struct container *c)
+{
+	struct pd_err err = {0};
+
+	if (c->rec.state != CTR_PAUSED)
+		return;
+	if (ctr_cgroup_freeze(c, false, &err) < 0)
+		log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
+	c->rec.state = CTR_RUNNING;
+	events_emit_container(c, "unpause", NULL);
+	save_or_log(c);
+}
+
 static void
 begin_stop(struct container *c, int sig, long long timeout_s)
 {
+	thaw(c); /* issue 13, observe */
 	supervise_stop(&c->sv, sig, timeout_s);
 	if (c->rec.state == CTR_RUNNING)
 		c->rec.state = CTR_STOPPING;
@@ -758,6 +790,7 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 		waiter_add(c, pending, CTR_REPLY_STOPPED);
 		return 0;
 	case CTR_RUNNING:
+	case CTR_PAUSED: /* issue 13, observe: thawed by begin_stop */
 		log_info("container \"%s\": stopping (timeout %llds)", c->rec.spec.name, timeout_s);
 		waiter_add(c, pending, CTR_REPLY_STOPPED);
 		begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec), timeout_s);
@@ -779,9 +812,10 @@ container_stop(struct container *c, long long timeout_s, struct http_pending *pe
 int
 container_kill(struct container *c, int sig, struct pd_err *err)
 {
-	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING)
+	if (!ctr_state_up(c->rec.state))
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 			       c->rec.spec.name);
+	thaw(c); /* issue 13, observe: so that the signal is acted on */
 	if (pd_pidfd_signal(c->sv.pidfd, sig, err) < 0)
 		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	/* restart: as docker's kill, a fatal signal is a user's stop. */
@@ -797,7 +831,7 @@ container_stop_for_restart(struct container *c, long long timeout_s, struct pd_e
 {
 	if (c->rec.state == CTR_STOPPING)
 		return 0;
-	if (c->rec.state != CTR_RUNNING)
+	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_PAUSED)
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 			       c->rec.spec.name);
 	log_info("container \"%s\": stopping for a restart (timeout %llds)", c->rec.spec.name,
@@ -844,6 +878,7 @@ container_remove(struct container *c, bool force, struct http_pending *pending, 
 	case CTR_STARTING:
 	case CTR_RUNNING:
 	case CTR_STOPPING:
+	case CTR_PAUSED:
 		if (!force)
 			return pd_fail(err, PD_E_CONFLICT,
 				       "container \"%s\" is running: stop it first or remove it "
@@ -861,6 +896,41 @@ container_remove(struct container *c, bool force, struct http_pending *pending, 
 		return 0;
 	}
 	PD_UNREACHABLE("container state out of its enum");
+}
+
+/* ---- pause, unpause (issue 13, observe) ----------------------------------- */
+
+int
+container_pause(struct container *c, struct pd_err *err)
+{
+	if (c->rec.state == CTR_PAUSED)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is already paused",
+			       c->rec.spec.name);
+	if (c->rec.state != CTR_RUNNING)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
+			       c->rec.spec.name);
+	if (ctr_cgroup_freeze(c, true, err) < 0)
+		return pd_err_prefix(err, "pause container \"%s\"", c->rec.spec.name);
+	c->rec.state = CTR_PAUSED;
+	save_or_log(c);
+	log_info("container \"%s\": paused", c->rec.spec.name);
+	events_emit_container(c, "pause", NULL);
+	return 0;
+}
+
+int
+container_unpause(struct container *c, struct pd_err *err)
+{
+	if (c->rec.state != CTR_PAUSED)
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not paused",
+			       c->rec.spec.name);
+	if (ctr_cgroup_freeze(c, false, err) < 0)
+		return pd_err_prefix(err, "unpause container \"%s\"", c->rec.spec.name);
+	c->rec.state = CTR_RUNNING;
+	save_or_log(c);
+	log_info("container \"%s\": unpaused", c->rec.spec.name);
+	events_emit_container(c, "unpause", NULL);
+	return 0;
 }
 
 /* ---- pods and images ---------------------------------------------------- */
@@ -907,7 +977,7 @@ container_stop_all_in_pod(struct podd *d, const char *pod_id, long long timeout_
 			continue;
 		user_stop(c); /* restart: pod stop is a user's stop of each */
 		stop_after_start(c, timeout_s);
-		if (c->rec.state == CTR_RUNNING)
+		if (c->rec.state == CTR_RUNNING || c->rec.state == CTR_PAUSED)
 			begin_stop(c, timeout_s == 0 ? SIGKILL : ctr_stop_signal(&c->rec.spec),
 				   timeout_s);
 	}
@@ -930,7 +1000,7 @@ container_stop_by_pod(struct container *c, long long timeout_s)
 	user_stop(c); /* restart: a pod stop is a user's stop of each */
 	if (timeout_s >= 0)
 		stop_after_start(c, timeout_s);
-	if (c->rec.state != CTR_RUNNING || timeout_s < 0)
+	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_PAUSED) || timeout_s < 0)
 		return;
 	log_info("container \"%s\": stopping for its pod (timeout %llds)", c->rec.spec.name,
 		 timeout_s);

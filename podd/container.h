@@ -82,6 +82,9 @@ struct container {
 	bool restart_by_policy;      /* the start in flight is the policy's */
 	long long stop_after_start;  /* a user's stop came during the policy's
 				      * start: its timeout once it runs; -1: none */
+	/* issue 13, observe: owned, NULL until it runs: the CPU figures of
+	 * its start or of the last one-shot stats read (stats.c) */
+	json_t *stats_prev;
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -189,6 +192,17 @@ struct ctr_plan {
  * PD_E_NOT_FOUND or PD_E_CONFLICT naming what is missing. */
 int ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err *err);
 
+/* ctr_cgroup.c (issue 13, cgroup.h): @c's cgroup path below the parent (a
+ * new string); its leaf made with its limits for a start of @plan (and
+ * its pod's cgroup when missing), before the shim spawns; at its end what
+ * is left in the leaf killed and the leaf removed (a busy one a moment
+ * later). */
+char *ctr_cgroup_rel(const struct container *c);
+int ctr_cgroup_prepare(struct container *c, const struct ctr_plan *plan, struct pd_err *err);
+void ctr_cgroup_release(struct container *c);
+/* The shim spec's cgroup keys for @c (lib/shim.h) into @spec. */
+void ctr_cgroup_shim_keys(const struct container *c, json_t *spec);
+
 /* ctr_shim.c: prepare the files a start of @plan needs and launch
  * podd-shim. On success c->sv watches its sync socket with @on_sync
  * (shim_launch.h). */
@@ -245,6 +259,21 @@ void exec_kill_all(struct container *c);
 void exec_free_all(struct container *c);
 /* [{"id","pid","command","user","tty"}] of @c's running sessions. */
 json_t *exec_list_json(const struct container *c);
+
+/* issue 13, observe: pause freezes the cgroup of running @c (state
+ * paused), unpause thaws it; PD_E_CONFLICT for any other state. */
+int container_pause(struct container *c, struct pd_err *err);
+int container_unpause(struct container *c, struct pd_err *err);
+/* ctr_observe.c: update: @body {"limits": {...}} (only the keys given
+ * change; in its cgroup at once when it runs) and/or {"restart_policy"};
+ * saved. PD_E_INVALID for a bad body or limits this podd cannot apply. */
+int container_update(struct container *c, const json_t *body, struct pd_err *err);
+/* ctr_observe.c: freeze or thaw @c's cgroup (cgroup.h). */
+int ctr_cgroup_freeze(struct container *c, bool frozen, struct pd_err *err);
+/* ctr_observe.c: in the exit path, before its cgroup is released: an OOM
+ * kill in its cgroup that ended the workload with SIGKILL sets
+ * rec.oom_killed and the reason "OOMKilled" (docker's, kubectl's). */
+void ctr_oom_check(struct container *c);
 
 /* ctr_copy.c: answer every cp and export in flight (503) and forget them,
  * at shutdown (their tasks go on without podd). */

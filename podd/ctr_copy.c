@@ -155,6 +155,7 @@ root_of(struct container *c, bool write, const char **opt, char **val, struct pd
 			       c->rec.spec.name);
 	case CTR_RUNNING:
 	case CTR_STOPPING:
+	case CTR_PAUSED:
 		/* The pid is the workload's while its start time is. */
 		if (c->rec.pid <= 0 || pd_proc_start_time(c->rec.pid, &start, err) < 0 ||
 		    start != c->rec.pid_start_time)

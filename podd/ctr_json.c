@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "attach.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "json.h"
@@ -36,6 +37,8 @@ brief_life_json(const struct container *c, json_t *j)
 	if (c->rec.state == CTR_EXITED) {
 		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(c->rec.exit_code));
 		json_object_set_new(j, PD_F_FINISHED, json_string(c->rec.finished));
+		if (c->rec.oom_killed) /* issue 13, observe: pod_status.h */
+			json_object_set_new(j, PD_F_OOM_KILLED, json_true());
 	}
 	if (waiting != NULL)
 		json_object_set_new(j, PD_F_WAITING, json_pack("{s:s}", PD_F_REASON, waiting));
@@ -157,6 +160,13 @@ container_to_json(const struct container *c)
 		      json_sprintf("%s/container.log", root));
 	if (s->k8s != NULL) /* issue 12, podspec */
 		json_object_update(j, s->k8s);
+	/* issue 13, cgroups: the limits set and the cgroup below the parent */
+	json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
+	if (cgroup_enabled(c->d)) {
+		cleanup_free char *rel = ctr_cgroup_rel(c);
+
+		json_object_set_new(j, PD_F_CGROUP_PATH, json_string(rel));
+	}
 	if (pod != NULL) {
 		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
 		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));
@@ -181,11 +191,12 @@ container_to_json(const struct container *c)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	json_object_set_new(j, PD_F_OOM_KILLED, json_boolean(r->oom_killed)); /* issue 13 */
 	if (r->state == CTR_EXITED && r->exit_code >= 0)
 		json_object_set_new(j, PD_F_EXIT_CODE, json_integer(r->exit_code));
 	if (r->state == CTR_EXITED)
 		set_if(j, PD_F_SIGNAL, r->signal);
-	if (r->state == CTR_RUNNING || r->state == CTR_STOPPING) {
+	if (ctr_state_up(r->state)) {
 		char id[PD_NS_ID_MAX];
 
 		cleanup_free char *run = ctr_run_dir(c);

@@ -133,7 +133,7 @@ ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err
 		t = container_find(c->d, s->ns[k].target, err);
 		if (t == NULL)
 			return -1;
-		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+		if (!ctr_state_up(t->rec.state))
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		plan->ns_target[k] = t;
@@ -261,7 +261,7 @@ ns_source(const struct container *c, const struct ctr_plan *plan, size_t i, char
 
 		if (t == NULL)
 			return -1;
-		if (t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING)
+		if (!ctr_state_up(t->rec.state))
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		if (depth > 8)
@@ -365,8 +365,7 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 	} else if (pm->how == CTR_NS_CONTAINER) {
 		const struct container *t = plan->ns_target[CTR_NS_PID];
 
-		if ((t->rec.state != CTR_RUNNING && t->rec.state != CTR_STOPPING) ||
-		    t->sv.pidfd < 0)
+		if ((!ctr_state_up(t->rec.state)) || t->sv.pidfd < 0)
 			return pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running",
 				       t->rec.spec.name);
 		*pid_fd = t->sv.pidfd;
@@ -436,6 +435,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	if (json_array_size(s->mounts) > 0)
 		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
+	ctr_cgroup_shim_keys(c, j); /* issue 13, cgroups */
 	return j;
 }
 
@@ -492,6 +492,8 @@ ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_
 		return pd_fail_errno(err, errno, "cannot run %s", d->cfg.shim_path);
 	if (prepare(c, plan, &run_fd, err) < 0)
 		goto fail;
+	if (ctr_cgroup_prepare(c, plan, err) < 0) /* issue 13 */
+		goto fail;
 	spec = shim_spec(c, plan, run, &l.extra_fd, &owned, err);
 	c->hold_output = false; /* for this start only */
 	if (spec == NULL)
@@ -506,6 +508,7 @@ ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_
 	return 0;
 fail:
 	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	ctr_cgroup_release(c); /* issue 13 */
 	ctr_release_run_dir(c);
 	return -1;
 }

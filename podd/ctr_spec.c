@@ -20,13 +20,13 @@
 static const char *const state_names[] = {
     [CTR_CREATED] = PD_STATE_CREATED, [CTR_STARTING] = PD_STATE_CREATED,
     [CTR_RUNNING] = PD_STATE_RUNNING, [CTR_STOPPING] = PD_STATE_RUNNING,
-    [CTR_EXITED] = PD_STATE_EXITED,
+    [CTR_EXITED] = PD_STATE_EXITED,   [CTR_PAUSED] = PD_STATE_PAUSED,
 };
 
 /* What the state file says, where the API folds states together. */
 static const char *const record_states[] = {
     [CTR_CREATED] = "created",   [CTR_STARTING] = "starting", [CTR_RUNNING] = "running",
-    [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",
+    [CTR_STOPPING] = "stopping", [CTR_EXITED] = "exited",     [CTR_PAUSED] = "paused",
 };
 
 #define N_STATES (sizeof(record_states) / sizeof(record_states[0]))
@@ -35,6 +35,12 @@ const char *
 ctr_state_name(enum ctr_state state)
 {
 	return state_names[state];
+}
+
+bool
+ctr_state_up(enum ctr_state state)
+{
+	return state == CTR_RUNNING || state == CTR_STOPPING || state == CTR_PAUSED;
 }
 
 static const char *const ns_fields[CTR_NS_KINDS] = {
@@ -277,6 +283,19 @@ restart_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* issue 13, cgroups: "limits", then the keys it leaves unset from the k8s
+ * "resources" (already in spec->k8s), as the kubelet maps them. */
+static int
+ctr_limits_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	if (cg_limits_parse(json_object_get(body, PD_F_LIMITS), &spec->limits, err) < 0)
+		return -1;
+	if (spec->k8s != NULL && cg_limits_from_resources(json_object_get(spec->k8s, "resources"),
+							  &spec->limits, err) < 0)
+		return -1;
+	return cg_limits_check_pairs(&spec->limits, err);
+}
+
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -317,6 +336,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_RESTART_POLICY, /* restart */
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
+					      PD_F_LIMITS, /* issue 13, cgroups */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -425,6 +445,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	if (spec->pod[0] == '\0' && json_array_size(json_object_get(body, "pod_mounts")) > 0)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
 	if (probes_parse(body, spec, err) < 0)
+		return -1;
+	if (ctr_limits_parse(body, spec, err) < 0) /* issue 13, cgroups */
 		return -1;
 	return compute_caps(spec, err);
 }
@@ -597,6 +619,8 @@ ctr_record_to_json(const struct ctr_record *r)
 						      (json_int_t)s->target_start_time));
 		config_to_json(s, j);
 		ctr_life_to_json(r, j);
+		if (r->oom_killed) /* issue 13, observe */
+			json_object_set_new(j, PD_F_OOM_KILLED, json_true());
 		for (int k = 0; k < PROBE_KINDS; k++)
 			if (s->probes[k] != NULL)
 				json_object_set(j, probe_kind_field((enum probe_kind)k),
@@ -606,6 +630,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
 		if (s->k8s != NULL) /* issue 12, podspec */
 			json_object_update(j, s->k8s);
+		if (!cg_limits_empty(&s->limits)) /* issue 13, cgroups */
+			json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
 	}
 	return j;
 }
@@ -705,6 +731,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	char restart_buf[RESTART_POLICY_MAX];
 	struct ctr_restart restart_state;
 	cleanup_json json_t *k8s = NULL;
+	struct cg_limits limits; /* issue 13 */
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -776,6 +803,15 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 				       PD_F_RESTART_POLICY);
 		restart_state = rs;
 	}
+	/* issue 13, cgroups: optional, records before them have none. */
+	if (cg_limits_parse(json_object_get(j, PD_F_LIMITS), &limits, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	json_object_del(rest, PD_F_LIMITS);
+	/* issue 13, observe: optional, only when true. */
+	if (json_object_get(j, PD_F_OOM_KILLED) != NULL &&
+	    !json_is_boolean(json_object_get(j, PD_F_OOM_KILLED)))
+		return pd_fail(err, PD_E_INVALID, "bad container record: bad %s", PD_F_OOM_KILLED);
+	json_object_del(rest, PD_F_OOM_KILLED);
 	/* issue 12, podspec: its keys, off the copy too. */
 	{
 		static const char *const k8s_keys[] = {CTR_SPEC_K8S_KEYS};
@@ -824,6 +860,8 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
 	r->restart = restart_state;
 	r->spec.k8s = steal_ptr(k8s);
+	r->spec.limits = limits; /* issue 13 */
+	r->oom_killed = json_is_true(json_object_get(j, PD_F_OOM_KILLED));
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
@@ -33,7 +34,12 @@ enum ctr_state {
 	CTR_RUNNING,  /* the workload runs */
 	CTR_STOPPING, /* signalled, waiting for it to exit */
 	CTR_EXITED,   /* the workload has exited; exit_code says how */
+	CTR_PAUSED,   /* issue 13, observe: running, its cgroup frozen (pause) */
 };
+
+/* Whether the workload of a container in @state is there: running,
+ * paused or stopping (issue 13, observe: paused is one more). */
+bool ctr_state_up(enum ctr_state state);
 
 /* The namespaces a container can take from elsewhere. */
 enum ctr_ns_kind { CTR_NS_NET, CTR_NS_IPC, CTR_NS_UTS, CTR_NS_PID, CTR_NS_KINDS };
@@ -114,6 +120,9 @@ struct ctr_spec {
 	 * as the record keeps them and the API shows them. "pod_mounts" are
 	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
 	json_t *k8s;
+	/* issue 13, cgroups: "limits" as given, with the keys it leaves unset
+	 * filled from k8s "resources" as the kubelet maps them (cgroup.h) */
+	struct cg_limits limits;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */
@@ -140,6 +149,9 @@ struct ctr_record {
 	unsigned seq; /* issue 12, podlife: its order of creation in its pod, from 1; 0: none */
 	/* restart (issue 12): counts, last state, a waiting restart. */
 	struct ctr_restart restart;
+	/* issue 13, observe: its last run ended in an OOM kill (docker's
+	 * State.OOMKilled). */
+	bool oom_killed;
 };
 
 /* Parse a create request body into @spec (cleared first; release with

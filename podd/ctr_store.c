@@ -113,6 +113,7 @@ adopt(struct container *c)
 		return;
 	case CTR_RUNNING:
 	case CTR_STOPPING:
+	case CTR_PAUSED: /* issue 13, observe: its cgroup stays frozen */
 		break;
 	}
 	shim_pidfd = recover_open_same(c->rec.shim_pid, c->rec.shim_start_time);
@@ -131,7 +132,7 @@ adopt(struct container *c)
 	if (c->rec.state == CTR_STOPPING && c->sv.pidfd >= 0)
 		supervise_signal(&c->sv, SIGKILL); /* the stop request died with podd */
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
-	if (c->rec.state == CTR_RUNNING)
+	if (c->rec.state == CTR_RUNNING || c->rec.state == CTR_PAUSED)
 		probe_container_running(c); /* probes: they start over */
 }
 

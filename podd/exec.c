@@ -280,6 +280,10 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	if (spec->tty_rows > 0)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
 				    json_pack("[i, i]", spec->tty_rows, spec->tty_cols));
+	/* issue 13: the container's leaf, and its cgroup namespace (runc's
+	 * exec joins both) */
+	ctr_cgroup_shim_keys(e->c, j);
+	json_object_del(j, PD_SHIM_CGROUP_MOUNTS);
 	return j;
 }
 
@@ -320,6 +324,11 @@ session_start(struct container *c, struct exec_spec *spec, bool internal, struct
 {
 	struct exec_session *e;
 
+	if (c->rec.state == CTR_PAUSED) { /* issue 13, observe: as docker's */
+		pd_fail(err, PD_E_CONFLICT, "container \"%s\" is paused: unpause it before exec",
+			c->rec.spec.name);
+		return NULL;
+	}
 	if ((c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING) || c->sv.pidfd < 0) {
 		pd_fail(err, PD_E_CONFLICT, "container \"%s\" is not running", c->rec.spec.name);
 		return NULL;

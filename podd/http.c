@@ -23,6 +23,7 @@
 
 #include "api.h"
 #include "events.h"
+#include "stats.h"
 #include "cleanup.h"
 #include "json.h"
 #include "log.h"
@@ -76,6 +77,13 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_WAIT, api_container_wait},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_LOGS, api_container_logs},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_EXEC, api_container_exec},
+    /* issue 13, observe */
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_STATS, api_container_stats},
+    {EVHTTP_REQ_GET, PD_PATH_STATS, api_stats},
+    {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*/" PD_ACTION_TOP, api_container_top},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_PAUSE, api_container_pause},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_UNPAUSE, api_container_unpause},
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_UPDATE, api_container_update},
     /* volumes and cp (issue 11, volumes branch) */
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_TO, api_container_copy_to},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_COPY_OUT, api_container_copy_from},
@@ -253,21 +261,25 @@ http_pending_start_stream(struct http_pending *p)
 void
 http_pending_send_json(struct http_pending *p, const json_t *j)
 {
-	struct evbuffer *buf;
-	cleanup_free char *s = NULL;
-
 	if (p->gone)
 		return;
 	http_pending_start_stream(p);
 	if (http_conn_unsent(p->req) > HTTP_STREAM_UNSENT_MAX)
 		return;
-	buf = evbuffer_new();
+	http_send_json_line(p->req, j);
+}
+
+void
+http_send_json_line(struct evhttp_request *req, const json_t *j)
+{
+	struct evbuffer *buf = evbuffer_new();
+	cleanup_free char *s = pd_json_dump(j);
+
 	if (buf == NULL)
 		abort();
-	s = pd_json_dump(j);
 	evbuffer_add(buf, s, strlen(s));
 	evbuffer_add(buf, "\n", 1);
-	evhttp_send_reply_chunk(p->req, buf);
+	evhttp_send_reply_chunk(req, buf);
 	evbuffer_free(buf);
 }
 

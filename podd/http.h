@@ -41,6 +41,8 @@ void http_pending_start_stream(struct http_pending *p);
  * worth less than podd's memory. */
 #define HTTP_STREAM_UNSENT_MAX (256 * 1024)
 void http_pending_send_json(struct http_pending *p, const json_t *j);
+/* Send @j as one JSON line of the chunked reply to @req (started). */
+void http_send_json_line(struct evhttp_request *req, const json_t *j);
 
 /* Answer and free @p. */
 void http_pending_reply_json(struct http_pending *p, int status, const json_t *j);
@@ -122,6 +124,8 @@ http_handler_fn api_network_list, api_network_create, api_network_get, api_netwo
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,
     api_container_logs, api_container_restart, api_container_exec;
+/* issue 13, observe: api_observe.c (stats.h has the stats handlers) */
+http_handler_fn api_container_top, api_container_pause, api_container_unpause, api_container_update;
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
     api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;

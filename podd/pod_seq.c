@@ -123,8 +123,7 @@ pod_seq_next(struct podd *d, const char *pod_id)
 static bool
 runs(const struct container *c)
 {
-	return c->rec.state == CTR_STARTING || c->rec.state == CTR_RUNNING ||
-	       c->rec.state == CTR_STOPPING;
+	return c->rec.state == CTR_STARTING || ctr_state_up(c->rec.state);
 }
 
 /* An init container that exited 0 since the infra started. */
@@ -279,7 +278,7 @@ stop_advance(struct pod *pod)
 			if (is_role(v[i], PD_ROLE_SIDECAR) || !runs(v[i]))
 				continue;
 			waiting = true;
-			if (v[i]->rec.state == CTR_RUNNING)
+			if (v[i]->rec.state == CTR_RUNNING || v[i]->rec.state == CTR_PAUSED)
 				container_stop_by_pod(
 				    v[i], pod_seq_stop_timeout(v[i], pod->stop_timeout));
 		}
@@ -292,7 +291,7 @@ stop_advance(struct pod *pod)
 	for (size_t i = n; i-- > 0;) {
 		if (!is_role(v[i], PD_ROLE_SIDECAR) || !runs(v[i]))
 			continue;
-		if (v[i]->rec.state == CTR_RUNNING)
+		if (v[i]->rec.state == CTR_RUNNING || v[i]->rec.state == CTR_PAUSED)
 			container_stop_by_pod(v[i], pod_seq_stop_timeout(v[i], pod->stop_timeout));
 		return; /* one at a time, the last first */
 	}

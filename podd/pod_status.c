@@ -58,7 +58,7 @@ view(const json_t *e, const char *pod_started, struct kview *v)
 	if (waiting[0] != '\0') {
 		v->st = K_WAITING;
 		v->reason = waiting;
-	} else if (strcmp(state, PD_STATE_RUNNING) == 0) {
+	} else if (strcmp(state, PD_STATE_RUNNING) == 0 || strcmp(state, PD_STATE_PAUSED) == 0) {
 		v->st = K_RUNNING;
 		v->reason = "";
 	} else if (strcmp(state, PD_STATE_EXITED) == 0 &&
@@ -66,6 +66,8 @@ view(const json_t *e, const char *pod_started, struct kview *v)
 		     strcmp(str(e, PD_F_FINISHED), pod_started) < 0)) {
 		v->st = K_TERMINATED;
 		v->reason = v->exit_code == 0 ? "Completed" : "Error";
+		if (json_is_true(json_object_get(e, PD_F_OOM_KILLED))) /* issue 13, observe */
+			v->reason = PD_REASON_OOM;
 	} else {
 		/* Not started yet, or an init container of an earlier run of
 		 * the pod that runs again. */

@@ -339,6 +339,12 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 		}
 		return;
 	}
+	/* issue 13, observe: a paused container's processes cannot answer:
+	 * no check while it is paused, they go on once it is thawed. */
+	if (r->owner->c->rec.state == CTR_PAUSED) {
+		arm(r, r->spec.period_ms);
+		return;
+	}
 	r->busy = true;
 	r->check_start_ms = pd_time_mono_ms();
 	if (r->spec.handler == PROBE_H_EXEC)
@@ -476,7 +482,7 @@ probe_container_free(struct container *c)
 bool
 probe_startup_done(const struct container *c)
 {
-	bool running = c->rec.state == CTR_RUNNING || c->rec.state == CTR_STOPPING;
+	bool running = ctr_state_up(c->rec.state);
 
 	if (c->probes == NULL)
 		return running;

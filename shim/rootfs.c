@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "masks.h"
 #include "mounts.h"
@@ -301,7 +302,9 @@ setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h
 	if (ensure_dir("/proc", 0555, err) < 0 ||
 	    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
-	if (mount_dev(h, err) < 0 || mount_sys(h, err) < 0 || mount_etc(spec, h, err) < 0)
+	if (mount_dev(h, err) < 0 || mount_sys(h, err) < 0 ||
+	    shim_cgroup_mount(spec, err) < 0 /* issue 13: on its /sys */ ||
+	    mount_etc(spec, h, err) < 0)
 		return -1;
 	/* The user's mounts (-v, --tmpfs, --mount) over what podd made, as
 	 * docker's go: a bind on /etc/hosts replaces podd's. */

@@ -18,7 +18,10 @@
  *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
  *     namespace that is not new is refused), tty, stdin and hold_output
  *     (false), attach (no socket; hold_output needs it), uid and gid (0),
- *     user (issue 11: resolved in the container; uid and gid absent then).
+ *     user (issue 11: resolved in the container; uid and gid absent then),
+ *     cgroups (issue 13: absolute dirs to join, containers and exec
+ *     sessions), cgroup_ns (false), cgroup_mounts (containers with
+ *     cgroup_ns only; targets /sys/fs/cgroup[/NAME]).
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
  * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the
@@ -81,6 +84,14 @@ struct shim_mount {
 	bool sub_path_create;
 };
 
+/* A cgroupfs mount at /sys/fs/cgroup (lib/shim.h PD_SHIM_CGROUP_MOUNTS). */
+#define SHIM_MAX_CGROUPS 16
+struct shim_cgroup_mount {
+	bool v2;             /* cgroup2, else a v1 hierarchy */
+	const char *target;  /* borrowed: /sys/fs/cgroup or /sys/fs/cgroup/NAME */
+	const char *options; /* borrowed: v1's controllers ("cpu,cpuacct"), NULL for v2 */
+};
+
 /* Every string is borrowed from the parsed JSON, which must outlive the
  * spec; the arrays are owned (shim_spec_clear). */
 struct shim_spec {
@@ -114,6 +125,15 @@ struct shim_spec {
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
+	/* issue 13, cgroups (lib/shim.h): the leaf dirs to join, an owned
+	 * NULL-terminated array (never NULL once parsed); a new cgroup
+	 * namespace (containers) or the target's (exec sessions); the
+	 * cgroupfs mounts at /sys/fs/cgroup, owned, NULL when none. */
+	const char **cgroups;
+	size_t n_cgroups;
+	bool cgroup_ns;
+	struct shim_cgroup_mount *cgroup_mounts;
+	size_t n_cgroup_mounts;
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

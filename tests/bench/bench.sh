@@ -180,12 +180,7 @@ if [ -n "$images" ] && [ -d "$images/busybox" ]; then
         fi
     fi
     if command -v crun > /dev/null 2>&1; then
-        b=$T/crun-bundle
-        mkdir -p "$b"
-        cp -a "$images/busybox" "$b/rootfs"
-        (cd "$b" && crun spec && sed -i 's/"sh"/"true"/; s/"terminal": true/"terminal": false/' config.json)
-        cr_run() { crun run --bundle "$b" "podd-bench-$1"; }
-        for i in $(seq "$runs"); do time_ms cr_run "$i"; done > "$T/crun" 2> "$T/crun.err" || true
+        crun_runs "$images/busybox" "$runs" "$T/crun"
         if [ -s "$T/crun" ]; then
             row "crun run (bare, no pod) (ms)" "$(stats < "$T/crun")"
             row "  ratio crun / podd standalone (medians)" "$(awk -v a="$(median < "$T/crun")" -v b="$(median < "$T/run_alone")" 'BEGIN {printf "%.1fx", a / b}')"
@@ -251,3 +246,5 @@ echo; "$(dirname "$0")/kube.sh" "$build" 10 # issue 12, kube: kube play + down b
 echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower
 echo; "$(dirname "$0")/pull.sh" "$build" 5 # pull, present pull, run after pull, load; podman and skopeo beside
 echo; "$(dirname "$0")/probes.sh" "$build" "$runs" # probes (issue 12): 200 httpGet probes/s, podd CPU and ps latency
+echo; "$(dirname "$0")/confine.sh" "$build" "$runs" # issue 13, cgroups: the cost of confinement on a run
+echo; "$(dirname "$0")/stats.sh" "$build" "$runs" # issue 13, observe: stats --no-stream on 50 containers, podman beside

@@ -483,8 +483,10 @@ EOF
     assert_exit 0 podctl kube play "$T/extra.yaml"
     assert_contains "$LAST_ERR" 'warning: Pod "warned": spec.nodeSelector: not supported, ignored'
     assert_contains "$LAST_ERR" 'spec.containers[0].lifecycle: not supported, ignored'
-    assert_contains "$LAST_ERR" 'spec.containers[0].resources: kept, not enforced yet'
+    # issue 13: enforced, as the kubelet maps them: no warning
+    assert_not_contains "$LAST_ERR" 'resources'
     assert_eq 64Mi "$(ctr_field warned-a .resources.limits.memory)"
+    assert_eq 67108864 "$(ctr_field warned-a .limits.memory)"
     assert_exit 0 podctl kube down "$T/extra.yaml"
     assert_nothing_left
     refused_strict() {

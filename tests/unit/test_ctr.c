@@ -53,6 +53,9 @@ test_status(void)
 	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T08:17:00.4Z\"}",
 		     "Up Less than a second");
 	check_status("{\"state\":\"running\",\"started\":\"2026-11-23T06:17:00Z\"}", "Up 2 hours");
+	/* issue 13, observe: paused, as docker shows it */
+	check_status("{\"state\":\"paused\",\"started\":\"2026-11-23T06:17:00Z\"}",
+		     "Up 2 hours (Paused)");
 	check_status("{\"state\":\"running\"}", "Up");
 	check_status("{\"state\":\"exited\",\"exit_code\":0,"
 		     "\"finished\":\"2026-11-23T08:16:58Z\"}",

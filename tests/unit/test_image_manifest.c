@@ -202,6 +202,13 @@ test_sizes(void)
 		CHECK_STR(buf, ==, cases[i].want);
 	}
 	CHECK_INT(output_size(1982365, buf, 4), ==, -1);
+	/* issue 13, observe: memory as docker's stats prints it */
+	REQUIRE(output_size_binary(1572864, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "1.5MiB");
+	REQUIRE(output_size_binary(8233017344LL, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "7.668GiB");
+	REQUIRE(output_size_binary(512, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "512B");
 }
 
 static const struct unit_case cases[] = {

@@ -203,6 +203,25 @@ test_crash_loop(void)
 	CHECK_INT(st.total, ==, 2);
 }
 
+/* issue 13, observe: an OOM kill is kubectl's OOMKilled; a paused
+ * container runs. */
+static void
+test_oom_killed_and_paused(void)
+{
+	struct pod_status st =
+	    status_of(POD_RUNNING, "Never", false,
+		      "[{\"name\":\"hog\",\"seq\":1,\"state\":\"exited\",\"exit_code\":137,"
+		      "\"oom_killed\":true,\"finished\":\"" AFTER "\",\"restart_count\":0}]");
+
+	CHECK_STR(st.status, ==, "OOMKilled");
+	CHECK_STR(st.phase, ==, "Failed");
+	st = status_of(POD_RUNNING, "Always", false,
+		       "[{\"name\":\"web\",\"seq\":1,\"state\":\"paused\",\"ready\":true,"
+		       "\"startup_done\":true,\"restart_count\":0}]");
+	CHECK_STR(st.status, ==, "Running");
+	CHECK_INT(st.ready, ==, 1);
+}
+
 static void
 test_podd_states(void)
 {
@@ -264,6 +283,7 @@ static const struct unit_case cases[] = {
     {"jobs", test_jobs},
     {"completed_beside_running", test_completed_beside_running},
     {"crash_loop", test_crash_loop},
+    {"oom_killed_and_paused", test_oom_killed_and_paused},
     {"podd_states", test_podd_states},
     {"debug_containers_do_not_count", test_debug_containers_do_not_count},
     {"to_json", test_to_json},
