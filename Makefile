@@ -86,11 +86,17 @@ PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 # issue 12, podspec: the events query, pod volumes.
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
+# issue 13, privileges: a container's, checked.
+PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
+# issue 13: podctl run's privilege flags.
+CLI_PURE_OBJS += $(call obj,cli/priv_flags.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c shim/user.c)
+# issue 13, privileges: their spec keys.
+SHIM_PURE_OBJS += $(call obj,shim/priv_spec.c)
 # netplug's pure modules (no libnl): the CNI protocol, IPAM files.
 NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ipam.c)
 

@@ -35,6 +35,7 @@
 #include "logstream.h"
 #include "name.h"
 #include "parse.h"
+#include "priv_flags.h"
 #include "restart_policy.h"
 #include "session.h"
 #include "xalloc.h"
@@ -74,6 +75,9 @@ enum {
 	R_HEALTH_TIMEOUT,
 	R_HEALTH_START_PERIOD,
 	R_NO_HEALTHCHECK,
+	/* issue 13: privileges (priv_flags.h), PRIV_FLAG_COUNT rows */
+	R_PRIV,
+	R_PRIV_END = R_PRIV + PRIV_FLAG_COUNT - 1,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -133,6 +137,7 @@ static const struct flag_spec run_flags[] = {
 			       "failures do not count during this time after the start"},
     [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
 			  "no health check, not even the image's"},
+    PRIV_FLAGS(R_PRIV), /* issue 13 */
     {.name = NULL},
 };
 
@@ -373,6 +378,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (config_flags(body, v, err) < 0)
 		return NULL;
 	if (health_flags(body, v, err) < 0) /* probes branch */
+		return NULL;
+	if (priv_flags_body(body, v + R_PRIV, err) < 0) /* issue 13 */
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

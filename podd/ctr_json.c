@@ -157,6 +157,8 @@ container_to_json(const struct container *c)
 		      json_sprintf("%s/container.log", root));
 	if (s->k8s != NULL) /* issue 12, podspec */
 		json_object_update(j, s->k8s);
+	if (s->priv != NULL) /* issue 13 */
+		json_object_update(j, s->priv);
 	if (pod != NULL) {
 		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
 		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));

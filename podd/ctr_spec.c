@@ -11,6 +11,7 @@
 #include "api.h"
 #include "caps.h"
 #include "cleanup.h"
+#include "ctr_privileges.h"
 #include "json.h"
 #include "mount_spec.h"
 #include "parse.h"
@@ -317,6 +318,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_RESTART_POLICY, /* restart */
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
+					      CTR_PRIV_KEYS, /* issue 13 */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -426,7 +428,9 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
 	if (probes_parse(body, spec, err) < 0)
 		return -1;
-	return compute_caps(spec, err);
+	if (compute_caps(spec, err) < 0)
+		return -1;
+	return ctr_priv_parse_spec(body, spec, err); /* issue 13 */
 }
 
 void
@@ -448,6 +452,8 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->mounts = NULL;
 	json_decref(spec->k8s); /* issue 12, podspec */
 	spec->k8s = NULL;
+	json_decref(spec->priv); /* issue 13 */
+	spec->priv = NULL;
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		json_decref(spec->probes[k]);
 		spec->probes[k] = NULL;
@@ -606,6 +612,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
 		if (s->k8s != NULL) /* issue 12, podspec */
 			json_object_update(j, s->k8s);
+		if (s->priv != NULL) /* issue 13 */
+			json_object_update(j, s->priv);
 	}
 	return j;
 }
@@ -705,6 +713,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	char restart_buf[RESTART_POLICY_MAX];
 	struct ctr_restart restart_state;
 	cleanup_json json_t *k8s = NULL;
+	cleanup_json json_t *priv = NULL;
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -789,6 +798,15 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		for (size_t i = 0; i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++)
 			json_object_del(rest, k8s_keys[i]);
 	}
+	/* issue 13: optional, records before it have none. */
+	{
+		static const char *const priv_keys[] = {CTR_PRIV_KEYS};
+
+		if (ctr_priv_parse(j, &priv, err) < 0)
+			return pd_err_prefix(err, "bad container record");
+		for (size_t i = 0; i < sizeof(priv_keys) / sizeof(priv_keys[0]); i++)
+			json_object_del(rest, priv_keys[i]);
+	}
 	{
 		struct ctr_spec cfg = {0};
 		struct ctr_record life;
@@ -824,6 +842,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
 	r->restart = restart_state;
 	r->spec.k8s = steal_ptr(k8s);
+	r->spec.priv = steal_ptr(priv);
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

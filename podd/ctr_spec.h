@@ -114,6 +114,9 @@ struct ctr_spec {
 	 * as the record keeps them and the API shows them. "pod_mounts" are
 	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
 	json_t *k8s;
+	/* issue 13, privileges: owned, never NULL once parsed: the canonical
+	 * values of the keys CTR_PRIV_KEYS that were given (ctr_privileges.h). */
+	json_t *priv;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */

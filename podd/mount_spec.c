@@ -94,35 +94,14 @@ clean_path(const char *path, const char *what, struct pd_err *err)
 int
 mount_spec_parse_size(const char *s, uint64_t *out, struct pd_err *err)
 {
-	static const struct {
-		const char *suffix;
-		unsigned shift;
-	} units[] = {
-	    {"", 0},     {"b", 0},  {"k", 10},  {"kb", 10},  {"kib", 10}, {"m", 20},  {"mb", 20},
-	    {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},   {"tb", 40}, {"tib", 40},
-	};
-	size_t nd = strspn(s, "0123456789");
-	char digits[24];
-	long long v;
-	struct pd_err ignored;
+	unsigned long long v;
 
-	if (nd == 0 || nd >= sizeof(digits))
-		goto bad;
-	memcpy(digits, s, nd);
-	digits[nd] = '\0';
-	if (pd_parse_int(digits, 0, (long long)MOUNT_TMPFS_MAX, &v, &ignored) < 0)
-		goto bad;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcasecmp(s + nd, units[i].suffix) != 0)
-			continue;
-		if ((uint64_t)v > (MOUNT_TMPFS_MAX >> units[i].shift))
-			goto bad;
-		*out = (uint64_t)v << units[i].shift;
-		return 0;
-	}
-bad:
-	return pd_fail(err, PD_E_INVALID,
-		       "size \"%.40s\" is not a size (a number with k, m or g; up to 1 PiB)", s);
+	if (pd_parse_size(s, MOUNT_TMPFS_MAX, &v, err) < 0)
+		return pd_fail(
+		    err, PD_E_INVALID,
+		    "size \"%.40s\" is not a size (a number with k, m or g; up to 1 PiB)", s);
+	*out = v;
+	return 0;
 }
 
 static int

@@ -529,6 +529,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_TTY_SIZE,
 					      PD_SHIM_USER,
 					      PD_SHIM_MOUNTS,
+					      SHIM_PRIV_KEYS, /* issue 13 */
 					      NULL};
 	const char *target = NULL;
 
@@ -550,7 +551,8 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if ((target != NULL ? exec_parse(j, target, spec, err) : container_parse(j, spec, err)) < 0)
 		return -1;
-	if (stdio_parse(j, spec, err) < 0)
+	if (stdio_parse(j, spec, err) < 0 ||
+	    shim_priv_parse(j, target != NULL, &spec->priv, err) < 0)
 		return -1;
 	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
 		return -1;
@@ -574,6 +576,7 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->caps);
 	free(spec->mounts);
 	spec->mounts = NULL;
+	shim_priv_clear(&spec->priv);
 	spec->n_mounts = 0;
 	free(spec->lowers);
 	free(spec->lower_dir);

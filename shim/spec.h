@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "priv_spec.h"
 
 /* Limits. The spec file itself is at most PD_SHIM_SPEC_MAX bytes. */
 #define SHIM_MAX_ARGS    1024
@@ -114,6 +115,7 @@ struct shim_spec {
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
+	struct shim_priv priv; /* issue 13: privileged, devices, init, ... (priv_spec.h) */
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with
