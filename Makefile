@@ -87,7 +87,7 @@ PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 # issue 12, podspec: the events query, pod volumes.
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
 # issue 13, privileges: a container's, checked.
-PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c)
+PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c podd/cgroup_devices.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

@@ -127,7 +127,8 @@ priv_flags_body(json_t *body, const struct flag_value *v, struct pd_err *err)
 				return pd_err_prefix(err, "--sysctl");
 			str = json_string(value);
 			if (str == NULL || json_object_set_new(o, key, str) < 0)
-				return pd_fail(err, PD_E_INVALID, "--sysctl %.64s is not valid UTF-8",
+				return pd_fail(err, PD_E_INVALID,
+					       "--sysctl %.64s is not valid UTF-8",
 					       v[PRIV_F_SYSCTL].values[i]);
 		}
 	}

@@ -20,7 +20,8 @@ is_name(const char *s)
 	for (const char *p = s;;) {
 		size_t len = strcspn(p, sep);
 
-		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
 			return false;
 		p += len;
 		if (*p == '\0')

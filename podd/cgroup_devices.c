@@ -16,17 +16,24 @@
  */
 #include "cgroup_devices.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
 
 #define INSN(c, d, s, o, i) \
 	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-#define LDX_W(dst, src, off)     INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
-#define MOV32_REG(dst, src)      INSN(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0)
-#define ALU32_IMM(op, dst, imm)  INSN(BPF_ALU | (op) | BPF_K, dst, 0, 0, imm)
-#define MOV64_IMM(dst, imm)      INSN(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
-#define JNE_IMM(dst, imm, off)   INSN(BPF_JMP | BPF_JNE | BPF_K, dst, 0, off, imm)
-#define EXIT_INSN()              INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define LDX_W(dst, src, off)    INSN(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
+#define MOV32_REG(dst, src)     INSN(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0)
+#define ALU32_IMM(op, dst, imm) INSN(BPF_ALU | (op) | BPF_K, dst, 0, 0, imm)
+#define MOV64_IMM(dst, imm)     INSN(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
+#define JNE_IMM(dst, imm, off)  INSN(BPF_JMP | BPF_JNE | BPF_K, dst, 0, off, imm)
+#define EXIT_INSN()             INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 size_t
 cgdev_default_rules(struct cgdev_rule *out)
@@ -34,14 +41,14 @@ cgdev_default_rules(struct cgdev_rule *out)
 	static const struct cgdev_rule defaults[] = {
 	    {'c', CGDEV_ANY, CGDEV_ANY, CGDEV_MKNOD}, /* mknod of any node */
 	    {'b', CGDEV_ANY, CGDEV_ANY, CGDEV_MKNOD},
-	    {'c', 1, 3, CGDEV_ALL},         /* null */
-	    {'c', 1, 5, CGDEV_ALL},         /* zero */
-	    {'c', 1, 7, CGDEV_ALL},         /* full */
-	    {'c', 1, 8, CGDEV_ALL},         /* random */
-	    {'c', 1, 9, CGDEV_ALL},         /* urandom */
-	    {'c', 5, 0, CGDEV_ALL},         /* tty */
-	    {'c', 5, 1, CGDEV_ALL},         /* console */
-	    {'c', 5, 2, CGDEV_ALL},         /* ptmx */
+	    {'c', 1, 3, CGDEV_ALL},           /* null */
+	    {'c', 1, 5, CGDEV_ALL},           /* zero */
+	    {'c', 1, 7, CGDEV_ALL},           /* full */
+	    {'c', 1, 8, CGDEV_ALL},           /* random */
+	    {'c', 1, 9, CGDEV_ALL},           /* urandom */
+	    {'c', 5, 0, CGDEV_ALL},           /* tty */
+	    {'c', 5, 1, CGDEV_ALL},           /* console */
+	    {'c', 5, 2, CGDEV_ALL},           /* ptmx */
 	    {'c', 136, CGDEV_ANY, CGDEV_ALL}, /* pts */
 	};
 
@@ -80,8 +87,8 @@ rule_insns(const struct cgdev_rule *r, struct bpf_insn *out)
 
 	if (r->type != 'a') {
 		jumps[nj++] = n;
-		p[n++] = JNE_IMM(BPF_REG_3, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
-				 0);
+		p[n++] = JNE_IMM(BPF_REG_3,
+				 r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, 0);
 	}
 	if ((r->access & CGDEV_ALL) != CGDEV_ALL) {
 		p[n++] = MOV32_REG(BPF_REG_7, BPF_REG_4);
@@ -123,4 +130,102 @@ cgdev_bpf_program(const struct cgdev_rule *rules, size_t n, struct bpf_insn *ins
 	insns[k++] = MOV64_IMM(BPF_REG_0, 0);
 	insns[k++] = EXIT_INSN();
 	return k;
+}
+
+/* bpf(2) through syscall(2): glibc has no wrapper. */
+static int
+sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Write @line to @name under the v1 devices dir @dir. */
+static int
+v1_write(int dir, const char *name, const char *line, struct pd_err *err)
+{
+	cleanup_close int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, line, strlen(line)) < 0)
+		return pd_fail_errno(err, errno, "%s \"%s\"", name, line);
+	return 0;
+}
+
+static int
+apply_v1(int dir, bool privileged, const struct cgdev_rule *rules, size_t n, struct pd_err *err)
+{
+	char line[64];
+
+	if (privileged)
+		return v1_write(dir, "devices.allow", "a", err);
+	/* "a" denied first: the list is then exactly the allowed rules. */
+	if (v1_write(dir, "devices.deny", "a", err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		cgdev_v1_line(&rules[i], line, sizeof(line));
+		if (v1_write(dir, "devices.allow", line, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Load the program of @rules and attach it to the v2 dir @dir, with
+ * BPF_F_ALLOW_MULTI: programs of the ancestors (a systemd unit's) still
+ * run, and each must allow (Linux 4.15). The attachment holds the
+ * program: the fd is closed here, the program goes with the cgroup. */
+static int
+apply_bpf(int dir, const struct cgdev_rule *rules, size_t n, struct pd_err *err)
+{
+	struct bpf_insn insns[CGDEV_MAX_INSNS];
+	char log[512] = "";
+	union bpf_attr load, attach;
+	cleanup_close int prog = -1;
+
+	memset(&load, 0, sizeof(load));
+	load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	load.insns = (uintptr_t)insns;
+	load.insn_cnt = (unsigned)cgdev_bpf_program(rules, n, insns);
+	load.license = (uintptr_t) "Apache-2.0";
+	load.log_buf = (uintptr_t)log;
+	load.log_size = sizeof(log);
+	load.log_level = 1;
+	prog = sys_bpf(BPF_PROG_LOAD, &load);
+	if (prog < 0 && errno == ENOSPC) { /* the log was too short: load quietly */
+		load.log_buf = 0;
+		load.log_size = 0;
+		load.log_level = 0;
+		prog = sys_bpf(BPF_PROG_LOAD, &load);
+	}
+	if (prog < 0) {
+		int e = errno;
+
+		log[strcspn(log, "\n")] = '\0';
+		return pd_fail_errno(err, e, "load the device program%s%s", log[0] ? ": " : "",
+				     log);
+	}
+	memset(&attach, 0, sizeof(attach));
+	attach.target_fd = (unsigned)dir;
+	attach.attach_bpf_fd = (unsigned)prog;
+	attach.attach_type = BPF_CGROUP_DEVICE;
+	attach.attach_flags = BPF_F_ALLOW_MULTI;
+	if (sys_bpf(BPF_PROG_ATTACH, &attach) < 0)
+		return pd_fail_errno(err, errno, "attach the device program");
+	return 0;
+}
+
+int
+cgdev_apply_dirs(int v1_dir, int v2_dir, bool privileged, const struct cgdev_rule *extra,
+		 size_t n_extra, struct pd_err *err)
+{
+	struct cgdev_rule rules[CGDEV_MAX_RULES];
+	size_t n = cgdev_default_rules(rules);
+
+	if (n + n_extra > CGDEV_MAX_RULES)
+		return pd_fail(err, PD_E_INVALID, "too many devices");
+	memcpy(rules + n, extra, n_extra * sizeof(*extra));
+	n += n_extra;
+	if (v1_dir >= 0 && apply_v1(v1_dir, privileged, rules, n, err) < 0)
+		return pd_err_prefix(err, "devices cgroup");
+	if (v2_dir >= 0 && !privileged && apply_bpf(v2_dir, rules, n, err) < 0)
+		return -1;
+	return 0;
 }

@@ -13,8 +13,8 @@
  * host disk (CAP_MKNOD is in the default set) cannot be opened (EPERM).
  * A privileged container may use every device: "a" on v1, no program.
  *
- * The rules and the program are pure (unit-tested); cgroup_devices_apply
- * writes them, called from ctr_cgroup_prepare before the workload joins.
+ * The rules and the program are pure (unit-tested); cgdev_apply_dirs
+ * writes them, from ctr_cgroup_prepare before the workload joins.
  */
 #pragma once
 
@@ -24,8 +24,6 @@
 #include <linux/bpf.h>
 
 #include "err.h"
-
-struct podd;
 
 /* Access bits, as BPF_DEVCG_ACC_* (linux/bpf.h). */
 #define CGDEV_MKNOD 1u
@@ -37,7 +35,7 @@ struct podd;
 
 /* One allow rule. */
 struct cgdev_rule {
-	char type; /* 'c', 'b', or 'a' (both) */
+	char type;         /* 'c', 'b', or 'a' (both) */
 	long major, minor; /* or CGDEV_ANY */
 	unsigned access;   /* CGDEV_* bits */
 };
@@ -60,10 +58,11 @@ void cgdev_v1_line(const struct cgdev_rule *r, char *buf, size_t len);
  * @insns (room for CGDEV_MAX_INSNS); returns the number of instructions. */
 size_t cgdev_bpf_program(const struct cgdev_rule *rules, size_t n, struct bpf_insn *insns);
 
-/* Restrict the cgroup @rel of podd's (cgroup.h) to the default rules and
- * @extra: on its v1 devices dir when the layout has one, and with a device
- * program on its v2 dir when it has one; @privileged allows every device
- * instead. A layout with neither is left alone. PD_E_SYSTEM naming the
- * write or the bpf(2) call that failed (the verifier's log first line). */
-int cgroup_devices_apply(struct podd *d, const char *rel, bool privileged,
-			 const struct cgdev_rule *extra, size_t n_extra, struct pd_err *err);
+/* Restrict a cgroup to the default rules and @extra: on @v1_dir (its v1
+ * devices dir, or -1) with devices.deny and devices.allow, and on @v2_dir
+ * (its v2 dir, or -1) with a device program; @privileged allows every
+ * device instead ("a" on v1, no program). PD_E_SYSTEM naming the write or
+ * the bpf(2) call that failed (with the verifier's first line). The
+ * caller (ctr_priv_shim.h) opens the dirs with cgroup.h. */
+int cgdev_apply_dirs(int v1_dir, int v2_dir, bool privileged, const struct cgdev_rule *extra,
+		     size_t n_extra, struct pd_err *err);

@@ -58,10 +58,11 @@ ctr_priv_resolve(struct podd *d, const struct ctr_spec *s, struct pd_err *err)
 				       "network",
 				       key, pod->rec.spec.name);
 		if (pod != NULL && ns == PD_SYSCTL_NS_IPC && pod->rec.spec.host_ipc)
-			return pd_fail(err, PD_E_INVALID,
-				       "sysctl \"%s\" is not allowed: pod \"%s\" uses the host's IPC "
-				       "namespace",
-				       key, pod->rec.spec.name);
+			return pd_fail(
+			    err, PD_E_INVALID,
+			    "sysctl \"%s\" is not allowed: pod \"%s\" uses the host's IPC "
+			    "namespace",
+			    key, pod->rec.spec.name);
 		/* A name the kernel does not have fails now, not at the start. */
 		if (snprintf(path, sizeof(path), "/proc/sys/%s", key) >= (int)sizeof(path))
 			return pd_fail(err, PD_E_INVALID, "sysctl \"%.64s\": name too long", key);
@@ -134,8 +135,7 @@ ctr_priv_device_rules(const struct ctr_spec *s, struct cgdev_rule *rules, size_t
 		    .type = S_ISBLK(st.st_mode) ? 'b' : 'c',
 		    .major = (long)major(st.st_rdev),
 		    .minor = (long)minor(st.st_rdev),
-		    .access = cgdev_access_of(
-			json_string_value(json_object_get(v, "permissions"))),
+		    .access = cgdev_access_of(json_string_value(json_object_get(v, "permissions"))),
 		};
 		(*n)++;
 	}

@@ -56,8 +56,8 @@ device_parse(const json_t *d, json_t *out, struct pd_err *err)
 			       ctr);
 	if (pd_dev_perms_parse(perms, p, err) < 0)
 		return pd_err_prefix(err, "device %.80s", host);
-	json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "host_path", host,
-					     "container_path", ctr, "permissions", p));
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "host_path", host, "container_path",
+					     ctr, "permissions", p));
 	return 0;
 }
 
@@ -99,8 +99,8 @@ sysctls_parse(const json_t *o, json_t *out, struct pd_err *err)
 		const char *value = json_string_value(v);
 
 		if (value == NULL || strlen(value) != json_string_length(v))
-			return pd_fail(err, PD_E_INVALID, "sysctl %.64s: the value must be a string",
-				       key);
+			return pd_fail(err, PD_E_INVALID,
+				       "sysctl %.64s: the value must be a string", key);
 		if (pd_sysctl_check(key, value, err) < 0)
 			return -1;
 		if (pd_sysctl_ns_of(key) == PD_SYSCTL_NS_NONE)
@@ -158,8 +158,8 @@ ulimits_parse(const json_t *a, json_t *out, struct pd_err *err)
 			if (json_equal(json_object_get(json_array_get(us, k), "name"),
 				       json_object_get(json_array_get(us, i), "name")))
 				return pd_fail(err, PD_E_INVALID, "ulimit \"%s\" is given twice",
-					       json_string_value(json_object_get(
-						   json_array_get(us, i), "name")));
+					       json_string_value(
+						   json_object_get(json_array_get(us, i), "name")));
 	}
 	return 0;
 }

@@ -18,8 +18,8 @@
 static int
 device_parse(const json_t *j, struct shim_device *d, struct pd_err *err)
 {
-	static const char *const allowed[] = {"path", "type", "major", "minor", "file_mode",
-					      "uid",  "gid",  NULL};
+	static const char *const allowed[] = {"path",      "type", "major", "minor",
+					      "file_mode", "uid",  "gid",   NULL};
 	const char *path = NULL, *type = NULL;
 	long long major = -1, minor = -1, mode = 0666, uid = 0, gid = 0;
 
@@ -80,7 +80,8 @@ sysctls_parse(const json_t *o, struct shim_priv *p, struct pd_err *err)
 	json_t *v;
 
 	if (!json_is_object(o))
-		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an object", PD_SHIM_SYSCTLS);
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an object",
+			       PD_SHIM_SYSCTLS);
 	if (json_object_size(o) > SHIM_MAX_SYSCTLS)
 		return pd_fail(err, PD_E_TOO_LARGE, "field \"%s\" has more than %d items",
 			       PD_SHIM_SYSCTLS, SHIM_MAX_SYSCTLS);
@@ -91,8 +92,8 @@ sysctls_parse(const json_t *o, struct shim_priv *p, struct pd_err *err)
 		const char *value = json_string_value(v);
 
 		if (value == NULL || strlen(value) != json_string_length(v))
-			return pd_fail(err, PD_E_INVALID, "sysctl %.64s: the value must be a string",
-				       key);
+			return pd_fail(err, PD_E_INVALID,
+				       "sysctl %.64s: the value must be a string", key);
 		if (pd_sysctl_check(key, value, err) < 0)
 			return -1;
 		p->sysctls[p->n_sysctls].name = key;
@@ -115,7 +116,8 @@ rlimit_parse(const json_t *j, struct shim_rlimit *r, struct pd_err *err)
 	    pd_json_get_int(j, "hard", -1, 1LL << 62, &hard, err) < 0)
 		return -1;
 	if (name == NULL || soft == -2 || hard == -2)
-		return pd_fail(err, PD_E_INVALID, "an rlimit needs \"name\", \"soft\" and \"hard\"");
+		return pd_fail(err, PD_E_INVALID,
+			       "an rlimit needs \"name\", \"soft\" and \"hard\"");
 	if (pd_rlimit_from_name(name, &r->resource, err) < 0 ||
 	    pd_rlimit_check(name, soft, hard, err) < 0)
 		return -1;

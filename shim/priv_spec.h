@@ -27,7 +27,7 @@
 #define SHIM_SHM_DEFAULT  (64ULL << 20)
 
 /* The keys spec.c accepts for them. */
-#define SHIM_PRIV_KEYS                                                                  \
+#define SHIM_PRIV_KEYS                                                                        \
 	PD_SHIM_PRIVILEGED, PD_SHIM_DEVICES, PD_SHIM_INIT, PD_SHIM_SHM_SIZE, PD_SHIM_SYSCTLS, \
 	    PD_SHIM_RLIMITS, PD_SHIM_OOM_SCORE_ADJ
 
@@ -56,8 +56,8 @@ struct shim_priv {
 				      * privileged container's host devices are
 				      * added by shim_priv_prepare */
 	size_t n_devices;
-	const char *init;        /* borrowed: podd-pause on the host, or NULL */
-	const char **init_argv;  /* owned array of borrowed strings: shim_priv_prepare */
+	const char *init;            /* borrowed: podd-pause on the host, or NULL */
+	const char **init_argv;      /* owned array of borrowed strings: shim_priv_prepare */
 	unsigned long long shm_size; /* SHIM_SHM_DEFAULT when absent */
 	struct shim_sysctl *sysctls; /* owned array of n_sysctls */
 	size_t n_sysctls;

@@ -73,7 +73,8 @@ scan_dir(struct scan *s, int fd, const char *path, int depth, struct pd_err *err
 			continue;
 		for (size_t i = 0; depth == 0 && skipped_dirs[i] != NULL; i++)
 			skip = skip || strcmp(e->d_name, skipped_dirs[i]) == 0;
-		if (skip || snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= (int)sizeof(sub))
+		if (skip ||
+		    snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= (int)sizeof(sub))
 			continue; /* a name too long for a container's node: left out */
 		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* gone meanwhile */
@@ -119,8 +120,7 @@ host_devices(struct shim_priv *p, struct pd_err *err)
 }
 
 int
-shim_priv_prepare(struct shim_priv *p, const char *const *args, size_t n_args,
-		  struct pd_err *err)
+shim_priv_prepare(struct shim_priv *p, const char *const *args, size_t n_args, struct pd_err *err)
 {
 	if (p->privileged && host_devices(p, err) < 0)
 		return -1;
