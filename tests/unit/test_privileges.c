@@ -120,7 +120,8 @@ test_ctr_priv_parse(void)
 	cleanup_free char *a = priv_of("{}");
 	cleanup_free char *b = priv_of(
 	    "{\"devices\":[{\"host_path\":\"/dev/sda\"},{\"host_path\":\"/dev/null\","
-	    "\"container_path\":\"/dev/n\",\"permissions\":\"wr\"}],\"init\":true,\"shm_size\":1024,"
+	    "\"container_path\":\"/dev/"
+	    "n\",\"permissions\":\"wr\"}],\"init\":true,\"shm_size\":1024,"
 	    "\"sysctls\":{\"net.core.somaxconn\":\"100\"},\"ulimits\":[{\"name\":\"nofile\","
 	    "\"soft\":1,\"hard\":2}],\"oom_score_adj\":-5}");
 	cleanup_free char *c = priv_of("{\"init\":false,\"oom_score_adj\":0}");
@@ -220,13 +221,14 @@ test_flags_body(void)
 	v[PRIV_F_OOM_SCORE_ADJ] = (struct flag_value){.set = true, .value = "-10"};
 	REQUIRE(priv_flags_body(body, v, &err) == 0);
 	text = pd_json_dump(body);
-	CHECK_STR(text, ==,
-		  "{\"devices\":[{\"host_path\":\"/dev/a\"},{\"host_path\":\"/dev/b\","
-		  "\"permissions\":\"rw\"},{\"container_path\":\"/dev/d\",\"host_path\":\"/dev/c\"},"
-		  "{\"container_path\":\"/dev/f\",\"host_path\":\"/dev/e\",\"permissions\":\"m\"}],"
-		  "\"init\":true,\"oom_score_adj\":-10,\"privileged\":true,\"shm_size\":1048576,"
-		  "\"sysctls\":{\"net.core.somaxconn\":\"10\"},\"ulimits\":[{\"hard\":20,\"name\":"
-		  "\"nofile\",\"soft\":10},{\"hard\":-1,\"name\":\"core\",\"soft\":-1}]}");
+	CHECK_STR(
+	    text, ==,
+	    "{\"devices\":[{\"host_path\":\"/dev/a\"},{\"host_path\":\"/dev/b\","
+	    "\"permissions\":\"rw\"},{\"container_path\":\"/dev/d\",\"host_path\":\"/dev/c\"},"
+	    "{\"container_path\":\"/dev/f\",\"host_path\":\"/dev/e\",\"permissions\":\"m\"}],"
+	    "\"init\":true,\"oom_score_adj\":-10,\"privileged\":true,\"shm_size\":1048576,"
+	    "\"sysctls\":{\"net.core.somaxconn\":\"10\"},\"ulimits\":[{\"hard\":20,\"name\":"
+	    "\"nofile\",\"soft\":10},{\"hard\":-1,\"name\":\"core\",\"soft\":-1}]}");
 	memset(v, 0, sizeof(v));
 	v[PRIV_F_DEVICE] = (struct flag_value){.set = true, .values = devs + 1, .count = 1};
 	devs[1] = "/dev/a:/dev/b:rw:x";
@@ -262,11 +264,12 @@ test_shim_priv_parse(void)
 	struct shim_priv p;
 	struct pd_err err = {0};
 
-	REQUIRE(shim_priv_of("{\"privileged\":true,\"devices\":[{\"path\":\"/dev/x\",\"type\":\"b\","
-			     "\"major\":8,\"minor\":1,\"file_mode\":432,\"uid\":0,\"gid\":6}],"
-			     "\"shm_size\":4096,\"rlimits\":[{\"name\":\"core\",\"soft\":-1,"
-			     "\"hard\":-1}],\"oom_score_adj\":-1000}",
-			     false, &p, &err) == 0);
+	REQUIRE(
+	    shim_priv_of("{\"privileged\":true,\"devices\":[{\"path\":\"/dev/x\",\"type\":\"b\","
+			 "\"major\":8,\"minor\":1,\"file_mode\":432,\"uid\":0,\"gid\":6}],"
+			 "\"shm_size\":4096,\"rlimits\":[{\"name\":\"core\",\"soft\":-1,"
+			 "\"hard\":-1}],\"oom_score_adj\":-1000}",
+			 false, &p, &err) == 0);
 	CHECK(p.privileged);
 	CHECK_INT(p.n_devices, ==, 1);
 	CHECK_STR(p.devices[0].path, ==, "/dev/x");
@@ -329,7 +332,8 @@ static int
 run_prog(const struct bpf_insn *insns, size_t n, char type, unsigned access, unsigned major,
 	 unsigned minor)
 {
-	unsigned ctx[3] = {(access << 16) | (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
+	unsigned ctx[3] = {(access << 16) |
+			       (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
 			   major, minor};
 	unsigned long long r[11] = {0};
 
