@@ -440,3 +440,24 @@
 #define PD_F_SYSCTLS       "sysctls"
 #define PD_F_ULIMITS       "ulimits"
 #define PD_F_OOM_SCORE_ADJ "oom_score_adj"
+/* issue 13, cgroups: a container's and a pod's create body takes
+ *   "limits": {"memory": BYTES, "memory_swap": BYTES (memory + swap; -1:
+ *   unlimited), "memory_reservation": BYTES, "nano_cpus": 1e9 per CPU,
+ *   "cpu_shares": 2..262144, "cpuset_cpus": "0-1,3", "pids_limit": N (-1:
+ *   unlimited)}, docker's HostConfig meanings; absent keys are not set. A
+ *   container's k8s "resources" fill the keys "limits" leaves unset, as the
+ *   kubelet maps them. Inspect shows "limits" (the keys set) and "cgroup"
+ *   (its path below podd's cgroup parent). /v1/info has
+ *   "cgroup": {"layout": "v1"|"hybrid"|"v2"|"none", "parent",
+ *   "v1_controllers": [..], "v2_controllers": [..]} beside cgroup_version
+ *   (= the layout). */
+#define PD_F_LIMITS            "limits"
+#define PD_F_LIMIT_MEMORY      "memory"
+#define PD_F_LIMIT_MEMORY_SWAP "memory_swap"
+#define PD_F_LIMIT_MEMORY_RES  "memory_reservation"
+#define PD_F_LIMIT_NANO_CPUS   "nano_cpus"
+#define PD_F_LIMIT_CPU_SHARES  "cpu_shares"
+#define PD_F_LIMIT_CPUSET_CPUS "cpuset_cpus"
+#define PD_F_LIMIT_PIDS        "pids_limit"
+#define PD_F_CGROUP_PATH       "cgroup"
+#define PD_F_CGROUP_INFO       "cgroup"

@@ -135,6 +135,22 @@
 #define PD_SHIM_OOM_SCORE_ADJ "oom_score_adj"
 /* Where the init is bound in the container. */
 #define PD_SHIM_INIT_PATH "/dev/init"
+/* issue 13, cgroups: [absolute dir, ...]: the leaf in each hierarchy the
+ * workload joins (it writes "0" to each dir's cgroup.procs first thing in
+ * the child, before any other step), for a container and an exec session
+ * alike. Absent: it stays in the shim's. The shim itself never joins. */
+#define PD_SHIM_CGROUPS "cgroups"
+/* bool: after joining, a new cgroup namespace (a container), so that the
+ * workload sees its leaf as "/"; an exec session joins its target's
+ * instead (setns on the target pidfd). */
+#define PD_SHIM_CGROUP_NS "cgroup_ns"
+/* [{"type": "cgroup"|"cgroup2", "target": "/sys/fs/cgroup[/NAME]",
+ * "options": "cpu,cpuacct"}]: cgroupfs mounted read-only at
+ * /sys/fs/cgroup inside the container, after its cgroup namespace is
+ * made (each mount shows the namespace's root, the container's own leaf):
+ * v1 a tmpfs at /sys/fs/cgroup with one mount per hierarchy under it (and
+ * "unified" on a hybrid host), v2 one cgroup2 mount. Needs cgroup_ns. */
+#define PD_SHIM_CGROUP_MOUNTS "cgroup_mounts"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or "fd:N": a pidfd whose namespace of that type to join

@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "ctr_logs.h"
@@ -364,6 +365,9 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 {
 	struct container *c;
 
+	/* issue 13: a limit this podd cannot give fails the create, not a start */
+	if (cgroup_limits_check(d, &spec->limits, err) < 0)
+		return -1;
 	if (spec->name[0] != '\0' && name_taken(d, spec->name))
 		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", spec->name);
 	c = container_new(d);
@@ -482,6 +486,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 	struct pd_err e = c->start_err;
 
 	supervise_forget(&c->sv);
+	ctr_cgroup_release(c); /* issue 13: what the failed start left in it */
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	ctr_logs_finish(c);
@@ -632,6 +637,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 		read_exit_file(c);
 	explain_kill(c);
 	exec_kill_all(c);
+	ctr_cgroup_release(c); /* issue 13: the rest of what it started, then its leaf */
 	c->rec.state = CTR_EXITED;
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;

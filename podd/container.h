@@ -189,6 +189,17 @@ struct ctr_plan {
  * PD_E_NOT_FOUND or PD_E_CONFLICT naming what is missing. */
 int ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err *err);
 
+/* ctr_cgroup.c (issue 13, cgroup.h): @c's cgroup path below the parent (a
+ * new string); its leaf made with its limits for a start of @plan (and
+ * its pod's cgroup when missing), before the shim spawns; at its end what
+ * is left in the leaf killed and the leaf removed (a busy one a moment
+ * later). */
+char *ctr_cgroup_rel(const struct container *c);
+int ctr_cgroup_prepare(struct container *c, const struct ctr_plan *plan, struct pd_err *err);
+void ctr_cgroup_release(struct container *c);
+/* The shim spec's cgroup keys for @c (lib/shim.h) into @spec. */
+void ctr_cgroup_shim_keys(const struct container *c, json_t *spec);
+
 /* ctr_shim.c: prepare the files a start of @plan needs and launch
  * podd-shim. On success c->sv watches its sync socket with @on_sync
  * (shim_launch.h). */

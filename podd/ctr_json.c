@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "attach.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "json.h"
@@ -159,6 +160,13 @@ container_to_json(const struct container *c)
 		json_object_update(j, s->k8s);
 	if (s->priv != NULL) /* issue 13 */
 		json_object_update(j, s->priv);
+	/* issue 13, cgroups: the limits set and the cgroup below the parent */
+	json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
+	if (cgroup_enabled(c->d)) {
+		cleanup_free char *rel = ctr_cgroup_rel(c);
+
+		json_object_set_new(j, PD_F_CGROUP_PATH, json_string(rel));
+	}
 	if (pod != NULL) {
 		json_object_set_new(j, PD_F_POD, json_string(pod->rec.spec.name));
 		json_object_set_new(j, PD_F_POD_ID, json_string(pod->rec.id));

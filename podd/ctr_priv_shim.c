@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cgroup.h"
+#include "cleanup.h"
 #include "container.h"
 #include "ctr_privileges.h"
 #include "pod.h"
@@ -116,9 +118,9 @@ ctr_priv_shim(const struct container *c, json_t *j, struct pd_err *err)
 	return 0;
 }
 
-int
-ctr_priv_device_rules(const struct ctr_spec *s, struct cgdev_rule *rules, size_t *n,
-		      struct pd_err *err)
+/* The rules of @s's devices into @rules (room for CTR_MAX_DEVICES). */
+static int
+device_rules(const struct ctr_spec *s, struct cgdev_rule *rules, size_t *n, struct pd_err *err)
 {
 	const json_t *devs = json_object_get(s->priv, PD_F_DEVICES);
 	json_t *v;
@@ -140,4 +142,26 @@ ctr_priv_device_rules(const struct ctr_spec *s, struct cgdev_rule *rules, size_t
 		(*n)++;
 	}
 	return 0;
+}
+
+int
+ctr_priv_cgroup(struct container *c, const char *rel, struct pd_err *err)
+{
+	struct cgdev_rule rules[CTR_MAX_DEVICES];
+	cleanup_close int v1 = -1, v2 = -1;
+	struct pd_err e = {0};
+	size_t n = 0;
+
+	if (!cgroup_enabled(c->d) || device_rules(&c->rec.spec, rules, &n, err) < 0)
+		return cgroup_enabled(c->d) ? -1 : 0;
+	/* Where the layout has them: the v1 devices controller, and a v2 dir
+	 * (on a hybrid machine both, and the kernel checks both). */
+	if (!cgroup_on_v2(c->d, "devices") &&
+	    (v1 = cgroup_dir_open(c->d, rel, "devices", &e)) < 0 && e.kind != PD_E_NOT_FOUND) {
+		*err = e;
+		return -1;
+	}
+	if (cgroup_on_v2(c->d, NULL) && (v2 = cgroup_dir_open(c->d, rel, NULL, err)) < 0)
+		return -1;
+	return cgdev_apply_dirs(v1, v2, ctr_is_privileged(&c->rec.spec), rules, n, err);
 }

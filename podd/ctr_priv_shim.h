@@ -30,8 +30,8 @@ int ctr_priv_resolve(struct podd *d, const struct ctr_spec *s, struct pd_err *er
  * has gone from the host. */
 int ctr_priv_shim(const struct container *c, json_t *j, struct pd_err *err);
 
-/* The device rules of @s (cgroup_devices.h) beyond the defaults, into
- * @rules (room for CTR_MAX_DEVICES); *@n their count. PD_E_INVALID when a
- * device has gone from the host. */
-int ctr_priv_device_rules(const struct ctr_spec *s, struct cgdev_rule *rules, size_t *n,
-			  struct pd_err *err);
+/* The devices @c may use, on its cgroup @rel (cgroup.h) just made: the
+ * default rules and its --device ones (every device when privileged), on
+ * the v1 devices dir and the v2 dir of the layout (cgroup_devices.h).
+ * PD_E_INVALID when a device has gone from the host, else PD_E_SYSTEM. */
+int ctr_priv_cgroup(struct container *c, const char *rel, struct pd_err *err);

@@ -444,6 +444,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 		json_decref(j);
 		return NULL;
 	}
+	ctr_cgroup_shim_keys(c, j); /* issue 13, cgroups */
 	return j;
 }
 
@@ -500,6 +501,8 @@ ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_
 		return pd_fail_errno(err, errno, "cannot run %s", d->cfg.shim_path);
 	if (prepare(c, plan, &run_fd, err) < 0)
 		goto fail;
+	if (ctr_cgroup_prepare(c, plan, err) < 0) /* issue 13 */
+		goto fail;
 	spec = shim_spec(c, plan, run, &l.extra_fd, &owned, err);
 	c->hold_output = false; /* for this start only */
 	if (spec == NULL)
@@ -514,6 +517,7 @@ ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_
 	return 0;
 fail:
 	pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	ctr_cgroup_release(c); /* issue 13 */
 	ctr_release_run_dir(c);
 	return -1;
 }

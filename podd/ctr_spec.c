@@ -278,6 +278,19 @@ restart_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* issue 13, cgroups: "limits", then the keys it leaves unset from the k8s
+ * "resources" (already in spec->k8s), as the kubelet maps them. */
+static int
+ctr_limits_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
+{
+	if (cg_limits_parse(json_object_get(body, PD_F_LIMITS), &spec->limits, err) < 0)
+		return -1;
+	if (spec->k8s != NULL && cg_limits_from_resources(json_object_get(spec->k8s, "resources"),
+							  &spec->limits, err) < 0)
+		return -1;
+	return cg_limits_check_pairs(&spec->limits, err);
+}
+
 int
 ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -319,6 +332,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
 					      CTR_PRIV_KEYS, /* issue 13 */
+					      PD_F_LIMITS,   /* issue 13, cgroups */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -428,9 +442,11 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
 	if (probes_parse(body, spec, err) < 0)
 		return -1;
+	if (ctr_limits_parse(body, spec, err) < 0) /* issue 13, cgroups */
+		return -1;
 	if (compute_caps(spec, err) < 0)
 		return -1;
-	return ctr_priv_parse_spec(body, spec, err); /* issue 13 */
+	return ctr_priv_parse_spec(body, spec, err); /* issue 13, privileges */
 }
 
 void
@@ -614,6 +630,8 @@ ctr_record_to_json(const struct ctr_record *r)
 			json_object_update(j, s->k8s);
 		if (s->priv != NULL) /* issue 13 */
 			json_object_update(j, s->priv);
+		if (!cg_limits_empty(&s->limits)) /* issue 13, cgroups */
+			json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
 	}
 	return j;
 }
@@ -714,6 +732,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	struct ctr_restart restart_state;
 	cleanup_json json_t *k8s = NULL;
 	cleanup_json json_t *priv = NULL;
+	struct cg_limits limits; /* issue 13 */
 
 	memset(r, 0, sizeof(*r));
 	if (rest == NULL)
@@ -785,6 +804,10 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 				       PD_F_RESTART_POLICY);
 		restart_state = rs;
 	}
+	/* issue 13, cgroups: optional, records before them have none. */
+	if (cg_limits_parse(json_object_get(j, PD_F_LIMITS), &limits, err) < 0)
+		return pd_err_prefix(err, "bad container record");
+	json_object_del(rest, PD_F_LIMITS);
 	/* issue 12, podspec: its keys, off the copy too. */
 	{
 		static const char *const k8s_keys[] = {CTR_SPEC_K8S_KEYS};
@@ -843,6 +866,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	r->restart = restart_state;
 	r->spec.k8s = steal_ptr(k8s);
 	r->spec.priv = steal_ptr(priv);
+	r->spec.limits = limits; /* issue 13 */
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
@@ -117,6 +118,9 @@ struct ctr_spec {
 	/* issue 13, privileges: owned, never NULL once parsed: the canonical
 	 * values of the keys CTR_PRIV_KEYS that were given (ctr_privileges.h). */
 	json_t *priv;
+	/* issue 13, cgroups: "limits" as given, with the keys it leaves unset
+	 * filled from k8s "resources" as the kubelet maps them (cgroup.h) */
+	struct cg_limits limits;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */

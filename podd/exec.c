@@ -280,6 +280,10 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	if (spec->tty_rows > 0)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
 				    json_pack("[i, i]", spec->tty_rows, spec->tty_cols));
+	/* issue 13: the container's leaf, and its cgroup namespace (runc's
+	 * exec joins both) */
+	ctr_cgroup_shim_keys(e->c, j);
+	json_object_del(j, PD_SHIM_CGROUP_MOUNTS);
 	return j;
 }
 

@@ -30,6 +30,7 @@
 
 #include <linux/magic.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "fd.h"
 #include "log.h"
@@ -69,6 +70,8 @@ struct infra_setup {
 	const char *hostname;
 	int join_fds[POD_NS_HELD]; /* -1: a new namespace was made by clone */
 	bool lo_up;
+	int cg_fds[CG_PROCS_MAX]; /* issue 13: its leaf's cgroup.procs */
+	int n_cg;
 };
 
 /* In the child, before exec: join held namespaces, name the host, lo up. */
@@ -77,6 +80,10 @@ infra_child_setup(void *arg, struct pd_err *err)
 {
 	const struct infra_setup *s = arg;
 
+	/* issue 13: into its cgroup leaf first */
+	for (int i = 0; i < s->n_cg; i++)
+		if (write(s->cg_fds[i], "0", 1) != 1)
+			return pd_fail_errno(err, errno, "join the pod's cgroup");
 	for (int h = 0; h < POD_NS_HELD; h++)
 		if (s->join_fds[h] >= 0 && setns(s->join_fds[h], 0) < 0)
 			return pd_fail_errno(err, errno, "join the pod's %s namespace",
@@ -132,9 +139,14 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	if (pod->rec.spec.share_pid)
 		s.clone_flags |= CLONE_NEWPID;
 
-	r = pd_spawn(&s, &child, err);
+	for (int i = 0; i < CG_PROCS_MAX; i++)
+		setup.cg_fds[i] = -1;
+	setup.n_cg = pod_cgroup_infra_open(pod, setup.cg_fds, err); /* issue 13 */
+	r = setup.n_cg < 0 ? -1 : pd_spawn(&s, &child, err);
 	for (int h = 0; h < POD_NS_HELD; h++)
 		close_reset(&setup.join_fds[h]);
+	for (int i = 0; i < CG_PROCS_MAX; i++)
+		close_reset(&setup.cg_fds[i]);
 	if (r < 0)
 		return pd_err_prefix(err, "start the infra process");
 	pod->rec.infra_pid = child.pid;

@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "file.h"
 #include "http.h"
@@ -77,6 +78,13 @@ usage(FILE *out)
 	    "                      fractions allowed (default 10:300, the kubelet's)\n"
 	    "  --certs-dir DIR     registries' CAs and client certificates, DIR/HOST[:PORT]/\n"
 	    "                      (default /etc/containers/certs.d, then /etc/docker/certs.d)\n"
+	    "  --cgroup-parent PATH\n"
+	    "                      cgroup under which pods and containers get theirs:\n"
+	    "                      absolute from each hierarchy's root, relative below\n"
+	    "                      podd's own cgroup (default /podd)\n"
+	    "  --cgroup-layout auto|v1|hybrid|v2|none\n"
+	    "                      which cgroup hierarchies to use (default auto: what\n"
+	    "                      is mounted; none: no cgroups, limits refused)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -98,6 +106,8 @@ enum {
 	OPT_FOREGROUND,
 	OPT_CERTS_DIR,
 	OPT_RESTART_BACKOFF, /* restart (issue 12) */
+	OPT_CGROUP_PARENT,   /* issue 13, cgroups */
+	OPT_CGROUP_LAYOUT,
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -117,6 +127,8 @@ static const struct option long_opts[] = {
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
     {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
     {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
+    {"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
+    {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -203,6 +215,23 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 				fprintf(stderr, "podd: --restart-backoff: %s\n", err.msg);
 				return -1;
 			}
+			break;
+		}
+		case OPT_CGROUP_PARENT:
+			free(cfg->cgroup_parent);
+			cfg->cgroup_parent = xstrdup(optarg);
+			break;
+		case OPT_CGROUP_LAYOUT: {
+			enum cg_layout l;
+
+			if (cgroup_layout_parse(optarg, &l) < 0) {
+				fprintf(stderr,
+					"podd: --cgroup-layout \"%s\": use auto, v1, hybrid, v2 or "
+					"none\n",
+					optarg);
+				return -1;
+			}
+			cfg->cgroup_layout = (int)l;
 			break;
 		}
 		case OPT_CERTS_DIR:
@@ -421,6 +450,7 @@ podd_teardown(struct podd *d)
 	 * before the HTTP server, so the other pulls answer their clients. */
 	registry_free_all(d);
 	pod_free_all(d);
+	cgroup_teardown(d); /* issue 13: after the pods and containers */
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
 	if (d->base != NULL)
@@ -448,6 +478,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.archive_path);
 	free(d->cfg.cni_path);
 	free(d->cfg.certs_dir);
+	free(d->cfg.cgroup_parent);
 }
 
 int
@@ -502,6 +533,8 @@ main(int argc, char **argv)
 		pd_fail(&err, PD_E_SYSTEM, "cannot set up signal events");
 		goto fail;
 	}
+	if (cgroup_setup(&d, (enum cg_layout)d.cfg.cgroup_layout, d.cfg.cgroup_parent, &err) < 0)
+		goto fail;
 	if (network_load_all(&d, &err) < 0 || pod_load_all(&d, &err) < 0 ||
 	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
 	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)

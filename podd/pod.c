@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "api.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "events.h"
 #include "http.h"
@@ -162,6 +163,7 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		return;
 	}
 	pod_volumes_teardown(pod); /* issue 12, podspec: before its run dir goes */
+	pod_cgroup_remove(pod);    /* issue 13: its containers' leaves are gone */
 	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
@@ -269,6 +271,8 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 		return -1;
 	if (pod_ports_check_free(d, NULL, spec->ports, err) < 0)
 		return -1;
+	if (cgroup_limits_check(d, &spec->limits, err) < 0) /* issue 13 */
+		return -1;
 	pod = pod_new(d);
 	pod->rec.spec = *spec;
 	spec->ports = NULL; /* the pod's now, whatever comes */
@@ -297,6 +301,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 		struct pd_err e = {0};
 
 		pod_volumes_teardown(pod); /* issue 12, podspec */
+		pod_cgroup_remove(pod);    /* issue 13 */
 		if (pod_forget(pod, &e) < 0)
 			log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
 		TAILQ_REMOVE(&d->pods, pod, entry);
@@ -583,7 +588,8 @@ pod_on_infra_exit(evutil_socket_t fd, short what, void *arg)
 			pod->start_err = m.err;
 	}
 	supervise_forget(&pod->sv);
-	pod_seq_cancel(pod); /* issue 12, podlife */
+	pod_cgroup_infra_release(pod); /* issue 13 */
+	pod_seq_cancel(pod);           /* issue 12, podlife */
 	pod->rec.infra_pid = 0;
 	pod->rec.infra_start_time = 0;
 	set_now(pod->rec.finished);
@@ -721,6 +727,10 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&r->spec.restart_backoff));
 	pod_life_json(pod, j);
+	/* issue 13, cgroups: the pod's limits and its cgroup below the parent */
+	json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&r->spec.limits));
+	if (cgroup_enabled(pod->d))
+		json_object_set_new(j, PD_F_CGROUP_PATH, json_sprintf("pod-%s", r->id));
 	if (r->spec.k8s != NULL) { /* issue 12, podspec */
 		json_t *k = pod_spec_k8s_public(&r->spec);
 

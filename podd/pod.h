@@ -154,6 +154,15 @@ void pod_ports_stop(struct pod *pod);
 int pod_ports_add(struct pod *pod, const json_t *ports, struct pd_err *err);
 int pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err);
 
+/* pod_cgroup.c (issue 13, cgroup.h): the pod's cgroup with its limits
+ * (made when missing); its infra's leaf made and its cgroup.procs opened
+ * into @fds (CG_PROCS_MAX slots; returns how many); the infra's leaf
+ * killed and removed; the whole pod cgroup removed (pod rm). */
+int pod_cgroup_ensure(struct pod *pod, struct pd_err *err);
+int pod_cgroup_infra_open(struct pod *pod, int *fds, struct pd_err *err);
+void pod_cgroup_infra_release(struct pod *pod);
+void pod_cgroup_remove(struct pod *pod);
+
 /* infra.c: the infra process and the namespaces held for the pod. */
 struct pd_child;
 /* Spawn the infra: @child has its pidfd and sync socket (the caller's). */

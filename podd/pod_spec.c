@@ -186,6 +186,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 					      PD_F_PORTS,
 					      POD_SPEC_K8S_KEYS,
 					      PD_F_RESTART_BACKOFF, /* issue 12, restart */
+					      PD_F_LIMITS,          /* issue 13, cgroups */
 					      NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
@@ -237,6 +238,8 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	}
 	if (pod_restart_parse(body, spec, err) < 0)
 		return -1;
+	if (cg_limits_parse(json_object_get(body, PD_F_LIMITS), &spec->limits, err) < 0)
+		return -1; /* issue 13, cgroups */
 	return pod_spec_k8s_parse(body, spec, err);
 }
 
@@ -292,6 +295,8 @@ pod_record_to_json(const struct pod_record *rec)
 				    restart_backoff_to_json(&rec->spec.restart_backoff));
 	if (rec->spec.k8s != NULL) /* issue 12, podspec */
 		json_object_update(j, rec->spec.k8s);
+	if (!cg_limits_empty(&rec->spec.limits)) /* issue 13, cgroups */
+		json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&rec->spec.limits));
 	return j;
 }
 
@@ -328,6 +333,10 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 		return pd_err_prefix(err, "bad pod record");
 	for (size_t i = 0; i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++)
 		json_object_del(own, k8s_keys[i]);
+	/* issue 13, cgroups: optional, records before them have none */
+	if (cg_limits_parse(json_object_get(j, PD_F_LIMITS), &rec->spec.limits, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	json_object_del(own, PD_F_LIMITS);
 	if (json_unpack_ex(own, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
 			   "s?s, s?o, s?o, s?s, s?s, s?o}",

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "cgroup.h"
 #include "err.h"
 #include "name.h"
 #include "restart_policy.h"
@@ -58,6 +59,8 @@ struct pod_spec {
 	 * POD_SPEC_K8S_KEYS that were given ("volumes" always, [] for none;
 	 * pod_volume.h), as the record keeps them and the API shows them */
 	json_t *k8s;
+	/* issue 13, cgroups: "limits" of the pod's cgroup (cgroup.h) */
+	struct cg_limits limits;
 };
 
 /* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */

@@ -37,6 +37,9 @@ struct podd_config {
 	struct http_limits http;                /* client timeouts and cap (http_conn.c) */
 	char *certs_dir;                        /* owned, or NULL: registries' CAs (registry.h) */
 	struct restart_backoff restart_backoff; /* restart (issue 12): --restart-backoff */
+	/* issue 13, cgroups (cgroup.h) */
+	char *cgroup_parent; /* owned, NULL: the default; --cgroup-parent */
+	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -85,6 +88,9 @@ struct podd {
 	bool shutting_down;
 	/* issue 12, podspec: the event bus (events.c), NULL until the first event */
 	struct events *events; /* owned */
+	/* issue 13, cgroups: the hierarchies and parent (cgroup.c), NULL
+	 * until cgroup_setup */
+	struct cgroups *cgroups; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

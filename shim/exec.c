@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capset.h"
+#include "cgroup.h"
 #include "cleanup.h"
 #include "privileges.h"
 #include "rootfs.h"
@@ -32,6 +33,7 @@ struct child_plan {
 	/* issue 11, filled in the child (its own copy of this plan): */
 	struct shim_user user;            /* spec->user resolved */
 	char home_env[SHIM_MAX_PATH + 8]; /* "HOME=...", in spec->env's spare slot */
+	int cg_fds[SHIM_MAX_CGROUPS];     /* issue 13: the leaves' cgroup.procs (cgroup.h) */
 };
 
 /* Create the working directory @cwd when it is missing, as docker does for
@@ -80,8 +82,14 @@ child_setup(void *arg, struct pd_err *err)
 	struct child_plan *plan = arg;
 	const struct shim_spec *spec = plan->spec;
 
+	/* issue 13: into its cgroups first, so that all it does is counted
+	 * there and nothing it starts is outside */
+	if (shim_cgroup_join(plan->cg_fds, spec->n_cgroups, err) < 0)
+		return -1;
 	/* issue 13: oom_score_adj and rlimits, before the root is built. */
 	if (shim_priv_process(&spec->priv, err) < 0)
+		return -1;
+	if (shim_cgroup_ns(spec, err) < 0)
 		return -1;
 	if (spec->target < 0 && shim_rootfs_setup(spec, plan->overlay_opts, err) < 0)
 		return -1;
@@ -151,7 +159,11 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim
 	if (spec->target < 0)
 		opts = shim_overlay_opts(spec);
 	plan.overlay_opts = opts;
-	if (pd_spawn(&s, child, err) < 0)
+	if (shim_cgroup_open(spec, plan.cg_fds, err) < 0)
+		return -1;
+	r = pd_spawn(&s, child, err);
+	shim_cgroup_close(plan.cg_fds, spec->n_cgroups);
+	if (r < 0)
 		return -1;
 	r = pd_spawn_wait_sync(child->sync_fd, false, err);
 	close_reset(&child->sync_fd);

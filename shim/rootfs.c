@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "masks.h"
 #include "mounts.h"
@@ -317,6 +318,7 @@ setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h
 	    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
 	if (mount_dev(spec, h, err) < 0 || mount_sys(spec, h, err) < 0 ||
+	    shim_cgroup_mount(spec, err) < 0 /* issue 13: on its /sys */ ||
 	    mount_etc(spec, h, err) < 0)
 		return -1;
 	/* The user's mounts (-v, --tmpfs, --mount) over what podd made, as

@@ -465,6 +465,69 @@ exec_parse(const json_t *j, const char *target, struct shim_spec *spec, struct p
 	return 0;
 }
 
+/* ---- cgroups (issue 13) ---- */
+
+static int
+cgroup_mount_parse(const json_t *j, struct shim_cgroup_mount *m, struct pd_err *err)
+{
+	static const char *const allowed[] = {"type", "target", "options", NULL};
+	const char *type = "";
+
+	if (pd_json_check_keys(j, "cgroup mount", allowed, err) < 0 ||
+	    get_str(j, "type", true, 16, &type, err) < 0 ||
+	    get_path(j, "target", true, &m->target, err) < 0 ||
+	    get_str(j, "options", false, 256, &m->options, err) < 0)
+		return -1;
+	if (strcmp(m->target, "/sys/fs/cgroup") != 0 &&
+	    (strncmp(m->target, "/sys/fs/cgroup/", 15) != 0 || m->target[15] == '\0' ||
+	     strchr(m->target + 15, '/') != NULL || strcmp(m->target + 15, "..") == 0 ||
+	     strcmp(m->target + 15, ".") == 0))
+		return pd_fail(err, PD_E_INVALID,
+			       "cgroup mount target \"%.80s\" is not /sys/fs/cgroup[/NAME]",
+			       m->target);
+	m->v2 = strcmp(type, "cgroup2") == 0;
+	if (!m->v2 && strcmp(type, "cgroup") != 0)
+		return pd_fail(err, PD_E_INVALID, "cgroup mount type \"%.16s\"", type);
+	if (m->v2 == (m->options != NULL))
+		return pd_fail(err, PD_E_INVALID,
+			       "a v1 cgroup mount needs \"options\", a cgroup2 one has none");
+	if (m->options != NULL &&
+	    strspn(m->options, "abcdefghijklmnopqrstuvwxyz_,=") != strlen(m->options))
+		return pd_fail(err, PD_E_INVALID, "cgroup mount options \"%.40s\"", m->options);
+	return 0;
+}
+
+static int
+cgroups_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	json_t *arr = json_object_get(j, PD_SHIM_CGROUP_MOUNTS), *v;
+	size_t i;
+
+	if (get_strv(j, PD_SHIM_CGROUPS, SHIM_MAX_CGROUPS, &spec->cgroups, &spec->n_cgroups, err) <
+		0 ||
+	    pd_json_get_bool(j, PD_SHIM_CGROUP_NS, &spec->cgroup_ns, err) < 0)
+		return -1;
+	for (i = 0; i < spec->n_cgroups; i++)
+		if (check_abs(PD_SHIM_CGROUPS, spec->cgroups[i], err) < 0 ||
+		    strlen(spec->cgroups[i]) > SHIM_MAX_PATH)
+			return pd_fail(err, PD_E_INVALID, "field \"%s\": bad dir", PD_SHIM_CGROUPS);
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > SHIM_MAX_CGROUPS)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an array of at most %d",
+			       PD_SHIM_CGROUP_MOUNTS, SHIM_MAX_CGROUPS);
+	if (spec->target >= 0 || !spec->cgroup_ns)
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" is for a container with \"%s\"",
+			       PD_SHIM_CGROUP_MOUNTS, PD_SHIM_CGROUP_NS);
+	spec->cgroup_mounts = xcalloc(json_array_size(arr) + 1, sizeof(*spec->cgroup_mounts));
+	json_array_foreach (arr, i, v) {
+		if (cgroup_mount_parse(v, &spec->cgroup_mounts[i], err) < 0)
+			return pd_err_prefix(err, "%s[%zu]", PD_SHIM_CGROUP_MOUNTS, i);
+		spec->n_cgroup_mounts++;
+	}
+	return 0;
+}
+
 /* The process's stdio and user: for containers and exec sessions alike. */
 static int
 stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
@@ -529,7 +592,10 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_TTY_SIZE,
 					      PD_SHIM_USER,
 					      PD_SHIM_MOUNTS,
-					      SHIM_PRIV_KEYS, /* issue 13 */
+					      PD_SHIM_CGROUPS,
+					      PD_SHIM_CGROUP_NS,
+					      PD_SHIM_CGROUP_MOUNTS,
+					      SHIM_PRIV_KEYS,
 					      NULL};
 	const char *target = NULL;
 
@@ -565,7 +631,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (get_strv(j, PD_SHIM_CAPS, SHIM_MAX_CAPS, &spec->caps, &spec->n_caps, err) < 0 ||
 	    caps_check(spec, err) < 0)
 		return -1;
-	return 0;
+	return cgroups_parse(j, spec, err);
 }
 
 void
@@ -577,6 +643,10 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->mounts);
 	spec->mounts = NULL;
 	shim_priv_clear(&spec->priv);
+	free(spec->cgroups);
+	spec->cgroups = NULL;
+	free(spec->cgroup_mounts);
+	spec->cgroup_mounts = NULL;
 	spec->n_mounts = 0;
 	free(spec->lowers);
 	free(spec->lower_dir);

@@ -82,6 +82,14 @@ struct shim_mount {
 	bool sub_path_create;
 };
 
+/* A cgroupfs mount at /sys/fs/cgroup (lib/shim.h PD_SHIM_CGROUP_MOUNTS). */
+#define SHIM_MAX_CGROUPS 16
+struct shim_cgroup_mount {
+	bool v2;             /* cgroup2, else a v1 hierarchy */
+	const char *target;  /* borrowed: /sys/fs/cgroup or /sys/fs/cgroup/NAME */
+	const char *options; /* borrowed: v1's controllers ("cpu,cpuacct"), NULL for v2 */
+};
+
 /* Every string is borrowed from the parsed JSON, which must outlive the
  * spec; the arrays are owned (shim_spec_clear). */
 struct shim_spec {
@@ -116,6 +124,15 @@ struct shim_spec {
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
 	struct shim_priv priv; /* issue 13: privileged, devices, init, ... (priv_spec.h) */
+	/* issue 13, cgroups (lib/shim.h): the leaf dirs to join, an owned
+	 * NULL-terminated array (never NULL once parsed); a new cgroup
+	 * namespace (containers) or the target's (exec sessions); the
+	 * cgroupfs mounts at /sys/fs/cgroup, owned, NULL when none. */
+	const char **cgroups;
+	size_t n_cgroups;
+	bool cgroup_ns;
+	struct shim_cgroup_mount *cgroup_mounts;
+	size_t n_cgroup_mounts;
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

@@ -33,7 +33,7 @@ test_two_podds_never_see_each_others_pods() {
     podctl pod create one > /dev/null
     local first=$PODD_SOCKET
     podd --root "$T/root2" --run-dir "$T/run2" --foreground --netns-prefix podd2- \
-        >> "$T/podd2.log" 2>&1 &
+        --cgroup-parent "$(cgroup_parent)" >> "$T/podd2.log" 2>&1 &
     local pid2=$!
     PODD_SOCKET=$T/run2/podd.sock wait_for podctl version
     assert_eq "" "$(PODD_SOCKET=$T/run2/podd.sock podctl pod ls -q)" "pods of the second podd"
@@ -102,7 +102,8 @@ test_infra_dead_while_podd_down_is_cleaned_up() {
 }
 
 test_podd_goes_to_background_when_ready() {
-    podd --root "$T/root" --run-dir "$T/run" || fail "podd did not start"
+    podd --root "$T/root" --run-dir "$T/run" --cgroup-parent "$(cgroup_parent)" ||
+        fail "podd did not start"
     export PODD_SOCKET=$T/run/podd.sock
     # podd returned only once it serves the API: no wait needed.
     assert_exit 0 podctl version

@@ -179,7 +179,7 @@ test_clients_past_the_cap_close_oldest_idle() {
 test_out_of_descriptors_no_busy_loop() {
     # A low limit and a cap above it: accept() meets EMFILE.
     ( ulimit -n 128 && exec podd --root "$T/root" --run-dir "$T/run" --foreground \
-        --log-level debug --max-clients 1000 ) >> "$T/podd.log" 2>&1 &
+        --log-level debug --max-clients 1000 --cgroup-parent "$(cgroup_parent)" ) >> "$T/podd.log" 2>&1 &
     PODD_PID=$!
     export PODD_SOCKET=$T/run/podd.sock
     wait_for podctl version
@@ -199,7 +199,8 @@ test_out_of_descriptors_no_busy_loop() {
 }
 
 test_open_file_limit_is_raised() {
-    ( ulimit -S -n 256 && exec podd --root "$T/root" --run-dir "$T/run" --foreground ) \
+    ( ulimit -S -n 256 && exec podd --root "$T/root" --run-dir "$T/run" --foreground \
+        --cgroup-parent "$(cgroup_parent)" ) \
         >> "$T/podd.log" 2>&1 &
     PODD_PID=$!
     export PODD_SOCKET=$T/run/podd.sock

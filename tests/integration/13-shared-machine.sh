@@ -54,7 +54,8 @@ foreign_start() {
     F=$(mktemp -d /tmp/podd-foreign.XXXXXX)
     unshare --net --mount --propagation private -- sh -c \
         'ip link set lo up && mount -t tmpfs none /run/netns && exec "$@"' sh \
-        podd --root "$F/root" --run-dir "$F/run" --foreground > "$F/podd.log" 2>&1 &
+        podd --root "$F/root" --run-dir "$F/run" --foreground \
+        --cgroup-parent "$(basename "$F")" > "$F/podd.log" 2>&1 &
     FOREIGN_PID=$!
     FOREIGN_SOCKET=$F/run/podd.sock
     PODD_SOCKET=$FOREIGN_SOCKET wait_for podctl version
@@ -74,6 +75,7 @@ cleanup_test() {
     kill -TERM "$FOREIGN_PID" 2> /dev/null
     wait "$FOREIGN_PID" 2> /dev/null
     FOREIGN_PID=
+    remove_cgroup_parent "$(basename "$F")"
     rm -rf "$F"
 }
 
@@ -136,6 +138,7 @@ EOF
     assert_eq 0 "$rc" "the foreign podd's exit status"
     wait_for is_gone "$infra"
     wait_for is_gone "$ctr"
+    remove_cgroup_parent "$(basename "$F")"
     rm -rf "$F"
 }
 
@@ -146,7 +149,7 @@ netns_podd_start() {
     unshare --mount --propagation private -- sh -c \
         'mount -t tmpfs -o mode=0755 podd-run /run && mkdir /run/netns && exec "$@"' sh \
         podd --root "$T/root" --run-dir "$T/run" --foreground --log-level debug \
-        >> "$T/podd.log" 2>&1 &
+        --cgroup-parent "$(cgroup_parent)" >> "$T/podd.log" 2>&1 &
     PODD_PID=$!
     export PODD_SOCKET=$T/run/podd.sock
     wait_for podctl version

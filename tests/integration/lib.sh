@@ -140,11 +140,79 @@ api() {
     curl -s --unix-socket "$PODD_SOCKET" "$@"
 }
 
+# The test's cgroup parent (issue 13): a name of its own below the suite's
+# cgroup in every hierarchy (a relative --cgroup-parent is below podd's own
+# cgroup, which is the suite's), never at a hierarchy's root.
+cgroup_parent() {
+    basename "$T"
+}
+
+# cgroup_hierarchies: the dir of the suite's own cgroup in every hierarchy
+# podd may use (v1 controllers and cgroup2; named ones such as
+# name=systemd are not podd's), one a line.
+cgroup_hierarchies() {
+    python3 - << 'PY'
+own = {}
+with open("/proc/self/cgroup") as f:
+    for line in f:
+        _, ctrls, path = line.rstrip("\n").split(":", 2)
+        for c in (ctrls.split(",") if ctrls else [""]):
+            own[c] = path
+seen = set()
+with open("/proc/self/mountinfo") as f:
+    for line in f:
+        x = line.split()
+        sep = x.index("-")
+        fstype, point, sup = x[sep + 1], x[4], x[sep + 3].split(",")
+        if fstype == "cgroup2":
+            path = own.get("", "/")
+        elif fstype == "cgroup" and not any(o.startswith("name=") for o in sup):
+            path = next((own[o] for o in sup if o in own), None)
+            if path is None:
+                continue
+        else:
+            continue
+        if point not in seen:
+            seen.add(point)
+            print((point + "/" + path.lstrip("/")).rstrip("/"))
+PY
+}
+
+# cgroup_dirs [PARENT]: the cgroups left under the test's parent, one
+# "cgroup DIR" a line (the parent itself is podd's to make and the test's
+# to remove: remove_cgroup_parent).
+cgroup_dirs() {
+    local h parent=${1:-$(cgroup_parent)}
+    for h in $(cgroup_hierarchies); do
+        [ -d "$h/$parent" ] || continue
+        find "$h/$parent" -mindepth 1 -type d -printf 'cgroup %p\n' 2> /dev/null
+    done
+    return 0
+}
+
+# remove_cgroup_parent [PARENT]: after podd stopped, its parent dirs go
+# (what is left in them is killed first, by pid, deepest first).
+remove_cgroup_parent() {
+    local h d p parent=${1:-$(cgroup_parent)}
+    for h in $(cgroup_hierarchies); do
+        [ -d "$h/$parent" ] || continue
+        for d in $(find "$h/$parent" -depth -type d 2> /dev/null); do
+            for p in $(cat "$d/cgroup.procs" 2> /dev/null); do kill -9 "$p" 2> /dev/null; done
+            for _ in $(seq 250); do
+                rmdir "$d" 2> /dev/null && break
+                [ -d "$d" ] || break
+                sleep 0.02
+            done
+        done
+    done
+    return 0
+}
+
 # podd_start [FLAGS...]: a podd of this test's own, in the foreground, its log
 # in $T/podd.log. Sets PODD_PID and exports PODD_SOCKET for podctl.
 podd_start() {
-    podd --root "$T/root" --run-dir "$T/run" --foreground --log-level debug "$@" \
-        >> "$T/podd.log" 2>&1 &
+    podd --root "$T/root" --run-dir "$T/run" --foreground --log-level debug \
+        --cgroup-parent "$(cgroup_parent)" "$@" >> "$T/podd.log" 2>&1 &
     PODD_PID=$!
     export PODD_SOCKET=$T/run/podd.sock
     wait_for podctl version
@@ -278,6 +346,7 @@ snapshot() {
         ip -o addr show | awk '{print "addr " $2 " " $4}'
         ss -Hlnx 2> /dev/null | awk '{print "unix-listen " $5}' | grep -F "$T" || true
         ss -Hltnu 2> /dev/null | awk '{print "inet-listen " $1 " " $5}'
+        cgroup_dirs
     } | sort
 }
 
@@ -400,7 +469,8 @@ teardown_test() {
     # A test that failed while its podd was stopped: a podd again, to
     # remove what it left the way a user would.
     if [ -z "${PODD_PID:-}" ] && [ -d "$T/root" ]; then
-        podd --root "$T/root" --run-dir "$T/run" --foreground >> "$T/podd.log" 2>&1 &
+        podd --root "$T/root" --run-dir "$T/run" --foreground \
+            --cgroup-parent "$(cgroup_parent)" >> "$T/podd.log" 2>&1 &
         PODD_PID=$!
         export PODD_SOCKET=$T/run/podd.sock
         for _ in $(seq 250); do
@@ -418,6 +488,7 @@ teardown_test() {
     ip link del podd0 2> /dev/null || true
     PODD_PID=
     leak_check || rc=1
+    remove_cgroup_parent
     if [ "$rc" != 0 ] && [ -f "$T/podd.log" ]; then
         echo "    podd log (last 20 lines):" >&2
         tail -n 20 "$T/podd.log" | sed 's/^/      /' >&2
