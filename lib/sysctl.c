@@ -58,7 +58,8 @@ pd_sysctl_ns_of(const char *name)
 	memcpy(dotted, name, n + 1);
 	if (strchr(name, '/') != NULL)
 		for (char *c = dotted; *c != '\0'; c++)
-			*c = *c == '/' ? '.' : *c;
+			if (*c == '/')
+				*c = '.';
 	if (strncmp(dotted, "net.", 4) == 0)
 		return PD_SYSCTL_NS_NET;
 	if (strncmp(dotted, "fs.mqueue.", 10) == 0)

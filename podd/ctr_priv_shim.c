@@ -69,7 +69,8 @@ ctr_priv_resolve(struct podd *d, const struct ctr_spec *s, struct pd_err *err)
 		if (snprintf(path, sizeof(path), "/proc/sys/%s", key) >= (int)sizeof(path))
 			return pd_fail(err, PD_E_INVALID, "sysctl \"%.64s\": name too long", key);
 		for (char *c = path + 10; strchr(key, '/') == NULL && *c != '\0'; c++)
-			*c = *c == '.' ? '/' : *c;
+			if (*c == '.')
+				*c = '/';
 		if (access(path, F_OK) < 0)
 			return pd_fail(err, PD_E_INVALID, "sysctl \"%s\" does not exist", key);
 	}
