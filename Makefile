@@ -88,6 +88,8 @@ PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
 # issue 13, privileges: a container's, checked.
 PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c podd/cgroup_devices.c)
+# issue 13, cgroups: limits, parsed (ctr_spec.c calls them).
+PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
