@@ -214,6 +214,12 @@ test_sysctls_ulimits_oom_score_adj_and_shm_size() {
     assert_eq '{"net.core.somaxconn": "100"}' "$(ctr_field k .sysctls)"
     assert_eq 10 "$(cat "/proc/$(ctr_pid k)/oom_score_adj")" "from the host"
     assert_contains "$(grep 'open files' "/proc/$(ctr_pid k)/limits")" "100                  100"
+    # A restarted podd reads them back from the record, and starts with them.
+    podd_stop
+    podd_start
+    assert_eq '{"net.core.somaxconn": "100"}' "$(ctr_field k .sysctls)" "after a podd restart"
+    podctl restart -t 0 k > /dev/null
+    assert_eq 10 "$(cat "/proc/$(ctr_pid k)/oom_score_adj")" "after a restart"
 }
 
 # refused WHAT CMD...: CMD exits 125 with one line naming WHAT, and no
