@@ -88,13 +88,19 @@ PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
 # issue 13, observe: the stats files and top's columns, parsed.
 PODD_PURE_OBJS += $(call obj,podd/stats_parse.c)
-# issue 13, cgroups: limits, parsed and mapped from k8s resources.
+# issue 13, privileges: a container's, checked.
+PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c podd/cgroup_devices.c)
+# issue 13, cgroups: limits, parsed (ctr_spec.c calls them).
 PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
+# issue 13: podctl run's privilege flags.
+CLI_PURE_OBJS += $(call obj,cli/priv_flags.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c shim/user.c)
+# issue 13, privileges: their spec keys.
+SHIM_PURE_OBJS += $(call obj,shim/priv_spec.c)
 # netplug's pure modules (no libnl): the CNI protocol, IPAM files.
 NETPLUG_PURE_OBJS := $(call obj,netplug/cni.c netplug/ipam.c)
 

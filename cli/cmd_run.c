@@ -36,6 +36,7 @@
 #include "logstream.h"
 #include "name.h"
 #include "parse.h"
+#include "priv_flags.h"
 #include "restart_policy.h"
 #include "session.h"
 #include "xalloc.h"
@@ -78,6 +79,9 @@ enum {
 	/* issue 13, cgroups: limits_flags.h */
 	R_LIMITS,
 	R_LIMITS_LAST = R_LIMITS + LIMITS_FLAG_N - 1,
+	/* issue 13: privileges (priv_flags.h), PRIV_FLAG_COUNT rows */
+	R_PRIV,
+	R_PRIV_END = R_PRIV + PRIV_FLAG_COUNT - 1,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -138,6 +142,7 @@ static const struct flag_spec run_flags[] = {
     [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
 			  "no health check, not even the image's"},
     LIMITS_FLAG_ROWS(R_LIMITS), /* issue 13, cgroups */
+    PRIV_FLAGS(R_PRIV), /* issue 13 */
     {.name = NULL},
 };
 
@@ -380,6 +385,7 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (health_flags(body, v, err) < 0) /* probes branch */
 		return NULL;
 	if (limits_flags_body(body, &v[R_LIMITS], err) < 0) /* issue 13, cgroups */
+	if (priv_flags_body(body, v + R_PRIV, err) < 0) /* issue 13 */
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

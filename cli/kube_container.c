@@ -298,11 +298,8 @@ security_context(struct ctx *c, const json_t *ctr, struct pod_build *pb, json_t 
 			uid = pb->pod_uid;
 		if (gid < 0)
 			gid = pb->pod_gid;
-		if (priv >= 0) {
+		if (priv >= 0) /* issue 13: enforced by podd */
 			json_object_set_new(body, "privileged", json_boolean(priv));
-			if (priv == 1 && kw_warn_key(c, "privileged", "kept, not enforced yet") < 0)
-				return -1;
-		}
 		if (ape >= 0) {
 			json_object_set_new(body, "allow_privilege_escalation", json_boolean(ape));
 			if (ape == 1 && kw_warn_key(c, "allowPrivilegeEscalation",

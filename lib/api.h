@@ -422,6 +422,24 @@
  * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
 #define PD_F_POD_MOUNTS "pod_mounts"
 
+/* ---- issue 13, privileges ----
+ * Container create body (and the container object): "privileged" (bool:
+ * every capability, no seccomp default, all host devices, /sys read-write,
+ * no masked paths; it was kept and shown before, now it is enforced),
+ * "devices" [{"host_path", "container_path" (under /dev; the host path by
+ * default), "permissions" ("rwm" by default, a subset of it)}], "init"
+ * (bool: podd-pause --init as PID 1), "shm_size" (bytes of /dev/shm),
+ * "sysctls" {name: value} (namespaced ones only: net.*, kernel.shm*,
+ * kernel.msg*, kernel.sem, fs.mqueue.*, kernel.domainname), "ulimits"
+ * [{"name","soft","hard"}] (lib/rlimit.h; -1: unlimited), "oom_score_adj"
+ * (-1000..1000). */
+#define PD_F_PRIVILEGED    "privileged"
+#define PD_F_DEVICES       "devices"
+#define PD_F_INIT          "init"
+#define PD_F_SHM_SIZE      "shm_size"
+#define PD_F_SYSCTLS       "sysctls"
+#define PD_F_ULIMITS       "ulimits"
+#define PD_F_OOM_SCORE_ADJ "oom_score_adj"
 /* issue 13, cgroups: a container's and a pod's create body takes
  *   "limits": {"memory": BYTES, "memory_swap": BYTES (memory + swap; -1:
  *   unlimited), "memory_reservation": BYTES, "nano_cpus": 1e9 per CPU,

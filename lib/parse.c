@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,40 @@ pd_parse_int(const char *s, long long min, long long max, long long *out, struct
 		return pd_fail(err, PD_E_INVALID, "\"%.64s\" is not a number", s);
 	*out = v;
 	return 0;
+}
+
+int
+pd_parse_size(const char *s, unsigned long long max, unsigned long long *out, struct pd_err *err)
+{
+	static const struct {
+		const char *suffix;
+		unsigned shift;
+	} units[] = {
+	    {"", 0},     {"b", 0},  {"k", 10},  {"kb", 10},  {"kib", 10}, {"m", 20},  {"mb", 20},
+	    {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},   {"tb", 40}, {"tib", 40},
+	};
+	size_t nd = strspn(s, "0123456789");
+	char digits[24];
+	long long v;
+	struct pd_err ignored;
+
+	if (nd == 0 || nd >= sizeof(digits))
+		goto bad;
+	memcpy(digits, s, nd);
+	digits[nd] = '\0';
+	if (pd_parse_int(digits, 0, max > LLONG_MAX ? LLONG_MAX : (long long)max, &v, &ignored) < 0)
+		goto bad;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcasecmp(s + nd, units[i].suffix) != 0)
+			continue;
+		if ((unsigned long long)v > (max >> units[i].shift))
+			goto bad;
+		*out = (unsigned long long)v << units[i].shift;
+		return 0;
+	}
+bad:
+	return pd_fail(err, PD_E_INVALID, "size \"%.40s\" is not a size (a number with k, m or g)",
+		       s);
 }
 
 static const struct {
@@ -185,37 +220,4 @@ pd_copy_bounded(char *dst, size_t len, const char *src, const char *what, struct
 		return pd_fail(err, PD_E_INVALID, "%s is too long", what);
 	memcpy(dst, src, n + 1);
 	return 0;
-}
-
-int
-pd_parse_size(const char *s, unsigned long long max, unsigned long long *out, struct pd_err *err)
-{
-	static const struct {
-		const char *suffix;
-		unsigned shift;
-	} units[] = {
-	    {"", 0},     {"b", 0},  {"k", 10},  {"kb", 10},  {"kib", 10}, {"m", 20},  {"mb", 20},
-	    {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},   {"tb", 40}, {"tib", 40},
-	};
-	size_t nd = strspn(s, "0123456789");
-	char digits[24];
-	long long v = 0;
-	struct pd_err ignored;
-
-	if (nd == 0 || nd >= sizeof(digits))
-		goto bad;
-	memcpy(digits, s, nd);
-	digits[nd] = '\0';
-	if (pd_parse_int(digits, 0, (long long)max, &v, &ignored) < 0)
-		goto bad;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcasecmp(s + nd, units[i].suffix) != 0)
-			continue;
-		if ((unsigned long long)v > (max >> units[i].shift))
-			goto bad;
-		*out = (unsigned long long)v << units[i].shift;
-		return 0;
-	}
-bad:
-	return pd_fail(err, PD_E_INVALID, "\"%.40s\" is not a size (a number with k, m or g)", s);
 }

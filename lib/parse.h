@@ -21,8 +21,9 @@ int pd_parse_duration_ms(const char *s, long long *out_ms, struct pd_err *err);
  * ("RTMIN+3" too). */
 int pd_parse_signal(const char *s, int *sig, struct pd_err *err);
 
-/* A size as docker reads it: digits with an optional unit b, k, m, g, t
- * (powers of 1024, any case, "kb"/"kib" too), at most @max bytes. */
+/* Parse a size in bytes: digits and a unit of powers of 1024 as docker's
+ * --shm-size and --tmpfs size= take them: none or b, k/kb/kib, m/mb/mib,
+ * g/gb/gib, t/tb/tib, in any case; at most @max bytes. PD_E_INVALID. */
 int pd_parse_size(const char *s, unsigned long long max, unsigned long long *out,
 		  struct pd_err *err);
 

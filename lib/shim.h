@@ -111,6 +111,30 @@
  * container's root (openat2 RESOLVE_IN_ROOT) and made when missing. */
 #define PD_SHIM_MOUNTS "mounts"
 
+/* Issue 13, privileges (each optional; absent: today's behaviour):
+ *   "privileged": bool: every capability (podd sends them in "caps"), no
+ *     default seccomp filter, /sys read-write, no masked or read-only /proc
+ *     and /sys paths, and a node in /dev for every device of the host's;
+ *   "devices": [{"path": "/dev/...", "type": "c"|"b", "major", "minor",
+ *     "file_mode": the node's permission bits, "uid", "gid"}]: nodes made
+ *     in the container's /dev (the devices cgroup is podd's to set);
+ *   "init": the host path of podd-pause, bound read-only on /dev/init and
+ *     run as `podd-pause --init -- ARGS...` (shim/pause.c) in front of args;
+ *   "shm_size": bytes of the container's /dev/shm (64 MiB when absent);
+ *   "sysctls": {"net.ipv4.ip_forward": "1", ...}: written under /proc/sys
+ *     in the container's namespaces (podd allows only namespaced ones);
+ *   "rlimits": [{"name": "nofile" (lib/rlimit.h), "soft", "hard"}] (-1:
+ *     unlimited);
+ *   "oom_score_adj": -1000..1000, written before anything else is set up. */
+#define PD_SHIM_PRIVILEGED    "privileged"
+#define PD_SHIM_DEVICES       "devices"
+#define PD_SHIM_INIT          "init"
+#define PD_SHIM_SHM_SIZE      "shm_size"
+#define PD_SHIM_SYSCTLS       "sysctls"
+#define PD_SHIM_RLIMITS       "rlimits"
+#define PD_SHIM_OOM_SCORE_ADJ "oom_score_adj"
+/* Where the init is bound in the container. */
+#define PD_SHIM_INIT_PATH "/dev/init"
 /* issue 13, cgroups: [absolute dir, ...]: the leaf in each hierarchy the
  * workload joins (it writes "0" to each dir's cgroup.procs first thing in
  * the child, before any other step), for a container and an exec session

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "ctr_image.h"
 #include "ctr_logs.h"
+#include "ctr_priv_shim.h"
 #include "events.h"
 #include "http.h"
 #include "image.h"
@@ -324,6 +325,9 @@ resolve(struct podd *d, struct container *c, struct pd_err *err)
 			    t->rec.spec.name);
 		memcpy(m->target, t->rec.id, sizeof(m->target));
 	}
+	/* issue 13: devices on the host, sysctls in the pod's namespaces */
+	if (ctr_priv_resolve(d, s, err) < 0)
+		return -1;
 	/* issue 11, config: the image's Entrypoint, Cmd, Env, WorkingDir,
 	 * User, StopSignal (none for a --rootfs). */
 	if (ctr_image_apply(s, img_cfg, err) < 0)

@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
+#include "ctr_priv_shim.h"
 #include "log.h"
 #include "shim.h"
 #include "pod.h"
@@ -33,6 +34,9 @@ ctr_cgroup_prepare(struct container *c, const struct ctr_plan *plan, struct pd_e
 	if (plan->pod != NULL && pod_cgroup_ensure(plan->pod, err) < 0)
 		return -1;
 	if (cgroup_create(c->d, rel, &c->rec.spec.limits, err) < 0)
+		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
+	/* issue 13, privileges: the devices it may use, before it joins */
+	if (ctr_priv_cgroup(c, rel, err) < 0)
 		return pd_err_prefix(err, "container \"%s\"", c->rec.spec.name);
 	return 0;
 }

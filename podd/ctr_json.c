@@ -160,6 +160,8 @@ container_to_json(const struct container *c)
 		      json_sprintf("%s/container.log", root));
 	if (s->k8s != NULL) /* issue 12, podspec */
 		json_object_update(j, s->k8s);
+	if (s->priv != NULL) /* issue 13 */
+		json_object_update(j, s->priv);
 	/* issue 13, cgroups: the limits set and the cgroup below the parent */
 	json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
 	if (cgroup_enabled(c->d)) {

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "ctr_image.h"
+#include "ctr_priv_shim.h"
 #include "file.h"
 #include "fd.h"
 #include "json.h"
@@ -435,6 +436,13 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	if (json_array_size(s->mounts) > 0)
 		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
+	if (ctr_priv_shim(c, j, err) < 0) { /* issue 13 */
+		if (*owned)
+			close_reset(pid_fd);
+		*owned = false;
+		json_decref(j);
+		return NULL;
+	}
 	ctr_cgroup_shim_keys(c, j); /* issue 13, cgroups */
 	return j;
 }

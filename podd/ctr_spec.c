@@ -11,6 +11,7 @@
 #include "api.h"
 #include "caps.h"
 #include "cleanup.h"
+#include "ctr_privileges.h"
 #include "json.h"
 #include "mount_spec.h"
 #include "parse.h"
@@ -336,7 +337,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_RESTART_POLICY, /* restart */
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
-					      PD_F_LIMITS, /* issue 13, cgroups */
+					      CTR_PRIV_KEYS, /* issue 13 */
+					      PD_F_LIMITS,   /* issue 13, cgroups */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -448,7 +450,9 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		return -1;
 	if (ctr_limits_parse(body, spec, err) < 0) /* issue 13, cgroups */
 		return -1;
-	return compute_caps(spec, err);
+	if (compute_caps(spec, err) < 0)
+		return -1;
+	return ctr_priv_parse_spec(body, spec, err); /* issue 13, privileges */
 }
 
 void
@@ -470,6 +474,8 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->mounts = NULL;
 	json_decref(spec->k8s); /* issue 12, podspec */
 	spec->k8s = NULL;
+	json_decref(spec->priv); /* issue 13 */
+	spec->priv = NULL;
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		json_decref(spec->probes[k]);
 		spec->probes[k] = NULL;
@@ -630,6 +636,8 @@ ctr_record_to_json(const struct ctr_record *r)
 		json_object_set_new(j, "restart", ctr_restart_to_json(&r->restart));
 		if (s->k8s != NULL) /* issue 12, podspec */
 			json_object_update(j, s->k8s);
+		if (s->priv != NULL) /* issue 13 */
+			json_object_update(j, s->priv);
 		if (!cg_limits_empty(&s->limits)) /* issue 13, cgroups */
 			json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
 	}
@@ -731,6 +739,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	char restart_buf[RESTART_POLICY_MAX];
 	struct ctr_restart restart_state;
 	cleanup_json json_t *k8s = NULL;
+	cleanup_json json_t *priv = NULL;
 	struct cg_limits limits; /* issue 13 */
 
 	memset(r, 0, sizeof(*r));
@@ -825,6 +834,15 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		for (size_t i = 0; i < sizeof(k8s_keys) / sizeof(k8s_keys[0]); i++)
 			json_object_del(rest, k8s_keys[i]);
 	}
+	/* issue 13: optional, records before it have none. */
+	{
+		static const char *const priv_keys[] = {CTR_PRIV_KEYS};
+
+		if (ctr_priv_parse(j, &priv, err) < 0)
+			return pd_err_prefix(err, "bad container record");
+		for (size_t i = 0; i < sizeof(priv_keys) / sizeof(priv_keys[0]); i++)
+			json_object_del(rest, priv_keys[i]);
+	}
 	{
 		struct ctr_spec cfg = {0};
 		struct ctr_record life;
@@ -860,6 +878,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	memcpy(r->spec.restart_policy, restart_buf, sizeof(restart_buf));
 	r->restart = restart_state;
 	r->spec.k8s = steal_ptr(k8s);
+	r->spec.priv = steal_ptr(priv);
 	r->spec.limits = limits; /* issue 13 */
 	r->oom_killed = json_is_true(json_object_get(j, PD_F_OOM_KILLED));
 	r->spec.target_pid = target_pid;

@@ -120,6 +120,9 @@ struct ctr_spec {
 	 * as the record keeps them and the API shows them. "pod_mounts" are
 	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
 	json_t *k8s;
+	/* issue 13, privileges: owned, never NULL once parsed: the canonical
+	 * values of the keys CTR_PRIV_KEYS that were given (ctr_privileges.h). */
+	json_t *priv;
 	/* issue 13, cgroups: "limits" as given, with the keys it leaves unset
 	 * filled from k8s "resources" as the kubelet maps them (cgroup.h) */
 	struct cg_limits limits;

@@ -29,6 +29,17 @@ shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_er
 	return 0;
 }
 
+uint64_t
+shim_caps_bounding(void)
+{
+	uint64_t mask = 0;
+
+	for (cap_value_t v = 0; v < 64 && v < cap_max_bits(); v++)
+		if (cap_get_bound(v) == 1)
+			mask |= UINT64_C(1) << v;
+	return mask;
+}
+
 /* A user other than root: groups, gid, uid. Leaving uid 0 clears the
  * permitted and effective sets (no SECBIT_KEEP_CAPS), as docker's --user. */
 static int

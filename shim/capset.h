@@ -20,6 +20,11 @@
  * (bit N = capability N). An unknown name is PD_E_INVALID naming it. */
 int shim_caps_parse(const char *const *names, size_t n, uint64_t *mask, struct pd_err *err);
 
+/* issue 13: the capabilities of the shim's own bounding set, which are all
+ * a privileged container can have (where the shim itself runs with fewer
+ * than the kernel knows, as in a container). */
+uint64_t shim_caps_bounding(void);
+
 /* In the child: drop every capability outside @mask from the bounding set,
  * clear the ambient set, take the user @uid:@gid (when not 0:0; its only
  * group is @gid), set permitted, effective and inheritable to @mask (to

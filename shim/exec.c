@@ -19,6 +19,7 @@
 #include "capset.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "privileges.h"
 #include "rootfs.h"
 #include "stdio_fds.h"
 #include "user.h"
@@ -85,6 +86,9 @@ child_setup(void *arg, struct pd_err *err)
 	 * there and nothing it starts is outside */
 	if (shim_cgroup_join(plan->cg_fds, spec->n_cgroups, err) < 0)
 		return -1;
+	/* issue 13: oom_score_adj and rlimits, before the root is built. */
+	if (shim_priv_process(&spec->priv, err) < 0)
+		return -1;
 	if (shim_cgroup_ns(spec, err) < 0)
 		return -1;
 	if (spec->target < 0 && shim_rootfs_setup(spec, plan->overlay_opts, err) < 0)
@@ -145,6 +149,13 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim
 
 	if (shim_caps_parse(spec->caps, spec->n_caps, &plan.caps, err) < 0)
 		return -1;
+	if (spec->priv.privileged) /* issue 13: all it has to give */
+		plan.caps &= shim_caps_bounding();
+	/* issue 13: --init runs podd-pause, which runs the command. */
+	if (spec->priv.init_argv != NULL) {
+		s.path = PD_SHIM_INIT_PATH;
+		s.argv = (char *const *)spec->priv.init_argv;
+	}
 	if (spec->target < 0)
 		opts = shim_overlay_opts(spec);
 	plan.overlay_opts = opts;

@@ -54,6 +54,7 @@
 #include "log.h"
 #include "ns.h"
 #include "parse.h"
+#include "privileges.h"
 #include "proc.h"
 #include "shim.h"
 #include "spec.h"
@@ -116,6 +117,9 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 		return pd_err_prefix(err, "spec %s", spec_path);
 	if (shim_spec_parse(sh->json, &sh->spec, err) < 0)
 		return pd_err_prefix(err, "spec %s", spec_path);
+	/* issue 13: a privileged container's host devices, the init's argv */
+	if (shim_priv_prepare(&sh->spec.priv, sh->spec.args, sh->spec.n_args, err) < 0)
+		return -1;
 	for (int i = 0; i < SHIM_NS_COUNT; i++) {
 		pid_fd = s->ns[i].mode == SHIM_NS_FD ? s->ns[i].fd : -1;
 		if (pid_fd >= 0 && (pid_fd == sh->sync_fd || fcntl(pid_fd, F_GETFD) < 0))

@@ -18,12 +18,22 @@
  * process; EOF instead means podd died before that, and the pause exits
  * (125) rather than hold namespaces nobody knows of. Then it closes every
  * inherited fd. PODD_DEBUG=1 makes it say what it does on stderr.
+ *
+ * With --init -- CMD [ARG...] (issue 13, podctl run --init) it is the
+ * init of a container instead, as docker's --init: it starts CMD (searched
+ * in PATH) as its child, forwards every signal it gets to it (SIGTERM and
+ * SIGINT included), reaps every zombie (it is PID 1 of the container's PID
+ * namespace, or a child subreaper when it shares another's), and exits
+ * with CMD's status once CMD has exited (128 + the signal when a signal
+ * ended it), which takes the rest of a PID namespace with it. A CMD that
+ * cannot be run is 127 (not found) or 126, with one line on stderr.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -100,6 +110,89 @@ acknowledged(int fd)
 	return false;
 }
 
+/* Fork and exec @argv with the signal mask of before (@old). The child
+ * never returns. */
+static pid_t
+start_child(char **argv, const sigset_t *old)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	execvp(argv[0], argv);
+	{
+		int e = errno;
+
+		fail("podd-pause: cannot run ");
+		fail(argv[0]);
+		fail(e == ENOENT ? ": no such file or directory\n" : ": cannot execute\n");
+		_exit(e == ENOENT ? 127 : 126);
+	}
+}
+
+/* The exit code for a wait status: docker's. */
+static int
+exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* --init: run @argv as the container's init would; see the top. */
+static int
+run_init(char **argv)
+{
+	struct signalfd_siginfo si;
+	sigset_t mask, old;
+	pid_t child;
+	int sfd;
+
+	/* Every signal goes through the signalfd, to be forwarded. */
+	sigfillset(&mask);
+	sigdelset(&mask, SIGSEGV);
+	sigdelset(&mask, SIGBUS);
+	sigdelset(&mask, SIGILL);
+	sigdelset(&mask, SIGFPE);
+	sigdelset(&mask, SIGABRT);
+	sigprocmask(SIG_SETMASK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fail("podd-pause: signalfd failed\n");
+		return 125;
+	}
+	/* Orphans come here when this is not PID 1 (Linux 3.4). */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	child = start_child(argv, &old);
+	if (child < 0) {
+		fail("podd-pause: fork failed\n");
+		return 125;
+	}
+	say("started, pid", (int)child);
+	for (;;) {
+		ssize_t n = read(sfd, &si, sizeof(si));
+
+		if (n != (ssize_t)sizeof(si))
+			continue; /* EINTR: nothing else happens to a signalfd */
+		if (si.ssi_signo != SIGCHLD) {
+			say("forwarding signal", (int)si.ssi_signo);
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
+
+			if (pid <= 0)
+				break;
+			say("reaped", (int)pid);
+			if (pid == child)
+				return exit_code(status);
+		}
+	}
+}
+
 static void
 reap_all(void)
 {
@@ -118,6 +211,10 @@ main(int argc, char **argv)
 	int ready_fd = -1;
 	int sfd;
 
+	if (argc >= 4 && strcmp(argv[1], "--init") == 0 && strcmp(argv[2], "--") == 0) {
+		debug = getenv("PODD_DEBUG") != NULL;
+		return run_init(argv + 3);
+	}
 	if (argc == 3 && strcmp(argv[1], "--ready-fd") == 0) {
 		ready_fd = parse_fd(argv[2]);
 		if (ready_fd < 0) {
@@ -125,7 +222,7 @@ main(int argc, char **argv)
 			return 125;
 		}
 	} else if (argc != 1) {
-		fail("usage: podd-pause [--ready-fd N]\n");
+		fail("usage: podd-pause [--ready-fd N] | --init -- CMD [ARG...]\n");
 		return 125;
 	}
 	debug = getenv("PODD_DEBUG") != NULL;

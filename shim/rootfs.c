@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "masks.h"
 #include "mounts.h"
+#include "privileges.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -39,6 +40,7 @@ struct host_fds {
 	int dev[N_DEV_NODES];
 	int etc[N_ETC_FILES];
 	int sys;
+	int init; /* issue 13: podd-pause for --init */
 };
 
 static void
@@ -49,6 +51,7 @@ host_fds_close(struct host_fds *h)
 	for (size_t i = 0; i < N_ETC_FILES; i++)
 		close_reset(&h->etc[i]);
 	close_reset(&h->sys);
+	close_reset(&h->init);
 }
 
 static int
@@ -109,6 +112,8 @@ open_host(struct host_fds *h, const struct shim_spec *spec, struct pd_err *err)
 		if (h->dev[i] < 0)
 			return pd_fail_errno(err, errno, "clone %s", path);
 	}
+	if (spec->priv.init != NULL && (h->init = clone_tree(spec->priv.init, false)) < 0)
+		return pd_fail_errno(err, errno, "clone %s", spec->priv.init);
 	h->sys = clone_tree("/sys", true);
 	if (h->sys < 0)
 		return pd_fail_errno(err, errno, "clone /sys");
@@ -203,14 +208,14 @@ pivot(const char *mount_point, struct pd_err *err)
 }
 
 static int
-mount_dev(const struct host_fds *h, struct pd_err *err)
+mount_dev(const struct shim_spec *spec, const struct host_fds *h, struct pd_err *err)
 {
 	static const char *const links[][2] = {
 	    {"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
 	    {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
 	    {"/dev/ptmx", "pts/ptmx"},
 	};
-	char path[64];
+	char path[64], shm[64];
 
 	if (ensure_dir("/dev", 0755, err) < 0 ||
 	    mnt("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME,
@@ -236,23 +241,33 @@ mount_dev(const struct host_fds *h, struct pd_err *err)
 	if (mnt("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		"newinstance,ptmxmode=0666,mode=0620", err) < 0)
 		return -1;
-	return mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		   "mode=1777,size=65536k", err);
+	/* issue 13: --shm-size */
+	if (snprintf(shm, sizeof(shm), "mode=1777,size=%llu", spec->priv.shm_size) >=
+	    (int)sizeof(shm))
+		return pd_fail(err, PD_E_SYSTEM, "shm options too long");
+	if (mnt("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm, err) < 0)
+		return -1;
+	/* issue 13: --device, a privileged container's host devices, --init */
+	return shim_priv_dev(&spec->priv, h->init, err);
 }
 
-/* A new sysfs, read-only; where one cannot be mounted (a network namespace
- * we do not own), the host's, bound read-only all the way down
- * (mount_setattr with AT_RECURSIVE: Linux 5.12). */
+/* A new sysfs, read-only (read-write for a privileged container, as
+ * docker's); where one cannot be mounted (a network namespace we do not
+ * own), the host's, bound read-only all the way down (mount_setattr with
+ * AT_RECURSIVE: Linux 5.12). */
 static int
-mount_sys(const struct host_fds *h, struct pd_err *err)
+mount_sys(const struct shim_spec *spec, const struct host_fds *h, struct pd_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-	const unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const unsigned long flags =
+	    (spec->priv.privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 	if (ensure_dir("/sys", 0555, err) < 0)
 		return -1;
 	if (mount("sysfs", "/sys", "sysfs", flags, NULL) == 0)
 		return 0;
+	if (spec->priv.privileged)
+		return attach(h->sys, "/sys", err);
 	if (mount_setattr(h->sys, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return pd_fail_errno(err, errno, "make a copy of /sys read-only");
 	return attach(h->sys, "/sys", err);
@@ -302,7 +317,7 @@ setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h
 	if (ensure_dir("/proc", 0555, err) < 0 ||
 	    mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
-	if (mount_dev(h, err) < 0 || mount_sys(h, err) < 0 ||
+	if (mount_dev(spec, h, err) < 0 || mount_sys(spec, h, err) < 0 ||
 	    shim_cgroup_mount(spec, err) < 0 /* issue 13: on its /sys */ ||
 	    mount_etc(spec, h, err) < 0)
 		return -1;
@@ -310,6 +325,12 @@ setup(const struct shim_spec *spec, const char *overlay_opts, struct host_fds *h
 	 * docker's go: a bind on /etc/hosts replaces podd's. */
 	if (shim_mounts_attach(spec, user, err) < 0)
 		return -1;
+	/* issue 13: the sysctls, while /proc/sys is writable; a privileged
+	 * container keeps /proc and /sys as they are, as docker's does. */
+	if (shim_priv_sysctls(&spec->priv, err) < 0)
+		return -1;
+	if (spec->priv.privileged)
+		return 0;
 	/* Last: the masks go on the container's own /proc and /sys, the ones
 	 * its processes see, with paths looked up in its root only, and bind
 	 * its /dev/null; the capability to unmount them is dropped after. */

@@ -564,15 +564,39 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {
-	    PD_SHIM_ID,         PD_SHIM_NAME,        PD_SHIM_ROOTFS,        PD_SHIM_LOWERS,
-	    PD_SHIM_READ_ONLY,  PD_SHIM_UPPER,       PD_SHIM_WORK,          PD_SHIM_MOUNT_POINT,
-	    PD_SHIM_ETC_DIR,    PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,     PD_SHIM_ARGS,
-	    PD_SHIM_ENV,        PD_SHIM_CWD,         PD_SHIM_HOSTNAME,      PD_SHIM_CAPS,
-	    PD_SHIM_NAMESPACES, PD_SHIM_HOLD,        PD_SHIM_TTY,           PD_SHIM_STDIN,
-	    PD_SHIM_ATTACH,     PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,           PD_SHIM_GID,
-	    PD_SHIM_TARGET,     PD_SHIM_TTY_SIZE,    PD_SHIM_USER,          PD_SHIM_MOUNTS,
-	    PD_SHIM_CGROUPS,    PD_SHIM_CGROUP_NS,   PD_SHIM_CGROUP_MOUNTS, NULL};
+	static const char *const allowed[] = {PD_SHIM_ID,
+					      PD_SHIM_NAME,
+					      PD_SHIM_ROOTFS,
+					      PD_SHIM_LOWERS,
+					      PD_SHIM_READ_ONLY,
+					      PD_SHIM_UPPER,
+					      PD_SHIM_WORK,
+					      PD_SHIM_MOUNT_POINT,
+					      PD_SHIM_ETC_DIR,
+					      PD_SHIM_LOG,
+					      PD_SHIM_EXIT_FILE,
+					      PD_SHIM_ARGS,
+					      PD_SHIM_ENV,
+					      PD_SHIM_CWD,
+					      PD_SHIM_HOSTNAME,
+					      PD_SHIM_CAPS,
+					      PD_SHIM_NAMESPACES,
+					      PD_SHIM_HOLD,
+					      PD_SHIM_TTY,
+					      PD_SHIM_STDIN,
+					      PD_SHIM_ATTACH,
+					      PD_SHIM_HOLD_OUTPUT,
+					      PD_SHIM_UID,
+					      PD_SHIM_GID,
+					      PD_SHIM_TARGET,
+					      PD_SHIM_TTY_SIZE,
+					      PD_SHIM_USER,
+					      PD_SHIM_MOUNTS,
+					      PD_SHIM_CGROUPS,
+					      PD_SHIM_CGROUP_NS,
+					      PD_SHIM_CGROUP_MOUNTS,
+					      SHIM_PRIV_KEYS,
+					      NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
@@ -593,7 +617,8 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if ((target != NULL ? exec_parse(j, target, spec, err) : container_parse(j, spec, err)) < 0)
 		return -1;
-	if (stdio_parse(j, spec, err) < 0)
+	if (stdio_parse(j, spec, err) < 0 ||
+	    shim_priv_parse(j, target != NULL, &spec->priv, err) < 0)
 		return -1;
 	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
 		return -1;
@@ -617,6 +642,7 @@ shim_spec_clear(struct shim_spec *spec)
 	free(spec->caps);
 	free(spec->mounts);
 	spec->mounts = NULL;
+	shim_priv_clear(&spec->priv);
 	free(spec->cgroups);
 	spec->cgroups = NULL;
 	free(spec->cgroup_mounts);

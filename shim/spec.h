@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "priv_spec.h"
 
 /* Limits. The spec file itself is at most PD_SHIM_SPEC_MAX bytes. */
 #define SHIM_MAX_ARGS    1024
@@ -125,6 +126,7 @@ struct shim_spec {
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
+	struct shim_priv priv; /* issue 13: privileged, devices, init, ... (priv_spec.h) */
 	/* issue 13, cgroups (lib/shim.h): the leaf dirs to join, an owned
 	 * NULL-terminated array (never NULL once parsed); a new cgroup
 	 * namespace (containers) or the target's (exec sessions); the

@@ -304,8 +304,7 @@ test_warnings(void)
 	text = pd_json_dump(plan.warnings);
 	CHECK_STR(text, ==,
 		  "[\"Pod \\\"p\\\": spec.nodeSelector: not supported, ignored\",\"Pod \\\"p\\\": "
-		  "spec.containers[0].lifecycle: not supported, ignored\",\"Pod \\\"p\\\": "
-		  "spec.containers[0].securityContext.privileged: kept, not enforced yet\"]");
+		  "spec.containers[0].lifecycle: not supported, ignored\"]");
 	kube_plan_clear(&plan);
 	CHECK_INT(plan_of(yaml, true, &plan, &err), ==, -1);
 	CHECK_STR(err.msg, ==, "Pod \"p\": spec.nodeSelector: not supported, ignored (--strict)");
