@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1052,4 +1053,50 @@ cgroup_procs_open(struct podd *d, const char *rel, int *fds, struct pd_err *err)
 		n++;
 	}
 	return n;
+}
+
+static void
+gc_one(struct podd *d, const char *rel)
+{
+	struct pd_err err = {0};
+
+	log_info("cgroup %s: left by an earlier podd, removed", rel);
+	if (cgroup_kill(d, rel, &err) < 0 || cgroup_remove(d, rel, &err) < 0)
+		log_warn("%s", err.msg);
+}
+
+void
+cgroup_gc(struct podd *d, cgroup_keep_fn *keep)
+{
+	cleanup_closedir DIR *top = NULL;
+	struct dirent *e;
+
+	if (!cgroup_enabled(d) || d->cgroups->hier[0] == NULL)
+		return;
+	top = opendir(d->cgroups->hier[0]);
+	while (top != NULL && (e = pd_dir_next(top)) != NULL) {
+		cleanup_free char *path = NULL;
+		cleanup_closedir DIR *sub = NULL;
+		struct dirent *c;
+		bool kept;
+
+		if (e->d_type != DT_DIR ||
+		    (strncmp(e->d_name, "pod-", 4) != 0 && strncmp(e->d_name, "ctr-", 4) != 0))
+			continue;
+		kept = keep(d, e->d_name);
+		path = xasprintf("%s/%s", d->cgroups->hier[0], e->d_name);
+		sub = strncmp(e->d_name, "pod-", 4) == 0 ? opendir(path) : NULL;
+		while (sub != NULL && (c = pd_dir_next(sub)) != NULL) {
+			cleanup_free char *rel = NULL;
+
+			if (c->d_type != DT_DIR ||
+			    (strcmp(c->d_name, "infra") != 0 && strncmp(c->d_name, "ctr-", 4) != 0))
+				continue;
+			rel = xasprintf("%s/%s", e->d_name, c->d_name);
+			if (!kept || !keep(d, rel))
+				gc_one(d, rel);
+		}
+		if (!kept)
+			gc_one(d, e->d_name);
+	}
 }

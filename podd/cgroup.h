@@ -139,6 +139,12 @@ json_t *cgroup_shim_dirs(struct podd *d, const char *rel);
  * the child writes "0" to each before exec. Returns how many. */
 #define CG_PROCS_MAX 12
 int cgroup_procs_open(struct podd *d, const char *rel, int *fds, struct pd_err *err);
+/* After a restart of podd: every cgroup under the parent (in the first
+ * hierarchy's names) for which @keep(@d, rel) is false is killed and
+ * removed, children first; a pod dir goes after its leaves. What a podd
+ * killed half-way through a start or a removal left. */
+typedef bool cgroup_keep_fn(struct podd *d, const char *rel);
+void cgroup_gc(struct podd *d, cgroup_keep_fn *keep);
 /* The shim's "cgroup_mounts" (lib/shim.h): what a container sees at
  * /sys/fs/cgroup (a new reference). */
 json_t *cgroup_shim_mounts(const struct podd *d);

@@ -542,6 +542,7 @@ main(int argc, char **argv)
 	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
 		goto fail;
 	network_gc_all(&d, pod_net_gc_done);
+	pod_cgroup_gc(&d);      /* issue 13 */
 	pod_seq_resume_all(&d); /* issue 12, podlife: deadlines, sequences */
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);

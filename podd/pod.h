@@ -162,6 +162,9 @@ int pod_cgroup_ensure(struct pod *pod, struct pd_err *err);
 int pod_cgroup_infra_open(struct pod *pod, int *fds, struct pd_err *err);
 void pod_cgroup_infra_release(struct pod *pod);
 void pod_cgroup_remove(struct pod *pod);
+/* At start, once pods and containers are loaded: the cgroups a podd
+ * killed half-way left (cgroup_gc). */
+void pod_cgroup_gc(struct podd *d);
 
 /* infra.c: the infra process and the namespaces held for the pod. */
 struct pd_child;

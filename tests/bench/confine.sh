@@ -42,9 +42,9 @@ stop_podd() {
 cleanup() {
     stop_podd || true
     local d
-    for d in $(find /sys/fs/cgroup -maxdepth 4 -type d -name "$parent" 2> /dev/null); do
+    while read -r d; do
         rmdir "$d" 2> /dev/null || true
-    done
+    done < <(find /sys/fs/cgroup -maxdepth 4 -type d -name "$parent" 2> /dev/null)
     rm -rf "$T"
 }
 trap cleanup EXIT

@@ -178,6 +178,7 @@ with open("/proc/self/mountinfo") as f:
 PY
 }
 
+# shellcheck disable=SC2120  # PARENT is for 13-shared-machine's foreign podd
 # cgroup_dirs [PARENT]: the cgroups left under the test's parent, one
 # "cgroup DIR" a line (the parent itself is podd's to make and the test's
 # to remove: remove_cgroup_parent).
@@ -190,20 +191,21 @@ cgroup_dirs() {
     return 0
 }
 
+# shellcheck disable=SC2120  # PARENT is for 13-shared-machine's foreign podd
 # remove_cgroup_parent [PARENT]: after podd stopped, its parent dirs go
 # (what is left in them is killed first, by pid, deepest first).
 remove_cgroup_parent() {
     local h d p parent=${1:-$(cgroup_parent)}
     for h in $(cgroup_hierarchies); do
         [ -d "$h/$parent" ] || continue
-        for d in $(find "$h/$parent" -depth -type d 2> /dev/null); do
+        while read -r d; do
             for p in $(cat "$d/cgroup.procs" 2> /dev/null); do kill -9 "$p" 2> /dev/null; done
             for _ in $(seq 250); do
                 rmdir "$d" 2> /dev/null && break
                 [ -d "$d" ] || break
                 sleep 0.02
             done
-        done
+        done < <(find "$h/$parent" -depth -type d 2> /dev/null)
     done
     return 0
 }
