@@ -36,6 +36,7 @@
 #include "name.h"
 #include "parse.h"
 #include "restart_policy.h"
+#include "secopt.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -74,6 +75,7 @@ enum {
 	R_HEALTH_TIMEOUT,
 	R_HEALTH_START_PERIOD,
 	R_NO_HEALTHCHECK,
+	R_SECURITY_OPT, /* issue 13 */
 };
 
 static const struct flag_spec run_flags[] = {
@@ -133,6 +135,9 @@ static const struct flag_spec run_flags[] = {
 			       "failures do not count during this time after the start"},
     [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
 			  "no health check, not even the image's"},
+    [R_SECURITY_OPT] = {"security-opt", NULL, 0, FLAG_LIST, "OPT",
+			"seccomp=unconfined, seccomp=PROFILE.json (docker's format) or "
+			"no-new-privileges; repeatable"},
     {.name = NULL},
 };
 
@@ -373,6 +378,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (config_flags(body, v, err) < 0)
 		return NULL;
 	if (health_flags(body, v, err) < 0) /* probes branch */
+		return NULL;
+	if (v[R_SECURITY_OPT].count > 0 && secopt_body(body, &v[R_SECURITY_OPT], err) < 0)
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

@@ -421,3 +421,14 @@
  * "kube" (opaque), "pod_mounts" [{"volume","target","read_only",
  * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
 #define PD_F_POD_MOUNTS "pod_mounts"
+
+/* ---- issue 13, seccomp ----
+ * Container create body: "security_opt" [string] in docker's forms
+ * (podd/security_opt.h): "seccomp=unconfined", "seccomp=PROFILE_JSON_TEXT"
+ * (podctl reads the file), "no-new-privileges[:true|false]". The container
+ * object shows "security_opt" (a profile as "seccomp=<custom>"),
+ * "seccomp": "default"|"unconfined"|"custom" and "no_new_privileges": bool
+ * (also on with "allow_privilege_escalation": false). */
+#define PD_F_SECURITY_OPT      "security_opt"
+#define PD_F_SECCOMP           "seccomp"
+#define PD_F_NO_NEW_PRIVILEGES "no_new_privileges"

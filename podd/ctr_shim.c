@@ -380,6 +380,16 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 	return 0;
 }
 
+void
+ctr_shim_security(const struct ctr_spec *s, json_t *j)
+{
+	json_t *filter = security_opt_shim_seccomp(&s->sec);
+
+	if (filter != NULL)
+		json_object_set_new(j, PD_SHIM_SECCOMP, filter);
+	json_object_set_new(j, PD_SHIM_NO_NEW_PRIVS, json_boolean(s->sec.no_new_privs));
+}
+
 static json_t *
 shim_spec(const struct container *c, const struct ctr_plan *plan, const char *run, int *pid_fd,
 	  bool *owned, struct pd_err *err)
@@ -436,6 +446,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	if (json_array_size(s->mounts) > 0)
 		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
+	ctr_shim_security(s, j); /* issue 13 */
 	return j;
 }
 

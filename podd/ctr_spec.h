@@ -19,6 +19,7 @@
 #include "name.h"
 #include "probe_spec.h"
 #include "restart_policy.h"
+#include "security_opt.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -114,6 +115,10 @@ struct ctr_spec {
 	 * as the record keeps them and the API shows them. "pod_mounts" are
 	 * not kept here: they join "mounts" as {"type":"pod"} (pod_volume.h). */
 	json_t *k8s;
+	/* issue 13: security_opt, the seccomp profile and no_new_privs
+	 * (security_opt.h); parsed after k8s, whose allow_privilege_escalation
+	 * false turns no_new_privs on. */
+	struct security_opt sec;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */

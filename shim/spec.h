@@ -18,7 +18,9 @@
  *     caps (none), hold (a path per new net/ipc/uts to hold; a hold for a
  *     namespace that is not new is refused), tty, stdin and hold_output
  *     (false), attach (no socket; hold_output needs it), uid and gid (0),
- *     user (issue 11: resolved in the container; uid and gid absent then).
+ *     user (issue 11: resolved in the container; uid and gid absent then),
+ *     seccomp (none; "default" or a profile, lib/seccomp_profile.h) and
+ *     no_new_privs (true), for containers and exec sessions alike.
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
  * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the
@@ -32,6 +34,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "seccomp_profile.h"
 
 /* Limits. The spec file itself is at most PD_SHIM_SPEC_MAX bytes. */
 #define SHIM_MAX_ARGS    1024
@@ -81,6 +84,12 @@ struct shim_mount {
 	bool sub_path_create;
 };
 
+enum shim_seccomp {
+	SHIM_SECCOMP_NONE,    /* no filter */
+	SHIM_SECCOMP_DEFAULT, /* the built-in profile */
+	SHIM_SECCOMP_PROFILE, /* spec->profile */
+};
+
 /* Every string is borrowed from the parsed JSON, which must outlive the
  * spec; the arrays are owned (shim_spec_clear). */
 struct shim_spec {
@@ -114,6 +123,10 @@ struct shim_spec {
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
+	/* issue 13, seccomp */
+	enum shim_seccomp seccomp;
+	struct pd_sc_profile profile; /* SHIM_SECCOMP_PROFILE's, arrays owned */
+	bool no_new_privs;
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with
