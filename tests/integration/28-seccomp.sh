@@ -176,4 +176,37 @@ test_no_new_privileges_decides_setuid() {
     assert_eq true "$(ctr_field ape .no_new_privileges)"
 }
 
+test_kube_manifests() {
+    setup
+    cat > "$T/pod.yaml" << 'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: kp}
+spec:
+  securityContext:
+    seccompProfile: {type: Unconfined}
+  containers:
+  - name: loose
+    image: busybox
+    command: [sleep, "600"]
+  - name: tight
+    image: busybox
+    command: [sleep, "600"]
+    securityContext:
+      allowPrivilegeEscalation: false
+      seccompProfile: {type: RuntimeDefault}
+EOF
+    assert_exit 0 podctl kube play "$T/pod.yaml"
+    wait_for is_running kp-loose
+    wait_for is_running kp-tight
+    assert_eq 0 "$(status_of "$(ctr_pid kp-loose)" Seccomp)" "Seccomp under Unconfined"
+    assert_eq 0 "$(status_of "$(ctr_pid kp-loose)" NoNewPrivs)"
+    assert_eq 2 "$(status_of "$(ctr_pid kp-tight)" Seccomp)" "Seccomp under RuntimeDefault"
+    assert_eq 1 "$(status_of "$(ctr_pid kp-tight)" NoNewPrivs)" "allowPrivilegeEscalation: false"
+    podctl kube generate kp > "$T/gen.yaml"
+    assert_contains "$(cat "$T/gen.yaml")" "type: Unconfined"
+    assert_contains "$(cat "$T/gen.yaml")" "allowPrivilegeEscalation: false"
+    assert_exit 0 podctl kube down "$T/pod.yaml"
+}
+
 run_tests
