@@ -25,8 +25,12 @@ static const char *const action_names[] = {
 };
 
 static const char *const op_names[] = {
-    [PD_SC_NE] = "SCMP_CMP_NE", [PD_SC_LT] = "SCMP_CMP_LT", [PD_SC_LE] = "SCMP_CMP_LE",
-    [PD_SC_EQ] = "SCMP_CMP_EQ", [PD_SC_GE] = "SCMP_CMP_GE", [PD_SC_GT] = "SCMP_CMP_GT",
+    [PD_SC_NE] = "SCMP_CMP_NE",
+    [PD_SC_LT] = "SCMP_CMP_LT",
+    [PD_SC_LE] = "SCMP_CMP_LE",
+    [PD_SC_EQ] = "SCMP_CMP_EQ",
+    [PD_SC_GE] = "SCMP_CMP_GE",
+    [PD_SC_GT] = "SCMP_CMP_GT",
     [PD_SC_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
@@ -217,7 +221,8 @@ when_parse(const json_t *j, struct pd_sc_when *w, struct pd_err *err)
 			int n;
 
 			if (!json_is_string(v))
-				return pd_fail(err, PD_E_INVALID, "caps must be an array of strings");
+				return pd_fail(err, PD_E_INVALID,
+					       "caps must be an array of strings");
 			if (pd_cap_from_name(json_string_value(v), &n, err) < 0)
 				return pd_err_prefix(err, "caps");
 			w->caps |= UINT64_C(1) << n;
@@ -292,9 +297,8 @@ args_parse(const json_t *arr, struct pd_sc_rule *r, struct pd_err *err)
 static int
 rule_parse(const json_t *j, struct pd_sc_rule *r, struct pd_err *err)
 {
-	static const char *const allowed[] = {"names",    "name",     "action",  "errnoRet",
-					      "args",     "includes", "excludes", "comment",
-					      NULL};
+	static const char *const allowed[] = {"names",    "name",     "action",  "errnoRet", "args",
+					      "includes", "excludes", "comment", NULL};
 	json_t *names = json_object_get(j, "names"), *name = json_object_get(j, "name");
 	const char **vec;
 
@@ -357,7 +361,8 @@ arches_parse(const json_t *j, struct pd_sc_profile *p, struct pd_err *err)
 
 	if (arr != NULL && !json_is_null(arr)) {
 		if (!json_is_array(arr) || json_array_size(arr) > PD_SC_ARCH_COUNT * 2)
-			return pd_fail(err, PD_E_INVALID, "architectures must be an array of names");
+			return pd_fail(err, PD_E_INVALID,
+				       "architectures must be an array of names");
 		json_array_foreach (arr, i, v) {
 			if (arch_parse(v, "architectures", &a, err) < 0)
 				return -1;
@@ -492,8 +497,8 @@ kernel_at_least(const struct pd_sc_when *w, unsigned major, unsigned minor)
 }
 
 bool
-pd_sc_rule_applies(const struct pd_sc_rule *r, uint64_t caps, const char *arch,
-		   unsigned major, unsigned minor)
+pd_sc_rule_applies(const struct pd_sc_rule *r, uint64_t caps, const char *arch, unsigned major,
+		   unsigned minor)
 {
 	const struct pd_sc_when *in = &r->includes, *ex = &r->excludes;
 

@@ -94,8 +94,8 @@ struct pd_sc_arg {
 
 /* includes or excludes of a rule. */
 struct pd_sc_when {
-	uint64_t caps;                   /* bit N: capability N (lib/caps.h) */
-	const char *const *arches;       /* docker's names, NULL-terminated; NULL: none */
+	uint64_t caps;                       /* bit N: capability N (lib/caps.h) */
+	const char *const *arches;           /* docker's names, NULL-terminated; NULL: none */
 	unsigned kernel_major, kernel_minor; /* minKernel; 0.0: none */
 };
 
@@ -140,5 +140,5 @@ int pd_sc_arch_from_name(const char *name);
 
 /* Whether @r applies to a workload holding @caps on architecture @arch
  * (docker's name: "amd64") under kernel @major.@minor. */
-bool pd_sc_rule_applies(const struct pd_sc_rule *r, uint64_t caps, const char *arch,
-			unsigned major, unsigned minor);
+bool pd_sc_rule_applies(const struct pd_sc_rule *r, uint64_t caps, const char *arch, unsigned major,
+			unsigned minor);

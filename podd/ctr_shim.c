@@ -381,12 +381,15 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 }
 
 void
-ctr_shim_security(const struct ctr_spec *s, json_t *j)
+ctr_shim_security(const struct podd *d, const struct ctr_spec *s, json_t *j)
 {
 	json_t *filter = security_opt_shim_seccomp(&s->sec);
 
-	if (filter != NULL)
+	if (filter != NULL) {
 		json_object_set_new(j, PD_SHIM_SECCOMP, filter);
+		json_object_set_new(j, PD_SHIM_SECCOMP_CACHE,
+				    json_sprintf("%s/seccomp", d->cfg.root));
+	}
 	json_object_set_new(j, PD_SHIM_NO_NEW_PRIVS, json_boolean(s->sec.no_new_privs));
 }
 
@@ -446,7 +449,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	if (json_array_size(s->mounts) > 0)
 		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
-	ctr_shim_security(s, j); /* issue 13 */
+	ctr_shim_security(c->d, s, j); /* issue 13 */
 	return j;
 }
 

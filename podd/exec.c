@@ -281,7 +281,7 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
 				    json_pack("[i, i]", spec->tty_rows, spec->tty_cols));
 	/* issue 13: the container's filter and no_new_privs, as docker's exec. */
-	ctr_shim_security(cs, j);
+	ctr_shim_security(e->c->d, cs, j);
 	return j;
 }
 

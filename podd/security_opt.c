@@ -11,13 +11,13 @@
 #include "seccomp_profile.h"
 #include "shim.h"
 
-#define SEC_SECCOMP_PRE   "seccomp="
-#define SEC_NNP           "no-new-privileges"
-#define SEC_SHOWN_CUSTOM  "seccomp=<custom>"
-#define SEC_F_OPT         PD_F_SECURITY_OPT
-#define SEC_F_SECCOMP     PD_F_SECCOMP
-#define SEC_F_NNP         PD_F_NO_NEW_PRIVILEGES
-#define SEC_F_PROFILE     "seccomp_profile"
+#define SEC_SECCOMP_PRE  "seccomp="
+#define SEC_NNP          "no-new-privileges"
+#define SEC_SHOWN_CUSTOM "seccomp=<custom>"
+#define SEC_F_OPT        PD_F_SECURITY_OPT
+#define SEC_F_SECCOMP    PD_F_SECCOMP
+#define SEC_F_NNP        PD_F_NO_NEW_PRIVILEGES
+#define SEC_F_PROFILE    "seccomp_profile"
 
 static const char *const seccomp_names[] = {
     [SEC_SECCOMP_DEFAULT] = "default",
@@ -63,7 +63,8 @@ nnp_parse(const char *opt, bool *on, struct pd_err *err)
 		*on = true;
 		return 0;
 	}
-	if ((*v == ':' || *v == '=') && (strcmp(v + 1, "true") == 0 || strcmp(v + 1, "false") == 0)) {
+	if ((*v == ':' || *v == '=') &&
+	    (strcmp(v + 1, "true") == 0 || strcmp(v + 1, "false") == 0)) {
 		*on = v[1] == 't';
 		return 0;
 	}
@@ -149,7 +150,8 @@ security_opt_clear(struct security_opt *s)
 void
 security_opt_to_json(const struct security_opt *s, json_t *j)
 {
-	json_object_set_new(j, SEC_F_OPT, s->shown != NULL ? json_deep_copy(s->shown) : json_array());
+	json_object_set_new(j, SEC_F_OPT,
+			    s->shown != NULL ? json_deep_copy(s->shown) : json_array());
 	json_object_set_new(j, SEC_F_SECCOMP, json_string(seccomp_names[s->seccomp]));
 	json_object_set_new(j, SEC_F_NNP, json_boolean(s->no_new_privs));
 }

@@ -115,9 +115,9 @@ compile_filter(const struct shim_spec *spec, uint64_t caps, struct shim_filter *
 {
 	if (spec->seccomp == SHIM_SECCOMP_NONE)
 		return 0;
-	return shim_seccomp_compile(spec->seccomp == SHIM_SECCOMP_DEFAULT ? shim_seccomp_default()
+	return shim_seccomp_prepare(spec->seccomp == SHIM_SECCOMP_DEFAULT ? shim_seccomp_default()
 									  : &spec->profile,
-				    caps, f, err);
+				    caps, spec->seccomp_cache, f, err);
 }
 
 /* Reap a child whose setup or execve failed: it exits right after saying so. */

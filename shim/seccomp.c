@@ -8,6 +8,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "file.h"
+#include "log.h"
 #include "xalloc.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -55,8 +58,12 @@ static const struct {
 };
 
 static const enum scmp_compare ops[] = {
-    [PD_SC_NE] = SCMP_CMP_NE, [PD_SC_LT] = SCMP_CMP_LT, [PD_SC_LE] = SCMP_CMP_LE,
-    [PD_SC_EQ] = SCMP_CMP_EQ, [PD_SC_GE] = SCMP_CMP_GE, [PD_SC_GT] = SCMP_CMP_GT,
+    [PD_SC_NE] = SCMP_CMP_NE,
+    [PD_SC_LT] = SCMP_CMP_LT,
+    [PD_SC_LE] = SCMP_CMP_LE,
+    [PD_SC_EQ] = SCMP_CMP_EQ,
+    [PD_SC_GE] = SCMP_CMP_GE,
+    [PD_SC_GT] = SCMP_CMP_GT,
     [PD_SC_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -208,8 +215,7 @@ add_rules(scmp_filter_ctx ctx, const struct pd_sc_profile *p, uint64_t caps, int
 }
 
 /* The filter as raw BPF, through a memfd (libseccomp 2.5 exports to an fd). */
-static int
-export(scmp_filter_ctx ctx, struct shim_filter *out, struct pd_err *err)
+static int export(scmp_filter_ctx ctx, struct shim_filter *out, struct pd_err *err)
 {
 	cleanup_close int fd = memfd_create("podd-seccomp", MFD_CLOEXEC);
 	struct stat st;
@@ -238,6 +244,21 @@ export(scmp_filter_ctx ctx, struct shim_filter *out, struct pd_err *err)
 	return 0;
 }
 
+/* seccomp(2)'s flags for @p's. */
+static unsigned
+kernel_flags(const struct pd_sc_profile *p)
+{
+	unsigned flags = 0;
+
+	if (p->flags & PD_SC_FLAG_TSYNC)
+		flags |= SECCOMP_FILTER_FLAG_TSYNC;
+	if (p->flags & PD_SC_FLAG_LOG)
+		flags |= SECCOMP_FILTER_FLAG_LOG;
+	if (p->flags & PD_SC_FLAG_SPEC_ALLOW)
+		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	return flags;
+}
+
 int
 shim_seccomp_compile(const struct pd_sc_profile *p, uint64_t caps, struct shim_filter *out,
 		     struct pd_err *err)
@@ -261,12 +282,7 @@ shim_seccomp_compile(const struct pd_sc_profile *p, uint64_t caps, struct shim_f
 	seccomp_release(ctx);
 	if (r < 0)
 		return -1;
-	if (p->flags & PD_SC_FLAG_TSYNC)
-		out->flags |= SECCOMP_FILTER_FLAG_TSYNC;
-	if (p->flags & PD_SC_FLAG_LOG)
-		out->flags |= SECCOMP_FILTER_FLAG_LOG;
-	if (p->flags & PD_SC_FLAG_SPEC_ALLOW)
-		out->flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	out->flags = kernel_flags(p);
 	return 0;
 }
 
@@ -286,5 +302,136 @@ shim_seccomp_load(const struct shim_filter *f, struct pd_err *err)
 		return 0;
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &prog) < 0)
 		return pd_fail_errno(err, errno, "load the seccomp filter");
+	return 0;
+}
+
+/* ---- the cache ---- */
+
+/* FNV-1a, 64 bits: a name for what a filter was compiled from. */
+struct hash {
+	uint64_t h;
+};
+
+static void
+hash_bytes(struct hash *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h->h = (h->h ^ b[i]) * UINT64_C(0x100000001b3);
+}
+
+static void
+hash_u64(struct hash *h, uint64_t v)
+{
+	hash_bytes(h, &v, sizeof(v));
+}
+
+/* A string and its end, so that "ab","c" and "a","bc" differ. */
+static void
+hash_str(struct hash *h, const char *s)
+{
+	hash_bytes(h, s, strlen(s) + 1);
+}
+
+static void
+hash_strv(struct hash *h, const char *const *v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		hash_str(h, v[i]);
+	hash_u64(h, UINT64_MAX);
+}
+
+static void
+hash_when(struct hash *h, const struct pd_sc_when *w)
+{
+	hash_u64(h, w->caps);
+	hash_strv(h, w->arches);
+	hash_u64(h, ((uint64_t)w->kernel_major << 32) | w->kernel_minor);
+}
+
+static uint64_t
+filter_key(const struct pd_sc_profile *p, uint64_t caps)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct hash h = {UINT64_C(0xcbf29ce484222325)};
+	unsigned major, minor;
+
+	kernel_version(&major, &minor);
+	hash_str(&h, "podd-seccomp-1");
+	hash_u64(&h, ((uint64_t)v->major << 40) | ((uint64_t)v->minor << 20) | v->micro);
+	hash_u64(&h, seccomp_arch_native());
+	hash_u64(&h, ((uint64_t)major << 32) | minor);
+	hash_u64(&h, caps);
+	hash_u64(&h, p->default_action);
+	hash_u64(&h, (uint64_t)(int64_t)p->default_errno);
+	hash_u64(&h, p->flags);
+	hash_u64(&h, p->arches);
+	for (size_t i = 0; i < p->n_arch_map; i++)
+		hash_u64(&h, ((uint64_t)p->arch_map[i].arch << 32) | p->arch_map[i].subs);
+	hash_u64(&h, p->n_rules);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct pd_sc_rule *r = &p->rules[i];
+
+		hash_strv(&h, r->names);
+		hash_u64(&h, r->action);
+		hash_u64(&h, (uint64_t)(int64_t)r->errno_ret);
+		hash_u64(&h, r->n_args);
+		for (size_t a = 0; a < r->n_args; a++) {
+			hash_u64(&h, ((uint64_t)r->args[a].index << 32) | r->args[a].op);
+			hash_u64(&h, r->args[a].value);
+			hash_u64(&h, r->args[a].value_two);
+		}
+		hash_when(&h, &r->includes);
+		hash_when(&h, &r->excludes);
+	}
+	return h.h;
+}
+
+/* The cached program named @name in @dirfd, into @out: 1 when found. */
+static int
+cache_read(int dirfd, const char *name, struct shim_filter *out)
+{
+	struct pd_err ignored;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (pd_file_read(dirfd, name, BPF_MAXINSNS * sizeof(struct sock_filter), &buf, &len,
+			 &ignored) < 0)
+		return 0;
+	if (len == 0 || len % sizeof(struct sock_filter) != 0) {
+		free(buf);
+		return 0;
+	}
+	out->insns = (struct sock_filter *)buf;
+	out->len = (unsigned short)(len / sizeof(struct sock_filter));
+	return 1;
+}
+
+int
+shim_seccomp_prepare(const struct pd_sc_profile *p, uint64_t caps, const char *cache_dir,
+		     struct shim_filter *out, struct pd_err *err)
+{
+	cleanup_close int dirfd = -1;
+	struct pd_err ignored;
+	char name[32];
+
+	if (cache_dir == NULL)
+		return shim_seccomp_compile(p, caps, out, err);
+	if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+		log_warn("seccomp cache %s: %s", cache_dir, strerror(errno));
+	dirfd = open(cache_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	(void)snprintf(name, sizeof(name), "%016llx.bpf", (unsigned long long)filter_key(p, caps));
+	if (dirfd < 0 || !cache_read(dirfd, name, out)) {
+		if (shim_seccomp_compile(p, caps, out, err) < 0)
+			return -1;
+		if (dirfd >= 0 &&
+		    pd_file_write_volatile(dirfd, name, out->insns,
+					   out->len * sizeof(struct sock_filter), &ignored) < 0)
+			log_warn("seccomp cache %s: %s", cache_dir, ignored.msg);
+		return 0;
+	}
+	/* The flags are not in the program: from the profile, as compile. */
+	out->flags = kernel_flags(p);
 	return 0;
 }

@@ -36,6 +36,12 @@ int shim_seccomp_compile(const struct pd_sc_profile *p, uint64_t caps, struct sh
 			 struct pd_err *err);
 void shim_seccomp_clear(struct shim_filter *f);
 
+/* shim_seccomp_compile through the cache dir @cache_dir (NULL: none): a
+ * program compiled before from the same inputs is read back; a new one is
+ * saved there (a failure to save is only logged). */
+int shim_seccomp_prepare(const struct pd_sc_profile *p, uint64_t caps, const char *cache_dir,
+			 struct shim_filter *out, struct pd_err *err);
+
 /* In the child: load @f (nothing when it holds no program). System calls
  * only. */
 int shim_seccomp_load(const struct shim_filter *f, struct pd_err *err);

@@ -20,40 +20,349 @@
 #define CAP(c) (UINT64_C(1) << (c))
 
 /* Processes, threads and their attributes. */
-static const char *const procs[] = {
-    "capget", "capset", "execve", "execveat", "exit", "exit_group", "fork", "getcpu", "getpgid", "getpgrp", "getpid", "getppid", "getpriority", "getrandom", "getrlimit", "get_robust_list", "getrusage", "getsid", "get_thread_area", "gettid", "ioprio_get", "ioprio_set", "kill", "landlock_add_rule", "landlock_create_ruleset", "landlock_restrict_self", "membarrier", "pidfd_open", "pidfd_send_signal", "prctl", "prlimit64", "process_mrelease", "restart_syscall", "riscv_hwprobe", "rseq", "sched_getaffinity", "sched_getattr", "sched_getparam", "sched_get_priority_max", "sched_get_priority_min", "sched_getscheduler", "sched_rr_get_interval", "sched_rr_get_interval_time64", "sched_setaffinity", "sched_setattr", "sched_setparam", "sched_setscheduler", "sched_yield", "seccomp", "setpgid", "setpriority", "setrlimit", "set_robust_list", "setsid", "set_thread_area", "set_tid_address", "sysinfo", "tgkill", "times", "tkill", "ugetrlimit", "uname", "uretprobe", "vfork", "wait4", "waitid", "waitpid", NULL};
+static const char *const procs[] = {"capget",
+				    "capset",
+				    "execve",
+				    "execveat",
+				    "exit",
+				    "exit_group",
+				    "fork",
+				    "getcpu",
+				    "getpgid",
+				    "getpgrp",
+				    "getpid",
+				    "getppid",
+				    "getpriority",
+				    "getrandom",
+				    "getrlimit",
+				    "get_robust_list",
+				    "getrusage",
+				    "getsid",
+				    "get_thread_area",
+				    "gettid",
+				    "ioprio_get",
+				    "ioprio_set",
+				    "kill",
+				    "landlock_add_rule",
+				    "landlock_create_ruleset",
+				    "landlock_restrict_self",
+				    "membarrier",
+				    "pidfd_open",
+				    "pidfd_send_signal",
+				    "prctl",
+				    "prlimit64",
+				    "process_mrelease",
+				    "restart_syscall",
+				    "riscv_hwprobe",
+				    "rseq",
+				    "sched_getaffinity",
+				    "sched_getattr",
+				    "sched_getparam",
+				    "sched_get_priority_max",
+				    "sched_get_priority_min",
+				    "sched_getscheduler",
+				    "sched_rr_get_interval",
+				    "sched_rr_get_interval_time64",
+				    "sched_setaffinity",
+				    "sched_setattr",
+				    "sched_setparam",
+				    "sched_setscheduler",
+				    "sched_yield",
+				    "seccomp",
+				    "setpgid",
+				    "setpriority",
+				    "setrlimit",
+				    "set_robust_list",
+				    "setsid",
+				    "set_thread_area",
+				    "set_tid_address",
+				    "sysinfo",
+				    "tgkill",
+				    "times",
+				    "tkill",
+				    "ugetrlimit",
+				    "uname",
+				    "uretprobe",
+				    "vfork",
+				    "wait4",
+				    "waitid",
+				    "waitpid",
+				    NULL};
 
 /* Users and groups. */
 static const char *const ids[] = {
-    "getegid", "getegid32", "geteuid", "geteuid32", "getgid", "getgid32", "getgroups", "getgroups32", "getresgid", "getresgid32", "getresuid", "getresuid32", "getuid", "getuid32", "setfsgid", "setfsgid32", "setfsuid", "setfsuid32", "setgid", "setgid32", "setgroups", "setgroups32", "setregid", "setregid32", "setresgid", "setresgid32", "setresuid", "setresuid32", "setreuid", "setreuid32", "setuid", "setuid32", NULL};
+    "getegid",   "getegid32",   "geteuid",   "geteuid32",   "getgid",    "getgid32",
+    "getgroups", "getgroups32", "getresgid", "getresgid32", "getresuid", "getresuid32",
+    "getuid",    "getuid32",    "setfsgid",  "setfsgid32",  "setfsuid",  "setfsuid32",
+    "setgid",    "setgid32",    "setgroups", "setgroups32", "setregid",  "setregid32",
+    "setresgid", "setresgid32", "setresuid", "setresuid32", "setreuid",  "setreuid32",
+    "setuid",    "setuid32",    NULL};
 
 /* Signals. */
-static const char *const signals[] = {
-    "alarm", "pause", "rt_sigaction", "rt_sigpending", "rt_sigprocmask", "rt_sigqueueinfo", "rt_sigreturn", "rt_sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64", "rt_tgsigqueueinfo", "sigaltstack", "signalfd", "signalfd4", "sigprocmask", "sigreturn", NULL};
+static const char *const signals[] = {"alarm",
+				      "pause",
+				      "rt_sigaction",
+				      "rt_sigpending",
+				      "rt_sigprocmask",
+				      "rt_sigqueueinfo",
+				      "rt_sigreturn",
+				      "rt_sigsuspend",
+				      "rt_sigtimedwait",
+				      "rt_sigtimedwait_time64",
+				      "rt_tgsigqueueinfo",
+				      "sigaltstack",
+				      "signalfd",
+				      "signalfd4",
+				      "sigprocmask",
+				      "sigreturn",
+				      NULL};
 
 /* Clocks, timers and sleeping. */
-static const char *const clocks[] = {
-    "adjtimex", "clock_adjtime", "clock_adjtime64", "clock_getres", "clock_getres_time64", "clock_gettime", "clock_gettime64", "clock_nanosleep", "clock_nanosleep_time64", "getitimer", "gettimeofday", "nanosleep", "setitimer", "time", "timer_create", "timer_delete", "timer_getoverrun", "timer_gettime", "timer_gettime64", "timer_settime", "timer_settime64", "timerfd_create", "timerfd_gettime", "timerfd_gettime64", "timerfd_settime", "timerfd_settime64", NULL};
+static const char *const clocks[] = {"adjtimex",
+				     "clock_adjtime",
+				     "clock_adjtime64",
+				     "clock_getres",
+				     "clock_getres_time64",
+				     "clock_gettime",
+				     "clock_gettime64",
+				     "clock_nanosleep",
+				     "clock_nanosleep_time64",
+				     "getitimer",
+				     "gettimeofday",
+				     "nanosleep",
+				     "setitimer",
+				     "time",
+				     "timer_create",
+				     "timer_delete",
+				     "timer_getoverrun",
+				     "timer_gettime",
+				     "timer_gettime64",
+				     "timer_settime",
+				     "timer_settime64",
+				     "timerfd_create",
+				     "timerfd_gettime",
+				     "timerfd_gettime64",
+				     "timerfd_settime",
+				     "timerfd_settime64",
+				     NULL};
 
 /* Memory. */
-static const char *const memory[] = {
-    "brk", "madvise", "map_shadow_stack", "memfd_create", "memfd_secret", "mincore", "mlock", "mlock2", "mlockall", "mmap", "mmap2", "mprotect", "mremap", "mseal", "msync", "munlock", "munlockall", "munmap", "pkey_alloc", "pkey_free", "pkey_mprotect", "remap_file_pages", NULL};
+static const char *const memory[] = {"brk",
+				     "madvise",
+				     "map_shadow_stack",
+				     "memfd_create",
+				     "memfd_secret",
+				     "mincore",
+				     "mlock",
+				     "mlock2",
+				     "mlockall",
+				     "mmap",
+				     "mmap2",
+				     "mprotect",
+				     "mremap",
+				     "mseal",
+				     "msync",
+				     "munlock",
+				     "munlockall",
+				     "munmap",
+				     "pkey_alloc",
+				     "pkey_free",
+				     "pkey_mprotect",
+				     "remap_file_pages",
+				     NULL};
 
 /* Sockets. */
 static const char *const sockets[] = {
-    "accept", "accept4", "bind", "connect", "getpeername", "getsockname", "getsockopt", "listen", "recv", "recvfrom", "recvmmsg", "recvmmsg_time64", "recvmsg", "send", "sendmmsg", "sendmsg", "sendto", "setsockopt", "shutdown", "socketcall", "socketpair", NULL};
+    "accept",     "accept4",    "bind",       "connect",  "getpeername", "getsockname",
+    "getsockopt", "listen",     "recv",       "recvfrom", "recvmmsg",    "recvmmsg_time64",
+    "recvmsg",    "send",       "sendmmsg",   "sendmsg",  "sendto",      "setsockopt",
+    "shutdown",   "socketcall", "socketpair", NULL};
 
 /* System V and POSIX IPC. */
-static const char *const ipc[] = {
-    "ipc", "mq_getsetattr", "mq_notify", "mq_open", "mq_timedreceive", "mq_timedreceive_time64", "mq_timedsend", "mq_timedsend_time64", "mq_unlink", "msgctl", "msgget", "msgrcv", "msgsnd", "semctl", "semget", "semop", "semtimedop", "semtimedop_time64", "shmat", "shmctl", "shmdt", "shmget", NULL};
+static const char *const ipc[] = {"ipc",
+				  "mq_getsetattr",
+				  "mq_notify",
+				  "mq_open",
+				  "mq_timedreceive",
+				  "mq_timedreceive_time64",
+				  "mq_timedsend",
+				  "mq_timedsend_time64",
+				  "mq_unlink",
+				  "msgctl",
+				  "msgget",
+				  "msgrcv",
+				  "msgsnd",
+				  "semctl",
+				  "semget",
+				  "semop",
+				  "semtimedop",
+				  "semtimedop_time64",
+				  "shmat",
+				  "shmctl",
+				  "shmdt",
+				  "shmget",
+				  NULL};
 
 /* Waiting on many fds, futexes and async I/O. */
-static const char *const waiting[] = {
-    "epoll_create", "epoll_create1", "epoll_ctl", "epoll_ctl_old", "epoll_pwait", "epoll_pwait2", "epoll_wait", "epoll_wait_old", "eventfd", "eventfd2", "fanotify_mark", "futex", "futex_requeue", "futex_time64", "futex_wait", "futex_waitv", "futex_wake", "inotify_add_watch", "inotify_init", "inotify_init1", "inotify_rm_watch", "io_cancel", "io_destroy", "io_getevents", "io_pgetevents", "io_pgetevents_time64", "io_setup", "io_submit", "_newselect", "poll", "ppoll", "ppoll_time64", "pselect6", "pselect6_time64", "select", NULL};
+static const char *const waiting[] = {"epoll_create",
+				      "epoll_create1",
+				      "epoll_ctl",
+				      "epoll_ctl_old",
+				      "epoll_pwait",
+				      "epoll_pwait2",
+				      "epoll_wait",
+				      "epoll_wait_old",
+				      "eventfd",
+				      "eventfd2",
+				      "fanotify_mark",
+				      "futex",
+				      "futex_requeue",
+				      "futex_time64",
+				      "futex_wait",
+				      "futex_waitv",
+				      "futex_wake",
+				      "inotify_add_watch",
+				      "inotify_init",
+				      "inotify_init1",
+				      "inotify_rm_watch",
+				      "io_cancel",
+				      "io_destroy",
+				      "io_getevents",
+				      "io_pgetevents",
+				      "io_pgetevents_time64",
+				      "io_setup",
+				      "io_submit",
+				      "_newselect",
+				      "poll",
+				      "ppoll",
+				      "ppoll_time64",
+				      "pselect6",
+				      "pselect6_time64",
+				      "select",
+				      NULL};
 
 /* Files, directories, extended attributes and fds. */
-static const char *const files[] = {
-    "access", "cachestat", "chdir", "chmod", "chown", "chown32", "close", "close_range", "copy_file_range", "creat", "dup", "dup2", "dup3", "faccessat", "faccessat2", "fadvise64", "fadvise64_64", "fallocate", "fchdir", "fchmod", "fchmodat", "fchmodat2", "fchown", "fchown32", "fchownat", "fcntl", "fcntl64", "fdatasync", "fgetxattr", "flistxattr", "flock", "fremovexattr", "fsetxattr", "fstat", "fstat64", "fstatat64", "fstatfs", "fstatfs64", "fsync", "ftruncate", "ftruncate64", "futimesat", "getcwd", "getdents", "getdents64", "getxattr", "getxattrat", "ioctl", "lchown", "lchown32", "lgetxattr", "link", "linkat", "listmount", "listxattr", "listxattrat", "llistxattr", "_llseek", "lremovexattr", "lseek", "lsetxattr", "lstat", "lstat64", "mkdir", "mkdirat", "mknod", "mknodat", "name_to_handle_at", "newfstatat", "open", "openat", "openat2", "pipe", "pipe2", "pread64", "preadv", "preadv2", "pwrite64", "pwritev", "pwritev2", "read", "readahead", "readlink", "readlinkat", "readv", "removexattr", "removexattrat", "rename", "renameat", "renameat2", "rmdir", "sendfile", "sendfile64", "setxattr", "setxattrat", "splice", "stat", "stat64", "statfs", "statfs64", "statmount", "statx", "symlink", "symlinkat", "sync", "sync_file_range", "syncfs", "tee", "truncate", "truncate64", "umask", "unlink", "unlinkat", "utime", "utimensat", "utimensat_time64", "utimes", "vmsplice", "write", "writev", NULL};
+static const char *const files[] = {"access",
+				    "cachestat",
+				    "chdir",
+				    "chmod",
+				    "chown",
+				    "chown32",
+				    "close",
+				    "close_range",
+				    "copy_file_range",
+				    "creat",
+				    "dup",
+				    "dup2",
+				    "dup3",
+				    "faccessat",
+				    "faccessat2",
+				    "fadvise64",
+				    "fadvise64_64",
+				    "fallocate",
+				    "fchdir",
+				    "fchmod",
+				    "fchmodat",
+				    "fchmodat2",
+				    "fchown",
+				    "fchown32",
+				    "fchownat",
+				    "fcntl",
+				    "fcntl64",
+				    "fdatasync",
+				    "fgetxattr",
+				    "flistxattr",
+				    "flock",
+				    "fremovexattr",
+				    "fsetxattr",
+				    "fstat",
+				    "fstat64",
+				    "fstatat64",
+				    "fstatfs",
+				    "fstatfs64",
+				    "fsync",
+				    "ftruncate",
+				    "ftruncate64",
+				    "futimesat",
+				    "getcwd",
+				    "getdents",
+				    "getdents64",
+				    "getxattr",
+				    "getxattrat",
+				    "ioctl",
+				    "lchown",
+				    "lchown32",
+				    "lgetxattr",
+				    "link",
+				    "linkat",
+				    "listmount",
+				    "listxattr",
+				    "listxattrat",
+				    "llistxattr",
+				    "_llseek",
+				    "lremovexattr",
+				    "lseek",
+				    "lsetxattr",
+				    "lstat",
+				    "lstat64",
+				    "mkdir",
+				    "mkdirat",
+				    "mknod",
+				    "mknodat",
+				    "name_to_handle_at",
+				    "newfstatat",
+				    "open",
+				    "openat",
+				    "openat2",
+				    "pipe",
+				    "pipe2",
+				    "pread64",
+				    "preadv",
+				    "preadv2",
+				    "pwrite64",
+				    "pwritev",
+				    "pwritev2",
+				    "read",
+				    "readahead",
+				    "readlink",
+				    "readlinkat",
+				    "readv",
+				    "removexattr",
+				    "removexattrat",
+				    "rename",
+				    "renameat",
+				    "renameat2",
+				    "rmdir",
+				    "sendfile",
+				    "sendfile64",
+				    "setxattr",
+				    "setxattrat",
+				    "splice",
+				    "stat",
+				    "stat64",
+				    "statfs",
+				    "statfs64",
+				    "statmount",
+				    "statx",
+				    "symlink",
+				    "symlinkat",
+				    "sync",
+				    "sync_file_range",
+				    "syncfs",
+				    "tee",
+				    "truncate",
+				    "truncate64",
+				    "umask",
+				    "unlink",
+				    "unlinkat",
+				    "utime",
+				    "utimensat",
+				    "utimensat_time64",
+				    "utimes",
+				    "vmsplice",
+				    "write",
+				    "writev",
+				    NULL};
 
 /* ---- conditional entries ---- */
 
@@ -85,9 +394,9 @@ static const struct pd_sc_arg personalities[] = {
 static const char *const on_ppc64le[] = {"ppc64le", NULL};
 static const char *const ppc64le_calls[] = {"swapcontext", "sync_file_range2", NULL};
 static const char *const on_arm[] = {"arm", "arm64", NULL};
-static const char *const arm_calls[] = {"arm_fadvise64_64", "arm_sync_file_range", "breakpoint",
-					"cacheflush",       "set_tls",             "sync_file_range2",
-					NULL};
+static const char *const arm_calls[] = {
+    "arm_fadvise64_64", "arm_sync_file_range", "breakpoint", "cacheflush",
+    "set_tls",          "sync_file_range2",    NULL};
 static const char *const on_x86_64[] = {"amd64", "x32", NULL};
 static const char *const x86_64_calls[] = {"arch_prctl", NULL};
 static const char *const on_x86[] = {"amd64", "x32", "x86", NULL};
@@ -100,35 +409,57 @@ static const char *const riscv_calls[] = {"riscv_flush_icache", NULL};
 
 /* What CAP_SYS_ADMIN guards: mounts, namespaces, names of the host, perf,
  * BPF, the kernel log, quotas, LSM attributes. */
-static const char *const sys_admin_calls[] = {
-    "bpf",          "clone",          "clone3",      "fanotify_init",   "fsconfig",
-    "fsmount",      "fsopen",         "fspick",      "lookup_dcookie",  "lsm_get_self_attr",
-    "lsm_list_modules", "lsm_set_self_attr", "mount", "mount_setattr", "move_mount",
-    "open_tree",    "perf_event_open", "quotactl",   "quotactl_fd",     "setdomainname",
-    "sethostname",  "setns",          "syslog",      "umount",          "umount2",
-    "unshare",      NULL};
+static const char *const sys_admin_calls[] = {"bpf",
+					      "clone",
+					      "clone3",
+					      "fanotify_init",
+					      "fsconfig",
+					      "fsmount",
+					      "fsopen",
+					      "fspick",
+					      "lookup_dcookie",
+					      "lsm_get_self_attr",
+					      "lsm_list_modules",
+					      "lsm_set_self_attr",
+					      "mount",
+					      "mount_setattr",
+					      "move_mount",
+					      "open_tree",
+					      "perf_event_open",
+					      "quotactl",
+					      "quotactl_fd",
+					      "setdomainname",
+					      "sethostname",
+					      "setns",
+					      "syslog",
+					      "umount",
+					      "umount2",
+					      "unshare",
+					      NULL};
 
 /* Without it, clone(2) may make threads and processes but no namespace:
  * none of these flags in the flags argument (the first; the second on
  * s390, whose clone takes the stack first). clone3's flags are in a struct
  * BPF cannot read: it fails with ENOSYS, so that libc falls back to clone. */
-#define NS_FLAGS                                                                             \
-	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |       \
+#define NS_FLAGS                                                                       \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
 	 CLONE_NEWPID | CLONE_NEWNET)
 static const char *const clone_names[] = {"clone", NULL};
 static const char *const clone3_names[] = {"clone3", NULL};
-static const struct pd_sc_arg clone_no_ns[] = {{.index = 0, .op = PD_SC_MASKED_EQ, .value = NS_FLAGS}};
+static const struct pd_sc_arg clone_no_ns[] = {
+    {.index = 0, .op = PD_SC_MASKED_EQ, .value = NS_FLAGS}};
 static const struct pd_sc_arg clone_no_ns_s390[] = {
     {.index = 1, .op = PD_SC_MASKED_EQ, .value = NS_FLAGS}};
 
 static const char *const dac_read_search_calls[] = {"open_by_handle_at", NULL};
 static const char *const sys_boot_calls[] = {"reboot", NULL};
 static const char *const sys_chroot_calls[] = {"chroot", NULL};
-static const char *const sys_module_calls[] = {"delete_module", "finit_module", "init_module", NULL};
-static const char *const sys_pacct_calls[] = {"acct", NULL};
-static const char *const sys_ptrace_calls[] = {"kcmp",           "pidfd_getfd",       "process_madvise",
-					       "process_vm_readv", "process_vm_writev", "ptrace",
+static const char *const sys_module_calls[] = {"delete_module", "finit_module", "init_module",
 					       NULL};
+static const char *const sys_pacct_calls[] = {"acct", NULL};
+static const char *const sys_ptrace_calls[] = {
+    "kcmp",   "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev",
+    "ptrace", NULL};
 static const char *const sys_rawio_calls[] = {"ioperm", "iopl", NULL};
 static const char *const sys_time_calls[] = {"clock_settime", "clock_settime64", "settimeofday",
 					     "stime", NULL};
@@ -139,14 +470,27 @@ static const char *const syslog_calls[] = {"syslog", NULL};
 static const char *const bpf_calls[] = {"bpf", NULL};
 static const char *const perfmon_calls[] = {"perf_event_open", NULL};
 
-#define ALLOW(list) {.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1}
-#define ALLOW_ARGS(list, a)                                                                  \
-	{.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .args = (a),                \
-	 .n_args = sizeof(a) / sizeof((a)[0])}
-#define ALLOW_ON(list, on)                                                               \
-	{.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .includes = {.arches = (on)}}
-#define ALLOW_WITH(list, cap)                                                                \
-	{.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .includes = {.caps = CAP(cap)}}
+#define ALLOW(list)                                                     \
+	{                                                               \
+		.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1 \
+	}
+#define ALLOW_ARGS(list, a)                                                           \
+	{                                                                             \
+		.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .args = (a), \
+		.n_args = sizeof(a) / sizeof((a)[0])                                  \
+	}
+#define ALLOW_ON(list, on)                                                             \
+	{                                                                              \
+		.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .includes = { \
+			.arches = (on)                                                 \
+		}                                                                      \
+	}
+#define ALLOW_WITH(list, cap)                                                          \
+	{                                                                              \
+		.names = (list), .action = PD_SC_ALLOW, .errno_ret = -1, .includes = { \
+			.caps = CAP(cap)                                               \
+		}                                                                      \
+	}
 
 static const struct pd_sc_rule rules[] = {
     ALLOW(procs),

@@ -505,7 +505,8 @@ seccomp_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	json_t *v = json_object_get(j, PD_SHIM_SECCOMP);
 
 	spec->no_new_privs = true;
-	if (pd_json_get_bool(j, PD_SHIM_NO_NEW_PRIVS, &spec->no_new_privs, err) < 0)
+	if (pd_json_get_bool(j, PD_SHIM_NO_NEW_PRIVS, &spec->no_new_privs, err) < 0 ||
+	    get_path(j, PD_SHIM_SECCOMP_CACHE, false, &spec->seccomp_cache, err) < 0)
 		return -1;
 	if (v == NULL || json_is_null(v))
 		return 0;
@@ -525,37 +526,15 @@ seccomp_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,
-					      PD_SHIM_NAME,
-					      PD_SHIM_ROOTFS,
-					      PD_SHIM_LOWERS,
-					      PD_SHIM_READ_ONLY,
-					      PD_SHIM_UPPER,
-					      PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT,
-					      PD_SHIM_ETC_DIR,
-					      PD_SHIM_LOG,
-					      PD_SHIM_EXIT_FILE,
-					      PD_SHIM_ARGS,
-					      PD_SHIM_ENV,
-					      PD_SHIM_CWD,
-					      PD_SHIM_HOSTNAME,
-					      PD_SHIM_CAPS,
-					      PD_SHIM_NAMESPACES,
-					      PD_SHIM_HOLD,
-					      PD_SHIM_TTY,
-					      PD_SHIM_STDIN,
-					      PD_SHIM_ATTACH,
-					      PD_SHIM_HOLD_OUTPUT,
-					      PD_SHIM_UID,
-					      PD_SHIM_GID,
-					      PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,
-					      PD_SHIM_USER,
-					      PD_SHIM_MOUNTS,
-					      PD_SHIM_SECCOMP,
-					      PD_SHIM_NO_NEW_PRIVS,
-					      NULL};
+	static const char *const allowed[] = {
+	    PD_SHIM_ID,         PD_SHIM_NAME,         PD_SHIM_ROOTFS,        PD_SHIM_LOWERS,
+	    PD_SHIM_READ_ONLY,  PD_SHIM_UPPER,        PD_SHIM_WORK,          PD_SHIM_MOUNT_POINT,
+	    PD_SHIM_ETC_DIR,    PD_SHIM_LOG,          PD_SHIM_EXIT_FILE,     PD_SHIM_ARGS,
+	    PD_SHIM_ENV,        PD_SHIM_CWD,          PD_SHIM_HOSTNAME,      PD_SHIM_CAPS,
+	    PD_SHIM_NAMESPACES, PD_SHIM_HOLD,         PD_SHIM_TTY,           PD_SHIM_STDIN,
+	    PD_SHIM_ATTACH,     PD_SHIM_HOLD_OUTPUT,  PD_SHIM_UID,           PD_SHIM_GID,
+	    PD_SHIM_TARGET,     PD_SHIM_TTY_SIZE,     PD_SHIM_USER,          PD_SHIM_MOUNTS,
+	    PD_SHIM_SECCOMP,    PD_SHIM_NO_NEW_PRIVS, PD_SHIM_SECCOMP_CACHE, NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));

@@ -19,7 +19,8 @@
  *     namespace that is not new is refused), tty, stdin and hold_output
  *     (false), attach (no socket; hold_output needs it), uid and gid (0),
  *     user (issue 11: resolved in the container; uid and gid absent then),
- *     seccomp (none; "default" or a profile, lib/seccomp_profile.h) and
+ *     seccomp (none; "default" or a profile, lib/seccomp_profile.h),
+ *     seccomp_cache (none) and
  *     no_new_privs (true), for containers and exec sessions alike.
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
@@ -126,6 +127,7 @@ struct shim_spec {
 	/* issue 13, seccomp */
 	enum shim_seccomp seccomp;
 	struct pd_sc_profile profile; /* SHIM_SECCOMP_PROFILE's, arrays owned */
+	const char *seccomp_cache;    /* may be NULL: no cache (seccomp.h) */
 	bool no_new_privs;
 };
 

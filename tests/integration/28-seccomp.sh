@@ -51,6 +51,15 @@ test_every_container_gets_the_default_profile() {
     assert_eq default "$(ctr_field web .seccomp)"
     assert_eq false "$(ctr_field web .no_new_privileges)"
     assert_eq "[]" "$(ctr_field web .security_opt)"
+    # Compiled once for these capabilities, then read back: a second
+    # container with them uses the same program.
+    local cached
+    cached=$(ls "$T/root/seccomp")
+    assert_contains "$cached" ".bpf"
+    podctl run -d --name web2 busybox sleep 600 > /dev/null
+    wait_for is_running web2
+    assert_eq 2 "$(status_of "$(ctr_pid web2)" Seccomp)"
+    assert_eq "$cached" "$(ls "$T/root/seccomp")" "the cache after a second container"
 }
 
 test_blocked_call_fails_with_eperm_and_works_unconfined() {

@@ -257,6 +257,7 @@ test_record_round_trip(void)
 	CHECK_INT(rec.spec.sec.seccomp, ==, SEC_SECCOMP_CUSTOM);
 	memcpy(rec.id, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 65);
 	memcpy(rec.spec.name, "c", 2);
+	json_decref(rec.spec.command);
 	rec.spec.command = json_pack("[s]", "true");
 	rec.spec.workdir = strdup("/");
 	rec.exit_code = -1;
