@@ -149,7 +149,7 @@ $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS) \
 		$(YAML_LIBS)
 
-# issue 13: podd-shim is the only program that links libseccomp (shim/seccomp.c).
+# issue 13: podd-shim is the only program that links libseccomp (shim/seccomp_filter.c).
 SECCOMP_LIBS = $(call pc_libs,libseccomp)
 $(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap libseccomp)
 $(SHIM): $(SHIM_OBJS) $(LIBPODD)

@@ -119,7 +119,7 @@ get_action(const json_t *obj, const char *key, bool required, enum pd_sc_action 
 	   struct pd_err *err)
 {
 	json_t *v = json_object_get(obj, key);
-	const char *s;
+	const char *s = "";
 	int i;
 
 	if (v == NULL && !required)
@@ -247,7 +247,7 @@ arg_parse(const json_t *j, struct pd_sc_arg *a, struct pd_err *err)
 {
 	static const char *const allowed[] = {"index", "value", "valueTwo", "op", NULL};
 	long long index = -1, value = 0, two = 0;
-	const char *op;
+	const char *op = "";
 	int i;
 
 	if (pd_json_check_keys(j, "arg", allowed, err) < 0 ||
@@ -337,7 +337,7 @@ rule_parse(const json_t *j, struct pd_sc_rule *r, struct pd_err *err)
 static int
 arch_parse(const json_t *v, const char *what, enum pd_sc_arch *out, struct pd_err *err)
 {
-	const char *s;
+	const char *s = "";
 	int a;
 
 	if (get_name(v, what, &s, err) < 0)
@@ -355,7 +355,7 @@ arches_parse(const json_t *j, struct pd_sc_profile *p, struct pd_err *err)
 	static const char *const allowed[] = {"architecture", "subArchitectures", NULL};
 	json_t *arr = json_object_get(j, "architectures"), *map = json_object_get(j, "archMap");
 	struct pd_sc_archmap *m;
-	enum pd_sc_arch a;
+	enum pd_sc_arch a = PD_SC_ARCH_X86;
 	json_t *v, *s;
 	size_t i, k;
 

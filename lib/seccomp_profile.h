@@ -2,7 +2,7 @@
 /*
  * A seccomp profile in docker's JSON format, parsed into a struct that says
  * what to filter; the built-in default profile (shim/seccomp_default.c) is
- * written in the same struct, so one compiler (shim/seccomp.c, libseccomp)
+ * written in the same struct, so one compiler (shim/seccomp_filter.c, libseccomp)
  * turns either into a BPF program. Pure: jansson and lib/ only, so podd
  * checks a user's profile at create and podd-shim reads it again at start.
  *

@@ -19,7 +19,7 @@
 #include "capset.h"
 #include "cleanup.h"
 #include "rootfs.h"
-#include "seccomp.h"
+#include "seccomp_filter.h"
 #include "stdio_fds.h"
 #include "user.h"
 #include "xalloc.h"

@@ -11,7 +11,7 @@
  * host, and the kernel's own personality tricks are never allowed.
  * When docker's profile changes, this table follows it (facts, not text).
  */
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 #include <linux/capability.h>
 #include <sched.h>
@@ -371,7 +371,7 @@ static const char *const files[] = {"access",
 static const char *const trace_own[] = {"process_vm_readv", "process_vm_writev", "ptrace", NULL};
 
 /* Sockets of every family but AF_ALG (38) and AF_VSOCK (40): one rule
- * with repeated conditions on argument 0 is any of them (seccomp.c). */
+ * with repeated conditions on argument 0 is any of them (seccomp_filter.c). */
 static const char *const socket_names[] = {"socket", NULL};
 static const struct pd_sc_arg socket_families[] = {
     {.index = 0, .op = PD_SC_LT, .value = 38},

@@ -127,7 +127,7 @@ struct shim_spec {
 	/* issue 13, seccomp */
 	enum shim_seccomp seccomp;
 	struct pd_sc_profile profile; /* SHIM_SECCOMP_PROFILE's, arrays owned */
-	const char *seccomp_cache;    /* may be NULL: no cache (seccomp.h) */
+	const char *seccomp_cache;    /* may be NULL: no cache (seccomp_filter.h) */
 	bool no_new_privs;
 };
 

@@ -5,7 +5,7 @@
  * out (as a binary tree of syscall numbers); the result is exported as raw
  * BPF, which the child hands to seccomp(2) itself.
  */
-#include "seccomp.h"
+#include "seccomp_filter.h"
 
 #include <errno.h>
 #include <fcntl.h>
