@@ -92,6 +92,8 @@ PODD_PURE_OBJS += $(call obj,podd/stats_parse.c)
 PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c podd/cgroup_devices.c)
 # issue 13, cgroups: limits, parsed (ctr_spec.c calls them).
 PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
+# issue 13, seccomp: security_opt of a container.
+PODD_PURE_OBJS += $(call obj,podd/security_opt.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
@@ -157,10 +159,12 @@ $(PODCTL): $(CLI_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(HTTPP_LIBS) $(ARCHIVE_LIBS) \
 		$(YAML_LIBS)
 
-$(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap)
+# issue 13: podd-shim is the only program that links libseccomp (shim/seccomp_filter.c).
+SECCOMP_LIBS = $(call pc_libs,libseccomp)
+$(SHIM_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson libcap libseccomp)
 $(SHIM): $(SHIM_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(CAP_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(CAP_LIBS) $(SECCOMP_LIBS)
 
 # netplug, the CNI plugin: the only program that links libnl.
 $(NETPLUG_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson $(NL_PKGS))
@@ -269,7 +273,8 @@ asan: images
 # ---- dependencies --------------------------------------------------------
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
-	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev
+	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev \
+	libseccomp-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
 	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
 # probes branch: 23-probes.sh's grpc.health.v1 server (tests/helpers/).

@@ -38,6 +38,7 @@
 #include "parse.h"
 #include "priv_flags.h"
 #include "restart_policy.h"
+#include "secopt.h"
 #include "session.h"
 #include "xalloc.h"
 
@@ -82,6 +83,7 @@ enum {
 	/* issue 13: privileges (priv_flags.h), PRIV_FLAG_COUNT rows */
 	R_PRIV,
 	R_PRIV_END = R_PRIV + PRIV_FLAG_COUNT - 1,
+	R_SECURITY_OPT, /* issue 13 */
 };
 
 static const struct flag_spec run_flags[] = {
@@ -143,6 +145,9 @@ static const struct flag_spec run_flags[] = {
 			  "no health check, not even the image's"},
     LIMITS_FLAG_ROWS(R_LIMITS), /* issue 13, cgroups */
     PRIV_FLAGS(R_PRIV), /* issue 13 */
+    [R_SECURITY_OPT] = {"security-opt", NULL, 0, FLAG_LIST, "OPT",
+			"seccomp=unconfined, seccomp=PROFILE.json (docker's format) or "
+			"no-new-privileges; repeatable"},
     {.name = NULL},
 };
 
@@ -385,7 +390,10 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (health_flags(body, v, err) < 0) /* probes branch */
 		return NULL;
 	if (limits_flags_body(body, &v[R_LIMITS], err) < 0) /* issue 13, cgroups */
+		return NULL;
 	if (priv_flags_body(body, v + R_PRIV, err) < 0) /* issue 13 */
+		return NULL;
+	if (v[R_SECURITY_OPT].count > 0 && secopt_body(body, &v[R_SECURITY_OPT], err) < 0)
 		return NULL;
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;

@@ -274,8 +274,10 @@ security_context(struct ctx *c, const json_t *ctr, struct pod_build *pb, json_t 
 					    "runAsGroup",
 					    "readOnlyRootFilesystem",
 					    "allowPrivilegeEscalation",
+					    "seccompProfile", /* issue 13 */
 					    NULL};
 	const json_t *sc, *caps;
+	const char *seccomp = pb->seccomp;
 	int priv, ro, ape;
 	long long uid, gid;
 	size_t s;
@@ -292,7 +294,8 @@ security_context(struct ctx *c, const json_t *ctr, struct pod_build *pb, json_t 
 		    kw_get_bool(c, sc, "allowPrivilegeEscalation", &ape) < 0 ||
 		    kw_get_int(c, sc, "runAsUser", 0, 2147483647, &uid) < 0 ||
 		    kw_get_int(c, sc, "runAsGroup", 0, 2147483647, &gid) < 0 ||
-		    kw_get_obj(c, sc, "capabilities", &caps) < 0)
+		    kw_get_obj(c, sc, "capabilities", &caps) < 0 ||
+		    kw_seccomp_profile(c, sc, &seccomp) < 0)
 			return -1;
 		if (uid < 0)
 			uid = pb->pod_uid;
@@ -300,12 +303,9 @@ security_context(struct ctx *c, const json_t *ctr, struct pod_build *pb, json_t 
 			gid = pb->pod_gid;
 		if (priv >= 0) /* issue 13: enforced by podd */
 			json_object_set_new(body, "privileged", json_boolean(priv));
-		if (ape >= 0) {
+		/* false: no_new_privs (issue 13); true is podd's default. */
+		if (ape >= 0)
 			json_object_set_new(body, "allow_privilege_escalation", json_boolean(ape));
-			if (ape == 1 && kw_warn_key(c, "allowPrivilegeEscalation",
-						    "kept, not enforced yet") < 0)
-				return -1;
-		}
 		if (ro == 1)
 			json_object_set_new(body, "read_only", json_true());
 		if (caps != NULL) {
@@ -332,6 +332,8 @@ security_context(struct ctx *c, const json_t *ctr, struct pod_build *pb, json_t 
 		}
 		kw_path_pop(c, s);
 	}
+	if (seccomp != NULL)
+		json_object_set_new(body, "security_opt", json_pack("[s]", seccomp));
 	if (uid >= 0 && gid >= 0)
 		json_object_set_new(body, "user", json_sprintf("%lld:%lld", uid, gid));
 	else if (uid >= 0)

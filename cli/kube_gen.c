@@ -455,6 +455,9 @@ container_of(const json_t *c, const char *pod, json_t *host_ports, json_t *volum
 		json_object_set(sc, "privileged", json_object_get(c, "privileged"));
 	if (json_is_true(json_object_get(c, "read_only")))
 		json_object_set_new(sc, "readOnlyRootFilesystem", json_true());
+	/* issue 13: a custom profile has no file to name (Localhost). */
+	if (str(c, "seccomp") != NULL && strcmp(str(c, "seccomp"), "unconfined") == 0)
+		json_object_set_new(sc, "seccompProfile", json_pack("{s:s}", "type", "Unconfined"));
 	if (json_is_boolean(json_object_get(c, "allow_privilege_escalation")))
 		json_object_set(sc, "allowPrivilegeEscalation",
 				json_object_get(c, "allow_privilege_escalation"));

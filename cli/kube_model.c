@@ -229,12 +229,13 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 	if (deadline > 0)
 		json_object_set_new(body, "active_deadline", json_integer(deadline));
 	if (psc != NULL) {
-		static const char *const sk[] = {"runAsUser", "runAsGroup", NULL};
+		static const char *const sk[] = {"runAsUser", "runAsGroup", "seccompProfile", NULL};
 		size_t s2 = kw_path_key(c, "securityContext");
 
 		if (kw_check_fields(c, psc, sk, NULL) < 0 ||
 		    kw_get_int(c, psc, "runAsUser", 0, 2147483647, &pb.pod_uid) < 0 ||
-		    kw_get_int(c, psc, "runAsGroup", 0, 2147483647, &pb.pod_gid) < 0)
+		    kw_get_int(c, psc, "runAsGroup", 0, 2147483647, &pb.pod_gid) < 0 ||
+		    kw_seccomp_profile(c, psc, &pb.seccomp) < 0)
 			return NULL;
 		kw_path_pop(c, s2);
 	}

@@ -372,3 +372,37 @@ kw_sorted_keys(const json_t *o)
 		json_array_append_new(out, json_string(keys[j]));
 	return out;
 }
+
+/* issue 13, seccomp */
+int
+kw_seccomp_profile(struct ctx *c, const json_t *sc, const char **opt)
+{
+	static const char *const known[] = {"type", "localhostProfile", NULL};
+	const json_t *p;
+	const char *type = NULL;
+	size_t s;
+
+	if (kw_get_obj(c, sc, "seccompProfile", &p) < 0)
+		return -1;
+	if (p == NULL)
+		return 0;
+	s = kw_path_key(c, "seccompProfile");
+	if (kw_check_fields(c, p, known, NULL) < 0 || kw_get_str(c, p, "type", &type) < 0)
+		return -1;
+	if (type == NULL)
+		return kw_fail_key(c, "type", "Required value");
+	if (strcmp(type, "RuntimeDefault") == 0)
+		*opt = NULL;
+	else if (strcmp(type, "Unconfined") == 0)
+		*opt = "seccomp=unconfined";
+	else if (strcmp(type, "Localhost") == 0)
+		return kw_fail_key(c, "type",
+				   "Localhost is not supported: run the container with podctl run "
+				   "--security-opt seccomp=FILE");
+	else
+		return kw_fail_key(c, "type",
+				   "Unsupported value: supported values: \"Localhost\", "
+				   "\"RuntimeDefault\", \"Unconfined\"");
+	kw_path_pop(c, s);
+	return 0;
+}

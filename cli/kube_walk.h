@@ -44,7 +44,16 @@ struct pod_build {
 	json_t *names;      /* container names seen */
 	json_t *pulls;      /* the plan's pulls */
 	const char *policy; /* the pod's restartPolicy */
+	/* issue 13: the pod's securityContext.seccompProfile as podd's
+	 * security_opt ("seccomp=unconfined"), or NULL: the default. */
+	const char *seccomp;
 };
+
+/* issue 13: a securityContext's seccompProfile: RuntimeDefault (NULL in
+ * *opt: podd's default, docker's profile) or Unconfined
+ * ("seccomp=unconfined"); Localhost is refused (give the profile with
+ * podctl run --security-opt). Absent: *opt untouched. */
+int kw_seccomp_profile(struct ctx *c, const json_t *sc, const char **opt);
 
 /* ---- kube_walk.c: paths, errors, warnings, getters, names ---- */
 

@@ -514,3 +514,13 @@
 #define PD_F_READ         "read"
 #define PD_F_TITLES       "titles"
 #define PD_F_PROCESSES    "processes"
+/* ---- issue 13, seccomp ----
+ * Container create body: "security_opt" [string] in docker's forms
+ * (podd/security_opt.h): "seccomp=unconfined", "seccomp=PROFILE_JSON_TEXT"
+ * (podctl reads the file), "no-new-privileges[:true|false]". The container
+ * object shows "security_opt" (a profile as "seccomp=<custom>"),
+ * "seccomp": "default"|"unconfined"|"custom" and "no_new_privileges": bool
+ * (also on with "allow_privilege_escalation": false). */
+#define PD_F_SECURITY_OPT      "security_opt"
+#define PD_F_SECCOMP           "seccomp"
+#define PD_F_NO_NEW_PRIVILEGES "no_new_privileges"

@@ -27,9 +27,9 @@
  *      workload in a new mount namespace (and a new PID namespace unless it
  *      joins one), which sets up its root (overlay, pivot_root, /proc, /dev,
  *      /sys, the /etc files), its terminal (a pty of the container's own
- *      /dev/pts, whose master comes back to the shim), capabilities and
- *      no_new_privs, and execs; an exec session (PD_SHIM_TARGET) joins the
- *      target's namespaces and root instead of making them;
+ *      /dev/pts, whose master comes back to the shim), its seccomp filter,
+ *      capabilities and no_new_privs when asked, and execs; an exec session (PD_SHIM_TARGET) joins
+ * the target's namespaces and root instead of making them;
  *   5. sends podd one message on the sync socket:
  *        PD_SYNC_ERROR with the pd_err of the first failure (the kind is
  *          PD_E_NO_COMMAND or PD_E_NOT_EXECUTABLE when execve failed), after
@@ -151,6 +151,20 @@
  * v1 a tmpfs at /sys/fs/cgroup with one mount per hierarchy under it (and
  * "unified" on a hybrid host), v2 one cgroup2 mount. Needs cgroup_ns. */
 #define PD_SHIM_CGROUP_MOUNTS "cgroup_mounts"
+/* issue 13, seccomp: the workload's seccomp filter (exec sessions get
+ * their container's): absent, none; "default", the built-in profile (docker's
+ * default, shim/seccomp_default.c); an object, a profile in docker's format
+ * (lib/seccomp_profile.h). Compiled for the workload's capability set. */
+#define PD_SHIM_SECCOMP         "seccomp"
+#define PD_SHIM_SECCOMP_DEFAULT "default"
+/* A directory where compiled filters are kept, by a hash of what they are
+ * compiled from (the profile, the capability set, the architecture, the
+ * kernel and libseccomp's versions): libseccomp takes some 10-70 ms to
+ * compile docker's profile, reading it back well under one. Absent: always
+ * compiled. Made (0700) when missing. */
+#define PD_SHIM_SECCOMP_CACHE "seccomp_cache"
+/* bool: set no_new_privs before execve (absent: true). */
+#define PD_SHIM_NO_NEW_PRIVS "no_new_privs"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or "fd:N": a pidfd whose namespace of that type to join

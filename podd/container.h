@@ -221,6 +221,9 @@ void ctr_hostname(const struct container *c, char *buf, size_t len);
  * it. A new reference. */
 json_t *ctr_env(const struct container *c, const char *hostname, const char *user,
 		const json_t *extra);
+/* issue 13: the shim spec's "seccomp" (with its cache, <root>/seccomp) and
+ * "no_new_privs" of @s onto @j (containers and their exec sessions alike). */
+void ctr_shim_security(const struct podd *d, const struct ctr_spec *s, json_t *j);
 /* Release what a container holds in the run dir (held namespaces too). */
 void ctr_release_run_dir(struct container *c);
 /* Delete all of @c's files: its run dir and held namespaces at once, its

@@ -221,7 +221,8 @@ container_to_json(const struct container *c)
 		json_object_set_new(j, PD_F_SEQ, json_integer(r->seq));
 	if (s->stop_timeout >= 0)
 		json_object_set_new(j, PD_F_STOP_TIMEOUT, json_integer(s->stop_timeout));
-	probe_to_json(c, j); /* probes branch */
-	restart_json(c, j);  /* restart (issue 12) */
+	security_opt_to_json(&s->sec, j); /* issue 13 */
+	probe_to_json(c, j);              /* probes branch */
+	restart_json(c, j);               /* restart (issue 12) */
 	return j;
 }

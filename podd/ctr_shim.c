@@ -380,6 +380,19 @@ namespaces(const struct container *c, const struct ctr_plan *plan, json_t *ns, j
 	return 0;
 }
 
+void
+ctr_shim_security(const struct podd *d, const struct ctr_spec *s, json_t *j)
+{
+	json_t *filter = security_opt_shim_seccomp(&s->sec);
+
+	if (filter != NULL) {
+		json_object_set_new(j, PD_SHIM_SECCOMP, filter);
+		json_object_set_new(j, PD_SHIM_SECCOMP_CACHE,
+				    json_sprintf("%s/seccomp", d->cfg.root));
+	}
+	json_object_set_new(j, PD_SHIM_NO_NEW_PRIVS, json_boolean(s->sec.no_new_privs));
+}
+
 static json_t *
 shim_spec(const struct container *c, const struct ctr_plan *plan, const char *run, int *pid_fd,
 	  bool *owned, struct pd_err *err)
@@ -444,6 +457,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 		return NULL;
 	}
 	ctr_cgroup_shim_keys(c, j); /* issue 13, cgroups */
+	ctr_shim_security(c->d, s, j); /* issue 13 */
 	return j;
 }
 

@@ -339,6 +339,7 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      "pod_mounts",
 					      CTR_PRIV_KEYS, /* issue 13 */
 					      PD_F_LIMITS,   /* issue 13, cgroups */
+					      PD_F_SECURITY_OPT, /* issue 13 */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -444,6 +445,11 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	if (pod_mounts_parse(json_object_get(body, "pod_mounts"), spec->mounts, err) < 0 ||
 	    ctr_spec_k8s_parse(body, spec, err) < 0)
 		return -1;
+	if (security_opt_parse(
+		json_object_get(body, PD_F_SECURITY_OPT),
+		json_is_false(json_object_get(spec->k8s, "allow_privilege_escalation")), &spec->sec,
+		err) < 0)
+		return -1;
 	if (spec->pod[0] == '\0' && json_array_size(json_object_get(body, "pod_mounts")) > 0)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
 	if (probes_parse(body, spec, err) < 0)
@@ -476,6 +482,7 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->k8s = NULL;
 	json_decref(spec->priv); /* issue 13 */
 	spec->priv = NULL;
+	security_opt_clear(&spec->sec);
 	for (int k = 0; k < PROBE_KINDS; k++) {
 		json_decref(spec->probes[k]);
 		spec->probes[k] = NULL;
@@ -640,6 +647,7 @@ ctr_record_to_json(const struct ctr_record *r)
 			json_object_update(j, s->priv);
 		if (!cg_limits_empty(&s->limits)) /* issue 13, cgroups */
 			json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
+		security_opt_to_record(&s->sec, j); /* issue 13 */
 	}
 	return j;
 }
@@ -843,6 +851,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 		for (size_t i = 0; i < sizeof(priv_keys) / sizeof(priv_keys[0]); i++)
 			json_object_del(rest, priv_keys[i]);
 	}
+	security_opt_record_strip(rest); /* issue 13, read at the end */
 	{
 		struct ctr_spec cfg = {0};
 		struct ctr_record life;
@@ -881,6 +890,8 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	r->spec.priv = steal_ptr(priv);
 	r->spec.limits = limits; /* issue 13 */
 	r->oom_killed = json_is_true(json_object_get(j, PD_F_OOM_KILLED));
+	if (security_opt_from_record(j, &r->spec.sec, err) < 0)
+		return -1;
 	r->spec.target_pid = target_pid;
 	r->spec.target_start_time = target_start;
 	r->spec.tty = json_is_true(json_object_get(j, PD_F_TTY));

@@ -20,6 +20,7 @@
 #include "name.h"
 #include "probe_spec.h"
 #include "restart_policy.h"
+#include "security_opt.h"
 #include "timefmt.h"
 
 #define CTR_MAX_ARGS     4096
@@ -126,6 +127,10 @@ struct ctr_spec {
 	/* issue 13, cgroups: "limits" as given, with the keys it leaves unset
 	 * filled from k8s "resources" as the kubelet maps them (cgroup.h) */
 	struct cg_limits limits;
+	/* issue 13: security_opt, the seccomp profile and no_new_privs
+	 * (security_opt.h); parsed after k8s, whose allow_privilege_escalation
+	 * false turns no_new_privs on. */
+	struct security_opt sec;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */

@@ -284,6 +284,8 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	 * exec joins both) */
 	ctr_cgroup_shim_keys(e->c, j);
 	json_object_del(j, PD_SHIM_CGROUP_MOUNTS);
+	/* issue 13: the container's filter and no_new_privs, as docker's exec. */
+	ctr_shim_security(e->c->d, cs, j);
 	return j;
 }
 

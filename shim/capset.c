@@ -62,7 +62,7 @@ set_user(unsigned uid, unsigned gid, const gid_t *groups, size_t n_groups, struc
 
 int
 shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups, size_t n_groups,
-		struct pd_err *err)
+		bool no_new_privs, struct pd_err *err)
 {
 	static const cap_flag_t sets[] = {CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE};
 	cap_value_t max = cap_max_bits();
@@ -100,7 +100,8 @@ shim_caps_apply(uint64_t mask, unsigned uid, unsigned gid, const gid_t *groups, 
 	cap_free(caps);
 	if (r < 0)
 		return pd_fail_errno(err, errno, "set capabilities");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/* Off by default, as docker: setuid programs of an image work. */
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return pd_fail_errno(err, errno, "set no_new_privs");
 	return 0;
 }

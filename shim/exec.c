@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "privileges.h"
 #include "rootfs.h"
+#include "seccomp_filter.h"
 #include "stdio_fds.h"
 #include "user.h"
 #include "xalloc.h"
@@ -30,6 +31,7 @@ struct child_plan {
 	const struct shim_stdio *io;  /* borrowed */
 	const char *overlay_opts;     /* borrowed, NULL when read_only */
 	uint64_t caps;
+	struct shim_filter filter; /* issue 13: compiled before the clone */
 	/* issue 11, filled in the child (its own copy of this plan): */
 	struct shim_user user;            /* spec->user resolved */
 	char home_env[SHIM_MAX_PATH + 8]; /* "HOME=...", in spec->env's spare slot */
@@ -107,10 +109,30 @@ child_setup(void *arg, struct pd_err *err)
 		return -1;
 	if (chdir(spec->cwd) < 0)
 		return pd_fail_errno(err, errno, "chdir %s", spec->cwd);
+	/* While every capability is still held: without no_new_privs the
+	 * kernel takes a filter only from CAP_SYS_ADMIN. */
+	if (shim_seccomp_load(&plan->filter, err) < 0)
+		return -1;
 	if (spec->user != NULL)
 		return shim_caps_apply(plan->caps, plan->user.uid, plan->user.gid,
-				       plan->user.groups, plan->user.n_groups, err);
-	return shim_caps_apply(plan->caps, spec->uid, spec->gid, NULL, 0, err);
+				       plan->user.groups, plan->user.n_groups, spec->no_new_privs,
+				       err);
+	return shim_caps_apply(plan->caps, spec->uid, spec->gid, NULL, 0, spec->no_new_privs, err);
+}
+
+/* The filter @spec asks for, compiled for the workload's @caps. */
+static int
+compile_filter(const struct shim_spec *spec, uint64_t caps, struct shim_filter *f,
+	       struct pd_err *err)
+{
+	/* A privileged container runs without the default filter, as in
+	 * docker; a profile given with it still applies. */
+	if (spec->seccomp == SHIM_SECCOMP_NONE ||
+	    (spec->priv.privileged && spec->seccomp == SHIM_SECCOMP_DEFAULT))
+		return 0;
+	return shim_seccomp_prepare(spec->seccomp == SHIM_SECCOMP_DEFAULT ? shim_seccomp_default()
+									  : &spec->profile,
+				    caps, spec->seccomp_cache, f, err);
 }
 
 /* Reap a child whose setup or execve failed: it exits right after saying so. */
@@ -147,7 +169,8 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim
 	};
 	int r;
 
-	if (shim_caps_parse(spec->caps, spec->n_caps, &plan.caps, err) < 0)
+	if (shim_caps_parse(spec->caps, spec->n_caps, &plan.caps, err) < 0 ||
+	    compile_filter(spec, plan.caps, &plan.filter, err) < 0)
 		return -1;
 	if (spec->priv.privileged) /* issue 13: all it has to give */
 		plan.caps &= shim_caps_bounding();
@@ -159,13 +182,18 @@ shim_exec_start(const struct shim_spec *spec, int clone_flags, const struct shim
 	if (spec->target < 0)
 		opts = shim_overlay_opts(spec);
 	plan.overlay_opts = opts;
-	if (shim_cgroup_open(spec, plan.cg_fds, err) < 0)
+	if (shim_cgroup_open(spec, plan.cg_fds, err) < 0) {
+		shim_seccomp_clear(&plan.filter);
 		return -1;
+	}
 	r = pd_spawn(&s, child, err);
 	shim_cgroup_close(plan.cg_fds, spec->n_cgroups);
-	if (r < 0)
+	if (r < 0) {
+		shim_seccomp_clear(&plan.filter);
 		return -1;
+	}
 	r = pd_spawn_wait_sync(child->sync_fd, false, err);
+	shim_seccomp_clear(&plan.filter);
 	close_reset(&child->sync_fd);
 	if (r < 0) {
 		reap(child);

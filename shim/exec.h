@@ -4,7 +4,8 @@
  * namespace when asked), its stdio from stdio_fds.h, and a setup hook that
  * builds the root (rootfs.c) or, for an exec session, joins the target's
  * mount, network, IPC and UTS namespaces, opens its terminal, moves to cwd,
- * takes its user, applies the capabilities and no_new_privs (capset.c).
+ * takes its user, loads the seccomp filter compiled before the clone
+ * (seccomp_filter.h), applies the capabilities and no_new_privs (capset.c).
  * args[0] is searched in the container's PATH inside its root. Returns once
  * execve succeeded or failed.
  */

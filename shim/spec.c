@@ -561,6 +561,31 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* issue 13: the filter and no_new_privs. */
+static int
+seccomp_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	json_t *v = json_object_get(j, PD_SHIM_SECCOMP);
+
+	spec->no_new_privs = true;
+	if (pd_json_get_bool(j, PD_SHIM_NO_NEW_PRIVS, &spec->no_new_privs, err) < 0 ||
+	    get_path(j, PD_SHIM_SECCOMP_CACHE, false, &spec->seccomp_cache, err) < 0)
+		return -1;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v) && strcmp(json_string_value(v), PD_SHIM_SECCOMP_DEFAULT) == 0) {
+		spec->seccomp = SHIM_SECCOMP_DEFAULT;
+		return 0;
+	}
+	if (!json_is_object(v))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be \"%s\" or a profile object",
+			       PD_SHIM_SECCOMP, PD_SHIM_SECCOMP_DEFAULT);
+	spec->seccomp = SHIM_SECCOMP_PROFILE;
+	if (pd_sc_profile_parse(v, &spec->profile, err) < 0)
+		return pd_err_prefix(err, "%s", PD_SHIM_SECCOMP);
+	return 0;
+}
+
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
@@ -596,6 +621,9 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_CGROUP_NS,
 					      PD_SHIM_CGROUP_MOUNTS,
 					      SHIM_PRIV_KEYS,
+					      PD_SHIM_SECCOMP,
+					      PD_SHIM_NO_NEW_PRIVS,
+					      PD_SHIM_SECCOMP_CACHE,
 					      NULL};
 	const char *target = NULL;
 
@@ -631,7 +659,9 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	if (get_strv(j, PD_SHIM_CAPS, SHIM_MAX_CAPS, &spec->caps, &spec->n_caps, err) < 0 ||
 	    caps_check(spec, err) < 0)
 		return -1;
-	return cgroups_parse(j, spec, err);
+	if (cgroups_parse(j, spec, err) < 0)
+		return -1;
+	return seccomp_parse(j, spec, err);
 }
 
 void
@@ -655,6 +685,7 @@ shim_spec_clear(struct shim_spec *spec)
 	spec->args = NULL;
 	spec->env = NULL;
 	spec->caps = NULL;
+	pd_sc_profile_clear(&spec->profile);
 }
 
 char *

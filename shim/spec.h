@@ -21,7 +21,10 @@
  *     user (issue 11: resolved in the container; uid and gid absent then),
  *     cgroups (issue 13: absolute dirs to join, containers and exec
  *     sessions), cgroup_ns (false), cgroup_mounts (containers with
- *     cgroup_ns only; targets /sys/fs/cgroup[/NAME]).
+ *     cgroup_ns only; targets /sys/fs/cgroup[/NAME]),
+ *     seccomp (none; "default" or a profile, lib/seccomp_profile.h),
+ *     seccomp_cache (none) and
+ *     no_new_privs (true), for containers and exec sessions alike.
  * An exec session (target "fd:N") needs none of the container's keys and
  * may not have them: its PID namespace is the target's (ns[PD_NS_PID] is
  * SHIM_NS_FD with the target's fd), the others stay SHIM_NS_HOST for the
@@ -36,6 +39,7 @@
 
 #include "err.h"
 #include "priv_spec.h"
+#include "seccomp_profile.h"
 
 /* Limits. The spec file itself is at most PD_SHIM_SPEC_MAX bytes. */
 #define SHIM_MAX_ARGS    1024
@@ -93,6 +97,12 @@ struct shim_cgroup_mount {
 	const char *options; /* borrowed: v1's controllers ("cpu,cpuacct"), NULL for v2 */
 };
 
+enum shim_seccomp {
+	SHIM_SECCOMP_NONE,    /* no filter */
+	SHIM_SECCOMP_DEFAULT, /* the built-in profile */
+	SHIM_SECCOMP_PROFILE, /* spec->profile */
+};
+
 /* Every string is borrowed from the parsed JSON, which must outlive the
  * spec; the arrays are owned (shim_spec_clear). */
 struct shim_spec {
@@ -136,6 +146,11 @@ struct shim_spec {
 	bool cgroup_ns;
 	struct shim_cgroup_mount *cgroup_mounts;
 	size_t n_cgroup_mounts;
+	/* issue 13, seccomp */
+	enum shim_seccomp seccomp;
+	struct pd_sc_profile profile; /* SHIM_SECCOMP_PROFILE's, arrays owned */
+	const char *seccomp_cache;    /* may be NULL: no cache (seccomp_filter.h) */
+	bool no_new_privs;
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

@@ -13,7 +13,7 @@ flags_for() {
     local pkgs
     case $1 in
         podd/* | cli/*) pkgs="libevent jansson" ;;
-        shim/*) pkgs="jansson libcap" ;;
+        shim/*) pkgs="jansson libcap libseccomp" ;;
         netplug/*) pkgs="jansson libnl-3.0 libnl-route-3.0" ;;
         archive/*) pkgs="jansson libarchive libcrypto" ;;
         tests/unit/test_proxy.c | tests/bench/*) pkgs="libevent jansson" ;;

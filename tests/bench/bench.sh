@@ -249,3 +249,4 @@ echo; "$(dirname "$0")/probes.sh" "$build" "$runs" # probes (issue 12): 200 http
 echo; "$(dirname "$0")/confine.sh" "$build" "$runs" # issue 13, cgroups: the cost of confinement on a run
 echo; "$(dirname "$0")/stats.sh" "$build" "$runs" # issue 13, observe: stats --no-stream on 50 containers, podman beside
 echo; "$(dirname "$0")/privileges.sh" "$build" "$runs" # issue 13: run --rm with --init, --privileged, --device
+echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filter against seccomp=unconfined

@@ -310,6 +310,39 @@ test_warnings(void)
 	CHECK_STR(err.msg, ==, "Pod \"p\": spec.nodeSelector: not supported, ignored (--strict)");
 }
 
+/* issue 13: seccompProfile (the pod's, a container's own over it) and
+ * allowPrivilegeEscalation, now enforced without a warning. */
+static void
+test_seccomp(void)
+{
+	const char *yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+			   "  securityContext: {seccompProfile: {type: Unconfined}}\n"
+			   "  containers:\n  - name: a\n    image: x\n"
+			   "  - name: b\n    image: x\n"
+			   "    securityContext: {allowPrivilegeEscalation: false,\n"
+			   "      seccompProfile: {type: RuntimeDefault}}\n";
+	struct kube_plan plan = {0};
+	struct pd_err err = {0};
+	json_t *ctrs;
+
+	REQUIRE(plan_of(yaml, true, &plan, &err) == 0);
+	ctrs = json_object_get(json_array_get(plan.pods, 0), "containers");
+	REQUIRE(json_array_size(ctrs) == 2);
+	CHECK_STR(json_string_value(
+		      json_array_get(json_object_get(json_array_get(ctrs, 0), "security_opt"), 0)),
+		  ==, "seccomp=unconfined");
+	CHECK(json_object_get(json_array_get(ctrs, 1), "security_opt") == NULL);
+	CHECK(
+	    json_is_false(json_object_get(json_array_get(ctrs, 1), "allow_privilege_escalation")));
+	CHECK_INT(json_array_size(plan.warnings), ==, 0);
+	kube_plan_clear(&plan);
+	plan_bad(
+	    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+	    "  containers:\n  - name: a\n    image: x\n"
+	    "    securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}\n",
+	    "spec.containers[0].securityContext.seccompProfile.type: Localhost is not supported");
+}
+
 /* A record as podd would answer it → the manifest, as text. */
 static void
 test_generate(void)
@@ -375,9 +408,9 @@ test_names(void)
 }
 
 static const struct unit_case cases[] = {
-    {"pod", test_pod},         {"deployment", test_deployment}, {"job", test_job},
-    {"invalid", test_invalid}, {"warnings", test_warnings},     {"generate", test_generate},
-    {"names", test_names},
+    {"pod", test_pod},           {"deployment", test_deployment}, {"job", test_job},
+    {"invalid", test_invalid},   {"warnings", test_warnings},     {"seccomp", test_seccomp},
+    {"generate", test_generate}, {"names", test_names},
 };
 
 UNIT_MAIN(cases)

@@ -631,15 +631,71 @@ test_mounts_sub_path(void)
 		 PD_E_INVALID, "bind");
 }
 
+/* issue 13: seccomp, its cache and no_new_privs. */
+static void
+test_seccomp(void)
+{
+	struct pd_err err = {0};
+	struct shim_spec spec;
+	char *text;
+	json_t *j;
+
+	REQUIRE(parse(good, &j, &spec, &err) == 0);
+	CHECK_INT(spec.seccomp, ==, SHIM_SECCOMP_NONE);
+	CHECK(spec.no_new_privs);
+	CHECK(spec.seccomp_cache == NULL);
+	shim_spec_clear(&spec);
+	json_decref(j);
+	text = with("seccomp", "\"default\"");
+	REQUIRE(parse(text, &j, &spec, &err) == 0);
+	CHECK_INT(spec.seccomp, ==, SHIM_SECCOMP_DEFAULT);
+	shim_spec_clear(&spec);
+	json_decref(j);
+	free(text);
+	text = with("seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+			       "[{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+	REQUIRE(parse(text, &j, &spec, &err) == 0);
+	CHECK_INT(spec.seccomp, ==, SHIM_SECCOMP_PROFILE);
+	REQUIRE(spec.profile.n_rules == 1);
+	CHECK_STR(spec.profile.rules[0].names[0], ==, "mkdir");
+	shim_spec_clear(&spec);
+	json_decref(j);
+	free(text);
+	text = with("no_new_privs", "false");
+	REQUIRE(parse(text, &j, &spec, &err) == 0);
+	CHECK(!spec.no_new_privs);
+	shim_spec_clear(&spec);
+	json_decref(j);
+	free(text);
+	text = with("seccomp", "\"strict\"");
+	bad(text, PD_E_INVALID, "field \"seccomp\" must be \"default\" or a profile object");
+	free(text);
+	text = with("seccomp", "{\"defaultAction\": \"SCMP_ACT_NOPE\"}");
+	bad(text, PD_E_INVALID, "seccomp: defaultAction: unknown action");
+	free(text);
+	text = with("seccomp_cache", "\"relative/dir\"");
+	bad(text, PD_E_INVALID, "seccomp_cache");
+	free(text);
+}
+
 static const struct unit_case cases[] = {
-    {"user", test_user},         {"mounts_sub_path", test_mounts_sub_path},
-    {"mounts", test_mounts},     {"mounts_refused", test_mounts_refused},
-    {"lowers", test_lowers},     {"exec_session", test_exec_session},
-    {"stdio", test_stdio},       {"good", test_good},
-    {"defaults", test_defaults}, {"read_only", test_read_only},
-    {"missing", test_missing},   {"mistyped", test_mistyped},
-    {"unknown", test_unknown},   {"values", test_values},
-    {"nul", test_nul},           {"namespaces", test_namespaces},
+    {"seccomp", test_seccomp},
+    {"user", test_user},
+    {"mounts_sub_path", test_mounts_sub_path},
+    {"mounts", test_mounts},
+    {"mounts_refused", test_mounts_refused},
+    {"lowers", test_lowers},
+    {"exec_session", test_exec_session},
+    {"stdio", test_stdio},
+    {"good", test_good},
+    {"defaults", test_defaults},
+    {"read_only", test_read_only},
+    {"missing", test_missing},
+    {"mistyped", test_mistyped},
+    {"unknown", test_unknown},
+    {"values", test_values},
+    {"nul", test_nul},
+    {"namespaces", test_namespaces},
     {"limits", test_limits},
 };
 
