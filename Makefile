@@ -86,6 +86,8 @@ PODD_PURE_OBJS += $(call obj,podd/reg_manifest.c podd/reg_auth.c)
 PODD_PURE_OBJS += $(call obj,podd/pod_status.c)
 # issue 12, podspec: the events query, pod volumes.
 PODD_PURE_OBJS += $(call obj,podd/events_query.c podd/pod_volume_spec.c)
+# issue 13, userns: the pool of subordinate ids.
+PODD_PURE_OBJS += $(call obj,podd/userns.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

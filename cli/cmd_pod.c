@@ -104,6 +104,7 @@ enum {
 	C_GRACE,
 	C_DEADLINE,
 	C_RESTART_BACKOFF, /* restart (issue 12) */
+	C_USERNS,          /* issue 13 */
 };
 
 static const struct flag_spec create_flags[] = {
@@ -131,6 +132,9 @@ static const struct flag_spec create_flags[] = {
     [C_RESTART_BACKOFF] = {"restart-backoff", NULL, 0, FLAG_VALUE, "INITIAL:MAX",
 			   "crash-loop backoff of its containers' restarts, in seconds, "
 			   "fractions allowed (default: podd's, 10:300)"},
+    [C_USERNS] = {"userns", NULL, 0, FLAG_VALUE, "MODE",
+		  "auto: a user namespace of the pod's own, root in the pod an unprivileged "
+		  "range of host ids; host (the default): the host's"},
     {.name = NULL},
 };
 
@@ -222,6 +226,9 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 			      "--publish", err) < 0))
 		return NULL;
 	if (life_body(body, f, err) < 0)
+		return NULL;
+	if (f->v[C_USERNS].value != NULL &&
+	    body_set_string(body, PD_F_USERNS, f->v[C_USERNS].value, "--userns", err) < 0)
 		return NULL;
 	if (f->v[C_LABEL].count > 0) {
 		json_t *labels = cmd_labels(&f->v[C_LABEL], err);

@@ -421,3 +421,17 @@
  * "kube" (opaque), "pod_mounts" [{"volume","target","read_only",
  * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
 #define PD_F_POD_MOUNTS "pod_mounts"
+
+/* ---- issue 13, user namespaces ----
+ * Pod create body: "userns": "auto" (a user namespace of the pod's own,
+ * owning its other namespaces, with a range of 65536 subordinate uids and
+ * gids podd allocates) or "host" (the default). The pod object shows
+ * "userns": {"mode", "uid", "gid", "size"}: the first host uid and gid of
+ * the range and its size (uid, gid and size only with "auto"). */
+#define PD_F_USERNS      "userns"
+#define PD_F_USERNS_MODE "mode"
+#define PD_F_USERNS_UID  "uid"
+#define PD_F_USERNS_GID  "gid"
+#define PD_F_USERNS_SIZE "size"
+#define PD_USERNS_AUTO   "auto"
+#define PD_USERNS_HOST   "host"

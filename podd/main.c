@@ -77,6 +77,10 @@ usage(FILE *out)
 	    "                      fractions allowed (default 10:300, the kubelet's)\n"
 	    "  --certs-dir DIR     registries' CAs and client certificates, DIR/HOST[:PORT]/\n"
 	    "                      (default /etc/containers/certs.d, then /etc/docker/certs.d)\n"
+	    "  --subid-file FILE   the pool of subordinate ids of --userns auto pods: the\n"
+	    "                      entries of user \"podd\" in FILE, /etc/subuid format,\n"
+	    "                      for uids and gids (default: /etc/subuid and /etc/subgid;\n"
+	    "                      without a podd entry there, 1879048192 +268304384)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -98,6 +102,7 @@ enum {
 	OPT_FOREGROUND,
 	OPT_CERTS_DIR,
 	OPT_RESTART_BACKOFF, /* restart (issue 12) */
+	OPT_SUBID_FILE,      /* issue 13, userns */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -117,6 +122,7 @@ static const struct option long_opts[] = {
     {"foreground", no_argument, NULL, OPT_FOREGROUND},
     {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
     {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
+    {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -205,6 +211,10 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			}
 			break;
 		}
+		case OPT_SUBID_FILE:
+			free(cfg->subid_file);
+			cfg->subid_file = xstrdup(optarg);
+			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
 			cfg->certs_dir = xstrdup(optarg);
@@ -448,6 +458,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.archive_path);
 	free(d->cfg.cni_path);
 	free(d->cfg.certs_dir);
+	free(d->cfg.subid_file);
 }
 
 int
@@ -489,7 +500,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	raise_nofile(&d.cfg);
-	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0)
+	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0 ||
+	    pod_userns_load_pools(&d, &err) < 0)
 		goto fail;
 	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)
 		goto fail;

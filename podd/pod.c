@@ -284,7 +284,9 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 			       "network namespace %s already exists (a pod of another podd?)",
 			       netns);
 	}
-	if (pd_id_generate(pod->rec.id, err) < 0) {
+	/* issue 13: the range is the pod's from here; its record keeps it */
+	if (pd_id_generate(pod->rec.id, err) < 0 ||
+	    pod_userns_alloc(d, &pod->rec.spec.userns, err) < 0) {
 		pod->rec.spec.labels = NULL;
 		pod_free(pod);
 		return -1;
@@ -717,6 +719,7 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	json_object_set_new(j, PD_F_USERNS, userns_ids_json(&r->spec.userns)); /* issue 13 */
 	if (r->spec.has_restart_backoff) /* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&r->spec.restart_backoff));

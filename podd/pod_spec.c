@@ -186,6 +186,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 					      PD_F_PORTS,
 					      POD_SPEC_K8S_KEYS,
 					      PD_F_RESTART_BACKOFF, /* issue 12, restart */
+					      PD_F_USERNS,          /* issue 13 */
 					      NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
@@ -236,6 +237,8 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 		spec->labels = json_object();
 	}
 	if (pod_restart_parse(body, spec, err) < 0)
+		return -1;
+	if (userns_parse_mode(body, &spec->userns, err) < 0) /* issue 13 */
 		return -1;
 	return pod_spec_k8s_parse(body, spec, err);
 }
@@ -292,6 +295,8 @@ pod_record_to_json(const struct pod_record *rec)
 				    restart_backoff_to_json(&rec->spec.restart_backoff));
 	if (rec->spec.k8s != NULL) /* issue 12, podspec */
 		json_object_update(j, rec->spec.k8s);
+	if (rec->spec.userns.mode != USERNS_HOST) /* issue 13 */
+		json_object_set_new(j, PD_F_USERNS, userns_ids_json(&rec->spec.userns));
 	return j;
 }
 
@@ -321,6 +326,11 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	if (pod_restart_parse(j, &backoff, err) < 0) /* issue 12, restart */
 		return pd_err_prefix(err, "bad pod record");
 	json_object_del(own, PD_F_RESTART_BACKOFF);
+	/* issue 13: absent in records older than user namespaces (host) */
+	if (userns_ids_from_json(json_object_get(j, PD_F_USERNS), &backoff.userns, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	json_object_del(own, PD_F_USERNS);
+	rec->spec.userns = backoff.userns;
 	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
 	rec->spec.restart_backoff = backoff.restart_backoff;
 	/* issue 12, podspec: its keys come off the copy too. */

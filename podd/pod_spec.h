@@ -18,6 +18,7 @@
 #include "name.h"
 #include "restart_policy.h"
 #include "timefmt.h"
+#include "userns.h"
 
 /* none: a namespace with lo only; host: the host's; CNI: a network's
  * plugins attach the pod's namespace (network.h). */
@@ -58,6 +59,9 @@ struct pod_spec {
 	 * POD_SPEC_K8S_KEYS that were given ("volumes" always, [] for none;
 	 * pod_volume.h), as the record keeps them and the API shows them */
 	json_t *k8s;
+	/* issue 13: the pod's user namespace; uid and gid are allocated at
+	 * create (userns.h) and kept in the record */
+	struct userns_ids userns;
 };
 
 /* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */

@@ -16,6 +16,7 @@
 #include "network.h"
 #include "restart_policy.h"
 #include "task.h"
+#include "userns.h"
 struct event_base;
 struct evhttp;
 struct event;
@@ -37,6 +38,7 @@ struct podd_config {
 	struct http_limits http;                /* client timeouts and cap (http_conn.c) */
 	char *certs_dir;                        /* owned, or NULL: registries' CAs (registry.h) */
 	struct restart_backoff restart_backoff; /* restart (issue 12): --restart-backoff */
+	char *subid_file; /* owned, or NULL: --subid-file (issue 13, userns.h) */
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -85,6 +87,8 @@ struct podd {
 	bool shutting_down;
 	/* issue 12, podspec: the event bus (events.c), NULL until the first event */
 	struct events *events; /* owned */
+	/* issue 13: the pools of subordinate uids and gids (pod_userns.c) */
+	struct userns_pool uid_pool, gid_pool;
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */
