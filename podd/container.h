@@ -182,6 +182,7 @@ struct ctr_plan {
 	struct pod *pod;                           /* NULL: a container of its own */
 	struct container *ns_target[CTR_NS_KINDS]; /* the T of each --X container:T */
 	char hostname[PD_NAME_MAX + 1];            /* the hostname it will have */
+	struct pod *userns;                        /* issue 13: ctr_userns_pod, or NULL */
 };
 
 /* ctr_shim.c: fill @plan for a start of @c: its pod (which must run), the
@@ -194,6 +195,14 @@ int ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd
  * (shim_launch.h). */
 int ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_fn on_sync,
 		   struct pd_err *err);
+
+/* idmap.c (issue 13): the pod whose user namespace @c's processes join
+ * (its own, or that of a container whose namespaces it joins), NULL for
+ * the host's; the shim's "userns" object for it (lib/shim.h; NULL with
+ * @err); the writable layer "upper" of @root_fd chowned to its root. */
+struct pod *ctr_userns_pod(const struct container *c);
+json_t *ctr_userns_json(const struct pod *pod, struct pd_err *err);
+int ctr_userns_own_upper(const struct pod *pod, int root_fd, struct pd_err *err);
 
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);

@@ -45,8 +45,7 @@ parse_line(const char *line, size_t len, const char *user, struct userns_range *
 }
 
 int
-userns_pool_parse(const char *text, const char *user, struct userns_pool *pool,
-		  struct pd_err *err)
+userns_pool_parse(const char *text, const char *user, struct userns_pool *pool, struct pd_err *err)
 {
 	int lineno = 0;
 

@@ -30,7 +30,7 @@
 #define USERNS_SIZE          65536u
 #define USERNS_POOL_MAX      64 /* entries of one pool */
 #define USERNS_USER          "podd"
-#define USERNS_BUILTIN_START 1879048192u          /* 0x70000000 */
+#define USERNS_BUILTIN_START 1879048192u           /* 0x70000000 */
 #define USERNS_BUILTIN_COUNT (4094u * USERNS_SIZE) /* up to 0x7FFE0000 */
 
 enum userns_mode { USERNS_HOST, USERNS_AUTO };
@@ -63,7 +63,8 @@ int userns_pool_parse(const char *text, const char *user, struct userns_pool *po
 void userns_pool_builtin(struct userns_pool *pool);
 
 /* The lowest start of USERNS_SIZE ids, at a multiple of USERNS_SIZE from
- * the start of an entry of @pool (so "podd:100000:65536" is one range), that overlaps none of the @n_used ranges of @used, into
+ * the start of an entry of @pool (so "podd:100000:65536" is one range), that overlaps none of the
+ * @n_used ranges of @used, into
  * *@start. PD_E_UNAVAILABLE when there is none. */
 int userns_pool_alloc(const struct userns_pool *pool, const struct userns_range *used,
 		      size_t n_used, uint32_t *start, struct pd_err *err);

@@ -6,6 +6,7 @@
  * openat2 with RESOLVE_IN_ROOT (5.6), mount_setattr (5.12).
  */
 #include "mounts.h"
+#include "userns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -131,7 +132,7 @@ open_sub_path(const struct shim_mount *m, struct pd_err *err)
 }
 
 static int
-clone_bind(const struct shim_mount *m, struct pd_err *err)
+clone_bind(const struct shim_mount *m, int userns_fd, struct pd_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_close int sub = m->sub_path != NULL ? open_sub_path(m, err) : -1;
@@ -149,6 +150,10 @@ clone_bind(const struct shim_mount *m, struct pd_err *err)
 	if (m->read_only &&
 	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return pd_fail_errno(err, errno, "make %s read-only", m->source);
+	/* issue 13: the host's ids as the pod's user namespace maps them, so
+	 * the pod's root writes files root owns on the host */
+	if (userns_fd >= 0 && shim_userns_idmap(fd, userns_fd, m->source, err) < 0)
+		return -1;
 	return steal_fd(fd);
 }
 
@@ -169,7 +174,8 @@ shim_mounts_open(const struct shim_spec *spec, struct shim_mount_fds *fds, struc
 		if (m->type == SHIM_MOUNT_TMPFS) {
 			fds->tree[i] = make_tmpfs(m, err);
 		} else {
-			fds->tree[i] = clone_bind(m, err);
+			fds->tree[i] =
+			    clone_bind(m, spec->userns_idmap ? spec->userns_fd : -1, err);
 			if (fds->tree[i] >= 0 && m->copy_up) {
 				fds->data[i] = open(m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 								   O_CLOEXEC);

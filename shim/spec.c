@@ -5,6 +5,7 @@
 #include "spec.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "json.h"
@@ -465,6 +466,34 @@ exec_parse(const json_t *j, const char *target, struct shim_spec *spec, struct p
 	return 0;
 }
 
+/* issue 13: the pod's user namespace, for containers and exec sessions. */
+static int
+userns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	static const char *const allowed[] = {PD_SHIM_USERNS_PATH, PD_SHIM_USERNS_UID,
+					      PD_SHIM_USERNS_GID, PD_SHIM_USERNS_IDMAP, NULL};
+	const json_t *u = json_object_get(j, PD_SHIM_USERNS);
+	long long uid = 0, gid = 0;
+
+	if (u == NULL)
+		return 0;
+	spec->userns_idmap = true;
+	if (!json_is_object(u))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an object", PD_SHIM_USERNS);
+	if (pd_json_check_keys(u, PD_SHIM_USERNS, allowed, err) < 0 ||
+	    get_path(u, PD_SHIM_USERNS_PATH, true, &spec->userns, err) < 0 ||
+	    pd_json_get_int(u, PD_SHIM_USERNS_UID, 1, UINT32_MAX - 65536, &uid, err) < 0 ||
+	    pd_json_get_int(u, PD_SHIM_USERNS_GID, 1, UINT32_MAX - 65536, &gid, err) < 0 ||
+	    pd_json_get_bool(u, PD_SHIM_USERNS_IDMAP, &spec->userns_idmap, err) < 0)
+		return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
+	if (uid == 0 || gid == 0)
+		return pd_fail(err, PD_E_INVALID, "%s: \"%s\" and \"%s\" are required",
+			       PD_SHIM_USERNS, PD_SHIM_USERNS_UID, PD_SHIM_USERNS_GID);
+	spec->userns_uid = (unsigned)uid;
+	spec->userns_gid = (unsigned)gid;
+	return 0;
+}
+
 /* The process's stdio and user: for containers and exec sessions alike. */
 static int
 stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
@@ -501,39 +530,22 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 int
 shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_ID,
-					      PD_SHIM_NAME,
-					      PD_SHIM_ROOTFS,
-					      PD_SHIM_LOWERS,
-					      PD_SHIM_READ_ONLY,
-					      PD_SHIM_UPPER,
-					      PD_SHIM_WORK,
-					      PD_SHIM_MOUNT_POINT,
-					      PD_SHIM_ETC_DIR,
-					      PD_SHIM_LOG,
-					      PD_SHIM_EXIT_FILE,
-					      PD_SHIM_ARGS,
-					      PD_SHIM_ENV,
-					      PD_SHIM_CWD,
-					      PD_SHIM_HOSTNAME,
-					      PD_SHIM_CAPS,
-					      PD_SHIM_NAMESPACES,
-					      PD_SHIM_HOLD,
-					      PD_SHIM_TTY,
-					      PD_SHIM_STDIN,
-					      PD_SHIM_ATTACH,
-					      PD_SHIM_HOLD_OUTPUT,
-					      PD_SHIM_UID,
-					      PD_SHIM_GID,
-					      PD_SHIM_TARGET,
-					      PD_SHIM_TTY_SIZE,
-					      PD_SHIM_USER,
-					      PD_SHIM_MOUNTS,
-					      NULL};
+	static const char *const allowed[] = {
+	    PD_SHIM_ID,          PD_SHIM_NAME,        PD_SHIM_ROOTFS,
+	    PD_SHIM_LOWERS,      PD_SHIM_READ_ONLY,   PD_SHIM_UPPER,
+	    PD_SHIM_WORK,        PD_SHIM_MOUNT_POINT, PD_SHIM_ETC_DIR,
+	    PD_SHIM_LOG,         PD_SHIM_EXIT_FILE,   PD_SHIM_ARGS,
+	    PD_SHIM_ENV,         PD_SHIM_CWD,         PD_SHIM_HOSTNAME,
+	    PD_SHIM_CAPS,        PD_SHIM_NAMESPACES,  PD_SHIM_HOLD,
+	    PD_SHIM_TTY,         PD_SHIM_STDIN,       PD_SHIM_ATTACH,
+	    PD_SHIM_HOLD_OUTPUT, PD_SHIM_UID,         PD_SHIM_GID,
+	    PD_SHIM_TARGET,      PD_SHIM_TTY_SIZE,    PD_SHIM_USER,
+	    PD_SHIM_MOUNTS,      PD_SHIM_USERNS,      NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
 	spec->target = -1;
+	spec->userns_fd = -1;
 	for (int i = 0; i < SHIM_NS_COUNT; i++)
 		spec->ns[i].fd = -1;
 	if (pd_json_check_keys(j, "spec", allowed, err) < 0)
@@ -550,7 +562,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if ((target != NULL ? exec_parse(j, target, spec, err) : container_parse(j, spec, err)) < 0)
 		return -1;
-	if (stdio_parse(j, spec, err) < 0)
+	if (stdio_parse(j, spec, err) < 0 || userns_parse(j, spec, err) < 0)
 		return -1;
 	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
 		return -1;

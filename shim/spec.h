@@ -114,6 +114,11 @@ struct shim_spec {
 	int target;       /* an exec session's pidfd of the container's workload; -1: a container */
 	struct shim_mount *mounts; /* owned array of n_mounts; NULL when none */
 	size_t n_mounts;
+	/* issue 13: the pod's user namespace (lib/shim.h PD_SHIM_USERNS) */
+	const char *userns;              /* may be NULL: none; the held file to join */
+	unsigned userns_uid, userns_gid; /* host ids of root inside */
+	bool userns_idmap;               /* idmapped layers and binds */
+	int userns_fd;                   /* -1; the shim opens userns here (main.c) */
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

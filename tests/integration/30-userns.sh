@@ -45,4 +45,145 @@ test_infra_owns_its_namespaces() {
     assert_eq web "$(nsenter -t "$pid" -U -u hostname)"
     assert_eq host "$(podctl pod create plain > /dev/null && pod_field plain .userns.mode)"
 }
+test_workload_is_root_inside_unprivileged_outside() {
+    userns_podd
+    podctl pod create web --userns auto > /dev/null
+    podctl run -d --name app --pod web busybox sleep 300 > /dev/null
+    local pid uid gid
+    pid=$(ctr_pid app)
+    uid=$(pod_field web .userns.uid)
+    gid=$(pod_field web .userns.gid)
+    assert_eq "0 $uid 65536" "$(map_of "$pid" uid_map)"
+    assert_eq "$uid $uid $uid $uid" "$(awk '/^Uid:/ {print $2, $3, $4, $5}' /proc/"$pid"/status)"
+    assert_eq "$gid" "$(awk '/^Gid:/ {print $2}' /proc/"$pid"/status)"
+    assert_eq "$(ns_id "$(infra_pid web)" user)" "$(ns_id "$pid" user)" "the pod's user namespace"
+    assert_eq "$(ns_id "$(infra_pid web)" net)" "$(ns_id "$pid" net)" "the pod's net namespace"
+    assert_eq "uid=0(root) gid=0(root)" "$(podctl exec app id | cut -d' ' -f1-2)"
+    assert_eq "0 $uid 65536" "$(podctl exec app cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //')"
+    # Root inside is not root outside: the host's files stay out of reach.
+    local out rc=0
+    out=$(podctl exec app sh -c 'echo x > /proc/sys/kernel/hostname' 2>&1) || rc=$?
+    assert_ne 0 "$rc" "a write to a host-owned sysctl"
+}
+
+test_two_pods_get_disjoint_ranges() {
+    userns_podd
+    podctl pod create a --userns auto > /dev/null
+    podctl pod create b --userns auto > /dev/null
+    assert_eq 3000000000 "$(pod_field a .userns.uid)"
+    assert_eq 3000065536 "$(pod_field b .userns.uid)"
+    assert_eq 3000065536 "$(pod_field b .userns.gid)"
+    assert_ne "$(ns_id "$(infra_pid a)" user)" "$(ns_id "$(infra_pid b)" user)"
+}
+
+test_image_files_are_roots_inside() {
+    userns_podd
+    podctl pod create web --userns auto > /dev/null
+    local uid
+    uid=$(pod_field web .userns.uid)
+    # The image's files are root's on disk: root's inside too.
+    assert_eq "0 0" "$(podctl run --rm --pod web busybox stat -c '%u %g' /bin/busybox)"
+    assert_eq "0 0" "$(podctl run --rm --pod web busybox stat -c '%u %g' /)"
+    assert_contains "$(podctl run --rm --pod web busybox ls -ln /etc/passwd)" " 0        0 "
+    # What the container writes lands in its upper dir as the mapped ids.
+    podctl run -d --name app --pod web busybox sh -c 'echo hi > /new; mkdir /d; sleep 300' > /dev/null
+    local id
+    id=$(ctr_field app .id)
+    wait_for test -e "$T/root/containers/$id/upper/d"
+    assert_eq "$uid" "$(stat -c %u "$T/root/containers/$id/upper/new")"
+    assert_eq "$uid" "$(stat -c %u "$T/root/containers/$id/upper")"
+    # Changing a file of the image copies it up, owned by the pod's root.
+    podctl exec app sh -c 'echo more >> /etc/passwd'
+    assert_eq "$uid" "$(stat -c %u "$T/root/containers/$id/upper/etc/passwd")"
+}
+
+test_volume_readable_and_writable() {
+    userns_podd
+    podctl pod create web --userns auto > /dev/null
+    mkdir "$T/vol"
+    echo from the host > "$T/vol/f"
+    chown 1000:1000 "$T/vol/f"
+    local out
+    out=$(podctl run --rm --pod web -v "$T/vol:/vol" busybox sh -c \
+        'stat -c "%u %g" /vol /vol/f; cat /vol/f; echo from the pod > /vol/g')
+    assert_eq "0 0
+1000 1000
+from the host" "$out"
+    # Written by the pod's root: root's on the host, through the idmapped bind.
+    assert_eq "from the pod" "$(cat "$T/vol/g")"
+    assert_eq "0 0" "$(stat -c '%u %g' "$T/vol/g")"
+    # A named volume too.
+    podctl run --rm --pod web -v data:/data busybox sh -c 'echo kept > /data/k'
+    assert_eq kept "$(podctl run --rm --pod web -v data:/data busybox cat /data/k)"
+}
+
+test_exec_and_debug_join_the_user_namespace() {
+    userns_podd
+    podctl pod create web --userns auto > /dev/null
+    podctl run -d --name app --pod web busybox sleep 300 > /dev/null
+    local uid userns
+    uid=$(pod_field web .userns.uid)
+    userns=$(ns_id "$(infra_pid web)" user)
+    assert_eq "$userns" "$(podctl exec app readlink /proc/self/ns/user)"
+    # Seen from inside, the exec'd process is root; from the host, the range's.
+    assert_eq 0 "$(podctl exec app awk '/^Uid:/ {print $2}' /proc/self/status)"
+    podctl exec -d app sleep 300
+    local sleeper
+    wait_for pgrep -u "$uid" -x sleep
+    for sleeper in $(pgrep -u "$uid" -x sleep); do
+        assert_eq "$userns" "$(ns_id "$sleeper" user)"
+    done
+    # A debug container of the pod, and one of the container: both inside.
+    assert_eq "$userns" "$(podctl debug web --image busybox -- readlink /proc/self/ns/user)"
+    assert_eq "$userns" "$(podctl debug app --image busybox -- readlink /proc/self/ns/user)"
+}
+
+test_restart_keeps_ranges() {
+    userns_podd
+    podctl pod create a --userns auto > /dev/null
+    podctl pod create b --userns auto > /dev/null
+    podctl pod rm -f a > /dev/null
+    podd_stop
+    podd_start --subid-file "$T/subid"
+    assert_eq 3000065536 "$(pod_field b .userns.uid)"
+    assert_eq "0 3000065536 65536" "$(map_of "$(infra_pid b)" uid_map)"
+    # The next pod takes the range a freed, not b's.
+    podctl pod create c --userns auto > /dev/null
+    assert_eq 3000000000 "$(pod_field c .userns.uid)"
+    podctl run --rm --pod b busybox true
+}
+
+test_used_up_pool_is_refused_and_leaves_nothing() {
+    userns_podd 1
+    podctl pod create a --userns auto > /dev/null
+    assert_exit 125 podctl pod create b --userns auto
+    assert_contains "$LAST_ERR" "no free range of 65536 ids"
+    assert_exit 125 podctl pod inspect b
+    assert_eq 1 "$(podctl pod ls -q | wc -l)"
+    # pod rm frees the range for the next pod.
+    podctl pod rm -f a > /dev/null
+    podctl pod create b --userns auto > /dev/null
+    assert_eq 3000000000 "$(pod_field b .userns.uid)"
+}
+
+test_bad_mode_is_refused() {
+    userns_podd
+    assert_exit 125 podctl pod create web --userns maybe
+    assert_contains "$LAST_ERR" "userns"
+    assert_eq 0 "$(podctl pod ls -q | wc -l)"
+}
+
+test_builtin_pool_without_a_podd_entry() {
+    [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
+    printf 'someone:100000:65536\n' > "$T/subid"
+    assert_exit 1 podd --root "$T/root2" --run-dir "$T/run2" --foreground --subid-file "$T/subid"
+    # Without --subid-file and without an entry in /etc/subuid: the built-in pool.
+    if grep -q '^podd:' /etc/subuid 2> /dev/null; then
+        return 0
+    fi
+    podd_start
+    podctl pod create web --userns auto > /dev/null
+    assert_eq 1879048192 "$(pod_field web .userns.uid)"
+}
+
 run_tests
