@@ -186,4 +186,26 @@ test_builtin_pool_without_a_podd_entry() {
     assert_eq 1879048192 "$(pod_field web .userns.uid)"
 }
 
+test_kube_host_users_false() {
+    userns_podd
+    cat > "$T/pod.yaml" << 'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  hostUsers: false
+  containers:
+  - name: main
+    image: busybox
+    command: ["sleep", "3600"]
+EOF
+    assert_exit 0 podctl kube play "$T/pod.yaml"
+    assert_eq auto "$(pod_field app .userns.mode)"
+    wait_for is_running app-main
+    assert_eq "0 $(pod_field app .userns.uid) 65536" "$(map_of "$(ctr_pid app-main)" uid_map)"
+    assert_contains "$(podctl kube generate app)" "hostUsers: false"
+    podctl kube down "$T/pod.yaml" > /dev/null
+}
+
 run_tests
