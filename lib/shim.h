@@ -124,11 +124,12 @@
  * already owned by the mapped ids. Then the workload joins the user
  * namespace as its root (step 6 of lib/shim.h's order, after the mounts,
  * before the user and the capabilities). */
-#define PD_SHIM_USERNS       "userns"
-#define PD_SHIM_USERNS_PATH  "path"
-#define PD_SHIM_USERNS_UID   "uid"
-#define PD_SHIM_USERNS_GID   "gid"
-#define PD_SHIM_USERNS_IDMAP "idmap"
+#define PD_SHIM_USERNS        "userns"
+#define PD_SHIM_USERNS_PATH   "path"
+#define PD_SHIM_USERNS_UID    "uid"
+#define PD_SHIM_USERNS_GID    "gid"
+#define PD_SHIM_USERNS_IDMAP  "idmap"
+#define PD_SHIM_USERNS_LAYERS "layers"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or "fd:N": a pidfd whose namespace of that type to join

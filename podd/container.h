@@ -203,6 +203,9 @@ int ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callb
 struct pod *ctr_userns_pod(const struct container *c);
 json_t *ctr_userns_json(const struct pod *pod, struct pd_err *err);
 int ctr_userns_own_upper(const struct pod *pod, int root_fd, struct pd_err *err);
+/* With --userns-layers copy: the shim @spec's lowers become the pod's
+ * copies of them, which the shim makes when missing (lib/shim.h). */
+int ctr_userns_copy_lowers(const struct pod *pod, json_t *spec, struct pd_err *err);
 
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);

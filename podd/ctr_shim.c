@@ -445,6 +445,10 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 			return NULL;
 		}
 		json_object_set_new(j, PD_SHIM_USERNS, u);
+		if (ctr_userns_copy_lowers(plan->userns, j, err) < 0) {
+			json_decref(j);
+			return NULL;
+		}
 	}
 	return j;
 }

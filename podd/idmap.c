@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "file.h"
 #include "log.h"
 #include "pod.h"
 #include "shim.h"
+#include "xalloc.h"
 
 #define FOLLOW_MAX 8 /* containers joining containers, as ns_source allows */
 
@@ -62,7 +65,49 @@ ctr_userns_json(const struct pod *pod, struct pd_err *err)
 	}
 	return json_pack("{s:s, s:I, s:I, s:b}", PD_SHIM_USERNS_PATH, path, PD_SHIM_USERNS_UID,
 			 (json_int_t)ids->uid, PD_SHIM_USERNS_GID, (json_int_t)ids->gid,
-			 PD_SHIM_USERNS_IDMAP, 1);
+			 PD_SHIM_USERNS_IDMAP, !pod->d->cfg.userns_copy);
+}
+
+/* <root>/userns/<pod id>: the pod's copies of layers (--userns-layers copy). */
+static char *
+copies_dir(const struct pod *pod)
+{
+	return xasprintf("%s/userns/%s", pod->d->cfg.root, pod->rec.id);
+}
+
+int
+ctr_userns_copy_lowers(const struct pod *pod, json_t *spec, struct pd_err *err)
+{
+	cleanup_free char *dir = copies_dir(pod);
+	json_t *u = json_object_get(spec, PD_SHIM_USERNS);
+	json_t *lowers = json_object_get(spec, PD_SHIM_LOWERS), *copies, *v;
+	size_t i;
+
+	if (!pod->d->cfg.userns_copy || u == NULL || lowers == NULL)
+		return 0;
+	if (pd_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	copies = json_array();
+	json_array_foreach (lowers, i, v) {
+		const char *slash = strrchr(json_string_value(v), '/');
+
+		json_array_append_new(copies, json_sprintf("%s/%s", dir, slash + 1));
+	}
+	json_object_set(u, PD_SHIM_USERNS_LAYERS, lowers);
+	json_object_set_new(spec, PD_SHIM_LOWERS, copies);
+	return 0;
+}
+
+void
+pod_userns_forget_copies(struct pod *pod)
+{
+	cleanup_free char *dir = NULL;
+
+	if (!pod_has_userns(pod))
+		return;
+	dir = copies_dir(pod);
+	if (access(dir, F_OK) == 0)
+		task_delete_trees(pod->d, (const char *const[]){dir, NULL});
 }
 
 int

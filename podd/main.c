@@ -81,6 +81,10 @@ usage(FILE *out)
 	    "                      entries of user \"podd\" in FILE, /etc/subuid format,\n"
 	    "                      for uids and gids (default: /etc/subuid and /etc/subgid;\n"
 	    "                      without a podd entry there, 1879048192 +268304384)\n"
+	    "  --userns-layers MODE idmap (default): a userns pod's containers see the\n"
+	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
+	    "                      copy: through copies owned by the pod's ids, made\n"
+	    "                      once per pod and layer\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -103,6 +107,7 @@ enum {
 	OPT_CERTS_DIR,
 	OPT_RESTART_BACKOFF, /* restart (issue 12) */
 	OPT_SUBID_FILE,      /* issue 13, userns */
+	OPT_USERNS_LAYERS,
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -123,6 +128,7 @@ static const struct option long_opts[] = {
     {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
     {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
+    {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -214,6 +220,13 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 		case OPT_SUBID_FILE:
 			free(cfg->subid_file);
 			cfg->subid_file = xstrdup(optarg);
+			break;
+		case OPT_USERNS_LAYERS:
+			if (strcmp(optarg, "idmap") != 0 && strcmp(optarg, "copy") != 0) {
+				fprintf(stderr, "podd: --userns-layers: use idmap or copy\n");
+				return -1;
+			}
+			cfg->userns_copy = strcmp(optarg, "copy") == 0;
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);

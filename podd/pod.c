@@ -161,7 +161,8 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		pod->removing = true;
 		return;
 	}
-	pod_volumes_teardown(pod); /* issue 12, podspec: before its run dir goes */
+	pod_volumes_teardown(pod);     /* issue 12, podspec: before its run dir goes */
+	pod_userns_forget_copies(pod); /* issue 13 */
 	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);

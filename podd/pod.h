@@ -180,5 +180,7 @@ int pod_userns_load_pools(struct podd *d, struct pd_err *err);
 int pod_userns_alloc(struct podd *d, struct userns_ids *ids, struct pd_err *err);
 /* Write the uid_map and gid_map of @pid, a child in its new user namespace. */
 int pod_userns_write_maps(pid_t pid, const struct userns_ids *ids, struct pd_err *err);
+/* idmap.c: remove the pod's layer copies (a task), if it has any. */
+void pod_userns_forget_copies(struct pod *pod);
 /* True for a pod with a user namespace of its own. */
 bool pod_has_userns(const struct pod *pod);

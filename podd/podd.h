@@ -39,6 +39,7 @@ struct podd_config {
 	char *certs_dir;                        /* owned, or NULL: registries' CAs (registry.h) */
 	struct restart_backoff restart_backoff; /* restart (issue 12): --restart-backoff */
 	char *subid_file; /* owned, or NULL: --subid-file (issue 13, userns.h) */
+	bool userns_copy; /* --userns-layers copy: chowned copies, not idmapped layers */
 };
 
 TAILQ_HEAD(pod_list, pod);

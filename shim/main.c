@@ -53,6 +53,7 @@
 #include "json.h"
 #include "log.h"
 #include "ns.h"
+#include "userns.h"
 #include "parse.h"
 #include "proc.h"
 #include "shim.h"
@@ -122,6 +123,9 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
 				       s->target >= 0 ? "target" : "namespace", pid_fd);
 	}
+	/* issue 13: the layers' copies for the pod's ids, without idmap */
+	if (shim_userns_copy_layers(s, err) < 0)
+		return -1;
 	for (size_t i = 0; s->target < 0 && i < s->n_lowers; i++)
 		if (check_dir(PD_SHIM_LOWERS, s->lowers[i], err) < 0)
 			return -1;

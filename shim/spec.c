@@ -470,10 +470,12 @@ exec_parse(const json_t *j, const char *target, struct shim_spec *spec, struct p
 static int
 userns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	static const char *const allowed[] = {PD_SHIM_USERNS_PATH, PD_SHIM_USERNS_UID,
-					      PD_SHIM_USERNS_GID, PD_SHIM_USERNS_IDMAP, NULL};
+	static const char *const allowed[] = {PD_SHIM_USERNS_PATH,   PD_SHIM_USERNS_UID,
+					      PD_SHIM_USERNS_GID,    PD_SHIM_USERNS_IDMAP,
+					      PD_SHIM_USERNS_LAYERS, NULL};
 	const json_t *u = json_object_get(j, PD_SHIM_USERNS);
 	long long uid = 0, gid = 0;
+	size_t n = 0;
 
 	if (u == NULL)
 		return 0;
@@ -491,6 +493,19 @@ userns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 			       PD_SHIM_USERNS, PD_SHIM_USERNS_UID, PD_SHIM_USERNS_GID);
 	spec->userns_uid = (unsigned)uid;
 	spec->userns_gid = (unsigned)gid;
+	if (json_object_get(u, PD_SHIM_USERNS_LAYERS) == NULL)
+		return 0;
+	if (spec->userns_idmap || spec->lowers == NULL)
+		return pd_fail(err, PD_E_INVALID, "%s: \"%s\" goes with lowers and no idmap",
+			       PD_SHIM_USERNS, PD_SHIM_USERNS_LAYERS);
+	if (get_strv(u, PD_SHIM_USERNS_LAYERS, SHIM_MAX_LOWERS, &spec->userns_layers, &n, err) < 0)
+		return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
+	if (n != spec->n_lowers)
+		return pd_fail(err, PD_E_INVALID, "%s: one of \"%s\" a lower", PD_SHIM_USERNS,
+			       PD_SHIM_USERNS_LAYERS);
+	for (size_t i = 0; i < n; i++)
+		if (check_abs(PD_SHIM_USERNS_LAYERS, spec->userns_layers[i], err) < 0)
+			return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
 	return 0;
 }
 
@@ -588,6 +603,8 @@ shim_spec_clear(struct shim_spec *spec)
 	spec->mounts = NULL;
 	spec->n_mounts = 0;
 	free(spec->lowers);
+	free(spec->userns_layers);
+	spec->userns_layers = NULL;
 	free(spec->lower_dir);
 	spec->lowers = NULL;
 	spec->lower_dir = NULL;

@@ -118,6 +118,7 @@ struct shim_spec {
 	const char *userns;              /* may be NULL: none; the held file to join */
 	unsigned userns_uid, userns_gid; /* host ids of root inside */
 	bool userns_idmap;               /* idmapped layers and binds */
+	const char **userns_layers;      /* owned, may be NULL: the sources of the lowers */
 	int userns_fd;                   /* -1; the shim opens userns here (main.c) */
 };
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "err.h"
+#include "spec.h"
 
 /* Make the detached mount @tree (open_tree OPEN_TREE_CLONE) an idmapped
  * mount with the maps of the user namespace @userns_fd: a file owned by id
@@ -22,3 +23,11 @@ int shim_userns_idmap(int tree, int userns_fd, const char *what, struct pd_err *
  * supplementary groups, every capability there (dropped later as the spec
  * says) and none in the host's. Runs in the child. */
 int shim_userns_enter(int userns_fd, struct pd_err *err);
+
+/* Without idmapped layers (PD_SHIM_USERNS_LAYERS): make each lower of
+ * @spec that is missing, a copy of its layer with the ids moved to the
+ * pod's range. A copy is made under a name of this container's and renamed
+ * into place, so a container of the pod starting at the same time either
+ * finds it whole or makes its own, and the loser's is removed. Runs in the
+ * shim before anything changed: it may take a while for a large image. */
+int shim_userns_copy_layers(const struct shim_spec *spec, struct pd_err *err);

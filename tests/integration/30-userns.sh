@@ -17,7 +17,8 @@ subid_pool() {
 userns_podd() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
     subid_pool "${1:-4}"
-    podd_start --subid-file "$T/subid"
+    shift || true
+    podd_start --subid-file "$T/subid" "$@"
     podctl image import busybox "$IMAGES/busybox" > /dev/null
 }
 
@@ -115,6 +116,10 @@ from the host" "$out"
     # A named volume too.
     podctl run --rm --pod web -v data:/data busybox sh -c 'echo kept > /data/k'
     assert_eq kept "$(podctl run --rm --pod web -v data:/data busybox cat /data/k)"
+    # A new volume filled from the image keeps the image's owners inside.
+    assert_eq "0 0" "$(podctl run --rm --pod web -v etc:/etc busybox stat -c '%u %g' /etc/passwd)"
+    assert_eq "0 0" "$(podctl run --rm -v etc:/etc busybox stat -c '%u %g' /etc/passwd)" \
+        "the same volume, outside the user namespace"
 }
 
 test_exec_and_debug_join_the_user_namespace() {
@@ -206,6 +211,24 @@ EOF
     assert_eq "0 $(pod_field app .userns.uid) 65536" "$(map_of "$(ctr_pid app-main)" uid_map)"
     assert_contains "$(podctl kube generate app)" "hostUsers: false"
     podctl kube down "$T/pod.yaml" > /dev/null
+}
+
+test_copied_layers_without_idmap() {
+    userns_podd 4 --userns-layers copy
+    podctl pod create web --userns auto > /dev/null
+    local uid pod_id
+    uid=$(pod_field web .userns.uid)
+    pod_id=$(pod_field web .id)
+    assert_eq "0 0" "$(podctl run --rm --pod web busybox stat -c '%u %g' /bin/busybox)"
+    # The copy is made once per pod and layer, owned by the pod's ids.
+    local copy
+    copy=$(find "$T/root/userns/$pod_id" -mindepth 1 -maxdepth 1)
+    assert_eq 1 "$(echo "$copy" | wc -l)" "one copy of the one layer"
+    assert_eq "$uid" "$(stat -c %u "$copy/bin/busybox")"
+    assert_eq "hello" "$(podctl run --rm --pod web busybox echo hello)"
+    # pod rm takes the copies away.
+    podctl pod rm -f web > /dev/null
+    wait_for test ! -e "$T/root/userns/$pod_id"
 }
 
 run_tests

@@ -33,8 +33,12 @@ static void
 test_pool_parse_refused(void)
 {
 	static const char *const bad[] = {
-	    "podd:100000\n",          "podd:x:65536\n",         "podd:100000:0\n",
-	    "podd:-1:65536\n",        "podd:4294967295:1\n",    "podd:4294901760:65536\n",
+	    "podd:100000\n",
+	    "podd:x:65536\n",
+	    "podd:100000:0\n",
+	    "podd:-1:65536\n",
+	    "podd:4294967295:1\n",
+	    "podd:4294901760:65536\n",
 	    "podd:100000:65536:extra\n",
 	};
 
