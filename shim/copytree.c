@@ -35,8 +35,8 @@ shim_copy_id(const struct shim_copy_ids *ids, uint32_t id, bool uid)
 /* Owner, mode (after the owner: a chown clears setuid bits) and times of
  * the new @name in @dst (or of @fd when @name is NULL). */
 static int
-set_attrs(int dst, const char *name, int fd, const struct stat *st,
-	  const struct shim_copy_ids *ids, struct pd_err *err)
+set_attrs(int dst, const char *name, int fd, const struct stat *st, const struct shim_copy_ids *ids,
+	  struct pd_err *err)
 {
 	uid_t uid = shim_copy_id(ids, st->st_uid, true);
 	gid_t gid = shim_copy_id(ids, st->st_gid, false);
@@ -48,8 +48,8 @@ set_attrs(int dst, const char *name, int fd, const struct stat *st,
 	if (!link && (fd >= 0 ? fchmod(fd, st->st_mode & 07777)
 			      : fchmodat(dst, name, st->st_mode & 07777, 0)) < 0)
 		return pd_fail_errno(err, errno, "copy %s: chmod", name ? name : "a directory");
-	if (ids->layer && (fd >= 0 ? futimens(fd, times)
-				   : utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW)) < 0)
+	if (ids->layer &&
+	    (fd >= 0 ? futimens(fd, times) : utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW)) < 0)
 		return pd_fail_errno(err, errno, "copy %s: times", name ? name : "a directory");
 	return 0;
 }

@@ -251,3 +251,4 @@ echo; "$(dirname "$0")/kube.sh" "$build" 10 # issue 12, kube: kube play + down b
 echo; "$(dirname "$0")/clients.sh" "$build" # podd under 200 clients and a stalled follower
 echo; "$(dirname "$0")/pull.sh" "$build" 5 # pull, present pull, run after pull, load; podman and skopeo beside
 echo; "$(dirname "$0")/probes.sh" "$build" "$runs" # probes (issue 12): 200 httpGet probes/s, podd CPU and ps latency
+echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
