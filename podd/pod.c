@@ -273,6 +273,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	pod = pod_new(d);
 	pod->rec.spec = *spec;
 	spec->ports = NULL; /* the pod's now, whatever comes */
+	spec->k8s = NULL;   /* likewise: freed twice on a failure below otherwise */
 	if (infra_netns_path(pod, netns, sizeof(netns)) < 0) {
 		pod->rec.spec.labels = NULL; /* still the caller's */
 		pod_free(pod);

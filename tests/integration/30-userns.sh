@@ -46,6 +46,30 @@ test_infra_owns_its_namespaces() {
     assert_eq web "$(nsenter -t "$pid" -U -u hostname)"
     assert_eq host "$(podctl pod create plain > /dev/null && pod_field plain .userns.mode)"
 }
+test_infra_killed_start_rejoins_the_user_namespace() {
+    userns_podd
+    podctl pod create web --userns auto > /dev/null
+    local pid user net
+    pid=$(infra_pid web)
+    user=$(ns_id "$pid" user)
+    net=$(ns_id "$pid" net)
+    kill -9 "$pid"
+    is_exited() { [ "$(pod_field web .state)" = exited ]; }
+    wait_for is_exited
+    podctl pod start web > /dev/null
+    pid=$(infra_pid web)
+    assert_eq "$user" "$(ns_id "$pid" user)" "user namespace kept across the restart"
+    assert_eq "$net" "$(ns_id "$pid" net)" "net namespace kept across the restart"
+    assert_eq "$(pod_field web .userns.uid)" "$(awk '/^Uid:/ {print $2}' /proc/"$pid"/status)"
+    # Stopped and started: a new user namespace with the pod's same range.
+    podctl pod stop web > /dev/null
+    podctl pod start web > /dev/null
+    pid=$(infra_pid web)
+    assert_ne "$user" "$(ns_id "$pid" user)"
+    assert_eq "0 $(pod_field web .userns.uid) 65536" "$(map_of "$pid" uid_map)"
+    assert_eq "0 0" "$(podctl run --rm --pod web busybox stat -c '%u %g' /bin/busybox)"
+}
+
 test_workload_is_root_inside_unprivileged_outside() {
     userns_podd
     podctl pod create web --userns auto > /dev/null
