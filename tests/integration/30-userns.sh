@@ -91,6 +91,20 @@ test_workload_is_root_inside_unprivileged_outside() {
     assert_ne 0 "$rc" "a write to a host-owned sysctl"
 }
 
+test_share_pid_and_host_network() {
+    userns_podd
+    # The PID namespace is the user namespace's too: the infra is PID 1 in
+    # it, and the containers see each other.
+    podctl pod create sp --userns auto --share-pid > /dev/null
+    podctl run -d --name a --pod sp busybox sleep 300 > /dev/null
+    assert_contains "$(podctl run --rm --pod sp busybox ps -o pid,comm)" "podd-pause"
+    assert_eq "$(ns_id "$(infra_pid sp)" user)" "$(ns_id "$(ctr_pid a)" user)"
+    # With the host's network the pod still has its user namespace.
+    podctl pod create hn --userns auto --net host > /dev/null
+    assert_eq "$(ns_id $$ net)" "$(ns_id "$(infra_pid hn)" net)"
+    assert_eq "0 0" "$(podctl run --rm --pod hn busybox stat -c '%u %g' /bin/busybox)"
+}
+
 test_two_pods_get_disjoint_ranges() {
     userns_podd
     podctl pod create a --userns auto > /dev/null
