@@ -94,6 +94,8 @@ PODD_PURE_OBJS += $(call obj,podd/ctr_privileges.c podd/cgroup_devices.c)
 PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 # issue 13, seccomp: security_opt of a container.
 PODD_PURE_OBJS += $(call obj,podd/security_opt.c)
+# issue 13, userns: the pool of subordinate ids.
+PODD_PURE_OBJS += $(call obj,podd/userns.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

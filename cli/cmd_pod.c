@@ -108,6 +108,7 @@ enum {
 	/* issue 13, cgroups: limits_flags.h, the pod's cgroup */
 	C_LIMITS,
 	C_LIMITS_LAST = C_LIMITS + LIMITS_FLAG_N - 1,
+	C_USERNS,          /* issue 13 */
 };
 
 static const struct flag_spec create_flags[] = {
@@ -136,6 +137,9 @@ static const struct flag_spec create_flags[] = {
 			   "crash-loop backoff of its containers' restarts, in seconds, "
 			   "fractions allowed (default: podd's, 10:300)"},
     LIMITS_FLAG_ROWS(C_LIMITS), /* issue 13, cgroups */
+    [C_USERNS] = {"userns", NULL, 0, FLAG_VALUE, "MODE",
+		  "auto: a user namespace of the pod's own, root in the pod an unprivileged "
+		  "range of host ids; host (the default): the host's"},
     {.name = NULL},
 };
 
@@ -229,6 +233,9 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 			      "--publish", err) < 0))
 		return NULL;
 	if (life_body(body, f, err) < 0)
+		return NULL;
+	if (f->v[C_USERNS].value != NULL &&
+	    body_set_string(body, PD_F_USERNS, f->v[C_USERNS].value, "--userns", err) < 0)
 		return NULL;
 	if (f->v[C_LABEL].count > 0) {
 		json_t *labels = cmd_labels(&f->v[C_LABEL], err);

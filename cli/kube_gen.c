@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "api.h"
 #include "cleanup.h"
 #include "json.h"
 #include "xalloc.h"
@@ -616,6 +617,7 @@ kube_generate(const json_t *pod, const json_t *ctrs, const char *type, struct pd
 	json_object_set_new(spec, "restartPolicy", json_string(pod_policy(pod, apps)));
 	if (pod != NULL) {
 		const char *hn = str(pod, "hostname"), *net = str(pod, "network");
+		const char *userns = str(json_object_get(pod, PD_F_USERNS), PD_F_USERNS_MODE);
 
 		if (json_is_integer(json_object_get(pod, "termination_grace_period")))
 			json_object_set(spec, "terminationGracePeriodSeconds",
@@ -631,6 +633,9 @@ kube_generate(const json_t *pod, const json_t *ctrs, const char *type, struct pd
 			json_object_set_new(spec, "hostPID", json_true());
 		if (json_is_true(json_object_get(pod, "host_ipc")))
 			json_object_set_new(spec, "hostIPC", json_true());
+		/* issue 13 */
+		if (userns != NULL && strcmp(userns, PD_USERNS_AUTO) == 0)
+			json_object_set_new(spec, "hostUsers", json_false());
 		if (hn != NULL && strcmp(hn, pod_name) != 0)
 			json_object_set_new(spec, "hostname", json_string(hn));
 		if (nonempty(json_object_get(pod, "subdomain")))

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "api.h"
 #include "cleanup.h"
 #include "json.h"
 #include "xalloc.h"
@@ -210,10 +211,9 @@ pod(struct ctx *c, const json_t *meta, const json_t *spec, const char *pod_name,
 		if (kw_warn_key(c, "subdomain", "kept, not enforced yet") < 0)
 			return NULL;
 	}
-	if (husers == 0) {
-		if (kw_warn_key(c, "hostUsers", "kept, not enforced yet") < 0)
-			return NULL;
-	}
+	/* issue 13: a user namespace of the pod's own, as the kubelet's */
+	if (husers == 0)
+		json_object_set_new(body, PD_F_USERNS, json_string(PD_USERNS_AUTO));
 	if (share == 1)
 		json_object_set_new(body, "share_pid", json_true());
 	if (hnet == 1) {

@@ -524,3 +524,16 @@
 #define PD_F_SECURITY_OPT      "security_opt"
 #define PD_F_SECCOMP           "seccomp"
 #define PD_F_NO_NEW_PRIVILEGES "no_new_privileges"
+/* ---- issue 13, user namespaces ----
+ * Pod create body: "userns": "auto" (a user namespace of the pod's own,
+ * owning its other namespaces, with a range of 65536 subordinate uids and
+ * gids podd allocates) or "host" (the default). The pod object shows
+ * "userns": {"mode", "uid", "gid", "size"}: the first host uid and gid of
+ * the range and its size (uid, gid and size only with "auto"). */
+#define PD_F_USERNS      "userns"
+#define PD_F_USERNS_MODE "mode"
+#define PD_F_USERNS_UID  "uid"
+#define PD_F_USERNS_GID  "gid"
+#define PD_F_USERNS_SIZE "size"
+#define PD_USERNS_AUTO   "auto"
+#define PD_USERNS_HOST   "host"

@@ -22,7 +22,7 @@
 static const struct pd_ns_desc ns_table[PD_NS_COUNT] = {
     [PD_NS_NET] = {"net", CLONE_NEWNET}, [PD_NS_IPC] = {"ipc", CLONE_NEWIPC},
     [PD_NS_UTS] = {"uts", CLONE_NEWUTS}, [PD_NS_PID] = {"pid", CLONE_NEWPID},
-    [PD_NS_MNT] = {"mnt", CLONE_NEWNS},
+    [PD_NS_MNT] = {"mnt", CLONE_NEWNS},  [PD_NS_USER] = {"user", CLONE_NEWUSER},
 };
 
 const struct pd_ns_desc *

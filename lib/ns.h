@@ -13,7 +13,15 @@
 
 #include "err.h"
 
-enum pd_ns_type { PD_NS_NET, PD_NS_IPC, PD_NS_UTS, PD_NS_PID, PD_NS_MNT, PD_NS_COUNT };
+enum pd_ns_type {
+	PD_NS_NET,
+	PD_NS_IPC,
+	PD_NS_UTS,
+	PD_NS_PID,
+	PD_NS_MNT,
+	PD_NS_USER, /* a userns pod's (issue 13) */
+	PD_NS_COUNT
+};
 
 struct pd_ns_desc {
 	const char *name; /* as in /proc/PID/ns: "net", "ipc", ... */

@@ -165,6 +165,25 @@
 #define PD_SHIM_SECCOMP_CACHE "seccomp_cache"
 /* bool: set no_new_privs before execve (absent: true). */
 #define PD_SHIM_NO_NEW_PRIVS "no_new_privs"
+/* issue 13: the pod's user namespace, for a container of a userns pod (and
+ * a debug container joining one's namespaces) and for an exec session into
+ * one: {"path": the held user namespace file, "uid", "gid": the host ids of
+ * root inside, "idmap": bool (absent: true)}. The container's mounts are
+ * made first, in a mount namespace of the host's user namespace: with
+ * idmap, each lower layer of the overlay (and each bind mount) is an
+ * idmapped mount of that user namespace (mount_setattr MOUNT_ATTR_IDMAP,
+ * Linux 5.12; an idmapped layer given to overlay by fd: Linux 6.13), so
+ * the image's root-owned files are root's inside, while the upper dir is
+ * written with the mapped ids; without it the layers are podd's copies,
+ * already owned by the mapped ids. Then the workload joins the user
+ * namespace as its root (step 6 of lib/shim.h's order, after the mounts,
+ * before the user and the capabilities). */
+#define PD_SHIM_USERNS        "userns"
+#define PD_SHIM_USERNS_PATH   "path"
+#define PD_SHIM_USERNS_UID    "uid"
+#define PD_SHIM_USERNS_GID    "gid"
+#define PD_SHIM_USERNS_IDMAP  "idmap"
+#define PD_SHIM_USERNS_LAYERS "layers"
 
 /* A namespace value: "new", "host", a path to a namespace file (a bind mount
  * podd holds), or "fd:N": a pidfd whose namespace of that type to join

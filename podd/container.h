@@ -185,6 +185,7 @@ struct ctr_plan {
 	struct pod *pod;                           /* NULL: a container of its own */
 	struct container *ns_target[CTR_NS_KINDS]; /* the T of each --X container:T */
 	char hostname[PD_NAME_MAX + 1];            /* the hostname it will have */
+	struct pod *userns;                        /* issue 13: ctr_userns_pod, or NULL */
 };
 
 /* ctr_shim.c: fill @plan for a start of @c: its pod (which must run), the
@@ -208,6 +209,20 @@ void ctr_cgroup_shim_keys(const struct container *c, json_t *spec);
  * (shim_launch.h). */
 int ctr_shim_spawn(struct container *c, const struct ctr_plan *plan, event_callback_fn on_sync,
 		   struct pd_err *err);
+
+/* idmap.c (issue 13): the pod whose user namespace @c's processes join
+ * (its own, or that of a container whose namespaces it joins), NULL for
+ * the host's; the shim's "userns" object for it (lib/shim.h; NULL with
+ * @err); the writable layer "upper" of @root_fd chowned to its root. */
+struct pod *ctr_userns_pod(const struct container *c);
+json_t *ctr_userns_json(const struct pod *pod, struct pd_err *err);
+int ctr_userns_own_upper(const struct pod *pod, int root_fd, struct pd_err *err);
+/* With --userns-layers copy: the shim @spec's lowers become the pod's
+ * copies of them, which the shim makes when missing (lib/shim.h). */
+int ctr_userns_copy_lowers(const struct pod *pod, json_t *spec, struct pd_err *err);
+/* Both above: the shim spec @spec of a container of @pod gets its userns
+ * key, and its lowers the copies when layers are copied. */
+int ctr_userns_keys(const struct pod *pod, json_t *spec, struct pd_err *err);
 
 /* Paths of @c's state: "<root>/containers/<id>" and "<run>/containers/<id>". */
 char *ctr_root_dir(const struct container *c);

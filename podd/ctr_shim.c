@@ -141,6 +141,7 @@ ctr_plan_resolve(const struct container *c, struct ctr_plan *plan, struct pd_err
 	}
 	hostname_of(c, plan->pod, plan->ns_target[CTR_NS_UTS], plan->hostname,
 		    sizeof(plan->hostname));
+	plan->userns = ctr_userns_pod(c); /* issue 13 */
 	return 0;
 }
 
@@ -449,7 +450,8 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 				    json_pack("[i, i]", s->tty_rows, s->tty_cols));
 	if (json_array_size(s->mounts) > 0)
 		json_object_set_new(j, PD_SHIM_MOUNTS, volume_shim_mounts(c->d, s));
-	if (ctr_priv_shim(c, j, err) < 0) { /* issue 13 */
+	if (ctr_priv_shim(c, j, err) < 0 || /* issue 13 */
+	    (plan->userns != NULL && ctr_userns_keys(plan->userns, j, err) < 0)) {
 		if (*owned)
 			close_reset(pid_fd);
 		*owned = false;
@@ -477,6 +479,9 @@ prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd
 	 * enter it (a --user other than root), as in docker. */
 	if (!c->rec.spec.read_only && fchmodat(root_fd, "upper", 0755, 0) < 0)
 		return pd_fail_errno(err, errno, "chmod upper");
+	if (!c->rec.spec.read_only && plan->userns != NULL &&
+	    ctr_userns_own_upper(plan->userns, root_fd, err) < 0)
+		return -1;
 	if (mkdir_at(c->d->run_ctrs_fd, c->rec.id, err) < 0)
 		return -1;
 	*run_fd =

@@ -42,6 +42,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "pod.h"
 #include "proc.h"
 #include "shim.h"
 #include "shim_launch.h"
@@ -259,7 +260,9 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	char hostname[PD_NAME_MAX + 1];
 	/* Docker's exec runs as the container's user unless -u says. */
 	const char *user = spec->user[0] != '\0' ? spec->user : cs->user;
-	json_t *j;
+	struct pd_err ignored;
+	struct pod *pod;
+	json_t *j, *u;
 
 	ctr_hostname(e->c, hostname, sizeof(hostname));
 	j = json_pack(
@@ -286,6 +289,11 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 	json_object_del(j, PD_SHIM_CGROUP_MOUNTS);
 	/* issue 13: the container's filter and no_new_privs, as docker's exec. */
 	ctr_shim_security(e->c->d, cs, j);
+	/* issue 13: the user namespace the container's workload is in (its
+	 * held file is there for as long as the pod: no error past create) */
+	pod = ctr_userns_pod(e->c);
+	if (pod != NULL && (u = ctr_userns_json(pod, &ignored)) != NULL)
+		json_object_set_new(j, PD_SHIM_USERNS, u);
 	return j;
 }
 

@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
@@ -37,13 +38,26 @@
 #include "paths.h"
 #include "proc.h"
 
-static const enum pd_ns_type held_types[POD_NS_HELD] = {
-    [POD_NS_NET] = PD_NS_NET, [POD_NS_IPC] = PD_NS_IPC, [POD_NS_UTS] = PD_NS_UTS};
+static const enum pd_ns_type held_types[POD_NS_HELD] = {[POD_NS_NET] = PD_NS_NET,
+							[POD_NS_IPC] = PD_NS_IPC,
+							[POD_NS_UTS] = PD_NS_UTS,
+							[POD_NS_USER] = PD_NS_USER};
 
 bool
 infra_holds_net(const struct pod *pod)
 {
 	return pod->rec.spec.net != POD_NET_HOST;
+}
+
+/* Whether the pod has a namespace @h podd holds. */
+static bool
+holds(const struct pod *pod, int h)
+{
+	if (h == POD_NS_NET)
+		return infra_holds_net(pod);
+	if (h == POD_NS_USER)
+		return pod_has_userns(pod);
+	return true;
 }
 
 int
@@ -72,7 +86,32 @@ struct infra_setup {
 	bool lo_up;
 	int cg_fds[CG_PROCS_MAX]; /* issue 13: its leaf's cgroup.procs */
 	int n_cg;
+	/* issue 13: a userns pod's infra; with a new user namespace it reads
+	 * one byte on maps_rd once podd wrote its maps (maps_wr: podd's end) */
+	bool userns;
+	int maps_rd, maps_wr;
 };
+
+/* In the child of a userns pod: into its user namespace (joined, or the new
+ * one once mapped), as its root, with every capability there and none
+ * outside: uid and gid 0 inside are the first ids of the pod's range. */
+static int
+become_pod_root(const struct infra_setup *s, struct pd_err *err)
+{
+	char c;
+
+	if (s->join_fds[POD_NS_USER] >= 0) {
+		if (setns(s->join_fds[POD_NS_USER], CLONE_NEWUSER) < 0)
+			return pd_fail_errno(err, errno, "join the pod's user namespace");
+	} else {
+		close(s->maps_wr);
+		if (read(s->maps_rd, &c, 1) != 1)
+			return pd_fail(err, PD_E_SYSTEM, "the pod's ids were not mapped");
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return pd_fail_errno(err, errno, "become root of the pod's user namespace");
+	return 0;
+}
 
 /* In the child, before exec: join held namespaces, name the host, lo up. */
 static int
@@ -80,18 +119,47 @@ infra_child_setup(void *arg, struct pd_err *err)
 {
 	const struct infra_setup *s = arg;
 
-	/* issue 13: into its cgroup leaf first */
+	/* issue 13: into its cgroup leaf first, while still podd's root */
 	for (int i = 0; i < s->n_cg; i++)
 		if (write(s->cg_fds[i], "0", 1) != 1)
 			return pd_fail_errno(err, errno, "join the pod's cgroup");
+	/* The user namespace next: it owns the others (held ones too). */
+	if (s->userns && become_pod_root(s, err) < 0)
+		return -1;
 	for (int h = 0; h < POD_NS_HELD; h++)
-		if (s->join_fds[h] >= 0 && setns(s->join_fds[h], 0) < 0)
+		if (h != POD_NS_USER && s->join_fds[h] >= 0 && setns(s->join_fds[h], 0) < 0)
 			return pd_fail_errno(err, errno, "join the pod's %s namespace",
 					     pd_ns_desc(held_types[h])->name);
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return pd_fail_errno(err, errno, "sethostname");
 	if (s->lo_up && pd_ns_loopback_up(err) < 0)
 		return -1;
+	return 0;
+}
+
+/* A new user namespace made by clone, which owns the other namespaces
+ * clone makes with it: those of the old one cannot be joined then. */
+static void
+new_userns(struct infra_setup *setup, int *clone_flags)
+{
+	*clone_flags |= CLONE_NEWUSER;
+	for (int h = 0; h < POD_NS_HELD; h++) {
+		if (h == POD_NS_USER || setup->join_fds[h] < 0)
+			continue;
+		close_reset(&setup->join_fds[h]);
+		*clone_flags |= pd_ns_desc(held_types[h])->clone_flag;
+	}
+}
+
+static int
+maps_pipe(struct infra_setup *setup, struct pd_err *err)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return pd_fail_errno(err, errno, "pipe");
+	setup->maps_rd = p[0];
+	setup->maps_wr = p[1];
 	return 0;
 }
 
@@ -103,7 +171,10 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	char *argv[] = {"podd-pause", "--ready-fd", ready_fd, NULL};
 	char *envp_debug[] = {"PODD_DEBUG=1", NULL};
 	struct infra_setup setup = {.hostname = pod->rec.spec.hostname,
-				    .lo_up = infra_holds_net(pod)};
+				    .lo_up = infra_holds_net(pod),
+				    .userns = pod_has_userns(pod),
+				    .maps_rd = -1,
+				    .maps_wr = -1};
 	struct pd_spawn s = {
 	    .path = d->cfg.pause_path,
 	    .argv = argv,
@@ -123,7 +194,7 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	/* An exited pod still holds its namespaces: join those, make the rest. */
 	for (int h = 0; h < POD_NS_HELD; h++) {
 		setup.join_fds[h] = -1;
-		if (h == POD_NS_NET && !infra_holds_net(pod))
+		if (!holds(pod, h))
 			continue;
 		if (pod->rec.state == POD_EXITED &&
 		    infra_held_path(pod, h, path, sizeof(path)) == 0) {
@@ -134,6 +205,8 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 		if (setup.join_fds[h] < 0)
 			s.clone_flags |= pd_ns_desc(held_types[h])->clone_flag;
 	}
+	if (setup.userns && setup.join_fds[POD_NS_USER] < 0)
+		new_userns(&setup, &s.clone_flags);
 	if (setup.join_fds[POD_NS_NET] >= 0)
 		setup.lo_up = false;
 	if (pod->rec.spec.share_pid)
@@ -142,15 +215,29 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	for (int i = 0; i < CG_PROCS_MAX; i++)
 		setup.cg_fds[i] = -1;
 	setup.n_cg = pod_cgroup_infra_open(pod, setup.cg_fds, err); /* issue 13 */
-	r = setup.n_cg < 0 ? -1 : pd_spawn(&s, &child, err);
+	if (setup.n_cg < 0 ||
+	    ((s.clone_flags & CLONE_NEWUSER) != 0 && maps_pipe(&setup, err) < 0))
+		r = -1;
+	else
+		r = pd_spawn(&s, &child, err);
 	for (int h = 0; h < POD_NS_HELD; h++)
 		close_reset(&setup.join_fds[h]);
 	for (int i = 0; i < CG_PROCS_MAX; i++)
 		close_reset(&setup.cg_fds[i]);
-	if (r < 0)
+	close_reset(&setup.maps_rd);
+	if (r < 0) {
+		close_reset(&setup.maps_wr);
 		return pd_err_prefix(err, "start the infra process");
+	}
 	pod->rec.infra_pid = child.pid;
-	if (pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
+	/* issue 13: its maps, then the byte it waits for (EOF: it fails) */
+	if (setup.maps_wr >= 0) {
+		r = pod_userns_write_maps(child.pid, &pod->rec.spec.userns, err);
+		if (r == 0 && write(setup.maps_wr, "M", 1) != 1)
+			r = pd_fail_errno(err, errno, "tell the infra its ids are mapped");
+		close_reset(&setup.maps_wr);
+	}
+	if (r < 0 || pd_proc_start_time(child.pid, &pod->rec.infra_start_time, err) < 0) {
 		struct pd_err ignored;
 
 		pd_pidfd_signal(child.pidfd, SIGKILL, &ignored);
@@ -252,7 +339,7 @@ infra_hold_namespaces(struct pod *pod, struct pd_err *err)
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return pd_fail_errno(err, errno, "mkdir %s", path);
 	for (int h = 0; h < POD_NS_HELD; h++) {
-		if (h == POD_NS_NET && !infra_holds_net(pod))
+		if (!holds(pod, h))
 			continue;
 		if (infra_held_path(pod, h, path, sizeof(path)) < 0 ||
 		    hold_one(pod, held_types[h], path, err) < 0)
@@ -316,7 +403,7 @@ infra_read_ns_ids(struct pod *pod)
 		enum pd_ns_type t = held_types[h];
 		cleanup_close int fd = -1;
 
-		if (h == POD_NS_NET && !infra_holds_net(pod))
+		if (!holds(pod, h))
 			continue;
 		if (infra_held_path(pod, h, path, sizeof(path)) < 0)
 			continue;

@@ -86,6 +86,14 @@ usage(FILE *out)
 	    "  --cgroup-layout auto|v1|hybrid|v2|none\n"
 	    "                      which cgroup hierarchies to use (default auto: what\n"
 	    "                      is mounted; none: no cgroups, limits refused)\n"
+	    "  --subid-file FILE   the pool of subordinate ids of --userns auto pods: the\n"
+	    "                      entries of user \"podd\" in FILE, /etc/subuid format,\n"
+	    "                      for uids and gids (default: /etc/subuid and /etc/subgid;\n"
+	    "                      without a podd entry there, 1879048192 +268304384)\n"
+	    "  --userns-layers MODE idmap (default): a userns pod's containers see the\n"
+	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
+	    "                      copy: through copies owned by the pod's ids, made\n"
+	    "                      once per pod and layer\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -109,6 +117,8 @@ enum {
 	OPT_RESTART_BACKOFF, /* restart (issue 12) */
 	OPT_CGROUP_PARENT,   /* issue 13, cgroups */
 	OPT_CGROUP_LAYOUT,
+	OPT_SUBID_FILE,      /* issue 13, userns */
+	OPT_USERNS_LAYERS,
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -130,6 +140,8 @@ static const struct option long_opts[] = {
     {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
     {"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
     {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
+    {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
+    {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -235,6 +247,17 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			cfg->cgroup_layout = (int)l;
 			break;
 		}
+		case OPT_SUBID_FILE:
+			free(cfg->subid_file);
+			cfg->subid_file = xstrdup(optarg);
+			break;
+		case OPT_USERNS_LAYERS:
+			if (strcmp(optarg, "idmap") != 0 && strcmp(optarg, "copy") != 0) {
+				fprintf(stderr, "podd: --userns-layers: use idmap or copy\n");
+				return -1;
+			}
+			cfg->userns_copy = strcmp(optarg, "copy") == 0;
+			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
 			cfg->certs_dir = xstrdup(optarg);
@@ -481,6 +504,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.cni_path);
 	free(d->cfg.certs_dir);
 	free(d->cfg.cgroup_parent);
+	free(d->cfg.subid_file);
 }
 
 int
@@ -522,7 +546,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	raise_nofile(&d.cfg);
-	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0)
+	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0 ||
+	    pod_userns_load_pools(&d, &err) < 0)
 		goto fail;
 	if (!d.cfg.foreground && (ready_fd = daemonize(&d, f.log_file, &err)) < 0)
 		goto fail;

@@ -162,8 +162,9 @@ pod_destroy(struct pod *pod, const struct pd_err *err)
 		pod->removing = true;
 		return;
 	}
-	pod_volumes_teardown(pod); /* issue 12, podspec: before its run dir goes */
-	pod_cgroup_remove(pod);    /* issue 13: its containers' leaves are gone */
+	pod_volumes_teardown(pod);     /* issue 12, podspec: before its run dir goes */
+	pod_cgroup_remove(pod);        /* issue 13: its containers' leaves are gone */
+	pod_userns_forget_copies(pod); /* issue 13 */
 	released = release_or_fail(pod, &rel) == 0;
 	if (pod_forget(pod, &e) < 0)
 		log_error("pod \"%s\": %s", pod->rec.spec.name, e.msg);
@@ -276,6 +277,7 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 	pod = pod_new(d);
 	pod->rec.spec = *spec;
 	spec->ports = NULL; /* the pod's now, whatever comes */
+	spec->k8s = NULL;   /* likewise: freed twice on a failure below otherwise */
 	if (infra_netns_path(pod, netns, sizeof(netns)) < 0) {
 		pod->rec.spec.labels = NULL; /* still the caller's */
 		pod_free(pod);
@@ -288,7 +290,9 @@ pod_create(struct podd *d, struct pod_spec *spec, struct http_pending *pending, 
 			       "network namespace %s already exists (a pod of another podd?)",
 			       netns);
 	}
-	if (pd_id_generate(pod->rec.id, err) < 0) {
+	/* issue 13: the range is the pod's from here; its record keeps it */
+	if (pd_id_generate(pod->rec.id, err) < 0 ||
+	    pod_userns_alloc(d, &pod->rec.spec.userns, err) < 0) {
 		pod->rec.spec.labels = NULL;
 		pod_free(pod);
 		return -1;
@@ -723,6 +727,7 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);
+	json_object_set_new(j, PD_F_USERNS, userns_ids_json(&r->spec.userns)); /* issue 13 */
 	if (r->spec.has_restart_backoff) /* restart (issue 12) */
 		json_object_set_new(j, PD_F_RESTART_BACKOFF,
 				    restart_backoff_to_json(&r->spec.restart_backoff));

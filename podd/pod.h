@@ -31,8 +31,9 @@ struct proxy;
 /* What a waiter gets when the pod settles without an error. */
 enum pod_reply { POD_REPLY_CREATED, POD_REPLY_POD, POD_REPLY_REMOVED };
 
-/* Namespaces podd holds for a pod with bind mounts (pid cannot be held). */
-enum pod_held_ns { POD_NS_NET, POD_NS_IPC, POD_NS_UTS, POD_NS_HELD };
+/* Namespaces podd holds for a pod with bind mounts (pid cannot be held);
+ * user only for a pod with a user namespace of its own (issue 13). */
+enum pod_held_ns { POD_NS_NET, POD_NS_IPC, POD_NS_UTS, POD_NS_USER, POD_NS_HELD };
 
 struct pod {
 	TAILQ_ENTRY(pod) entry;
@@ -181,3 +182,17 @@ int infra_held_path(const struct pod *pod, enum pod_held_ns h, char *buf, size_t
 bool infra_holds_net(const struct pod *pod);
 /* Path of the ip-netns name of @pod into @buf ("" in host network mode). */
 int infra_netns_path(const struct pod *pod, char *buf, size_t len);
+
+/* pod_userns.c (issue 13): the pools of subordinate ids (--subid-file, else
+ * /etc/subuid and /etc/subgid, else the built-in pool), read at start;
+ * PD_E_INVALID for a bad file. */
+int pod_userns_load_pools(struct podd *d, struct pd_err *err);
+/* With USERNS_AUTO, a free range of @d's pools into @ids (the pods of @d
+ * hold the others): PD_E_UNAVAILABLE when the pool is used up. */
+int pod_userns_alloc(struct podd *d, struct userns_ids *ids, struct pd_err *err);
+/* Write the uid_map and gid_map of @pid, a child in its new user namespace. */
+int pod_userns_write_maps(pid_t pid, const struct userns_ids *ids, struct pd_err *err);
+/* idmap.c: remove the pod's layer copies (a task), if it has any. */
+void pod_userns_forget_copies(struct pod *pod);
+/* True for a pod with a user namespace of its own. */
+bool pod_has_userns(const struct pod *pod);

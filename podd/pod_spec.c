@@ -187,6 +187,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 					      POD_SPEC_K8S_KEYS,
 					      PD_F_RESTART_BACKOFF, /* issue 12, restart */
 					      PD_F_LIMITS,          /* issue 13, cgroups */
+					      PD_F_USERNS,          /* issue 13 */
 					      NULL};
 	const char *name = NULL, *hostname = NULL, *net = PD_NET_BRIDGE, *ip = NULL;
 	json_t *labels, *dns, *ports;
@@ -240,6 +241,8 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 		return -1;
 	if (cg_limits_parse(json_object_get(body, PD_F_LIMITS), &spec->limits, err) < 0)
 		return -1; /* issue 13, cgroups */
+	if (userns_parse_mode(body, &spec->userns, err) < 0) /* issue 13 */
+		return -1;
 	return pod_spec_k8s_parse(body, spec, err);
 }
 
@@ -297,6 +300,8 @@ pod_record_to_json(const struct pod_record *rec)
 		json_object_update(j, rec->spec.k8s);
 	if (!cg_limits_empty(&rec->spec.limits)) /* issue 13, cgroups */
 		json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&rec->spec.limits));
+	if (rec->spec.userns.mode != USERNS_HOST) /* issue 13 */
+		json_object_set_new(j, PD_F_USERNS, userns_ids_json(&rec->spec.userns));
 	return j;
 }
 
@@ -326,6 +331,11 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	if (pod_restart_parse(j, &backoff, err) < 0) /* issue 12, restart */
 		return pd_err_prefix(err, "bad pod record");
 	json_object_del(own, PD_F_RESTART_BACKOFF);
+	/* issue 13: absent in records older than user namespaces (host) */
+	if (userns_ids_from_json(json_object_get(j, PD_F_USERNS), &backoff.userns, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	json_object_del(own, PD_F_USERNS);
+	rec->spec.userns = backoff.userns;
 	rec->spec.has_restart_backoff = backoff.has_restart_backoff;
 	rec->spec.restart_backoff = backoff.restart_backoff;
 	/* issue 12, podspec: its keys come off the copy too. */

@@ -19,6 +19,7 @@
 #include "name.h"
 #include "restart_policy.h"
 #include "timefmt.h"
+#include "userns.h"
 
 /* none: a namespace with lo only; host: the host's; CNI: a network's
  * plugins attach the pod's namespace (network.h). */
@@ -61,6 +62,9 @@ struct pod_spec {
 	json_t *k8s;
 	/* issue 13, cgroups: "limits" of the pod's cgroup (cgroup.h) */
 	struct cg_limits limits;
+	/* issue 13: the pod's user namespace; uid and gid are allocated at
+	 * create (userns.h) and kept in the record */
+	struct userns_ids userns;
 };
 
 /* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */

@@ -16,6 +16,7 @@
 #include "network.h"
 #include "restart_policy.h"
 #include "task.h"
+#include "userns.h"
 struct event_base;
 struct evhttp;
 struct event;
@@ -41,6 +42,8 @@ struct podd_config {
 	/* issue 13, cgroups (cgroup.h) */
 	char *cgroup_parent; /* owned, NULL: the default; --cgroup-parent */
 	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
+	char *subid_file; /* owned, or NULL: --subid-file (issue 13, userns.h) */
+	bool userns_copy; /* --userns-layers copy: chowned copies, not idmapped layers */
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -94,6 +97,8 @@ struct podd {
 	struct cgroups *cgroups; /* owned */
 	/* issue 13, observe: the stats streams (stats.c), NULL until the first */
 	struct stats_streams *stats_streams; /* owned */
+	/* issue 13: the pools of subordinate uids and gids (pod_userns.c) */
+	struct userns_pool uid_pool, gid_pool;
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

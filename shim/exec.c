@@ -24,6 +24,7 @@
 #include "seccomp_filter.h"
 #include "stdio_fds.h"
 #include "user.h"
+#include "userns.h"
 #include "xalloc.h"
 
 struct child_plan {
@@ -100,6 +101,9 @@ child_setup(void *arg, struct pd_err *err)
 	if (spec->target >= 0 &&
 	    setns(spec->target, CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
 		return pd_fail_errno(err, errno, "join the container's namespaces");
+	/* issue 13: the pod's user namespace, once every mount is made */
+	if (spec->userns_fd >= 0 && shim_userns_enter(spec->userns_fd, err) < 0)
+		return -1;
 	if (spec->user != NULL && take_user(plan, err) < 0)
 		return -1;
 	if (shim_stdio_child(spec, plan->io, err) < 0)

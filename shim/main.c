@@ -53,6 +53,7 @@
 #include "json.h"
 #include "log.h"
 #include "ns.h"
+#include "userns.h"
 #include "parse.h"
 #include "privileges.h"
 #include "proc.h"
@@ -126,6 +127,9 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 			return pd_fail(err, PD_E_INVALID, "%s: fd %d is not a pidfd given",
 				       s->target >= 0 ? "target" : "namespace", pid_fd);
 	}
+	/* issue 13: the layers' copies for the pod's ids, without idmap */
+	if (shim_userns_copy_layers(s, err) < 0)
+		return -1;
 	for (size_t i = 0; s->target < 0 && i < s->n_lowers; i++)
 		if (check_dir(PD_SHIM_LOWERS, s->lowers[i], err) < 0)
 			return -1;
@@ -135,6 +139,10 @@ load(struct shim *sh, const char *spec_path, struct pd_err *err)
 	     (s->upper != NULL && check_dir(PD_SHIM_UPPER, s->upper, err) < 0) ||
 	     (s->work != NULL && check_dir(PD_SHIM_WORK, s->work, err) < 0)))
 		return -1;
+	/* issue 13: the pod's user namespace, joined by the workload */
+	if (s->userns != NULL &&
+	    (sh->spec.userns_fd = pd_ns_open_file(s->userns, PD_NS_USER, err)) < 0)
+		return pd_err_prefix(err, "the pod's user namespace");
 	sh->log_fd = open(s->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (sh->log_fd < 0)
 		return pd_fail_errno(err, errno, "open log %s", s->log);
@@ -290,6 +298,7 @@ run(struct shim *sh, const char *spec_path)
 	close_reset(&sh->sync_fd);
 	if (sh->spec.target >= 0)
 		close(sh->spec.target);
+	close_reset(&sh->spec.userns_fd);
 	h = (struct shim_handoff){
 	    .path = sh->monitor,
 	    .pid = child.pid,
@@ -315,7 +324,7 @@ out:
 int
 main(int argc, char **argv)
 {
-	struct shim sh = {.sync_fd = -1, .log_fd = -1, .exit_dirfd = -1};
+	struct shim sh = {.sync_fd = -1, .log_fd = -1, .exit_dirfd = -1, .spec = {.userns_fd = -1}};
 	struct pd_err err = {0};
 	long long fd;
 	int r;
@@ -333,6 +342,7 @@ main(int argc, char **argv)
 		return 125;
 	}
 	r = run(&sh, argv[3]);
+	close_reset(&sh.spec.userns_fd);
 	shim_spec_clear(&sh.spec);
 	json_decref(sh.json);
 	close_reset(&sh.sync_fd);

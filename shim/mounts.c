@@ -6,6 +6,8 @@
  * openat2 with RESOLVE_IN_ROOT (5.6), mount_setattr (5.12).
  */
 #include "mounts.h"
+#include "copytree.h"
+#include "userns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,8 +24,6 @@
 
 #include "cleanup.h"
 #include "xalloc.h"
-
-#define COPY_MAX_DEPTH 128
 
 /* openat2(2): glibc 2.36 has no wrapper. */
 static int
@@ -131,7 +131,7 @@ open_sub_path(const struct shim_mount *m, struct pd_err *err)
 }
 
 static int
-clone_bind(const struct shim_mount *m, struct pd_err *err)
+clone_bind(const struct shim_mount *m, int userns_fd, struct pd_err *err)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_close int sub = m->sub_path != NULL ? open_sub_path(m, err) : -1;
@@ -149,6 +149,10 @@ clone_bind(const struct shim_mount *m, struct pd_err *err)
 	if (m->read_only &&
 	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return pd_fail_errno(err, errno, "make %s read-only", m->source);
+	/* issue 13: the host's ids as the pod's user namespace maps them, so
+	 * the pod's root writes files root owns on the host */
+	if (userns_fd >= 0 && shim_userns_idmap(fd, userns_fd, m->source, err) < 0)
+		return -1;
 	return steal_fd(fd);
 }
 
@@ -169,7 +173,8 @@ shim_mounts_open(const struct shim_spec *spec, struct shim_mount_fds *fds, struc
 		if (m->type == SHIM_MOUNT_TMPFS) {
 			fds->tree[i] = make_tmpfs(m, err);
 		} else {
-			fds->tree[i] = clone_bind(m, err);
+			fds->tree[i] =
+			    clone_bind(m, spec->userns_idmap ? spec->userns_fd : -1, err);
 			if (fds->tree[i] >= 0 && m->copy_up) {
 				fds->data[i] = open(m->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 								   O_CLOEXEC);
@@ -204,111 +209,13 @@ dir_is_empty(int dirfd)
 	return empty;
 }
 
-static int copy_dir(int src, int dst, int depth, struct pd_err *err);
-
-static int
-copy_file(int src, int dst, const char *name, const struct stat *st, struct pd_err *err)
-{
-	cleanup_close int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	cleanup_close int out = -1;
-	char buf[65536];
-	ssize_t n;
-
-	if (in < 0)
-		return pd_fail_errno(err, errno, "copy %s", name);
-	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (out < 0)
-		return pd_fail_errno(err, errno, "copy %s", name);
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write(out, buf, (size_t)n) != n)
-			return pd_fail_errno(err, errno, "copy %s", name);
-	}
-	/* Owner first: a chown clears the setuid bits the mode then sets. */
-	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0)
-		return pd_fail_errno(err, errno, "copy %s", name);
-	return 0;
-}
-
-static int
-copy_entry(int src, int dst, const char *name, int depth, struct pd_err *err)
-{
-	char target[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return pd_fail_errno(err, errno, "copy %s", name);
-	switch (st.st_mode & S_IFMT) {
-	case S_IFDIR: {
-		cleanup_close int s = -1, d = -1;
-
-		if (mkdirat(dst, name, 0700) < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (s < 0 || d < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		if (copy_dir(s, d, depth + 1, err) < 0)
-			return -1;
-		if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		return 0;
-	}
-	case S_IFREG:
-		return copy_file(src, dst, name, &st, err);
-	case S_IFLNK:
-		/* Kept as it is: it is only ever read inside the container. */
-		n = readlinkat(src, name, target, sizeof(target) - 1);
-		if (n < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		target[n] = '\0';
-		if (symlinkat(target, dst, name) < 0 ||
-		    fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		return 0;
-	case S_IFIFO:
-		if (mkfifoat(dst, name, st.st_mode & 07777) < 0 ||
-		    fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return pd_fail_errno(err, errno, "copy %s", name);
-		return 0;
-	default:
-		return 0; /* devices and sockets are not content */
-	}
-}
-
-static int
-copy_dir(int src, int dst, int depth, struct pd_err *err)
-{
-	int fd;
-	DIR *dir;
-	struct dirent *e;
-	int r = 0;
-
-	if (depth > COPY_MAX_DEPTH)
-		return pd_fail(err, PD_E_INVALID, "the image's tree is deeper than %d",
-			       COPY_MAX_DEPTH);
-	fd = fcntl(src, F_DUPFD_CLOEXEC, 0);
-	dir = fd >= 0 ? fdopendir(fd) : NULL;
-	if (dir == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return pd_fail_errno(err, errno, "read a directory to copy");
-	}
-	while (r == 0 && (e = readdir(dir)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		r = copy_entry(src, dst, e->d_name, depth, err);
-	}
-	closedir(dir);
-	return r;
-}
-
 /* The image's content at @target (if a directory there) into the empty
- * volume @data, with the directory's own owner and mode. */
+ * volume @data, with the directory's own owner and mode: with a user
+ * namespace (issue 13), the ids as they are inside, which the volume's
+ * idmapped bind shows as the same again (@ids). */
 static int
-copy_up(int rootfd, const char *target, int data, struct pd_err *err)
+copy_up(int rootfd, const char *target, int data, const struct shim_copy_ids *ids,
+	struct pd_err *err)
 {
 	cleanup_close int src = openat2_in_root(rootfd, target, O_RDONLY | O_DIRECTORY);
 	struct stat st;
@@ -319,10 +226,12 @@ copy_up(int rootfd, const char *target, int data, struct pd_err *err)
 			   : pd_fail_errno(err, errno, "%s", target);
 	if (!dir_is_empty(data))
 		return 0;
-	if (fstat(src, &st) < 0 || fchown(data, st.st_uid, st.st_gid) < 0 ||
+	if (fstat(src, &st) < 0 ||
+	    fchown(data, shim_copy_id(ids, st.st_uid, true), shim_copy_id(ids, st.st_gid, false)) <
+		0 ||
 	    fchmod(data, st.st_mode & 07777) < 0)
 		return pd_fail_errno(err, errno, "volume on %s", target);
-	if (copy_dir(src, data, 0, err) < 0)
+	if (shim_copy_tree(src, data, ids, err) < 0)
 		return pd_err_prefix(err, "fill the volume on %s from the image", target);
 	return 0;
 }
@@ -402,13 +311,14 @@ depth_of(const char *path)
 }
 
 static int
-attach_one(int rootfd, const struct shim_mount *m, int tree, int data, struct pd_err *err)
+attach_one(int rootfd, const struct shim_mount *m, int tree, int data,
+	   const struct shim_copy_ids *ids, struct pd_err *err)
 {
 	cleanup_close int target = -1;
 	struct stat st;
 	bool file = false;
 
-	if (data >= 0 && copy_up(rootfd, m->target, data, err) < 0)
+	if (data >= 0 && copy_up(rootfd, m->target, data, ids, err) < 0)
 		return -1;
 	if (m->type == SHIM_MOUNT_BIND) {
 		if (fstat(tree, &st) < 0)
@@ -428,9 +338,15 @@ shim_mounts_attach(const struct shim_spec *spec, struct shim_mount_fds *fds, str
 {
 	cleanup_close int rootfd = -1;
 	size_t max_depth = 0;
+	/* issue 13: the image's files are seen with the mapped ids here */
+	struct shim_copy_ids ids = {0};
 
 	if (fds->n == 0)
 		return 0;
+	if (spec->userns_fd >= 0 && spec->userns_idmap)
+		ids = (struct shim_copy_ids){.from_uid = spec->userns_uid,
+					     .from_gid = spec->userns_gid,
+					     .size = SHIM_COPY_IDS};
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return pd_fail_errno(err, errno, "open the container's root");
@@ -442,8 +358,8 @@ shim_mounts_attach(const struct shim_spec *spec, struct shim_mount_fds *fds, str
 		for (size_t i = 0; i < fds->n; i++) {
 			if (depth_of(spec->mounts[i].target) != depth)
 				continue;
-			if (attach_one(rootfd, &spec->mounts[i], fds->tree[i], fds->data[i], err) <
-			    0)
+			if (attach_one(rootfd, &spec->mounts[i], fds->tree[i], fds->data[i], &ids,
+				       err) < 0)
 				return -1;
 		}
 	}

@@ -27,6 +27,7 @@
 #include "masks.h"
 #include "mounts.h"
 #include "privileges.h"
+#include "userns.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 #define N_DEV_NODES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
@@ -129,26 +130,76 @@ open_host(struct host_fds *h, const struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* One lower layer for "lowerdir+": its path, or with an idmapped user
+ * namespace (issue 13) an idmapped clone of it given by fd (Linux 6.13).
+ * The clone, *@tree, must stay open until the overlay is created: overlay
+ * takes its layers then, and a detached mount whose fd is closed is gone. */
+static int
+add_lower(int fs, const struct shim_spec *spec, const char *lower, int *tree, struct pd_err *err)
+{
+	if (spec->userns_fd < 0 || !spec->userns_idmap)
+		return fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", lower, 0);
+	*tree = open_tree(AT_FDCWD, lower, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (*tree < 0)
+		return pd_fail_errno(err, errno, "clone layer %s", lower);
+	if (shim_userns_idmap(*tree, spec->userns_fd, lower, err) < 0)
+		return -1;
+	if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, *tree) < 0)
+		return pd_fail_errno(err, errno, "overlay idmapped lower %s (Linux 6.13)", lower);
+	return 0;
+}
+
+static void
+close_trees(int *trees, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close_reset(&trees[i]);
+}
+
+static int mount_layers_with(const struct shim_spec *spec, int *trees, struct pd_err *err);
+
 /* An image's overlay through the new mount API: "lowerdir+" (Linux 6.8)
  * adds one layer a call, so no page of mount(2) options bounds how many an
  * image has. Returns 0, -1 with @err, or 1 when this kernel has no
- * "lowerdir+" (or no fsopen) and mount(2) is to be used instead. */
+ * "lowerdir+" (or no fsopen) and mount(2) is to be used instead (never
+ * with idmapped layers). A --rootfs dir is the one lower then. */
 static int
 mount_layers(const struct shim_spec *spec, struct pd_err *err)
 {
+	int trees[SHIM_MAX_LOWERS];
+	int r;
+
+	memset(trees, 0xff, sizeof(trees));
+	r = mount_layers_with(spec, trees, err);
+	close_trees(trees, SHIM_MAX_LOWERS);
+	return r;
+}
+
+static int
+mount_layers_with(const struct shim_spec *spec, int *trees, struct pd_err *err)
+{
 	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	cleanup_close int mfd = -1;
+	const char *const *lowers = spec->lowers != NULL ? spec->lowers : &spec->rootfs;
+	size_t n = spec->lowers != NULL ? spec->n_lowers : 1;
+	bool idmap = spec->userns_fd >= 0 && spec->userns_idmap;
 
-	if (fs < 0 && errno == ENOSYS)
+	if (fs < 0 && errno == ENOSYS && !idmap)
 		return 1;
 	if (fs < 0)
 		return pd_fail_errno(err, errno, "fsopen overlay");
-	for (size_t i = 0; i < spec->n_lowers; i++) {
-		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", spec->lowers[i], 0) == 0)
+	for (size_t i = 0; i < n; i++) {
+		struct pd_err e = {0};
+
+		if (add_lower(fs, spec, lowers[i], &trees[i], &e) == 0)
 			continue;
-		if (i == 0 && errno == EINVAL)
+		if (e.kind != 0) {
+			*err = e;
+			return -1;
+		}
+		if (i == 0 && errno == EINVAL && !idmap)
 			return 1;
-		return pd_fail_errno(err, errno, "overlay lower %s", spec->lowers[i]);
+		return pd_fail_errno(err, errno, "overlay lower %s", lowers[i]);
 	}
 	if (!spec->read_only &&
 	    (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", spec->upper, 0) < 0 ||
@@ -164,19 +215,39 @@ mount_layers(const struct shim_spec *spec, struct pd_err *err)
 	return attach(mfd, spec->mount_point, err);
 }
 
+/* issue 13: a read-only --rootfs of a userns container, idmapped. */
+static int
+bind_rootfs_idmapped(const struct shim_spec *spec, struct pd_err *err)
+{
+	struct mount_attr ro = {.attr_set =
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	cleanup_close int tree =
+	    open_tree(AT_FDCWD, spec->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (tree < 0)
+		return pd_fail_errno(err, errno, "clone %s", spec->rootfs);
+	if (shim_userns_idmap(tree, spec->userns_fd, spec->rootfs, err) < 0)
+		return -1;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return pd_fail_errno(err, errno, "make %s read-only", spec->rootfs);
+	return attach(tree, spec->mount_point, err);
+}
+
 static int
 mount_root(const struct shim_spec *spec, const char *overlay_opts, struct pd_err *err)
 {
 	/* Nothing done from here on may propagate back to the host. */
 	if (mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
 		return pd_err_prefix(err, "make mounts private");
+	if (overlay_opts == NULL && spec->userns_fd >= 0 && spec->userns_idmap)
+		return bind_rootfs_idmapped(spec, err);
 	if (overlay_opts == NULL) {
 		if (mnt(spec->rootfs, spec->mount_point, NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
 		return mnt(NULL, spec->mount_point, NULL,
 			   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL, err);
 	}
-	if (spec->lowers != NULL) {
+	if (spec->lowers != NULL || (spec->userns_fd >= 0 && spec->userns_idmap)) {
 		int r = mount_layers(spec, err);
 
 		if (r <= 0)

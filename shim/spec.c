@@ -5,6 +5,7 @@
 #include "spec.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "json.h"
@@ -528,6 +529,49 @@ cgroups_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
+/* issue 13: the pod's user namespace, for containers and exec sessions. */
+static int
+userns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
+{
+	static const char *const allowed[] = {PD_SHIM_USERNS_PATH,   PD_SHIM_USERNS_UID,
+					      PD_SHIM_USERNS_GID,    PD_SHIM_USERNS_IDMAP,
+					      PD_SHIM_USERNS_LAYERS, NULL};
+	const json_t *u = json_object_get(j, PD_SHIM_USERNS);
+	long long uid = 0, gid = 0;
+	size_t n = 0;
+
+	if (u == NULL)
+		return 0;
+	spec->userns_idmap = true;
+	if (!json_is_object(u))
+		return pd_fail(err, PD_E_INVALID, "field \"%s\" must be an object", PD_SHIM_USERNS);
+	if (pd_json_check_keys(u, PD_SHIM_USERNS, allowed, err) < 0 ||
+	    get_path(u, PD_SHIM_USERNS_PATH, true, &spec->userns, err) < 0 ||
+	    pd_json_get_int(u, PD_SHIM_USERNS_UID, 1, UINT32_MAX - 65536, &uid, err) < 0 ||
+	    pd_json_get_int(u, PD_SHIM_USERNS_GID, 1, UINT32_MAX - 65536, &gid, err) < 0 ||
+	    pd_json_get_bool(u, PD_SHIM_USERNS_IDMAP, &spec->userns_idmap, err) < 0)
+		return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
+	if (uid == 0 || gid == 0)
+		return pd_fail(err, PD_E_INVALID, "%s: \"%s\" and \"%s\" are required",
+			       PD_SHIM_USERNS, PD_SHIM_USERNS_UID, PD_SHIM_USERNS_GID);
+	spec->userns_uid = (unsigned)uid;
+	spec->userns_gid = (unsigned)gid;
+	if (json_object_get(u, PD_SHIM_USERNS_LAYERS) == NULL)
+		return 0;
+	if (spec->userns_idmap || spec->lowers == NULL)
+		return pd_fail(err, PD_E_INVALID, "%s: \"%s\" goes with lowers and no idmap",
+			       PD_SHIM_USERNS, PD_SHIM_USERNS_LAYERS);
+	if (get_strv(u, PD_SHIM_USERNS_LAYERS, SHIM_MAX_LOWERS, &spec->userns_layers, &n, err) < 0)
+		return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
+	if (n != spec->n_lowers)
+		return pd_fail(err, PD_E_INVALID, "%s: one of \"%s\" a lower", PD_SHIM_USERNS,
+			       PD_SHIM_USERNS_LAYERS);
+	for (size_t i = 0; i < n; i++)
+		if (check_abs(PD_SHIM_USERNS_LAYERS, spec->userns_layers[i], err) < 0)
+			return pd_err_prefix(err, "%s", PD_SHIM_USERNS);
+	return 0;
+}
+
 /* The process's stdio and user: for containers and exec sessions alike. */
 static int
 stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
@@ -624,11 +668,13 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_SECCOMP,
 					      PD_SHIM_NO_NEW_PRIVS,
 					      PD_SHIM_SECCOMP_CACHE,
+					      PD_SHIM_USERNS,
 					      NULL};
 	const char *target = NULL;
 
 	memset(spec, 0, sizeof(*spec));
 	spec->target = -1;
+	spec->userns_fd = -1;
 	for (int i = 0; i < SHIM_NS_COUNT; i++)
 		spec->ns[i].fd = -1;
 	if (pd_json_check_keys(j, "spec", allowed, err) < 0)
@@ -645,7 +691,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if ((target != NULL ? exec_parse(j, target, spec, err) : container_parse(j, spec, err)) < 0)
 		return -1;
-	if (stdio_parse(j, spec, err) < 0 ||
+	if (stdio_parse(j, spec, err) < 0 || userns_parse(j, spec, err) < 0 ||
 	    shim_priv_parse(j, target != NULL, &spec->priv, err) < 0)
 		return -1;
 	if (get_strv(j, PD_SHIM_ARGS, SHIM_MAX_ARGS, &spec->args, &spec->n_args, err) < 0)
@@ -679,6 +725,8 @@ shim_spec_clear(struct shim_spec *spec)
 	spec->cgroup_mounts = NULL;
 	spec->n_mounts = 0;
 	free(spec->lowers);
+	free(spec->userns_layers);
+	spec->userns_layers = NULL;
 	free(spec->lower_dir);
 	spec->lowers = NULL;
 	spec->lower_dir = NULL;

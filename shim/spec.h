@@ -151,6 +151,12 @@ struct shim_spec {
 	struct pd_sc_profile profile; /* SHIM_SECCOMP_PROFILE's, arrays owned */
 	const char *seccomp_cache;    /* may be NULL: no cache (seccomp_filter.h) */
 	bool no_new_privs;
+	/* issue 13: the pod's user namespace (lib/shim.h PD_SHIM_USERNS) */
+	const char *userns;              /* may be NULL: none; the held file to join */
+	unsigned userns_uid, userns_gid; /* host ids of root inside */
+	bool userns_idmap;               /* idmapped layers and binds */
+	const char **userns_layers;      /* owned, may be NULL: the sources of the lowers */
+	int userns_fd;                   /* -1; the shim opens userns here (main.c) */
 };
 
 /* Parse the spec object @j into @spec (cleared first; release with

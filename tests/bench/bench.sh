@@ -250,3 +250,4 @@ echo; "$(dirname "$0")/confine.sh" "$build" "$runs" # issue 13, cgroups: the cos
 echo; "$(dirname "$0")/stats.sh" "$build" "$runs" # issue 13, observe: stats --no-stream on 50 containers, podman beside
 echo; "$(dirname "$0")/privileges.sh" "$build" "$runs" # issue 13: run --rm with --init, --privileged, --device
 echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filter against seccomp=unconfined
+echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
