@@ -108,7 +108,7 @@ enum {
 	/* issue 13, cgroups: limits_flags.h, the pod's cgroup */
 	C_LIMITS,
 	C_LIMITS_LAST = C_LIMITS + LIMITS_FLAG_N - 1,
-	C_USERNS,          /* issue 13 */
+	C_USERNS, /* issue 13 */
 };
 
 static const struct flag_spec create_flags[] = {

@@ -144,7 +144,7 @@ static const struct flag_spec run_flags[] = {
     [R_NO_HEALTHCHECK] = {"no-healthcheck", NULL, 0, FLAG_BOOL, NULL,
 			  "no health check, not even the image's"},
     LIMITS_FLAG_ROWS(R_LIMITS), /* issue 13, cgroups */
-    PRIV_FLAGS(R_PRIV), /* issue 13 */
+    PRIV_FLAGS(R_PRIV),         /* issue 13 */
     [R_SECURITY_OPT] = {"security-opt", NULL, 0, FLAG_LIST, "OPT",
 			"seccomp=unconfined, seccomp=PROFILE.json (docker's format) or "
 			"no-new-privileges; repeatable"},

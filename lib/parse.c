@@ -45,7 +45,7 @@ pd_parse_size(const char *s, unsigned long long max, unsigned long long *out, st
 	};
 	size_t nd = strspn(s, "0123456789");
 	char digits[24];
-	long long v;
+	long long v = 0;
 	struct pd_err ignored;
 
 	if (nd == 0 || nd >= sizeof(digits))

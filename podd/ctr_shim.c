@@ -458,7 +458,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 		json_decref(j);
 		return NULL;
 	}
-	ctr_cgroup_shim_keys(c, j); /* issue 13, cgroups */
+	ctr_cgroup_shim_keys(c, j);    /* issue 13, cgroups */
 	ctr_shim_security(c->d, s, j); /* issue 13 */
 	return j;
 }

@@ -337,8 +337,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      PD_F_RESTART_POLICY, /* restart */
 					      CTR_SPEC_K8S_KEYS,
 					      "pod_mounts",
-					      CTR_PRIV_KEYS, /* issue 13 */
-					      PD_F_LIMITS,   /* issue 13, cgroups */
+					      CTR_PRIV_KEYS,     /* issue 13 */
+					      PD_F_LIMITS,       /* issue 13, cgroups */
 					      PD_F_SECURITY_OPT, /* issue 13 */
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;

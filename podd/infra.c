@@ -215,8 +215,7 @@ infra_spawn(struct pod *pod, struct pd_child *out, struct pd_err *err)
 	for (int i = 0; i < CG_PROCS_MAX; i++)
 		setup.cg_fds[i] = -1;
 	setup.n_cg = pod_cgroup_infra_open(pod, setup.cg_fds, err); /* issue 13 */
-	if (setup.n_cg < 0 ||
-	    ((s.clone_flags & CLONE_NEWUSER) != 0 && maps_pipe(&setup, err) < 0))
+	if (setup.n_cg < 0 || ((s.clone_flags & CLONE_NEWUSER) != 0 && maps_pipe(&setup, err) < 0))
 		r = -1;
 	else
 		r = pd_spawn(&s, &child, err);

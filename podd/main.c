@@ -117,7 +117,7 @@ enum {
 	OPT_RESTART_BACKOFF, /* restart (issue 12) */
 	OPT_CGROUP_PARENT,   /* issue 13, cgroups */
 	OPT_CGROUP_LAYOUT,
-	OPT_SUBID_FILE,      /* issue 13, userns */
+	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
 	OPT_VERSION,
 	OPT_HELP

@@ -240,7 +240,7 @@ pod_spec_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err)
 	if (pod_restart_parse(body, spec, err) < 0)
 		return -1;
 	if (cg_limits_parse(json_object_get(body, PD_F_LIMITS), &spec->limits, err) < 0)
-		return -1; /* issue 13, cgroups */
+		return -1;                                   /* issue 13, cgroups */
 	if (userns_parse_mode(body, &spec->userns, err) < 0) /* issue 13 */
 		return -1;
 	return pod_spec_k8s_parse(body, spec, err);

@@ -42,8 +42,8 @@ struct podd_config {
 	/* issue 13, cgroups (cgroup.h) */
 	char *cgroup_parent; /* owned, NULL: the default; --cgroup-parent */
 	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
-	char *subid_file; /* owned, or NULL: --subid-file (issue 13, userns.h) */
-	bool userns_copy; /* --userns-layers copy: chowned copies, not idmapped layers */
+	char *subid_file;    /* owned, or NULL: --subid-file (issue 13, userns.h) */
+	bool userns_copy;    /* --userns-layers copy: chowned copies, not idmapped layers */
 };
 
 TAILQ_HEAD(pod_list, pod);
