@@ -139,6 +139,20 @@ sys_bpf(int cmd, union bpf_attr *attr)
 	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* BPF_PROG_LOAD. The verifier gives up with EAGAIN when a signal is
+ * pending (podd's SIGCHLD of a container that just ended), as libbpf knows:
+ * it is tried again. */
+static int
+prog_load(union bpf_attr *load)
+{
+	int prog, tries = 0;
+
+	do
+		prog = sys_bpf(BPF_PROG_LOAD, load);
+	while (prog < 0 && errno == EAGAIN && ++tries < 10);
+	return prog;
+}
+
 /* Write @line to @name under the v1 devices dir @dir. */
 static int
 v1_write(int dir, const char *name, const char *line, struct pd_err *err)
@@ -185,19 +199,20 @@ apply_bpf(int dir, const struct cgdev_rule *rules, size_t n, struct pd_err *err)
 	load.insns = (uintptr_t)insns;
 	load.insn_cnt = (unsigned)cgdev_bpf_program(rules, n, insns);
 	load.license = (uintptr_t) "Apache-2.0";
-	load.log_buf = (uintptr_t)log;
-	load.log_size = sizeof(log);
-	load.log_level = 1;
-	prog = sys_bpf(BPF_PROG_LOAD, &load);
-	if (prog < 0 && errno == ENOSPC) { /* the log was too short: load quietly */
-		load.log_buf = 0;
-		load.log_size = 0;
-		load.log_level = 0;
-		prog = sys_bpf(BPF_PROG_LOAD, &load);
-	}
+	prog = prog_load(&load);
 	if (prog < 0) {
 		int e = errno;
 
+		if (e != EAGAIN) { /* once more with the verifier's log, to tell why */
+			int again;
+
+			load.log_buf = (uintptr_t)log;
+			load.log_size = sizeof(log);
+			load.log_level = 1;
+			again = prog_load(&load);
+			if (again >= 0)
+				close(again);
+		}
 		log[strcspn(log, "\n")] = '\0';
 		return pd_fail_errno(err, e, "load the device program%s%s", log[0] ? ": " : "",
 				     log);

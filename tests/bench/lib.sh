@@ -63,3 +63,22 @@ crun_runs() {
     (cd "$b" && crun spec && sed -i 's/"sh"/"true"/; s/"terminal": true/"terminal": false/' config.json)
     for i in $(seq "$2"); do time_ms crun run --bundle "$b" "podd-bench-$i"; done > "$3" 2> "$3.err" || true
 }
+
+# bench_prelude NAME BUILD_DIR SCRIPT ARGS...: what every bench script does
+# first. Outside the sandbox, SCRIPT starts again inside it (a throwaway
+# network and mount namespace, tools/sandbox.sh); inside, BUILD_DIR's
+# programs go first in PATH and $images is the test images' dir, or the
+# script prints NAME's row "no images" and ends.
+bench_prelude() {
+    local name=$1 build_dir=$2
+    shift 2
+    if [ "${PODD_SANDBOX:-}" != 1 ]; then
+        exec "$(dirname "${BASH_SOURCE[0]}")/../../tools/sandbox.sh" "$@"
+    fi
+    export PATH=$build_dir:$PATH
+    images=$(cd "$build_dir/../images" 2> /dev/null && pwd || true)
+    if [ -z "$images" ] || [ ! -d "$images/busybox" ]; then
+        row "$name" "no images: run make images"
+        exit 0
+    fi
+}

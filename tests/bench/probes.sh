@@ -23,18 +23,9 @@ runs=${2:-${BENCH_RUNS:-30}}
 n=${PROBE_PODS:-200}
 window=${PROBE_WINDOW:-10}
 
-if [ "${PODD_SANDBOX:-}" != 1 ]; then
-    exec "$here/../../tools/sandbox.sh" "$0" "$@"
-fi
-
-export PATH=$build:$PATH
 # shellcheck source=tests/bench/lib.sh
 . "$here/lib.sh"
-images=$(cd "$build/../images" 2> /dev/null && pwd || true)
-if [ -z "$images" ] || [ ! -d "$images/busybox" ]; then
-    row "probes" "no images: run make images"
-    exit 0
-fi
+bench_prelude "probes" "$build" "$0" "$@"
 
 T=$(mktemp -d /tmp/podd-probes.XXXXXX)
 export PODD_SOCKET=$T/run/podd.sock

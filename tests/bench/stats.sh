@@ -15,18 +15,9 @@ build=$(cd "${1:?usage: stats.sh BUILD_DIR [RUNS]}" && pwd)
 runs=${2:-${BENCH_RUNS:-30}}
 n=${STATS_CTRS:-50}
 
-if [ "${PODD_SANDBOX:-}" != 1 ]; then
-    exec "$here/../../tools/sandbox.sh" "$0" "$@"
-fi
-
-export PATH=$build:$PATH
 # shellcheck source=tests/bench/lib.sh
 . "$here/lib.sh"
-images=$(cd "$build/../images" 2> /dev/null && pwd || true)
-if [ -z "$images" ] || [ ! -d "$images/busybox" ]; then
-    row "stats" "no images: run make images"
-    exit 0
-fi
+bench_prelude "stats" "$build" "$0" "$@"
 
 T=$(mktemp -d /tmp/podd-stats.XXXXXX)
 export PODD_SOCKET=$T/run/podd.sock

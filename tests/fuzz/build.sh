@@ -24,14 +24,14 @@ mkdir -p "$out/obj"
 # Extra podd, podctl, podd-shim and netplug sources a target links, beyond lib/.
 extra_sources() {
     case $1 in
-        fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/pod_volume_spec.c $top/podd/mount_spec.c" ;;
-        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c" ;;
+        fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/pod_volume_spec.c $top/podd/mount_spec.c $top/podd/cgroup_limits.c $top/podd/userns.c" ;;
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c $top/podd/cgroup_limits.c $top/podd/ctr_privileges.c $top/podd/cgroup_devices.c" ;;
         fuzz_shim_user) echo "$top/shim/user.c" ;;
         fuzz_mount_spec) echo "$top/podd/mount_spec.c $top/podd/pod_volume_spec.c" ;;
         fuzz_events_query) echo "$top/podd/events_query.c" ;;
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
         fuzz_flags) echo "$top/cli/flags.c" ;;
-        fuzz_shim_spec) echo "$top/shim/spec.c" ;;
+        fuzz_shim_spec) echo "$top/shim/spec.c $top/shim/priv_spec.c" ;;
         fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;
         fuzz_archive_manifest) echo "$top/archive/manifest.c" ;;
