@@ -55,12 +55,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(hc);
 		json_decref(again);
 	}
+	/* A record read and written again reads back the same. Not equal to
+	 * the bytes themselves: a record of an older podd gains the keys of
+	 * the newer one (their defaults), and a false flag is not written. */
 	if (ctr_record_from_json(j, &rec, &err) == 0) {
-		json_t *again = ctr_record_to_json(&rec);
+		json_t *once = ctr_record_to_json(&rec), *twice = NULL;
+		struct ctr_record rec2;
 
-		if (!json_equal(j, again))
+		memset(&rec2, 0, sizeof(rec2));
+		if (ctr_record_from_json(once, &rec2, &err) < 0)
 			abort();
-		json_decref(again);
+		twice = ctr_record_to_json(&rec2);
+		if (!json_equal(once, twice))
+			abort();
+		ctr_spec_clear(&rec2.spec);
+		json_decref(once);
+		json_decref(twice);
 	}
 	ctr_spec_clear(&rec.spec);
 	json_decref(j);
