@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "name.h"
+
 bool
 pd_dev_path_valid(const char *path)
 {
@@ -13,17 +15,7 @@ pd_dev_path_valid(const char *path)
 
 	if (strncmp(path, "/dev/", 5) != 0 || strlen(path) >= PD_DEV_PATH_MAX)
 		return false;
-	for (;;) {
-		size_t len = strcspn(p, "/");
-
-		if (len == 0 || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += len;
-		if (*p == '\0')
-			return true;
-		p++;
-	}
+	return pd_components_ok(p, "/");
 }
 
 int

@@ -123,3 +123,19 @@ pd_user_validate(const char *user, struct pd_err *err)
 			       user, PD_USER_PART_MAX, PD_USER_ID_MAX);
 	return 0;
 }
+
+bool
+pd_components_ok(const char *s, const char *sep)
+{
+	for (const char *p = s;;) {
+		size_t len = strcspn(p, sep);
+
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += len;
+		if (*p == '\0')
+			return true;
+		p++;
+	}
+}

@@ -39,3 +39,7 @@ bool pd_is_id_prefix(const char *s);
 #define PD_USER_PART_MAX 64
 #define PD_USER_ID_MAX   65535
 int pd_user_validate(const char *user, struct pd_err *err);
+
+/* Whether every component of @s between the characters of @sep is
+ * non-empty and neither "." nor "..": "a/b" yes, "a//b", "a/../b", "" no. */
+bool pd_components_ok(const char *s, const char *sep);

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "name.h"
+
 static bool
 is_name(const char *s)
 {
@@ -17,17 +19,7 @@ is_name(const char *s)
 	if (n == 0 || n >= PD_SYSCTL_MAX ||
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != n)
 		return false;
-	for (const char *p = s;;) {
-		size_t len = strcspn(p, sep);
-
-		if (len == 0 || (len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += len;
-		if (*p == '\0')
-			return true;
-		p++;
-	}
+	return pd_components_ok(s, sep);
 }
 
 int
