@@ -18,7 +18,7 @@ failed=0
 declare -A allowed=(
     [podd]="libevent libjansson libcurl libssl libcrypto libc" # curl, ssl: registry; crypto: digests
     [podctl]="libevent libjansson libhttp_parser libarchive libyaml-0 libc" # yaml: kube
-    [podd-shim]="libjansson libcap libc"
+    [podd-shim]="libjansson libcap libseccomp libc"
     [netplug]="libnl-route-3 libnl-3 libjansson libc"
     [podd-archive]="libarchive libcrypto libjansson libc"
 )
