@@ -150,7 +150,8 @@ CURL_LIBS    = $(call pc_libs,libcurl)
 SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS) \
+		$(NFT_LIBS)
 
 # podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
 # kube branch: and libyaml for `podctl kube` (cli/kube_yaml.c), the only YAML user.
@@ -168,11 +169,14 @@ $(SHIM): $(SHIM_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON_LIBS) $(CAP_LIBS) $(SECCOMP_LIBS)
 
-# netplug, the CNI plugin: the only program that links libnl.
+# netplug, the CNI plugin: the only program that links libnl. netplug (its
+# masquerade per attachment) and podd (its own table: ports, isolation) link
+# libnftables through lib/nft.c.
+NFT_LIBS     = $(call pc_libs,libnftables)
 $(NETPLUG_OBJS): EXTRA_CFLAGS = $(call pc_cflags,jansson $(NL_PKGS))
 $(NETPLUG): $(NETPLUG_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JANSSON_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JANSSON_LIBS) $(NFT_LIBS)
 
 # podd-archive: the only program that links libarchive (and, with the
 # registry's, libcrypto through lib/digest.c).
@@ -276,11 +280,13 @@ asan: images
 # Build: compilers and -dev packages. Test: the tools the suite drives.
 DEPS_BUILD := build-essential pkg-config musl-tools libevent-dev libjansson-dev libcap-dev \
 	libnl-3-dev libnl-route-3-dev libhttp-parser-dev libcurl4-openssl-dev libarchive-dev libssl-dev \
-	libseccomp-dev
+	libseccomp-dev libnftables-dev
 DEPS_TEST  := iproute2 util-linux curl busybox-static tcpdump procps socat python3 iputils-ping tmux \
 	containernetworking-plugins umoci skopeo docker-registry python3-jwt python3-cryptography openssl apache2-utils zstd
 # probes branch: 23-probes.sh's grpc.health.v1 server (tests/helpers/).
 DEPS_TEST  += python3-grpcio
+# issue 14: nft for the leak check; dnsmasq as the simulated outside's resolver; dig.
+DEPS_TEST  += nftables dnsmasq-base bind9-dnsutils
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
 deps: deps-kubectl

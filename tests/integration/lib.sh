@@ -349,7 +349,19 @@ snapshot() {
         ss -Hlnx 2> /dev/null | awk '{print "unix-listen " $5}' | grep -F "$T" || true
         ss -Hltnu 2> /dev/null | awk '{print "inet-listen " $1 " " $5}'
         cgroup_dirs
+        nft_things
     } | sort
+}
+
+# nft_things: the firewall of the suite's network namespace, a line per
+# table, chain, rule and set element, each named by its table (netplug's
+# and podd's tables exist only while something needs them).
+nft_things() {
+    nft list ruleset 2> /dev/null | awk '
+        $1 == "table" { t = $2 " " $3; print "nft table " t; next }
+        $1 == "chain" { c = $2; print "nft chain " t " " c; next }
+        $1 == "}" || $1 == "" || $1 == "type" || $1 == "policy" { next }
+        { sub(/^[ \t]+/, ""); print "nft rule " t " " c " " $0 }'
 }
 
 # ipam_files: addresses still allocated under the run dir's CNI data dir
