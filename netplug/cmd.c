@@ -15,6 +15,7 @@
 #include "ipam.h"
 #include "link.h"
 #include "log.h"
+#include "masq.h"
 #include "nl.h"
 #include "xalloc.h"
 
@@ -151,7 +152,11 @@ cmd_add(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (np_veth_create(host, r.host.name, env->ifname, nsfd, br.index, conf->mtu, err) < 0)
 		goto undo_allocation;
 	if (setup_container(ctr, nsfd, conf, env->ifname, r.addr, &cv, err) < 0 ||
-	    np_link_get(host, r.host.name, &hv, err) < 0)
+	    np_link_get(host, r.host.name, &hv, err) < 0 ||
+	    (conf->hairpin && np_link_set_hairpin(host, hv.index, err) < 0))
+		goto undo_veth;
+	if (conf->ip_masq && np_masq_add(conf, env->container_id, env->ifname, r.addr,
+					 conf->has_v6 ? &r.addr6 : NULL, err) < 0)
 		goto undo_veth;
 
 	memcpy(r.bridge.name, conf->bridge, sizeof(r.bridge.name));
@@ -182,7 +187,9 @@ cmd_del(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (host == NULL)
 		return code_of(err);
 	cni_host_ifname(env->container_id, env->ifname, host_if);
-	if (np_link_delete(host, host_if, err) < 0)
+	/* Rules go whatever the config says now: it may have had ipMasq at ADD. */
+	if (np_link_delete(host, host_if, err) < 0 ||
+	    np_masq_del(conf, env->container_id, env->ifname, err) < 0)
 		return code_of(err);
 	r = ipam_open(&ip, conf, false, err);
 	if (r < 0)
@@ -216,6 +223,24 @@ check_allocation(const struct cni_conf *conf, const struct cni_env *env, const s
 			       "the attachment holds %s but prevResult gives %s/%d", a, b,
 			       want->prefix);
 	}
+	return 0;
+}
+
+/* With ipMasq, a rule for each address of the attachment. */
+static int
+check_masq(const struct cni_conf *conf, const struct cni_env *env, struct pd_err *err)
+{
+	size_t want = conf->has_v6 ? 2 : 1, n = 0;
+
+	if (!conf->ip_masq)
+		return 0;
+	if (np_masq_count(conf, env->container_id, env->ifname, &n, err) < 0)
+		return -1;
+	if (n < want)
+		return pd_fail(err, PD_E_NOT_FOUND,
+			       "ipMasq: %zu of the %zu masquerade rules of %s/%s are missing in "
+			       "table inet netplug",
+			       want - n, want, env->container_id, env->ifname);
 	return 0;
 }
 
@@ -267,7 +292,7 @@ cmd_check(const struct cni_conf *conf, const struct cni_env *env, json_t **resul
 			conf->bridge);
 		return code_of(err);
 	}
-	return CNI_OK;
+	return check_masq(conf, env, err) < 0 ? code_of(err) : CNI_OK;
 }
 
 struct doomed {
@@ -328,6 +353,8 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 	if (r < 0 || (r == 0 && ipam_gc(&ip, conf->valid, conf->n_valid, err) < 0))
 		return code_of(err);
 	ipam_close(&ip);
+	if (np_masq_gc(conf, err) < 0)
+		return code_of(err);
 	host = np_nl_open(err);
 	if (host == NULL)
 		return code_of(err);

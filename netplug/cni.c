@@ -36,6 +36,8 @@ static const char *const top_keys[] = {
     "type",
     "bridge",
     "isGateway",
+    "ipMasq",
+    "hairpinMode",
     "mtu",
     "ipam",
     "dns",
@@ -483,6 +485,8 @@ cni_conf_parse(const json_t *j, enum cni_cmd cmd, struct cni_conf *conf, struct 
 		return -1;
 	memcpy(conf->bridge, bridge, strlen(bridge) + 1);
 	if (pd_json_get_bool(j, "isGateway", &conf->is_gateway, err) < 0 ||
+	    pd_json_get_bool(j, "ipMasq", &conf->ip_masq, err) < 0 ||
+	    pd_json_get_bool(j, "hairpinMode", &conf->hairpin, err) < 0 ||
 	    pd_json_get_int(j, "mtu", 0, 65535, &mtu, err) < 0)
 		return -1;
 	if (mtu != 0 && mtu < 68)
