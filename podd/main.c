@@ -94,6 +94,8 @@ usage(FILE *out)
 	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
 	    "                      copy: through copies owned by the pod's ids, made\n"
 	    "                      once per pod and layer\n"
+	    "  --ipv6              the default network is dual-stack: pods get an address\n"
+	    "                      of fd77::/64 too (gateway fd77::1)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -119,6 +121,7 @@ enum {
 	OPT_CGROUP_LAYOUT,
 	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
+	OPT_IPV6, /* issue 14, netplug */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -142,6 +145,7 @@ static const struct option long_opts[] = {
     {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
+    {"ipv6", no_argument, NULL, OPT_IPV6}, /* issue 14, netplug */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -257,6 +261,9 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 				return -1;
 			}
 			cfg->userns_copy = strcmp(optarg, "copy") == 0;
+			break;
+		case OPT_IPV6: /* issue 14, netplug */
+			cfg->ipv6 = true;
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);

@@ -44,6 +44,7 @@ struct podd_config {
 	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
 	char *subid_file;    /* owned, or NULL: --subid-file (issue 13, userns.h) */
 	bool userns_copy;    /* --userns-layers copy: chowned copies, not idmapped layers */
+	bool ipv6;           /* issue 14, netplug: --ipv6, the default network dual-stack */
 };
 
 TAILQ_HEAD(pod_list, pod);
