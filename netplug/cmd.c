@@ -38,15 +38,22 @@ wanted_address(const struct cni_conf *conf, const struct cni_env *env, uint32_t 
 	return 0;
 }
 
+/* The attachment's addresses: IPv4, and IPv6 for a dual-stack network. */
 static int
-allocate(const struct cni_conf *conf, const struct cni_env *env, uint32_t want, uint32_t *out,
-	 struct pd_err *err)
+allocate(const struct cni_conf *conf, const struct cni_env *env, uint32_t want,
+	 struct cni_add_result *r, struct pd_err *err)
 {
 	cleanup_ipam struct ipam ip = IPAM_CLOSED;
+	struct pd_err ignored;
 
 	if (ipam_open(&ip, conf, true, err) < 0 ||
-	    ipam_allocate(&ip, env->container_id, env->ifname, want, out, err) < 0)
+	    ipam_allocate(&ip, env->container_id, env->ifname, want, &r->addr, err) < 0)
 		return -1;
+	if (conf->has_v6 && ipam_allocate6(&ip, env->container_id, env->ifname, conf->static_ip6,
+					   &r->addr6, err) < 0) {
+		(void)ipam_release(&ip, env->container_id, env->ifname, &ignored);
+		return -1;
+	}
 	return 0;
 }
 
@@ -95,18 +102,23 @@ names_free(struct nl_sock *host, struct nl_sock *ctr, const char *host_if, const
 	return 0;
 }
 
-/* The container's side: address, up, routes, then lo. */
+/* The container's side: addresses, up, routes, then lo. */
 static int
 setup_container(struct nl_sock *ctr, int nsfd, const struct cni_conf *conf, const char *ifname,
-		uint32_t addr, struct np_link *out, struct pd_err *err)
+		const struct cni_add_result *r, struct np_link *out, struct pd_err *err)
 {
 	if (np_link_get(ctr, ifname, out, err) < 0 ||
-	    np_addr_add(ctr, out->index, addr, conf->subnet.prefix, err) < 0 ||
+	    np_addr_add(ctr, out->index, r->addr, conf->subnet.prefix, err) < 0 ||
+	    (conf->has_v6 &&
+	     np_addr_add6(ctr, out->index, r->addr6, conf->subnet6.prefix, err) < 0) ||
 	    np_link_up(ctr, ifname, err) < 0)
 		return -1;
 	/* Routes after up: the kernel takes a gateway only on a live link. */
 	for (size_t i = 0; i < conf->n_routes; i++)
 		if (np_route_add(ctr, out->index, &conf->routes[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < conf->n_routes6; i++)
+		if (np_route_add6(ctr, out->index, &conf->routes6[i], err) < 0)
 			return -1;
 	return np_lo_up(nsfd, err);
 }
@@ -145,13 +157,13 @@ cmd_add(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (names_free(host, ctr, r.host.name, env->ifname, err) < 0)
 		return code_of(err);
 
-	if (allocate(conf, env, want, &r.addr, err) < 0)
+	if (allocate(conf, env, want, &r, err) < 0)
 		return code_of(err);
 	if (np_bridge_ensure(host, conf, &br, err) < 0)
 		goto undo_allocation;
 	if (np_veth_create(host, r.host.name, env->ifname, nsfd, br.index, conf->mtu, err) < 0)
 		goto undo_allocation;
-	if (setup_container(ctr, nsfd, conf, env->ifname, r.addr, &cv, err) < 0 ||
+	if (setup_container(ctr, nsfd, conf, env->ifname, &r, &cv, err) < 0 ||
 	    np_link_get(host, r.host.name, &hv, err) < 0 ||
 	    (conf->hairpin && np_link_set_hairpin(host, hv.index, err) < 0))
 		goto undo_veth;

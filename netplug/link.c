@@ -133,6 +133,12 @@ np_bridge_ensure(struct nl_sock *sk, const struct cni_conf *conf, struct np_link
 			return pd_err_prefix(err, "bridge %s", conf->bridge);
 		pd_err_clear(err);
 	}
+	if (conf->is_gateway && conf->has_v6 &&
+	    np_addr_add6(sk, out->index, conf->gateway6, conf->subnet6.prefix, err) < 0) {
+		if (err->kind != PD_E_CONFLICT)
+			return pd_err_prefix(err, "bridge %s", conf->bridge);
+		pd_err_clear(err);
+	}
 	return 0;
 }
 

@@ -20,8 +20,8 @@
 #include "nft.h"
 #include "xalloc.h"
 
-#define TABLE   "inet netplug"
-#define CHAIN   "postrouting"
+#define TABLE       "inet netplug"
+#define CHAIN       "postrouting"
 #define COMMENT_MAX 128 /* nft's limit on a comment, NUL included */
 
 /* The lock for changes to the table: the data dir itself, flock()ed, so
@@ -106,9 +106,8 @@ static const char *
 rule_saddr(const json_t *r)
 {
 	const json_t *m = json_object_get(json_array_get(json_object_get(r, "expr"), 0), "match");
-	const json_t *field = json_object_get(json_object_get(json_object_get(m, "left"),
-							      "payload"),
-					      "field");
+	const json_t *field =
+	    json_object_get(json_object_get(json_object_get(m, "left"), "payload"), "field");
 
 	if (!json_is_string(field) || strcmp(json_string_value(field), "saddr") != 0)
 		return NULL;
@@ -118,8 +117,7 @@ rule_saddr(const json_t *r)
 /* Delete the rules @pred picks, and the table with them when no rule is
  * left; returns how many rules @pred picked (with @dry, nothing is deleted). */
 static int
-delete_rules(const struct cni_conf *conf, rule_pred *pred, void *arg, bool dry,
-	     struct pd_err *err)
+delete_rules(const struct cni_conf *conf, rule_pred *pred, void *arg, bool dry, struct pd_err *err)
 {
 	cleanup_close int lock = -1;
 	cleanup_json json_t *out = NULL;

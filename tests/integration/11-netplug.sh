@@ -517,6 +517,70 @@ c-b/eth0 10.99.0.3" "$(masq_rules)" "a rule per attachment"
     np_finish
 }
 
+# np_conf6 [VERSION]: a dual-stack, masquerading network (host-local's
+# "ranges": an IPv4 and an IPv6 range set).
+np_conf6() {
+    printf '{"cniVersion":"%s","name":"nptest","type":"netplug","bridge":"%s","ipMasq":true,' \
+        "${1:-1.0.0}" "$NP_BRIDGE"
+    printf '"ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s"}],[{"subnet":"fd99::/64"}]]}}' \
+        "$T/data" "$NP_SUBNET"
+}
+
+test_dual_stack() {
+    np_test
+    local conf res
+    conf=$(np_conf6)
+    netns_add np-a
+    netns_add np-b
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$conf"
+    res=$NP_OUT
+    np_ok ADD c-b /run/netns/np-b eth0 <<< "$conf"
+    # The result lists both addresses (no "version" in 1.0) and both routes.
+    assert_eq 10.99.0.2/24 "$(json .ips.0.address <<< "$res")"
+    assert_eq fd99::2/64 "$(json .ips.1.address <<< "$res")"
+    assert_eq fd99::1 "$(json .ips.1.gateway <<< "$res")"
+    assert_eq 2 "$(json .ips.1.interface <<< "$res")"
+    assert_eq "" "$(json .ips.1.version <<< "$res")" "version in a 1.0 result"
+    assert_eq "::/0 fd99::1" "$(json .routes.1.dst <<< "$res") $(json .routes.1.gw <<< "$res")"
+    # The kernel agrees: the pod's address (usable at once), route, the bridge's.
+    assert_contains "$(ip -n np-a -o -6 addr show dev eth0)" "inet6 fd99::2/64 scope global"
+    assert_not_contains "$(ip -n np-a -o -6 addr show dev eth0)" tentative
+    assert_contains "$(ip -n np-a -6 route show default)" "default via fd99::1 dev eth0"
+    assert_contains "$(ip -o -6 addr show dev "$NP_BRIDGE")" "inet6 fd99::1/64"
+    wait_for ip netns exec np-a ping -6 -c1 -W1 fd99::3
+    wait_for ip netns exec np-b ping -6 -c1 -W1 fd99::1
+    # host-local's files: one per address, the last IPv6 one handed out.
+    assert_eq "c-a" "$(head -1 "$T/data/nptest/fd99::2" | tr -d '\r')"
+    assert_eq "fd99::3" "$(cat "$T/data/nptest/last_reserved_ip.1")"
+    # A masquerade rule per family, and IPv6 forwarding.
+    assert_eq "c-a/eth0 10.99.0.2
+c-a/eth0 fd99::2
+c-b/eth0 10.99.0.3
+c-b/eth0 fd99::3" "$(masq_rules)" "a rule per address"
+    assert_contains "$(nft list chain inet netplug postrouting)" \
+        "ip6 saddr fd99::2 ip6 daddr != fd99::/64 ip6 daddr != ff00::/8 masquerade"
+    assert_eq 1 "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" "IPv6 forwarding"
+    np_ok CHECK c-a /run/netns/np-a eth0 <<< "$(with_prev "$conf" "$res")"
+    # DEL frees both addresses and both rules.
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
+    [ ! -e "$T/data/nptest/fd99::2" ] || fail "the IPv6 allocation is left"
+    np_ok DEL c-b /run/netns/np-b eth0 <<< "$conf"
+    [ ! -e "$T/data/nptest/fd99::3" ] || fail "the IPv6 allocation is left"
+    assert_eq "" "$(nft_tables)" "tables after the last DEL"
+    # 0.4.0 results say each address's family.
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 0.4.0)"
+    assert_eq "4 6" "$(json .ips.0.version <<< "$NP_OUT") $(json .ips.1.version <<< "$NP_OUT")"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$(np_conf6 0.4.0)"
+    # Bad IPv6 ranges: code 7 or 2, naming the field.
+    np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#fd99::/64#fd99::1/64#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "host bits"
+    np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#10.99.0.0/24#fd98::/64#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "more than one IPv6 range set"
+    np_fails 2 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#\]\]}}#],[{"subnet":"fd97::/64"}]]}}#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "more than two range sets"
+    np_finish
+}
+
 test_no_masq_no_forwarding() {
     np_test
     netns_add np-a
