@@ -333,7 +333,7 @@ parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		if (get_str(r, "dst", "ipam.routes[]", true, &dst, err) < 0 ||
 		    get_str(r, "gw", "ipam.routes[]", false, &gw, err) < 0)
 			return -1;
-		if (strchr(dst, ':') != NULL) {
+		if (dst != NULL && strchr(dst, ':') != NULL) {
 			if (parse_route6(conf, i, dst, gw, err) < 0)
 				return -1;
 			continue;

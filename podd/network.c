@@ -33,8 +33,9 @@
 #define CONFLIST_MAX    (256 * 1024)
 /* Subnets handed out when `network create` names none: 10.78.N.0/24. */
 #define AUTO_SUBNET_BASE 0x0a4e0000U
-/* IPv6 subnets handed out when `network create --ipv6` names none. */
-#define AUTO_SUBNET6_FMT "fd78:%x::/64"
+/* IPv6 subnets handed out when `network create --ipv6` names none:
+ * fd78:N::/64. */
+#define AUTO_SUBNET6_BASE ((ip6_addr)0xfd78 << 112)
 
 static void
 network_free(struct network *n)
@@ -194,6 +195,9 @@ struct net_params {
 	const char *subnet, *gateway;   /* gateway NULL: netplug's default */
 	const char *subnet6, *gateway6; /* NULL: v4-only */
 	bool internal;
+	/* What podd chose where the body named nothing (the pointers above
+	 * point here then). */
+	char auto_subnet[20], auto_subnet6[44], auto_bridge[16];
 };
 
 /* The conflist podd writes for netplug: host-local's "ranges" when it is
@@ -369,10 +373,12 @@ static int
 auto_subnet6(struct podd *d, char *buf, size_t len, struct pd_err *err)
 {
 	for (unsigned i = 0; i <= 0xffff; i++) {
+		char cidr[IP6_CIDR_MAX];
 		struct network *n;
 		bool taken = false;
 
-		(void)snprintf(buf, len, AUTO_SUBNET6_FMT, i);
+		ip6_format_cidr(AUTO_SUBNET6_BASE | ((ip6_addr)i << 96), 64, cidr);
+		(void)snprintf(buf, len, "%.43s", cidr);
 		TAILQ_FOREACH (n, &d->networks, entry)
 			taken |= n->subnet6[0] != '\0' && overlaps6(n->subnet6, buf);
 		if (!taken)
@@ -457,15 +463,15 @@ get_subnets(const json_t *body, struct net_params *p, struct pd_err *err)
 
 /* The IPv4 side of a network podd writes for netplug. */
 static int
-check_v4(struct podd *d, struct net_params *p, char auto_net[20], struct pd_err *err)
+check_v4(struct podd *d, struct net_params *p, struct pd_err *err)
 {
 	struct ip4_net net = {0};
 	uint32_t gw;
 
 	if (p->subnet == NULL) {
-		if (auto_subnet(d, auto_net, 20, err) < 0)
+		if (auto_subnet(d, p->auto_subnet, sizeof(p->auto_subnet), err) < 0)
 			return -1;
-		p->subnet = auto_net;
+		p->subnet = p->auto_subnet;
 	}
 	if (parse_subnet(p->subnet, &net, err) < 0)
 		return -1;
@@ -481,7 +487,7 @@ check_v4(struct podd *d, struct net_params *p, char auto_net[20], struct pd_err 
 
 /* The IPv6 side: a /64 to /120 network, its gateway a host of it. */
 static int
-check_v6(struct podd *d, struct net_params *p, bool ipv6, char auto_net[44], struct pd_err *err)
+check_v6(struct podd *d, struct net_params *p, bool ipv6, struct pd_err *err)
 {
 	struct ip6_net net;
 	char want[IP6_CIDR_MAX];
@@ -495,9 +501,9 @@ check_v6(struct podd *d, struct net_params *p, bool ipv6, char auto_net[44], str
 		return 0;
 	}
 	if (p->subnet6 == NULL) {
-		if (auto_subnet6(d, auto_net, 44, err) < 0)
+		if (auto_subnet6(d, p->auto_subnet6, sizeof(p->auto_subnet6), err) < 0)
 			return -1;
-		p->subnet6 = auto_net;
+		p->subnet6 = p->auto_subnet6;
 	}
 	if (ip6_parse_cidr(p->subnet6, &net, err) < 0)
 		return pd_err_prefix(err, "subnet");
@@ -520,17 +526,16 @@ check_v6(struct podd *d, struct net_params *p, bool ipv6, char auto_net[44], str
 static json_t *
 create_netplug(struct podd *d, const json_t *body, struct net_params *p, struct pd_err *err)
 {
-	char auto_net[20], auto_net6[44], auto_br[16];
 	bool ipv6 = false;
 
 	if (get_subnets(body, p, err) < 0 || pd_json_get_bool(body, PD_F_IPV6, &ipv6, err) < 0 ||
 	    pd_json_get_bool(body, PD_F_INTERNAL, &p->internal, err) < 0 ||
-	    check_v4(d, p, auto_net, err) < 0 || check_v6(d, p, ipv6, auto_net6, err) < 0)
+	    check_v4(d, p, err) < 0 || check_v6(d, p, ipv6, err) < 0)
 		return NULL;
 	if (p->bridge == NULL) {
 		/* "pd-NAME" while it fits, as docker's br-ID. */
-		(void)snprintf(auto_br, sizeof(auto_br), "pd-%.12s", p->name);
-		p->bridge = auto_br;
+		(void)snprintf(p->auto_bridge, sizeof(p->auto_bridge), "pd-%.12s", p->name);
+		p->bridge = p->auto_bridge;
 	}
 	if (check_bridge(p->bridge, err) < 0 || check_free(d, p, err) < 0)
 		return NULL;

@@ -64,9 +64,9 @@ test_cidr(void)
 	CHECK(!ip6_net_is_network(&n));
 	CHECK(ip6_network(&n) == a6("fd77::"));
 	CHECK(ip6_last(&n) == a6("fd77::ffff:ffff:ffff:ffff"));
-	static const char *const bad[] = {"fd77::",    "fd77::/129", "fd77::/-1", "fd77::/064",
-					  "fd77::/ 6", "fd77::/6x",  "/64",       "10.0.0.0/8",
-					  "fd77::/"};
+	static const char *const bad[] = {"fd77::",     "fd77::/129", "fd77::/-1",
+					  "fd77::/064", "fd77::/ 6",  "fd77::/6x",
+					  "/64",        "10.0.0.0/8", "fd77::/"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK_INT(ip6_parse_cidr(bad[i], &n, &err), ==, -1);
 		CHECK_CONTAINS(err.msg, "not an IPv6 CIDR");
