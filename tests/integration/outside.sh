@@ -18,8 +18,9 @@
 # Addresses: the suite side 198.18.0.1 and 2001:db8:18::1 (veth out0), the
 # outside 198.18.0.2 and 2001:db8:18::2. dnsmasq answers web.example.test
 # (A 198.18.0.2, AAAA 2001:db8:18::2), big.example.test (a TXT answer of
-# over 512 bytes: ask without EDNS, `dig +noedns`, to see TC), NXDOMAIN for any other name in example.test, and logs
-# its queries to $T/outside/dnsmasq.log.
+# over 512 bytes: asked without EDNS, `dig +noedns`, it comes with TC),
+# NXDOMAIN for any other name in example.test, and logs its queries to
+# $T/outside/dnsmasq.log.
 
 OUTSIDE_NS=
 OUTSIDE_PIDS=()
