@@ -201,7 +201,7 @@ struct net_params {
 };
 
 /* The conflist podd writes for netplug: host-local's "ranges" when it is
- * dual-stack, ipMasq unless it is internal. */
+ * dual-stack, ipMasq unless it is internal, hairpinMode. */
 static json_t *
 netplug_conflist(const struct podd *d, const struct net_params *p)
 {
@@ -222,9 +222,11 @@ netplug_conflist(const struct podd *d, const struct net_params *p)
 		json_object_update(ipam, v4);
 		json_decref(v4);
 	}
-	c = json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:o}]}", "cniVersion", "1.1.0", "name",
-		      p->name, "plugins", "type", "netplug", "bridge", p->bridge, "isGateway", 1,
-		      "ipMasq", !p->internal, "ipam", ipam);
+	/* hairpinMode: a pod reaches its own published port through the host's
+	 * address (DNAT sends it back out of the port it came in on). */
+	c = json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:o}]}", "cniVersion", "1.1.0",
+		      "name", p->name, "plugins", "type", "netplug", "bridge", p->bridge,
+		      "isGateway", 1, "ipMasq", !p->internal, "hairpinMode", 1, "ipam", ipam);
 	/* podd's own mark, beside the CNI keys: runtimes ignore it. */
 	if (p->internal)
 		json_object_set_new(c, PD_F_INTERNAL, json_true());

@@ -6,8 +6,15 @@
 # --gateway per family (and what it refuses), podd --ipv6 making the default
 # network dual-stack and its conflist rewritten when the flag goes, IPv6
 # between pods. Traffic stays inside the suite's throwaway namespace: the
-# test's pods, and the simulated outside (outside.sh) where a test needs it.
+# test's pods, and the simulated outside (outside.sh): a pod reaches it only
+# through masquerade, which its web server's answer (the client's address
+# as it saw it) shows; an --internal network's pods do not reach it.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/outside.sh"
+
+cleanup_test() {
+    outside_down
+}
 
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -42,10 +49,13 @@ test_default_network_masquerades() {
         "$(masq_comments)" "a rule per pod"
     assert_eq 1 "$(cat /proc/sys/net/ipv4/ip_forward)" "ip_forward"
     assert_eq 1 "$(cat /proc/sys/net/ipv4/conf/podd0/forwarding)" "podd0 forwards"
+    local id_a
+    id_a=$(pod_field a .id)
     podctl pod rm -f a > /dev/null
+    wait_for sh -c "! nft list chain inet netplug postrouting | grep -q $id_a"
     assert_eq "$(pod_field b .id)/eth0" "$(masq_comments)" "a's rule goes with a"
     podctl pod rm -f b > /dev/null
-    assert_eq "" "$(nft list tables)" "no table once the last pod is gone"
+    wait_for no_nft_tables
 }
 
 test_network_create_flags() {
@@ -133,6 +143,49 @@ test_podd_ipv6_default_network() {
     podctl pod create c > /dev/null
     assert_eq "" "$(addr6 c)" "an IPv6 address without --ipv6"
     podctl pod rm -f c > /dev/null
+}
+
+# wget_from POD URL: the body of URL fetched from a container in POD
+# (busybox's wget -T crashes: the server is known to be up).
+wget_from() {
+    podctl run --rm --pod "$1" busybox wget -q -O - "$2"
+}
+
+# no_nft_tables: the namespace has no nftables table (a pod's DEL runs
+# after `pod rm` answers).
+no_nft_tables() {
+    [ -z "$(nft list tables)" ]
+}
+
+test_pods_reach_the_outside_through_masquerade() {
+    setup
+    outside_up
+    podctl pod create a > /dev/null
+    # The outside sees the suite side's address, not the pod's.
+    assert_eq 198.18.0.1 "$(wget_from a "$(outside_url)")"
+    # An internal network's pod does not get out.
+    podctl network create intl --internal > /dev/null
+    podctl pod create i --net intl > /dev/null
+    assert_eq "" "$(nft list chain inet netplug postrouting | grep "$(pod_field i .id)" || true)" \
+        "a rule for an internal pod"
+    if podctl run --rm --pod i busybox nc -w 2 198.18.0.2 80 < /dev/null 2> /dev/null; then
+        fail "a pod of an internal network reached the outside"
+    fi
+    # It still reaches the host through its gateway (the bridge's address).
+    assert_eq 0 "$(cat /proc/sys/net/ipv4/conf/pd-intl/forwarding)" "pd-intl forwards"
+    podctl pod rm -f a i > /dev/null
+    podctl network rm intl > /dev/null
+}
+
+test_ipv6_to_the_outside() {
+    setup
+    outside_up
+    podctl network create dual --ipv6 --subnet 10.88.7.0/24 --subnet fd96::/64 > /dev/null
+    podctl pod create a --net dual > /dev/null
+    assert_eq 2001:db8:18::1 "$(wget_from a "http://[2001:db8:18::2]/")"
+    assert_eq 198.18.0.1 "$(wget_from a "$(outside_url)")"
+    podctl pod rm -f a > /dev/null
+    podctl network rm dual > /dev/null
 }
 
 run_tests
