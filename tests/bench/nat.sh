@@ -21,12 +21,7 @@ bench_prelude "nat" "$build" "$0" "$@"
 
 T=$(mktemp -d /tmp/podd-nat.XXXXXX)
 export PODD_SOCKET=$T/run/podd.sock
-export CONTAINERS_CONF=$T/containers.conf
 podd_pid=
-
-pm() {
-    podman --root "$T/pm/storage" --runroot "$T/pm/run" --tmpdir "$T/pm/tmp" "$@"
-}
 
 cleanup() {
     local p
@@ -62,15 +57,7 @@ if ! command -v podman > /dev/null 2>&1; then
     row "podman" "not installed"
     exit 0
 fi
-mkdir -p "$T/pm"
-cat > "$CONTAINERS_CONF" << CONF
-[containers]
-cgroups = "disabled"
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "none"
-CONF
+pm_setup
 pm_cycle() {
     pm pod create --share-parent=false --name nbench > /dev/null
     pm pod start nbench > /dev/null
