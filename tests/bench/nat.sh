@@ -4,7 +4,7 @@
 # Measured, never asserted: a pod's create + rm on the default network,
 # which masquerades (netplug adds the pod's rule to its nftables table on
 # ADD and takes it on DEL), against the same on an --internal network (no
-# rule), and against podman's default network (`pod create` + `pod start` +
+# rule) and a pod with --net none, and against podman's default network (`pod create` + `pod start` +
 # `pod rm`: podman attaches a pod's network when its infra starts), in a
 # store and configuration of its own.
 #
@@ -48,6 +48,8 @@ pod_cycle() {
 
 echo "outbound traffic: $runs runs; median (min-max)"
 pod_cycle && pod_cycle --net intl # the bridges, once
+for _ in $(seq "$runs"); do time_ms pod_cycle --net none; done > "$T/none"
+row "pod create + rm, --net none, for scale (ms)" "$(stats < "$T/none")"
 for _ in $(seq "$runs"); do time_ms pod_cycle; done > "$T/masq"
 row "pod create + rm, default network, masquerade (ms)" "$(stats < "$T/masq")"
 for _ in $(seq "$runs"); do time_ms pod_cycle --net intl; done > "$T/intl"
@@ -57,6 +59,13 @@ if ! command -v podman > /dev/null 2>&1; then
     row "podman" "not installed"
     exit 0
 fi
+# podman without cgroups (crun refuses the host's hybrid layout): podd is
+# done, and /sys/fs/cgroup becomes an empty tmpfs in the bench's own mount
+# namespace (tools/sandbox.sh), as scale.sh does.
+podctl network rm intl > /dev/null
+kill -TERM "$podd_pid" && wait "$podd_pid" 2> /dev/null || true
+podd_pid=
+mount -t tmpfs -o mode=0755,size=4k podd-bench-nocgroup /sys/fs/cgroup
 pm_setup
 pm_cycle() {
     pm pod create --share-parent=false --name nbench > /dev/null
@@ -69,5 +78,5 @@ if ! pm_cycle 2> "$T/pm.err"; then
     exit 0
 fi
 for _ in $(seq "$runs"); do time_ms pm_cycle; done > "$T/pm_times" 2>> "$T/pm.err"
-row "podman pod create + start + rm, default network (ms)" "$(stats < "$T/pm_times")"
+row "podman: pod create + start + rm, default net (ms)" "$(stats < "$T/pm_times")"
 row "  ratio podman / podd (medians)" "$(ratio "$(median < "$T/pm_times")" "$(median < "$T/masq")")"
