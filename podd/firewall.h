@@ -36,11 +36,12 @@ int fw_sync(struct podd *d, struct pd_err *err);
 void fw_sync_or_warn(struct podd *d);
 
 /* The host's forwarding state for `info`: {"ipv4_forwarding": bool,
- * "ipv6_forwarding": bool, "forward_drop_chains": ["ip filter FORWARD", ...],
- * "warning": "..." or absent}, a new reference. Never fails: what cannot be
- * read is left out. */
+ * "ipv6_forwarding": bool, "table": "inet podd" or "" when podd has none,
+ * "forward_drop_chains": ["ip filter FORWARD", ...], "warning": "..." or
+ * absent}, a new reference. Never fails: a sysctl that cannot be read is
+ * left out. */
 json_t *fw_info(struct podd *d);
 
-/* Remove podd's table (podd's shutdown leaves it for the next start, which
- * replaces it; this is for a podd that stops owning anything). */
-void fw_remove(struct podd *d);
+/* Free what fw_sync keeps in @d. The table stays: pods outlive podd, and
+ * the next podd's first fw_sync replaces it. */
+void fw_free(struct podd *d);
