@@ -48,8 +48,8 @@ plan_pod_ports(struct fw_plan *plan, const struct pod *pod)
 		return;
 	for (size_t i = 0; i < maps.n && i < pod->n_proxies; i++) {
 		const struct port_map *m = &maps.maps[i];
-		struct fw_dnat r = {.proto = m->proto, .host_port = m->host_port,
-				    .to_port = m->pod_port};
+		struct fw_dnat r = {
+		    .proto = m->proto, .host_port = m->host_port, .to_port = m->pod_port};
 
 		if (pod->proxies[i] == NULL)
 			continue;

@@ -118,10 +118,14 @@ write_forward(FILE *out, const struct fw_plan *plan)
 		const struct fw_net *n = &plan->nets[i];
 
 		if (n->internal) {
-			fprintf(out, "\t\tiifname \"%s\" oifname != \"%s\" drop comment \"network:%s\"\n",
-				n->bridge, n->bridge, n->name);
-			fprintf(out, "\t\toifname \"%s\" iifname != \"%s\" drop comment \"network:%s\"\n",
-				n->bridge, n->bridge, n->name);
+			fprintf(
+			    out,
+			    "\t\tiifname \"%s\" oifname != \"%s\" drop comment \"network:%s\"\n",
+			    n->bridge, n->bridge, n->name);
+			fprintf(
+			    out,
+			    "\t\toifname \"%s\" iifname != \"%s\" drop comment \"network:%s\"\n",
+			    n->bridge, n->bridge, n->name);
 		} else if (plan->n_nets > 1) {
 			fprintf(out, "\t\tiifname \"%s\" oifname ", n->bridge);
 			write_others(out, plan, i);
@@ -152,11 +156,11 @@ fw_rules_script(const struct fw_plan *plan)
 		      out);
 		for (size_t i = 0; i < plan->n_nets; i++)
 			if (!plan->nets[i].internal)
-				fprintf(out,
-					"\t\tiifname \"%s\" oifname \"%s\" ct status dnat masquerade "
-					"comment \"network:%s\"\n",
-					plan->nets[i].bridge, plan->nets[i].bridge,
-					plan->nets[i].name);
+				fprintf(
+				    out,
+				    "\t\tiifname \"%s\" oifname \"%s\" ct status dnat masquerade "
+				    "comment \"network:%s\"\n",
+				    plan->nets[i].bridge, plan->nets[i].bridge, plan->nets[i].name);
 		fputs("\t}\n\tchain forward {\n"
 		      "\t\ttype filter hook forward priority filter; policy accept;\n",
 		      out);

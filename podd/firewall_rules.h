@@ -34,9 +34,9 @@ struct fw_net {
 };
 
 struct fw_dnat {
-	char owner[72];  /* a pod or container id: the rule's comment */
+	char owner[72]; /* a pod or container id: the rule's comment */
 	enum port_proto proto;
-	bool v6;         /* host_ip and to_ip are IPv6 */
+	bool v6;          /* host_ip and to_ip are IPv6 */
 	char host_ip[46]; /* "" for any local address */
 	uint16_t host_port;
 	char to_ip[46];
