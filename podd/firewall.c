@@ -13,12 +13,14 @@
 #include "firewall.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "cleanup.h"
+#include "fd.h"
 #include "file.h"
 #include "firewall_rules.h"
 #include "json.h"
@@ -105,8 +107,11 @@ forwarding_on(const char *path, const char *what)
 		return false;
 	if (len > 0 && buf[0] == '1')
 		return true;
-	if (pd_file_write_volatile(AT_FDCWD, path, "1\n", 2, &err) < 0) {
-		log_warn("cannot turn %s forwarding on: %s", what, err.msg);
+	/* procfs: one write in place (no temporary file and rename). */
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pd_fd_write_all(fd, "1\n", 2, &err) < 0) {
+		log_warn("cannot turn %s forwarding on: %s", what,
+			 fd < 0 ? strerror(errno) : err.msg);
 		return false;
 	}
 	log_info("%s forwarding turned on: published ports and podd's networks need it", what);
@@ -168,6 +173,28 @@ drop_warning(const json_t *chains)
 			 list);
 }
 
+/* Forwarding on the bridge of every network of @plan that is not internal.
+ * netplug makes a bridge with forwarding off (a CNI plugin alone must not
+ * route a network); podd routes it, as published ports need in both
+ * directions (a reply from a pod to a client elsewhere, a pod reaching its
+ * own network's port through the host), and its forward chain keeps the
+ * networks apart. */
+static void
+bridges_forwarding(const struct fw_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_nets; i++) {
+		char path[96], what[48];
+
+		if (plan->nets[i].internal)
+			continue;
+		/* Bridge names are at most 15 characters (fw_plan_add_net). */
+		(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
+			       plan->nets[i].bridge);
+		(void)snprintf(what, sizeof(what), "bridge %s", plan->nets[i].bridge);
+		(void)forwarding_on(path, what);
+	}
+}
+
 /* The table has just come into use: what the host needs for it to work. */
 static void
 on_first_use(void)
@@ -194,11 +221,14 @@ fw_sync(struct podd *d, struct pd_err *err)
 	plan_collect(d, &plan);
 	script = fw_rules_script(&plan);
 	empty = fw_plan_empty(&plan);
-	fw_plan_clear(&plan);
-	if (d->fw->applied != NULL && strcmp(d->fw->applied, script) == 0)
+	if (d->fw->applied != NULL && strcmp(d->fw->applied, script) == 0) {
+		fw_plan_clear(&plan);
 		return 0;
+	}
 	if (!empty && !d->fw->in_use)
 		on_first_use();
+	bridges_forwarding(&plan);
+	fw_plan_clear(&plan);
 	if (pd_nft_run(script, err) < 0)
 		return pd_err_prefix(err, "podd's firewall");
 	free(d->fw->applied);

@@ -90,15 +90,16 @@ int
 pod_ports_start(struct pod *pod, struct pd_err *err)
 {
 	struct port_list list = {0};
-	int r;
+	int r = 0;
 
 	pod_ports_stop(pod);
-	if (pod->rec.ip[0] == '\0' || json_array_size(pod->rec.spec.ports) == 0)
-		return 0;
-	maps_of(pod->rec.spec.ports, &list);
-	r = start_maps(pod, &list, 0, err);
-	port_list_clear(&list);
-	fw_sync_or_warn(pod->d); /* issue 14: the DNAT of these ports */
+	if (pod->rec.ip[0] != '\0' && json_array_size(pod->rec.spec.ports) > 0) {
+		maps_of(pod->rec.spec.ports, &list);
+		r = start_maps(pod, &list, 0, err);
+		port_list_clear(&list);
+	}
+	/* issue 14: the pod's network is in use, and its ports DNATed */
+	fw_sync_or_warn(pod->d);
 	return r;
 }
 
