@@ -12,6 +12,7 @@
 # no nftables table (the leak check). Traffic stays inside the suite's
 # namespace, its pods and the simulated outside.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/outside.sh"
 
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -22,10 +23,11 @@ setup() {
 cleanup_test() {
     if declare -F outside_down > /dev/null; then outside_down; fi
     nft delete table ip filter 2> /dev/null || true
-    if [ -n "${PEER_PID:-}" ]; then
-        kill "$PEER_PID" 2> /dev/null || true
-        wait "$PEER_PID" 2> /dev/null || true
-    fi
+    local p
+    for p in "${PEER_PIDS[@]}"; do
+        kill "$p" 2> /dev/null || true
+        wait "$p" 2> /dev/null || true
+    done
 }
 
 # serve POD NAME TEXT [PORT]: an httpd in POD answering TEXT on PORT (80).
@@ -36,13 +38,14 @@ serve() {
 
 # peer_server POD PROTO PORT: a server in POD's network namespace that
 # answers each connection (or datagram) with the client's address as it
-# sees it; its pid in PEER_PID.
+# sees it; its pid is added to PEER_PIDS (cleanup_test ends them).
+PEER_PIDS=()
 peer_server() {
     local listen=TCP-LISTEN
     [ "$2" = udp ] && listen=UDP-RECVFROM
     # shellcheck disable=SC2016 # $SOCAT_PEERADDR is socat's, for its child
     ip netns exec "podd-$1" socat "$listen:$3,reuseaddr,fork" SYSTEM:'echo $SOCAT_PEERADDR' &
-    PEER_PID=$!
+    PEER_PIDS+=($!)
     local l=-Hlnt
     [ "$2" = udp ] && l=-Hlnu
     wait_for sh -c "ip netns exec podd-$1 ss $l | grep -q ':$3 '"
@@ -55,6 +58,26 @@ table() {
 
 no_table() {
     [ -z "$(table)" ]
+}
+
+test_a_client_elsewhere_keeps_its_address() {
+    setup
+    outside_up
+    podctl pod create web -p 18080:80 -p 18053:5353/udp > /dev/null
+    peer_server web tcp 80
+    peer_server web udp 5353
+    # From another machine: DNAT, and the pod sees the client itself.
+    assert_eq 198.18.0.2 "$(outside_exec socat -t 3 -T 3 - TCP:198.18.0.1:18080 < /dev/null)"
+    assert_eq 198.18.0.2 "$(echo ping | outside_exec socat -t 3 -T 3 - UDP:198.18.0.1:18053)"
+    # From the host itself: podd's proxy, whose connections come from the
+    # host's side of the pod's network.
+    assert_eq 10.77.0.1 "$(socat -t 3 -T 3 - TCP:127.0.0.1:18080 < /dev/null)"
+    assert_eq 10.77.0.1 "$(socat -t 3 -T 3 - TCP:198.18.0.1:18080 < /dev/null)"
+    assert_eq 10.77.0.1 "$(echo ping | socat -t 3 -T 3 - UDP:127.0.0.1:18053)"
+    # A pod without an IPv6 address: an IPv6 client elsewhere is served by
+    # the proxy's IPv6 side.
+    assert_eq 10.77.0.1 "$(outside_exec socat -t 3 -T 3 - 'TCP:[2001:db8:18::1]:18080' < /dev/null)"
+    podctl pod rm -f web > /dev/null
 }
 
 test_host_connections_use_the_proxy_on_both_families() {
