@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "cni_chain.h"
+#include "firewall.h" /* issue 14 */
 #include "log.h"
 #include "network.h"
 #include "ip4.h"
@@ -193,6 +194,7 @@ pod_net_detach(struct pod *pod)
 	pod->rec.cni_result = NULL;
 	pod->rec.ip[0] = '\0';
 	pod->rec.gateway[0] = '\0';
+	fw_sync_or_warn(pod->d); /* issue 14: its ports and maybe its network go */
 }
 
 void
