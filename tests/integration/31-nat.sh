@@ -8,7 +8,8 @@
 # between pods. Traffic stays inside the suite's throwaway namespace: the
 # test's pods, and the simulated outside (outside.sh): a pod reaches it only
 # through masquerade, which its web server's answer (the client's address
-# as it saw it) shows; an --internal network's pods do not reach it.
+# as it saw it) shows; an --internal network's pods do not reach it, nor
+# one network's pods another's (podd's firewall, once the bridges forward).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/outside.sh"
 
@@ -175,6 +176,27 @@ test_pods_reach_the_outside_through_masquerade() {
     assert_eq 0 "$(cat /proc/sys/net/ipv4/conf/pd-intl/forwarding)" "pd-intl forwards"
     podctl pod rm -f a i > /dev/null
     podctl network rm intl > /dev/null
+}
+
+test_masquerading_networks_stay_apart() {
+    setup
+    outside_up
+    podctl network create red --subnet 10.88.8.0/24 > /dev/null
+    podctl network create blue --subnet 10.88.9.0/24 > /dev/null
+    podctl pod create r --net red > /dev/null
+    podctl pod create b --net blue > /dev/null
+    podctl run -d --pod r --name web busybox sh -c \
+        'mkdir -p /www && echo red > /www/index.html && exec httpd -f -p 80 -h /www' > /dev/null
+    wait_for curl -sf -m 2 "http://$(pod_field r .ip)/"
+    # Both get out; neither reaches the other's network, though their
+    # bridges forward now (podd's firewall keeps them apart).
+    assert_eq 198.18.0.1 "$(wget_from b "$(outside_url)")"
+    assert_eq 1 "$(cat /proc/sys/net/ipv4/conf/pd-blue/forwarding)" "pd-blue forwards"
+    if podctl run --rm --pod b busybox nc -w 2 "$(pod_field r .ip)" 80 < /dev/null 2> /dev/null; then
+        fail "a pod of blue reached a pod of red"
+    fi
+    podctl pod rm -f r b > /dev/null
+    podctl network rm red blue > /dev/null
 }
 
 test_ipv6_to_the_outside() {
