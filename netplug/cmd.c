@@ -187,6 +187,24 @@ undo_allocation:
 	return code_of(err);
 }
 
+/* DEL's and GC's part of ipMasq: the rules of (@env's) attachment, or the
+ * stale ones of the network with @env NULL. They are looked for whatever
+ * the config says now (it may have had ipMasq at ADD), but without ipMasq
+ * a host where nftables cannot be used is no reason to fail. */
+static int
+masq_cleanup(const struct cni_conf *conf, const struct cni_env *env, struct pd_err *err)
+{
+	int r = env != NULL ? np_masq_del(conf, env->container_id, env->ifname, err)
+			    : np_masq_gc(conf, err);
+
+	if (r < 0 && !conf->ip_masq) {
+		log_warn("%s", err->msg);
+		pd_err_clear(err);
+		return 0;
+	}
+	return r;
+}
+
 int
 cmd_del(const struct cni_conf *conf, const struct cni_env *env, json_t **result, struct pd_err *err)
 {
@@ -199,9 +217,7 @@ cmd_del(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (host == NULL)
 		return code_of(err);
 	cni_host_ifname(env->container_id, env->ifname, host_if);
-	/* Rules go whatever the config says now: it may have had ipMasq at ADD. */
-	if (np_link_delete(host, host_if, err) < 0 ||
-	    np_masq_del(conf, env->container_id, env->ifname, err) < 0)
+	if (np_link_delete(host, host_if, err) < 0 || masq_cleanup(conf, env, err) < 0)
 		return code_of(err);
 	r = ipam_open(&ip, conf, false, err);
 	if (r < 0)
@@ -365,7 +381,7 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 	if (r < 0 || (r == 0 && ipam_gc(&ip, conf->valid, conf->n_valid, err) < 0))
 		return code_of(err);
 	ipam_close(&ip);
-	if (np_masq_gc(conf, err) < 0)
+	if (masq_cleanup(conf, NULL, err) < 0)
 		return code_of(err);
 	host = np_nl_open(err);
 	if (host == NULL)
