@@ -57,11 +57,8 @@ podd_pid=
 have_podman=0
 if [ "${SCALE_PODMAN:-1}" = 1 ] && command -v podman > /dev/null 2>&1; then have_podman=1; fi
 
-# podman in a store, run dir and configuration of its own under $T.
-export CONTAINERS_CONF=$T/containers.conf
-pm() {
-    podman --root "$T/pm/storage" --runroot "$T/pm/run" --tmpdir "$T/pm/tmp" "$@"
-}
+# podman in a store, run dir and configuration of its own under $T
+# (lib.sh: pm, pm_setup).
 
 podd_clean() {
     local p
@@ -198,16 +195,7 @@ podman_round() {
 
 podman_setup() {
     [ "$have_podman" = 1 ] || return 1
-    mkdir -p "$T/pm"
-    # This shell may lack CAP_SYS_RESOURCE: limits podman cannot raise.
-    cat > "$CONTAINERS_CONF" << EOF
-[containers]
-cgroups = "disabled"
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "none"
-EOF
+    pm_setup
     tar -C "$images/busybox" -c . | pm import -q - localhost/podd-busybox > /dev/null
     # The first pod builds podman's pause image (from catatonit), once.
     pm pod create --share-parent=false --network none --name warm > /dev/null &&
