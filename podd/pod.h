@@ -135,6 +135,8 @@ void pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err);
  * (an ADD in flight is undone when it ends); undo_failed_add runs the DEL a
  * failed ADD calls for. */
 int pod_net_attach(struct pod *pod, struct pd_err *err);
+/* True while the pod's eth0 is attached (its ADD's result kept). */
+bool pod_net_attached(const struct pod *pod);
 int pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err);
 void pod_net_detach(struct pod *pod);
 void pod_net_undo_failed_add(struct pod *pod);
