@@ -293,12 +293,13 @@
 #define PD_F_PORTS   "ports"
 
 /* issue 14, attach: the attachments of a pod or container */
-#define PD_F_NETWORKS "networks"
-#define PD_F_IP6      "ip6"
-#define PD_F_GATEWAY6 "gateway6"
-#define PD_F_MAC      "mac"
-#define PD_F_IFNAME   "ifname"
-#define PD_F_ALIASES  "aliases"
+#define PD_F_NETWORKS    "networks"
+#define PD_F_IP6         "ip6"
+#define PD_F_GATEWAY6    "gateway6"
+#define PD_F_MAC         "mac"
+#define PD_F_IFNAME      "ifname"
+#define PD_F_ALIASES     "aliases"
+#define PD_F_PUBLISH_ALL "publish_all" /* -P on run */
 
 /* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
  * {"name", "conflist"} (a CNI conflist to run as it is); the network object

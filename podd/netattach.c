@@ -118,9 +118,10 @@ net_attachment_take_result(struct net_attachment *a, json_t *result, struct pd_e
 json_t *
 net_attachment_to_record(const struct net_attachment *a)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "network", a->network,
-			      "ifname", a->ifname, "ip", a->ip, "gateway", a->gateway, "ip6",
-			      a->ip6, "gateway6", a->gateway6, "mac", a->mac, "aliases", a->aliases);
+	json_t *j =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "network", a->network, "ifname",
+		      a->ifname, "ip", a->ip, "gateway", a->gateway, "ip6", a->ip6, "gateway6",
+		      a->gateway6, "mac", a->mac, "aliases", a->aliases);
 
 	if (a->cni_result != NULL)
 		json_object_set(j, "cni_result", a->cni_result);

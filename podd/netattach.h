@@ -68,8 +68,7 @@ int net_attachments_from_record(const json_t *j, struct net_attachment **out, si
 json_t *net_attachments_json(const struct net_attachment *a, size_t n);
 
 /* The attachment of @network in @a[0..n), or NULL. */
-struct net_attachment *net_attachment_find(struct net_attachment *a, size_t n,
-					   const char *network);
+struct net_attachment *net_attachment_find(struct net_attachment *a, size_t n, const char *network);
 /* The first interface name "ethN" that no attachment of @a[0..n) has, into
  * @buf (16 bytes). */
 void net_attachment_next_ifname(const struct net_attachment *a, size_t n, char buf[16]);

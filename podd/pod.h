@@ -20,6 +20,7 @@
 
 #include "ns.h"
 #include "pod_spec.h"
+#include "port_serve.h"
 #include "podd.h"
 #include "supervise.h"
 
@@ -51,8 +52,7 @@ struct pod {
 	struct cni_op *net_del;                 /* the CNI DEL in flight, NULL otherwise */
 	bool add_after_del;                     /* an ADD waits for net_del */
 	bool add_after_gc;                      /* an ADD waits for its network's GC */
-	struct proxy **proxies;                 /* owned: one per published port while attached */
-	size_t n_proxies;
+	struct port_proxies proxies;            /* one per published port while attached */
 	/* issue 12, podlife: the sequence and the ordered stop (pod_seq.c). */
 	unsigned seq_gen;          /* the run of the sequence; its containers carry it */
 	int stop_phase;            /* 0: none; 1: apps; 2: sidecars */
