@@ -300,6 +300,10 @@
 #define PD_F_IFNAME      "ifname"
 #define PD_F_ALIASES     "aliases"
 #define PD_F_PUBLISH_ALL "publish_all" /* -P on run */
+/* POST /v1/networks/{name}/connect {"container": POD|CONTAINER, "ip"?,
+ * "aliases"?} and .../disconnect {"container"}: another interface */
+#define PD_ACTION_CONNECT    "connect"
+#define PD_ACTION_DISCONNECT "disconnect"
 
 /* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
  * {"name", "conflist"} (a CNI conflist to run as it is); the network object

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "cni_chain.h"
 #include "file.h"
+#include "json.h"
 #include "log.h"
 #include "network.h"
 #include "ns.h"
@@ -50,6 +51,24 @@ held_net(const struct container *c)
 	return paths_ctr_run(c->d, c->rec.id, "ns/net");
 }
 
+int
+ctr_net_held_path(const struct container *c, char *buf, size_t len)
+{
+	cleanup_free char *held = held_net(c);
+
+	return snprintf(buf, len, "%s", held) < (int)len ? 0 : -1;
+}
+
+/* The first attachment not attached, or -1. */
+static int
+next_unattached(const struct container *c)
+{
+	for (size_t i = 0; i < c->rec.n_nets; i++)
+		if (c->rec.nets[i].cni_result == NULL)
+			return (int)i;
+	return -1;
+}
+
 /* The container's eth0, made when missing. */
 static struct net_attachment *
 eth0(struct container *c)
@@ -62,10 +81,13 @@ eth0(struct container *c)
 	return &c->rec.nets[0];
 }
 
+static int start_add(struct container *c, struct pd_err *err);
+
 static void
 on_added(void *arg, json_t *result, const struct pd_err *err)
 {
 	struct container *c = arg;
+	struct net_attachment *a = &c->rec.nets[c->net_idx];
 	struct pd_err e = {0};
 
 	c->net_op = NULL;
@@ -73,28 +95,38 @@ on_added(void *arg, json_t *result, const struct pd_err *err)
 		container_on_net_ready(c, err);
 		return;
 	}
-	if (net_attachment_take_result(eth0(c), result, &e) < 0) {
+	if (net_attachment_take_result(a, result, &e) < 0) {
 		container_on_net_ready(c, &e);
 		return;
 	}
-	log_info("container \"%s\": address %s on network \"%s\"", c->rec.spec.name,
-		 c->rec.nets[0].ip, c->rec.nets[0].network);
+	log_info("container \"%s\": %s %s on network \"%s\"", c->rec.spec.name, a->ifname, a->ip,
+		 a->network);
 	if (container_save(c, &e) < 0)
 		log_warn("container \"%s\": %s", c->rec.spec.name, e.msg);
-	container_on_net_ready(c, NULL);
+	/* The next one (network connect's), or it is ready. */
+	if (next_unattached(c) < 0)
+		container_on_net_ready(c, NULL);
+	else if (start_add(c, &e) < 0)
+		container_on_net_ready(c, &e);
 }
 
+/* The ADD of its first attachment not attached. */
 static int
 start_add(struct container *c, struct pd_err *err)
 {
-	struct network *n = network_find(c->d, eth0(c)->network, err);
+	int i = next_unattached(c);
+	struct net_attachment *a = &c->rec.nets[i < 0 ? 0 : i];
+	struct network *n = network_find(c->d, a->network, err);
 	cleanup_free char *netns = held_net(c);
-	struct cni_req req = {.cmd = CNI_ADD, .container_id = c->rec.id, .ifname = CTR_IFNAME};
+	cleanup_json json_t *conflist = NULL;
+	struct cni_req req = {.cmd = CNI_ADD, .container_id = c->rec.id, .ifname = a->ifname};
 
 	if (n == NULL)
 		return -1;
-	req.conflist = n->conflist;
+	conflist = net_conflist_for(n->conflist, a->ifname);
+	req.conflist = conflist;
 	req.netns = netns;
+	c->net_idx = (size_t)(i < 0 ? 0 : i);
 	c->net_op = cni_run(c->d, &req, on_added, c, err);
 	return c->net_op != NULL ? 0 : -1;
 }
@@ -188,7 +220,7 @@ ctr_net_prepare(struct container *c, struct pd_err *err)
 	fd = pd_ns_open_file(held, PD_NS_NET, &ignored);
 	if (fd >= 0)
 		close(fd);
-	if (fd >= 0 && ctr_net_attached(c))
+	if (fd >= 0 && next_unattached(c) < 0)
 		return 0;
 	if ((fd >= 0 ? start_add(c, err) : make_netns(c, err)) < 0)
 		return -1;
