@@ -59,8 +59,7 @@ check_refs(const struct flags *f, struct pd_err *err)
 static int
 post(struct podctl *ctl, const struct flags *f, const char *action, json_t *body)
 {
-	cleanup_free char *path =
-	    xasprintf("%s/%s/%s", PD_PATH_NETWORKS, f->args[0], action);
+	cleanup_free char *path = xasprintf("%s/%s/%s", PD_PATH_NETWORKS, f->args[0], action);
 	cleanup_json json_t *reply = NULL;
 	struct pd_err err = {0};
 

@@ -39,8 +39,8 @@ struct owner {
 	const char *id, *name, *kind;
 	struct net_attachment **nets;
 	size_t *n_nets;
-	bool up;    /* its network namespace is held and attached */
-	bool busy;  /* an ADD of its own start runs */
+	bool up;   /* its network namespace is held and attached */
+	bool busy; /* an ADD of its own start runs */
 	char netns[4096];
 };
 
@@ -48,8 +48,8 @@ static int
 owner_of_pod(struct pod *pod, struct owner *o, struct pd_err *err)
 {
 	if (pod->rec.spec.net != POD_NET_CNI)
-		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network", pod->rec.spec.name,
-			       pod_net_name(&pod->rec.spec));
+		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network",
+			       pod->rec.spec.name, pod_net_name(&pod->rec.spec));
 	o->pod = pod;
 	o->id = pod->rec.id;
 	o->name = pod->rec.spec.name;
@@ -70,10 +70,11 @@ owner_of_container(struct container *c, struct owner *o, struct pd_err *err)
 			       "container \"%s\" is in a pod: connect its pod to the network",
 			       c->rec.spec.name);
 	if (!ctr_net_wanted(c))
-		return pd_fail(err, PD_E_INVALID,
-			       "container \"%s\" has no network of its own (--network none, host or "
-			       "container:)",
-			       c->rec.spec.name);
+		return pd_fail(
+		    err, PD_E_INVALID,
+		    "container \"%s\" has no network of its own (--network none, host or "
+		    "container:)",
+		    c->rec.spec.name);
 	o->c = c;
 	o->id = c->rec.id;
 	o->name = c->rec.spec.name;
@@ -160,10 +161,8 @@ del_in_background(struct podd *d, const char *owner_id, const char *network, con
 {
 	struct pd_err err = {0};
 	struct network *n = network_find(d, network, &err);
-	struct cni_req req = {.cmd = CNI_DEL,
-			      .container_id = owner_id,
-			      .ifname = ifname,
-			      .prev_result = result};
+	struct cni_req req = {
+	    .cmd = CNI_DEL, .container_id = owner_id, .ifname = ifname, .prev_result = result};
 
 	if (n != NULL) {
 		req.conflist = n->conflist;
@@ -214,7 +213,8 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 		free(k);
 		return;
 	}
-	log_info("%s \"%s\": %s %s on network \"%s\"", o.kind, o.name, a->ifname, a->ip, a->network);
+	log_info("%s \"%s\": %s %s on network \"%s\"", o.kind, o.name, a->ifname, a->ip,
+		 a->network);
 	if (a == *o.nets)
 		owner_eth0_changed(&o);
 	owner_save(&o);
@@ -247,15 +247,16 @@ connect_body(const json_t *body, const char **ref, const char **ip, json_t **ali
 		return pd_fail(err, PD_E_INVALID, "field \"aliases\" must be an array of names");
 	json_array_foreach (al, i, v)
 		if (!json_is_string(v) || pd_name_validate(json_string_value(v), "alias", err) < 0)
-			return err->kind != 0 ? -1
-					      : pd_fail(err, PD_E_INVALID, "an alias is not a string");
+			return err->kind != 0
+				   ? -1
+				   : pd_fail(err, PD_E_INVALID, "an alias is not a string");
 	*aliases = al != NULL ? json_deep_copy(al) : json_array();
 	return 0;
 }
 
 static int
-net_connect(struct podd *d, const char *network, const json_t *body,
-	    struct http_pending *pending, struct pd_err *err)
+net_connect(struct podd *d, const char *network, const json_t *body, struct http_pending *pending,
+	    struct pd_err *err)
 {
 	const char *ref, *ip;
 	cleanup_json json_t *aliases = NULL, *conflist = NULL;
