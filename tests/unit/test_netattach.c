@@ -16,8 +16,8 @@ dual_result(void)
 	return json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s}], s:[{s:s, s:s}, {s:s, s:s}]}",
 			 "cniVersion", "1.1.0", "interfaces", "name", "podd0", "mac",
 			 "aa:aa:aa:aa:aa:aa", "name", "eth1", "mac", "02:42:0a:4d:00:05", "ips",
-			 "address", "fd77::5/64", "gateway", "fd77::1", "address",
-			 "10.77.0.5/16", "gateway", "10.77.0.1");
+			 "address", "fd77::5/64", "gateway", "fd77::1", "address", "10.77.0.5/16",
+			 "gateway", "10.77.0.1");
 }
 
 static void
@@ -134,9 +134,9 @@ test_conflist_of_a_second_interface(void)
 
 	CHECK(eth0 == conf);
 	CHECK_INT(json_array_size(json_object_get(json_object_get(p0, "ipam"), "routes")), ==, 0);
-	CHECK(json_object_get(json_object_get(json_array_get(json_object_get(conf, "plugins"), 0),
-					      "ipam"),
-			      "routes") == NULL);
+	CHECK(json_object_get(
+		  json_object_get(json_array_get(json_object_get(conf, "plugins"), 0), "ipam"),
+		  "routes") == NULL);
 	json_decref(eth0);
 	json_decref(eth1);
 	json_decref(conf);
