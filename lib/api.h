@@ -475,6 +475,13 @@
 #define PD_F_LIMIT_PIDS        "pids_limit"
 #define PD_F_CGROUP_PATH       "cgroup"
 #define PD_F_CGROUP_INFO       "cgroup"
+/* issue 14, firewall: GET /v1/info's "firewall" object (podd/firewall.h) */
+#define PD_F_FIREWALL           "firewall"
+#define PD_F_FW_IPV4_FORWARDING "ipv4_forwarding"
+#define PD_F_FW_IPV6_FORWARDING "ipv6_forwarding"
+#define PD_F_FW_TABLE           "table"
+#define PD_F_FW_DROP_CHAINS     "forward_drop_chains"
+#define PD_F_FW_WARNING         "warning"
 /* ---- issue 13, observe: stats, top, pause, unpause, update, OOM ----
  *   GET  /v1/containers/X/stats?stream=0|1  one stats object; with stream=1 a
  *        chunked stream of them, one line a second while it runs

@@ -319,6 +319,9 @@ void container_on_net_ready(struct container *c, const struct pd_err *err);
 void ctr_net_detach(struct container *c);
 int ctr_ports_start(struct container *c, struct pd_err *err);
 void ctr_ports_stop(struct container *c);
+/* The same at the end of a run, and podd's firewall follows (not at
+ * podd's shutdown, where the table stays for the next podd). */
+void ctr_ports_end(struct container *c);
 int ctr_net_create(struct podd *d, struct ctr_spec *s, struct pd_err *err);
 
 /* ctr_copy.c: answer every cp and export in flight (503) and forget them,

@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "cni_chain.h"
 #include "file.h"
+#include "firewall.h"
 #include "json.h"
 #include "log.h"
 #include "network.h"
@@ -238,6 +239,7 @@ ctr_net_detach(struct container *c)
 	ctr_ports_stop(c);
 	if (!ctr_net_wanted(c))
 		return;
+	fw_sync_or_warn(c->d); /* its ports, and maybe its network's use, go */
 	for (size_t i = 0; i < c->rec.n_nets; i++) {
 		struct net_attachment *a = &c->rec.nets[i];
 		struct pd_err err = {0};
@@ -274,6 +276,7 @@ ctr_ports_start(struct container *c, struct pd_err *err)
 		return -1;
 	r = port_serve(c->d->base, &list, 0, c->rec.nets[0].ip, &c->proxies, err);
 	port_list_clear(&list);
+	fw_sync_or_warn(c->d); /* issue 14: DNATed too (firewall.h) */
 	return r;
 }
 
@@ -281,6 +284,16 @@ void
 ctr_ports_stop(struct container *c)
 {
 	port_serve_stop(&c->proxies);
+}
+
+void
+ctr_ports_end(struct container *c)
+{
+	bool had = c->proxies.n > 0 || ctr_net_attached(c);
+
+	ctr_ports_stop(c);
+	if (had)
+		fw_sync_or_warn(c->d);
 }
 
 /* "80/tcp" (or "80": tcp) into @map's pod side. */

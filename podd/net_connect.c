@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "cni_chain.h"
 #include "container.h"
+#include "firewall.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
@@ -346,6 +347,7 @@ net_disconnect(struct podd *d, const char *network, const json_t *body, struct p
 	log_info("%s \"%s\": %s left network \"%s\"", o.kind, o.name, a->ifname, a->network);
 	owner_drop(&o, (size_t)(a - *o.nets));
 	owner_save(&o);
+	fw_sync_or_warn(d);
 	return 0;
 }
 

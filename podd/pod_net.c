@@ -23,6 +23,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "cni_chain.h"
+#include "firewall.h" /* issue 14 */
 #include "json.h"
 #include "log.h"
 #include "netattach.h"
@@ -257,6 +258,7 @@ pod_net_detach(struct pod *pod)
 		net_attachment_reset(a);
 	}
 	pod_record_sync_views(&pod->rec);
+	fw_sync_or_warn(pod->d); /* issue 14: its ports and maybe its network go */
 }
 
 void
