@@ -48,9 +48,6 @@ struct owner {
 static int
 owner_of_pod(struct pod *pod, struct owner *o, struct pd_err *err)
 {
-	if (pod->rec.spec.net != POD_NET_CNI)
-		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network",
-			       pod->rec.spec.name, pod_net_name(&pod->rec.spec));
 	o->pod = pod;
 	o->id = pod->rec.id;
 	o->name = pod->rec.spec.name;
@@ -60,12 +57,23 @@ owner_of_pod(struct pod *pod, struct owner *o, struct pd_err *err)
 	o->up = pod->rec.state == POD_RUNNING && pod_net_attached(pod) &&
 		infra_held_path(pod, POD_NS_NET, o->netns, sizeof(o->netns)) == 0;
 	o->busy = pod->net_op != NULL;
+	if (pod->rec.spec.net != POD_NET_CNI)
+		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network",
+			       pod->rec.spec.name, pod_net_name(&pod->rec.spec));
 	return 0;
 }
 
 static int
 owner_of_container(struct container *c, struct owner *o, struct pd_err *err)
 {
+	o->c = c;
+	o->id = c->rec.id;
+	o->name = c->rec.spec.name;
+	o->kind = "container";
+	o->nets = &c->rec.nets;
+	o->n_nets = &c->rec.n_nets;
+	o->up = ctr_net_attached(c) && ctr_net_held_path(c, o->netns, sizeof(o->netns)) == 0;
+	o->busy = c->net_op != NULL;
 	if (c->rec.spec.pod[0] != '\0')
 		return pd_fail(err, PD_E_INVALID,
 			       "container \"%s\" is in a pod: connect its pod to the network",
@@ -76,14 +84,6 @@ owner_of_container(struct container *c, struct owner *o, struct pd_err *err)
 		    "container \"%s\" has no network of its own (--network none, host or "
 		    "container:)",
 		    c->rec.spec.name);
-	o->c = c;
-	o->id = c->rec.id;
-	o->name = c->rec.spec.name;
-	o->kind = "container";
-	o->nets = &c->rec.nets;
-	o->n_nets = &c->rec.n_nets;
-	o->up = ctr_net_attached(c) && ctr_net_held_path(c, o->netns, sizeof(o->netns)) == 0;
-	o->busy = c->net_op != NULL;
 	return 0;
 }
 
