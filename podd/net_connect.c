@@ -189,6 +189,7 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 	struct owner o;
 	struct net_attachment *a = NULL;
 	cleanup_json json_t *j = NULL;
+	bool ok = false;
 
 	if (owner_find(k->d, k->id, &o, &e) == 0) {
 		a = net_attachment_find(*o.nets, *o.n_nets, k->network);
@@ -204,8 +205,10 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 		json_decref(result);
 	} else if (net_attachment_take_result(a, result, &e) < 0) {
 		del_in_background(k->d, k->id, k->network, k->ifname, NULL);
+	} else {
+		ok = true;
 	}
-	if (e.kind != 0) {
+	if (!ok || a == NULL) {
 		if (a != NULL) {
 			owner_drop(&o, (size_t)(a - *o.nets));
 			owner_save(&o);
