@@ -132,11 +132,12 @@ void pod_free_all(struct podd *d);
  * attached (@err NULL), or @err. */
 void pod_on_attached(struct pod *pod, const struct pd_err *err);
 
-/* pod_net.c: the pod on its CNI network. attach starts the ADD (its end
- * comes to pod_on_attached); take_result keeps the ADD's result and the
- * address in it; detach stops the ports and runs the DEL in the background
- * (an ADD in flight is undone when it ends); undo_failed_add runs the DEL a
- * failed ADD calls for. */
+/* pod_net.c: the pod on its CNI networks (its attachments, netattach.h).
+ * attach starts the ADDs, one after the other, each result kept in its
+ * attachment (their end comes to pod_on_attached); detach stops the ports
+ * and queues the DELs in the background (an ADD in flight is undone when
+ * it ends); undo_failed_add runs the DEL a failed ADD calls for, and those
+ * of the attachments made before it. */
 int pod_net_attach(struct pod *pod, struct pd_err *err);
 /* True while the pod's eth0 is attached (its ADD's result kept). */
 bool pod_net_attached(const struct pod *pod);
