@@ -291,6 +291,20 @@
 #define PD_F_GATEWAY "gateway"
 #define PD_F_DNS     "dns"
 #define PD_F_PORTS   "ports"
+
+/* issue 14, attach: the attachments of a pod or container */
+#define PD_F_NETWORKS    "networks"
+#define PD_F_IP6         "ip6"
+#define PD_F_GATEWAY6    "gateway6"
+#define PD_F_MAC         "mac"
+#define PD_F_IFNAME      "ifname"
+#define PD_F_ALIASES     "aliases"
+#define PD_F_PUBLISH_ALL "publish_all" /* -P on run */
+/* POST /v1/networks/{name}/connect {"container": POD|CONTAINER, "ip"?,
+ * "aliases"?} and .../disconnect {"container"}: another interface */
+#define PD_ACTION_CONNECT    "connect"
+#define PD_ACTION_DISCONNECT "disconnect"
+
 /* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
  * {"name", "conflist"} (a CNI conflist to run as it is); the network object
  * adds "driver" ("netplug", or the first plugin's type), "plugins" (their

@@ -65,6 +65,7 @@ ctr_release_run_dir(struct container *c)
 {
 	struct pd_err err = {0};
 
+	ctr_net_detach(c); /* issue 14, attach: its attachments go with its netns */
 	for (size_t i = 0; i < N_HELD; i++) {
 		cleanup_free char *path = held_path(c, held_types[i]);
 

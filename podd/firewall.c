@@ -25,6 +25,7 @@
 #include "firewall_rules.h"
 #include "json.h"
 #include "log.h"
+#include "netattach.h"
 #include "network.h"
 #include "nft.h"
 #include "pod.h"
@@ -39,61 +40,80 @@ struct firewall {
 	bool in_use;   /* the table exists */
 };
 
-/* The published ports of @pod, served now (its proxies are up). */
-static void
-plan_pod_ports(struct fw_plan *plan, const struct pod *pod)
+/* One published port of an attached owner (netattach.h's net_each_port):
+ * a DNAT to its IPv4 address, and one to its IPv6 address for a port on
+ * every address (or on an IPv6 one) when it has one. An internal
+ * network's ports are served to the host itself only (the proxy). */
+struct port_walk {
+	struct podd *d;
+	struct fw_plan *plan;
+};
+
+static bool
+plan_port(void *arg, const char *owner_id, const char *network, const char *ip, const char *ip6,
+	  const struct port_map *m)
 {
-	struct port_list maps = {0};
+	struct port_walk *w = arg;
+	struct fw_dnat r = {.proto = m->proto, .host_port = m->host_port, .to_port = m->pod_port};
 	struct pd_err ignored;
+	const struct network *n = network_find(w->d, network, &ignored);
+	bool any = m->host_ip.s_addr == htonl(INADDR_ANY);
 
-	if (pod->n_proxies == 0 || port_list_from_json(pod->rec.spec.ports, &maps, &ignored) < 0)
-		return;
-	for (size_t i = 0; i < maps.n && i < pod->n_proxies; i++) {
-		const struct port_map *m = &maps.maps[i];
-		struct fw_dnat r = {
-		    .proto = m->proto, .host_port = m->host_port, .to_port = m->pod_port};
-
-		if (pod->proxies[i] == NULL)
-			continue;
-		(void)snprintf(r.owner, sizeof(r.owner), "%s", pod->rec.id);
-		(void)snprintf(r.to_ip, sizeof(r.to_ip), "%s", pod->rec.ip);
-		if (m->host_ip.s_addr != htonl(INADDR_ANY) &&
-		    inet_ntop(AF_INET, &m->host_ip, r.host_ip, sizeof(r.host_ip)) == NULL)
-			continue;
-		if (!fw_plan_add_dnat(plan, &r))
-			log_warn("pod \"%s\": port %u is not forwarded by podd's firewall",
-				 pod->rec.spec.name, m->host_port);
+	if (n == NULL || n->internal)
+		return true;
+	(void)snprintf(r.owner, sizeof(r.owner), "%s", owner_id);
+	(void)snprintf(r.to_ip, sizeof(r.to_ip), "%s", ip);
+	if (!any && inet_ntop(AF_INET, &m->host_ip, r.host_ip, sizeof(r.host_ip)) == NULL)
+		return true;
+	if (ip[0] != '\0' && !fw_plan_add_dnat(w->plan, &r))
+		log_warn("%.12s: port %u is not forwarded by podd's firewall", owner_id,
+			 m->host_port);
+	if (any && ip6 != NULL && ip6[0] != '\0') {
+		r.v6 = true;
+		(void)snprintf(r.to_ip, sizeof(r.to_ip), "%s", ip6);
+		if (!fw_plan_add_dnat(w->plan, &r))
+			log_warn("%.12s: port %u is not forwarded to IPv6 by podd's firewall",
+				 owner_id, m->host_port);
 	}
-	port_list_clear(&maps);
+	return true;
 }
 
-/* Everything podd's table must hold now. */
+/* issue 14, attach: any attachment makes its network in use. */
+static bool
+any_attachment(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
+	       const char *owner_id)
+{
+	(void)a;
+	(void)names;
+	(void)n_names;
+	(void)owner_id;
+	*(bool *)arg = true;
+	return false;
+}
+
+/* Everything podd's table must hold now: the networks in use (a pod or a
+ * container attached to them) and every published port of an attached
+ * owner. */
 static void
 plan_collect(struct podd *d, struct fw_plan *plan)
 {
-	const struct pod *pod;
+	const struct network *n;
+	struct port_walk w = {.d = d, .plan = plan};
 
-	TAILQ_FOREACH (pod, &d->pods, entry) {
-		struct pd_err ignored;
-		const struct network *n;
-		bool internal;
+	TAILQ_FOREACH (n, &d->networks, entry) {
+		bool used = false;
 
-		if (pod->rec.cni_result == NULL || pod->rec.ip[0] == '\0')
-			continue;
-		n = network_find(d, pod->rec.spec.network, &ignored);
-		if (n == NULL)
-			continue;
-		internal = n->internal;
+		net_each_attachment(d, n->name, any_attachment, &used);
 		/* A network whose plugins are not a bridge of netplug's has no
 		 * bridge to isolate; its pods' ports are forwarded still. */
-		if (n->bridge[0] != '\0' && !fw_plan_add_net(plan, n->name, n->bridge, internal))
+		if (used && n->bridge[0] != '\0' &&
+		    !fw_plan_add_net(plan, n->name, n->bridge, n->internal))
 			log_warn("network \"%s\": bridge \"%s\" is not isolated by podd's firewall",
 				 n->name, n->bridge);
-		/* An internal network is reached by no one: its ports are
-		 * served to the host itself only (the proxy). */
-		if (!internal)
-			plan_pod_ports(plan, pod);
 	}
+	/* An internal network is reached by no one: its ports are served to
+	 * the host itself only (the proxy); plan_port skips them. */
+	net_each_port(d, plan_port, &w);
 }
 
 /* "1" into a forwarding sysctl that is off; true when it is on. */

@@ -252,3 +252,4 @@ echo; "$(dirname "$0")/privileges.sh" "$build" "$runs" # issue 13: run --rm with
 echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filter against seccomp=unconfined
 echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
 echo; "$(dirname "$0")/nat.sh" "$build" "$runs" # issue 14, netplug: pods on a masquerading network, podman beside
+echo; "$(dirname "$0")/attach.sh" "$build" "$runs" # issue 14: run --rm on the default network
