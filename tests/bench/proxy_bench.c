@@ -391,8 +391,7 @@ ports_mode(int argc, char **argv)
 		for (int i = 0; i < 2; i++) {
 			any.sin_port = htons((uint16_t)arg(argc, argv, 2 + i, 0, 65535));
 			fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-			if (fds[i] < 0 ||
-			    bind(fds[i], (struct sockaddr *)&any, sizeof(any)) < 0 ||
+			if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&any, sizeof(any)) < 0 ||
 			    listen(fds[i], SOMAXCONN) < 0)
 				die("server socket");
 		}

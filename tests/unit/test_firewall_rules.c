@@ -16,7 +16,9 @@ static struct fw_dnat
 dnat(const char *owner, enum port_proto proto, bool v6, const char *host_ip, int host_port,
      const char *to_ip, int to_port)
 {
-	struct fw_dnat r = {.proto = proto, .v6 = v6, .host_port = (uint16_t)host_port,
+	struct fw_dnat r = {.proto = proto,
+			    .v6 = v6,
+			    .host_port = (uint16_t)host_port,
 			    .to_port = (uint16_t)to_port};
 
 	strncpy(r.owner, owner, sizeof(r.owner) - 1);
