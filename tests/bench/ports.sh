@@ -46,12 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_until() {
-    local i
-    for i in $(seq 1500); do "$@" && return 0; sleep 0.02; done
-    return 1
-}
-
 podd --root "$T/root" --run-dir "$T/run" --foreground 2> "$T/podd.log" &
 podd_pid=$!
 wait_until podctl version > /dev/null 2>&1
@@ -72,21 +66,19 @@ ip netns exec "$out" ip addr add 198.18.0.2/24 dev eth0
 ip netns exec "$out" ip link set eth0 up
 ip netns exec "$out" ip route add 10.77.0.0/16 via 198.18.0.1
 
-# Each run measures every path back to back, so that all see the same
-# machine: throughput to the sink (18080 -> 5001), then the connection rate
-# to the ping server (18081 -> 5002).
-for i in $(seq "$runs"); do
-    ip netns exec "$out" "$build/bench-proxy" tput 198.18.0.1 18080 "$mib" >> "$T/tput.dnat"
-    ip netns exec "$out" "$build/bench-proxy" tput "$pod_ip" 5001 "$mib" >> "$T/tput.routed"
-    "$build/bench-proxy" tput 127.0.0.1 18080 "$mib" >> "$T/tput.proxy"
-    "$build/bench-proxy" tput "$pod_ip" 5001 "$mib" >> "$T/tput.direct"
-done
-for i in $(seq "$runs"); do
-    ip netns exec "$out" "$build/bench-proxy" conns 198.18.0.1 18081 "$conns" >> "$T/conns.dnat"
-    ip netns exec "$out" "$build/bench-proxy" conns "$pod_ip" 5002 "$conns" >> "$T/conns.routed"
-    "$build/bench-proxy" conns 127.0.0.1 18081 "$conns" >> "$T/conns.proxy"
-    "$build/bench-proxy" conns "$pod_ip" 5002 "$conns" >> "$T/conns.direct"
-done
+# paths WHAT HOSTPORT PODPORT N: one figure of WHAT (tput or conns) by
+# each path, back to back so that all see the same machine, appended to
+# $T/WHAT.PATH.
+paths() {
+    ip netns exec "$out" "$build/bench-proxy" "$1" 198.18.0.1 "$2" "$4" >> "$T/$1.dnat"
+    ip netns exec "$out" "$build/bench-proxy" "$1" "$pod_ip" "$3" "$4" >> "$T/$1.routed"
+    "$build/bench-proxy" "$1" 127.0.0.1 "$2" "$4" >> "$T/$1.proxy"
+    "$build/bench-proxy" "$1" "$pod_ip" "$3" "$4" >> "$T/$1.direct"
+}
+# Throughput to the sink (18080 -> 5001), the connection rate to the ping
+# server (18081 -> 5002).
+for _ in $(seq "$runs"); do paths tput 18080 5001 "$mib"; done
+for _ in $(seq "$runs"); do paths conns 18081 5002 "$conns"; done
 
 row "published port, TCP $mib MiB, DNAT from elsewhere (MiB/s)" "$(stats < "$T/tput.dnat")"
 row "  the same client routed to the pod, no NAT (MiB/s)" "$(stats < "$T/tput.routed")"
