@@ -253,3 +253,4 @@ echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filt
 echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
 echo; "$(dirname "$0")/nat.sh" "$build" "$runs" # issue 14, netplug: pods on a masquerading network, podman beside
 echo; "$(dirname "$0")/attach.sh" "$build" "$runs" # issue 14: run --rm on the default network
+echo; "$(dirname "$0")/ports.sh" "$build" "$(( runs < 10 ? runs : 10 ))" # issue 14: published ports, DNAT and proxy

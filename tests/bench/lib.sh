@@ -39,6 +39,14 @@ pss_sum() {
     for p in "$@"; do pss_kib "$p"; done | awk '{s += $1} END {print s + 0}'
 }
 
+# wait_until CMD...: poll CMD every 20 ms for up to 30 s (a script may
+# define its own bound).
+wait_until() {
+    local i
+    for i in $(seq 1500); do "$@" && return 0; sleep 0.02; done
+    return 1
+}
+
 # ratio A B [FORMAT]: A / B.
 ratio() {
     awk -v a="$1" -v b="$2" -v f="${3:-%.1fx}" 'BEGIN {if (b > 0) printf f, a / b; else print "n/a"}'

@@ -16,6 +16,14 @@
  *     from one client (default 20000).
  *
  * Measured, never asserted: it fails only if a transfer goes wrong.
+ *
+ * The same server and clients serve tests/bench/ports.sh, which measures
+ * a pod's published port through podd itself (DNAT from another namespace,
+ * the proxy from the host, the pod's address directly):
+ *
+ *   bench-proxy serve SINK PING    the TCP servers on 0.0.0.0 (until killed)
+ *   bench-proxy tput ADDR PORT MIB one throughput figure (MiB/s)
+ *   bench-proxy conns ADDR PORT N  one connection rate figure (conn/s)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -223,12 +231,11 @@ proxy_process(const struct ports *to, int ready)
 /* ---- the client --------------------------------------------------------- */
 
 static int
-connect_to(uint16_t port)
+connect_to(const struct sockaddr_in *sa)
 {
-	struct sockaddr_in sa = lo_addr(port);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	if (fd < 0 || connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0)
 		die("connect");
 	return fd;
 }
@@ -250,15 +257,15 @@ read_full(int fd, void *buf, size_t len)
 	return got;
 }
 
-/* MiB/s of @mib MiB to the sink behind @port. */
+/* MiB/s of @mib MiB to the sink behind @sa. */
 static double
-run_throughput(uint16_t port, long mib)
+run_throughput(const struct sockaddr_in *sa, long mib)
 {
 	static char buf[CHUNK];
 	unsigned long long acked = 0;
 	struct pd_err err = {0};
 	double t0 = now_s(), t;
-	int fd = connect_to(port);
+	int fd = connect_to(sa);
 
 	memset(buf, 'x', sizeof(buf));
 	for (long i = 0; i < mib; i++) {
@@ -280,12 +287,12 @@ run_throughput(uint16_t port, long mib)
 
 /* Connections per second: connect, 1 byte each way, close. */
 static double
-run_conns(uint16_t port, long n)
+run_conns(const struct sockaddr_in *sa, long n)
 {
 	double t0 = now_s();
 
 	for (long i = 0; i < n; i++) {
-		int fd = connect_to(port);
+		int fd = connect_to(sa);
 		char c = 'p';
 
 		if (write(fd, &c, 1) != 1 || read_full(fd, &c, 1) != 1) {
@@ -371,8 +378,46 @@ arg(int argc, char **argv, int i, long def, long max)
 	return (long)v;
 }
 
-int
-main(int argc, char **argv)
+/* The modes of ports.sh (see the top); returns the exit status. */
+static int
+ports_mode(int argc, char **argv)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+
+	if (strcmp(argv[1], "serve") == 0 && argc == 4) {
+		struct sockaddr_in any = {.sin_family = AF_INET};
+		int fds[3];
+
+		for (int i = 0; i < 2; i++) {
+			any.sin_port = htons((uint16_t)arg(argc, argv, 2 + i, 0, 65535));
+			fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&any, sizeof(any)) < 0 ||
+			    listen(fds[i], SOMAXCONN) < 0)
+				die("server socket");
+		}
+		fds[2] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fds[2] < 0)
+			die("server socket");
+		server(fds[0], fds[1], fds[2]);
+	}
+	if (argc != 5 || inet_pton(AF_INET, argv[2], &sa.sin_addr) != 1) {
+		(void)fprintf(stderr, "usage: bench-proxy serve SINK PING | tput ADDR PORT MIB | "
+				      "conns ADDR PORT N\n");
+		return 2;
+	}
+	sa.sin_port = htons((uint16_t)arg(argc, argv, 3, 0, 65535));
+	if (strcmp(argv[1], "tput") == 0)
+		printf("%.2f\n", run_throughput(&sa, arg(argc, argv, 4, 0, 1 << 20)));
+	else if (strcmp(argv[1], "conns") == 0)
+		printf("%.2f\n", run_conns(&sa, arg(argc, argv, 4, 0, 1 << 20)));
+	else
+		return ports_mode(2, argv);
+	return 0;
+}
+
+/* The proxy against direct connections, all on 127.0.0.1. */
+static int
+proxy_vs_direct(int argc, char **argv)
 {
 	long runs = arg(argc, argv, 1, 5, 1000), mib = arg(argc, argv, 2, 256, 1 << 20);
 	long conns = arg(argc, argv, 3, 2000, 1 << 20), dgrams = arg(argc, argv, 4, 20000, 1 << 24);
@@ -421,10 +466,15 @@ main(int argc, char **argv)
 	/* Each run measures both ways back to back, so that both see the
 	 * same machine. */
 	for (long r = 0; r < runs; r++) {
-		v[0][r] = run_throughput(server_ports.sink, mib);
-		v[1][r] = run_throughput(proxy_ports.sink, mib);
-		v[2][r] = run_conns(server_ports.ping, conns);
-		v[3][r] = run_conns(proxy_ports.ping, conns);
+		struct sockaddr_in s_sink = lo_addr(server_ports.sink);
+		struct sockaddr_in p_sink = lo_addr(proxy_ports.sink);
+		struct sockaddr_in s_ping = lo_addr(server_ports.ping);
+		struct sockaddr_in p_ping = lo_addr(proxy_ports.ping);
+
+		v[0][r] = run_throughput(&s_sink, mib);
+		v[1][r] = run_throughput(&p_sink, mib);
+		v[2][r] = run_conns(&s_ping, conns);
+		v[3][r] = run_conns(&p_ping, conns);
 		v[4][r] = run_udp(server_ports.udp, dgrams);
 		v[5][r] = run_udp(proxy_ports.udp, dgrams);
 	}
@@ -448,4 +498,12 @@ main(int argc, char **argv)
 	(void)kill(server_pid, SIGKILL);
 	(void)waitpid(server_pid, &status, 0);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9'))
+		return ports_mode(argc, argv);
+	return proxy_vs_direct(argc, argv);
 }
