@@ -22,6 +22,7 @@
 #include "container.h"
 #include "ctr_image.h"
 #include "ctr_priv_shim.h"
+#include "dns.h" /* issue 14 */
 #include "file.h"
 #include "fd.h"
 #include "json.h"
@@ -30,6 +31,7 @@
 #include "ns.h"
 #include "pod.h"
 #include "proc.h"
+#include "resolv_conf.h" /* issue 14 */
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
@@ -189,7 +191,8 @@ ctr_env(const struct container *c, const char *hostname, const char *user, const
  * pod with an address, the pod's hostname resolves to it (as a Kubernetes
  * pod's does), and the pod's --dns servers replace the host's. */
 static int
-write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err *err)
+write_etc(struct podd *d, int etc_fd, const char *hostname, const struct pod *pod,
+	  struct pd_err *err)
 {
 	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip : "127.0.1.1";
 	cleanup_free char *name = xasprintf("%s\n", hostname);
@@ -217,11 +220,20 @@ write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err
 			resolv = more;
 		}
 		len = strlen(resolv);
-	} else if (pd_file_read(AT_FDCWD, "/etc/resolv.conf", 64 * 1024, &resolv, &len, &ignored) <
+	} else if (pd_file_read(AT_FDCWD, dns_resolv_path(d), 64 * 1024, &resolv, &len, &ignored) <
 		   0) {
 		/* The host's, as docker does without --dns; none is not an error. */
 		resolv = xstrdup("");
 		len = 0;
+	} else if (pod != NULL && pod->rec.spec.net == POD_NET_CNI &&
+		   dns_server_address(pod->d, pod->rec.spec.network)[0] != '\0') {
+		/* issue 14, dns: the network's server, which relays the rest */
+		char *more = pd_resolv_for_server(
+		    resolv, len, dns_server_address(pod->d, pod->rec.spec.network), DNS_DOMAIN);
+
+		free(resolv);
+		resolv = more;
+		len = strlen(resolv);
 	}
 	if (pod != NULL) { /* issue 12, podspec */
 		char *more = pod_etc_resolv(resolv, len, pod->rec.spec.k8s);
@@ -496,7 +508,7 @@ prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd
 	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (etc_fd < 0)
 		return pd_fail_errno(err, errno, "open etc dir");
-	return write_etc(etc_fd, plan->hostname, plan->pod, err);
+	return write_etc(c->d, etc_fd, plan->hostname, plan->pod, err);
 }
 
 int

@@ -23,6 +23,7 @@
 #include "api.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "dns.h" /* issue 14 */
 #include "file.h"
 #include "http.h"
 #include "log.h"
@@ -94,6 +95,8 @@ usage(FILE *out)
 	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
 	    "                      copy: through copies owned by the pod's ids, made\n"
 	    "                      once per pod and layer\n"
+	    "  --resolv-conf FILE  the nameservers the networks' DNS servers relay to\n"
+	    "                      (default /etc/resolv.conf)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -119,6 +122,7 @@ enum {
 	OPT_CGROUP_LAYOUT,
 	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
+	OPT_RESOLV_CONF, /* issue 14, dns */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -142,6 +146,7 @@ static const struct option long_opts[] = {
     {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
+    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}, /* issue 14, dns */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -257,6 +262,10 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 				return -1;
 			}
 			cfg->userns_copy = strcmp(optarg, "copy") == 0;
+			break;
+		case OPT_RESOLV_CONF: /* issue 14, dns */
+			free(cfg->resolv_conf);
+			cfg->resolv_conf = xstrdup(optarg);
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
@@ -478,6 +487,7 @@ podd_teardown(struct podd *d)
 	cgroup_teardown(d); /* issue 13: after the pods and containers */
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
+	dns_free_all(d); /* issue 14, dns */
 	if (d->base != NULL)
 		flush_replies(d);
 	http_stop(d);
@@ -505,6 +515,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.certs_dir);
 	free(d->cfg.cgroup_parent);
 	free(d->cfg.subid_file);
+	free(d->cfg.resolv_conf); /* issue 14, dns */
 }
 
 int
@@ -569,6 +580,7 @@ main(int argc, char **argv)
 	network_gc_all(&d, pod_net_gc_done);
 	pod_cgroup_gc(&d);      /* issue 13 */
 	pod_seq_resume_all(&d); /* issue 12, podlife: deadlines, sequences */
+	dns_sync(&d);           /* issue 14: the adopted pods' networks */
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);
 	if (ready_fd >= 0) {

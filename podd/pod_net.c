@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "cni_chain.h"
+#include "dns.h"
 #include "log.h"
 #include "network.h"
 #include "ip4.h"
@@ -193,6 +194,7 @@ pod_net_detach(struct pod *pod)
 	pod->rec.cni_result = NULL;
 	pod->rec.ip[0] = '\0';
 	pod->rec.gateway[0] = '\0';
+	dns_sync(pod->d); /* issue 14: a server whose network has no pod left stops */
 }
 
 void

@@ -611,6 +611,28 @@ host_aliases_parse(const json_t *a, json_t *out, struct pd_err *err)
 	return 0;
 }
 
+/* issue 14, dns: "aliases", names of the pod in its network's DNS. */
+static int
+pod_aliases_parse(const json_t *a, json_t *out, struct pd_err *err)
+{
+	const json_t *e;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > POD_ALIASES_MAX)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"aliases\" must be an array of at most %d", POD_ALIASES_MAX);
+	json_array_foreach (a, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s == NULL || !is_dns_name(s))
+			return pd_fail(err, PD_E_INVALID,
+				       "network alias \"%.64s\" is not a host name",
+				       s != NULL ? s : "");
+	}
+	json_object_set_new(out, "aliases", json_deep_copy(a));
+	return 0;
+}
+
 /* dns_search: names; dns_options: "name" or "name:value", no blanks. */
 static int
 dns_list_parse(const json_t *a, const char *key, size_t max, json_t *out, struct pd_err *err)
@@ -676,6 +698,9 @@ pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err
 		return -1;
 	if ((v = json_object_get(body, "dns_options")) != NULL && !json_is_null(v) &&
 	    dns_list_parse(v, "dns_options", POD_DNS_OPTIONS_MAX, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "aliases")) != NULL && !json_is_null(v) &&
+	    pod_aliases_parse(v, out, err) < 0) /* issue 14, dns */
 		return -1;
 	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
 		cleanup_free char *dump = NULL;

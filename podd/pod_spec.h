@@ -70,7 +70,11 @@ struct pod_spec {
 /* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */
 #define POD_SPEC_K8S_KEYS                                                                   \
 	"annotations", "host_aliases", "dns_search", "dns_options", "host_pid", "host_ipc", \
-	    "subdomain", "volumes", "kube"
+	    "subdomain", "volumes", "kube", POD_SPEC_DNS_KEYS
+/* issue 14, dns: kept with them: the names the network's DNS server also
+ * answers with the pod's address (--network-alias) */
+#define POD_SPEC_DNS_KEYS    "aliases"
+#define POD_ALIASES_MAX      16
 #define POD_KUBE_MAX         (64 * 1024)  /* bytes of a "kube" object, compact */
 #define POD_ANNOTATIONS_MAX  (256 * 1024) /* bytes of every annotation, as Kubernetes */
 #define POD_HOST_ALIASES_MAX 64

@@ -44,6 +44,9 @@ struct podd_config {
 	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
 	char *subid_file;    /* owned, or NULL: --subid-file (issue 13, userns.h) */
 	bool userns_copy;    /* --userns-layers copy: chowned copies, not idmapped layers */
+	/* issue 14, dns: where the DNS servers' upstream nameservers are
+	 * read (owned, NULL: /etc/resolv.conf); --resolv-conf */
+	char *resolv_conf;
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -99,6 +102,8 @@ struct podd {
 	struct stats_streams *stats_streams; /* owned */
 	/* issue 13: the pools of subordinate uids and gids (pod_userns.c) */
 	struct userns_pool uid_pool, gid_pool;
+	/* issue 14, dns: the networks' DNS servers (dns.h), NULL until the first */
+	struct dns_servers *dns; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */
