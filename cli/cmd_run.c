@@ -32,6 +32,7 @@
 #include "detachkeys.h"
 #include "imgref.h"
 #include "json.h"
+#include "dns_flags.h"
 #include "limits_flags.h"
 #include "logstream.h"
 #include "name.h"
@@ -84,6 +85,9 @@ enum {
 	R_PRIV,
 	R_PRIV_END = R_PRIV + PRIV_FLAG_COUNT - 1,
 	R_SECURITY_OPT, /* issue 13 */
+	/* issue 14, dns: dns_flags.h */
+	R_DNS,
+	R_DNS_LAST = R_DNS + DNS_FLAG_N - 1,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -148,6 +152,7 @@ static const struct flag_spec run_flags[] = {
     [R_SECURITY_OPT] = {"security-opt", NULL, 0, FLAG_LIST, "OPT",
 			"seccomp=unconfined, seccomp=PROFILE.json (docker's format) or "
 			"no-new-privileges; repeatable"},
+    DNS_FLAG_ROWS(R_DNS), /* issue 14, dns */
     {.name = NULL},
 };
 
@@ -390,6 +395,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (health_flags(body, v, err) < 0) /* probes branch */
 		return NULL;
 	if (limits_flags_body(body, &v[R_LIMITS], err) < 0) /* issue 13, cgroups */
+		return NULL;
+	if (dns_flags_body(body, &v[R_DNS], err) < 0) /* issue 14, dns */
 		return NULL;
 	if (priv_flags_body(body, v + R_PRIV, err) < 0) /* issue 13 */
 		return NULL;

@@ -9,12 +9,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define FLAG_QR      0x8000
-#define FLAG_OPCODE  0x7800
-#define FLAG_AA      0x0400
-#define FLAG_TC      0x0200
-#define FLAG_RD      0x0100
-#define FLAG_RA      0x0080
+#define FLAG_QR       0x8000
+#define FLAG_OPCODE   0x7800
+#define FLAG_AA       0x0400
+#define FLAG_TC       0x0200
+#define FLAG_RD       0x0100
+#define FLAG_RA       0x0080
 #define NAME_WIRE_MAX 255
 
 static uint16_t
@@ -62,7 +62,8 @@ pd_dns_query_parse(const uint8_t *msg, size_t len, struct pd_dns_query *q, struc
 		if (l == 0)
 			break;
 		if (l > 63)
-			return pd_fail(err, PD_E_INVALID, "a DNS label over 63 bytes, or a pointer");
+			return pd_fail(err, PD_E_INVALID,
+				       "a DNS label over 63 bytes, or a pointer");
 		if (off - PD_DNS_HEADER + l > NAME_WIRE_MAX - 1 || l > len - off)
 			return pd_fail(err, PD_E_INVALID, "a DNS name too long or cut short");
 		if (out > 0)
@@ -76,7 +77,9 @@ pd_dns_query_parse(const uint8_t *msg, size_t len, struct pd_dns_query *q, struc
 				q->plain = false;
 			/* A NUL or a dot inside a label cannot be text: such a name is
 			 * never one of ours, and is relayed as its bytes are. */
-			q->name[out++] = c == 0 || c == '.' ? '?' : (char)c;
+			if (c == 0 || c == '.')
+				c = '?';
+			q->name[out++] = (char)c;
 		}
 		off += l;
 	}
@@ -151,8 +154,7 @@ pd_dns_reply_add_addr(struct pd_dns_reply *r, const void *addr, size_t len, uint
 }
 
 int
-pd_dns_reply_add_ptr(struct pd_dns_reply *r, const char *target, uint32_t ttl,
-		     struct pd_err *err)
+pd_dns_reply_add_ptr(struct pd_dns_reply *r, const char *target, uint32_t ttl, struct pd_err *err)
 {
 	uint8_t wire[NAME_WIRE_MAX];
 	size_t n = 0;

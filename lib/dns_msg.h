@@ -40,7 +40,7 @@ enum pd_dns_rcode {
 /* The question of a query. */
 struct pd_dns_query {
 	uint16_t id;
-	uint16_t flags; /* as sent: opcode, RD, ... */
+	uint16_t flags;             /* as sent: opcode, RD, ... */
 	char name[PD_DNS_NAME_MAX]; /* lower case, dotted, no trailing dot; "" for the root */
 	bool plain; /* only letters, digits, '-' and '_' in its labels: a name podd may know */
 	uint16_t qtype, qclass;

@@ -93,8 +93,8 @@ dns_udp_send(struct dns_server *s, const uint8_t *buf, size_t len,
 {
 	/* A full socket buffer drops the answer, as a lost datagram: the
 	 * client asks again. */
-	if (sendto(s->udp_fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)client,
-		   client_len) < 0)
+	if (sendto(s->udp_fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)client, client_len) <
+	    0)
 		log_debug("network \"%s\": DNS: sendto: %s", s->network, strerror(errno));
 }
 
@@ -278,8 +278,8 @@ dns_sync(struct podd *d)
 		}
 		s->keep = true;
 		TAILQ_INSERT_TAIL(&d->dns->list, s, entry);
-		log_info("network \"%s\": DNS server on %s:%d (%zu upstream nameservers)",
-			 n->name, s->addr, DNS_PORT, s->n_upstreams);
+		log_info("network \"%s\": DNS server on %s:%d (%zu upstream nameservers)", n->name,
+			 s->addr, DNS_PORT, s->n_upstreams);
 	}
 	for (s = TAILQ_FIRST(&d->dns->list); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);

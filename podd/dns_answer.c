@@ -164,8 +164,8 @@ answer_ptr(struct dns_server *s, const uint8_t *msg, const struct pd_dns_query *
 	each_host(s, on_host_by_addr, &b);
 	if (b.name == NULL && !in_subnet(s, family, addr))
 		return 0;
-	if (pd_dns_reply_start(&r, out, cap, msg, q, b.name != NULL ? PD_DNS_NOERROR : PD_DNS_NXDOMAIN,
-			       &err) < 0)
+	if (pd_dns_reply_start(&r, out, cap, msg, q,
+			       b.name != NULL ? PD_DNS_NOERROR : PD_DNS_NXDOMAIN, &err) < 0)
 		return 0;
 	if (b.name != NULL && (q->qtype == PD_DNS_TYPE_PTR || q->qtype == PD_DNS_TYPE_ANY) &&
 	    snprintf(target, sizeof(target), "%s.%s", b.name, DNS_DOMAIN) < (int)sizeof(target) &&
@@ -194,8 +194,8 @@ dns_answer(struct dns_server *s, const uint8_t *msg, const struct pd_dns_query *
 		each_host(s, on_host_by_name, &b);
 	if (!b.found && !in_domain)
 		return 0;
-	if (pd_dns_reply_start(&r, out, cap, msg, q, b.found || b.len == 0 ? PD_DNS_NOERROR : PD_DNS_NXDOMAIN,
-			       &err) < 0)
+	if (pd_dns_reply_start(&r, out, cap, msg, q,
+			       b.found || b.len == 0 ? PD_DNS_NOERROR : PD_DNS_NXDOMAIN, &err) < 0)
 		return 0;
 	if (b.found) {
 		b.r = &r;

@@ -71,8 +71,9 @@ size_t dns_servfail(const uint8_t *msg, const struct pd_dns_query *q, uint8_t *o
  * SERVFAIL when no upstream answers, goes back to the client. NULL when
  * the relay cannot start (the caller answers SERVFAIL). */
 struct dns_relay *dns_relay_start(struct dns_server *s, const uint8_t *msg, size_t len,
-		    const struct pd_dns_query *q, const struct sockaddr_storage *client,
-		    socklen_t client_len, struct dns_tcp *conn);
+				  const struct pd_dns_query *q,
+				  const struct sockaddr_storage *client, socklen_t client_len,
+				  struct dns_tcp *conn);
 void dns_relay_free(struct dns_relay *r);
 
 /* dns.c: send @len bytes to a UDP client of @s. */

@@ -27,7 +27,7 @@
 #include "podd.h"
 #include "xalloc.h"
 
-#define RELAY_TIMEOUT_MS 2000
+#define RELAY_TIMEOUT_MS    2000
 #define RELAY_TCP_TIMEOUT_S 5
 
 struct dns_relay {
@@ -182,8 +182,7 @@ on_tcp_event(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
-	log_debug("network \"%s\": DNS: TCP to nameserver %zu failed", r->s->network,
-		  r->upstream);
+	log_debug("network \"%s\": DNS: TCP to nameserver %zu failed", r->s->network, r->upstream);
 	relay_done(r, NULL, 0);
 }
 
@@ -208,16 +207,16 @@ send_tcp(struct dns_relay *r)
 	bufferevent_set_timeouts(r->bev, &tv, &tv);
 	if (bufferevent_socket_connect(r->bev, (const struct sockaddr *)up,
 				       (int)s->upstream_lens[r->upstream]) < 0 ||
-	    bufferevent_write(r->bev, lenb, 2) < 0 || bufferevent_write(r->bev, r->query, r->len) < 0 ||
+	    bufferevent_write(r->bev, lenb, 2) < 0 ||
+	    bufferevent_write(r->bev, r->query, r->len) < 0 ||
 	    bufferevent_enable(r->bev, EV_READ | EV_WRITE) < 0)
 		return -1;
 	return 0;
 }
 
 struct dns_relay *
-dns_relay_start(struct dns_server *s, const uint8_t *msg, size_t len,
-		const struct pd_dns_query *q, const struct sockaddr_storage *client,
-		socklen_t client_len, struct dns_tcp *conn)
+dns_relay_start(struct dns_server *s, const uint8_t *msg, size_t len, const struct pd_dns_query *q,
+		const struct sockaddr_storage *client, socklen_t client_len, struct dns_tcp *conn)
 {
 	struct dns_relay *r;
 

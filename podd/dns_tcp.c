@@ -27,9 +27,9 @@
 
 struct dns_tcp {
 	TAILQ_ENTRY(dns_tcp) entry;
-	struct dns_server *s;     /* borrowed: owns the client */
-	struct bufferevent *bev;  /* owned */
-	struct dns_relay *relay;  /* owned: its query being relayed, or NULL */
+	struct dns_server *s;    /* borrowed: owns the client */
+	struct bufferevent *bev; /* owned */
+	struct dns_relay *relay; /* owned: its query being relayed, or NULL */
 };
 
 void
@@ -111,8 +111,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-on_accept(struct evconnlistener *lst, evutil_socket_t fd, struct sockaddr *sa, int len,
-	  void *arg)
+on_accept(struct evconnlistener *lst, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
 {
 	struct dns_server *s = arg;
 	struct timeval idle = {TCP_IDLE_S, 0};
