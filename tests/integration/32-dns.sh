@@ -10,6 +10,11 @@
 # over TCP; garbage leaves podd answering; the containers' resolv.conf
 # and /etc/hosts; and no listener once the network's pods are gone.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/outside.sh"
+
+cleanup_test() {
+    outside_down
+}
 
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -33,6 +38,11 @@ status() {
 # serving [ADDR]: something listens on ADDR (10.77.0.1) port 53, UDP and TCP.
 serving() {
     [ "$(ss -Hlnut "src ${1:-10.77.0.1} and sport = :53" | wc -l)" = 2 ]
+}
+
+# not_serving_on ADDR: nothing listens on ADDR port 53.
+not_serving_on() {
+    [ -z "$(ss -Hlnut "src $1 and sport = :53")" ]
 }
 
 # not_serving: nothing listens on port 53 of the suite's namespace.
@@ -129,6 +139,115 @@ PY
     assert_eq "$(pod_field web .ip)" "$(ask web)"
     assert_eq "$(pod_field web .ip)" "$(ask web A +tcp)"
     podctl pod rm -f web > /dev/null
+}
+
+test_other_names_are_relayed() {
+    outside_up
+    setup --resolv-conf "$(outside_resolv)"
+    podctl pod create a > /dev/null
+    wait_for serving
+    # Relayed as they are, answered by dnsmasq in the outside.
+    assert_eq 198.18.0.2 "$(ask web.example.test)"
+    assert_eq 2001:db8:18::2 "$(ask web.example.test AAAA)"
+    assert_eq NXDOMAIN "$(status nope.example.test)"
+    assert_contains "$(cat "$T/outside/dnsmasq.log")" "web.example.test"
+    # A bare name that is nobody's goes out too, as docker's embedded DNS
+    # does (dnsmasq refuses what is not example.test: its answer, not podd's).
+    assert_eq REFUSED "$(status nobody)"
+    assert_contains "$(cat "$T/outside/dnsmasq.log")" "query[A] nobody "
+    # From a pod.
+    assert_contains "$(podctl run --rm --pod a busybox nslookup web.example.test)" 198.18.0.2
+    # Over 512 bytes to a UDP client without EDNS: TC, and no records.
+    local tc
+    tc=$(dig +noedns +ignore +time=2 +tries=1 @10.77.0.1 big.example.test TXT)
+    assert_contains "$tc" "flags: qr aa tc"
+    assert_not_contains "$tc" "chunk3"
+    # The client asks again over TCP, and podd asks dnsmasq over TCP.
+    assert_contains "$(dig +noedns +time=2 +tries=1 @10.77.0.1 big.example.test TXT)" chunk3
+    assert_contains "$(dig +tcp +noedns +time=2 +tries=1 @10.77.0.1 big.example.test TXT)" chunk3
+    assert_contains "$(dig +tcp +time=2 +tries=1 @10.77.0.1 web.example.test)" 198.18.0.2
+    podctl pod rm -f a > /dev/null
+}
+
+test_no_upstream_answers_servfail() {
+    outside_up
+    # Nobody at .9: the relay times out and the client gets SERVFAIL.
+    printf 'nameserver 198.18.0.9\n' > "$T/resolv.conf"
+    setup --resolv-conf "$T/resolv.conf"
+    podctl pod create a > /dev/null
+    wait_for serving
+    assert_eq SERVFAIL "$(dig +time=5 +tries=1 @10.77.0.1 web.example.test |
+        sed -n 's/.*status: \([A-Z]*\),.*/\1/p')"
+    # Its own names still answer.
+    assert_eq "$(pod_field a .ip)" "$(ask a.dns.podd)"
+    podctl pod rm -f a > /dev/null
+}
+
+test_aliases_hosts_and_flags() {
+    setup
+    podctl pod create db --network-alias pg --network-alias primary.db > /dev/null
+    podctl pod create app --add-host foo:198.18.0.7 --add-host bar:2001:db8::7 \
+        --dns-search example.test --dns-option ndots:3 > /dev/null
+    wait_for serving
+    local ip
+    ip=$(pod_field db .ip)
+    assert_eq "$ip" "$(ask pg)"
+    assert_eq "$ip" "$(ask primary.db.dns.podd)"
+    assert_contains "$(podctl run --rm --pod db busybox nslookup pg)" "$ip"
+    local hosts
+    hosts=$(podctl run --rm --pod app busybox cat /etc/hosts)
+    assert_contains "$hosts" "198.18.0.7	foo"
+    assert_contains "$hosts" "2001:db8::7	bar"
+    assert_eq "nameserver 10.77.0.1
+search example.test
+options ndots:3" "$(podctl run --rm --pod app busybox cat /etc/resolv.conf | grep -v '^$')"
+    # A container of its own: its own flags.
+    assert_eq "nameserver 198.18.0.5
+198.18.0.6	x" "$(podctl run --rm --dns 198.18.0.5 --add-host x:198.18.0.6 busybox \
+        sh -c 'grep nameserver /etc/resolv.conf; grep x /etc/hosts')"
+    assert_eq 10.77.0.1 "$(podctl network inspect podd | json .0.dns)"
+    podctl pod rm -f db app > /dev/null
+    assert_eq "" "$(podctl network inspect podd | json .0.dns)"
+}
+
+test_bad_name_flags_leave_nothing() {
+    setup
+    podctl pod create a > /dev/null
+    local out
+    out=$(podctl pod create b --network-alias 'no/way' 2>&1) && fail "accepted a bad alias"
+    assert_one_line "$out"
+    assert_contains "$out" "network alias"
+    assert_exit 125 podctl pod create b --network-alias 'no/way'
+    assert_exit 125 podctl pod create b --add-host nocolon
+    assert_exit 125 podctl pod create b --add-host foo:not-an-ip
+    assert_exit 125 podctl pod create b --dns-search 'bad domain'
+    out=$(podctl run --rm --pod a --dns 198.18.0.5 busybox true 2>&1) && fail "accepted --dns in a pod"
+    assert_contains "$out" "the pod's"
+    assert_exit 125 podctl run --rm --pod a --network-alias x busybox true
+    assert_exit 125 podctl run --rm --dns 1.2.3 busybox true
+    assert_eq "" "$(podctl pod ls -q | grep -v "$(pod_field a .id)" || true)"
+    podctl pod rm -f a > /dev/null
+}
+
+test_each_network_answers_its_own() {
+    setup
+    podctl network create red --subnet 10.88.1.0/24 > /dev/null
+    podctl pod create r1 --net red > /dev/null
+    podctl pod create d1 > /dev/null
+    wait_for serving 10.88.1.1
+    wait_for serving
+    assert_eq "$(pod_field r1 .ip)" "$(dig +short +time=2 +tries=1 @10.88.1.1 r1)"
+    # Names of another network are not this one's.
+    assert_eq NXDOMAIN "$(dig +time=2 +tries=1 @10.88.1.1 d1.dns.podd |
+        sed -n 's/.*status: \([A-Z]*\),.*/\1/p')"
+    assert_eq NXDOMAIN "$(status r1.dns.podd)"
+    assert_contains "$(podctl run --rm --pod r1 busybox cat /etc/resolv.conf)" "nameserver 10.88.1.1"
+    podctl pod rm -f r1 > /dev/null
+    # red has no pod left: its server goes, the default network's stays.
+    wait_for not_serving_on 10.88.1.1
+    serving
+    podctl pod rm -f d1 > /dev/null
+    podctl network rm red > /dev/null
 }
 
 run_tests
