@@ -23,21 +23,43 @@ enum {
 	DNS_FLAG_N
 };
 
-#define DNS_FLAG_ROWS(first)                                                                    \
-	[(first) + DNS_FLAG_DNS] = {"dns", NULL, 0, FLAG_LIST, "IP",                            \
-				    "a nameserver for resolv.conf, in place of the network's "  \
-				    "DNS server or the host's; repeatable (at most 3)"},        \
-	[(first) + DNS_FLAG_SEARCH] = {"dns-search", NULL, 0, FLAG_LIST, "DOMAIN",              \
-				       "a search domain for resolv.conf, in place of the "      \
-				       "default list; repeatable"},                             \
-	[(first) + DNS_FLAG_OPTION] = {"dns-option", NULL, 0, FLAG_LIST, "OPT",                 \
-				       "a resolv.conf option (ndots:2), in place of the "       \
-				       "host's; repeatable"},                                   \
-	[(first) + DNS_FLAG_ADD_HOST] = {"add-host", NULL, 0, FLAG_LIST, "NAME:IP",             \
-					 "a line in /etc/hosts (IPv4 or IPv6); repeatable"},    \
-	[(first) + DNS_FLAG_ALIAS] = {"network-alias", NULL, 0, FLAG_LIST, "NAME",              \
-				      "another name its network's DNS server answers with its " \
-				      "address; repeatable"}
+#define DNS_FLAG_ROWS(first)                                                                     \
+	[(first) +                                                                               \
+	    DNS_FLAG_DNS] = {"dns",                                                              \
+			     NULL,                                                               \
+			     0,                                                                  \
+			     FLAG_LIST,                                                          \
+			     "IP",                                                               \
+			     "a nameserver for resolv.conf, in place of the network's "          \
+			     "DNS server or the host's; repeatable (at most 3)"},                \
+	    [(first) + DNS_FLAG_SEARCH] = {"dns-search",                                         \
+					   NULL,                                                 \
+					   0,                                                    \
+					   FLAG_LIST,                                            \
+					   "DOMAIN",                                             \
+					   "a search domain for resolv.conf, in place of the "   \
+					   "default list; repeatable"},                          \
+	    [(first) + DNS_FLAG_OPTION] = {"dns-option",                                         \
+					   NULL,                                                 \
+					   0,                                                    \
+					   FLAG_LIST,                                            \
+					   "OPT",                                                \
+					   "a resolv.conf option (ndots:2), in place of the "    \
+					   "host's; repeatable"},                                \
+	    [(first) + DNS_FLAG_ADD_HOST] = {"add-host",                                         \
+					     NULL,                                               \
+					     0,                                                  \
+					     FLAG_LIST,                                          \
+					     "NAME:IP",                                          \
+					     "a line in /etc/hosts (IPv4 or IPv6); repeatable"}, \
+	    [(first) +                                                                           \
+		DNS_FLAG_ALIAS] = {"network-alias",                                              \
+				   NULL,                                                         \
+				   0,                                                            \
+				   FLAG_LIST,                                                    \
+				   "NAME",                                                       \
+				   "another name its network's DNS server answers with its "     \
+				   "address; repeatable"}
 
 /* Set @body's "dns", "dns_search", "dns_options", "host_aliases" and
  * "aliases" from the values @v (the DNS_FLAG_N rows of the command's

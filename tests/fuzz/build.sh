@@ -25,7 +25,7 @@ mkdir -p "$out/obj"
 extra_sources() {
     case $1 in
         fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/pod_volume_spec.c $top/podd/mount_spec.c $top/podd/cgroup_limits.c $top/podd/userns.c" ;;
-        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c $top/podd/cgroup_limits.c $top/podd/ctr_privileges.c $top/podd/cgroup_devices.c" ;;
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c $top/podd/cgroup_limits.c $top/podd/ctr_privileges.c $top/podd/cgroup_devices.c $top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/userns.c" ;; # issue 14: pod_dns_keys_parse
         fuzz_shim_user) echo "$top/shim/user.c" ;;
         fuzz_mount_spec) echo "$top/podd/mount_spec.c $top/podd/pod_volume_spec.c" ;;
         fuzz_events_query) echo "$top/podd/events_query.c" ;;
