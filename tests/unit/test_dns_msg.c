@@ -86,7 +86,7 @@ test_refused_queries(void)
 	memcpy(copy, buf, n);
 	for (size_t i = 0; i < n; i++)
 		CHECK(refused(buf, i)); /* every cut-short message */
-	copy[2] |= 0x80;             /* a response */
+	copy[2] |= 0x80;                /* a response */
 	CHECK(refused(copy, n));
 	memcpy(copy, buf, n);
 	copy[2] |= 0x10; /* opcode 2: STATUS */
