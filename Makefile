@@ -96,6 +96,8 @@ PODD_PURE_OBJS += $(call obj,podd/cgroup_limits.c)
 PODD_PURE_OBJS += $(call obj,podd/security_opt.c)
 # issue 13, userns: the pool of subordinate ids.
 PODD_PURE_OBJS += $(call obj,podd/userns.c)
+# issue 14, attach: attachments, parsed.
+PODD_PURE_OBJS += $(call obj,podd/netattach.c podd/ctr_net_spec.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

@@ -4,6 +4,7 @@
  * `port` lists a container's, and added to or removed from a running pod
  * (which docker and podman cannot do: they publish at create only).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,19 +26,35 @@ check_pod(const char *ref, struct pd_err *err)
 	return pd_is_id_prefix(ref) ? 0 : pd_name_validate(ref, "pod name", err);
 }
 
-/* "80/tcp -> 0.0.0.0:18080" lines, as `docker port`. */
-static void
-print_ports(const json_t *pod)
+/* "80/tcp -> 0.0.0.0:18080" lines, as `docker port`; with @only
+ * ("80" or "80/udp"), the host sides of that port alone. Returns the
+ * number of lines. */
+static int
+print_ports(const json_t *owner, const char *only)
 {
-	const json_t *ports = json_object_get(pod, PD_F_PORTS), *p;
+	const json_t *ports = json_object_get(owner, PD_F_PORTS), *p;
 	size_t i;
+	int n = 0;
 
-	json_array_foreach (ports, i, p)
-		printf("%lld/%s -> %s:%lld\n",
-		       (long long)json_integer_value(json_object_get(p, PD_F_POD_PORT)),
-		       json_string_value(json_object_get(p, PD_F_PROTOCOL)),
-		       json_string_value(json_object_get(p, PD_F_HOST_IP)),
-		       (long long)json_integer_value(json_object_get(p, PD_F_HOST_PORT)));
+	json_array_foreach (ports, i, p) {
+		long long port = json_integer_value(json_object_get(p, PD_F_POD_PORT));
+		const char *proto = json_string_value(json_object_get(p, PD_F_PROTOCOL));
+		const char *ip = json_string_value(json_object_get(p, PD_F_HOST_IP));
+		long long host = json_integer_value(json_object_get(p, PD_F_HOST_PORT));
+		char want[32];
+
+		(void)snprintf(want, sizeof(want), "%lld/%s", port, proto);
+		if (only != NULL && strcmp(only, want) != 0 &&
+		    !(strchr(only, '/') == NULL && strcmp(proto, "tcp") == 0 &&
+		      strtoll(only, NULL, 10) == port))
+			continue;
+		if (only != NULL)
+			printf("%s:%lld\n", ip, host);
+		else
+			printf("%s -> %s:%lld\n", want, ip, host);
+		n++;
+	}
+	return n;
 }
 
 static const struct cmd_usage list_usage = {
@@ -68,7 +85,7 @@ port_list(struct podctl *ctl, int argc, char **argv)
 	pod = client_call(ctl->socket_path, "GET", path, NULL, &err);
 	if (pod == NULL)
 		return cmd_error(&err);
-	print_ports(pod);
+	print_ports(pod, NULL);
 	return 0;
 }
 
@@ -101,7 +118,7 @@ port_add(struct podctl *ctl, int argc, char **argv)
 	pod = client_call(ctl->socket_path, "POST", path, body, &err);
 	if (pod == NULL)
 		return cmd_error(&err);
-	print_ports(pod);
+	print_ports(pod, NULL);
 	return 0;
 }
 
@@ -166,4 +183,50 @@ cmd_pod_port(struct podctl *ctl, int argc, char **argv)
 			  strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return cmd_dispatch(&port_group, ctl, argc - 1, argv + 1);
 	return port_list(ctl, argc, argv);
+}
+
+/* issue 14, attach: podctl port CONTAINER|POD [PRIVATE_PORT[/PROTO]] */
+static const struct cmd_usage port_usage = {
+    .name = "port",
+    .operands = "CONTAINER|POD [PRIVATE_PORT[/PROTO]]",
+    .operand_what = "container name",
+    .summary = "List the published ports of a container (a container in a pod: its pod's)\n"
+	       "or of a pod, as PORT/PROTO -> HOST_IP:HOST_PORT; with PRIVATE_PORT, the\n"
+	       "host sides of that port only.",
+    .flags = no_flags,
+    .min_operands = 1,
+    .max_operands = 2,
+};
+
+int
+cmd_port(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_free char *path = NULL;
+	cleanup_json json_t *owner = NULL;
+	struct pd_err err = {0};
+	int rc;
+
+	if (!cmd_parse(&port_usage, argc, argv, &f, &rc))
+		return rc;
+	if (check_pod(f.args[0], &err) < 0)
+		return cmd_error(&err);
+	path = xasprintf("%s/%s", PD_PATH_CONTAINERS, f.args[0]);
+	owner = client_call(ctl->socket_path, "GET", path, NULL, &err);
+	if (owner == NULL && err.kind == PD_E_NOT_FOUND) {
+		free(path);
+		path = xasprintf("%s/%s", PD_PATH_PODS, f.args[0]);
+		err = (struct pd_err){0};
+		owner = client_call(ctl->socket_path, "GET", path, NULL, &err);
+		if (owner == NULL && err.kind == PD_E_NOT_FOUND)
+			pd_fail(&err, PD_E_NOT_FOUND, "no container or pod \"%s\"", f.args[0]);
+	}
+	if (owner == NULL)
+		return cmd_error(&err);
+	if (print_ports(owner, f.nargs > 1 ? f.args[1] : NULL) == 0 && f.nargs > 1) {
+		pd_fail(&err, PD_E_NOT_FOUND, "no public port '%s' published for %s", f.args[1],
+			f.args[0]);
+		return cmd_error(&err);
+	}
+	return 0;
 }

@@ -85,6 +85,9 @@ enum {
 	R_PRIV,
 	R_PRIV_END = R_PRIV + PRIV_FLAG_COUNT - 1,
 	R_SECURITY_OPT, /* issue 13 */
+	/* issue 14, attach: published ports of a container of its own */
+	R_PUBLISH,
+	R_PUBLISH_ALL,
 	/* issue 14, dns: dns_flags.h */
 	R_DNS,
 	R_DNS_LAST = R_DNS + DNS_FLAG_N - 1,
@@ -105,7 +108,8 @@ static const struct flag_spec run_flags[] = {
     [R_READ_ONLY] = {"read-only", NULL, 0, FLAG_BOOL, NULL, "mount the root file system read-only"},
     [R_ROOTFS] = {"rootfs", NULL, 0, FLAG_VALUE, "DIR", "run from this directory, not an image"},
     [R_NETWORK] = {"network", "net", 0, FLAG_VALUE, "MODE",
-		   "container:NAME (join its network), host, or none"},
+		   "bridge (the default network; the default without --pod), a network's "
+		   "name, container:NAME (join its network), host, or none"},
     [R_PID] = {"pid", NULL, 0, FLAG_VALUE, "MODE",
 	       "container:NAME (see and signal its processes) or host"},
     [R_IPC] = {"ipc", NULL, 0, FLAG_VALUE, "MODE", "container:NAME or host"},
@@ -152,6 +156,11 @@ static const struct flag_spec run_flags[] = {
     [R_SECURITY_OPT] = {"security-opt", NULL, 0, FLAG_LIST, "OPT",
 			"seccomp=unconfined, seccomp=PROFILE.json (docker's format) or "
 			"no-new-privileges; repeatable"},
+    /* issue 14, attach */
+    [R_PUBLISH] = {"publish", NULL, 'p', FLAG_LIST, "[HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO]",
+		   "publish a container port on the host (tcp or udp); repeatable"},
+    [R_PUBLISH_ALL] = {"publish-all", NULL, 'P', FLAG_BOOL, NULL,
+		       "publish every port the image exposes on a free host port"},
     DNS_FLAG_ROWS(R_DNS), /* issue 14, dns */
     {.name = NULL},
 };
@@ -402,6 +411,12 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		return NULL;
 	if (v[R_SECURITY_OPT].count > 0 && secopt_body(body, &v[R_SECURITY_OPT], err) < 0)
 		return NULL;
+	/* issue 14, attach */
+	if (v[R_PUBLISH].count > 0 && body_set_strings(body, PD_F_PORTS, v[R_PUBLISH].values,
+						       v[R_PUBLISH].count, "--publish", err) < 0)
+		return NULL;
+	if (v[R_PUBLISH_ALL].on)
+		json_object_set_new(body, PD_F_PUBLISH_ALL, json_true());
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;
 	json_object_set_new(body, PD_F_START, json_boolean(start));

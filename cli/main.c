@@ -41,6 +41,7 @@ static const struct cmd commands[] = {
     {"wait", cmd_wait, "wait for containers to exit and print their exit codes"},
     {"rm", cmd_rm, "remove containers"},
     {"inspect", cmd_inspect, "print containers as JSON"},
+    {"port", cmd_port, "list the published ports of a container or pod"}, /* issue 14 */
     /* issue 13, observe */
     {"stats", cmd_stats, "show containers' CPU, memory, network and block I/O use"},
     {"top", cmd_top, "list a container's processes"},

@@ -291,13 +291,22 @@
 #define PD_F_GATEWAY "gateway"
 #define PD_F_DNS     "dns"
 #define PD_F_PORTS   "ports"
+
+/* issue 14, attach: the attachments of a pod or container */
+#define PD_F_NETWORKS    "networks"
+#define PD_F_IP6         "ip6"
+#define PD_F_GATEWAY6    "gateway6"
+#define PD_F_MAC         "mac"
+#define PD_F_IFNAME      "ifname"
+#define PD_F_ALIASES     "aliases"
+#define PD_F_PUBLISH_ALL "publish_all" /* -P on run */
+
 /* issue 14, dns: the names of a pod (or a container of its own) in its
  * network's DNS (--network-alias), an array of strings; with "dns",
  * "dns_search", "dns_options" and "host_aliases" ([{"ip", "hostnames"}],
  * --add-host) also in a container's create body, for a container of its
  * own. A network object's "dns" is its DNS server's address ("" when
  * none runs). */
-#define PD_F_ALIASES      "aliases"
 #define PD_F_DNS_SEARCH   "dns_search"
 #define PD_F_DNS_OPTIONS  "dns_options"
 #define PD_F_HOST_ALIASES "host_aliases"

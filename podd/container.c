@@ -46,6 +46,7 @@
 static void on_shim_sync(evutil_socket_t fd, short what, void *arg);
 static bool restart_if_asked(struct container *c);
 static void begin_stop(struct container *c, int sig, long long timeout_s);
+static void start_failed(struct container *c, enum ctr_state back_to);
 
 /* ---- the registry ------------------------------------------------------ */
 
@@ -146,6 +147,8 @@ container_free(struct container *c)
 	json_decref(c->stats_prev); /* issue 13, observe */
 	supervise_forget(&c->sv);
 	ctr_spec_clear(&c->rec.spec);
+	ctr_ports_stop(c);      /* issue 14, attach */
+	ctr_net_clear(&c->rec); /* issue 14, attach */
 	free(c);
 }
 
@@ -376,7 +379,8 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 	c->rec.spec = *spec;
 	/* On a failure the spec goes back to the caller as resolve() left it:
 	 * it may have replaced what the caller's copy points to. */
-	if (pd_id_generate(c->rec.id, err) < 0 || resolve(d, c, err) < 0) {
+	if (pd_id_generate(c->rec.id, err) < 0 || resolve(d, c, err) < 0 ||
+	    ctr_net_create(d, &c->rec.spec, err) < 0) { /* issue 14, attach */
 		*spec = c->rec.spec;
 		memset(&c->rec.spec, 0, sizeof(c->rec.spec));
 		container_free(c);
@@ -427,20 +431,55 @@ container_create(struct podd *d, struct ctr_spec *spec, struct http_pending *pen
 
 /* ---- start ------------------------------------------------------------- */
 
+/* The shim spawned, once the container's network is ready. */
+static int
+spawn_shim(struct container *c, struct pd_err *err)
+{
+	struct ctr_plan plan;
+
+	if (ctr_plan_resolve(c, &plan, err) < 0 || ctr_ports_start(c, err) < 0)
+		return -1;
+	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
+	if (ctr_shim_spawn(c, &plan, on_shim_sync, err) < 0) {
+		ctr_ports_stop(c);
+		return -1;
+	}
+	c->rec.state = CTR_STARTING;
+	log_debug("container \"%s\": starting", c->rec.spec.name);
+	return 0;
+}
+
 static int
 start_shim(struct container *c, struct pd_err *err)
 {
 	struct ctr_plan plan;
+	int r;
 
 	pd_err_clear(&c->start_err);
 	if (ctr_plan_resolve(c, &plan, err) < 0)
 		return -1;
-	supervise_name(&c->sv, "container \"%s\"", c->rec.spec.name);
-	if (ctr_shim_spawn(c, &plan, on_shim_sync, err) < 0)
+	/* issue 14, attach: its network first (ctr_net.c) */
+	r = ctr_net_prepare(c, err);
+	if (r < 0)
 		return -1;
-	c->rec.state = CTR_STARTING;
-	log_debug("container \"%s\": starting", c->rec.spec.name);
-	return 0;
+	if (r == 1) {
+		c->rec.state = CTR_STARTING;
+		return 0;
+	}
+	return spawn_shim(c, err);
+}
+
+void
+container_on_net_ready(struct container *c, const struct pd_err *err)
+{
+	enum ctr_state back_to = c->rec.finished[0] != '\0' ? CTR_EXITED : CTR_CREATED;
+	struct pd_err e = {0};
+
+	if (err == NULL && spawn_shim(c, &e) == 0)
+		return;
+	c->start_err = err != NULL ? *err : e;
+	pd_err_prefix(&c->start_err, "container \"%s\"", c->rec.spec.name);
+	start_failed(c, back_to);
 }
 
 int
@@ -490,6 +529,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 
 	supervise_forget(&c->sv);
 	ctr_cgroup_release(c); /* issue 13: what the failed start left in it */
+	ctr_ports_stop(c);     /* issue 14, attach */
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	ctr_logs_finish(c);
@@ -645,6 +685,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	exec_kill_all(c);
 	ctr_cgroup_release(c); /* issue 13: the rest of what it started, then its leaf */
 	c->rec.state = CTR_EXITED;
+	ctr_ports_stop(c); /* issue 14, attach: served while it runs */
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);

@@ -38,6 +38,7 @@
 
 #include "ctr_spec.h"
 #include "podd.h"
+#include "port_serve.h"
 #include "supervise.h"
 
 struct evhttp_request;
@@ -85,6 +86,10 @@ struct container {
 	/* issue 13, observe: owned, NULL until it runs: the CPU figures of
 	 * its start or of the last one-shot stats read (stats.c) */
 	json_t *stats_prev;
+	/* issue 14, attach (ctr_net.c): the CNI ADD in flight, NULL otherwise;
+	 * the proxies of its published ports while it runs */
+	struct cni_op *net_op;
+	struct port_proxies proxies;
 };
 
 /* A new, empty container of @d (not yet in the registry). */
@@ -292,6 +297,26 @@ int ctr_cgroup_freeze(struct container *c, bool frozen, struct pd_err *err);
  * kill in its cgroup that ended the workload with SIGKILL sets
  * rec.oom_killed and the reason "OOMKilled" (docker's, kubectl's). */
 void ctr_oom_check(struct container *c);
+
+/* issue 14, attach, ctr_net.c: a container of its own on a network.
+ * wanted: it asked for one; attached: its eth0 is. prepare, before a
+ * start: 0 when it is ready (or needs none), 1 when its namespace is being
+ * made or attached (container_on_net_ready follows, in container.c), -1
+ * with @err (an unknown network). detach: the ADD in flight undone, the
+ * ports stopped, each attachment DEL'ed in the background (when its held
+ * namespaces go). ports_start/stop: its published ports served or not.
+ * create: at create, after the image's config is merged: the default
+ * network for a container of its own, the network checked, -P (every
+ * ExposedPort of the image given a free host port in s->ports), the ports
+ * checked to be free. */
+bool ctr_net_wanted(const struct container *c);
+bool ctr_net_attached(const struct container *c);
+int ctr_net_prepare(struct container *c, struct pd_err *err);
+void container_on_net_ready(struct container *c, const struct pd_err *err);
+void ctr_net_detach(struct container *c);
+int ctr_ports_start(struct container *c, struct pd_err *err);
+void ctr_ports_stop(struct container *c);
+int ctr_net_create(struct podd *d, struct ctr_spec *s, struct pd_err *err);
 
 /* ctr_copy.c: answer every cp and export in flight (503) and forget them,
  * at shutdown (their tasks go on without podd). */

@@ -137,6 +137,25 @@ mounts_json(const struct container *c)
 	return out;
 }
 
+/* issue 14, attach: its networks, eth0's addresses and its published
+ * ports: its own, or its pod's. */
+static void
+net_json(const struct container *c, const struct pod *pod, json_t *j)
+{
+	const struct net_attachment *a = pod != NULL ? pod->rec.nets : c->rec.nets;
+	size_t n = pod != NULL ? pod->rec.n_nets : c->rec.n_nets;
+	const json_t *ports = pod != NULL ? pod->rec.spec.ports : c->rec.spec.ports;
+
+	json_object_set_new(j, PD_F_NETWORKS, net_attachments_json(a, n));
+	if (n > 0) {
+		set_if(j, PD_F_IP, a[0].ip);
+		set_if(j, PD_F_GATEWAY, a[0].gateway);
+		set_if(j, PD_F_IP6, a[0].ip6);
+	}
+	json_object_set_new(j, PD_F_PORTS,
+			    ports != NULL ? json_incref((json_t *)ports) : json_array());
+}
+
 json_t *
 container_to_json(const struct container *c)
 {
@@ -224,5 +243,6 @@ container_to_json(const struct container *c)
 	security_opt_to_json(&s->sec, j); /* issue 13 */
 	probe_to_json(c, j);              /* probes branch */
 	restart_json(c, j);               /* restart (issue 12) */
+	net_json(c, pod, j);              /* issue 14, attach */
 	return j;
 }

@@ -26,6 +26,7 @@
 #include "file.h"
 #include "fd.h"
 #include "json.h"
+#include "netattach.h" /* issue 14 */
 #include "log.h"
 #include "paths.h"
 #include "ns.h"
@@ -67,6 +68,7 @@ ctr_release_run_dir(struct container *c)
 {
 	struct pd_err err = {0};
 
+	ctr_net_detach(c); /* issue 14, attach: its attachments go with its netns */
 	for (size_t i = 0; i < N_HELD; i++) {
 		cleanup_free char *path = held_path(c, held_types[i]);
 
@@ -217,13 +219,11 @@ given_nameservers(const struct pod *pod, const json_t *k8s)
  * before the host's; else the host's file (--resolv-conf), as docker does.
  * Then the search list and options given (@k8s) replace the file's. */
 static char *
-etc_resolv(struct podd *d, const struct pod *pod, const json_t *k8s)
+etc_resolv(struct podd *d, const struct pod *pod, const char *network, const json_t *k8s)
 {
 	char *resolv = given_nameservers(pod, k8s), *more;
 	bool given = resolv != NULL;
-	const char *server = pod != NULL && pod->rec.spec.net == POD_NET_CNI
-				 ? dns_server_address(d, pod->rec.spec.network)
-				 : "";
+	const char *server = network[0] != '\0' ? dns_server_address(d, network) : "";
 	size_t len = 0;
 	struct pd_err ignored;
 
@@ -240,16 +240,25 @@ etc_resolv(struct podd *d, const struct pod *pod, const json_t *k8s)
 	return more;
 }
 
-/* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. In a
- * pod with an address, the pod's hostname resolves to it (as a Kubernetes
- * pod's does). The host aliases, nameservers, search list and options are
- * the pod's, or those of a container of its own (@k8s, issue 14). */
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf for @c. In a pod with an
+ * address (or on a network of its own), its hostname resolves to that
+ * address (as a Kubernetes pod's does). The host aliases, nameservers,
+ * search list and options are the pod's, or those of a container of its
+ * own (issue 14). */
 static int
-write_etc(struct podd *d, int etc_fd, const char *hostname, const struct pod *pod,
-	  const json_t *ctr_k8s, struct pd_err *err)
+write_etc(const struct container *c, int etc_fd, const char *hostname, const struct pod *pod,
+	  struct pd_err *err)
 {
-	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip : "127.0.1.1";
-	const json_t *k8s = pod != NULL ? pod->rec.spec.k8s : ctr_k8s;
+	const struct net_attachment *own =
+	    pod == NULL && c->rec.n_nets > 0 ? &c->rec.nets[0] : NULL;
+	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip
+			 : own != NULL && own->ip[0] != '\0'   ? own->ip
+							       : "127.0.1.1";
+	const char *network = pod != NULL && pod->rec.spec.net == POD_NET_CNI
+				  ? pod->rec.spec.network
+			      : own != NULL ? own->network
+					    : "";
+	const json_t *k8s = pod != NULL ? pod->rec.spec.k8s : c->rec.spec.k8s;
 	cleanup_free char *name = xasprintf("%s\n", hostname);
 	cleanup_free char *base =
 	    xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -257,7 +266,7 @@ write_etc(struct podd *d, int etc_fd, const char *hostname, const struct pod *po
 		      ip, hostname);
 	/* issue 12, podspec: the host aliases (--add-host) */
 	cleanup_free char *hosts = pod_etc_hosts(base, k8s);
-	cleanup_free char *resolv = etc_resolv(d, pod, k8s);
+	cleanup_free char *resolv = etc_resolv(c->d, pod, network, k8s);
 
 	if (pd_file_write_volatile(etc_fd, "hostname", name, strlen(name), err) < 0 ||
 	    pd_file_write_volatile(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
@@ -525,7 +534,7 @@ prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd
 	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (etc_fd < 0)
 		return pd_fail_errno(err, errno, "open etc dir");
-	return write_etc(c->d, etc_fd, plan->hostname, plan->pod, c->rec.spec.k8s, err);
+	return write_etc(c, etc_fd, plan->hostname, plan->pod, err);
 }
 
 int

@@ -79,6 +79,8 @@ ctr_ns_mode_format(const struct ctr_ns_mode *m, char *buf, size_t len)
 		what = PD_NS_MODE_NONE;
 	if (m->how == CTR_NS_CONTAINER)
 		(void)snprintf(buf, len, "%s%s", PD_NS_MODE_CONTAINER, m->target);
+	else if (m->how == CTR_NS_NETWORK) /* issue 14, attach */
+		(void)snprintf(buf, len, "%s", m->target);
 	else
 		(void)snprintf(buf, len, "%s", what);
 }
@@ -106,9 +108,21 @@ ns_mode_parse(enum ctr_ns_kind kind, const char *s, struct ctr_ns_mode *m, struc
 		memcpy(m->target, s + pre, strlen(s + pre) + 1);
 		return 0;
 	}
+	/* issue 14, attach: a network's name; "bridge" is the default one */
+	if (kind == CTR_NS_NET && strchr(s, ':') == NULL) {
+		struct pd_err ignored;
+
+		if (strcmp(s, PD_NET_BRIDGE) == 0)
+			s = PD_NET_DEFAULT;
+		if (pd_name_validate(s, "network", &ignored) == 0) {
+			m->how = CTR_NS_NETWORK;
+			memcpy(m->target, s, strlen(s) + 1);
+			return 0;
+		}
+	}
 	return pd_fail(err, PD_E_INVALID,
 		       "%s: \"%.64s\" is not a mode (use host%s or container:NAME)", ns_flags[kind],
-		       s, kind == CTR_NS_NET ? ", none" : "");
+		       s, kind == CTR_NS_NET ? ", none, bridge, a network's name" : "");
 }
 
 /* A string of exactly strlen() bytes (no NUL inside), at most @max. */
@@ -343,6 +357,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 					      CTR_PRIV_KEYS,     /* issue 13 */
 					      PD_F_LIMITS,       /* issue 13, cgroups */
 					      PD_F_SECURITY_OPT, /* issue 13 */
+					      PD_F_PORTS,        /* issue 14, attach */
+					      PD_F_PUBLISH_ALL,
 					      NULL};
 	const char *name = NULL, *pod = NULL, *image = NULL, *rootfs = NULL, *workdir = NULL;
 	const char *hostname = NULL;
@@ -437,6 +453,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 	if (spec->hostname[0] != '\0' && spec->ns[CTR_NS_UTS].how != CTR_NS_DEFAULT)
 		return pd_fail(err, PD_E_INVALID,
 			       "--hostname and --uts conflict: the hostname is the namespace's");
+	if (ctr_net_parse(body, spec, err) < 0) /* issue 14, attach */
+		return -1;
 	/* No command is fine here: the image may have one (ctr_image.h). */
 	if (ctr_life_parse(body, spec, err) < 0 || restart_parse(body, spec, err) < 0)
 		return -1;
@@ -483,6 +501,8 @@ ctr_spec_clear(struct ctr_spec *spec)
 	spec->entrypoint = spec->image_config = NULL;
 	json_decref(spec->mounts);
 	spec->mounts = NULL;
+	json_decref(spec->ports); /* issue 14, attach */
+	spec->ports = NULL;
 	json_decref(spec->k8s); /* issue 12, podspec */
 	spec->k8s = NULL;
 	json_decref(spec->priv); /* issue 13 */
@@ -653,6 +673,7 @@ ctr_record_to_json(const struct ctr_record *r)
 		if (!cg_limits_empty(&s->limits)) /* issue 13, cgroups */
 			json_object_set_new(j, PD_F_LIMITS, cg_limits_json(&s->limits));
 		security_opt_to_record(&s->sec, j); /* issue 13 */
+		ctr_net_to_record(r, j);            /* issue 14, attach */
 	}
 	return j;
 }
@@ -799,6 +820,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	if (mounts != NULL && mount_spec_check_list(mounts, err) < 0)
 		return pd_err_prefix(err, "bad container record");
 	json_object_del(rest, PD_F_MOUNTS);
+	ctr_net_strip(rest); /* issue 14, attach */
 	/* restart (issue 12): optional, records before it have neither. */
 	{
 		struct ctr_restart rs = {0};
@@ -905,7 +927,7 @@ ctr_record_from_json(const json_t *j, struct ctr_record *r, struct pd_err *err)
 	for (int k = 0; k < CTR_NS_KINDS; k++)
 		if (ns_mode_parse((enum ctr_ns_kind)k, modes[k], &r->spec.ns[k], err) < 0)
 			return pd_err_prefix(err, "bad container record");
-	return 0;
+	return ctr_net_from_record(j, r, err); /* issue 14, attach */
 }
 
 /* ---- issue 12, podlife: role, stop_timeout, seq ----------------------- */

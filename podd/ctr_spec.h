@@ -18,6 +18,7 @@
 #include "err.h"
 #include "imgref.h"
 #include "name.h"
+#include "netattach.h"
 #include "probe_spec.h"
 #include "restart_policy.h"
 #include "security_opt.h"
@@ -50,11 +51,14 @@ enum ctr_ns_how {
 	CTR_NS_HOST,      /* the host's */
 	CTR_NS_NONE,      /* network only: a new one with only lo */
 	CTR_NS_CONTAINER, /* another running container's */
+	CTR_NS_NETWORK,   /* issue 14, attach: network only: a new one on the
+			   * network named by target ("bridge": the default) */
 };
 
 struct ctr_ns_mode {
 	enum ctr_ns_how how;
-	char target[PD_ID_LEN + 1]; /* for CTR_NS_CONTAINER */
+	char target[PD_ID_LEN + 1]; /* for CTR_NS_CONTAINER; the network's name for
+				     * CTR_NS_NETWORK */
 };
 
 /* The API's field for @kind ("network", "pid_mode", ...). */
@@ -131,6 +135,12 @@ struct ctr_spec {
 	 * (security_opt.h); parsed after k8s, whose allow_privilege_escalation
 	 * false turns no_new_privs on. */
 	struct security_opt sec;
+	/* issue 14, attach: a container of its own on a network (CTR_NS_NETWORK):
+	 * its published ports (owned: canonical maps, port_spec.h; NULL:
+	 * none), and -P (every ExposedPort of the image to a free host port,
+	 * added to ports at create). */
+	json_t *ports;
+	bool publish_all;
 };
 
 /* issue 12, podspec: the create body's keys kept in ctr_spec.k8s. */
@@ -164,6 +174,10 @@ struct ctr_record {
 	/* issue 13, observe: its last run ended in an OOM kill (docker's
 	 * State.OOMKilled). */
 	bool oom_killed;
+	/* issue 14, attach: its attachments (netattach.h; owned), eth0 on the
+	 * network of spec.ns[CTR_NS_NET] first, while its namespaces are held */
+	struct net_attachment *nets;
+	size_t n_nets;
 };
 
 /* Parse a create request body into @spec (cleared first; release with
@@ -179,6 +193,18 @@ void ctr_life_to_json(const struct ctr_record *r, json_t *j);
 
 /* Release what @spec owns. */
 void ctr_spec_clear(struct ctr_spec *spec);
+
+/* issue 14, attach (ctr_net_spec.c): "ports" and "publish_all" of a
+ * create body into @spec (after its namespace modes: PD_E_INVALID for
+ * ports in a pod, which publishes its own, or without a network of its
+ * own); in a record, those keys and "attachments": taken off @rest (a
+ * copy) before its strict unpack, read from @j into @r after it. */
+int ctr_net_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err);
+void ctr_net_strip(json_t *rest);
+int ctr_net_from_record(const json_t *j, struct ctr_record *r, struct pd_err *err);
+void ctr_net_to_record(const struct ctr_record *r, json_t *j);
+/* Release @r's attachments. */
+void ctr_net_clear(struct ctr_record *r);
 
 /* issue 12, podspec: the keys CTR_SPEC_K8S_KEYS of @body into @spec->k8s
  * (a create body or a record). */

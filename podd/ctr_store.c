@@ -134,6 +134,9 @@ adopt(struct container *c)
 	log_info("container \"%s\": adopted, pid %d", c->rec.spec.name, (int)c->rec.pid);
 	if (c->rec.state == CTR_RUNNING || c->rec.state == CTR_PAUSED)
 		probe_container_running(c); /* probes: they start over */
+	/* issue 14, attach: its ports are served again */
+	if (ctr_state_up(c->rec.state) && ctr_ports_start(c, &err) < 0)
+		log_warn("container \"%s\": %s", c->rec.spec.name, err.msg);
 }
 
 /* Run dirs of containers podd no longer has (a removal cut short by a stop

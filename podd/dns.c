@@ -23,7 +23,7 @@
 #include "dns_int.h"
 #include "file.h"
 #include "log.h"
-#include "pod.h"
+#include "netattach.h"
 #include "podd.h"
 #include "resolv_conf.h"
 #include "xalloc.h"
@@ -231,20 +231,26 @@ server_find(struct podd *d, const char *network)
 	return NULL;
 }
 
-/* True when a running pod of @d is attached to @n. */
+static bool
+on_any(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
+       const char *owner_id)
+{
+	(void)a;
+	(void)names;
+	(void)n_names;
+	(void)owner_id;
+	*(bool *)arg = true;
+	return false;
+}
+
+/* True when a running pod or container of @d is attached to @n. */
 static bool
 has_attachment(struct podd *d, const struct network *n)
 {
-	const struct pod *pod;
+	bool any = false;
 
-	TAILQ_FOREACH (pod, &d->pods, entry) {
-		struct pd_err ignored;
-
-		if (pod->rec.spec.net == POD_NET_CNI && pod->rec.ip[0] != '\0' &&
-		    network_find(d, pod->rec.spec.network, &ignored) == n)
-			return true;
-	}
-	return false;
+	net_each_attachment(d, n->name, on_any, &any);
+	return any;
 }
 
 void

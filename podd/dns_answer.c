@@ -15,10 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "container.h"
+#include "netattach.h"
 #include "ip4.h"
 #include "log.h"
-#include "cleanup.h"
 #include "pod.h"
 #include "podd.h"
 #include "xalloc.h"
@@ -27,51 +26,35 @@
 struct host {
 	const char *ip;  /* "" when none */
 	const char *ip6; /* "" when none */
-	const char **names;
+	const char *const *names;
 	size_t n_names;
 };
 
 /* Called with each attachment of @s's network; returns false to stop. */
 typedef bool host_fn(void *arg, const struct host *h);
 
+struct each {
+	host_fn *fn;
+	void *arg;
+};
+
+static bool
+on_attachment(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
+	      const char *owner_id)
+{
+	struct each *e = arg;
+	struct host h = {.ip = a->ip, .ip6 = a->ip6, .names = names, .n_names = n_names};
+
+	(void)owner_id;
+	return n_names == 0 || e->fn(e->arg, &h);
+}
+
 static void
 each_host(struct dns_server *s, host_fn *fn, void *arg)
 {
-	struct podd *d = s->d;
-	const struct pod *pod;
+	struct each e = {fn, arg};
 
-	TAILQ_FOREACH (pod, &d->pods, entry) {
-		struct pd_err ignored;
-		const struct network *n;
-		const struct container *c;
-		const json_t *alias, *aliases = json_object_get(pod->rec.spec.k8s, "aliases");
-		size_t max = 2 + json_array_size(aliases), i;
-		cleanup_free const char **names = NULL;
-		struct host h = {.ip = pod->rec.ip, .ip6 = ""};
-		bool more;
-
-		if (pod->rec.spec.net != POD_NET_CNI || pod->rec.ip[0] == '\0')
-			continue;
-		n = network_find(d, pod->rec.spec.network, &ignored);
-		if (n == NULL || strcmp(n->name, s->network) != 0)
-			continue;
-		TAILQ_FOREACH (c, &d->containers, entry)
-			max += strcmp(c->rec.spec.pod, pod->rec.id) == 0;
-		names = xcalloc(max, sizeof(*names));
-		names[h.n_names++] = pod->rec.spec.name;
-		if (pod->rec.spec.hostname[0] != '\0')
-			names[h.n_names++] = pod->rec.spec.hostname;
-		TAILQ_FOREACH (c, &d->containers, entry)
-			if (strcmp(c->rec.spec.pod, pod->rec.id) == 0 && h.n_names < max)
-				names[h.n_names++] = c->rec.spec.name;
-		json_array_foreach (aliases, i, alias)
-			if (h.n_names < max)
-				names[h.n_names++] = json_string_value(alias);
-		h.names = names;
-		more = fn(arg, &h);
-		if (!more)
-			return;
-	}
+	net_each_attachment(s->d, s->network, on_attachment, &e);
 }
 
 struct by_name {

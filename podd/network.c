@@ -23,6 +23,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "netattach.h"
 #include "parse.h"
 #include "pod.h"
 #include "podd.h"
@@ -532,6 +533,18 @@ on_start_gc(void *arg, json_t *result, const struct pd_err *err)
 		n->gc_done(n->d, n);
 }
 
+/* issue 14, attach: an attachment GC keeps. */
+static bool
+add_valid(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
+	  const char *owner_id)
+{
+	(void)names;
+	(void)n_names;
+	json_array_append_new(
+	    arg, json_pack("{s:s, s:s}", "containerID", owner_id, "ifname", a->ifname));
+	return true;
+}
+
 void
 network_gc_all(struct podd *d, void (*done)(struct podd *d, struct network *n))
 {
@@ -542,16 +555,10 @@ network_gc_all(struct podd *d, void (*done)(struct podd *d, struct network *n))
 		struct cni_req req = {
 		    .conflist = n->conflist, .cmd = CNI_GC, .valid_attachments = valid};
 		struct pd_err err = {0};
-		struct pod *pod;
 
 		if (!has_gc(n))
 			continue;
-		TAILQ_FOREACH (pod, &d->pods, entry)
-			if (pod->rec.cni_result != NULL &&
-			    strcmp(pod->rec.spec.network, n->name) == 0)
-				json_array_append_new(valid,
-						      json_pack("{s:s, s:s}", "containerID",
-								pod->rec.id, "ifname", "eth0"));
+		net_each_attachment(d, n->name, add_valid, valid); /* issue 14, attach */
 		n->gc_done = done;
 		n->gc = cni_run(d, &req, on_start_gc, n, &err);
 		if (n->gc == NULL)

@@ -515,7 +515,7 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 			infra_read_ns_ids(pod);
 			/* A pod started again after its infra died still has
 			 * its network namespace, attached. */
-			if (pod->rec.spec.net != POD_NET_CNI || pod->rec.cni_result != NULL) {
+			if (pod->rec.spec.net != POD_NET_CNI || pod_net_attached(pod)) {
 				if (pod_ports_start(pod, &err) == 0) {
 					become_running(pod);
 					return;
@@ -726,6 +726,9 @@ pod_to_json_with(const struct pod *pod, json_t *containers)
 		      containers, PD_F_PORTS, r->spec.ports, PD_F_DNS, pod_dns_json(&r->spec));
 	set_if(j, PD_F_IP, r->ip);
 	set_if(j, PD_F_GATEWAY, r->gateway);
+	/* issue 14, attach: every network, and eth0's IPv6 address */
+	json_object_set_new(j, PD_F_NETWORKS, net_attachments_json(r->nets, r->n_nets));
+	set_if(j, PD_F_IP6, r->n_nets > 0 ? r->nets[0].ip6 : "");
 	set_if(j, PD_F_STARTED, r->started);
 	set_if(j, PD_F_FINISHED, r->finished);
 	set_if(j, PD_F_REASON, r->reason);

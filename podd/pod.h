@@ -20,6 +20,7 @@
 
 #include "ns.h"
 #include "pod_spec.h"
+#include "port_serve.h"
 #include "podd.h"
 #include "supervise.h"
 
@@ -51,8 +52,7 @@ struct pod {
 	struct cni_op *net_del;                 /* the CNI DEL in flight, NULL otherwise */
 	bool add_after_del;                     /* an ADD waits for net_del */
 	bool add_after_gc;                      /* an ADD waits for its network's GC */
-	struct proxy **proxies;                 /* owned: one per published port while attached */
-	size_t n_proxies;
+	struct port_proxies proxies;            /* one per published port while attached */
 	/* issue 12, podlife: the sequence and the ordered stop (pod_seq.c). */
 	unsigned seq_gen;          /* the run of the sequence; its containers carry it */
 	int stop_phase;            /* 0: none; 1: apps; 2: sidecars */
@@ -135,6 +135,8 @@ void pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err);
  * (an ADD in flight is undone when it ends); undo_failed_add runs the DEL a
  * failed ADD calls for. */
 int pod_net_attach(struct pod *pod, struct pd_err *err);
+/* True while the pod's eth0 is attached (its ADD's result kept). */
+bool pod_net_attached(const struct pod *pod);
 int pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err);
 void pod_net_detach(struct pod *pod);
 void pod_net_undo_failed_add(struct pod *pod);

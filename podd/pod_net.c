@@ -20,8 +20,8 @@
 #include "dns.h"
 #include "log.h"
 #include "network.h"
-#include "ip4.h"
-#include "parse.h"
+#include "netattach.h"
+#include "xalloc.h"
 
 #define POD_IFNAME "eth0"
 
@@ -34,45 +34,32 @@ on_added(void *arg, json_t *result, const struct pd_err *err)
 	pod_on_attached(pod, result, err);
 }
 
-/* The first IPv4 address of a CNI result, and its gateway. */
-static int
-result_address(const json_t *result, char ip[16], char gw[16], struct pd_err *err)
+/* The pod's eth0 on its network, made when missing. */
+static struct net_attachment *
+eth0(struct pod *pod)
 {
-	const json_t *ips = json_object_get(result, "ips"), *e;
-	size_t i;
-
-	json_array_foreach (ips, i, e) {
-		const char *addr = json_string_value(json_object_get(e, "address"));
-		const char *gateway = json_string_value(json_object_get(e, "gateway"));
-		const char *slash = addr != NULL ? strchr(addr, '/') : NULL;
-		char buf[16];
-		uint32_t a;
-		struct pd_err ignored;
-
-		if (slash == NULL || (size_t)(slash - addr) >= sizeof(buf))
-			continue;
-		memcpy(buf, addr, (size_t)(slash - addr));
-		buf[slash - addr] = '\0';
-		if (ip4_parse(buf, &a, &ignored) < 0)
-			continue;
-		ip4_format(a, ip);
-		gw[0] = '\0';
-		if (gateway != NULL && ip4_parse(gateway, &a, &ignored) == 0)
-			ip4_format(a, gw);
-		return 0;
+	if (pod->rec.n_nets == 0) {
+		pod->rec.nets = xcalloc(1, sizeof(*pod->rec.nets));
+		pod->rec.n_nets = 1;
+		net_attachment_init(&pod->rec.nets[0], pod->rec.spec.network, POD_IFNAME);
+		net_attachment_set_aliases(&pod->rec.nets[0], /* issue 14, dns */
+					   json_object_get(pod->rec.spec.k8s, PD_F_ALIASES));
 	}
-	return pd_fail(err, PD_E_SYSTEM, "the network's plugins gave the pod no IPv4 address");
+	return &pod->rec.nets[0];
+}
+
+bool
+pod_net_attached(const struct pod *pod)
+{
+	return pod->rec.n_nets > 0 && pod->rec.nets[0].cni_result != NULL;
 }
 
 int
 pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err)
 {
-	if (result_address(result, pod->rec.ip, pod->rec.gateway, err) < 0) {
-		json_decref(result);
+	if (net_attachment_take_result(eth0(pod), result, err) < 0)
 		return -1;
-	}
-	json_decref(pod->rec.cni_result);
-	pod->rec.cni_result = result;
+	pod_record_sync_views(&pod->rec);
 	return 0;
 }
 
@@ -187,13 +174,11 @@ pod_net_detach(struct pod *pod)
 		pod->net_op = NULL;
 	}
 	pod_ports_stop(pod);
-	if (pod->rec.cni_result == NULL)
+	if (!pod_net_attached(pod))
 		return;
-	run_del(pod, pod->rec.cni_result);
-	json_decref(pod->rec.cni_result);
-	pod->rec.cni_result = NULL;
-	pod->rec.ip[0] = '\0';
-	pod->rec.gateway[0] = '\0';
+	run_del(pod, pod->rec.nets[0].cni_result);
+	net_attachment_reset(&pod->rec.nets[0]);
+	pod_record_sync_views(&pod->rec);
 	dns_sync(pod->d); /* issue 14: a server whose network has no pod left stops */
 }
 

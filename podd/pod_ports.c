@@ -3,7 +3,7 @@
  * A pod's published ports: the pod's record keeps the maps (port_spec.h),
  * and while the pod is attached to its network each map is a proxy
  * (proxy.h) in podd's loop, relaying the host port to the pod's address.
- * pod->proxies[i] serves map i of the record. Ports can be added to and
+ * pod->proxies.p[i] serves map i of the record. Ports can be added to and
  * removed from a running pod, which docker and podman cannot do.
  */
 #include "pod.h"
@@ -34,54 +34,15 @@ int
 pod_ports_check_free(struct podd *d, const struct pod *self, const json_t *ports,
 		     struct pd_err *err)
 {
-	struct port_list want = {0};
-	const struct pod *pod;
-	int r = 0;
-
-	maps_of(ports, &want);
-	TAILQ_FOREACH (pod, &d->pods, entry) {
-		struct port_list have = {0};
-
-		if (pod == self || pod->n_proxies == 0)
-			continue;
-		maps_of(pod->rec.spec.ports, &have);
-		for (size_t i = 0; i < want.n && r == 0; i++) {
-			for (size_t k = 0; k < have.n && r == 0; k++) {
-				char buf[PORT_MAP_STR_MAX];
-
-				if (!port_map_overlaps(&want.maps[i], &have.maps[k]))
-					continue;
-				r = pd_fail(err, PD_E_CONFLICT,
-					    "port %s is published by pod \"%s\"",
-					    port_map_format(&have.maps[k], buf, sizeof(buf)),
-					    pod->rec.spec.name);
-			}
-		}
-		port_list_clear(&have);
-	}
-	port_list_clear(&want);
-	return r;
+	return port_check_free(d, self != NULL ? self->rec.id : "", ports, err);
 }
 
 /* Start proxies for maps [@from, n) of @list to the pod's address. */
 static int
 start_maps(struct pod *pod, const struct port_list *list, size_t from, struct pd_err *err)
 {
-	struct in_addr addr;
-
-	if (inet_pton(AF_INET, pod->rec.ip, &addr) != 1)
-		return pd_fail(err, PD_E_SYSTEM, "the pod has no address to publish ports to");
-	pod->proxies = xrealloc(pod->proxies, list->n * sizeof(struct proxy *));
-	for (size_t i = from; i < list->n; i++) {
-		pod->proxies[i] = proxy_start(pod->d->base, &list->maps[i], addr, err);
-		if (pod->proxies[i] == NULL) {
-			while (i-- > from)
-				proxy_free(pod->proxies[i]);
-			pod->n_proxies = from;
-			return pd_err_prefix(err, "pod \"%s\"", pod->rec.spec.name);
-		}
-		pod->n_proxies = i + 1;
-	}
+	if (port_serve(pod->d->base, list, from, pod->rec.ip, &pod->proxies, err) < 0)
+		return pd_err_prefix(err, "pod \"%s\"", pod->rec.spec.name);
 	return 0;
 }
 
@@ -103,11 +64,7 @@ pod_ports_start(struct pod *pod, struct pd_err *err)
 void
 pod_ports_stop(struct pod *pod)
 {
-	for (size_t i = 0; i < pod->n_proxies; i++)
-		proxy_free(pod->proxies[i]);
-	free(pod->proxies);
-	pod->proxies = NULL;
-	pod->n_proxies = 0;
+	port_serve_stop(&pod->proxies);
 }
 
 int
@@ -125,7 +82,7 @@ pod_ports_add(struct pod *pod, const json_t *ports, struct pd_err *err)
 		return -1;
 	}
 	/* Served at once when the pod is attached; else from its next start. */
-	if (pod->n_proxies == before && pod->rec.ip[0] != '\0' && before < all.n)
+	if (pod->proxies.n == before && pod->rec.ip[0] != '\0' && before < all.n)
 		r = start_maps(pod, &all, before, err);
 	if (r == 0) {
 		json_decref(pod->rec.spec.ports);
@@ -182,7 +139,7 @@ pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err)
 	if (host_side_parse(spec, &gone, err) < 0)
 		return -1;
 	maps_of(pod->rec.spec.ports, &all);
-	serving = pod->n_proxies == all.n && all.n > 0;
+	serving = pod->proxies.n == all.n && all.n > 0;
 	for (size_t i = 0; i < gone.n && r == 0; i++) {
 		bool found = false;
 
@@ -204,17 +161,17 @@ pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err)
 		for (size_t i = 0; i < gone.n; i++)
 			drop |= same_host_side(&gone.maps[i], &all.maps[k]);
 		if (drop && serving) {
-			proxy_free(pod->proxies[k]);
-			pod->proxies[k] = NULL;
+			proxy_free(pod->proxies.p[k]);
+			pod->proxies.p[k] = NULL;
 		} else if (!drop) {
 			if (serving)
-				pod->proxies[kept.n] = pod->proxies[k];
+				pod->proxies.p[kept.n] = pod->proxies.p[k];
 			port_list_append(&kept, &all.maps[k]);
 		}
 	}
 	if (r == 0) {
 		if (serving)
-			pod->n_proxies = kept.n;
+			pod->proxies.n = kept.n;
 		json_decref(pod->rec.spec.ports);
 		pod->rec.spec.ports = port_list_to_json(&kept);
 	}

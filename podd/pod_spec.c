@@ -16,6 +16,7 @@
 #include "parse.h"
 #include "pod_volume.h"
 #include "port_spec.h"
+#include "xalloc.h"
 
 static const char *const state_names[] = {
     [POD_CREATING] = PD_STATE_CREATING, [POD_RUNNING] = PD_STATE_RUNNING,
@@ -261,8 +262,9 @@ void
 pod_record_clear(struct pod_record *rec)
 {
 	pod_spec_clear(&rec->spec);
-	json_decref(rec->cni_result);
-	rec->cni_result = NULL;
+	net_attachments_free(rec->nets, rec->n_nets);
+	rec->nets = NULL;
+	rec->n_nets = 0;
 }
 
 json_t *
@@ -289,8 +291,9 @@ pod_record_to_json(const struct pod_record *rec)
 	    rec->reason, "ip_request", rec->spec.ip, "dns", pod_dns_json(&rec->spec), "ports",
 	    rec->spec.ports, "ip", rec->ip, "gateway", rec->gateway);
 
-	if (rec->cni_result != NULL)
-		json_object_set(j, "cni_result", rec->cni_result);
+	if (rec->n_nets > 0)
+		json_object_set_new(j, "attachments",
+				    net_attachments_to_record(rec->nets, rec->n_nets));
 	pod_life_to_json(rec, j);
 	/* issue 12: restart */
 	if (rec->spec.has_restart_backoff)
@@ -305,13 +308,41 @@ pod_record_to_json(const struct pod_record *rec)
 	return j;
 }
 
+/* A record older than attachments: its one attachment, from the network,
+ * the address and the ADD's result it kept. */
+static void
+old_attachment(struct pod_record *rec, json_t *cni_result)
+{
+	struct net_attachment *a = xcalloc(1, sizeof(*a));
+	struct pd_err ignored;
+
+	net_attachment_init(a, rec->spec.network, "eth0");
+	if (cni_result != NULL &&
+	    net_attachment_take_result(a, json_incref(cni_result), &ignored) < 0) {
+		a->cni_result = json_incref(cni_result);
+		memcpy(a->ip, rec->ip, sizeof(a->ip));
+		memcpy(a->gateway, rec->gateway, sizeof(a->gateway));
+	}
+	rec->nets = a;
+	rec->n_nets = 1;
+}
+
+void
+pod_record_sync_views(struct pod_record *rec)
+{
+	const struct net_attachment *a = rec->n_nets > 0 ? &rec->nets[0] : NULL;
+
+	(void)snprintf(rec->ip, sizeof(rec->ip), "%s", a != NULL ? a->ip : "");
+	(void)snprintf(rec->gateway, sizeof(rec->gateway), "%s", a != NULL ? a->gateway : "");
+}
+
 int
 pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err)
 {
 	const char *id, *name, *hostname, *net, *state, *created, *started, *finished, *reason;
 	const char *ip_request = "", *ip = "", *gateway = "";
 	json_int_t pid, start_time;
-	json_t *labels, *dns = NULL, *ports = NULL, *cni_result = NULL;
+	json_t *labels, *dns = NULL, *ports = NULL, *cni_result = NULL, *attachments = NULL;
 	json_error_t jerr;
 	int exit_code, share_pid;
 	bool found = false;
@@ -349,13 +380,14 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	json_object_del(own, PD_F_LIMITS);
 	if (json_unpack_ex(own, &jerr, JSON_STRICT,
 			   "{s:s, s:s, s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, "
-			   "s?s, s?o, s?o, s?s, s?s, s?o}",
+			   "s?s, s?o, s?o, s?s, s?s, s?o, s?o}",
 			   "id", &id, "name", &name, "hostname", &hostname, "share_pid", &share_pid,
 			   "network", &net, "labels", &labels, "state", &state, "created", &created,
 			   "started", &started, "finished", &finished, "infra_pid", &pid,
 			   "infra_start_time", &start_time, "infra_exit_code", &exit_code, "reason",
 			   &reason, "ip_request", &ip_request, "dns", &dns, "ports", &ports, "ip",
-			   &ip, "gateway", &gateway, "cni_result", &cni_result) < 0)
+			   &ip, "gateway", &gateway, "cni_result", &cni_result, "attachments",
+			   &attachments) < 0)
 		return pd_fail(err, PD_E_INVALID, "bad pod record: %s", jerr.text);
 	if (strlen(id) != PD_ID_LEN || !pd_is_id_prefix(id))
 		return pd_fail(err, PD_E_INVALID, "bad pod record: bad id");
@@ -376,7 +408,12 @@ pod_record_from_json(const json_t *j, struct pod_record *rec, struct pd_err *err
 	if (cni_result != NULL && !json_is_object(cni_result))
 		return pd_fail(err, PD_E_INVALID, "bad pod record: cni_result is not an object");
 	rec->spec.labels = json_incref(labels);
-	rec->cni_result = json_incref(cni_result);
+	if (attachments != NULL &&
+	    net_attachments_from_record(attachments, &rec->nets, &rec->n_nets, err) < 0)
+		return pd_err_prefix(err, "bad pod record");
+	if (attachments == NULL && rec->spec.net == POD_NET_CNI)
+		old_attachment(rec, cni_result);
+	pod_record_sync_views(rec);
 	memcpy(rec->spec.restart_policy, life.spec.restart_policy,
 	       sizeof(rec->spec.restart_policy));
 	rec->spec.termination_grace_period = life.spec.termination_grace_period;

@@ -17,6 +17,7 @@
 #include "cgroup.h"
 #include "err.h"
 #include "name.h"
+#include "netattach.h"
 #include "restart_policy.h"
 #include "timefmt.h"
 #include "userns.h"
@@ -93,11 +94,14 @@ struct pod_record {
 	uint64_t infra_start_time; /* /proc/PID/stat starttime of infra_pid */
 	int infra_exit_code;       /* -1 when unknown or still running */
 	char reason[128];          /* why the pod is in its state, or "" */
-	/* Attached to a CNI network: the address, gateway and the ADD's result
-	 * (owned, NULL when not attached), which DEL is given back. */
+	/* On CNI networks: the attachments (netattach.h; owned, index 0 is
+	 * eth0 on spec.network, the others `network connect`'s), each with the
+	 * ADD's result while attached, which DEL is given back. ip and gateway
+	 * are views of attachment 0's ("" when not attached). */
+	struct net_attachment *nets;
+	size_t n_nets;
 	char ip[16];
 	char gateway[16];
-	json_t *cni_result;
 	/* issue 12, podlife: the sequence of its start runs (init containers,
 	 * sidecars, apps: pod_seq.h); its active deadline went off. */
 	bool seq_active;
@@ -127,6 +131,9 @@ const char *pod_state_name(enum pod_state state);
 
 /* The state file's JSON for @rec (a new reference). */
 json_t *pod_record_to_json(const struct pod_record *rec);
+
+/* rec.ip and rec.gateway from attachment 0 (after any change of it). */
+void pod_record_sync_views(struct pod_record *rec);
 
 /* Parse a state file's JSON into @rec (release with pod_spec_clear(&rec->spec)
  * even on failure). Strict: a missing or unknown field is PD_E_INVALID. */

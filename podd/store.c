@@ -142,7 +142,7 @@ adopt(struct pod *pod)
 	 * result being recorded, and the CNI spec asks a runtime for a DEL
 	 * then (it frees the address and the veth). */
 	if (pod->rec.state == POD_CREATING && pod->rec.spec.net == POD_NET_CNI &&
-	    pod->rec.cni_result == NULL)
+	    !pod_net_attached(pod))
 		pod_net_undo_failed_add(pod);
 	pidfd = open_infra(pod);
 	if (pidfd < 0) {

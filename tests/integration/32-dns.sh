@@ -229,6 +229,26 @@ test_bad_name_flags_leave_nothing() {
     podctl pod rm -f a > /dev/null
 }
 
+test_containers_of_their_own_have_names() {
+    setup
+    podctl run -d --name solo --network-alias lone busybox sleep 300 > /dev/null
+    wait_for serving
+    local ip
+    ip=$(ctr_field solo .ip)
+    assert_contains "$ip" 10.77.
+    assert_eq "$ip" "$(ask solo)"
+    assert_eq "$ip" "$(ask lone.dns.podd)"
+    assert_eq "solo.dns.podd." "$(dig +short +time=2 +tries=1 @10.77.0.1 -x "$ip")"
+    # A pod finds it by name; it finds the pod.
+    podctl pod create p > /dev/null
+    assert_contains "$(podctl run --rm --pod p busybox nslookup solo)" "$ip"
+    assert_contains "$(podctl exec solo nslookup p)" "$(pod_field p .ip)"
+    assert_eq "nameserver 10.77.0.1" "$(podctl exec solo grep nameserver /etc/resolv.conf)"
+    podctl rm -f solo > /dev/null
+    podctl pod rm -f p > /dev/null
+    wait_for not_serving
+}
+
 test_each_network_answers_its_own() {
     setup
     podctl network create red --subnet 10.88.1.0/24 > /dev/null
