@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "parse.h"
+
 #define FLAG_QR       0x8000
 #define FLAG_OPCODE   0x7800
 #define FLAG_AA       0x0400
@@ -194,16 +196,6 @@ pd_dns_msg_truncated(const uint8_t *msg, size_t len)
 	return len >= PD_DNS_HEADER && (get16(msg + 2) & FLAG_TC) != 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* "d.c.b.a" (each 0..255, no leading zero) into @addr, reversed. */
 static bool
 reverse4(const char *s, size_t len, uint8_t addr[4])
@@ -241,7 +233,7 @@ pd_dns_reverse_addr(const char *name, int *family, uint8_t addr[16])
 	if (!pd_dns_name_in(name, "ip6.arpa", &n) || n != 32 * 2 - 1)
 		return false;
 	for (int i = 0; i < 32; i++) {
-		int v = hex_value(name[i * 2]);
+		int v = pd_parse_hex_digit(name[i * 2]);
 
 		if (v < 0 || (i < 31 && name[i * 2 + 1] != '.'))
 			return false;

@@ -63,7 +63,7 @@ main(int argc, char **argv)
 	double sent_at[65536] = {0}, start, end;
 	uint8_t q[300], buf[4096];
 	unsigned long answered = 0, lost = 0;
-	int window = argc > 4 ? atoi(argv[4]) : 32; /* NOLINT: a bench tool's argument */
+	long window = argc > 4 ? strtol(argv[4], NULL, 10) : 32;
 	uint16_t next = 1;
 	int fd, in_flight = 0;
 
