@@ -137,8 +137,10 @@ int cmd_network(struct podctl *ctl, int argc, char **argv);
 int cmd_volume(struct podctl *ctl, int argc, char **argv); /* issue 11, volumes */
 int cmd_cp(struct podctl *ctl, int argc, char **argv);     /* cmd_cp.c */
 int cmd_export(struct podctl *ctl, int argc, char **argv);
-int cmd_pod_port(struct podctl *ctl, int argc, char **argv); /* podctl pod port */
-int cmd_port(struct podctl *ctl, int argc, char **argv);     /* issue 14, attach */
+int cmd_pod_port(struct podctl *ctl, int argc, char **argv);           /* podctl pod port */
+int cmd_port(struct podctl *ctl, int argc, char **argv);               /* issue 14, attach */
+int cmd_network_connect(struct podctl *ctl, int argc, char **argv);    /* issue 14 */
+int cmd_network_disconnect(struct podctl *ctl, int argc, char **argv); /* issue 14 */
 int cmd_container(struct podctl *ctl, int argc, char **argv);
 int cmd_run(struct podctl *ctl, int argc, char **argv);
 int cmd_exec(struct podctl *ctl, int argc, char **argv);

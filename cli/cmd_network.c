@@ -200,6 +200,9 @@ static const struct cmd network_cmds[] = {
     {"list", network_ls, NULL},
     {"inspect", network_inspect, "print networks as JSON"},
     {"rm", network_rm, "remove networks"},
+    /* issue 14, attach */
+    {"connect", cmd_network_connect, "give a pod or container another interface on a network"},
+    {"disconnect", cmd_network_disconnect, "remove a pod's or container's interface"},
     {.name = NULL},
 };
 

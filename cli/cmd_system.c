@@ -61,7 +61,8 @@ static const struct cmd_usage info_usage = {
     .name = "info",
     .operands = "",
     .summary = "Print podd's directories, socket, pod counts, kernel, the cgroup layout it\n"
-	       "uses and its cgroup parent.",
+	       "uses, its cgroup parent, and the host's packet forwarding as podd's\n"
+	       "firewall sees it.",
     .flags = format_flags,
     .min_operands = 0,
     .max_operands = 0,
@@ -82,6 +83,12 @@ static const struct {
     {"Kernel", PD_F_KERNEL},
     {"Cgroups", PD_F_CGROUP},
     {"Cgroup parent", PD_F_CGROUP_INFO ".parent"}, /* issue 13 */
+    /* issue 14: the host's forwarding, as podd's firewall sees it */
+    {"IPv4 forwarding", PD_F_FIREWALL "." PD_F_FW_IPV4_FORWARDING},
+    {"IPv6 forwarding", PD_F_FIREWALL "." PD_F_FW_IPV6_FORWARDING},
+    {"Firewall table", PD_F_FIREWALL "." PD_F_FW_TABLE},
+    {"Forward drop chains", PD_F_FIREWALL "." PD_F_FW_DROP_CHAINS},
+    {"Firewall warning", PD_F_FIREWALL "." PD_F_FW_WARNING},
 };
 
 #define INFO_ROWS (sizeof(info_rows) / sizeof(info_rows[0]))

@@ -300,6 +300,10 @@
 #define PD_F_IFNAME      "ifname"
 #define PD_F_ALIASES     "aliases"
 #define PD_F_PUBLISH_ALL "publish_all" /* -P on run */
+/* POST /v1/networks/{name}/connect {"container": POD|CONTAINER, "ip"?,
+ * "aliases"?} and .../disconnect {"container"}: another interface */
+#define PD_ACTION_CONNECT    "connect"
+#define PD_ACTION_DISCONNECT "disconnect"
 
 /* issue 14, dns: the names of a pod (or a container of its own) in its
  * network's DNS (--network-alias), an array of strings; with "dns",
@@ -480,6 +484,13 @@
 #define PD_F_LIMIT_PIDS        "pids_limit"
 #define PD_F_CGROUP_PATH       "cgroup"
 #define PD_F_CGROUP_INFO       "cgroup"
+/* issue 14, firewall: GET /v1/info's "firewall" object (podd/firewall.h) */
+#define PD_F_FIREWALL           "firewall"
+#define PD_F_FW_IPV4_FORWARDING "ipv4_forwarding"
+#define PD_F_FW_IPV6_FORWARDING "ipv6_forwarding"
+#define PD_F_FW_TABLE           "table"
+#define PD_F_FW_DROP_CHAINS     "forward_drop_chains"
+#define PD_F_FW_WARNING         "warning"
 /* ---- issue 13, observe: stats, top, pause, unpause, update, OOM ----
  *   GET  /v1/containers/X/stats?stream=0|1  one stats object; with stream=1 a
  *        chunked stream of them, one line a second while it runs

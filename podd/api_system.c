@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "cgroup.h"
+#include "firewall.h" /* issue 14 */
 #include "cleanup.h"
 #include "http.h"
 #include "container.h"
@@ -58,5 +59,7 @@ api_info(struct podd *d, struct evhttp_request *req, const char *arg)
 		      d->cfg.netns_dir);
 	/* issue 13: the layout podd uses, its parent and the controllers */
 	json_object_set_new(j, PD_F_CGROUP_INFO, cgroup_info_json(d));
+	/* issue 14: forwarding and other tables' FORWARD drop policies */
+	json_object_set_new(j, PD_F_FIREWALL, fw_info(d));
 	http_reply_json(req, 200, j);
 }

@@ -529,7 +529,7 @@ start_failed(struct container *c, enum ctr_state back_to)
 
 	supervise_forget(&c->sv);
 	ctr_cgroup_release(c); /* issue 13: what the failed start left in it */
-	ctr_ports_stop(c);     /* issue 14, attach */
+	ctr_ports_end(c);      /* issue 14, attach */
 	log_info("container \"%s\": start failed: %s", c->rec.spec.name, e.msg);
 	answer(c, EV_START_FAILED, &e);
 	ctr_logs_finish(c);
@@ -685,7 +685,7 @@ container_on_shim_exit(evutil_socket_t fd, short what, void *arg)
 	exec_kill_all(c);
 	ctr_cgroup_release(c); /* issue 13: the rest of what it started, then its leaf */
 	c->rec.state = CTR_EXITED;
-	ctr_ports_stop(c); /* issue 14, attach: served while it runs */
+	ctr_ports_end(c); /* issue 14, attach: served while it runs */
 	c->rec.shim_pid = c->rec.pid = 0;
 	c->rec.shim_start_time = c->rec.pid_start_time = 0;
 	log_info("container \"%s\": exited with code %d", c->rec.spec.name, c->rec.exit_code);

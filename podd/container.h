@@ -89,6 +89,7 @@ struct container {
 	/* issue 14, attach (ctr_net.c): the CNI ADD in flight, NULL otherwise;
 	 * the proxies of its published ports while it runs */
 	struct cni_op *net_op;
+	size_t net_idx; /* the attachment net_op attaches */
 	struct port_proxies proxies;
 };
 
@@ -311,11 +312,16 @@ void ctr_oom_check(struct container *c);
  * checked to be free. */
 bool ctr_net_wanted(const struct container *c);
 bool ctr_net_attached(const struct container *c);
+/* Where its network namespace is held, into @buf. */
+int ctr_net_held_path(const struct container *c, char *buf, size_t len);
 int ctr_net_prepare(struct container *c, struct pd_err *err);
 void container_on_net_ready(struct container *c, const struct pd_err *err);
 void ctr_net_detach(struct container *c);
 int ctr_ports_start(struct container *c, struct pd_err *err);
 void ctr_ports_stop(struct container *c);
+/* The same at the end of a run, and podd's firewall follows (not at
+ * podd's shutdown, where the table stays for the next podd). */
+void ctr_ports_end(struct container *c);
 int ctr_net_create(struct podd *d, struct ctr_spec *s, struct pd_err *err);
 
 /* ctr_copy.c: answer every cp and export in flight (503) and forget them,

@@ -23,6 +23,8 @@
 #include "cni_chain.h"
 #include "dns.h" /* issue 14 */
 #include "file.h"
+#include "firewall.h"
+#include "json.h"
 #include "log.h"
 #include "network.h"
 #include "ns.h"
@@ -52,6 +54,24 @@ held_net(const struct container *c)
 	return paths_ctr_run(c->d, c->rec.id, "ns/net");
 }
 
+int
+ctr_net_held_path(const struct container *c, char *buf, size_t len)
+{
+	cleanup_free char *held = held_net(c);
+
+	return snprintf(buf, len, "%s", held) < (int)len ? 0 : -1;
+}
+
+/* The first attachment not attached, or -1. */
+static int
+next_unattached(const struct container *c)
+{
+	for (size_t i = 0; i < c->rec.n_nets; i++)
+		if (c->rec.nets[i].cni_result == NULL)
+			return (int)i;
+	return -1;
+}
+
 /* The container's eth0, made when missing. */
 static struct net_attachment *
 eth0(struct container *c)
@@ -66,10 +86,13 @@ eth0(struct container *c)
 	return &c->rec.nets[0];
 }
 
+static int start_add(struct container *c, struct pd_err *err);
+
 static void
 on_added(void *arg, json_t *result, const struct pd_err *err)
 {
 	struct container *c = arg;
+	struct net_attachment *a = &c->rec.nets[c->net_idx];
 	struct pd_err e = {0};
 
 	c->net_op = NULL;
@@ -77,29 +100,39 @@ on_added(void *arg, json_t *result, const struct pd_err *err)
 		container_on_net_ready(c, err);
 		return;
 	}
-	if (net_attachment_take_result(eth0(c), result, &e) < 0) {
+	if (net_attachment_take_result(a, result, &e) < 0) {
 		container_on_net_ready(c, &e);
 		return;
 	}
-	log_info("container \"%s\": address %s on network \"%s\"", c->rec.spec.name,
-		 c->rec.nets[0].ip, c->rec.nets[0].network);
+	log_info("container \"%s\": %s %s on network \"%s\"", c->rec.spec.name, a->ifname, a->ip,
+		 a->network);
 	if (container_save(c, &e) < 0)
 		log_warn("container \"%s\": %s", c->rec.spec.name, e.msg);
 	dns_sync(c->d); /* issue 14: the network's names */
-	container_on_net_ready(c, NULL);
+	/* The next one (network connect's), or it is ready. */
+	if (next_unattached(c) < 0)
+		container_on_net_ready(c, NULL);
+	else if (start_add(c, &e) < 0)
+		container_on_net_ready(c, &e);
 }
 
+/* The ADD of its first attachment not attached. */
 static int
 start_add(struct container *c, struct pd_err *err)
 {
-	struct network *n = network_find(c->d, eth0(c)->network, err);
+	int i = next_unattached(c);
+	struct net_attachment *a = &c->rec.nets[i < 0 ? 0 : i];
+	struct network *n = network_find(c->d, a->network, err);
 	cleanup_free char *netns = held_net(c);
-	struct cni_req req = {.cmd = CNI_ADD, .container_id = c->rec.id, .ifname = CTR_IFNAME};
+	cleanup_json json_t *conflist = NULL;
+	struct cni_req req = {.cmd = CNI_ADD, .container_id = c->rec.id, .ifname = a->ifname};
 
 	if (n == NULL)
 		return -1;
-	req.conflist = n->conflist;
+	conflist = net_conflist_for(n->conflist, a->ifname);
+	req.conflist = conflist;
 	req.netns = netns;
+	c->net_idx = (size_t)(i < 0 ? 0 : i);
 	c->net_op = cni_run(c->d, &req, on_added, c, err);
 	return c->net_op != NULL ? 0 : -1;
 }
@@ -193,7 +226,7 @@ ctr_net_prepare(struct container *c, struct pd_err *err)
 	fd = pd_ns_open_file(held, PD_NS_NET, &ignored);
 	if (fd >= 0)
 		close(fd);
-	if (fd >= 0 && ctr_net_attached(c))
+	if (fd >= 0 && next_unattached(c) < 0)
 		return 0;
 	if ((fd >= 0 ? start_add(c, err) : make_netns(c, err)) < 0)
 		return -1;
@@ -211,6 +244,7 @@ ctr_net_detach(struct container *c)
 	ctr_ports_stop(c);
 	if (!ctr_net_wanted(c))
 		return;
+	fw_sync_or_warn(c->d); /* its ports, and maybe its network's use, go */
 	for (size_t i = 0; i < c->rec.n_nets; i++) {
 		struct net_attachment *a = &c->rec.nets[i];
 		struct pd_err err = {0};
@@ -248,6 +282,7 @@ ctr_ports_start(struct container *c, struct pd_err *err)
 		return -1;
 	r = port_serve(c->d->base, &list, 0, c->rec.nets[0].ip, &c->proxies, err);
 	port_list_clear(&list);
+	fw_sync_or_warn(c->d); /* issue 14: DNATed too (firewall.h) */
 	return r;
 }
 
@@ -255,6 +290,16 @@ void
 ctr_ports_stop(struct container *c)
 {
 	port_serve_stop(&c->proxies);
+}
+
+void
+ctr_ports_end(struct container *c)
+{
+	bool had = c->proxies.n > 0 || ctr_net_attached(c);
+
+	ctr_ports_stop(c);
+	if (had)
+		fw_sync_or_warn(c->d);
 }
 
 /* "80/tcp" (or "80": tcp) into @map's pod side. */

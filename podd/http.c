@@ -66,6 +66,9 @@ static const struct route routes[] = {
     {EVHTTP_REQ_POST, PD_PATH_NETWORKS, api_network_create},
     {EVHTTP_REQ_GET, PD_PATH_NETWORKS "/*", api_network_get},
     {EVHTTP_REQ_DELETE, PD_PATH_NETWORKS "/*", api_network_remove},
+    /* issue 14, attach */
+    {EVHTTP_REQ_POST, PD_PATH_NETWORKS "/*/" PD_ACTION_CONNECT, api_network_connect},
+    {EVHTTP_REQ_POST, PD_PATH_NETWORKS "/*/" PD_ACTION_DISCONNECT, api_network_disconnect},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS, api_container_list},
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS, api_container_create},
     {EVHTTP_REQ_GET, PD_PATH_CONTAINERS "/*", api_container_get},

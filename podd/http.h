@@ -121,6 +121,7 @@ http_handler_fn api_image_load, api_image_save, api_image_prune, api_image_histo
 /* registry branch: api_registry.c */
 http_handler_fn api_image_pull, api_image_push, api_registry_login;
 http_handler_fn api_network_list, api_network_create, api_network_get, api_network_remove;
+http_handler_fn api_network_connect, api_network_disconnect; /* issue 14, attach */
 http_handler_fn api_container_list, api_container_create, api_container_get, api_container_remove,
     api_container_start, api_container_stop, api_container_kill, api_container_wait,
     api_container_logs, api_container_restart, api_container_exec;

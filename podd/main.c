@@ -40,6 +40,7 @@
 #include "registry.h"
 #include "shim.h"
 #include "xalloc.h"
+#include "firewall.h" /* issue 14 */
 
 /* Client limits (http_conn.c). A minute of idling is what keep-alive
  * clients expect; a request on a local socket takes milliseconds, so ten
@@ -484,6 +485,7 @@ podd_teardown(struct podd *d)
 	 * before the HTTP server, so the other pulls answer their clients. */
 	registry_free_all(d);
 	pod_free_all(d);
+	fw_free(d);         /* issue 14: the table stays for the next podd */
 	cgroup_teardown(d); /* issue 13: after the pods and containers */
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
@@ -581,6 +583,10 @@ main(int argc, char **argv)
 	pod_cgroup_gc(&d);      /* issue 13 */
 	pod_seq_resume_all(&d); /* issue 12, podlife: deadlines, sequences */
 	dns_sync(&d);           /* issue 14: the adopted pods' networks */
+	/* issue 14, firewall: the table of the pods adopted replaces what an
+	 * earlier podd left */
+	if (fw_sync(&d, &err) < 0)
+		log_warn("%s", err.msg);
 	log_info("podd %s serving %s (root %s, run dir %s)", PD_VERSION, d.cfg.socket_path,
 		 d.cfg.root, d.cfg.run_dir);
 	if (ready_fd >= 0) {

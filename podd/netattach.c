@@ -283,3 +283,21 @@ net_attachment_next_ifname(const struct net_attachment *a, size_t n, char buf[16
 			return;
 	}
 }
+
+json_t *
+net_conflist_for(const json_t *conflist, const char *ifname)
+{
+	json_t *copy, *plugin;
+	size_t i;
+
+	if (strcmp(ifname, "eth0") == 0)
+		return json_incref((json_t *)conflist);
+	copy = json_deep_copy(conflist);
+	json_array_foreach (json_object_get(copy, "plugins"), i, plugin) {
+		json_t *ipam = json_object_get(plugin, "ipam");
+
+		if (json_is_object(ipam) && json_object_get(ipam, "routes") == NULL)
+			json_object_set_new(ipam, "routes", json_array());
+	}
+	return copy;
+}

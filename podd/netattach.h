@@ -71,6 +71,12 @@ int net_attachments_from_record(const json_t *j, struct net_attachment **out, si
  * "ip6", "gateway6", "mac", "ifname", "aliases"}} (a new reference). */
 json_t *net_attachments_json(const struct net_attachment *a, size_t n);
 
+/* The conflist to attach @ifname with (a new reference): @conflist for
+ * eth0; for another interface a copy whose IPAM sets no routes where it
+ * would set its default ones, as only eth0 has the default route (as in
+ * docker: one default gateway). */
+json_t *net_conflist_for(const json_t *conflist, const char *ifname);
+
 /* The attachment of @network in @a[0..n), or NULL. */
 struct net_attachment *net_attachment_find(struct net_attachment *a, size_t n, const char *network);
 /* The first interface name "ethN" that no attachment of @a[0..n) has, into
@@ -92,3 +98,7 @@ void net_each_attachment(struct podd *d, const char *network, net_each_fn *fn, v
 typedef bool net_port_fn(void *arg, const char *owner_id, const char *network, const char *ip,
 			 const char *ip6, const struct port_map *map);
 void net_each_port(struct podd *d, net_port_fn *fn, void *arg);
+
+/* How many containers of their own, and pods by `network connect`, have an
+ * attachment on @network (attached or not). */
+size_t net_attachment_users(struct podd *d, const char *network);

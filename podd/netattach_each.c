@@ -134,3 +134,20 @@ net_each_port(struct podd *d, net_port_fn *fn, void *arg)
 			return;
 	}
 }
+
+size_t
+net_attachment_users(struct podd *d, const char *network)
+{
+	const struct pod *pod;
+	const struct container *c;
+	size_t n = 0;
+
+	TAILQ_FOREACH (pod, &d->pods, entry)
+		/* eth0 of a pod is its spec's network, which its caller counts */
+		for (size_t i = 1; i < pod->rec.n_nets; i++)
+			n += strcmp(pod->rec.nets[i].network, network) == 0;
+	TAILQ_FOREACH (c, &d->containers, entry)
+		for (size_t i = 0; i < c->rec.n_nets; i++)
+			n += strcmp(c->rec.nets[i].network, network) == 0;
+	return n;
+}

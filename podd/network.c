@@ -459,6 +459,11 @@ network_remove(struct podd *d, struct network *n, struct http_pending *pending, 
 	if (pods_on(d, n, NULL) > 0)
 		return pd_fail(err, PD_E_CONFLICT, "network \"%s\" has pods: remove them first",
 			       n->name);
+	if (net_attachment_users(d, n->name) > 0) /* issue 14, attach */
+		return pd_fail(err, PD_E_CONFLICT,
+			       "network \"%s\" has containers or connected pods: remove or "
+			       "disconnect them first",
+			       n->name);
 	if (!has_gc(n)) {
 		/* Nothing to collect: the DELs of its pods freed what they held. */
 		j = json_pack("{s:s}", PD_F_NAME, n->name);

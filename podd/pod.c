@@ -98,6 +98,7 @@ pod_free(struct pod *pod)
 		cni_abandon(pod->net_op);
 	if (pod->net_del != NULL)
 		cni_cancel(pod->net_del);
+	pod_net_flush_dels(pod); /* issue 14, attach */
 	pod_ports_stop(pod);
 	pod_record_clear(&pod->rec);
 	free(pod);
@@ -540,14 +541,12 @@ on_infra_sync(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err)
+pod_on_attached(struct pod *pod, const struct pd_err *err)
 {
 	struct pd_err e = {0};
 
 	if (err != NULL) {
 		e = *err;
-		pod_net_undo_failed_add(pod);
-	} else if (pod_net_take_result(pod, result, &e) < 0) {
 		pod_net_undo_failed_add(pod);
 	} else if (pod_ports_start(pod, &e) < 0) {
 		pod_net_detach(pod);

@@ -50,6 +50,9 @@ struct pod {
 	char ns_ids[PD_NS_COUNT][PD_NS_ID_MAX]; /* "" when not known */
 	struct cni_op *net_op;                  /* the CNI ADD in flight, NULL otherwise */
 	struct cni_op *net_del;                 /* the CNI DEL in flight, NULL otherwise */
+	json_t *net_dels;                       /* owned, may be NULL: the DELs queued after it
+						 * (issue 14, attach: one per attachment) */
+	size_t net_idx;                         /* the attachment net_op attaches */
 	bool add_after_del;                     /* an ADD waits for net_del */
 	bool add_after_gc;                      /* an ADD waits for its network's GC */
 	struct port_proxies proxies;            /* one per published port while attached */
@@ -125,9 +128,9 @@ int pod_forget(struct pod *pod, struct pd_err *err);
  * 503. */
 void pod_free_all(struct podd *d);
 
-/* The end of the pod's CNI ADD (pod_net.c calls it): @result (owned) or
- * @err. */
-void pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err);
+/* The end of the pod's CNI ADDs (pod_net.c calls it): every attachment
+ * attached (@err NULL), or @err. */
+void pod_on_attached(struct pod *pod, const struct pd_err *err);
 
 /* pod_net.c: the pod on its CNI network. attach starts the ADD (its end
  * comes to pod_on_attached); take_result keeps the ADD's result and the
@@ -137,7 +140,8 @@ void pod_on_attached(struct pod *pod, json_t *result, const struct pd_err *err);
 int pod_net_attach(struct pod *pod, struct pd_err *err);
 /* True while the pod's eth0 is attached (its ADD's result kept). */
 bool pod_net_attached(const struct pod *pod);
-int pod_net_take_result(struct pod *pod, json_t *result, struct pd_err *err);
+/* Start the DELs still queued in the background (the pod is being freed). */
+void pod_net_flush_dels(struct pod *pod);
 void pod_net_detach(struct pod *pod);
 void pod_net_undo_failed_add(struct pod *pod);
 /* @n's GC is over: attach the pods that waited for it. */

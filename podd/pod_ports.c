@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "cleanup.h"
+#include "firewall.h" /* issue 14 */
 #include "log.h"
 #include "port_spec.h"
 #include "proxy.h"
@@ -50,14 +51,16 @@ int
 pod_ports_start(struct pod *pod, struct pd_err *err)
 {
 	struct port_list list = {0};
-	int r;
+	int r = 0;
 
 	pod_ports_stop(pod);
-	if (pod->rec.ip[0] == '\0' || json_array_size(pod->rec.spec.ports) == 0)
-		return 0;
-	maps_of(pod->rec.spec.ports, &list);
-	r = start_maps(pod, &list, 0, err);
-	port_list_clear(&list);
+	if (pod->rec.ip[0] != '\0' && json_array_size(pod->rec.spec.ports) > 0) {
+		maps_of(pod->rec.spec.ports, &list);
+		r = start_maps(pod, &list, 0, err);
+		port_list_clear(&list);
+	}
+	/* issue 14: the pod's network is in use, and its ports DNATed */
+	fw_sync_or_warn(pod->d);
 	return r;
 }
 
@@ -87,6 +90,7 @@ pod_ports_add(struct pod *pod, const json_t *ports, struct pd_err *err)
 	if (r == 0) {
 		json_decref(pod->rec.spec.ports);
 		pod->rec.spec.ports = port_list_to_json(&all);
+		fw_sync_or_warn(pod->d); /* issue 14 */
 	}
 	port_list_clear(&all);
 	return r;
@@ -174,6 +178,7 @@ pod_ports_remove(struct pod *pod, const char *spec, struct pd_err *err)
 			pod->proxies.n = kept.n;
 		json_decref(pod->rec.spec.ports);
 		pod->rec.spec.ports = port_list_to_json(&kept);
+		fw_sync_or_warn(pod->d); /* issue 14 */
 	}
 	port_list_clear(&gone);
 	port_list_clear(&all);

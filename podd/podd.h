@@ -23,6 +23,7 @@ struct event;
 struct pod;
 struct events;
 struct stats_streams;
+struct firewall; /* issue 14 */
 
 struct podd_config {
 	char *root;         /* owned: state that survives a reboot */
@@ -104,6 +105,9 @@ struct podd {
 	struct userns_pool uid_pool, gid_pool;
 	/* issue 14, dns: the networks' DNS servers (dns.h), NULL until the first */
 	struct dns_servers *dns; /* owned */
+	/* issue 14, firewall: podd's nftables table (firewall.c), NULL until
+	 * the first fw_sync */
+	struct firewall *fw; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

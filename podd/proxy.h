@@ -23,10 +23,17 @@
  * PROXY_UDP_MAX_SESSIONS the least recently active one makes room.
  * Datagrams that cannot be sent at once are dropped, as the network would.
  *
+ * A map on every host address (0.0.0.0) is served on [::] too, with
+ * IPV6_V6ONLY, so the host port answers both families and no other
+ * program can take its IPv6 side; the relay goes to the pod's IPv4
+ * address either way. A host without IPv6 serves IPv4 only.
+ *
  * Nothing here blocks, and every fd is nonblocking and close-on-exec. The
  * caller ignores SIGPIPE (podd's loop.c does): a write to a peer that reset
  * must come back as EPIPE. The pod sees connections coming from the host's
- * side of its network, not from the client's address (as with docker-proxy).
+ * side of its network, not from the client's address (as with docker-proxy):
+ * podd's firewall (firewall.h) DNATs what comes from other machines, so
+ * the proxy serves the host's own connections.
  *
  * The code: proxy.c binds, starts and frees; proxy_tcp.c and proxy_udp.c
  * relay; proxy_int.h is what they share.
@@ -76,7 +83,7 @@ struct proxy *proxy_start(struct event_base *base, const struct port_map *map,
  * event_base_free); the listening socket and UDP sockets are closed here. */
 void proxy_free(struct proxy *p);
 
-/* A copy of @p's counters. */
+/* A copy of @p's counters (both families summed). */
 void proxy_get_stats(const struct proxy *p, struct proxy_stats *stats);
 
 /* The idle timeout of UDP sessions made from now on, instead of

@@ -22,9 +22,20 @@ TAILQ_HEAD(tcp_conn_list, tcp_conn);
 TAILQ_HEAD(udp_session_list, udp_session);
 LIST_HEAD(udp_session_bucket, udp_session);
 
+/* A client's address, of either family. */
+union proxy_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
 struct proxy {
 	struct event_base *base; /* borrowed */
 	struct port_map map;
+	int family; /* of the listening socket: AF_INET, or AF_INET6 for the twin */
+	/* owned, NULL without one: the same map on [::] (v4-mapped off), for a
+	 * map on every address, so the port answers IPv6 clients too */
+	struct proxy *v6;
 	struct sockaddr_in pod;
 	struct proxy_stats stats;
 	/* TCP (proxy_tcp.c) */

@@ -2,7 +2,9 @@
 /*
  * The UDP relay of a proxy (proxy.h): a session per client address, with its
  * own socket connected to the pod, replies sent back from the address the
- * client wrote to, and an idle timeout. Binding is proxy.c's.
+ * client wrote to, and an idle timeout. The listening socket is IPv4 or, for
+ * a proxy's IPv6 twin, IPv6; the pod is reached over IPv4 either way.
+ * Binding is proxy.c's.
  */
 #include "proxy_int.h"
 
@@ -31,20 +33,55 @@ struct udp_session {
 	TAILQ_ENTRY(udp_session) lru;
 	LIST_ENTRY(udp_session) hash;
 	struct proxy *p; /* borrowed: owns the session */
-	struct sockaddr_in client;
-	struct in_addr local; /* where the client wrote to: the replies' source */
-	int fd;               /* owned: connected to the pod */
-	struct event *ev;     /* owned: replies from the pod */
-	struct event *idle;   /* owned */
-	uint64_t last_ms;     /* the last datagram either way (pd_time_mono_ms) */
+	union proxy_addr client;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} local;            /* where the client wrote to: the replies' source */
+	int fd;             /* owned: connected to the pod */
+	struct event *ev;   /* owned: replies from the pod */
+	struct event *idle; /* owned */
+	uint64_t last_ms;   /* the last datagram either way (pd_time_mono_ms) */
 };
 
-static unsigned
-udp_bucket(const struct sockaddr_in *sa)
-{
-	uint32_t h = sa->sin_addr.s_addr * 2654435761u ^ sa->sin_port * 40503u;
+/* A control buffer for either family's packet info. */
+union pktinfo_ctl {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
 
+static socklen_t
+addr_len(const union proxy_addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->in6) : sizeof(a->in);
+}
+
+static unsigned
+udp_bucket(const union proxy_addr *a)
+{
+	uint32_t h = 0, w;
+
+	if (a->sa.sa_family == AF_INET6) {
+		for (size_t i = 0; i < sizeof(a->in6.sin6_addr); i += sizeof(w)) {
+			memcpy(&w, (const char *)&a->in6.sin6_addr + i, sizeof(w));
+			h = h * 2654435761u ^ w;
+		}
+		h ^= a->in6.sin6_port * 40503u;
+	} else {
+		h = a->in.sin_addr.s_addr * 2654435761u ^ a->in.sin_port * 40503u;
+	}
 	return (h >> 16 ^ h) % PROXY_UDP_BUCKETS;
+}
+
+static bool
+addr_equal(const union proxy_addr *a, const union proxy_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return a->in6.sin6_port == b->in6.sin6_port &&
+		       memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr)) == 0;
+	return a->in.sin_port == b->in.sin_port && a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
 }
 
 static void
@@ -73,24 +110,33 @@ session_touch(struct udp_session *s)
 static void
 session_reply(struct udp_session *s, const void *buf, size_t len)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl = {0};
+	union pktinfo_ctl ctl = {0};
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	bool v6 = s->client.sa.sa_family == AF_INET6;
 	struct msghdr msg = {.msg_name = &s->client,
-			     .msg_namelen = sizeof(s->client),
+			     .msg_namelen = addr_len(&s->client),
 			     .msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = ctl.buf,
-			     .msg_controllen = sizeof(ctl.buf)};
+			     .msg_controllen = v6 ? CMSG_SPACE(sizeof(struct in6_pktinfo))
+						  : CMSG_SPACE(sizeof(struct in_pktinfo))};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	struct in_pktinfo pi = {.ipi_spec_dst = s->local};
 
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	if (v6) {
+		struct in6_pktinfo pi = {.ipi6_addr = s->local.v6};
+
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	} else {
+		struct in_pktinfo pi = {.ipi_spec_dst = s->local.v4};
+
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
 	if (sendmsg(s->p->udp_fd, &msg, MSG_DONTWAIT) >= 0)
 		return;
 	/* EINVAL: the client wrote to an address we cannot send from (a
@@ -153,20 +199,19 @@ on_session_idle(evutil_socket_t fd, short what, void *arg)
 }
 
 static struct udp_session *
-session_find(struct proxy *p, const struct sockaddr_in *client)
+session_find(struct proxy *p, const union proxy_addr *client)
 {
 	struct udp_session *s;
 
 	LIST_FOREACH (s, &p->buckets[udp_bucket(client)], hash) {
-		if (s->client.sin_addr.s_addr == client->sin_addr.s_addr &&
-		    s->client.sin_port == client->sin_port)
+		if (addr_equal(&s->client, client))
 			return s;
 	}
 	return NULL;
 }
 
 static struct udp_session *
-session_new(struct proxy *p, const struct sockaddr_in *client)
+session_new(struct proxy *p, const union proxy_addr *client)
 {
 	const struct timeval timeout = tv_ms(p->udp_idle_ms);
 	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -203,24 +248,32 @@ session_new(struct proxy *p, const struct sockaddr_in *client)
 	return s;
 }
 
-/* The address a datagram was sent to, from its IP_PKTINFO. */
-static struct in_addr
-dgram_local(struct msghdr *msg, struct in_addr fallback)
+/* The address a datagram was sent to, from its IP_PKTINFO or IPV6_PKTINFO,
+ * into @s->local (the map's host address, or ::, when there is none). */
+static void
+dgram_local(struct msghdr *msg, struct udp_session *s)
 {
+	s->local.v6 = in6addr_any;
+	if (s->client.sa.sa_family == AF_INET)
+		s->local.v4 = s->p->map.host_ip;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
-		struct in_pktinfo pi;
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
 
-		if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_PKTINFO)
-			continue;
-		memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-		return pi.ipi_addr;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			s->local.v4 = pi.ipi_addr;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			s->local.v6 = pi.ipi6_addr;
+		}
 	}
-	return fallback;
 }
 
 static void
-udp_forward(struct proxy *p, const struct sockaddr_in *client, struct in_addr local,
-	    const void *buf, size_t len)
+udp_forward(struct proxy *p, const union proxy_addr *client, struct msghdr *msg, const void *buf,
+	    size_t len)
 {
 	struct udp_session *s = session_find(p, client);
 
@@ -228,7 +281,7 @@ udp_forward(struct proxy *p, const struct sockaddr_in *client, struct in_addr lo
 		p->stats.dropped++;
 		return;
 	}
-	s->local = local;
+	dgram_local(msg, s);
 	session_touch(s);
 	/* ECONNREFUSED reports an earlier datagram, not this one: try again. */
 	if (send(s->fd, buf, len, MSG_DONTWAIT) < 0 &&
@@ -244,11 +297,8 @@ on_udp_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	for (int i = 0; i < UDP_BATCH; i++) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-			struct cmsghdr align;
-		} ctl;
-		struct sockaddr_in client;
+		union pktinfo_ctl ctl;
+		union proxy_addr client;
 		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
 		struct msghdr msg = {.msg_name = &client,
 				     .msg_namelen = sizeof(client),
@@ -260,9 +310,9 @@ on_udp_read(evutil_socket_t fd, short what, void *arg)
 
 		if (n < 0)
 			break;
-		if (msg.msg_namelen != sizeof(client) || client.sin_family != AF_INET)
+		if (client.sa.sa_family != p->family || msg.msg_namelen != addr_len(&client))
 			continue;
-		udp_forward(p, &client, dgram_local(&msg, p->map.host_ip), buf, (size_t)n);
+		udp_forward(p, &client, &msg, buf, (size_t)n);
 	}
 }
 
@@ -294,4 +344,6 @@ void
 proxy_set_udp_idle_ms(struct proxy *p, unsigned ms)
 {
 	p->udp_idle_ms = ms;
+	if (p->v6 != NULL)
+		p->v6->udp_idle_ms = ms;
 }

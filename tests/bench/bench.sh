@@ -252,3 +252,4 @@ echo; "$(dirname "$0")/privileges.sh" "$build" "$runs" # issue 13: run --rm with
 echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filter against seccomp=unconfined
 echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
 echo; "$(dirname "$0")/dns.sh" "$build" 10 # issue 14: DNS queries per second, podd beside dnsmasq
+echo; "$(dirname "$0")/attach.sh" "$build" "$runs" # issue 14: run --rm on the default network

@@ -249,6 +249,25 @@ test_containers_of_their_own_have_names() {
     wait_for not_serving
 }
 
+test_network_connect_adds_names() {
+    setup
+    podctl network create red --subnet 10.88.1.0/24 > /dev/null
+    podctl pod create a > /dev/null
+    podctl network connect --alias ay red a > /dev/null
+    wait_for serving 10.88.1.1
+    local ip
+    ip=$(pod_field a .networks.red.ip)
+    assert_contains "$ip" 10.88.1.
+    assert_eq "$ip" "$(dig +short +time=2 +tries=1 @10.88.1.1 a.dns.podd)"
+    assert_eq "$ip" "$(dig +short +time=2 +tries=1 @10.88.1.1 ay)"
+    # The alias is red's only.
+    assert_eq NXDOMAIN "$(status ay.dns.podd)"
+    podctl network disconnect red a > /dev/null
+    wait_for not_serving_on 10.88.1.1
+    podctl pod rm -f a > /dev/null
+    podctl network rm red > /dev/null
+}
+
 test_each_network_answers_its_own() {
     setup
     podctl network create red --subnet 10.88.1.0/24 > /dev/null

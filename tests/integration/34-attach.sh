@@ -8,6 +8,7 @@
 # to loopback and to the test's own pods and containers, inside the suite's
 # throwaway network namespace.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/oci.sh"
 
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -91,6 +92,97 @@ test_run_publishes_ports() {
     podctl rm -f w > /dev/null
     assert_exit 7 curl -s -m 3 http://127.0.0.1:18080/
     podctl pod rm -f p > /dev/null
+}
+
+test_publish_all_picks_free_host_ports() {
+    setup
+    # An image exposing 80/tcp and 53/udp (as a Dockerfile's EXPOSE).
+    oci_base "$T/oci" base
+    oci_config "$T/oci" base --config.exposedports=80/tcp --config.exposedports=53/udp
+    oci_archive "$T/oci" base "$T/exp.tar" docker-archive exp:1
+    podctl image load -i "$T/exp.tar" > /dev/null
+    podctl run -d --name a -P exp:1 sh -c \
+        "mkdir -p /www && echo by-P > /www/index.html && exec httpd -f -p 80 -h /www" > /dev/null
+    podctl run -d --name b -P exp:1 sleep 1000 > /dev/null
+    wait_for is_running a
+    wait_for is_running b
+    local pa pb
+    pa=$(podctl port a 80/tcp)
+    pb=$(podctl port b 80/tcp)
+    assert_contains "$pa" "0.0.0.0:"
+    assert_ne "$pa" "$pb"
+    [ "${pa#0.0.0.0:}" -ge 49153 ] || fail "host port ${pa#0.0.0.0:} is below docker's range"
+    assert_contains "$(podctl port a)" "53/udp -> 0.0.0.0:"
+    wait_for get "http://127.0.0.1:${pa#0.0.0.0:}/"
+    assert_eq by-P "$(get "http://127.0.0.1:${pa#0.0.0.0:}/")"
+    podctl rm -f a b > /dev/null
+}
+
+test_port_of_a_pod_and_of_its_containers() {
+    setup
+    podctl pod create -p 127.0.0.1:18081:80 p > /dev/null
+    podctl run -d --pod p --name in-p busybox sleep 1000 > /dev/null
+    assert_eq "80/tcp -> 127.0.0.1:18081" "$(podctl port p)"
+    assert_eq "80/tcp -> 127.0.0.1:18081" "$(podctl port in-p)"
+    assert_exit 125 podctl port in-p 81
+    assert_exit 125 podctl port nosuch
+    podctl pod rm -f p > /dev/null
+}
+
+# reaches POD IP: a TCP connection to IP:80 from POD within 2 s.
+reaches() {
+    podctl run --rm --pod "$1" busybox nc -w 2 "$2" 80 < /dev/null
+}
+
+test_connect_and_disconnect() {
+    setup
+    podctl network create other > /dev/null
+    podctl pod create --net other b > /dev/null
+    podctl run -d --pod b --name web-b busybox sh -c \
+        "mkdir -p /www && echo from-b > /www/index.html && exec httpd -f -p 80 -h /www" > /dev/null
+    podctl pod create a > /dev/null
+    local ip_b
+    ip_b=$(pod_field b .ip)
+    # Isolated until connected.
+    assert_exit 1 reaches a "$ip_b"
+    podctl network connect other a
+    assert_eq eth1 "$(pod_field a .networks.other.ifname)"
+    assert_contains "$(ip netns exec podd-a ip -o -4 addr show eth1)" \
+        "$(pod_field a .networks.other.ip)/"
+    wait_for reaches a "$ip_b"
+    # Twice, unknown names: one-line errors.
+    assert_exit 125 podctl network connect other a
+    assert_contains "$(podctl network connect other a 2>&1)" 'already on network "other"'
+    assert_exit 125 podctl network connect nosuch a
+    assert_exit 125 podctl network connect other nosuch
+    assert_exit 125 podctl network disconnect podd b
+    # A container of its own too, and network rm refuses while it is on it.
+    podctl run -d --name c busybox sleep 1000 > /dev/null
+    wait_for is_running c
+    podctl network connect --alias cee other c
+    assert_eq eth1 "$(ctr_field c .networks.other.ifname)"
+    assert_eq '["cee"]' "$(ctr_field c .networks.other.aliases)"
+    assert_contains "$(links "$(ctr_pid c)")" eth1
+    assert_exit 125 podctl network rm other
+    # Kept across a podd restart.
+    local ip_a1 ip_c1
+    ip_a1=$(pod_field a .networks.other.ip)
+    ip_c1=$(ctr_field c .networks.other.ip)
+    podd_stop
+    podd_start
+    assert_eq "$ip_a1" "$(pod_field a .networks.other.ip)"
+    assert_eq "$ip_c1" "$(ctr_field c .networks.other.ip)"
+    wait_for reaches a "$ip_b"
+    # Disconnected: eth1 gone, isolated again.
+    podctl network disconnect other a
+    podctl network disconnect other c
+    assert_eq "" "$(pod_field a .networks.other)"
+    assert_not_contains "$(links "$(ctr_pid c)")" eth1
+    assert_not_contains "$(ip netns exec podd-a ip -o link)" eth1
+    assert_exit 1 reaches a "$ip_b"
+    podctl rm -f c > /dev/null
+    podctl pod rm -f a b > /dev/null
+    podctl network rm other > /dev/null
 }
 
 run_tests "$@"

@@ -237,7 +237,20 @@ test_namespace_modes(void)
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"pid_mode\":\"none\"}", "not a mode");
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"container:\"}",
 		  "not a mode");
-	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"bridge0\"}", "not a mode");
+	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"network\":\"a/b\"}", "not a mode");
+	/* issue 14, attach: a network by name, "bridge" the default one; ports
+	 * only with a network of its own */
+	REQUIRE(parse("{\"image\":\"b\",\"network\":\"bridge\",\"ports\":[\"8080:80\"],"
+		      "\"publish_all\":true}",
+		      &spec, &err) == 0);
+	CHECK_INT(spec.ns[CTR_NS_NET].how, ==, CTR_NS_NETWORK);
+	CHECK_STR(spec.ns[CTR_NS_NET].target, ==, "podd");
+	CHECK_INT(json_array_size(spec.ports), ==, 1);
+	CHECK(spec.publish_all);
+	ctr_spec_clear(&spec);
+	check_bad("{\"image\":\"b\",\"pod\":\"p\",\"ports\":[\"8080:80\"]}", "pod port add");
+	check_bad("{\"image\":\"b\",\"network\":\"none\",\"ports\":[\"8080:80\"]}", "network");
+	check_bad("{\"image\":\"b\",\"publish_all\":1}", "publish_all");
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"pod\":\"p\",\"uts_mode\":\"host\"}",
 		  "conflict");
 	check_bad("{\"image\":\"b\",\"command\":[\"true\"],\"hostname\":\"h\",\"uts_mode\":"

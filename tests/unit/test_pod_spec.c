@@ -4,6 +4,7 @@
  * can be wrong) and the pod state file (a round trip, and a corrupt file
  * giving an error rather than a bad struct).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -156,10 +157,15 @@ test_record_round_trip(void)
 		      "\"network\":\"red\",\"ip\":\"10.88.1.9\",\"dns\":[\"10.88.1.1\"],"
 		      "\"ports\":[\"8080:80\"]}",
 		      &rec.spec, &err) == 0);
-	memcpy(rec.ip, "10.88.1.9", 10);
-	memcpy(rec.gateway, "10.88.1.1", 10);
-	rec.cni_result =
-	    json_pack("{s:s, s:[{s:s}]}", "cniVersion", "1.1.0", "ips", "address", "10.88.1.9/24");
+	rec.nets = calloc(1, sizeof(*rec.nets));
+	rec.n_nets = 1;
+	net_attachment_init(&rec.nets[0], "red", "eth0");
+	REQUIRE(net_attachment_take_result(&rec.nets[0],
+					   json_pack("{s:s, s:[{s:s, s:s}]}", "cniVersion", "1.1.0",
+						     "ips", "address", "10.88.1.9/24", "gateway",
+						     "10.88.1.1"),
+					   &err) == 0);
+	pod_record_sync_views(&rec);
 	rec.state = POD_EXITED;
 	memcpy(rec.created, "2026-11-23T09:59:37.716559773Z", 31);
 	rec.infra_pid = 4242;
@@ -182,7 +188,9 @@ test_record_round_trip(void)
 	CHECK_STR(back.spec.dns[0], ==, "10.88.1.1");
 	CHECK_STR(back.ip, ==, "10.88.1.9");
 	CHECK_STR(back.gateway, ==, "10.88.1.1");
-	CHECK(json_equal(back.cni_result, rec.cni_result));
+	REQUIRE(back.n_nets == 1);
+	CHECK(json_equal(back.nets[0].cni_result, rec.nets[0].cni_result));
+	CHECK_STR(back.nets[0].ifname, ==, "eth0");
 	CHECK_INT(json_array_size(back.spec.ports), ==, 1);
 	again = pod_record_to_json(&back);
 	CHECK(json_equal(j, again));
@@ -243,14 +251,41 @@ test_corrupt_records(void)
 	}
 }
 
+/* issue 14, attach: a record from before attachments (one "cni_result"
+ * beside "ip" and "gateway") loads as the pod's eth0. */
+static void
+test_older_record_loads(void)
+{
+	struct pod_record rec = {0}, back;
+	struct pd_err err = {0};
+	json_t *j;
+
+	memset(rec.id, 'b', PD_ID_LEN);
+	REQUIRE(parse("{\"name\":\"old\",\"network\":\"red\"}", &rec.spec, &err) == 0);
+	j = pod_record_to_json(&rec);
+	json_object_set_new(j, "ip", json_string("10.88.1.7"));
+	json_object_set_new(j, "gateway", json_string("10.88.1.1"));
+	json_object_set_new(j, "cni_result",
+			    json_pack("{s:s, s:[{s:s, s:s}]}", "cniVersion", "1.1.0", "ips",
+				      "address", "10.88.1.7/24", "gateway", "10.88.1.1"));
+	REQUIRE(pod_record_from_json(j, &back, &err) == 0);
+	REQUIRE(back.n_nets == 1);
+	CHECK_STR(back.nets[0].network, ==, "red");
+	CHECK_STR(back.nets[0].ifname, ==, "eth0");
+	CHECK_STR(back.nets[0].ip, ==, "10.88.1.7");
+	CHECK(back.nets[0].cni_result != NULL);
+	CHECK_STR(back.ip, ==, "10.88.1.7");
+	CHECK_STR(back.gateway, ==, "10.88.1.1");
+	json_decref(j);
+	pod_record_clear(&back);
+	pod_record_clear(&rec);
+}
+
 static const struct unit_case cases[] = {
-    {"defaults", test_defaults},
-    {"network_fields", test_network_fields},
-    {"all_fields", test_all_fields},
-    {"refused_bodies", test_refused_bodies},
-    {"too_many_labels", test_too_many_labels},
-    {"record_round_trip", test_record_round_trip},
-    {"corrupt_records", test_corrupt_records},
+    {"older_record_loads", test_older_record_loads}, {"defaults", test_defaults},
+    {"network_fields", test_network_fields},         {"all_fields", test_all_fields},
+    {"refused_bodies", test_refused_bodies},         {"too_many_labels", test_too_many_labels},
+    {"record_round_trip", test_record_round_trip},   {"corrupt_records", test_corrupt_records},
 };
 
 UNIT_MAIN(cases)
