@@ -20,19 +20,52 @@
 
 /* ---- create ---------------------------------------------------------- */
 
-enum { C_SUBNET, C_GATEWAY, C_BRIDGE, C_CONFLIST, C_FORMAT };
+enum { C_SUBNET, C_GATEWAY, C_BRIDGE, C_CONFLIST, C_FORMAT, C_INTERNAL, C_IPV6 };
 
 static const struct flag_spec create_flags[] = {
-    [C_SUBNET] = {"subnet", NULL, 0, FLAG_VALUE, "CIDR",
-		  "its IPv4 subnet, e.g. 10.78.1.0/24 (default: a free 10.78.N.0/24)"},
-    [C_GATEWAY] = {"gateway", NULL, 0, FLAG_VALUE, "IP",
-		   "the bridge's address (default: the subnet's first)"},
+    [C_SUBNET] = {"subnet", NULL, 0, FLAG_LIST, "CIDR",
+		  "its subnet (default: a free 10.78.N.0/24); twice: an IPv4 and an IPv6 one"},
+    [C_GATEWAY] = {"gateway", NULL, 0, FLAG_LIST, "IP",
+		   "the bridge's address, once per family (default: the subnet's first)"},
     [C_BRIDGE] = {"bridge", NULL, 0, FLAG_VALUE, "NAME", "its bridge (default: pd-NAME)"},
     [C_CONFLIST] = {"conflist", NULL, 0, FLAG_VALUE, "FILE",
 		    "a CNI conflist to run as it is, instead of the flags above"},
     [C_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the network as JSON"},
+    [C_INTERNAL] = {"internal", NULL, 0, FLAG_BOOL, NULL,
+		    "no way out: pods reach each other and the host only (no masquerade)"},
+    [C_IPV6] = {"ipv6", NULL, 0, FLAG_BOOL, NULL,
+		"dual-stack: an IPv6 subnet too (default: a free fd78:N::/64)"},
     {.name = NULL},
 };
+
+/* --subnet and --gateway, each given once or twice: a value with a ':' is
+ * IPv6's. Returns -1 after an error. */
+static int
+add_families(json_t *body, const struct flag_value *subnets, const struct flag_value *gateways,
+	     struct pd_err *err)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < gateways->count; i++) {
+		const char *g = gateways->values[i];
+		const char *key = strchr(g, ':') != NULL ? PD_F_GATEWAY6 : PD_F_GATEWAY;
+
+		if (json_object_get(body, key) != NULL) {
+			json_decref(list);
+			return pd_fail(err, PD_E_INVALID,
+				       "--gateway: give at most one per family (IPv4, IPv6)");
+		}
+		json_object_set_new(body, key, json_string(g));
+	}
+	for (size_t i = 0; i < subnets->count; i++)
+		json_array_append_new(list, json_string(subnets->values[i]));
+	if (subnets->count == 1)
+		json_object_set(body, PD_F_SUBNET, json_array_get(list, 0));
+	else if (subnets->count > 1)
+		json_object_set(body, PD_F_SUBNET, list);
+	json_decref(list);
+	return 0;
+}
 
 static const struct cmd_usage create_usage = {
     .name = "network create",
@@ -68,10 +101,12 @@ network_create(struct podctl *ctl, int argc, char **argv)
 			return cmd_error(&err);
 		json_object_set_new(body, PD_F_CONFLIST, c);
 	}
-	if (f.v[C_SUBNET].value != NULL)
-		json_object_set_new(body, PD_F_SUBNET, json_string(f.v[C_SUBNET].value));
-	if (f.v[C_GATEWAY].value != NULL)
-		json_object_set_new(body, PD_F_GATEWAY, json_string(f.v[C_GATEWAY].value));
+	if (add_families(body, &f.v[C_SUBNET], &f.v[C_GATEWAY], &err) < 0)
+		return cmd_error(&err);
+	if (f.v[C_INTERNAL].on)
+		json_object_set_new(body, PD_F_INTERNAL, json_true());
+	if (f.v[C_IPV6].on)
+		json_object_set_new(body, PD_F_IPV6, json_true());
 	if (f.v[C_BRIDGE].value != NULL)
 		json_object_set_new(body, PD_F_BRIDGE, json_string(f.v[C_BRIDGE].value));
 	net = client_call(ctl->socket_path, "POST", PD_PATH_NETWORKS, body, &err);
@@ -113,8 +148,8 @@ field(const json_t *obj, const char *key)
 static int
 network_ls(struct podctl *ctl, int argc, char **argv)
 {
-	static const char *const header[] = {"NAME",    "DRIVER", "SUBNET",
-					     "GATEWAY", "BRIDGE", "PODS"};
+	static const char *const header[] = {"NAME",   "DRIVER", "SUBNET", "GATEWAY",
+					     "BRIDGE", "PODS",   "SUBNET6"};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *nets = NULL;
 	cleanup_table struct table t = {0};
@@ -130,9 +165,11 @@ network_ls(struct podctl *ctl, int argc, char **argv)
 		const json_t *n = json_array_get(nets, i);
 		cleanup_free char *pods =
 		    xasprintf("%zu", json_array_size(json_object_get(n, PD_F_PODS)));
+		const char *v6 = field(n, PD_F_SUBNET6);
 		const char *row[] = {field(n, PD_F_NAME),   field(n, PD_F_DRIVER),
 				     field(n, PD_F_SUBNET), field(n, PD_F_GATEWAY),
-				     field(n, PD_F_BRIDGE), pods};
+				     field(n, PD_F_BRIDGE), pods,
+				     *v6 != '\0' ? v6 : "-"};
 
 		if (f.v[L_QUIET].on)
 			printf("%s\n", row[0]);

@@ -325,6 +325,17 @@
 #define PD_F_PLUGINS  "plugins"
 #define PD_F_BUILTIN  "builtin"
 #define PD_F_PODS     "pods"
+/* Networks, issue 14 (netplug): the create body's "internal" (no way out,
+ * no masquerade), "ipv6" (dual-stack), "subnet" also as an array of a v4
+ * and a v6 CIDR, and "gateway6"; the network object adds "internal",
+ * "ipv6", "subnet6", "gateway6" ("" when v4-only) and "masquerade". */
+#define PD_F_INTERNAL           "internal"
+#define PD_F_IPV6               "ipv6"
+#define PD_F_SUBNET6            "subnet6"
+#define PD_F_GATEWAY6           "gateway6"
+#define PD_F_MASQUERADE         "masquerade"
+#define PD_NET_DEFAULT_SUBNET6  "fd77::/64" /* the default network's with podd --ipv6 */
+#define PD_NET_DEFAULT_GATEWAY6 "fd77::1"
 
 /* Version and info fields. */
 #define PD_F_VERSION            "version"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * IPv4 addresses and routes on links, through a socket from nl.h (in that
+ * IPv4 and IPv6 addresses and routes on links, through a socket from nl.h (in that
  * socket's namespace).
  */
 #pragma once
@@ -21,3 +21,10 @@ int np_addr_has(struct nl_sock *sk, int index, uint32_t addr, int prefix, struct
 /* Add the route @r out of the link @index, through @r->gw (on the link when
  * it is 0). */
 int np_route_add(struct nl_sock *sk, int index, const struct cni_route *r, struct pd_err *err);
+
+/* Add the IPv6 address @addr/@prefix to the link @index, without duplicate
+ * address detection (usable at once). PD_E_CONFLICT when it is there. */
+int np_addr_add6(struct nl_sock *sk, int index, ip6_addr addr, int prefix, struct pd_err *err);
+
+/* Add the IPv6 route @r out of the link @index. */
+int np_route_add6(struct nl_sock *sk, int index, const struct cni_route6 *r, struct pd_err *err);

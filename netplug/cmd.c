@@ -15,6 +15,7 @@
 #include "ipam.h"
 #include "link.h"
 #include "log.h"
+#include "masq.h"
 #include "nl.h"
 #include "xalloc.h"
 
@@ -37,15 +38,22 @@ wanted_address(const struct cni_conf *conf, const struct cni_env *env, uint32_t 
 	return 0;
 }
 
+/* The attachment's addresses: IPv4, and IPv6 for a dual-stack network. */
 static int
-allocate(const struct cni_conf *conf, const struct cni_env *env, uint32_t want, uint32_t *out,
-	 struct pd_err *err)
+allocate(const struct cni_conf *conf, const struct cni_env *env, uint32_t want,
+	 struct cni_add_result *r, struct pd_err *err)
 {
 	cleanup_ipam struct ipam ip = IPAM_CLOSED;
+	struct pd_err ignored;
 
 	if (ipam_open(&ip, conf, true, err) < 0 ||
-	    ipam_allocate(&ip, env->container_id, env->ifname, want, out, err) < 0)
+	    ipam_allocate(&ip, env->container_id, env->ifname, want, &r->addr, err) < 0)
 		return -1;
+	if (conf->has_v6 && ipam_allocate6(&ip, env->container_id, env->ifname, conf->static_ip6,
+					   &r->addr6, err) < 0) {
+		(void)ipam_release(&ip, env->container_id, env->ifname, &ignored);
+		return -1;
+	}
 	return 0;
 }
 
@@ -94,18 +102,23 @@ names_free(struct nl_sock *host, struct nl_sock *ctr, const char *host_if, const
 	return 0;
 }
 
-/* The container's side: address, up, routes, then lo. */
+/* The container's side: addresses, up, routes, then lo. */
 static int
 setup_container(struct nl_sock *ctr, int nsfd, const struct cni_conf *conf, const char *ifname,
-		uint32_t addr, struct np_link *out, struct pd_err *err)
+		const struct cni_add_result *r, struct np_link *out, struct pd_err *err)
 {
 	if (np_link_get(ctr, ifname, out, err) < 0 ||
-	    np_addr_add(ctr, out->index, addr, conf->subnet.prefix, err) < 0 ||
+	    np_addr_add(ctr, out->index, r->addr, conf->subnet.prefix, err) < 0 ||
+	    (conf->has_v6 &&
+	     np_addr_add6(ctr, out->index, r->addr6, conf->subnet6.prefix, err) < 0) ||
 	    np_link_up(ctr, ifname, err) < 0)
 		return -1;
 	/* Routes after up: the kernel takes a gateway only on a live link. */
 	for (size_t i = 0; i < conf->n_routes; i++)
 		if (np_route_add(ctr, out->index, &conf->routes[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < conf->n_routes6; i++)
+		if (np_route_add6(ctr, out->index, &conf->routes6[i], err) < 0)
 			return -1;
 	return np_lo_up(nsfd, err);
 }
@@ -144,14 +157,18 @@ cmd_add(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (names_free(host, ctr, r.host.name, env->ifname, err) < 0)
 		return code_of(err);
 
-	if (allocate(conf, env, want, &r.addr, err) < 0)
+	if (allocate(conf, env, want, &r, err) < 0)
 		return code_of(err);
 	if (np_bridge_ensure(host, conf, &br, err) < 0)
 		goto undo_allocation;
 	if (np_veth_create(host, r.host.name, env->ifname, nsfd, br.index, conf->mtu, err) < 0)
 		goto undo_allocation;
-	if (setup_container(ctr, nsfd, conf, env->ifname, r.addr, &cv, err) < 0 ||
-	    np_link_get(host, r.host.name, &hv, err) < 0)
+	if (setup_container(ctr, nsfd, conf, env->ifname, &r, &cv, err) < 0 ||
+	    np_link_get(host, r.host.name, &hv, err) < 0 ||
+	    (conf->hairpin && np_link_set_hairpin(host, hv.index, err) < 0))
+		goto undo_veth;
+	if (conf->ip_masq && np_masq_add(conf, env->container_id, env->ifname, r.addr,
+					 conf->has_v6 ? &r.addr6 : NULL, err) < 0)
 		goto undo_veth;
 
 	memcpy(r.bridge.name, conf->bridge, sizeof(r.bridge.name));
@@ -182,7 +199,9 @@ cmd_del(const struct cni_conf *conf, const struct cni_env *env, json_t **result,
 	if (host == NULL)
 		return code_of(err);
 	cni_host_ifname(env->container_id, env->ifname, host_if);
-	if (np_link_delete(host, host_if, err) < 0)
+	/* Rules go whatever the config says now: it may have had ipMasq at ADD. */
+	if (np_link_delete(host, host_if, err) < 0 ||
+	    np_masq_del(conf, env->container_id, env->ifname, err) < 0)
 		return code_of(err);
 	r = ipam_open(&ip, conf, false, err);
 	if (r < 0)
@@ -216,6 +235,24 @@ check_allocation(const struct cni_conf *conf, const struct cni_env *env, const s
 			       "the attachment holds %s but prevResult gives %s/%d", a, b,
 			       want->prefix);
 	}
+	return 0;
+}
+
+/* With ipMasq, a rule for each address of the attachment. */
+static int
+check_masq(const struct cni_conf *conf, const struct cni_env *env, struct pd_err *err)
+{
+	size_t want = conf->has_v6 ? 2 : 1, n = 0;
+
+	if (!conf->ip_masq)
+		return 0;
+	if (np_masq_count(conf, env->container_id, env->ifname, &n, err) < 0)
+		return -1;
+	if (n < want)
+		return pd_fail(err, PD_E_NOT_FOUND,
+			       "ipMasq: %zu of the %zu masquerade rules of %s/%s are missing in "
+			       "table inet netplug",
+			       want - n, want, env->container_id, env->ifname);
 	return 0;
 }
 
@@ -267,7 +304,7 @@ cmd_check(const struct cni_conf *conf, const struct cni_env *env, json_t **resul
 			conf->bridge);
 		return code_of(err);
 	}
-	return CNI_OK;
+	return check_masq(conf, env, err) < 0 ? code_of(err) : CNI_OK;
 }
 
 struct doomed {
@@ -328,6 +365,8 @@ cmd_gc(const struct cni_conf *conf, const struct cni_env *env, json_t **result, 
 	if (r < 0 || (r == 0 && ipam_gc(&ip, conf->valid, conf->n_valid, err) < 0))
 		return code_of(err);
 	ipam_close(&ip);
+	if (np_masq_gc(conf, err) < 0)
+		return code_of(err);
 	host = np_nl_open(err);
 	if (host == NULL)
 		return code_of(err);

@@ -36,6 +36,8 @@ static const char *const top_keys[] = {
     "type",
     "bridge",
     "isGateway",
+    "ipMasq",
+    "hairpinMode",
     "mtu",
     "ipam",
     "dns",
@@ -214,15 +216,23 @@ cni_conf_check_fields(const json_t *j, struct pd_err *err)
 			       t);
 	}
 	if (json_is_array(ranges)) {
-		const json_t *set = json_array_get(ranges, 0);
+		size_t i;
+		json_t *set;
 
-		if (json_array_size(ranges) > 1 || json_array_size(set) > 1)
-			return pd_fail(
-			    err, PD_E_INVALID,
-			    "unsupported field ipam.ranges: more than one range (netplug "
-			    "allocates from one IPv4 range)");
-		if (check_array_keys(set, "ipam.ranges[][]", range_keys, err) < 0)
-			return -1;
+		if (json_array_size(ranges) > 2)
+			return pd_fail(err, PD_E_INVALID,
+				       "unsupported field ipam.ranges: more than two range sets "
+				       "(netplug allocates one IPv4 and one IPv6 address)");
+		json_array_foreach (ranges, i, set) {
+			if (json_array_size(set) > 1)
+				return pd_fail(err, PD_E_INVALID,
+					       "unsupported field ipam.ranges[%zu]: more than one "
+					       "range in a set (netplug allocates from one range "
+					       "per family)",
+					       i);
+			if (check_array_keys(set, "ipam.ranges[][]", range_keys, err) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -269,6 +279,29 @@ get_host_addr(const json_t *obj, const char *key, const char *path, const struct
 	return 0;
 }
 
+/* An IPv6 entry of ipam.routes: needs the IPv6 range set's gateway. */
+static int
+parse_route6(struct cni_conf *conf, size_t i, const char *dst, const char *gw, struct pd_err *err)
+{
+	struct cni_route6 *route = &conf->routes6[conf->n_routes6];
+
+	if (!conf->has_v6)
+		return pd_fail(err, PD_E_INVALID,
+			       "ipam.routes[%zu].dst %.50s is IPv6, but ipam.ranges has no IPv6 "
+			       "range set",
+			       i, dst);
+	if (ip6_parse_cidr(dst, &route->dst, err) < 0)
+		return pd_err_prefix(err, "ipam.routes[%zu].dst", i);
+	if (!ip6_net_is_network(&route->dst))
+		return pd_fail(err, PD_E_INVALID, "ipam.routes[%zu].dst %s has host bits set", i,
+			       dst);
+	route->gw = conf->gateway6;
+	if (gw != NULL && ip6_parse(gw, &route->gw, err) < 0)
+		return pd_err_prefix(err, "ipam.routes[%zu].gw", i);
+	conf->n_routes6++;
+	return 0;
+}
+
 static int
 parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 {
@@ -280,6 +313,10 @@ parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		/* Not host-local's default (none), but what a pod on a bridge wants. */
 		conf->routes[0] = (struct cni_route){.dst = {0, 0}, .gw = conf->gateway};
 		conf->n_routes = 1;
+		if (conf->has_v6) {
+			conf->routes6[0] = (struct cni_route6){.dst = {0, 0}, .gw = conf->gateway6};
+			conf->n_routes6 = 1;
+		}
 		return 0;
 	}
 	if (!json_is_array(routes))
@@ -288,7 +325,7 @@ parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "ipam.routes has more than %d routes",
 			       CNI_ROUTES_MAX);
 	json_array_foreach (routes, i, r) {
-		struct cni_route *route = &conf->routes[i];
+		struct cni_route *route = &conf->routes[conf->n_routes];
 		const char *dst = NULL, *gw = NULL;
 
 		if (!json_is_object(r))
@@ -296,6 +333,12 @@ parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		if (get_str(r, "dst", "ipam.routes[]", true, &dst, err) < 0 ||
 		    get_str(r, "gw", "ipam.routes[]", false, &gw, err) < 0)
 			return -1;
+		if (dst != NULL && strchr(dst, ':') != NULL) {
+			if (parse_route6(conf, i, dst, gw, err) < 0)
+				return -1;
+			continue;
+		}
+		conf->n_routes++;
 		if (ip4_parse_cidr(dst, &route->dst, err) < 0)
 			return pd_err_prefix(err, "ipam.routes[%zu].dst", i);
 		if (!ip4_net_is_network(&route->dst))
@@ -305,7 +348,6 @@ parse_routes(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		if (gw != NULL && ip4_parse(gw, &route->gw, err) < 0)
 			return pd_err_prefix(err, "ipam.routes[%zu].gw", i);
 	}
-	conf->n_routes = json_array_size(routes);
 	return 0;
 }
 
@@ -350,6 +392,100 @@ parse_range(const json_t *range, const char *path, struct cni_conf *conf, struct
 	return 0;
 }
 
+/* An optional IPv6 address field of @net, not its first address (the
+ * subnet-router anycast address). */
+static int
+get_host_addr6(const json_t *obj, const char *key, const char *path, const struct ip6_net *net,
+	       ip6_addr *out, struct pd_err *err)
+{
+	const char *s = NULL;
+
+	if (get_str(obj, key, path, false, &s, err) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (ip6_parse(s, out, err) < 0)
+		return pd_err_prefix(err, "%s.%s", path, key);
+	if (!ip6_contains(net, *out) || *out == ip6_network(net))
+		return pd_fail(err, PD_E_INVALID, "%s.%s %.46s is not a host address of the subnet",
+			       path, key, s);
+	return 0;
+}
+
+/* The IPv6 range set, as parse_range() does the IPv4 one. */
+static int
+parse_range6(const json_t *range, const char *path, struct cni_conf *conf, struct pd_err *err)
+{
+	struct ip6_net *net = &conf->subnet6;
+	const char *subnet = NULL;
+
+	if (get_str(range, "subnet", path, true, &subnet, err) < 0)
+		return -1;
+	if (ip6_parse_cidr(subnet, net, err) < 0)
+		return pd_err_prefix(err, "%s.subnet", path);
+	if (!ip6_net_is_network(net))
+		return pd_fail(err, PD_E_INVALID, "%s.subnet %s has host bits set", path, subnet);
+	if (net->prefix < 8 || net->prefix > 126)
+		return pd_fail(err, PD_E_INVALID, "%s.subnet %s: the prefix must be /8 to /126",
+			       path, subnet);
+	conf->has_v6 = true;
+	conf->gateway6 = ip6_network(net) + 1;
+	conf->range_start6 = ip6_network(net) + 1;
+	conf->range_end6 = ip6_last(net);
+	if (get_host_addr6(range, "gateway", path, net, &conf->gateway6, err) < 0 ||
+	    get_host_addr6(range, "rangeStart", path, net, &conf->range_start6, err) < 0 ||
+	    get_host_addr6(range, "rangeEnd", path, net, &conf->range_end6, err) < 0)
+		return -1;
+	if (conf->range_start6 > conf->range_end6)
+		return pd_fail(err, PD_E_INVALID, "%s: rangeStart is after rangeEnd", path);
+	if (conf->range_start6 == conf->range_end6 && conf->range_start6 == conf->gateway6)
+		return pd_fail(err, PD_E_INVALID, "%s: the range holds only the gateway", path);
+	return 0;
+}
+
+/* host-local's "ranges": one IPv4 range set and at most one IPv6 one, in
+ * either order, one range each. */
+static int
+parse_ranges(const json_t *ipam, const json_t *ranges, struct cni_conf *conf, struct pd_err *err)
+{
+	bool v4 = false;
+	size_t i;
+	json_t *set;
+
+	if (json_object_get(ipam, "subnet") != NULL)
+		return pd_fail(err, PD_E_INVALID, "ipam: give subnet or ranges, not both");
+	if (!json_is_array(ranges) || json_array_size(ranges) == 0)
+		return pd_fail(err, PD_E_INVALID,
+			       "ipam.ranges must be [[{\"subnet\": \"a.b.c.d/n\", ...}]]");
+	json_array_foreach (ranges, i, set) {
+		const json_t *r = json_array_get(set, 0);
+		const char *subnet = json_string_value(json_object_get(r, "subnet"));
+		char path[48];
+
+		if (!json_is_object(r))
+			return pd_fail(err, PD_E_INVALID,
+				       "ipam.ranges[%zu] must be [{\"subnet\": ...}]", i);
+		(void)snprintf(path, sizeof(path), "ipam.ranges[%zu][0]", i);
+		if (subnet != NULL && strchr(subnet, ':') != NULL) {
+			if (conf->has_v6)
+				return pd_fail(err, PD_E_INVALID,
+					       "ipam.ranges: more than one IPv6 range set");
+			if (parse_range6(r, path, conf, err) < 0)
+				return -1;
+			continue;
+		}
+		if (v4)
+			return pd_fail(err, PD_E_INVALID,
+				       "ipam.ranges: more than one IPv4 range set");
+		if (parse_range(r, path, conf, err) < 0)
+			return -1;
+		v4 = true;
+	}
+	if (!v4)
+		return pd_fail(err, PD_E_INVALID, "ipam.ranges has no IPv4 range set");
+	return 0;
+}
+
 static int
 parse_ipam(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 {
@@ -361,14 +497,7 @@ parse_ipam(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 	if (get_str(ipam, "type", "ipam", false, &type, err) < 0)
 		return -1;
 	if (ranges != NULL && !json_is_null(ranges)) {
-		const json_t *r = json_array_get(json_array_get(ranges, 0), 0);
-
-		if (json_object_get(ipam, "subnet") != NULL)
-			return pd_fail(err, PD_E_INVALID, "ipam: give subnet or ranges, not both");
-		if (!json_is_object(r))
-			return pd_fail(err, PD_E_INVALID,
-				       "ipam.ranges must be [[{\"subnet\": \"a.b.c.d/n\", ...}]]");
-		if (parse_range(r, "ipam.ranges[0][0]", conf, err) < 0)
+		if (parse_ranges(ipam, ranges, conf, err) < 0)
 			return -1;
 	} else if (parse_range(ipam, "ipam", conf, err) < 0) {
 		return -1;
@@ -380,6 +509,23 @@ parse_ipam(const json_t *ipam, struct cni_conf *conf, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "ipam.dataDir \"%.64s\" must be an absolute path",
 			       dir);
 	return pd_copy_bounded(conf->data_dir, sizeof(conf->data_dir), dir, "ipam.dataDir", err);
+}
+
+/* An IPv6 entry of runtimeConfig.ips; for a network with an IPv6 range. */
+static int
+parse_runtime_ip6(const char *s, size_t i, struct cni_conf *conf, struct pd_err *err)
+{
+	struct ip6_net a;
+
+	if (!conf->has_v6)
+		return 0; /* someone else's, as before dual stack */
+	if ((strchr(s, '/') ? ip6_parse_cidr(s, &a, err) : ip6_parse(s, &a.addr, err)) < 0)
+		return pd_err_prefix(err, "runtimeConfig.ips[%zu]", i);
+	if (conf->static_ip6 != 0)
+		return pd_fail(err, PD_E_INVALID,
+			       "runtimeConfig.ips asks for more than one IPv6 address");
+	conf->static_ip6 = a.addr;
+	return 0;
 }
 
 /* An address from runtimeConfig.ips ("ips" capability: "a.b.c.d" or
@@ -402,8 +548,11 @@ parse_runtime_ips(const json_t *rc, struct cni_conf *conf, struct pd_err *err)
 		if (s == NULL)
 			return pd_fail(err, PD_E_INVALID, "runtimeConfig.ips[%zu] must be a string",
 				       i);
-		if (strchr(s, ':') != NULL)
+		if (strchr(s, ':') != NULL) {
+			if (parse_runtime_ip6(s, i, conf, err) < 0)
+				return -1;
 			continue;
+		}
 		if ((strchr(s, '/') ? ip4_parse_cidr(s, &a, err) : ip4_parse(s, &a.addr, err)) < 0)
 			return pd_err_prefix(err, "runtimeConfig.ips[%zu]", i);
 		if (conf->static_ip != 0)
@@ -483,6 +632,8 @@ cni_conf_parse(const json_t *j, enum cni_cmd cmd, struct cni_conf *conf, struct 
 		return -1;
 	memcpy(conf->bridge, bridge, strlen(bridge) + 1);
 	if (pd_json_get_bool(j, "isGateway", &conf->is_gateway, err) < 0 ||
+	    pd_json_get_bool(j, "ipMasq", &conf->ip_masq, err) < 0 ||
+	    pd_json_get_bool(j, "hairpinMode", &conf->hairpin, err) < 0 ||
 	    pd_json_get_int(j, "mtu", 0, 65535, &mtu, err) < 0)
 		return -1;
 	if (mtu != 0 && mtu < 68)
@@ -651,6 +802,22 @@ array_of(json_t *obj, const char *key)
 	return a;
 }
 
+/* The IPv6 entry of "ips". */
+static json_t *
+result_ip6(const struct cni_conf *conf, const struct cni_add_result *r, size_t ctr_index)
+{
+	char addr[IP6_CIDR_MAX], gw[IP6_STR_MAX];
+	json_t *ip;
+
+	ip6_format_cidr(r->addr6, conf->subnet6.prefix, addr);
+	ip6_format(conf->gateway6, gw);
+	ip = json_pack("{s:s,s:s,s:I}", "address", addr, "gateway", gw, "interface",
+		       (json_int_t)ctr_index);
+	if (conf->version_num < 10000)
+		json_object_set_new(ip, "version", json_string("6"));
+	return ip;
+}
+
 json_t *
 cni_result_json(const struct cni_conf *conf, const struct cni_add_result *r)
 {
@@ -676,11 +843,20 @@ cni_result_json(const struct cni_conf *conf, const struct cni_add_result *r)
 	if (conf->version_num < 10000) /* 0.3.x, 0.4.0: each address says its family */
 		json_object_set_new(ip, "version", json_string("4"));
 	json_array_append_new(ips, ip);
+	if (conf->has_v6)
+		json_array_append_new(ips, result_ip6(conf, r, ctr_index));
 	for (size_t i = 0; i < conf->n_routes; i++) {
 		char dst[IP4_CIDR_MAX], via[IP4_STR_MAX];
 
 		ip4_format_cidr(conf->routes[i].dst.addr, conf->routes[i].dst.prefix, dst);
 		ip4_format(conf->routes[i].gw, via);
+		json_array_append_new(routes, json_pack("{s:s,s:s}", "dst", dst, "gw", via));
+	}
+	for (size_t i = 0; i < conf->n_routes6; i++) {
+		char dst[IP6_CIDR_MAX], via[IP6_STR_MAX];
+
+		ip6_format_cidr(conf->routes6[i].dst.addr, conf->routes6[i].dst.prefix, dst);
+		ip6_format(conf->routes6[i].gw, via);
 		json_array_append_new(routes, json_pack("{s:s,s:s}", "dst", dst, "gw", via));
 	}
 	if (conf->dns != NULL)

@@ -23,6 +23,7 @@
 
 #include "err.h"
 #include "ip4.h"
+#include "ip6.h"
 
 #define CNI_VERSION_LATEST "1.1.0"
 #define CNI_CONF_MAX       (4 << 20) /* stdin: GC lists every attachment */
@@ -64,6 +65,11 @@ struct cni_route {
 	uint32_t gw;
 };
 
+struct cni_route6 {
+	struct ip6_net dst; /* a network: no host bits */
+	ip6_addr gw;
+};
+
 struct cni_attachment {
 	char id[CNI_ID_MAX + 1];
 	char ifname[IFNAMSIZ];
@@ -77,6 +83,8 @@ struct cni_conf {
 	char name[CNI_NETWORK_MAX + 1];
 	char bridge[IFNAMSIZ];
 	bool is_gateway;
+	bool ip_masq;          /* masquerade what the attachment sends out of the network */
+	bool hairpin;          /* the host end's bridge port sends frames back where they came */
 	int mtu;               /* 0: the kernel's default */
 	struct ip4_net subnet; /* a network, prefix 8..30 */
 	uint32_t range_start;  /* inside the subnet, not its network or broadcast */
@@ -85,6 +93,13 @@ struct cni_conf {
 	uint32_t static_ip;    /* runtimeConfig.ips; 0: none asked */
 	struct cni_route routes[CNI_ROUTES_MAX];
 	size_t n_routes;
+	/* IPv6: the second range set of ipam.ranges, when there is one. */
+	bool has_v6;
+	struct ip6_net subnet6; /* a network, prefix 8..126 */
+	ip6_addr range_start6, range_end6, gateway6;
+	ip6_addr static_ip6; /* runtimeConfig.ips; 0: none asked */
+	struct cni_route6 routes6[CNI_ROUTES_MAX];
+	size_t n_routes6;
 	char data_dir[CNI_PATH_MAX];  /* absolute */
 	json_t *dns;                  /* owned reference, may be NULL: echoed in the result */
 	json_t *prev_result;          /* owned reference, may be NULL */
@@ -114,6 +129,7 @@ struct cni_add_result {
 	struct cni_iface ctr;  /* CNI_IFNAME in the sandbox */
 	const char *sandbox;   /* borrowed: CNI_NETNS */
 	uint32_t addr;         /* with conf->subnet's prefix */
+	ip6_addr addr6;        /* with conf->subnet6's prefix; when conf->has_v6 */
 };
 
 /* CNI_COMMAND into @cmd. Unset or unknown is PD_E_INVALID. */

@@ -20,8 +20,9 @@
 #include "cleanup.h"
 #include "file.h"
 
-#define LAST_RESERVED "last_reserved_ip.0" /* host-local's name, range set 0 */
-#define RECORD_MAX    1024
+#define LAST_RESERVED  "last_reserved_ip.0" /* host-local's name, range set 0 */
+#define LAST_RESERVED6 "last_reserved_ip.1" /* range set 1: IPv6 */
+#define RECORD_MAX     1024
 
 int
 ipam_open(struct ipam *ip, const struct cni_conf *conf, bool create, struct pd_err *err)
@@ -57,6 +58,11 @@ ipam_open(struct ipam *ip, const struct cni_conf *conf, bool create, struct pd_e
 	ip->start = conf->range_start;
 	ip->end = conf->range_end;
 	ip->gateway = conf->gateway;
+	ip->has_v6 = conf->has_v6;
+	ip->subnet6 = conf->subnet6;
+	ip->start6 = conf->range_start6;
+	ip->end6 = conf->range_end6;
+	ip->gateway6 = conf->gateway6;
 	return 0;
 }
 
@@ -80,8 +86,8 @@ record_matches(const char *rec, const char *id, const char *ifname)
 	return iflen == 0 || (iflen == strlen(ifname) && strncmp(rest, ifname, iflen) == 0);
 }
 
-/* Called for each allocation file; returns < 0 to stop with an error, 1 to
- * stop early, 0 to go on. */
+/* Called for each allocation file (@addr: an IPv4 one's address, 0 for an
+ * IPv6 one); returns < 0 to stop with an error, 1 to stop early, 0 to go on. */
 typedef int (*each_fn)(struct ipam *ip, const char *name, uint32_t addr, const char *rec, void *arg,
 		       struct pd_err *err);
 
@@ -98,11 +104,13 @@ each_allocation(struct ipam *ip, each_fn fn, void *arg, struct pd_err *err)
 	while (r == 0 && (de = readdir(dir)) != NULL) {
 		cleanup_free char *rec = NULL;
 		struct pd_err ignored;
-		uint32_t addr;
+		uint32_t addr = 0;
+		ip6_addr addr6;
 		size_t len;
 
-		if (ip4_parse(de->d_name, &addr, &ignored) < 0)
-			continue; /* lock, last_reserved_ip.0, temporary files */
+		if (ip4_parse(de->d_name, &addr, &ignored) < 0 &&
+		    ip6_parse(de->d_name, &addr6, &ignored) < 0)
+			continue; /* lock, last_reserved_ip.N, temporary files */
 		if (pd_file_read(ip->dirfd, de->d_name, RECORD_MAX, &rec, &len, err) < 0) {
 			if (err->kind == PD_E_NOT_FOUND)
 				continue; /* released by GC of another tool meanwhile */
@@ -117,8 +125,10 @@ each_allocation(struct ipam *ip, each_fn fn, void *arg, struct pd_err *err)
 struct find_arg {
 	const char *id, *ifname;
 	uint32_t addr;
+	ip6_addr addr6;
 	int found;
 	bool release;
+	bool v6; /* find: the IPv6 address, not the IPv4 one */
 };
 
 static int
@@ -127,12 +137,18 @@ find_one(struct ipam *ip, const char *name, uint32_t addr, const char *rec, void
 {
 	struct find_arg *f = arg;
 
+	struct pd_err ignored;
+
 	if (!record_matches(rec, f->id, f->ifname))
 		return 0;
-	f->addr = addr;
-	f->found++;
-	if (!f->release)
+	if (!f->release) {
+		if (f->v6 != (addr == 0) || (f->v6 && ip6_parse(name, &f->addr6, &ignored) < 0))
+			return 0;
+		f->addr = addr;
+		f->found++;
 		return 1;
+	}
+	f->found++;
 	if (unlinkat(ip->dirfd, name, 0) < 0 && errno != ENOENT)
 		return pd_fail_errno(err, errno, "ipam: release %s", name);
 	return 0;
@@ -152,6 +168,20 @@ ipam_find(struct ipam *ip, const char *id, const char *ifname, uint32_t *out, st
 }
 
 int
+ipam_find6(struct ipam *ip, const char *id, const char *ifname, ip6_addr *out, struct pd_err *err)
+{
+	struct find_arg f = {.id = id, .ifname = ifname, .v6 = true};
+
+	if (each_allocation(ip, find_one, &f, err) < 0)
+		return -1;
+	if (f.found == 0)
+		return pd_fail(err, PD_E_NOT_FOUND, "no IPv6 address is allocated to %s/%s", id,
+			       ifname);
+	*out = f.addr6;
+	return 0;
+}
+
+int
 ipam_release(struct ipam *ip, const char *id, const char *ifname, struct pd_err *err)
 {
 	struct find_arg f = {.id = id, .ifname = ifname, .release = true};
@@ -161,14 +191,12 @@ ipam_release(struct ipam *ip, const char *id, const char *ifname, struct pd_err 
 	return f.found;
 }
 
-/* Whether @addr has a file: 1 taken, 0 free. */
+/* Whether the address @name has a file: 1 taken, 0 free. */
 static int
-taken(struct ipam *ip, uint32_t addr, struct pd_err *err)
+taken_name(struct ipam *ip, const char *name, struct pd_err *err)
 {
-	char name[IP4_STR_MAX];
 	struct stat st;
 
-	ip4_format(addr, name);
 	if (fstatat(ip->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 1;
 	if (errno == ENOENT)
@@ -177,18 +205,35 @@ taken(struct ipam *ip, uint32_t addr, struct pd_err *err)
 }
 
 static int
-reserve(struct ipam *ip, uint32_t addr, const char *id, const char *ifname, struct pd_err *err)
+taken(struct ipam *ip, uint32_t addr, struct pd_err *err)
 {
 	char name[IP4_STR_MAX];
+
+	ip4_format(addr, name);
+	return taken_name(ip, name, err);
+}
+
+static int
+reserve_name(struct ipam *ip, const char *name, const char *id, const char *ifname,
+	     struct pd_err *err)
+{
 	char rec[CNI_ID_MAX + IFNAMSIZ + 3];
 	int n = snprintf(rec, sizeof(rec), "%s\r\n%s", id, ifname);
 
 	if (n < 0 || (size_t)n >= sizeof(rec))
 		return pd_fail(err, PD_E_INVALID, "ipam: container id is too long");
-	ip4_format(addr, name);
 	if (pd_file_write_volatile(ip->dirfd, name, rec, (size_t)n, err) < 0)
 		return pd_err_prefix(err, "ipam: reserve %s", name);
 	return 0;
+}
+
+static int
+reserve(struct ipam *ip, uint32_t addr, const char *id, const char *ifname, struct pd_err *err)
+{
+	char name[IP4_STR_MAX];
+
+	ip4_format(addr, name);
+	return reserve_name(ip, name, id, ifname, err);
 }
 
 /* The address handed out last, or 0. */
@@ -276,6 +321,79 @@ ipam_allocate(struct ipam *ip, const char *id, const char *ifname, uint32_t want
 	return pd_fail(err, PD_E_CONFLICT, "no free address left in the range %s-%s", s, e);
 }
 
+/* The IPv6 address handed out last, or 0. */
+static ip6_addr
+last_reserved6(struct ipam *ip)
+{
+	cleanup_free char *buf = NULL;
+	struct pd_err ignored;
+	ip6_addr a = 0;
+	size_t len;
+
+	if (pd_file_read(ip->dirfd, LAST_RESERVED6, 64, &buf, &len, &ignored) < 0)
+		return 0;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (ip6_parse(buf, &a, &ignored) < 0)
+		return 0;
+	return a;
+}
+
+/* How many addresses a search of the IPv6 range tries before it gives up:
+ * a /64 is never full, a small range is searched whole. */
+#define SEARCH6_MAX 65536
+
+int
+ipam_allocate6(struct ipam *ip, const char *id, const char *ifname, ip6_addr want, ip6_addr *out,
+	       struct pd_err *err)
+{
+	ip6_addr size = ip->end6 - ip->start6 + 1, addr = 0;
+	char name[IP6_STR_MAX];
+	struct pd_err ignored;
+
+	if (ipam_find6(ip, id, ifname, &addr, &ignored) == 0) {
+		ip6_format(addr, name);
+		return pd_fail(err, PD_E_CONFLICT, "%s/%s already has the address %s", id, ifname,
+			       name);
+	}
+	if (want != 0) {
+		ip6_format(want, name);
+		if (want < ip->start6 || want > ip->end6 || want == ip->gateway6)
+			return pd_fail(err, PD_E_INVALID,
+				       "address %s is outside the IPv6 range or the gateway", name);
+		int t = taken_name(ip, name, err);
+
+		if (t != 0)
+			return t < 0 ? -1
+				     : pd_fail(err, PD_E_CONFLICT,
+					       "address %s is already allocated", name);
+		if (reserve_name(ip, name, id, ifname, err) < 0)
+			return -1;
+		*out = want;
+		return 0;
+	}
+	addr = ip6_range_next(last_reserved6(ip), ip->start6, ip->end6);
+	for (ip6_addr i = 0; i < size && i < SEARCH6_MAX;
+	     i++, addr = ip6_range_next(addr, ip->start6, ip->end6)) {
+		int t;
+
+		if (addr == ip->gateway6)
+			continue;
+		ip6_format(addr, name);
+		t = taken_name(ip, name, err);
+		if (t < 0)
+			return -1;
+		if (t > 0)
+			continue;
+		if (reserve_name(ip, name, id, ifname, err) < 0)
+			return -1;
+		(void)pd_file_write_volatile(ip->dirfd, LAST_RESERVED6, name, strlen(name),
+					     &ignored);
+		*out = addr;
+		return 0;
+	}
+	return pd_fail(err, PD_E_CONFLICT, "no free address left in the IPv6 range");
+}
+
 struct gc_arg {
 	const struct cni_attachment *keep;
 	size_t n;
@@ -315,7 +433,8 @@ count_one(struct ipam *ip, const char *name, uint32_t addr, const char *rec, voi
 	(void)name;
 	(void)rec;
 	(void)err;
-	if (addr >= ip->start && addr <= ip->end && addr != ip->gateway)
+	/* IPv4 only (addr 0 is an IPv6 file): STATUS speaks of that range. */
+	if (addr != 0 && addr >= ip->start && addr <= ip->end && addr != ip->gateway)
 		(*(uint64_t *)arg)++;
 	return 0;
 }

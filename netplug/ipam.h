@@ -8,6 +8,8 @@
  *   DATADIR/NETWORK/10.77.0.5            one file per address in use,
  *                                        holding "CONTAINERID\r\nIFNAME"
  *   DATADIR/NETWORK/last_reserved_ip.0   the address handed out last
+ *   DATADIR/NETWORK/fd77::5              an IPv6 address (range set 1)
+ *   DATADIR/NETWORK/last_reserved_ip.1   and the last of those
  *
  * Every operation runs under the lock (ipam_open() takes it, ipam_close()
  * drops it), so parallel ADDs never hand out one address twice. A search
@@ -28,6 +30,9 @@ struct ipam {
 	int lockfd; /* owned: the lock file, locked while open */
 	struct ip4_net subnet;
 	uint32_t start, end, gateway;
+	bool has_v6; /* the config has an IPv6 range set */
+	struct ip6_net subnet6;
+	ip6_addr start6, end6, gateway6;
 };
 
 /* Open the directory of @conf's network and take its lock, waiting for other
@@ -55,13 +60,23 @@ void ipam_close(struct ipam *ip);
 int ipam_allocate(struct ipam *ip, const char *id, const char *ifname, uint32_t want, uint32_t *out,
 		  struct pd_err *err);
 
-/* Release what (@id, @ifname) holds. Returns how many addresses were
+/* The same for the IPv6 range (@want 0: any); needs @ip->has_v6. */
+int ipam_allocate6(struct ipam *ip, const char *id, const char *ifname, ip6_addr want,
+		   ip6_addr *out, struct pd_err *err);
+
+/* Release what (@id, @ifname) holds (both families). Returns how many addresses were
  * released: 0 is not an error (DEL is idempotent). */
 int ipam_release(struct ipam *ip, const char *id, const char *ifname, struct pd_err *err);
 
-/* The address (@id, @ifname) holds, into *@out. PD_E_NOT_FOUND if none. */
+/* The IPv4 address (@id, @ifname) holds, into *@out. PD_E_NOT_FOUND if
+ * none. */
 int ipam_find(struct ipam *ip, const char *id, const char *ifname, uint32_t *out,
 	      struct pd_err *err);
+
+/* The IPv6 address (@id, @ifname) holds, into *@out. PD_E_NOT_FOUND if
+ * none. */
+int ipam_find6(struct ipam *ip, const char *id, const char *ifname, ip6_addr *out,
+	       struct pd_err *err);
 
 /* Release every address whose holder is not in @keep (@n entries). Returns
  * how many were released. */

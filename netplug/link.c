@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bridge, veth and loopback; see link.h. No `ip` command is run: every change
- * is one rtnetlink request through libnl-route-3, but for a new bridge's
- * forwarding switch, a file under /proc/sys.
+ * is one rtnetlink request through libnl-route-3, but for the forwarding
+ * switches, files under /proc/sys.
  */
 #include "link.h"
 
@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "cleanup.h"
+#include "file.h"
 #include "ns.h"
 
 int
@@ -43,22 +44,50 @@ np_link_get(struct nl_sock *sk, const char *name, struct np_link *out, struct pd
 	return 0;
 }
 
-/* What comes in on a new bridge is not routed on by the host: its pods
- * reach each other and the host, not other networks (nor, as netplug sets
- * up no NAT, anything beyond). The host's forwarding elsewhere is left as
- * it is; an admin who wants a network routed sets this to 1. */
+/* Set the file /proc/sys/@path to @value (one digit) unless it holds it:
+ * a write that changes net.ipv4.ip_forward resets the forwarding switch of
+ * every interface, so it is made only when needed. */
 static int
-no_forwarding(const char *bridge, struct pd_err *err)
+sysctl_set(const char *path, char value, struct pd_err *err)
+{
+	cleanup_free char *cur = NULL;
+	cleanup_close int dfd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+	char line[2] = {value, '\n'};
+	size_t len;
+
+	if (dfd < 0)
+		return pd_fail_errno(err, errno, "open /proc/sys");
+	if (pd_file_read(dfd, path, 64, &cur, &len, err) < 0)
+		return -1;
+	if (len > 0 && cur[0] == value)
+		return 0;
+	fd = openat(dfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, line, 2) != 2)
+		return pd_fail_errno(err, errno, "write %c to /proc/sys/%s", value, path);
+	return 0;
+}
+
+/* A bridge forwards what comes in on it only for a network whose traffic
+ * goes out (ipMasq): the host routes it on, which the host-wide switches
+ * allow (as the reference bridge plugin and docker turn them on). Without
+ * ipMasq, what comes in on the bridge is not routed: its pods reach each
+ * other and the host, not other networks. The bridge's own switch is set
+ * after the host-wide one, whose change resets every interface's. */
+static int
+set_forwarding(const struct cni_conf *conf, struct pd_err *err)
 {
 	char path[96];
-	cleanup_close int fd = -1;
 
-	if (snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", bridge) >=
+	if (conf->ip_masq &&
+	    (sysctl_set("net/ipv4/ip_forward", '1', err) < 0 ||
+	     (conf->has_v6 && sysctl_set("net/ipv6/conf/all/forwarding", '1', err) < 0)))
+		return -1;
+	if (snprintf(path, sizeof(path), "net/ipv4/conf/%s/forwarding", conf->bridge) >=
 	    (int)sizeof(path))
-		return pd_fail(err, PD_E_INVALID, "bridge name %.32s is too long", bridge);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "0\n", 2) != 2)
-		return pd_fail_errno(err, errno, "turn forwarding off on bridge %s", bridge);
+		return pd_fail(err, PD_E_INVALID, "bridge name %.32s is too long", conf->bridge);
+	if (sysctl_set(path, conf->ip_masq ? '1' : '0', err) < 0)
+		return pd_err_prefix(err, "bridge %s", conf->bridge);
 	return 0;
 }
 
@@ -80,7 +109,7 @@ bridge_create(struct nl_sock *sk, const struct cni_conf *conf, struct pd_err *er
 		return 0;
 	if (r < 0)
 		return np_nl_fail(err, r, "create bridge %s", conf->bridge);
-	return no_forwarding(conf->bridge, err);
+	return 0;
 }
 
 int
@@ -95,10 +124,17 @@ np_bridge_ensure(struct nl_sock *sk, const struct cni_conf *conf, struct np_link
 	if (!out->is_bridge)
 		return pd_fail(err, PD_E_CONFLICT, "link %s exists and is not a bridge",
 			       conf->bridge);
-	if (!(out->flags & IFF_UP) && np_link_up(sk, conf->bridge, err) < 0)
+	if ((!(out->flags & IFF_UP) && np_link_up(sk, conf->bridge, err) < 0) ||
+	    set_forwarding(conf, err) < 0)
 		return -1;
 	if (conf->is_gateway &&
 	    np_addr_add(sk, out->index, conf->gateway, conf->subnet.prefix, err) < 0) {
+		if (err->kind != PD_E_CONFLICT)
+			return pd_err_prefix(err, "bridge %s", conf->bridge);
+		pd_err_clear(err);
+	}
+	if (conf->is_gateway && conf->has_v6 &&
+	    np_addr_add6(sk, out->index, conf->gateway6, conf->subnet6.prefix, err) < 0) {
 		if (err->kind != PD_E_CONFLICT)
 			return pd_err_prefix(err, "bridge %s", conf->bridge);
 		pd_err_clear(err);
@@ -214,5 +250,23 @@ np_bridge_port_count(struct nl_sock *sk, int master, size_t *count, struct pd_er
 	for (struct nl_object *o = nl_cache_get_first(cache); o != NULL; o = nl_cache_get_next(o))
 		if (rtnl_link_get_master((struct rtnl_link *)o) == master)
 			(*count)++;
+	return 0;
+}
+
+int
+np_link_set_hairpin(struct nl_sock *sk, int index, struct pd_err *err)
+{
+	cleanup_rtnl_link struct rtnl_link *link = rtnl_link_alloc();
+	int r;
+
+	if (link == NULL)
+		abort();
+	rtnl_link_set_ifindex(link, index);
+	rtnl_link_set_family(link, AF_BRIDGE);
+	r = rtnl_link_bridge_set_flags(link, RTNL_BRIDGE_HAIRPIN_MODE);
+	if (r == 0)
+		r = rtnl_link_change(sk, link, link, 0);
+	if (r < 0)
+		return np_nl_fail(err, r, "set hairpin mode on the bridge port %d", index);
 	return 0;
 }

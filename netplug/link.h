@@ -51,3 +51,8 @@ int np_host_links_on(struct nl_sock *sk, int master, void (*fn)(const char *name
 
 /* How many links have @master (a bridge's index) as their master. */
 int np_bridge_port_count(struct nl_sock *sk, int master, size_t *count, struct pd_err *err);
+
+/* Set the hairpin flag of the bridge port @index (a link on a bridge): the
+ * bridge may send a frame back out of the port it came in on, so a pod
+ * reaches itself through an address that NAT maps back to it. */
+int np_link_set_hairpin(struct nl_sock *sk, int index, struct pd_err *err);

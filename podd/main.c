@@ -98,6 +98,8 @@ usage(FILE *out)
 	    "                      once per pod and layer\n"
 	    "  --resolv-conf FILE  the nameservers the networks' DNS servers relay to\n"
 	    "                      (default /etc/resolv.conf)\n"
+	    "  --ipv6              the default network is dual-stack: pods get an address\n"
+	    "                      of fd77::/64 too (gateway fd77::1)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
@@ -124,6 +126,7 @@ enum {
 	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
 	OPT_RESOLV_CONF, /* issue 14, dns */
+	OPT_IPV6,        /* issue 14, netplug */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -148,6 +151,7 @@ static const struct option long_opts[] = {
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
     {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}, /* issue 14, dns */
+    {"ipv6", no_argument, NULL, OPT_IPV6},                     /* issue 14, netplug */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -267,6 +271,9 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 		case OPT_RESOLV_CONF: /* issue 14, dns */
 			free(cfg->resolv_conf);
 			cfg->resolv_conf = xstrdup(optarg);
+			break;
+		case OPT_IPV6: /* issue 14, netplug */
+			cfg->ipv6 = true;
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);

@@ -20,6 +20,7 @@
 #include "dns.h" /* issue 14 */
 #include "http.h"
 #include "ip4.h"
+#include "ip6.h"
 #include "json.h"
 #include "log.h"
 #include "name.h"
@@ -34,6 +35,9 @@
 #define CONFLIST_MAX    (256 * 1024)
 /* Subnets handed out when `network create` names none: 10.78.N.0/24. */
 #define AUTO_SUBNET_BASE 0x0a4e0000U
+/* IPv6 subnets handed out when `network create --ipv6` names none:
+ * fd78:N::/64. */
+#define AUTO_SUBNET6_BASE ((ip6_addr)0xfd78 << 112)
 
 static void
 network_free(struct network *n)
@@ -63,6 +67,30 @@ copy_field(char *dst, size_t len, const json_t *v)
 	(void)snprintf(dst, len, "%s", s != NULL && strlen(s) < len ? s : "");
 }
 
+/* The IPv6 side of describe(): host-local's second range set, and the
+ * outbound keys (issue 14). */
+static void
+describe6(struct network *n, const json_t *p)
+{
+	const json_t *ranges = json_object_get(json_object_get(p, "ipam"), "ranges");
+	const json_t *range = json_array_get(json_array_get(ranges, 1), 0);
+	struct ip6_net net;
+	struct pd_err e;
+
+	n->masquerade = json_is_true(json_object_get(p, "ipMasq"));
+	n->internal = json_is_true(json_object_get(n->conflist, PD_F_INTERNAL));
+	copy_field(n->subnet6, sizeof(n->subnet6), json_object_get(range, "subnet"));
+	copy_field(n->gateway6, sizeof(n->gateway6), json_object_get(range, "gateway"));
+	if (n->subnet6[0] != '\0' && ip6_parse_cidr(n->subnet6, &net, &e) < 0)
+		n->subnet6[0] = '\0'; /* another family's, or wrong: none to show */
+	if (n->gateway6[0] == '\0' && n->subnet6[0] != '\0') {
+		char gw[IP6_STR_MAX];
+
+		ip6_format(ip6_network(&net) + 1, gw);
+		(void)snprintf(n->gateway6, sizeof(n->gateway6), "%.39s", gw);
+	}
+}
+
 /* What the API shows of a conflist: the first plugin's bridge, subnet and
  * gateway, where it has them (netplug's and the reference bridge plugin's
  * keys; host-local's "ranges" too). */
@@ -89,6 +117,7 @@ describe(struct network *n)
 		if (ip4_parse_cidr(n->subnet, &net, &e) == 0)
 			ip4_format(ip4_network(&net) + 1, n->gateway);
 	}
+	describe6(n, p);
 }
 
 /* A conflist podd can run: a name, a version, and plugins with safe types. */
@@ -162,19 +191,48 @@ add(struct podd *d, const char *name, json_t *conflist, const char *created)
 	return n;
 }
 
-/* The conflist podd writes for netplug. */
+/* What podd asks of netplug for one of its networks. */
+struct net_params {
+	const char *name, *bridge;
+	const char *subnet, *gateway;   /* gateway NULL: netplug's default */
+	const char *subnet6, *gateway6; /* NULL: v4-only */
+	bool internal;
+	/* What podd chose where the body named nothing (the pointers above
+	 * point here then). */
+	char auto_subnet[20], auto_subnet6[44], auto_bridge[16];
+};
+
+/* The conflist podd writes for netplug: host-local's "ranges" when it is
+ * dual-stack, ipMasq unless it is internal, hairpinMode. */
 static json_t *
-netplug_conflist(const struct podd *d, const char *name, const char *bridge, const char *subnet,
-		 const char *gateway)
+netplug_conflist(const struct podd *d, const struct net_params *p)
 {
 	cleanup_free char *data_dir = xasprintf("%s/cni/networks", d->cfg.run_dir);
-	json_t *ipam = json_pack("{s:s, s:s}", "subnet", subnet, "dataDir", data_dir);
+	json_t *ipam = json_pack("{s:s}", "dataDir", data_dir);
+	json_t *v4 = json_pack("{s:s}", "subnet", p->subnet);
+	json_t *c;
 
-	if (gateway != NULL)
-		json_object_set_new(ipam, "gateway", json_string(gateway));
-	return json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:o}]}", "cniVersion", "1.1.0", "name",
-			 name, "plugins", "type", "netplug", "bridge", bridge, "isGateway", 1,
-			 "ipam", ipam);
+	if (p->gateway != NULL)
+		json_object_set_new(v4, "gateway", json_string(p->gateway));
+	if (p->subnet6 != NULL) {
+		json_t *v6 = json_pack("{s:s}", "subnet", p->subnet6);
+
+		if (p->gateway6 != NULL)
+			json_object_set_new(v6, "gateway", json_string(p->gateway6));
+		json_object_set_new(ipam, "ranges", json_pack("[[o],[o]]", v4, v6));
+	} else {
+		json_object_update(ipam, v4);
+		json_decref(v4);
+	}
+	/* hairpinMode: a pod reaches its own published port through the host's
+	 * address (DNAT sends it back out of the port it came in on). */
+	c = json_pack("{s:s, s:s, s:[{s:s, s:s, s:b, s:b, s:b, s:o}]}", "cniVersion", "1.1.0",
+		      "name", p->name, "plugins", "type", "netplug", "bridge", p->bridge,
+		      "isGateway", 1, "ipMasq", !p->internal, "hairpinMode", 1, "ipam", ipam);
+	/* podd's own mark, beside the CNI keys: runtimes ignore it. */
+	if (p->internal)
+		json_object_set_new(c, PD_F_INTERNAL, json_true());
+	return c;
 }
 
 static int
@@ -198,6 +256,32 @@ file_time(struct podd *d, const char *file, char *buf, size_t len)
 		pd_time_rfc3339(&st.st_mtim, buf, len);
 }
 
+/* The default network's conflist is podd's: written when missing, and
+ * again when what it says differs from what podd's flags ask (--ipv6, or
+ * an older podd's without masquerade). */
+static int
+ensure_default(struct podd *d, int dfd, struct pd_err *err)
+{
+	const struct net_params p = {
+	    .name = PD_NET_DEFAULT,
+	    .bridge = PD_NET_DEFAULT_BRIDGE,
+	    .subnet = PD_NET_DEFAULT_SUBNET,
+	    .subnet6 = d->cfg.ipv6 ? PD_NET_DEFAULT_SUBNET6 : NULL,
+	    .gateway6 = d->cfg.ipv6 ? PD_NET_DEFAULT_GATEWAY6 : NULL,
+	};
+	cleanup_json json_t *want = netplug_conflist(d, &p);
+	cleanup_json json_t *have = NULL;
+	struct pd_err e = {0};
+
+	have = pd_json_load_file(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, CONFLIST_MAX, &e);
+	if (have != NULL && json_equal(have, want))
+		return 0;
+	if (have != NULL)
+		log_info("network \"%s\": conflist rewritten (masquerade%s)", PD_NET_DEFAULT,
+			 d->cfg.ipv6 ? ", IPv6 " PD_NET_DEFAULT_SUBNET6 : ", IPv4 only");
+	return pd_json_save(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, want, err);
+}
+
 int
 network_load_all(struct podd *d, struct pd_err *err)
 {
@@ -211,13 +295,8 @@ network_load_all(struct podd *d, struct pd_err *err)
 	dfd = openat(d->root_fd, "networks", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return pd_fail_errno(err, errno, "open %s/networks", d->cfg.root);
-	if (faccessat(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, F_OK, 0) < 0) {
-		cleanup_json json_t *c = netplug_conflist(d, PD_NET_DEFAULT, PD_NET_DEFAULT_BRIDGE,
-							  PD_NET_DEFAULT_SUBNET, NULL);
-
-		if (pd_json_save(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, c, err) < 0)
-			return -1;
-	}
+	if (ensure_default(d, dfd, err) < 0)
+		return -1;
 	dir = pd_dir_stream(dfd, ".", "networks dir", err);
 	if (dir == NULL)
 		return -1;
@@ -281,6 +360,38 @@ auto_subnet(struct podd *d, char *buf, size_t len, struct pd_err *err)
 	return pd_fail(err, PD_E_CONFLICT, "no free subnet left in 10.78.0.0/16: give --subnet");
 }
 
+/* IPv6 subnets of two networks may not overlap either. */
+static bool
+overlaps6(const char *a, const char *b)
+{
+	struct ip6_net na, nb;
+	struct pd_err e;
+
+	if (ip6_parse_cidr(a, &na, &e) < 0 || ip6_parse_cidr(b, &nb, &e) < 0)
+		return false;
+	return ip6_overlaps(&na, &nb);
+}
+
+/* The first fd78:N::/64 that overlaps no network's IPv6 subnet. */
+static int
+auto_subnet6(struct podd *d, char *buf, size_t len, struct pd_err *err)
+{
+	for (unsigned i = 0; i <= 0xffff; i++) {
+		char cidr[IP6_CIDR_MAX];
+		struct network *n;
+		bool taken = false;
+
+		ip6_format_cidr(AUTO_SUBNET6_BASE | ((ip6_addr)i << 96), 64, cidr);
+		(void)snprintf(buf, len, "%.43s", cidr);
+		TAILQ_FOREACH (n, &d->networks, entry)
+			taken |= n->subnet6[0] != '\0' && overlaps6(n->subnet6, buf);
+		if (!taken)
+			return 0;
+	}
+	return pd_fail(err, PD_E_CONFLICT,
+		       "no free IPv6 subnet left in fd78::/16: give --subnet with an IPv6 CIDR");
+}
+
 /* A bridge name is an interface name: at most 15 bytes. */
 static int
 check_bridge(const char *b, struct pd_err *err)
@@ -297,96 +408,191 @@ check_bridge(const char *b, struct pd_err *err)
 }
 
 static int
-check_free(struct podd *d, const char *name, const char *bridge, const char *subnet,
-	   struct pd_err *err)
+check_free(struct podd *d, const struct net_params *p, struct pd_err *err)
 {
 	struct network *n;
 
 	TAILQ_FOREACH (n, &d->networks, entry) {
-		if (strcmp(n->name, name) == 0 || strcmp(name, PD_NET_BRIDGE) == 0)
-			return pd_fail(err, PD_E_CONFLICT, "network \"%s\" already exists", name);
-		if (bridge != NULL && strcmp(n->bridge, bridge) == 0)
-			return pd_fail(err, PD_E_CONFLICT, "bridge %s is network \"%s\"'s", bridge,
-				       n->name);
-		if (subnet != NULL && n->subnet[0] != '\0' && overlaps(n->subnet, subnet))
+		if (strcmp(n->name, p->name) == 0 || strcmp(p->name, PD_NET_BRIDGE) == 0)
+			return pd_fail(err, PD_E_CONFLICT, "network \"%s\" already exists",
+				       p->name);
+		if (p->bridge != NULL && strcmp(n->bridge, p->bridge) == 0)
+			return pd_fail(err, PD_E_CONFLICT, "bridge %s is network \"%s\"'s",
+				       p->bridge, n->name);
+		if (p->subnet != NULL && n->subnet[0] != '\0' && overlaps(n->subnet, p->subnet))
 			return pd_fail(err, PD_E_CONFLICT, "subnet %s overlaps network \"%s\" (%s)",
-				       subnet, n->name, n->subnet);
+				       p->subnet, n->name, n->subnet);
+		if (p->subnet6 != NULL && n->subnet6[0] != '\0' &&
+		    overlaps6(n->subnet6, p->subnet6))
+			return pd_fail(err, PD_E_CONFLICT, "subnet %s overlaps network \"%s\" (%s)",
+				       p->subnet6, n->name, n->subnet6);
 	}
 	return 0;
+}
+
+/* "subnet": one CIDR, or an array of up to two (one per family), into
+ * @p->subnet and @p->subnet6. */
+static int
+get_subnets(const json_t *body, struct net_params *p, struct pd_err *err)
+{
+	const json_t *v = json_object_get(body, PD_F_SUBNET), *one;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		v = json_pack("[O]", v);
+	else if (json_is_array(v) && json_array_size(v) >= 1 && json_array_size(v) <= 2)
+		json_incref((json_t *)v);
+	else
+		return pd_fail(err, PD_E_INVALID,
+			       "subnet is a CIDR or an array of two (an IPv4 and an IPv6 one)");
+	cleanup_json json_t *list = (json_t *)v;
+
+	json_array_foreach (list, i, one) {
+		const char *s = json_string_value(one);
+		const char **slot;
+
+		if (s == NULL)
+			return pd_fail(err, PD_E_INVALID, "subnet[%zu] is not a string", i);
+		slot = strchr(s, ':') != NULL ? &p->subnet6 : &p->subnet;
+		if (*slot != NULL)
+			return pd_fail(err, PD_E_INVALID,
+				       "two IPv%c subnets given: give at most one of each family",
+				       slot == &p->subnet6 ? '6' : '4');
+		*slot = s;
+	}
+	return 0;
+}
+
+/* The IPv4 side of a network podd writes for netplug. */
+static int
+check_v4(struct podd *d, struct net_params *p, struct pd_err *err)
+{
+	struct ip4_net net = {0};
+	uint32_t gw;
+
+	if (p->subnet == NULL) {
+		if (auto_subnet(d, p->auto_subnet, sizeof(p->auto_subnet), err) < 0)
+			return -1;
+		p->subnet = p->auto_subnet;
+	}
+	if (parse_subnet(p->subnet, &net, err) < 0)
+		return -1;
+	if (net.prefix < 8 || net.prefix > 30)
+		return pd_fail(err, PD_E_INVALID, "subnet %s: the prefix must be 8 to 30 bits",
+			       p->subnet);
+	if (p->gateway != NULL && (ip4_parse(p->gateway, &gw, err) < 0 || !ip4_contains(&net, gw) ||
+				   gw == ip4_network(&net) || gw == ip4_broadcast(&net)))
+		return pd_fail(err, PD_E_INVALID, "gateway %s is not a host of %s", p->gateway,
+			       p->subnet);
+	return 0;
+}
+
+/* The IPv6 side: a /64 to /120 network, its gateway a host of it. */
+static int
+check_v6(struct podd *d, struct net_params *p, bool ipv6, struct pd_err *err)
+{
+	struct ip6_net net;
+	char want[IP6_CIDR_MAX];
+	ip6_addr gw;
+
+	if (p->subnet6 == NULL && !ipv6) {
+		if (p->gateway6 != NULL)
+			return pd_fail(err, PD_E_INVALID,
+				       "gateway6 %.46s without an IPv6 network (--ipv6)",
+				       p->gateway6);
+		return 0;
+	}
+	if (p->subnet6 == NULL) {
+		if (auto_subnet6(d, p->auto_subnet6, sizeof(p->auto_subnet6), err) < 0)
+			return -1;
+		p->subnet6 = p->auto_subnet6;
+	}
+	if (ip6_parse_cidr(p->subnet6, &net, err) < 0)
+		return pd_err_prefix(err, "subnet");
+	if (!ip6_net_is_network(&net)) {
+		ip6_format_cidr(ip6_network(&net), net.prefix, want);
+		return pd_fail(err, PD_E_INVALID, "subnet %s has host bits set (%s?)", p->subnet6,
+			       want);
+	}
+	if (net.prefix < 64 || net.prefix > 120)
+		return pd_fail(err, PD_E_INVALID, "subnet %s: the prefix must be 64 to 120 bits",
+			       p->subnet6);
+	if (p->gateway6 != NULL && (ip6_parse(p->gateway6, &gw, err) < 0 ||
+				    !ip6_contains(&net, gw) || gw == ip6_network(&net)))
+		return pd_fail(err, PD_E_INVALID, "gateway %.46s is not a host of %s", p->gateway6,
+			       p->subnet6);
+	return 0;
+}
+
+/* A network podd writes for netplug, from the body's keys. */
+static json_t *
+create_netplug(struct podd *d, const json_t *body, struct net_params *p, struct pd_err *err)
+{
+	bool ipv6 = false;
+
+	if (get_subnets(body, p, err) < 0 || pd_json_get_bool(body, PD_F_IPV6, &ipv6, err) < 0 ||
+	    pd_json_get_bool(body, PD_F_INTERNAL, &p->internal, err) < 0 ||
+	    check_v4(d, p, err) < 0 || check_v6(d, p, ipv6, err) < 0)
+		return NULL;
+	if (p->bridge == NULL) {
+		/* "pd-NAME" while it fits, as docker's br-ID. */
+		(void)snprintf(p->auto_bridge, sizeof(p->auto_bridge), "pd-%.12s", p->name);
+		p->bridge = p->auto_bridge;
+	}
+	if (check_bridge(p->bridge, err) < 0 || check_free(d, p, err) < 0)
+		return NULL;
+	return netplug_conflist(d, p);
 }
 
 struct network *
 network_create(struct podd *d, const json_t *body, struct pd_err *err)
 {
 	static const char *const keys[] = {PD_F_NAME,   PD_F_SUBNET,   PD_F_GATEWAY,
-					   PD_F_BRIDGE, PD_F_CONFLIST, NULL};
-	const char *name = NULL, *subnet = NULL, *gateway = NULL, *bridge = NULL;
+					   PD_F_BRIDGE, PD_F_CONFLIST, PD_F_INTERNAL,
+					   PD_F_IPV6,   PD_F_GATEWAY6, NULL};
+	struct net_params p = {0};
 	const json_t *given = json_object_get(body, PD_F_CONFLIST);
-	char auto_net[20], auto_br[16], created[40];
+	char created[40];
 	cleanup_json json_t *conflist = NULL;
-	struct ip4_net net = {0};
-	uint32_t gw;
-	int prefix = 0;
 
 	if (!json_is_object(body))
 		return pd_fail(err, PD_E_INVALID, "the body is not a JSON object"), NULL;
 	if (pd_json_check_keys(body, "network", keys, err) < 0 ||
-	    pd_json_get_string(body, PD_F_NAME, &name, err) < 0 ||
-	    pd_json_get_string(body, PD_F_SUBNET, &subnet, err) < 0 ||
-	    pd_json_get_string(body, PD_F_GATEWAY, &gateway, err) < 0 ||
-	    pd_json_get_string(body, PD_F_BRIDGE, &bridge, err) < 0)
+	    pd_json_get_string(body, PD_F_NAME, &p.name, err) < 0 ||
+	    pd_json_get_string(body, PD_F_GATEWAY, &p.gateway, err) < 0 ||
+	    pd_json_get_string(body, PD_F_GATEWAY6, &p.gateway6, err) < 0 ||
+	    pd_json_get_string(body, PD_F_BRIDGE, &p.bridge, err) < 0)
 		return NULL;
-	if (name == NULL)
+	if (p.name == NULL)
 		return pd_fail(err, PD_E_INVALID, "a network needs a name"), NULL;
-	if (pd_name_validate(name, "network name", err) < 0)
+	if (pd_name_validate(p.name, "network name", err) < 0)
 		return NULL;
-	if (strcmp(name, PD_NET_NONE) == 0 || strcmp(name, PD_NET_HOST) == 0 ||
-	    strcmp(name, PD_NET_BRIDGE) == 0)
-		return pd_fail(err, PD_E_INVALID, "\"%s\" is a network mode, not a name", name),
+	if (strcmp(p.name, PD_NET_NONE) == 0 || strcmp(p.name, PD_NET_HOST) == 0 ||
+	    strcmp(p.name, PD_NET_BRIDGE) == 0)
+		return pd_fail(err, PD_E_INVALID, "\"%s\" is a network mode, not a name", p.name),
 		       NULL;
 	if (given != NULL) {
-		if (subnet != NULL || gateway != NULL || bridge != NULL)
+		if (json_object_size(body) > 2)
 			return pd_fail(err, PD_E_INVALID,
 				       "a conflist comes alone: its plugins set the subnet and "
 				       "bridge"),
 			       NULL;
-		if (check_conflist(given, err) < 0 || check_free(d, name, NULL, NULL, err) < 0)
+		if (check_conflist(given, err) < 0 || check_free(d, &p, err) < 0)
 			return NULL;
 		conflist = json_deep_copy(given);
-		json_object_set_new(conflist, "name", json_string(name));
+		json_object_set_new(conflist, "name", json_string(p.name));
 	} else {
-		if (subnet == NULL) {
-			if (auto_subnet(d, auto_net, sizeof(auto_net), err) < 0)
-				return NULL;
-			subnet = auto_net;
-		}
-		if (parse_subnet(subnet, &net, err) < 0)
+		conflist = create_netplug(d, body, &p, err);
+		if (conflist == NULL)
 			return NULL;
-		prefix = net.prefix;
-		if (prefix < 8 || prefix > 30)
-			return pd_fail(err, PD_E_INVALID,
-				       "subnet %s: the prefix must be 8 to 30 bits", subnet),
-			       NULL;
-		if (gateway != NULL &&
-		    (ip4_parse(gateway, &gw, err) < 0 || !ip4_contains(&net, gw) ||
-		     gw == ip4_network(&net) || gw == ip4_broadcast(&net)))
-			return pd_fail(err, PD_E_INVALID, "gateway %s is not a host of %s", gateway,
-				       subnet),
-			       NULL;
-		if (bridge == NULL) {
-			/* "pd-NAME" while it fits, as docker's br-ID. */
-			(void)snprintf(auto_br, sizeof(auto_br), "pd-%.12s", name);
-			bridge = auto_br;
-		}
-		if (check_bridge(bridge, err) < 0 || check_free(d, name, bridge, subnet, err) < 0)
-			return NULL;
-		conflist = netplug_conflist(d, name, bridge, subnet, gateway);
 	}
-	if (save(d, name, conflist, err) < 0)
+	if (save(d, p.name, conflist, err) < 0)
 		return NULL;
 	pd_time_rfc3339_now(created, sizeof(created));
-	log_info("network \"%s\": created", name);
-	return add(d, name, json_incref(conflist), created);
+	log_info("network \"%s\": created", p.name);
+	return add(d, p.name, json_incref(conflist), created);
 }
 
 static void
@@ -508,6 +714,12 @@ network_to_json(struct podd *d, const struct network *n)
 		json_object_set_new(j, PD_F_BRIDGE, json_string(n->bridge));
 	/* issue 14, dns: its DNS server's address, "" when none runs */
 	json_object_set_new(j, PD_F_DNS, json_string(dns_server_address(d, n->name)));
+	/* issue 14, netplug */
+	json_object_set_new(j, PD_F_INTERNAL, json_boolean(n->internal));
+	json_object_set_new(j, PD_F_MASQUERADE, json_boolean(n->masquerade));
+	json_object_set_new(j, PD_F_IPV6, json_boolean(n->subnet6[0] != '\0'));
+	json_object_set_new(j, PD_F_SUBNET6, json_string(n->subnet6));
+	json_object_set_new(j, PD_F_GATEWAY6, json_string(n->gateway6));
 	return j;
 }
 

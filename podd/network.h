@@ -3,10 +3,12 @@
  * Networks: named CNI conflists a pod can be attached to. Each is a file
  * ROOT/networks/NAME.conflist that any CNI runtime could read. podd writes
  * one for `network create NAME --subnet CIDR` (netplug: a bridge, a veth per
- * pod, host-local style addresses kept under RUN_DIR/cni), or stores the
- * conflist a user gives, which may chain any plugins of the CNI path. The
- * default network "podd" (bridge podd0, 10.77.0.0/16) is written at the
- * first start and cannot be removed.
+ * pod, host-local style addresses kept under RUN_DIR/cni, masquerading
+ * what leaves the network unless it is --internal, dual-stack with --ipv6),
+ * or stores the conflist a user gives, which may chain any plugins of the
+ * CNI path. The default network "podd" (bridge podd0, 10.77.0.0/16,
+ * masquerading; with podd --ipv6 also fd77::/64) is written at start when it
+ * is missing or differs from that, and cannot be removed.
  */
 #pragma once
 
@@ -34,6 +36,11 @@ struct network {
 	char bridge[16];
 	char subnet[20];
 	char gateway[16];
+	/* issue 14, netplug: outbound traffic and IPv6 */
+	bool internal;     /* no way out: no masquerade; podd's firewall isolates it */
+	bool masquerade;   /* the first plugin has ipMasq */
+	char subnet6[44];  /* the IPv6 range set's subnet, "" when v4-only */
+	char gateway6[40]; /* "" when v4-only */
 };
 
 TAILQ_HEAD(network_list, network);

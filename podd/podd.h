@@ -48,6 +48,7 @@ struct podd_config {
 	/* issue 14, dns: where the DNS servers' upstream nameservers are
 	 * read (owned, NULL: /etc/resolv.conf); --resolv-conf */
 	char *resolv_conf;
+	bool ipv6; /* issue 14, netplug: --ipv6, the default network dual-stack */
 };
 
 TAILQ_HEAD(pod_list, pod);

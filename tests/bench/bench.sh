@@ -253,3 +253,4 @@ echo; "$(dirname "$0")/seccomp.sh" "$build" "$runs" # issue 13: the default filt
 echo; "$(dirname "$0")/userns.sh" "$build" "$runs" # issue 13: userns pods, idmapped vs copied layers
 echo; "$(dirname "$0")/dns.sh" "$build" 10 # issue 14: DNS queries per second, podd beside dnsmasq
 echo; "$(dirname "$0")/attach.sh" "$build" "$runs" # issue 14: run --rm on the default network
+echo; "$(dirname "$0")/nat.sh" "$build" "$runs" # issue 14, netplug: pods on a masquerading network, podman beside

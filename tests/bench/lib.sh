@@ -82,3 +82,24 @@ bench_prelude() {
         exit 0
     fi
 }
+
+# pm ARGS...: podman with a store, run dir and configuration of its own
+# under $T (after pm_setup), so the host's are neither read nor touched.
+pm() {
+    podman --root "$T/pm/storage" --runroot "$T/pm/run" --tmpdir "$T/pm/tmp" "$@"
+}
+
+# pm_setup: $T/pm, and the configuration podman runs with in the sandbox:
+# no cgroups, and ulimits a shell without CAP_SYS_RESOURCE can set.
+pm_setup() {
+    mkdir -p "$T/pm"
+    export CONTAINERS_CONF=$T/containers.conf
+    cat > "$CONTAINERS_CONF" << CONF
+[containers]
+cgroups = "disabled"
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "none"
+CONF
+}

@@ -100,6 +100,8 @@ np_cleanup() {
     done
     NP_NETNS=()
     ip link del "$NP_BRIDGE" 2> /dev/null || true
+    # What a failed ipMasq test left (the suite's namespace is the tests' own).
+    nft delete table inet netplug 2> /dev/null || true
 }
 
 # Every test: clean up even when an assertion ended it, then the harness's
@@ -305,8 +307,10 @@ test_bad_input() {
     np_fails 1 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf 9.9.9)"
     assert_eq 9.9.9 "$(json .cniVersion <<< "$NP_OUT")" "the error echoes the caller's version"
     np_fails 1 ADD c-a /run/netns/np-a eth0 <<< '{"name":"n","type":"netplug"}'
-    np_fails 2 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf 1.0.0 '' ',"ipMasq":true')"
-    assert_contains "$(json .msg <<< "$NP_OUT")" '"ipMasq": true'
+    np_fails 2 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf 1.0.0 '' ',"vlan":5')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" '"vlan": 5'
+    np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf 1.0.0 '' ',"ipMasq":"yes"')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" ipMasq
     np_fails 2 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf 1.0.0 ',"type2":1')"
     np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(NP_SUBNET=10.99.0.0/33 np_conf)"
     assert_contains "$(json .msg <<< "$NP_OUT")" "ipam.subnet"
@@ -453,6 +457,138 @@ test_proc_netns_path() {
     np_ok DEL c-a "/proc/$pid/ns/net" eth0 <<< "$(np_conf)"
     kill "$pid"
     wait "$pid" 2> /dev/null || true
+    np_finish
+}
+
+# masq_rules: netplug's masquerade rules, one a line: "COMMENT SADDR".
+masq_rules() {
+    nft list chain inet netplug postrouting 2> /dev/null |
+        sed -n 's/.*saddr \([^ ]*\) .* masquerade comment "\([^"]*\)".*/\2 \1/p' | sort
+}
+
+# nft_tables: the nftables tables of the suite's namespace.
+nft_tables() {
+    nft list tables 2> /dev/null || true
+}
+
+test_ip_masq_and_hairpin() {
+    np_test
+    local conf conf2 res_a host_a
+    conf=$(np_conf 1.1.0 '' ',"ipMasq":true,"hairpinMode":true')
+    netns_add np-a
+    netns_add np-b
+    netns_add np-c
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$conf"
+    res_a=$NP_OUT
+    np_ok ADD c-b /run/netns/np-b eth0 <<< "$conf"
+    assert_eq "c-a/eth0 10.99.0.2
+c-b/eth0 10.99.0.3" "$(masq_rules)" "a rule per attachment"
+    assert_contains "$(nft list chain inet netplug postrouting)" \
+        "ip saddr 10.99.0.2 ip daddr != 10.99.0.0/24 ip daddr != 224.0.0.0/4 masquerade"
+    assert_contains "$(nft list chain inet netplug postrouting)" "type nat hook postrouting priority srcnat"
+    # Forwarding: the host's switch and the bridge's.
+    assert_eq 1 "$(cat /proc/sys/net/ipv4/ip_forward)" "ip_forward"
+    assert_eq 1 "$(cat "/proc/sys/net/ipv4/conf/$NP_BRIDGE/forwarding")" "the bridge forwards"
+    # Hairpin on the host end's bridge port.
+    host_a=$(json .interfaces.1.name <<< "$res_a")
+    assert_contains "$(bridge -d link show dev "$host_a")" "hairpin on"
+    np_ok CHECK c-a /run/netns/np-a eth0 <<< "$(with_prev "$conf" "$res_a")"
+
+    # CHECK finds a missing rule.
+    nft delete rule inet netplug postrouting handle \
+        "$(nft -a list chain inet netplug postrouting | sed -n 's/.*"c-a\/eth0" # handle \([0-9]*\)/\1/p')"
+    np CHECK c-a /run/netns/np-a eth0 <<< "$(with_prev "$conf" "$res_a")"
+    assert_ne 0 "$NP_RC" "CHECK without the rule"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "1 of the 1 masquerade rules of c-a/eth0 are missing"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
+    assert_eq "c-b/eth0 10.99.0.3" "$(masq_rules)" "DEL takes the attachment's rule"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
+
+    # A second network's rules are not the first one's GC's.
+    conf2=$(NP_BRIDGE=npt1 NP_SUBNET=10.98.0.0/24 np_conf 1.1.0 '' ',"ipMasq":true')
+    conf2=${conf2/\"nptest\"/\"nptest2\"}
+    np_ok ADD c-c /run/netns/np-c eth0 <<< "$conf2"
+    np_ok GC "" "" "" <<< "$(np_conf 1.1.0 '' ',"ipMasq":true,"cni.dev/valid-attachments":[]')"
+    assert_eq "c-c/eth0 10.98.0.2" "$(masq_rules)" "GC takes its network's stale rules only"
+    # The last rule's DEL takes the table.
+    np_ok DEL c-c /run/netns/np-c eth0 <<< "$conf2"
+    assert_eq "" "$(nft_tables)" "tables after the last DEL"
+    ip link del npt1
+    np_finish
+}
+
+# np_conf6 [VERSION]: a dual-stack, masquerading network (host-local's
+# "ranges": an IPv4 and an IPv6 range set).
+np_conf6() {
+    printf '{"cniVersion":"%s","name":"nptest","type":"netplug","bridge":"%s","ipMasq":true,' \
+        "${1:-1.0.0}" "$NP_BRIDGE"
+    printf '"ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s"}],[{"subnet":"fd99::/64"}]]}}' \
+        "$T/data" "$NP_SUBNET"
+}
+
+test_dual_stack() {
+    np_test
+    local conf res
+    conf=$(np_conf6)
+    netns_add np-a
+    netns_add np-b
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$conf"
+    res=$NP_OUT
+    np_ok ADD c-b /run/netns/np-b eth0 <<< "$conf"
+    # The result lists both addresses (no "version" in 1.0) and both routes.
+    assert_eq 10.99.0.2/24 "$(json .ips.0.address <<< "$res")"
+    assert_eq fd99::2/64 "$(json .ips.1.address <<< "$res")"
+    assert_eq fd99::1 "$(json .ips.1.gateway <<< "$res")"
+    assert_eq 2 "$(json .ips.1.interface <<< "$res")"
+    assert_eq "" "$(json .ips.1.version <<< "$res")" "version in a 1.0 result"
+    assert_eq "::/0 fd99::1" "$(json .routes.1.dst <<< "$res") $(json .routes.1.gw <<< "$res")"
+    # The kernel agrees: the pod's address (usable at once), route, the bridge's.
+    assert_contains "$(ip -n np-a -o -6 addr show dev eth0)" "inet6 fd99::2/64 scope global"
+    assert_not_contains "$(ip -n np-a -o -6 addr show dev eth0)" tentative
+    assert_contains "$(ip -n np-a -6 route show default)" "default via fd99::1 dev eth0"
+    assert_contains "$(ip -o -6 addr show dev "$NP_BRIDGE")" "inet6 fd99::1/64"
+    wait_for ip netns exec np-a ping -6 -c1 -W1 fd99::3
+    wait_for ip netns exec np-b ping -6 -c1 -W1 fd99::1
+    # host-local's files: one per address, the last IPv6 one handed out.
+    assert_eq "c-a" "$(head -1 "$T/data/nptest/fd99::2" | tr -d '\r')"
+    assert_eq "fd99::3" "$(cat "$T/data/nptest/last_reserved_ip.1")"
+    # A masquerade rule per family, and IPv6 forwarding.
+    assert_eq "c-a/eth0 10.99.0.2
+c-a/eth0 fd99::2
+c-b/eth0 10.99.0.3
+c-b/eth0 fd99::3" "$(masq_rules)" "a rule per address"
+    assert_contains "$(nft list chain inet netplug postrouting)" \
+        "ip6 saddr fd99::2 ip6 daddr != fd99::/64 ip6 daddr != ff00::/8 masquerade"
+    assert_eq 1 "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" "IPv6 forwarding"
+    np_ok CHECK c-a /run/netns/np-a eth0 <<< "$(with_prev "$conf" "$res")"
+    # DEL frees both addresses and both rules.
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$conf"
+    [ ! -e "$T/data/nptest/fd99::2" ] || fail "the IPv6 allocation is left"
+    np_ok DEL c-b /run/netns/np-b eth0 <<< "$conf"
+    [ ! -e "$T/data/nptest/fd99::3" ] || fail "the IPv6 allocation is left"
+    assert_eq "" "$(nft_tables)" "tables after the last DEL"
+    # 0.4.0 results say each address's family.
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 0.4.0)"
+    assert_eq "4 6" "$(json .ips.0.version <<< "$NP_OUT") $(json .ips.1.version <<< "$NP_OUT")"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$(np_conf6 0.4.0)"
+    # Bad IPv6 ranges: code 7 or 2, naming the field.
+    np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#fd99::/64#fd99::1/64#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "host bits"
+    np_fails 7 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#10.99.0.0/24#fd98::/64#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "more than one IPv6 range set"
+    np_fails 2 ADD c-a /run/netns/np-a eth0 <<< "$(np_conf6 | sed 's#\]\]}}#],[{"subnet":"fd97::/64"}]]}}#')"
+    assert_contains "$(json .msg <<< "$NP_OUT")" "more than two range sets"
+    np_finish
+}
+
+test_no_masq_no_forwarding() {
+    np_test
+    netns_add np-a
+    np_ok ADD c-a /run/netns/np-a eth0 <<< "$(np_conf)"
+    assert_eq 0 "$(cat "/proc/sys/net/ipv4/conf/$NP_BRIDGE/forwarding")" "the bridge forwards"
+    assert_eq "" "$(nft_tables)" "tables without ipMasq"
+    assert_contains "$(bridge -d link show dev "$(json .interfaces.1.name <<< "$NP_OUT")")" "hairpin off"
+    np_ok DEL c-a /run/netns/np-a eth0 <<< "$(np_conf)"
     np_finish
 }
 

@@ -268,6 +268,22 @@ test_network_connect_adds_names() {
     podctl network rm red > /dev/null
 }
 
+test_aaaa_on_a_dual_stack_network() {
+    setup --ipv6
+    podctl pod create web > /dev/null
+    podctl pod create client > /dev/null
+    wait_for serving
+    local ip6
+    ip6=$(pod_field web .ip6)
+    assert_contains "$ip6" fd77::
+    assert_eq "$ip6" "$(ask web.dns.podd AAAA)"
+    assert_eq "$(pod_field web .ip)" "$(ask web.dns.podd A)"
+    assert_eq "web.dns.podd." "$(dig +short +time=2 +tries=1 @10.77.0.1 -x "$ip6")"
+    # From a pod, as a client asks for both.
+    assert_contains "$(podctl run --rm --pod client busybox nslookup -type=AAAA web)" "$ip6"
+    podctl pod rm -f web client > /dev/null
+}
+
 test_each_network_answers_its_own() {
     setup
     podctl network create red --subnet 10.88.1.0/24 > /dev/null

@@ -166,16 +166,20 @@ fails(const char *text, int stage, const char *needle)
 static void
 test_unsupported_fields(void)
 {
-	fails("{" BASE "," IPAM ",\"ipMasq\":true}", 2, "unsupported field \"ipMasq\": true");
+	fails("{" BASE "," IPAM ",\"promiscMode\":true}", 2,
+	      "unsupported field \"promiscMode\": true");
 	fails("{" BASE ",\"ipam\":{\"subnet\":\"10.1.0.0/24\",\"resolvConf\":\"/x\"}}", 2,
 	      "unsupported field ipam.\"resolvConf\": \"/x\"");
 	fails("{" BASE ",\"ipam\":{\"type\":\"dhcp\"}}", 2, "ipam.type: \"dhcp\"");
 	fails("{" BASE ",\"ipam\":{\"subnet\":\"10.1.0.0/24\",\"routes\":[{\"dst\":\"0.0.0.0/0\","
 	      "\"mtu\":9000}]}}",
 	      2, "ipam.routes[].\"mtu\": 9000");
+	fails("{" BASE ",\"ipam\":{\"ranges\":[[{\"subnet\":\"10.1.0.0/24\"},{\"subnet\":"
+	      "\"10.2.0.0/24\"}]]}}",
+	      2, "more than one range in a set");
 	fails("{" BASE ",\"ipam\":{\"ranges\":[[{\"subnet\":\"10.1.0.0/24\"}],[{\"subnet\":"
 	      "\"10.2.0.0/24\"}]]}}",
-	      2, "more than one range");
+	      7, "more than one IPv4 range set");
 	fails("{" BASE "," IPAM ",\"a\\nb\":1}", 2, "\"a\\nb\"");
 }
 
@@ -219,7 +223,7 @@ test_bad_values(void)
 	      "ipam.type must be a string");
 	fails("{" BASE ",\"ipam\":{\"subnet\":\"10.77.0.0/24\",\"ranges\":[]}}", 7,
 	      "subnet or ranges, not both");
-	fails("{" BASE ",\"ipam\":{\"ranges\":[[]]}}", 7, "ipam.ranges must be");
+	fails("{" BASE ",\"ipam\":{\"ranges\":[[]]}}", 7, "ipam.ranges[0] must be");
 	fails("{" BASE ",\"bridge\":\"a-very-long-bridge-name\"," IPAM "}", 7, "bridge");
 	fails("{" BASE ",\"bridge\":\"a/b\"," IPAM "}", 7, "not allowed");
 	fails("{" BASE ",\"mtu\":60," IPAM "}", 7, "mtu 60");
@@ -544,6 +548,63 @@ test_ip4(void)
 	CHECK_INT(ip4_range_next(0xffffffffu, 3, 0xffffffffu), ==, 3);
 }
 
+/* host-local's "ranges" with an IPv6 range set: defaults, routes, the
+ * result's second address, and what is refused. */
+static void
+test_dual_stack(void)
+{
+	struct cni_conf c;
+	struct pd_err err = {0};
+	struct cni_add_result r = sample_result();
+	char *s;
+	json_t *res;
+
+	REQUIRE(parse_stage("{" BASE ",\"ipMasq\":true,\"hairpinMode\":true,\"ipam\":{\"ranges\":"
+			    "[[{\"subnet\":\"fd77::/64\"}],[{\"subnet\":\"10.77.0.0/24\"}]]}}",
+			    CNI_CMD_ADD, &c, &err) == 0);
+	CHECK(c.ip_masq && c.hairpin && c.has_v6);
+	CHECK_INT(c.subnet.addr, ==, ip("10.77.0.0"));
+	CHECK_INT(c.subnet6.prefix, ==, 64);
+	CHECK_INT(c.n_routes, ==, 1);
+	CHECK_INT(c.n_routes6, ==, 1);
+	REQUIRE(ip6_parse("fd77::1", &r.addr6, &err) == 0);
+	CHECK(c.gateway6 == r.addr6 && c.routes6[0].gw == r.addr6);
+	REQUIRE(ip6_parse("fd77::5", &r.addr6, &err) == 0);
+	res = cni_result_json(&c, &r);
+	s = pd_json_dump(json_object_get(res, "ips"));
+	CHECK_STR(s, ==,
+		  "[{\"address\":\"10.77.0.5/24\",\"gateway\":\"10.77.0.1\",\"interface\":2},"
+		  "{\"address\":\"fd77::5/64\",\"gateway\":\"fd77::1\",\"interface\":2}]");
+	free(s);
+	s = pd_json_dump(json_object_get(res, "routes"));
+	CHECK_STR(s, ==,
+		  "[{\"dst\":\"0.0.0.0/0\",\"gw\":\"10.77.0.1\"},{\"dst\":\"::/0\",\"gw\":"
+		  "\"fd77::1\"}]");
+	free(s);
+	json_decref(res);
+	cni_conf_clear(&c);
+
+	CHECK_INT(parse_stage("{" BASE ",\"ipam\":{\"ranges\":[[{\"subnet\":\"fd77::/64\"}]]}}",
+			      CNI_CMD_ADD, &c, &err),
+		  ==, 7);
+	CHECK_CONTAINS(err.msg, "no IPv4 range set");
+	cni_conf_clear(&c);
+	CHECK_INT(parse_stage("{" BASE ",\"ipam\":{\"ranges\":[[{\"subnet\":\"10.77.0.0/24\"}],"
+			      "[{\"subnet\":\"fd77::/127\"}]]}}",
+			      CNI_CMD_ADD, &c, &err),
+		  ==, 7);
+	CHECK_CONTAINS(err.msg, "/8 to /126");
+	cni_conf_clear(&c);
+	CHECK_INT(parse_stage("{" BASE ",\"ipam\":{\"subnet\":\"10.77.0.0/24\",\"routes\":"
+			      "[{\"dst\":\"::/0\"}]}}",
+			      CNI_CMD_ADD, &c, &err),
+		  ==, 7);
+	CHECK_CONTAINS(err.msg, "no IPv6 range set");
+	cni_conf_clear(&c);
+	CHECK_INT(parse_stage("{" BASE ",\"ipMasq\":1," IPAM "}", CNI_CMD_ADD, &c, &err), ==, 7);
+	cni_conf_clear(&c);
+}
+
 static const struct unit_case cases[] = {
     {"defaults", test_defaults},
     {"all_fields", test_all_fields},
@@ -558,6 +619,7 @@ static const struct unit_case cases[] = {
     {"result_old_version_and_chain", test_result_old_version_and_chain},
     {"host_ifname", test_host_ifname},
     {"ip4", test_ip4},
+    {"dual_stack", test_dual_stack},
 };
 
 UNIT_MAIN(cases)
