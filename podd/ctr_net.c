@@ -66,10 +66,7 @@ ctr_net_held_path(const struct container *c, char *buf, size_t len)
 static int
 next_unattached(const struct container *c)
 {
-	for (size_t i = 0; i < c->rec.n_nets; i++)
-		if (c->rec.nets[i].cni_result == NULL)
-			return (int)i;
-	return -1;
+	return net_attachment_first_unattached(c->rec.nets, c->rec.n_nets);
 }
 
 /* The container's eth0, made when missing. */

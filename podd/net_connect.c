@@ -49,9 +49,6 @@ struct owner {
 static int
 owner_of_pod(struct pod *pod, struct owner *o, struct pd_err *err)
 {
-	if (pod->rec.spec.net != POD_NET_CNI)
-		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network",
-			       pod->rec.spec.name, pod_net_name(&pod->rec.spec));
 	o->pod = pod;
 	o->id = pod->rec.id;
 	o->name = pod->rec.spec.name;
@@ -61,12 +58,23 @@ owner_of_pod(struct pod *pod, struct owner *o, struct pd_err *err)
 	o->up = pod->rec.state == POD_RUNNING && pod_net_attached(pod) &&
 		infra_held_path(pod, POD_NS_NET, o->netns, sizeof(o->netns)) == 0;
 	o->busy = pod->net_op != NULL;
+	if (pod->rec.spec.net != POD_NET_CNI)
+		return pd_fail(err, PD_E_INVALID, "pod \"%s\" is on the %s network",
+			       pod->rec.spec.name, pod_net_name(&pod->rec.spec));
 	return 0;
 }
 
 static int
 owner_of_container(struct container *c, struct owner *o, struct pd_err *err)
 {
+	o->c = c;
+	o->id = c->rec.id;
+	o->name = c->rec.spec.name;
+	o->kind = "container";
+	o->nets = &c->rec.nets;
+	o->n_nets = &c->rec.n_nets;
+	o->up = ctr_net_attached(c) && ctr_net_held_path(c, o->netns, sizeof(o->netns)) == 0;
+	o->busy = c->net_op != NULL;
 	if (c->rec.spec.pod[0] != '\0')
 		return pd_fail(err, PD_E_INVALID,
 			       "container \"%s\" is in a pod: connect its pod to the network",
@@ -77,14 +85,6 @@ owner_of_container(struct container *c, struct owner *o, struct pd_err *err)
 		    "container \"%s\" has no network of its own (--network none, host or "
 		    "container:)",
 		    c->rec.spec.name);
-	o->c = c;
-	o->id = c->rec.id;
-	o->name = c->rec.spec.name;
-	o->kind = "container";
-	o->nets = &c->rec.nets;
-	o->n_nets = &c->rec.n_nets;
-	o->up = ctr_net_attached(c) && ctr_net_held_path(c, o->netns, sizeof(o->netns)) == 0;
-	o->busy = c->net_op != NULL;
 	return 0;
 }
 
@@ -190,6 +190,7 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 	struct owner o;
 	struct net_attachment *a = NULL;
 	cleanup_json json_t *j = NULL;
+	bool ok = false;
 
 	if (owner_find(k->d, k->id, &o, &e) == 0) {
 		a = net_attachment_find(*o.nets, *o.n_nets, k->network);
@@ -205,8 +206,10 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 		json_decref(result);
 	} else if (net_attachment_take_result(a, result, &e) < 0) {
 		del_in_background(k->d, k->id, k->network, k->ifname, NULL);
+	} else {
+		ok = true;
 	}
-	if (e.kind != 0) {
+	if (!ok || a == NULL) {
 		if (a != NULL) {
 			owner_drop(&o, (size_t)(a - *o.nets));
 			owner_save(&o);

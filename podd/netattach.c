@@ -301,3 +301,12 @@ net_conflist_for(const json_t *conflist, const char *ifname)
 	}
 	return copy;
 }
+
+int
+net_attachment_first_unattached(const struct net_attachment *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].cni_result == NULL)
+			return (int)i;
+	return -1;
+}

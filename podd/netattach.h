@@ -79,6 +79,8 @@ json_t *net_conflist_for(const json_t *conflist, const char *ifname);
 
 /* The attachment of @network in @a[0..n), or NULL. */
 struct net_attachment *net_attachment_find(struct net_attachment *a, size_t n, const char *network);
+/* The index of the first attachment of @a[0..n) not attached, or -1. */
+int net_attachment_first_unattached(const struct net_attachment *a, size_t n);
 /* The first interface name "ethN" that no attachment of @a[0..n) has, into
  * @buf (16 bytes). */
 void net_attachment_next_ifname(const struct net_attachment *a, size_t n, char buf[16]);

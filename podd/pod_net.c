@@ -57,10 +57,7 @@ pod_net_attached(const struct pod *pod)
 static int
 next_unattached(const struct pod *pod)
 {
-	for (size_t i = 0; i < pod->rec.n_nets; i++)
-		if (pod->rec.nets[i].cni_result == NULL)
-			return (int)i;
-	return -1;
+	return net_attachment_first_unattached(pod->rec.nets, pod->rec.n_nets);
 }
 
 static int start_add(struct pod *pod, struct pd_err *err);

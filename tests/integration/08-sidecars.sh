@@ -239,7 +239,9 @@ test_bad_modes() {
         assert_one_line "$LAST_ERR"
     done
     assert_contains "$(podctl run --rm --pid container:finished busybox true 2>&1)" "not running"
-    assert_contains "$(podctl run --rm --network bogus busybox true 2>&1)" "not a mode"
+    # issue 14: a plain name is a network's, which must exist
+    assert_contains "$(podctl run --rm --network bogus busybox true 2>&1)" "no such network: bogus"
+    assert_contains "$(podctl run --rm --network bo/gus busybox true 2>&1)" "not a mode"
     assert_contains "$(podctl run --rm --pod p --network container:target busybox true 2>&1)" "conflict"
     assert_eq 2 "$(podctl ps -a -q | wc -l)"
 }

@@ -74,6 +74,9 @@ test_run_publishes_ports() {
     assert_eq published "$(get http://127.0.0.1:18080/)"
     assert_eq "80/tcp -> 127.0.0.1:18080" "$(podctl port w)"
     assert_eq "127.0.0.1:18080" "$(podctl port w 80/tcp)"
+    # DNATed by podd's table for traffic from elsewhere, the rule named
+    # after the container.
+    assert_contains "$(nft list table inet podd)" "$(ctr_field w .id)"
     # A port another container publishes is refused, leaving nothing.
     assert_exit 125 podctl run -d --name x -p 127.0.0.1:18080:80 busybox sleep 100
     assert_contains "$(podctl run -d --name x -p 127.0.0.1:18080:80 busybox sleep 100 2>&1)" \
@@ -91,6 +94,7 @@ test_run_publishes_ports() {
     wait_for get http://127.0.0.1:18080/
     podctl rm -f w > /dev/null
     assert_exit 7 curl -s -m 3 http://127.0.0.1:18080/
+    assert_not_contains "$(nft list table inet podd 2> /dev/null || true)" "dport 18080"
     podctl pod rm -f p > /dev/null
 }
 
