@@ -231,28 +231,6 @@ server_find(struct podd *d, const char *network)
 	return NULL;
 }
 
-static bool
-on_any(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
-       const char *owner_id)
-{
-	(void)a;
-	(void)names;
-	(void)n_names;
-	(void)owner_id;
-	*(bool *)arg = true;
-	return false;
-}
-
-/* True when a running pod or container of @d is attached to @n. */
-static bool
-has_attachment(struct podd *d, const struct network *n)
-{
-	bool any = false;
-
-	net_each_attachment(d, n->name, on_any, &any);
-	return any;
-}
-
 void
 dns_sync(struct podd *d)
 {
@@ -270,7 +248,7 @@ dns_sync(struct podd *d)
 	TAILQ_FOREACH (n, &d->networks, entry) {
 		struct pd_err err = {0};
 
-		if (n->gateway[0] == '\0' || n->removing || !has_attachment(d, n))
+		if (n->gateway[0] == '\0' || n->removing || !net_has_attachment(d, n->name))
 			continue;
 		s = server_find(d, n->name);
 		if (s != NULL && strcmp(s->addr, n->gateway) == 0) {
