@@ -339,11 +339,16 @@ $(B)/bench-proxy: tests/bench/proxy_bench.c $(PROXY_OBJS) $(LIBPODD)
 	$(Q)$(CC) $(CFLAGS_ALL) -Ipodd $(call pc_cflags,libevent jansson) -o $@ $< $(PROXY_OBJS) \
 		$(LIBPODD) $(EVENT_LIBS) $(JANSSON_LIBS) $(LDFLAGS_ALL)
 
+# issue 14, dns: a DNS load tool (tests/bench/dns_load.c) for tests/bench/dns.sh.
+$(B)/bench-dns: tests/bench/dns_load.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
+
 # What the benchmarks compare podd with (tests/bench/scale.sh): installed by
 # `make bench` only, not by `make deps`. catatonit builds podman's pause image.
 DEPS_BENCH := podman crun catatonit
 
-bench: deps images $(PROGS) $(B)/bench-floor $(B)/bench-proxy
+bench: deps images $(PROGS) $(B)/bench-floor $(B)/bench-proxy $(B)/bench-dns
 	$(Q)tools/deps.sh $(DEPS_BENCH)
 	$(Q)tests/bench/bench.sh $(B)
 

@@ -17,6 +17,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "json.h"
+#include "dns_flags.h"
 #include "limits_flags.h"
 #include "name.h"
 #include "output.h"
@@ -96,7 +97,8 @@ enum {
 	C_SHARE_PID,
 	C_NET,
 	C_IP,
-	C_DNS,
+	C_DNS, /* issue 14, dns: dns_flags.h */
+	C_DNS_LAST = C_DNS + DNS_FLAG_N - 1,
 	C_PUBLISH,
 	C_LABEL,
 	C_FORMAT,
@@ -120,8 +122,7 @@ static const struct flag_spec create_flags[] = {
 	       "a network's name; " PD_NET_BRIDGE " (the default) is network " PD_NET_DEFAULT
 	       "; " PD_NET_NONE ": only lo; " PD_NET_HOST ": the host's network"},
     [C_IP] = {"ip", NULL, 0, FLAG_VALUE, "ADDR", "the pod's address on its network"},
-    [C_DNS] = {"dns", NULL, 0, FLAG_LIST, "IP",
-	       "a nameserver for the pod's resolv.conf (default: the host's); repeatable"},
+    DNS_FLAG_ROWS(C_DNS), /* issue 14, dns */
     [C_PUBLISH] = {"publish", NULL, 'p', FLAG_LIST, "[HOSTIP:]HOSTPORT[-END]:PORT[-END][/PROTO]",
 		   "publish a pod port on the host (tcp or udp); repeatable"},
     [C_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V", "set a label; repeatable"},
@@ -226,8 +227,7 @@ create_body(const char *name, const struct flags *f, struct pd_err *err)
 	}
 	if ((f->v[C_IP].value != NULL &&
 	     body_set_string(body, PD_F_IP, f->v[C_IP].value, "--ip", err) < 0) ||
-	    (f->v[C_DNS].count > 0 && body_set_strings(body, PD_F_DNS, f->v[C_DNS].values,
-						       f->v[C_DNS].count, "--dns", err) < 0) ||
+	    dns_flags_body(body, &f->v[C_DNS], err) < 0 || /* issue 14, dns */
 	    (f->v[C_PUBLISH].count > 0 &&
 	     body_set_strings(body, PD_F_PORTS, f->v[C_PUBLISH].values, f->v[C_PUBLISH].count,
 			      "--publish", err) < 0))

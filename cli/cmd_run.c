@@ -32,6 +32,7 @@
 #include "detachkeys.h"
 #include "imgref.h"
 #include "json.h"
+#include "dns_flags.h"
 #include "limits_flags.h"
 #include "logstream.h"
 #include "name.h"
@@ -87,6 +88,9 @@ enum {
 	/* issue 14, attach: published ports of a container of its own */
 	R_PUBLISH,
 	R_PUBLISH_ALL,
+	/* issue 14, dns: dns_flags.h */
+	R_DNS,
+	R_DNS_LAST = R_DNS + DNS_FLAG_N - 1,
 };
 
 static const struct flag_spec run_flags[] = {
@@ -157,6 +161,7 @@ static const struct flag_spec run_flags[] = {
 		   "publish a container port on the host (tcp or udp); repeatable"},
     [R_PUBLISH_ALL] = {"publish-all", NULL, 'P', FLAG_BOOL, NULL,
 		       "publish every port the image exposes on a free host port"},
+    DNS_FLAG_ROWS(R_DNS), /* issue 14, dns */
     {.name = NULL},
 };
 
@@ -399,6 +404,8 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 	if (health_flags(body, v, err) < 0) /* probes branch */
 		return NULL;
 	if (limits_flags_body(body, &v[R_LIMITS], err) < 0) /* issue 13, cgroups */
+		return NULL;
+	if (dns_flags_body(body, &v[R_DNS], err) < 0) /* issue 14, dns */
 		return NULL;
 	if (priv_flags_body(body, v + R_PRIV, err) < 0) /* issue 13 */
 		return NULL;

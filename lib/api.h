@@ -305,6 +305,15 @@
 #define PD_ACTION_CONNECT    "connect"
 #define PD_ACTION_DISCONNECT "disconnect"
 
+/* issue 14, dns: the names of a pod (or a container of its own) in its
+ * network's DNS (--network-alias), an array of strings; with "dns",
+ * "dns_search", "dns_options" and "host_aliases" ([{"ip", "hostnames"}],
+ * --add-host) also in a container's create body, for a container of its
+ * own. A network object's "dns" is its DNS server's address ("" when
+ * none runs). */
+#define PD_F_DNS_SEARCH   "dns_search"
+#define PD_F_DNS_OPTIONS  "dns_options"
+#define PD_F_HOST_ALIASES "host_aliases"
 /* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
  * {"name", "conflist"} (a CNI conflist to run as it is); the network object
  * adds "driver" ("netplug", or the first plugin's type), "plugins" (their

@@ -221,3 +221,15 @@ pd_copy_bounded(char *dst, size_t len, const char *src, const char *what, struct
 	memcpy(dst, src, n + 1);
 	return 0;
 }
+
+int
+pd_parse_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -38,3 +38,6 @@ const char *pd_signal_name(int sig);
 int pd_copy_bounded(char *dst, size_t len, const char *src, const char *what, struct pd_err *err);
 
 int pd_parse_kv(const char *s, char **key, const char **value, struct pd_err *err);
+
+/* The value of the hex digit @c (either case), or -1. */
+int pd_parse_hex_digit(char c);

@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "api.h"
 #include "cni_chain.h"
+#include "dns.h" /* issue 14 */
 #include "file.h"
 #include "firewall.h"
 #include "json.h"
@@ -75,6 +77,8 @@ eth0(struct container *c)
 		c->rec.nets = xcalloc(1, sizeof(*c->rec.nets));
 		c->rec.n_nets = 1;
 		net_attachment_init(&c->rec.nets[0], c->rec.spec.ns[CTR_NS_NET].target, CTR_IFNAME);
+		net_attachment_set_aliases(&c->rec.nets[0], /* issue 14, dns */
+					   json_object_get(c->rec.spec.k8s, PD_F_ALIASES));
 	}
 	return &c->rec.nets[0];
 }
@@ -101,6 +105,7 @@ on_added(void *arg, json_t *result, const struct pd_err *err)
 		 a->network);
 	if (container_save(c, &e) < 0)
 		log_warn("container \"%s\": %s", c->rec.spec.name, e.msg);
+	dns_sync(c->d); /* issue 14: the network's names */
 	/* The next one (network connect's), or it is ready. */
 	if (next_unattached(c) < 0)
 		container_on_net_ready(c, NULL);
@@ -257,6 +262,7 @@ ctr_net_detach(struct container *c)
 				 c->rec.spec.name, err.msg);
 		net_attachment_reset(a);
 	}
+	dns_sync(c->d); /* issue 14: a server whose network has no one left stops */
 }
 
 int

@@ -22,14 +22,17 @@
 #include "container.h"
 #include "ctr_image.h"
 #include "ctr_priv_shim.h"
+#include "dns.h" /* issue 14 */
 #include "file.h"
 #include "fd.h"
 #include "json.h"
+#include "netattach.h" /* issue 14 */
 #include "log.h"
 #include "paths.h"
 #include "ns.h"
 #include "pod.h"
 #include "proc.h"
+#include "resolv_conf.h" /* issue 14 */
 #include "shim.h"
 #include "shim_launch.h"
 #include "sync.h"
@@ -186,54 +189,88 @@ ctr_env(const struct container *c, const char *hostname, const char *user, const
 	return ctr_env_merge(env, extra);
 }
 
-/* /etc/hostname, /etc/hosts and /etc/resolv.conf for the container. In a
- * pod with an address, the pod's hostname resolves to it (as a Kubernetes
- * pod's does), and the pod's --dns servers replace the host's. */
-static int
-write_etc(int etc_fd, const char *hostname, const struct pod *pod, struct pd_err *err)
+/* The nameservers --dns gave (the pod's, or in @k8s those of a container
+ * of its own) as resolv.conf lines, or NULL when none was given. */
+static char *
+given_nameservers(const struct pod *pod, const json_t *k8s)
 {
-	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip : "127.0.1.1";
-	cleanup_free char *name = xasprintf("%s\n", hostname);
-	cleanup_free char *hosts =
-	    xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		      "%s\t%s\n",
-		      ip, hostname);
-	cleanup_free char *resolv = NULL;
+	char *buf = NULL;
+	size_t len = 0, i;
+	const json_t *v;
+	FILE *out;
+
+	if ((pod != NULL ? pod->rec.spec.dns[0][0] == '\0'
+			 : json_array_size(json_object_get(k8s, PD_F_DNS)) == 0))
+		return NULL;
+	out = open_memstream(&buf, &len);
+	if (out == NULL)
+		abort();
+	for (int k = 0; pod != NULL && k < POD_DNS_MAX && pod->rec.spec.dns[k][0] != '\0'; k++)
+		fprintf(out, "nameserver %s\n", pod->rec.spec.dns[k]);
+	json_array_foreach (pod == NULL ? json_object_get(k8s, PD_F_DNS) : NULL, i, v)
+		fprintf(out, "nameserver %s\n", json_string_value(v));
+	if (fclose(out) != 0)
+		abort();
+	return buf;
+}
+
+/* The container's resolv.conf: --dns's nameservers; else on a network with
+ * a DNS server (issue 14) that server with the search domain DNS_DOMAIN
+ * before the host's; else the host's file (--resolv-conf), as docker does.
+ * Then the search list and options given (@k8s) replace the file's. */
+static char *
+etc_resolv(struct podd *d, const struct pod *pod, const char *network, const json_t *k8s)
+{
+	char *resolv = given_nameservers(pod, k8s), *more;
+	bool given = resolv != NULL;
+	const char *server = network[0] != '\0' ? dns_server_address(d, network) : "";
 	size_t len = 0;
 	struct pd_err ignored;
 
-	/* issue 12, podspec: the pod's host aliases, DNS search and options */
-	if (pod != NULL) {
-		char *more = pod_etc_hosts(hosts, pod->rec.spec.k8s);
-
-		free(hosts);
-		hosts = more;
-	}
-	if (pod != NULL && pod->rec.spec.dns[0][0] != '\0') {
-		resolv = xstrdup("");
-		for (int i = 0; i < POD_DNS_MAX && pod->rec.spec.dns[i][0] != '\0'; i++) {
-			char *more = xasprintf("%snameserver %s\n", resolv, pod->rec.spec.dns[i]);
-
-			free(resolv);
-			resolv = more;
-		}
-		len = strlen(resolv);
-	} else if (pd_file_read(AT_FDCWD, "/etc/resolv.conf", 64 * 1024, &resolv, &len, &ignored) <
-		   0) {
-		/* The host's, as docker does without --dns; none is not an error. */
-		resolv = xstrdup("");
-		len = 0;
-	}
-	if (pod != NULL) { /* issue 12, podspec */
-		char *more = pod_etc_resolv(resolv, len, pod->rec.spec.k8s);
-
+	if (!given &&
+	    pd_file_read(AT_FDCWD, dns_resolv_path(d), 64 * 1024, &resolv, &len, &ignored) < 0)
+		resolv = xstrdup(""); /* none is not an error */
+	if (!given && server[0] != '\0') {
+		more = pd_resolv_for_server(resolv, strlen(resolv), server, DNS_DOMAIN);
 		free(resolv);
 		resolv = more;
-		len = strlen(resolv);
 	}
+	more = pod_etc_resolv(resolv, strlen(resolv), k8s);
+	free(resolv);
+	return more;
+}
+
+/* /etc/hostname, /etc/hosts and /etc/resolv.conf for @c. In a pod with an
+ * address (or on a network of its own), its hostname resolves to that
+ * address (as a Kubernetes pod's does). The host aliases, nameservers,
+ * search list and options are the pod's, or those of a container of its
+ * own (issue 14). */
+static int
+write_etc(const struct container *c, int etc_fd, const char *hostname, const struct pod *pod,
+	  struct pd_err *err)
+{
+	const struct net_attachment *own =
+	    pod == NULL && c->rec.n_nets > 0 ? &c->rec.nets[0] : NULL;
+	const char *ip = pod != NULL && pod->rec.ip[0] != '\0' ? pod->rec.ip
+			 : own != NULL && own->ip[0] != '\0'   ? own->ip
+							       : "127.0.1.1";
+	const char *network = pod != NULL && pod->rec.spec.net == POD_NET_CNI
+				  ? pod->rec.spec.network
+			      : own != NULL ? own->network
+					    : "";
+	const json_t *k8s = pod != NULL ? pod->rec.spec.k8s : c->rec.spec.k8s;
+	cleanup_free char *name = xasprintf("%s\n", hostname);
+	cleanup_free char *base =
+	    xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		      "%s\t%s\n",
+		      ip, hostname);
+	/* issue 12, podspec: the host aliases (--add-host) */
+	cleanup_free char *hosts = pod_etc_hosts(base, k8s);
+	cleanup_free char *resolv = etc_resolv(c->d, pod, network, k8s);
+
 	if (pd_file_write_volatile(etc_fd, "hostname", name, strlen(name), err) < 0 ||
 	    pd_file_write_volatile(etc_fd, "hosts", hosts, strlen(hosts), err) < 0 ||
-	    pd_file_write_volatile(etc_fd, "resolv.conf", resolv, len, err) < 0)
+	    pd_file_write_volatile(etc_fd, "resolv.conf", resolv, strlen(resolv), err) < 0)
 		return -1;
 	return 0;
 }
@@ -497,7 +534,7 @@ prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd
 	etc_fd = openat(*run_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (etc_fd < 0)
 		return pd_fail_errno(err, errno, "open etc dir");
-	return write_etc(etc_fd, plan->hostname, plan->pod, err);
+	return write_etc(c, etc_fd, plan->hostname, plan->pod, err);
 }
 
 int

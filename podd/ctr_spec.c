@@ -15,8 +15,11 @@
 #include "json.h"
 #include "mount_spec.h"
 #include "parse.h"
+#include "pod_spec.h" /* issue 14, dns: pod_dns_keys_parse */
 #include "pod_volume.h"
 #include "xalloc.h"
+
+static int ctr_dns_check(const struct ctr_spec *spec, struct pd_err *err); /* issue 14 */
 
 static const char *const state_names[] = {
     [CTR_CREATED] = PD_STATE_CREATED, [CTR_STARTING] = PD_STATE_CREATED,
@@ -467,6 +470,8 @@ ctr_spec_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 		json_object_get(body, PD_F_SECURITY_OPT),
 		json_is_false(json_object_get(spec->k8s, "allow_privilege_escalation")), &spec->sec,
 		err) < 0)
+		return -1;
+	if (ctr_dns_check(spec, err) < 0) /* issue 14, dns */
 		return -1;
 	if (spec->pod[0] == '\0' && json_array_size(json_object_get(body, "pod_mounts")) > 0)
 		return pd_fail(err, PD_E_INVALID, "\"pod_mounts\" are for a container in a pod");
@@ -1136,6 +1141,30 @@ resources_parse(const json_t *r, json_t *out, struct pd_err *err)
 	return 0;
 }
 
+/* issue 14, dns: a container that takes its network namespace from a pod
+ * or another container has their resolv.conf and hosts. */
+static int
+ctr_dns_check(const struct ctr_spec *spec, struct pd_err *err)
+{
+	static const char *const keys[] = {CTR_SPEC_DNS_KEYS};
+	static const char *const flags[] = {"--dns", "--dns-search", "--dns-option", "--add-host",
+					    "--network-alias"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (json_object_get(spec->k8s, keys[i]) == NULL)
+			continue;
+		if (spec->pod[0] != '\0')
+			return pd_fail(err, PD_E_INVALID,
+				       "%s is the pod's: give it to podctl pod create", flags[i]);
+		if (spec->ns[CTR_NS_NET].how == CTR_NS_CONTAINER)
+			return pd_fail(err, PD_E_INVALID,
+				       "%s and --network container: conflict: the network is the "
+				       "other container's",
+				       flags[i]);
+	}
+	return 0;
+}
+
 int
 ctr_spec_k8s_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err)
 {
@@ -1157,6 +1186,8 @@ ctr_spec_k8s_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err
 		return -1;
 	if ((v = json_object_get(body, "resources")) != NULL && !json_is_null(v) &&
 	    resources_parse(v, out, err) < 0)
+		return -1;
+	if (pod_dns_keys_parse(body, true, out, err) < 0) /* issue 14, dns */
 		return -1;
 	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
 		cleanup_free char *dump = NULL;

@@ -102,18 +102,6 @@ static const struct route routes[] = {
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode the @n bytes at @src into @dst (room for @dst_len with
  * its NUL). A client encodes a segment that holds '/' or ':' (an image
  * reference "127.0.0.1:5000/team/app:v2" is one segment); a bad escape or
@@ -127,8 +115,8 @@ segment_decode(const char *src, size_t n, char *dst, size_t dst_len)
 		char c = src[i];
 
 		if (c == '%') {
-			int hi = i + 2 < n ? hex_value(src[i + 1]) : -1;
-			int lo = i + 2 < n ? hex_value(src[i + 2]) : -1;
+			int hi = i + 2 < n ? pd_parse_hex_digit(src[i + 1]) : -1;
+			int lo = i + 2 < n ? pd_parse_hex_digit(src[i + 2]) : -1;
 
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return false;

@@ -23,6 +23,7 @@
 #include "api.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "dns.h" /* issue 14 */
 #include "file.h"
 #include "http.h"
 #include "log.h"
@@ -95,6 +96,8 @@ usage(FILE *out)
 	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
 	    "                      copy: through copies owned by the pod's ids, made\n"
 	    "                      once per pod and layer\n"
+	    "  --resolv-conf FILE  the nameservers the networks' DNS servers relay to\n"
+	    "                      (default /etc/resolv.conf)\n"
 	    "  --ipv6              the default network is dual-stack: pods get an address\n"
 	    "                      of fd77::/64 too (gateway fd77::1)\n"
 	    "  --version           print the version\n",
@@ -122,7 +125,8 @@ enum {
 	OPT_CGROUP_LAYOUT,
 	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
-	OPT_IPV6, /* issue 14, netplug */
+	OPT_RESOLV_CONF, /* issue 14, dns */
+	OPT_IPV6,        /* issue 14, netplug */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -146,7 +150,8 @@ static const struct option long_opts[] = {
     {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
-    {"ipv6", no_argument, NULL, OPT_IPV6}, /* issue 14, netplug */
+    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}, /* issue 14, dns */
+    {"ipv6", no_argument, NULL, OPT_IPV6},                     /* issue 14, netplug */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -262,6 +267,10 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 				return -1;
 			}
 			cfg->userns_copy = strcmp(optarg, "copy") == 0;
+			break;
+		case OPT_RESOLV_CONF: /* issue 14, dns */
+			free(cfg->resolv_conf);
+			cfg->resolv_conf = xstrdup(optarg);
 			break;
 		case OPT_IPV6: /* issue 14, netplug */
 			cfg->ipv6 = true;
@@ -487,6 +496,7 @@ podd_teardown(struct podd *d)
 	cgroup_teardown(d); /* issue 13: after the pods and containers */
 	network_free_all(d);
 	cni_free_all(d); /* after the pods and networks, which hold some */
+	dns_free_all(d); /* issue 14, dns */
 	if (d->base != NULL)
 		flush_replies(d);
 	http_stop(d);
@@ -514,6 +524,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.certs_dir);
 	free(d->cfg.cgroup_parent);
 	free(d->cfg.subid_file);
+	free(d->cfg.resolv_conf); /* issue 14, dns */
 }
 
 int
@@ -578,6 +589,7 @@ main(int argc, char **argv)
 	network_gc_all(&d, pod_net_gc_done);
 	pod_cgroup_gc(&d);      /* issue 13 */
 	pod_seq_resume_all(&d); /* issue 12, podlife: deadlines, sequences */
+	dns_sync(&d);           /* issue 14: the adopted pods' networks */
 	/* issue 14, firewall: the table of the pods adopted replaces what an
 	 * earlier podd left */
 	if (fw_sync(&d, &err) < 0)

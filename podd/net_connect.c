@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "cni_chain.h"
 #include "container.h"
+#include "dns.h" /* issue 14 */
 #include "firewall.h"
 #include "http.h"
 #include "json.h"
@@ -222,6 +223,7 @@ on_connected(void *arg, json_t *result, const struct pd_err *err)
 	if (a == *o.nets)
 		owner_eth0_changed(&o);
 	owner_save(&o);
+	dns_sync(k->d); /* issue 14, dns: its names on that network */
 	j = owner_json(&o);
 	http_pending_reply_json(k->pending, 200, j);
 	free(k);
@@ -351,6 +353,7 @@ net_disconnect(struct podd *d, const char *network, const json_t *body, struct p
 	owner_drop(&o, (size_t)(a - *o.nets));
 	owner_save(&o);
 	fw_sync_or_warn(d);
+	dns_sync(d); /* issue 14, dns */
 	return 0;
 }
 

@@ -23,6 +23,13 @@ net_attachment_init(struct net_attachment *a, const char *network, const char *i
 }
 
 void
+net_attachment_set_aliases(struct net_attachment *a, const json_t *aliases)
+{
+	json_decref(a->aliases);
+	a->aliases = aliases != NULL ? json_deep_copy(aliases) : json_array();
+}
+
+void
 net_attachment_reset(struct net_attachment *a)
 {
 	json_decref(a->cni_result);

@@ -39,6 +39,10 @@ struct net_attachment {
 
 /* An empty attachment of @network as @ifname (aliases [], not attached). */
 void net_attachment_init(struct net_attachment *a, const char *network, const char *ifname);
+/* issue 14, dns: @a's aliases become a copy of @aliases (an array of
+ * names, checked by pod_dns_keys_parse; NULL: none). */
+void net_attachment_set_aliases(struct net_attachment *a, const json_t *aliases);
+
 /* Release what @a owns. */
 void net_attachment_clear(struct net_attachment *a);
 /* Forget the addresses and the result (after a DEL); the network, the
@@ -88,6 +92,9 @@ void net_attachment_next_ifname(const struct net_attachment *a, size_t n, char b
 typedef bool net_each_fn(void *arg, const struct net_attachment *a, const char *const *names,
 			 size_t n_names, const char *owner_id);
 void net_each_attachment(struct podd *d, const char *network, net_each_fn *fn, void *arg);
+/* issue 14, dns: true when a running pod or container of @d is attached to
+ * @network (net_each_attachment finds one). */
+bool net_has_attachment(struct podd *d, const char *network);
 
 /* Every published port of every attached owner (a pod, or a container of
  * its own): the owner's id, the network and addresses of its attachment 0

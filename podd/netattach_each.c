@@ -97,6 +97,27 @@ net_each_attachment(struct podd *d, const char *network, net_each_fn *fn, void *
 	}
 }
 
+static bool
+on_any(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
+       const char *owner_id)
+{
+	(void)a;
+	(void)names;
+	(void)n_names;
+	(void)owner_id;
+	*(bool *)arg = true;
+	return false;
+}
+
+bool
+net_has_attachment(struct podd *d, const char *network)
+{
+	bool any = false;
+
+	net_each_attachment(d, network, on_any, &any);
+	return any;
+}
+
 /* @fn on each map of @ports, published to @a. */
 static bool
 each_map(const json_t *ports, const char *owner_id, const struct net_attachment *a, net_port_fn *fn,

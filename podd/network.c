@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "file.h"
 #include "cni_chain.h"
+#include "dns.h" /* issue 14 */
 #include "http.h"
 #include "ip4.h"
 #include "ip6.h"
@@ -711,6 +712,8 @@ network_to_json(struct podd *d, const struct network *n)
 		json_object_set_new(j, PD_F_GATEWAY, json_string(n->gateway));
 	if (n->bridge[0] != '\0')
 		json_object_set_new(j, PD_F_BRIDGE, json_string(n->bridge));
+	/* issue 14, dns: its DNS server's address, "" when none runs */
+	json_object_set_new(j, PD_F_DNS, json_string(dns_server_address(d, n->name)));
 	/* issue 14, netplug */
 	json_object_set_new(j, PD_F_INTERNAL, json_boolean(n->internal));
 	json_object_set_new(j, PD_F_MASQUERADE, json_boolean(n->masquerade));

@@ -10,6 +10,7 @@
 #include "container.h"
 #include "pod_seq.h"
 #include "pod_status.h"
+#include "dns.h" /* issue 14 */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -552,6 +553,7 @@ pod_on_attached(struct pod *pod, const struct pd_err *err)
 	} else {
 		log_info("pod \"%s\": address %s on network \"%s\"", pod->rec.spec.name,
 			 pod->rec.ip, pod->rec.spec.network);
+		dns_sync(pod->d); /* issue 14: the network's names */
 		become_running(pod);
 		return;
 	}

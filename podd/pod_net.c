@@ -23,6 +23,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "cni_chain.h"
+#include "dns.h"      /* issue 14 */
 #include "firewall.h" /* issue 14 */
 #include "json.h"
 #include "log.h"
@@ -40,6 +41,8 @@ eth0(struct pod *pod)
 		pod->rec.nets = xcalloc(1, sizeof(*pod->rec.nets));
 		pod->rec.n_nets = 1;
 		net_attachment_init(&pod->rec.nets[0], pod->rec.spec.network, POD_IFNAME);
+		net_attachment_set_aliases(&pod->rec.nets[0], /* issue 14, dns */
+					   json_object_get(pod->rec.spec.k8s, PD_F_ALIASES));
 	}
 	return &pod->rec.nets[0];
 }
@@ -255,6 +258,7 @@ pod_net_detach(struct pod *pod)
 		net_attachment_reset(a);
 	}
 	pod_record_sync_views(&pod->rec);
+	dns_sync(pod->d);        /* issue 14: a server whose network has no pod left stops */
 	fw_sync_or_warn(pod->d); /* issue 14: its ports and maybe its network go */
 }
 

@@ -648,6 +648,28 @@ host_aliases_parse(const json_t *a, json_t *out, struct pd_err *err)
 	return 0;
 }
 
+/* issue 14, dns: "aliases", names of the pod in its network's DNS. */
+static int
+pod_aliases_parse(const json_t *a, json_t *out, struct pd_err *err)
+{
+	const json_t *e;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > POD_ALIASES_MAX)
+		return pd_fail(err, PD_E_INVALID,
+			       "field \"aliases\" must be an array of at most %d", POD_ALIASES_MAX);
+	json_array_foreach (a, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s == NULL || !is_dns_name(s))
+			return pd_fail(err, PD_E_INVALID,
+				       "network alias \"%.64s\" is not a host name",
+				       s != NULL ? s : "");
+	}
+	json_object_set_new(out, PD_F_ALIASES, json_deep_copy(a));
+	return 0;
+}
+
 /* dns_search: names; dns_options: "name" or "name:value", no blanks. */
 static int
 dns_list_parse(const json_t *a, const char *key, size_t max, json_t *out, struct pd_err *err)
@@ -674,6 +696,43 @@ dns_list_parse(const json_t *a, const char *key, size_t max, json_t *out, struct
 	if (total > 2048)
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" is over 2048 bytes", key);
 	json_object_set_new(out, key, json_deep_copy(a));
+	return 0;
+}
+
+int
+pod_dns_keys_parse(const json_t *body, bool with_dns, json_t *out, struct pd_err *err)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(body, "host_aliases")) != NULL && !json_is_null(v) &&
+	    host_aliases_parse(v, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "dns_search")) != NULL && !json_is_null(v) &&
+	    dns_list_parse(v, "dns_search", POD_DNS_SEARCH_MAX, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, "dns_options")) != NULL && !json_is_null(v) &&
+	    dns_list_parse(v, "dns_options", POD_DNS_OPTIONS_MAX, out, err) < 0)
+		return -1;
+	if ((v = json_object_get(body, PD_F_ALIASES)) != NULL && !json_is_null(v) &&
+	    pod_aliases_parse(v, out, err) < 0) /* issue 14, dns */
+		return -1;
+	if (with_dns && (v = json_object_get(body, PD_F_DNS)) != NULL && !json_is_null(v)) {
+		json_t *list = json_array(), *canon;
+		const json_t *e;
+		size_t i;
+
+		json_object_set_new(out, PD_F_DNS, list);
+		if (!json_is_array(v) || json_array_size(v) > POD_DNS_MAX)
+			return pd_fail(err, PD_E_INVALID,
+				       "field \"dns\" must be an array of at most %d addresses",
+				       POD_DNS_MAX);
+		json_array_foreach (v, i, e) {
+			if (any_ip_parse(json_is_string(e) ? json_string_value(e) : "", &canon,
+					 err) < 0)
+				return pd_err_prefix(err, "field \"dns\"");
+			json_array_append_new(list, canon);
+		}
+	}
 	return 0;
 }
 
@@ -705,14 +764,7 @@ pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err *err
 	if ((v = json_object_get(body, "annotations")) != NULL && !json_is_null(v) &&
 	    annotations_parse(v, out, err) < 0)
 		return -1;
-	if ((v = json_object_get(body, "host_aliases")) != NULL && !json_is_null(v) &&
-	    host_aliases_parse(v, out, err) < 0)
-		return -1;
-	if ((v = json_object_get(body, "dns_search")) != NULL && !json_is_null(v) &&
-	    dns_list_parse(v, "dns_search", POD_DNS_SEARCH_MAX, out, err) < 0)
-		return -1;
-	if ((v = json_object_get(body, "dns_options")) != NULL && !json_is_null(v) &&
-	    dns_list_parse(v, "dns_options", POD_DNS_OPTIONS_MAX, out, err) < 0)
+	if (pod_dns_keys_parse(body, false, out, err) < 0)
 		return -1;
 	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
 		cleanup_free char *dump = NULL;

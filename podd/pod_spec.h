@@ -71,7 +71,11 @@ struct pod_spec {
 /* issue 12, podspec: the create body's keys kept in pod_spec.k8s. */
 #define POD_SPEC_K8S_KEYS                                                                   \
 	"annotations", "host_aliases", "dns_search", "dns_options", "host_pid", "host_ipc", \
-	    "subdomain", "volumes", "kube"
+	    "subdomain", "volumes", "kube", POD_SPEC_DNS_KEYS
+/* issue 14, dns: kept with them: the names the network's DNS server also
+ * answers with the pod's address (--network-alias) */
+#define POD_SPEC_DNS_KEYS    "aliases"
+#define POD_ALIASES_MAX      16
 #define POD_KUBE_MAX         (64 * 1024)  /* bytes of a "kube" object, compact */
 #define POD_ANNOTATIONS_MAX  (256 * 1024) /* bytes of every annotation, as Kubernetes */
 #define POD_HOST_ALIASES_MAX 64
@@ -152,6 +156,11 @@ int pod_spec_k8s_parse(const json_t *body, struct pod_spec *spec, struct pd_err 
  * --dns-search and --dns-option do). New strings. */
 char *pod_etc_hosts(const char *hosts, const json_t *k8s);
 char *pod_etc_resolv(const char *resolv, size_t len, const json_t *k8s);
+/* issue 14, dns: "host_aliases", "dns_search", "dns_options", "aliases"
+ * of a create body (and with @with_dns "dns": up to POD_DNS_MAX IPv4 or
+ * IPv6 addresses), checked and kept in canonical form in @out. Shared by
+ * pods and containers of their own. PD_E_INVALID naming the key. */
+int pod_dns_keys_parse(const json_t *body, bool with_dns, json_t *out, struct pd_err *err);
 /* The API's view of @spec->k8s (a new reference). */
 json_t *pod_spec_k8s_public(const struct pod_spec *spec);
 

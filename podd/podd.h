@@ -45,7 +45,10 @@ struct podd_config {
 	int cgroup_layout;   /* enum cg_layout: --cgroup-layout */
 	char *subid_file;    /* owned, or NULL: --subid-file (issue 13, userns.h) */
 	bool userns_copy;    /* --userns-layers copy: chowned copies, not idmapped layers */
-	bool ipv6;           /* issue 14, netplug: --ipv6, the default network dual-stack */
+	/* issue 14, dns: where the DNS servers' upstream nameservers are
+	 * read (owned, NULL: /etc/resolv.conf); --resolv-conf */
+	char *resolv_conf;
+	bool ipv6; /* issue 14, netplug: --ipv6, the default network dual-stack */
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -101,6 +104,8 @@ struct podd {
 	struct stats_streams *stats_streams; /* owned */
 	/* issue 13: the pools of subordinate uids and gids (pod_userns.c) */
 	struct userns_pool uid_pool, gid_pool;
+	/* issue 14, dns: the networks' DNS servers (dns.h), NULL until the first */
+	struct dns_servers *dns; /* owned */
 	/* issue 14, firewall: podd's nftables table (firewall.c), NULL until
 	 * the first fw_sync */
 	struct firewall *fw; /* owned */

@@ -18,14 +18,16 @@ JANSSON_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null || true)
 JANSSON_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 # lib/digest.c (SHA-256) is among lib/'s objects linked into every target.
 CRYPTO_LIBS=$(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
+# lib/nft.c (issue 14) is among them too.
+NFT_LIBS=$(pkg-config --libs libnftables 2>/dev/null || echo -lnftables)
 
 mkdir -p "$out/obj"
 
 # Extra podd, podctl, podd-shim and netplug sources a target links, beyond lib/.
 extra_sources() {
     case $1 in
-        fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/pod_volume_spec.c $top/podd/mount_spec.c $top/podd/cgroup_limits.c $top/podd/userns.c" ;;
-        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c $top/podd/cgroup_limits.c $top/podd/ctr_privileges.c $top/podd/cgroup_devices.c" ;;
+        fuzz_pod_spec) echo "$top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/pod_volume_spec.c $top/podd/mount_spec.c $top/podd/cgroup_limits.c $top/podd/userns.c $top/podd/netattach.c" ;; # issue 14: attachments
+        fuzz_ctr_spec) echo "$top/podd/ctr_spec.c $top/podd/ctr_image.c $top/podd/mount_spec.c $top/podd/probe_spec.c $top/podd/pod_volume_spec.c $top/podd/security_opt.c $top/podd/cgroup_limits.c $top/podd/ctr_privileges.c $top/podd/cgroup_devices.c $top/podd/pod_spec.c $top/podd/port_spec.c $top/podd/userns.c $top/podd/netattach.c $top/podd/ctr_net_spec.c" ;; # issue 14: pod_dns_keys_parse, attachments
         fuzz_shim_user) echo "$top/shim/user.c" ;;
         fuzz_mount_spec) echo "$top/podd/mount_spec.c $top/podd/pod_volume_spec.c" ;;
         fuzz_events_query) echo "$top/podd/events_query.c" ;;
@@ -70,5 +72,5 @@ for src in "$top"/tests/fuzz/fuzz_*.c; do
     echo "  FUZZ    $out/$name"
     # shellcheck disable=SC2086,SC2046 # word lists
     "$CC" $CFLAGS $SAN $JANSSON_CFLAGS -fsanitize=fuzzer -o "$out/$name" "$src" "${objs[@]}" \
-        $JANSSON_LIBS $CRYPTO_LIBS $(extra_libs "$name")
+        $JANSSON_LIBS $CRYPTO_LIBS $NFT_LIBS $(extra_libs "$name")
 done
