@@ -78,19 +78,6 @@ plan_port(void *arg, const char *owner_id, const char *network, const char *ip, 
 	return true;
 }
 
-/* issue 14, attach: any attachment makes its network in use. */
-static bool
-any_attachment(void *arg, const struct net_attachment *a, const char *const *names, size_t n_names,
-	       const char *owner_id)
-{
-	(void)a;
-	(void)names;
-	(void)n_names;
-	(void)owner_id;
-	*(bool *)arg = true;
-	return false;
-}
-
 /* Everything podd's table must hold now: the networks in use (a pod or a
  * container attached to them) and every published port of an attached
  * owner. */
@@ -101,12 +88,9 @@ plan_collect(struct podd *d, struct fw_plan *plan)
 	struct port_walk w = {.d = d, .plan = plan};
 
 	TAILQ_FOREACH (n, &d->networks, entry) {
-		bool used = false;
-
-		net_each_attachment(d, n->name, any_attachment, &used);
 		/* A network whose plugins are not a bridge of netplug's has no
 		 * bridge to isolate; its pods' ports are forwarded still. */
-		if (used && n->bridge[0] != '\0' &&
+		if (net_has_attachment(d, n->name) && n->bridge[0] != '\0' &&
 		    !fw_plan_add_net(plan, n->name, n->bridge, n->internal))
 			log_warn("network \"%s\": bridge \"%s\" is not isolated by podd's firewall",
 				 n->name, n->bridge);
