@@ -35,9 +35,14 @@ status() {
     dig +time=2 +tries=1 @10.77.0.1 "$1" "${2:-A}" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
 }
 
-# serving [ADDR]: something listens on ADDR (10.77.0.1) port 53, UDP and TCP.
+# serving_on ADDR: something listens on ADDR port 53, UDP and TCP.
+serving_on() {
+    [ "$(ss -Hlnut "src $1 and sport = :53" | wc -l)" = 2 ]
+}
+
+# serving: the default network's server is up.
 serving() {
-    [ "$(ss -Hlnut "src ${1:-10.77.0.1} and sport = :53" | wc -l)" = 2 ]
+    serving_on 10.77.0.1
 }
 
 # not_serving_on ADDR: nothing listens on ADDR port 53.
@@ -254,7 +259,7 @@ test_network_connect_adds_names() {
     podctl network create red --subnet 10.88.1.0/24 > /dev/null
     podctl pod create a > /dev/null
     podctl network connect --alias ay red a > /dev/null
-    wait_for serving 10.88.1.1
+    wait_for serving_on 10.88.1.1
     local ip
     ip=$(pod_field a .networks.red.ip)
     assert_contains "$ip" 10.88.1.
@@ -289,7 +294,7 @@ test_each_network_answers_its_own() {
     podctl network create red --subnet 10.88.1.0/24 > /dev/null
     podctl pod create r1 --net red > /dev/null
     podctl pod create d1 > /dev/null
-    wait_for serving 10.88.1.1
+    wait_for serving_on 10.88.1.1
     wait_for serving
     assert_eq "$(pod_field r1 .ip)" "$(dig +short +time=2 +tries=1 @10.88.1.1 r1)"
     # Names of another network are not this one's.
