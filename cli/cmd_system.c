@@ -93,6 +93,28 @@ static const struct {
 
 #define INFO_ROWS (sizeof(info_rows) / sizeof(info_rows[0]))
 
+/* A list of the info as a reader wants it: "a, b", or "none". */
+static char *
+list_text(const json_t *list)
+{
+	char *text = xstrdup("");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (list, i, v) {
+		cleanup_free char *item = output_json_text(v);
+		char *more = xasprintf("%s%s%s", text, i > 0 ? ", " : "", item);
+
+		free(text);
+		text = more;
+	}
+	if (text[0] == '\0') {
+		free(text);
+		text = xstrdup("none");
+	}
+	return text;
+}
+
 int
 cmd_info(struct podctl *ctl, int argc, char **argv)
 {
@@ -127,7 +149,7 @@ cmd_info(struct podctl *ctl, int argc, char **argv)
 
 		if (v == NULL)
 			continue;
-		text = output_json_text(v);
+		text = json_is_array(v) ? list_text(v) : output_json_text(v);
 		printf("%s:%*s %s\n", info_rows[i].label, (int)(width - strlen(info_rows[i].label)),
 		       "", text);
 	}
