@@ -27,6 +27,12 @@ example_cleanup() {
         kill -TERM "$EXAMPLE_PODD_PID" 2> /dev/null || true
         wait "$EXAMPLE_PODD_PID" 2> /dev/null || true
     fi
+    # A pod's CNI DEL runs in the background and may outlive podd by a
+    # moment, writing under the run dir while it releases the address.
+    for _ in $(seq 250); do
+        rm -rf "$EXAMPLE_DIR" 2> /dev/null && break
+        sleep 0.02
+    done
     rm -rf "$EXAMPLE_DIR"
 }
 trap example_cleanup EXIT
