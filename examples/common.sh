@@ -23,16 +23,17 @@ example_cleanup() {
     for p in $(podctl image ls -q 2> /dev/null); do
         podctl image rm "$p" > /dev/null 2>&1 || true
     done
+    # A pod's CNI DEL runs in the background once `pod rm` has answered:
+    # let it release the addresses (files under the run dir) before podd
+    # and the dir go.
+    for _ in $(seq 500); do
+        [ -z "$(find "$EXAMPLE_DIR/run/cni" -type f ! -name lock ! -name 'last_reserved_ip*' 2> /dev/null)" ] && break
+        sleep 0.02
+    done
     if [ -n "${EXAMPLE_PODD_PID:-}" ]; then
         kill -TERM "$EXAMPLE_PODD_PID" 2> /dev/null || true
         wait "$EXAMPLE_PODD_PID" 2> /dev/null || true
     fi
-    # A pod's CNI DEL runs in the background and may outlive podd by a
-    # moment, writing under the run dir while it releases the address.
-    for _ in $(seq 250); do
-        rm -rf "$EXAMPLE_DIR" 2> /dev/null && break
-        sleep 0.02
-    done
     rm -rf "$EXAMPLE_DIR"
 }
 trap example_cleanup EXIT
