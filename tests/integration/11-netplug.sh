@@ -543,8 +543,8 @@ test_dual_stack() {
     assert_eq "" "$(json .ips.1.version <<< "$res")" "version in a 1.0 result"
     assert_eq "::/0 fd99::1" "$(json .routes.1.dst <<< "$res") $(json .routes.1.gw <<< "$res")"
     # The kernel agrees: the pod's address (usable at once), route, the bridge's.
-    assert_contains "$(ip -n np-a -o -6 addr show dev eth0)" "inet6 fd99::2/64 scope global"
-    assert_not_contains "$(ip -n np-a -o -6 addr show dev eth0)" tentative
+    assert_contains "$(ip -n np-a -o -6 addr show dev eth0 scope global)" "inet6 fd99::2/64 scope global"
+    assert_not_contains "$(ip -n np-a -o -6 addr show dev eth0 scope global)" tentative
     assert_contains "$(ip -n np-a -6 route show default)" "default via fd99::1 dev eth0"
     assert_contains "$(ip -o -6 addr show dev "$NP_BRIDGE")" "inet6 fd99::1/64"
     wait_for ip netns exec np-a ping -6 -c1 -W1 fd99::3
