@@ -53,7 +53,8 @@ ARCHIVE_LIBS = $(call pc_libs,libarchive)
 
 # ---- sources -------------------------------------------------------------
 LIB_SRCS   := $(wildcard lib/*.c)
-PODD_SRCS  := $(wildcard podd/*.c)
+# issue 15: the Docker Engine API, a second dialect in podd/api/.
+PODD_SRCS  := $(wildcard podd/*.c podd/api/*.c)
 CLI_SRCS   := $(wildcard cli/*.c)
 PAUSE_SRCS := shim/pause.c
 # podd-monitor: its own files, and the lib/ pieces it links (libc only).
@@ -143,6 +144,8 @@ $(LIBPODD): $(LIB_OBJS)
 
 $(PODD): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
 $(PODD_OBJS): EXTRA_CFLAGS = $(call pc_cflags,libevent jansson)
+# issue 15: podd/api/ includes podd's own headers.
+$(call obj,$(wildcard podd/api/*.c)): EXTRA_CFLAGS = -Ipodd $(call pc_cflags,libevent jansson)
 # registry: podd's pulls and pushes go through libcurl's multi interface on
 # the loop (podd/curl_loop.c); libssl for a registry's own CAs (registry.c).
 $(call obj,podd/curl_loop.c podd/registry.c podd/pull.c podd/push.c podd/api_registry.c): \
@@ -155,7 +158,7 @@ SSL_LIBS     = $(call pc_libs,libssl)
 $(PODD): $(PODD_OBJS) $(LIBPODD)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EVENT_LIBS) $(JANSSON_LIBS) $(CURL_LIBS) $(SSL_LIBS) $(CRYPTO_LIBS) \
-		$(NFT_LIBS)
+		$(NFT_LIBS) $(HTTPP_LIBS)
 
 # podctl links libarchive for cp (cli/cmd_cp.c makes and reads the host's tars).
 # kube branch: and libyaml for `podctl kube` (cli/kube_yaml.c), the only YAML user.
@@ -293,7 +296,7 @@ DEPS_TEST  += python3-grpcio
 DEPS_TEST  += nftables dnsmasq-base bind9-dnsutils
 DEPS_LINT  := clang-format clang-tidy cppcheck shellcheck
 
-deps: deps-kubectl
+deps: deps-kubectl deps-docker
 	$(Q)tools/deps.sh $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_LINT)
 
 # Fail early, with the command to run, when a dependency is missing.
@@ -391,6 +394,14 @@ DEPS_BUILD += libyaml-dev
 DEPS_TEST  += python3-kubernetes podman catatonit
 # The kube tests drive kubectl (`kubectl create ... --dry-run`);
 # Debian's kubernetes-client only when no kubectl is installed at all.
+# issue 15: the Engine API's clients: the docker CLI (Debian's docker.io
+# only when no docker is installed; its daemon is never started), the
+# Python SDK and docker-compose 1.29.
+DEPS_TEST  += python3-docker docker-compose
+.PHONY: deps-docker
+deps-docker:
+	$(Q)tools/deps-docker.sh
+
 .PHONY: deps-kubectl
 deps-kubectl:
 	$(Q)command -v kubectl >/dev/null 2>&1 || tools/deps.sh kubernetes-client

@@ -202,9 +202,11 @@ http_reply_error(struct evhttp_request *req, const struct pd_err *err)
  * frees it (evhttp_send_reply and evhttp_send_reply_end free a request
  * that has no connection). */
 struct http_pending {
-	struct evhttp_request *req; /* ours until answered (see above) */
-	bool streaming;             /* the headers have been sent */
-	bool gone;                  /* the client has left */
+	struct evhttp_request *req; /* ours until answered (see above); NULL with a sink */
+	const struct http_pending_sink *sink; /* or the answer goes there */
+	void *sink_arg;
+	bool streaming; /* the headers have been sent */
+	bool gone;      /* the client has left */
 };
 
 static void
@@ -225,6 +227,27 @@ http_pending_new(struct evhttp_request *req)
 	return p;
 }
 
+struct http_pending *
+http_pending_new_sink(const struct http_pending_sink *sink, void *arg)
+{
+	struct http_pending *p = xcalloc(1, sizeof(*p));
+
+	p->sink = sink;
+	p->sink_arg = arg;
+	return p;
+}
+
+/* Answer @p through its sink and free it. */
+static void
+sink_done(struct http_pending *p, int status, const json_t *j, const struct pd_err *err)
+{
+	const struct http_pending_sink *sink = p->sink;
+	void *arg = p->sink_arg;
+
+	free(p);
+	sink->done(arg, status, j, err);
+}
+
 /* Detach @p from its connection and free it; returns the request, which
  * the caller must answer (an answer to a client that left frees it). */
 static struct evhttp_request *
@@ -241,7 +264,7 @@ pending_take(struct http_pending *p)
 void
 http_pending_start_stream(struct http_pending *p)
 {
-	if (p->gone || p->streaming)
+	if (p->sink != NULL || p->gone || p->streaming)
 		return;
 	evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Type",
 			  "application/json");
@@ -252,6 +275,11 @@ http_pending_start_stream(struct http_pending *p)
 void
 http_pending_send_json(struct http_pending *p, const json_t *j)
 {
+	if (p->sink != NULL) {
+		if (p->sink->line != NULL)
+			p->sink->line(p->sink_arg, j);
+		return;
+	}
 	if (p->gone)
 		return;
 	http_pending_start_stream(p);
@@ -294,7 +322,13 @@ void
 http_pending_reply_json(struct http_pending *p, int status, const json_t *j)
 {
 	bool streaming = p->streaming;
-	struct evhttp_request *req = pending_take(p);
+	struct evhttp_request *req;
+
+	if (p->sink != NULL) {
+		sink_done(p, status, j, NULL);
+		return;
+	}
+	req = pending_take(p);
 
 	if (streaming)
 		end_stream(req, j);
@@ -306,8 +340,14 @@ void
 http_pending_reply_error(struct http_pending *p, const struct pd_err *err)
 {
 	bool streaming = p->streaming;
-	struct evhttp_request *req = pending_take(p);
+	struct evhttp_request *req;
 	cleanup_json json_t *j = NULL;
+
+	if (p->sink != NULL) {
+		sink_done(p, pd_err_info(err->kind)->http_status, NULL, err);
+		return;
+	}
+	req = pending_take(p);
 
 	if (!streaming) {
 		http_reply_error(req, err);
@@ -552,10 +592,8 @@ on_request(struct evhttp_request *req, void *arg)
 	http_conn_handled(req);
 }
 
-/* Create, bind and listen on the unix socket at @path, mode 0660, group
- * PD_SOCKET_GROUP when it exists. Returns the fd or -1. */
-static int
-listen_unix(const char *path, struct pd_err *err)
+int
+http_listen_unix(const char *path, struct pd_err *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	cleanup_close int fd = -1;
@@ -593,7 +631,7 @@ int
 http_start(struct podd *d, struct pd_err *err)
 {
 	struct evconnlistener *lst;
-	int fd = listen_unix(d->cfg.socket_path, err);
+	int fd = http_listen_unix(d->cfg.socket_path, err);
 
 	if (fd < 0)
 		return -1;

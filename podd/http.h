@@ -16,6 +16,11 @@
 struct evhttp_request;
 struct podd;
 
+/* Create, bind and listen on the unix socket at @path, mode 0660, group
+ * PD_SOCKET_GROUP when it exists (non-blocking, close-on-exec). Returns the
+ * fd or -1. */
+int http_listen_unix(const char *path, struct pd_err *err);
+
 /* Reply @status with @j as the body (@j is borrowed). */
 void http_reply_json(struct evhttp_request *req, int status, const json_t *j);
 
@@ -29,6 +34,15 @@ void http_reply_error(struct evhttp_request *req, const struct pd_err *err);
 /* A request whose answer comes later. If the client goes away first, the
  * answer is dropped and the operation goes on. */
 struct http_pending *http_pending_new(struct evhttp_request *req);
+/* A request of another dialect (the Engine API, podd/api/dk.h) given to
+ * podd's model: the answer goes to @done (@err set for an error, else the
+ * /v1 reply's @status and JSON, borrowed), progress lines to @line (may be
+ * NULL); @arg is the sink's until @done. */
+struct http_pending_sink {
+	void (*done)(void *arg, int status, const json_t *j, const struct pd_err *err);
+	void (*line)(void *arg, const json_t *j);
+};
+struct http_pending *http_pending_new_sink(const struct http_pending_sink *sink, void *arg);
 /* Send @p's status line and headers now (200, chunked, JSON), so the client
  * knows podd holds its request; the body follows with the answer, which is
  * then the JSON given to http_pending_reply_* whatever its status (an

@@ -41,6 +41,7 @@
 #include "shim.h"
 #include "xalloc.h"
 #include "firewall.h" /* issue 14 */
+#include "api/dk.h"   /* issue 15 */
 
 /* Client limits (http_conn.c). A minute of idling is what keep-alive
  * clients expect; a request on a local socket takes milliseconds, so ten
@@ -62,6 +63,9 @@ usage(FILE *out)
 	    "  --root DIR          state that survives a reboot (default %s)\n"
 	    "  --run-dir DIR       runtime state: socket, namespace mounts (default %s)\n"
 	    "  --socket PATH       API socket (default RUN_DIR/%s)\n"
+	    "  --docker-socket PATH|none\n"
+	    "                      the Docker Engine API's socket, for the docker CLI,\n"
+	    "                      its SDKs and docker-compose (default RUN_DIR/docker.sock)\n"
 	    "  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
 	    "  --netns-prefix P    prefix of those names (default %s)\n"
 	    "  --cni-path DIRS     where CNI plugins are looked for, ':'-separated\n"
@@ -125,8 +129,9 @@ enum {
 	OPT_CGROUP_LAYOUT,
 	OPT_SUBID_FILE, /* issue 13, userns */
 	OPT_USERNS_LAYERS,
-	OPT_RESOLV_CONF, /* issue 14, dns */
-	OPT_IPV6,        /* issue 14, netplug */
+	OPT_RESOLV_CONF,   /* issue 14, dns */
+	OPT_IPV6,          /* issue 14, netplug */
+	OPT_DOCKER_SOCKET, /* issue 15 */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -150,15 +155,17 @@ static const struct option long_opts[] = {
     {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
     {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
     {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
-    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}, /* issue 14, dns */
-    {"ipv6", no_argument, NULL, OPT_IPV6},                     /* issue 14, netplug */
+    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},     /* issue 14, dns */
+    {"ipv6", no_argument, NULL, OPT_IPV6},                         /* issue 14, netplug */
+    {"docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET}, /* issue 15 */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
 struct flags {
-	const char *root, *run_dir, *socket, *netns_dir, *netns_prefix, *log_file, *cni_path;
+	const char *root, *run_dir, *socket, *docker_socket, *netns_dir, *netns_prefix, *log_file,
+	    *cni_path;
 };
 
 /* A numeric flag's value in [@min, @max], or -1 after saying why. */
@@ -200,6 +207,9 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_SOCKET:
 			f->socket = optarg;
+			break;
+		case OPT_DOCKER_SOCKET:
+			f->docker_socket = optarg;
 			break;
 		case OPT_NETNS_DIR:
 			f->netns_dir = optarg;
@@ -412,6 +422,10 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 		return pd_fail_errno(err, errno, "open pods, images and containers");
 	d->cfg.socket_path =
 	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
+	if (f->docker_socket == NULL)
+		d->cfg.docker_socket = xasprintf("%s/%s", d->cfg.run_dir, DK_SOCKET_NAME);
+	else if (strcmp(f->docker_socket, "none") != 0)
+		d->cfg.docker_socket = xstrdup(f->docker_socket);
 	d->cfg.netns_dir = xstrdup(f->netns_dir);
 	d->cfg.netns_prefix = xstrdup(f->netns_prefix);
 	return 0;
@@ -499,6 +513,7 @@ podd_teardown(struct podd *d)
 	dns_free_all(d); /* issue 14, dns */
 	if (d->base != NULL)
 		flush_replies(d);
+	dk_server_stop(d); /* issue 15 */
 	http_stop(d);
 	loop_teardown(d);
 	if (d->base != NULL)
@@ -515,6 +530,7 @@ podd_teardown(struct podd *d)
 	free(d->cfg.root);
 	free(d->cfg.run_dir);
 	free(d->cfg.socket_path);
+	free(d->cfg.docker_socket);
 	free(d->cfg.netns_dir);
 	free(d->cfg.netns_prefix);
 	free(d->cfg.pause_path);
@@ -584,7 +600,8 @@ main(int argc, char **argv)
 		goto fail;
 	if (network_load_all(&d, &err) < 0 || pod_load_all(&d, &err) < 0 ||
 	    image_load_all(&d, &err) < 0 || container_load_all(&d, &err) < 0 ||
-	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0)
+	    volume_load_all(&d, &err) < 0 || http_start(&d, &err) < 0 ||
+	    dk_server_start(&d, &err) < 0)
 		goto fail;
 	network_gc_all(&d, pod_net_gc_done);
 	pod_cgroup_gc(&d);      /* issue 13 */

@@ -23,7 +23,8 @@ struct event;
 struct pod;
 struct events;
 struct stats_streams;
-struct firewall; /* issue 14 */
+struct firewall;  /* issue 14 */
+struct dk_server; /* issue 15 */
 
 struct podd_config {
 	char *root;         /* owned: state that survives a reboot */
@@ -49,6 +50,8 @@ struct podd_config {
 	 * read (owned, NULL: /etc/resolv.conf); --resolv-conf */
 	char *resolv_conf;
 	bool ipv6; /* issue 14, netplug: --ipv6, the default network dual-stack */
+	/* issue 15: the Engine API's socket (owned; NULL: --docker-socket none) */
+	char *docker_socket;
 };
 
 TAILQ_HEAD(pod_list, pod);
@@ -109,6 +112,8 @@ struct podd {
 	/* issue 14, firewall: podd's nftables table (firewall.c), NULL until
 	 * the first fw_sync */
 	struct firewall *fw; /* owned */
+	/* issue 15: the Engine API's server (podd/api/dk_server.c), NULL when off */
+	struct dk_server *dk; /* owned */
 };
 
 /* loop.c: signal events (SIGTERM/SIGINT stop podd, SIGCHLD reaps), in @d->base. */

@@ -16,7 +16,7 @@ failed=0
 
 # The libraries each dynamic program may need, as soname stems.
 declare -A allowed=(
-    [podd]="libevent libjansson libcurl libssl libcrypto libnftables libc" # curl, ssl: registry; crypto: digests; nftables: ports
+    [podd]="libevent libjansson libcurl libssl libcrypto libnftables libhttp_parser libc" # curl, ssl: registry; crypto: digests; nftables: ports; http_parser: the Engine API
     [podctl]="libevent libjansson libhttp_parser libarchive libyaml-0 libc" # yaml: kube
     [podd-shim]="libjansson libcap libseccomp libc"
     [netplug]="libnl-route-3 libnl-3 libjansson libnftables libc" # nftables: ipMasq

@@ -217,7 +217,26 @@ podd_start() {
         --cgroup-parent "$(cgroup_parent)" "$@" >> "$T/podd.log" 2>&1 &
     PODD_PID=$!
     export PODD_SOCKET=$T/run/podd.sock
+    docker_env
     wait_for podctl version
+}
+
+# docker_env: the docker CLI, its Python SDK and docker-compose talk to this
+# test's podd (its Engine API socket), with a config of the test's own (no
+# user's contexts, credentials or plugins).
+docker_env() {
+    export DOCKER_HOST=unix://$T/run/docker.sock
+    export DOCKER_CONFIG=$T/docker-config
+    mkdir -p "$DOCKER_CONFIG"
+}
+
+# pydocker SCRIPT [ARGS...]: run Python SCRIPT (text) with Debian's
+# python3-docker (/usr/bin/python3: another python3 earlier in PATH may have
+# a docker module of its own), against this test's podd.
+pydocker() {
+    local script=$1
+    shift
+    /usr/bin/python3 -c "$script" "$@"
 }
 
 # podd_kill SIGNAL: end podd as a crash or an admin would; fails the test
