@@ -169,6 +169,11 @@ typedef void dk_after_fn(struct dk_req *r, const json_t *reply, void *arg);
 typedef void dk_line_fn(struct dk_req *r, const json_t *line, void *arg);
 struct http_pending *dk_pending(struct dk_req *r, dk_after_fn *after, dk_line_fn *line, void *arg);
 
+/* dk_find.c: the container @ref names (id, unique id prefix, name or
+ * "/name"), or NULL after answering @r (404 "No such container: REF"). */
+struct container;
+struct container *dk_container(struct dk_req *r, const char *ref);
+
 /* The podd network that docker's name @name stands for: "bridge" and
  * "default" are podd's default network, others are themselves. Borrowed. */
 const char *dk_network_name(const struct podd *d, const char *name);
