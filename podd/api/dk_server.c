@@ -7,11 +7,13 @@
  * bufferevent: with a length, chunked (streams), or by handing the
  * connection over (hijack).
  *
- * Timeouts: a connection with no request in the hands of a handler must
- * send its next request within the idle timeout (--idle-timeout); a
- * handler's request has none, however long its answer takes (a wait, a
- * log follow, an attach). Connections are capped (--max-clients): past the
- * cap a new one is closed at once.
+ * Timeouts, as on the /v1 socket (http_conn.c): a connection with no
+ * request in the hands of a handler is closed after the idle timeout
+ * (--idle-timeout) without a byte, and a request must be in whole within
+ * the read timeout (--read-timeout) of its first byte; a handler's request
+ * has none, however long its answer takes (a wait, a log follow, an
+ * attach). Connections are capped (--max-clients): past the cap a new one
+ * is closed at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +50,7 @@ struct dk_conn {
 	struct bufferevent *bev; /* owned */
 	struct http_parser parser;
 	struct dk_req *req;     /* owned while the connection holds it */
+	struct event *deadline; /* owned: the read timeout of a request coming in */
 	bool in_handler;        /* a handler holds req */
 	bool close_after;       /* close once the answer is out */
 	bool header_value_last; /* http-parser: the last piece was a value */
@@ -283,6 +286,7 @@ finish(struct dk_req *r)
 		return;
 	}
 	arm_idle(conn);
+	evtimer_del(conn->deadline);
 	bufferevent_trigger(conn->bev, EV_READ,
 			    BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
 }
@@ -860,6 +864,7 @@ dispatch(struct dk_conn *conn)
 
 	conn->in_handler = true;
 	bufferevent_set_timeouts(conn->bev, NULL, NULL);
+	evtimer_del(conn->deadline);
 	if (!r->keep_alive)
 		conn->close_after = true;
 	dk_dispatch(r);
@@ -950,9 +955,14 @@ conn_on_read(struct bufferevent *bev, void *arg)
 {
 	struct dk_conn *conn = arg;
 
-	(void)bev;
-	if (!conn->in_handler)
+	if (!conn->in_handler) {
+		struct timeval tv = {.tv_sec = conn->srv->d->cfg.http.read_timeout_s};
+
 		arm_idle(conn);
+		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0 &&
+		    !evtimer_pending(conn->deadline, NULL))
+			evtimer_add(conn->deadline, &tv);
+	}
 	conn_read(conn);
 }
 
@@ -991,9 +1001,15 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		/* The client is done sending: answer what it sent, then close. */
 		conn->close_after = true;
 		bufferevent_disable(conn->bev, EV_READ);
-		conn_read(conn);
-		if (conn->in_handler)
-			return; /* finish closes the connection after the answer */
+		for (;;) {
+			size_t before = evbuffer_get_length(bufferevent_get_input(conn->bev));
+
+			conn_read(conn);
+			if (conn->in_handler)
+				return; /* finish closes the connection after the answer */
+			if (evbuffer_get_length(bufferevent_get_input(conn->bev)) == before)
+				break;
+		}
 		if (conn->req != NULL) {
 			/* half a request: nothing to answer */
 			req_free(conn->req);
@@ -1030,6 +1046,7 @@ conn_release(struct dk_conn *conn)
 	}
 	if (conn->bev != NULL)
 		bufferevent_free(conn->bev);
+	event_free(conn->deadline);
 	free(conn);
 }
 
@@ -1039,6 +1056,18 @@ conn_free(struct dk_conn *conn)
 	TAILQ_REMOVE(&conn->srv->conns, conn, entry);
 	conn->srv->n_conns--;
 	conn_release(conn);
+}
+
+/* A request did not come in whole in time. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct dk_conn *conn = arg;
+
+	(void)fd;
+	(void)what;
+	if (!conn->in_handler)
+		conn_free(conn);
 }
 
 static void
@@ -1059,6 +1088,9 @@ on_accept(struct evconnlistener *lst, evutil_socket_t fd, struct sockaddr *sa, i
 	conn->srv = srv;
 	conn->bev = bufferevent_socket_new(srv->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (conn->bev == NULL)
+		abort();
+	conn->deadline = evtimer_new(srv->d->base, on_deadline, conn);
+	if (conn->deadline == NULL)
 		abort();
 	http_parser_init(&conn->parser, HTTP_REQUEST);
 	conn->parser.data = conn;
