@@ -222,6 +222,15 @@ test_bad_input_leaves_nothing() {
     docker rm taken > /dev/null
 }
 
+test_start_errors_exit_as_docker_does() {
+    with_busybox
+    assert_exit 127 docker run -d --name nocmd busybox /no/such/command
+    assert_contains "$LAST_ERR" "no such file or directory"
+    assert_exit 126 docker run -d --name noexec busybox /etc/passwd
+    assert_contains "$LAST_ERR" "permission denied"
+    docker rm nocmd noexec > /dev/null 2>&1 || true
+}
+
 test_prune_and_auto_remove() {
     with_busybox
     docker run -d --name keep busybox sleep 1000 > /dev/null
