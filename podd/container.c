@@ -356,12 +356,18 @@ static int start_shim(struct container *c, struct pd_err *err);
 static bool
 name_taken(struct podd *d, const char *name)
 {
+	return container_by_name(d, name) != NULL;
+}
+
+struct container *
+container_by_name(struct podd *d, const char *name)
+{
 	struct container *c;
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.name, name) == 0)
-			return true;
-	return false;
+			return c;
+	return NULL;
 }
 
 int

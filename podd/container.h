@@ -101,6 +101,9 @@ void container_free(struct container *c);
 
 /* Find a container by name, full id or unique id prefix. */
 struct container *container_find(struct podd *d, const char *ref, struct pd_err *err);
+/* issue 15: the container named exactly @name, or NULL (names only, not
+ * ids: the Engine's name conflicts). */
+struct container *container_by_name(struct podd *d, const char *name);
 
 /* Create (and with spec->start, start) a container; @spec's owned parts are
  * taken over on success. @pending (owned on success) is answered with 201

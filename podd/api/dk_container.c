@@ -23,16 +23,14 @@
 #include "pod_seq.h"
 #include "podd.h"
 
-/* A container named @name, or NULL. */
-static struct container *
-by_name(struct podd *d, const char *name)
+static void
+name_in_use(struct dk_req *r, const char *name, const struct container *other)
 {
-	struct container *c;
-
-	TAILQ_FOREACH (c, &d->containers, entry)
-		if (strcmp(c->rec.spec.name, name) == 0)
-			return c;
-	return NULL;
+	dk_reply_error(r, 409,
+		       "Conflict. The container name \"/%s\" is already in use by container "
+		       "\"%s\". You have to remove (or rename) that container to be able to reuse "
+		       "that name.",
+		       name, other->rec.id);
 }
 
 static void
@@ -67,13 +65,8 @@ create(struct dk_req *r)
 		goto fail;
 	if (name != NULL && name[0] == '/')
 		name++;
-	if (name != NULL && name[0] != '\0' && (other = by_name(d, name)) != NULL) {
-		dk_reply_error(
-		    r, 409,
-		    "Conflict. The container name \"/%s\" is already in use by container "
-		    "\"%s\". You have to remove (or rename) that container to be able to "
-		    "reuse that name.",
-		    name, other->rec.id);
+	if (name != NULL && name[0] != '\0' && (other = container_by_name(d, name)) != NULL) {
+		name_in_use(r, name, other);
 		return;
 	}
 	image = json_string_value(json_object_get(body, PD_F_IMAGE));
@@ -350,13 +343,8 @@ rename_(struct dk_req *r)
 	}
 	if (name[0] == '/')
 		name++;
-	if ((other = by_name(dk_podd(r), name)) != NULL && other != c) {
-		dk_reply_error(
-		    r, 409,
-		    "Conflict. The container name \"/%s\" is already in use by container "
-		    "\"%s\". You have to remove (or rename) that container to be able to "
-		    "reuse that name.",
-		    name, other->rec.id);
+	if ((other = container_by_name(dk_podd(r), name)) != NULL && other != c) {
+		name_in_use(r, name, other);
 		return;
 	}
 	if (container_rename(c, name, &err) < 0) {
