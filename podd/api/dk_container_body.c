@@ -437,6 +437,54 @@ host_config(const json_t *in, const json_t *hc, json_t *out, struct pd_err *err)
 	return 0;
 }
 
+/* Whether a bind, --mount or --tmpfs of @out already has @target. */
+static bool
+has_target(const json_t *out, const char *target)
+{
+	static const char *const keys[] = {PD_F_VOLUMES, PD_F_MOUNT, PD_F_TMPFS};
+	size_t n = strlen(target);
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		json_t *v;
+		size_t i;
+
+		json_array_foreach (json_object_get(out, keys[k]), i, v) {
+			const char *s = json_string_value(v), *at = s;
+
+			/* "SRC:DST[:opts]", "type=..,target=DST,..", "DST[:opts]" */
+			while (s != NULL && (at = strstr(at, target)) != NULL) {
+				bool start = at == s || at[-1] == ':' || at[-1] == '=';
+				bool end = at[n] == '\0' || at[n] == ':' || at[n] == ',';
+
+				if (start && end)
+					return true;
+				at += n;
+			}
+		}
+	}
+	return false;
+}
+
+/* -v DST (Config.Volumes {"/data": {}}): an anonymous volume, unless a
+ * bind or mount gives that target. */
+static void
+anonymous_volumes(const json_t *vols, json_t *out)
+{
+	const char *target;
+	json_t *v, *list;
+
+	json_object_foreach ((json_t *)vols, target, v) {
+		if (has_target(out, target))
+			continue;
+		list = json_object_get(out, PD_F_VOLUMES);
+		if (list == NULL) {
+			list = json_array();
+			json_object_set_new(out, PD_F_VOLUMES, list);
+		}
+		json_array_append_new(list, json_string(target));
+	}
+}
+
 json_t *
 dk_ctr_body(const json_t *in, const char *name, struct pd_err *err)
 {
@@ -489,6 +537,7 @@ dk_ctr_body(const json_t *in, const char *name, struct pd_err *err)
 	} else if (network(in, hc, out, err) < 0) {
 		return NULL;
 	}
+	anonymous_volumes(json_object_get(in, "Volumes"), out);
 	return json_incref(out);
 }
 

@@ -158,6 +158,11 @@ test_volumes_and_ports() {
     assert_ne "" "$(docker inspect -f '{{.NetworkSettings.IPAddress}}' v)"
     docker rm -f v > /dev/null
     podctl volume rm named > /dev/null
+    # -v DST alone: an anonymous volume, gone with rm -v
+    docker run -d --name anon -v /scratch busybox sleep 1000 > /dev/null
+    assert_contains "$(docker inspect -f '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' anon)" \
+        "volume /scratch"
+    docker rm -f -v anon > /dev/null
 }
 
 test_network_modes() {

@@ -68,9 +68,11 @@ test_modes_and_aliases(void)
 {
 	struct pd_err err = {0};
 	json_t *v1 = translate(
-	    "{\"Image\":\"b\",\"Entrypoint\":[\"\"],\"Healthcheck\":{\"Test\":[\"CMD-SHELL\","
+	    "{\"Image\":\"b\",\"Volumes\":{\"/anon\":{},\"/"
+	    "bound\":{}},\"Entrypoint\":[\"\"],\"Healthcheck\":{\"Test\":[\"CMD-SHELL\","
 	    "\"true\"],\"Interval\":2000000000},\"HostConfig\":{\"NetworkMode\":\"appnet\","
-	    "\"PidMode\":\"container:x\",\"IpcMode\":\"private\"},\"NetworkingConfig\":{"
+	    "\"PidMode\":\"container:x\",\"IpcMode\":\"private\",\"Binds\":[\"/h:/"
+	    "bound\"]},\"NetworkingConfig\":{"
 	    "\"EndpointsConfig\":{\"appnet\":{\"Aliases\":[\"web\"]}}}}",
 	    NULL, &err);
 
@@ -79,6 +81,9 @@ test_modes_and_aliases(void)
 	CHECK_STR(json_string_value(json_object_get(v1, "pid_mode")), ==, "container:x");
 	CHECK(json_object_get(v1, "ipc_mode") == NULL);
 	CHECK_INT(json_array_size(json_object_get(v1, "entrypoint")), ==, 0);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(v1, "volumes"), 1)), ==,
+		  "/anon");
+	CHECK_INT(json_array_size(json_object_get(v1, "volumes")), ==, 2); /* no second /bound */
 	CHECK_STR(json_string_value(json_array_get(json_object_get(v1, "aliases"), 0)), ==, "web");
 	CHECK(json_number_value(json_object_get(json_object_get(v1, "healthcheck"), "interval")) ==
 	      2.0);
