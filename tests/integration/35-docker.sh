@@ -111,6 +111,14 @@ test_rename_pause_update_top_stats() {
     assert_contains "$stats" "new "
     assert_contains "$stats" "64MiB"
     assert_contains "$stats" " 1"
+    # a stats stream: a sample a second, until the client leaves
+    local lines
+    # (curl ends on the pipe head closes: its status is not the stream's)
+    lines=$({ curl -sN --unix-socket "$T/run/docker.sock" \
+        'http://d/v1.41/containers/new/stats?stream=1' || true; } | head -2)
+    assert_eq 2 "$(wc -l <<< "$lines")"
+    assert_contains "$(tail -1 <<< "$lines")" '"precpu_stats"'
+    assert_eq running "$(docker inspect -f '{{.State.Status}}' new)"
 }
 
 test_limits_in_inspect_and_cgroup() {
