@@ -101,6 +101,8 @@ PODD_PURE_OBJS += $(call obj,podd/userns.c)
 PODD_PURE_OBJS += $(call obj,podd/netattach.c podd/ctr_net_spec.c)
 # issue 14, firewall: podd's nftables table from a plan.
 PODD_PURE_OBJS += $(call obj,podd/firewall_rules.c)
+# issue 15, dkctr: the Engine's container create body as podd's.
+PODD_PURE_OBJS += $(call obj,podd/api/dk_container_body.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)

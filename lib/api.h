@@ -455,6 +455,8 @@
  * "kube" (opaque), "pod_mounts" [{"volume","target","read_only",
  * "sub_path"}], shown in "mounts" as {"type":"pod","source":VOLUME,...}. */
 #define PD_F_POD_MOUNTS "pod_mounts"
+/* issue 15: a container's create body (and object) takes "labels"
+ * {string: string}, as a pod's (docker's and compose's labels). */
 
 /* ---- issue 13, privileges ----
  * Container create body (and the container object): "privileged" (bool:

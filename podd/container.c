@@ -356,12 +356,18 @@ static int start_shim(struct container *c, struct pd_err *err);
 static bool
 name_taken(struct podd *d, const char *name)
 {
+	return container_by_name(d, name) != NULL;
+}
+
+struct container *
+container_by_name(struct podd *d, const char *name)
+{
 	struct container *c;
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.name, name) == 0)
-			return true;
-	return false;
+			return c;
+	return NULL;
 }
 
 int
@@ -895,11 +901,32 @@ container_wait(struct container *c, struct http_pending *pending, struct pd_err 
 		http_pending_reply_json(pending, 200, j);
 		return 0;
 	}
+	container_wait_next(c, pending);
+	return 0;
+}
+
+void
+container_wait_next(struct container *c, struct http_pending *pending)
+{
 	/* The headers go now: a client that sees them knows the wait is held
 	 * before it starts the container (podctl run does). */
 	http_pending_start_stream(pending);
 	waiter_add(c, pending, CTR_REPLY_WAIT);
-	return 0;
+}
+
+int
+container_rename(struct container *c, const char *name, struct pd_err *err)
+{
+	if (pd_name_validate(name, "container name", err) < 0)
+		return -1;
+	if (strcmp(c->rec.spec.name, name) == 0)
+		return 0;
+	if (name_taken(c->d, name))
+		return pd_fail(err, PD_E_CONFLICT, "container \"%s\" already exists", name);
+	log_info("container \"%s\": renamed to \"%s\"", c->rec.spec.name, name);
+	memcpy(c->rec.spec.name, name, strlen(name) + 1);
+	events_emit_container(c, "rename", NULL);
+	return container_save(c, err);
 }
 
 int

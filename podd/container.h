@@ -101,6 +101,9 @@ void container_free(struct container *c);
 
 /* Find a container by name, full id or unique id prefix. */
 struct container *container_find(struct podd *d, const char *ref, struct pd_err *err);
+/* issue 15: the container named exactly @name, or NULL (names only, not
+ * ids: the Engine's name conflicts). */
+struct container *container_by_name(struct podd *d, const char *name);
 
 /* Create (and with spec->start, start) a container; @spec's owned parts are
  * taken over on success. @pending (owned on success) is answered with 201
@@ -140,6 +143,12 @@ int container_start_by_policy(struct container *c, struct pd_err *err);
 /* wait: answered {"id","name","exit_code"[,"signal"]} at the next exit, at
  * once for an exited container; the headers go at once (a stream). */
 int container_wait(struct container *c, struct http_pending *pending, struct pd_err *err);
+/* issue 15: the same at the next exit even for an exited container (the
+ * Engine's wait?condition=next-exit, sent before a start). */
+void container_wait_next(struct container *c, struct http_pending *pending);
+/* issue 15: rename @c (docker rename): PD_E_CONFLICT when the name is
+ * taken; saved. Its files are by id: nothing else changes. */
+int container_rename(struct container *c, const char *name, struct pd_err *err);
 /* remove: a created or exited container is deleted and answered at once;
  * a running one only with @force (PD_E_CONFLICT without), killed, and
  * answered once its workload and its shim are gone and its files deleted. */

@@ -1189,6 +1189,12 @@ ctr_spec_k8s_parse(const json_t *body, struct ctr_spec *spec, struct pd_err *err
 		return -1;
 	if (pod_dns_keys_parse(body, true, out, err) < 0) /* issue 14, dns */
 		return -1;
+	/* issue 15: labels, as a pod's */
+	if ((v = json_object_get(body, PD_F_LABELS)) != NULL && !json_is_null(v)) {
+		if (pod_labels_check(v, err) < 0)
+			return -1;
+		json_object_set_new(out, PD_F_LABELS, json_deep_copy(v));
+	}
 	if ((v = json_object_get(body, "kube")) != NULL && !json_is_null(v)) {
 		cleanup_free char *dump = NULL;
 

@@ -147,9 +147,10 @@ struct ctr_spec {
 #define CTR_SPEC_K8S_KEYS                                                                   \
 	"container_ports", "resources", "privileged", "allow_privilege_escalation", "kube", \
 	    CTR_SPEC_DNS_KEYS
-/* issue 14, dns: kept with them, for a container of its own (pod_dns_keys_parse) */
+/* issue 14, dns: kept with them, for a container of its own (pod_dns_keys_parse);
+ * issue 15: "labels" too, as a pod's (docker's and compose's labels) */
 #define CTR_SPEC_DNS_KEYS \
-	PD_F_DNS, PD_F_DNS_SEARCH, PD_F_DNS_OPTIONS, PD_F_HOST_ALIASES, PD_F_ALIASES
+	PD_F_DNS, PD_F_DNS_SEARCH, PD_F_DNS_OPTIONS, PD_F_HOST_ALIASES, PD_F_ALIASES, PD_F_LABELS
 #define CTR_PORTS_MAX 128
 
 /* What podd remembers of a container across its own restart. */

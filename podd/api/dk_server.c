@@ -366,7 +366,16 @@ dk_err_status(const struct pd_err *err)
 void
 dk_reply_err(struct dk_req *r, const struct pd_err *err)
 {
-	dk_reply_error(r, dk_err_status(err), "%s", err->msg);
+	char msg[PD_ERR_MSG_MAX];
+	char *p;
+
+	/* The docker CLI exits 126 for a start error that says "permission
+	 * denied" (case and all), 127 for "no such file or directory". */
+	memcpy(msg, err->msg, sizeof(msg));
+	msg[sizeof(msg) - 1] = '\0';
+	if (err->kind == PD_E_NOT_EXECUTABLE && (p = strstr(msg, "Permission denied")) != NULL)
+		*p = 'p';
+	dk_reply_error(r, dk_err_status(err), "%s", msg);
 }
 
 /* ---- streams ------------------------------------------------------------ */
