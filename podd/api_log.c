@@ -27,10 +27,6 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-/* The most of a log's end read to find where its last --tail lines start:
- * a tail longer than this starts this far from the end. */
-#define TAIL_READ_MAX ((size_t)64 * 1024 * 1024)
-
 /* What a request asks for. */
 struct log_query {
 	bool follow;
@@ -75,57 +71,6 @@ parse_query(struct evhttp_request *req, struct log_query *lq, struct pd_err *err
 	return r;
 }
 
-/* Open the log: a container that never ran has none yet, which reads as
- * empty. Returns the fd, or -1 with @err. */
-static int
-open_log(const struct container *c, bool previous, struct pd_err *err)
-{
-	cleanup_free char *root = ctr_root_dir(c);
-	cleanup_free char *path =
-	    xasprintf("%s/%s", root, previous ? CTR_LOG_PREVIOUS_NAME : CTR_LOG_NAME);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (previous ? 0 : O_CREAT), 0640);
-
-	/* As kubectl says it: no instance before this one. */
-	if (fd < 0 && previous && errno == ENOENT)
-		pd_fail(err, PD_E_NOT_FOUND,
-			"previous terminated container \"%s\" not found (it was not restarted "
-			"by its policy)",
-			c->rec.spec.name);
-	else if (fd < 0)
-		pd_fail_errno(err, errno, "open the log of \"%s\"", c->rec.spec.name);
-	return fd;
-}
-
-/* Where the last @tail lines of the log at @fd start (0 for all). */
-static int
-tail_offset(int fd, long long tail, off_t *out, struct pd_err *err)
-{
-	struct stat st;
-	cleanup_free char *data = NULL;
-	size_t len = 0, want, start = 0;
-	off_t from;
-	ssize_t n;
-
-	*out = 0;
-	if (tail < 0)
-		return 0;
-	if (fstat(fd, &st) < 0)
-		return pd_fail_errno(err, errno, "stat the log");
-	from = (size_t)st.st_size > TAIL_READ_MAX ? st.st_size - (off_t)TAIL_READ_MAX : 0;
-	want = (size_t)(st.st_size - from);
-	data = xmalloc(want + 1);
-	while (len < want && (n = pread(fd, data + len, want - len, from + (off_t)len)) > 0)
-		len += (size_t)n;
-	/* Reading from the middle: the first line is cut, skip it. */
-	if (from > 0) {
-		const char *nl = memchr(data, '\n', len);
-
-		start = nl != NULL ? (size_t)(nl - data) + 1 : len;
-	}
-	*out = from + (off_t)(start + pd_crilog_tail_start(data + start, len - start, tail));
-	return 0;
-}
-
 void
 api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 {
@@ -143,8 +88,8 @@ api_container_logs(struct podd *d, struct evhttp_request *req, const char *arg)
 	c = container_find(d, arg, &err);
 	if (c == NULL)
 		goto fail;
-	fd = open_log(c, lq.previous, &err);
-	if (fd < 0 || tail_offset(fd, lq.tail, &start, &err) < 0)
+	fd = ctr_logs_open(c, lq.previous, &err);
+	if (fd < 0 || ctr_logs_tail_offset(fd, lq.tail, &start, &err) < 0)
 		goto fail;
 	/* A created container will run: following it from before its start
 	 * (as podctl run does) misses nothing. A HEAD has no body to follow. */

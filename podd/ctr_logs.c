@@ -23,9 +23,12 @@
 #include "ctr_logs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -37,6 +40,10 @@
 #include "http.h"
 #include "log.h"
 #include "xalloc.h"
+
+/* The most of a log's end read to find where its last --tail lines start:
+ * a tail longer than this starts this far from the end. */
+#define TAIL_READ_MAX ((size_t)64 * 1024 * 1024)
 
 /* Reply bytes a stream lets wait for its client before it stops reading. */
 #define STREAM_UNSENT_MAX ((size_t)256 * 1024)
@@ -53,6 +60,10 @@ struct log_follower {
 	off_t end;                       /* draining: stop here (-1: at EOF) */
 	struct pd_crilog_filter filter;
 	bool blocked; /* waits for its client to read */
+	/* issue 15: or to a sink of another dialect (req NULL) */
+	const struct ctr_log_sink *sink;
+	void *sink_arg;
+	struct log_follower **handle; /* cleared when @f is freed */
 };
 
 static struct log_follower_list *
@@ -85,6 +96,10 @@ stream_end(struct log_follower *f)
 		evhttp_send_reply_end(f->req);
 	}
 	close_reset(&f->fd);
+	if (f->handle != NULL)
+		*f->handle = NULL;
+	if (f->sink != NULL)
+		f->sink->end(f->sink_arg);
 	free(f);
 }
 
@@ -122,7 +137,8 @@ stream_read(struct log_follower *f)
 		size_t want = sizeof(buf), used;
 		ssize_t n;
 
-		if (http_conn_unsent(f->req) >= STREAM_UNSENT_MAX) {
+		if ((f->sink != NULL ? f->sink->unsent(f->sink_arg) : http_conn_unsent(f->req)) >=
+		    STREAM_UNSENT_MAX) {
 			f->blocked = true;
 			break;
 		}
@@ -137,7 +153,9 @@ stream_read(struct log_follower *f)
 		if (used == 0 && (size_t)n == sizeof(buf))
 			used = (size_t)n;
 		f->offset += (off_t)used;
-		if (evbuffer_get_length(out) > 0)
+		if (evbuffer_get_length(out) > 0 && f->sink != NULL)
+			f->sink->lines(f->sink_arg, out);
+		else if (evbuffer_get_length(out) > 0)
 			evhttp_send_reply_chunk_with_cb(f->req, out, on_drained, f);
 		/* A short read is the end of the log for now; what is left
 		 * past the last newline is a line still being written. */
@@ -152,7 +170,7 @@ stream_read(struct log_follower *f)
 static void
 stream_pump(struct log_follower *f)
 {
-	if (f->req == NULL || f->blocked)
+	if ((f->req == NULL && f->sink == NULL) || f->blocked)
 		return;
 	if (stream_read(f) && f->c == NULL)
 		stream_end(f);
@@ -165,10 +183,7 @@ on_drained(struct evhttp_connection *evcon, void *arg)
 	struct log_follower *f = arg;
 
 	(void)evcon;
-	if (!f->blocked)
-		return;
-	f->blocked = false;
-	stream_pump(f);
+	ctr_logs_resume(f);
 }
 
 /* Logs were appended to: read each changed one for its followers. */
@@ -244,15 +259,15 @@ start_draining(struct log_follower *f)
 	stream_pump(f);
 }
 
-int
-ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t offset,
-		const struct pd_crilog_filter *filter, bool follow, struct pd_err *err)
+/* A new stream of @c's log; the caller links and starts it. */
+static struct log_follower *
+follower_new(struct container *c, int fd, off_t offset, const struct pd_crilog_filter *filter,
+	     bool follow, struct pd_err *err)
 {
 	struct log_follower *f = xcalloc(1, sizeof(*f));
 
 	f->d = c->d;
 	f->c = c;
-	f->req = req;
 	f->fd = fd;
 	f->offset = offset;
 	f->end = -1;
@@ -260,26 +275,77 @@ ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t o
 	if (follow && watch_log(c, f->fd, err) < 0) {
 		close_reset(&f->fd);
 		free(f);
-		return -1;
+		return NULL;
 	}
+	return f;
+}
+
+/* Link @f (made by follower_new) and send what it may already send. */
+static void
+follower_run(struct log_follower *f, bool follow, bool head)
+{
+	if (follow) {
+		TAILQ_INSERT_TAIL(&f->c->followers, f, entry);
+		/* Lines written before the watch, and the log so far. */
+		stream_pump(f);
+		return;
+	}
+	/* The log as it is now: a writer that goes on does not make the
+	 * reply endless. A HEAD gets no body, so nothing is read. */
+	f->end = head ? f->offset : lseek(f->fd, 0, SEEK_END);
+	f->c = NULL;
+	TAILQ_INSERT_TAIL(&f->d->log_draining, f, entry);
+	stream_pump(f);
+}
+
+int
+ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t offset,
+		const struct pd_crilog_filter *filter, bool follow, struct pd_err *err)
+{
+	struct log_follower *f = follower_new(c, fd, offset, filter, follow, err);
+
+	if (f == NULL)
+		return -1;
+	f->req = req;
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "text/plain; charset=utf-8");
 	evhttp_send_reply_start(req, 200, "OK");
 	http_conn_on_gone(req, on_client_gone, f);
-	if (follow) {
-		TAILQ_INSERT_TAIL(&c->followers, f, entry);
-		/* Lines written before the watch, and the log so far. */
-		stream_pump(f);
-		return 0;
-	}
-	/* The log as it is now: a writer that goes on does not make the
-	 * reply endless. A HEAD gets no body, so nothing is read. */
-	f->end =
-	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? offset : lseek(fd, 0, SEEK_END);
-	f->c = NULL;
-	TAILQ_INSERT_TAIL(&f->d->log_draining, f, entry);
-	stream_pump(f);
+	follower_run(f, follow, evhttp_request_get_command(req) == EVHTTP_REQ_HEAD);
 	return 0;
+}
+
+int
+ctr_logs_stream_sink(struct container *c, const struct ctr_log_sink *sink, void *arg,
+		     struct log_follower **handle, int fd, off_t offset,
+		     const struct pd_crilog_filter *filter, bool follow, struct pd_err *err)
+{
+	struct log_follower *f = follower_new(c, fd, offset, filter, follow, err);
+
+	if (f == NULL)
+		return -1;
+	f->sink = sink;
+	f->sink_arg = arg;
+	f->handle = handle;
+	*handle = f;
+	follower_run(f, follow, false);
+	return 0;
+}
+
+void
+ctr_logs_resume(struct log_follower *f)
+{
+	if (!f->blocked)
+		return;
+	f->blocked = false;
+	stream_pump(f);
+}
+
+void
+ctr_logs_cancel(struct log_follower *f)
+{
+	f->sink = NULL;
+	stream_end(f);
 }
 
 void
@@ -326,5 +392,57 @@ ctr_logs_rotate(struct container *c, struct pd_err *err)
 	if (renameat(c->d->ctrs_fd, from, c->d->ctrs_fd, to) < 0 && errno != ENOENT)
 		return pd_fail_errno(err, errno, "keep the previous log of \"%s\"",
 				     c->rec.spec.name);
+	return 0;
+}
+
+/* Moved from api_log.c (issue 15: the Engine's logs read them too). */
+/* Open the log: a container that never ran has none yet, which reads as
+ * empty. Returns the fd, or -1 with @err. */
+int
+ctr_logs_open(const struct container *c, bool previous, struct pd_err *err)
+{
+	cleanup_free char *root = ctr_root_dir(c);
+	cleanup_free char *path =
+	    xasprintf("%s/%s", root, previous ? CTR_LOG_PREVIOUS_NAME : CTR_LOG_NAME);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (previous ? 0 : O_CREAT), 0640);
+
+	/* As kubectl says it: no instance before this one. */
+	if (fd < 0 && previous && errno == ENOENT)
+		pd_fail(err, PD_E_NOT_FOUND,
+			"previous terminated container \"%s\" not found (it was not restarted "
+			"by its policy)",
+			c->rec.spec.name);
+	else if (fd < 0)
+		pd_fail_errno(err, errno, "open the log of \"%s\"", c->rec.spec.name);
+	return fd;
+}
+
+/* Where the last @tail lines of the log at @fd start (0 for all). */
+int
+ctr_logs_tail_offset(int fd, long long tail, off_t *out, struct pd_err *err)
+{
+	struct stat st;
+	cleanup_free char *data = NULL;
+	size_t len = 0, want, start = 0;
+	off_t from;
+	ssize_t n;
+
+	*out = 0;
+	if (tail < 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return pd_fail_errno(err, errno, "stat the log");
+	from = (size_t)st.st_size > TAIL_READ_MAX ? st.st_size - (off_t)TAIL_READ_MAX : 0;
+	want = (size_t)(st.st_size - from);
+	data = xmalloc(want + 1);
+	while (len < want && (n = pread(fd, data + len, want - len, from + (off_t)len)) > 0)
+		len += (size_t)n;
+	/* Reading from the middle: the first line is cut, skip it. */
+	if (from > 0) {
+		const char *nl = memchr(data, '\n', len);
+
+		start = nl != NULL ? (size_t)(nl - data) + 1 : len;
+	}
+	*out = from + (off_t)(start + pd_crilog_tail_start(data + start, len - start, tail));
 	return 0;
 }

@@ -24,6 +24,33 @@ struct pd_err;
 int ctr_logs_stream(struct container *c, struct evhttp_request *req, int fd, off_t offset,
 		    const struct pd_crilog_filter *filter, bool follow, struct pd_err *err);
 
+/* issue 15: a stream to another dialect's client (the Engine API's logs):
+ * @lines gets whole CRI lines that passed the filter (take them from the
+ * buffer); @unsent says what its client has not taken yet (past 256 KiB the
+ * stream stops reading until ctr_logs_resume); @end says the stream has
+ * ended (the log's end, or the container's with follow). */
+struct evbuffer;
+struct log_follower;
+struct ctr_log_sink {
+	void (*lines)(void *arg, struct evbuffer *lines);
+	size_t (*unsent)(void *arg);
+	void (*end)(void *arg);
+};
+/* As ctr_logs_stream, to @sink with @arg; *@handle is the stream until it
+ * ends (then NULL). @sink's calls may come before this returns, @end too. */
+int ctr_logs_stream_sink(struct container *c, const struct ctr_log_sink *sink, void *arg,
+			 struct log_follower **handle, int fd, off_t offset,
+			 const struct pd_crilog_filter *filter, bool follow, struct pd_err *err);
+/* The sink's client has taken its bytes: read on. */
+void ctr_logs_resume(struct log_follower *f);
+/* The sink's client has left: free the stream, without calling @end. */
+void ctr_logs_cancel(struct log_follower *f);
+/* @c's log (the previous instance's with @previous): the fd, or -1 with
+ * @err; a container that never ran has an empty one. */
+int ctr_logs_open(const struct container *c, bool previous, struct pd_err *err);
+/* Where the last @tail lines of the log at @fd start (0 for all, @tail < 0). */
+int ctr_logs_tail_offset(int fd, long long tail, off_t *out, struct pd_err *err);
+
 /* @c's output has ended (exited, removed, start failed): each follower
  * gets the rest of the log, then its reply ends. */
 void ctr_logs_finish(struct container *c);

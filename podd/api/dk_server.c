@@ -33,6 +33,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "dk_int.h"
+#include "dk_stream.h"
 #include "fd.h"
 #include "http.h"
 #include "json.h"
@@ -1153,6 +1154,7 @@ dk_server_stop(struct podd *d)
 	if (srv == NULL)
 		return;
 	evconnlistener_free(srv->lst);
+	dk_streams_teardown(); /* issue 15, dkstream: bridges and exec instances */
 	/* Requests still held by handlers are freed by their answers, which
 	 * podd's own shutdown gives (their operations end). */
 	struct dk_conn *conn;
