@@ -46,8 +46,10 @@ struct ring_entry {
 
 struct event_follower {
 	TAILQ_ENTRY(event_follower) entry;
-	struct events *evs;         /* borrowed */
-	struct evhttp_request *req; /* borrowed from evhttp */
+	struct events *evs;             /* borrowed */
+	struct evhttp_request *req;     /* borrowed from evhttp, or NULL */
+	const struct events_sink *sink; /* or a sink (events_follow) */
+	void *sink_arg;
 	struct events_query q;
 	uint64_t next;          /* number of the next event to look at */
 	struct event *until_ev; /* owned: ends the stream at until, or NULL */
@@ -101,7 +103,35 @@ follower_end(struct event_follower *f)
 		http_conn_on_gone(f->req, NULL, NULL);
 		evhttp_send_reply_end(f->req);
 	}
+	if (f->sink != NULL)
+		f->sink->end(f->sink_arg);
 	free(f);
+}
+
+/* follower_pump for a sink: the same walk, each event given to it. */
+static void
+sink_pump(struct event_follower *f)
+{
+	struct events *evs = f->evs;
+
+	for (; f->next < evs->head; f->next++) {
+		const struct ring_entry *e = &evs->ring[f->next % EVENTS_RING];
+
+		if (f->q.until_ns >= 0 && e->time_ns > f->q.until_ns) {
+			f->ending = true;
+			f->next = evs->head;
+			break;
+		}
+		if (!events_query_match(&f->q, e->ev))
+			continue;
+		if (!f->sink->send(f->sink_arg, e->ev)) {
+			f->blocked = true;
+			f->next++;
+			break;
+		}
+	}
+	if (!f->blocked && f->ending)
+		follower_end(f);
 }
 
 static void on_drained(struct evhttp_connection *evcon, void *arg);
@@ -114,11 +144,15 @@ follower_pump(struct event_follower *f)
 	struct events *evs = f->evs;
 	struct evbuffer *out;
 
-	if (f->req == NULL || f->blocked)
+	if ((f->req == NULL && f->sink == NULL) || f->blocked)
 		return;
 	if (f->next < oldest(evs)) {
 		log_warn("events: a client read too slowly and lost events; its stream ends");
 		follower_end(f);
+		return;
+	}
+	if (f->sink != NULL) {
+		sink_pump(f);
 		return;
 	}
 	out = evbuffer_new();
@@ -308,29 +342,21 @@ first_since(const struct events *evs, int64_t since_ns)
 	return n;
 }
 
-void
-api_events(struct podd *d, struct evhttp_request *req, const char *arg)
+/* A follower of @q, in the followers; its until timer set. */
+static struct event_follower *
+follower_new(struct podd *d, const struct events_query *q)
 {
 	struct events *evs = events_get(d);
-	struct event_follower *f;
-	struct pd_err err = {0};
-	struct events_query q;
+	struct event_follower *f = xcalloc(1, sizeof(*f));
 	int64_t now = now_ns();
 
-	(void)arg;
-	if (parse_query(req, &q, &err) < 0) {
-		http_reply_error(req, &err);
-		return;
-	}
-	f = xcalloc(1, sizeof(*f));
 	f->evs = evs;
-	f->req = req;
-	f->q = q;
-	f->next = q.since_ns >= 0 ? first_since(evs, q.since_ns) : evs->head;
-	if (q.until_ns >= 0 && q.until_ns <= now) {
+	f->q = *q;
+	f->next = q->since_ns >= 0 ? first_since(evs, q->since_ns) : evs->head;
+	if (q->until_ns >= 0 && q->until_ns <= now) {
 		f->ending = true;
-	} else if (q.until_ns >= 0) {
-		int64_t left = q.until_ns - now;
+	} else if (q->until_ns >= 0) {
+		int64_t left = q->until_ns - now;
 		struct timeval tv = {.tv_sec = (time_t)(left / 1000000000LL),
 				     .tv_usec = (suseconds_t)(left % 1000000000LL / 1000 + 1)};
 
@@ -338,9 +364,26 @@ api_events(struct podd *d, struct evhttp_request *req, const char *arg)
 		if (f->until_ev == NULL || evtimer_add(f->until_ev, &tv) < 0)
 			abort();
 	}
+	TAILQ_INSERT_TAIL(&evs->followers, f, entry);
+	return f;
+}
+
+void
+api_events(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	struct event_follower *f;
+	struct pd_err err = {0};
+	struct events_query q;
+
+	(void)arg;
+	if (parse_query(req, &q, &err) < 0) {
+		http_reply_error(req, &err);
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/x-ndjson");
-	TAILQ_INSERT_TAIL(&evs->followers, f, entry);
+	f = follower_new(d, &q);
+	f->req = req;
 	evhttp_send_reply_start(req, 200, "OK");
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		follower_end(f);
@@ -348,6 +391,45 @@ api_events(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	http_conn_on_gone(req, on_client_gone, f);
 	follower_pump(f);
+}
+
+struct event_follower *
+events_follow(struct podd *d, const struct events_query *q, const struct events_sink *sink,
+	      void *arg)
+{
+	struct event_follower *f = follower_new(d, q);
+
+	f->sink = sink;
+	f->sink_arg = arg;
+	return f;
+}
+
+void
+events_follow_start(struct event_follower *f)
+{
+	follower_pump(f);
+}
+
+void
+events_resume(struct event_follower *f)
+{
+	if (!f->blocked)
+		return;
+	f->blocked = false;
+	follower_pump(f);
+}
+
+void
+events_unfollow(struct event_follower *f)
+{
+	f->sink = NULL;
+	follower_end(f);
+}
+
+int64_t
+events_now_ns(void)
+{
+	return now_ns();
 }
 
 void

@@ -205,6 +205,31 @@ dk_query(const struct dk_req *r, const char *name)
 	return v;
 }
 
+json_t *
+dk_query_all(const struct dk_req *r, const char *name)
+{
+	json_t *out = json_array();
+	const char *s = r->query;
+
+	while (s != NULL && *s != '\0') {
+		const char *amp = strchr(s, '&');
+		size_t n = amp != NULL ? (size_t)(amp - s) : strlen(s);
+		const char *eq = memchr(s, '=', n);
+		size_t klen = eq != NULL ? (size_t)(eq - s) : n;
+		cleanup_free char *key = decode(s, klen, true);
+
+		if (key != NULL && strcmp(key, name) == 0) {
+			char *v = eq != NULL ? decode(eq + 1, n - klen - 1, true) : xstrdup("");
+
+			if (v != NULL)
+				json_array_append_new(out, json_string(v));
+			free(v);
+		}
+		s = amp != NULL ? amp + 1 : NULL;
+	}
+	return out;
+}
+
 bool
 dk_query_bool(const struct dk_req *r, const char *name, bool dflt)
 {
