@@ -8,7 +8,9 @@
  * evhttp's "all written" callback, then reads on from the ring. One the
  * ring has overtaken is ended, so that a client never misses events
  * without knowing. With an until, the stream ends once every event up to
- * it has been sent (a timer ends it at that time).
+ * it has been sent (a timer ends it at that time). A follower may also be
+ * a sink of another server's (events_follow: the Engine API's /events),
+ * which says itself when its consumer is full and when it has room again.
  */
 #include "events.h"
 
@@ -108,33 +110,18 @@ follower_end(struct event_follower *f)
 	free(f);
 }
 
-/* follower_pump for a sink: the same walk, each event given to it. */
-static void
-sink_pump(struct event_follower *f)
-{
-	struct events *evs = f->evs;
-
-	for (; f->next < evs->head; f->next++) {
-		const struct ring_entry *e = &evs->ring[f->next % EVENTS_RING];
-
-		if (f->q.until_ns >= 0 && e->time_ns > f->q.until_ns) {
-			f->ending = true;
-			f->next = evs->head;
-			break;
-		}
-		if (!events_query_match(&f->q, e->ev))
-			continue;
-		if (!f->sink->send(f->sink_arg, e->ev)) {
-			f->blocked = true;
-			f->next++;
-			break;
-		}
-	}
-	if (!f->blocked && f->ending)
-		follower_end(f);
-}
-
 static void on_drained(struct evhttp_connection *evcon, void *arg);
+
+/* Give @f the ring's entry @e: into @out for an evhttp client, else to
+ * its sink. Returns false when its consumer is full. */
+static bool
+follower_give(struct event_follower *f, const struct ring_entry *e, struct evbuffer *out)
+{
+	if (f->sink != NULL)
+		return f->sink->send(f->sink_arg, e->ev);
+	evbuffer_add(out, e->line, e->len);
+	return http_conn_unsent(f->req) + evbuffer_get_length(out) < FOLLOWER_UNSENT_MAX;
+}
 
 /* Send what @f has not sent, as far as its client keeps up; end it when it
  * has caught up and is ending, or when it has lost events. */
@@ -151,10 +138,6 @@ follower_pump(struct event_follower *f)
 		follower_end(f);
 		return;
 	}
-	if (f->sink != NULL) {
-		sink_pump(f);
-		return;
-	}
 	out = evbuffer_new();
 	if (out == NULL)
 		abort();
@@ -168,8 +151,7 @@ follower_pump(struct event_follower *f)
 		}
 		if (!events_query_match(&f->q, e->ev))
 			continue;
-		evbuffer_add(out, e->line, e->len);
-		if (http_conn_unsent(f->req) + evbuffer_get_length(out) >= FOLLOWER_UNSENT_MAX) {
+		if (!follower_give(f, e, out)) {
 			f->blocked = true;
 			f->next++;
 			break;

@@ -32,26 +32,6 @@ dk_image_created(const struct image *img)
 	return (long long)ts.tv_sec;
 }
 
-/* @full ("docker.io/library/busybox:latest", or "REPO@sha256:...") as
- * docker shows it ("busybox:latest"), into @buf (PD_IMGREF_MAX). */
-void
-dk_image_familiar(const char *full, char *buf, size_t len)
-{
-	struct pd_imgref ref;
-	struct pd_err ignored = {0};
-	char repo[PD_IMGREF_MAX];
-
-	if (pd_imgref_parse(full, &ref, &ignored) < 0) {
-		(void)snprintf(buf, len, "%s", full);
-		return;
-	}
-	pd_imgref_familiar(&ref, repo, sizeof(repo));
-	if (ref.digest[0] != '\0')
-		(void)snprintf(buf, len, "%s@%s", repo, ref.digest);
-	else
-		(void)snprintf(buf, len, "%s:%s", repo, ref.tag);
-}
-
 static json_t *
 familiar_array(const json_t *names)
 {
@@ -62,7 +42,7 @@ familiar_array(const json_t *names)
 	json_array_foreach (names, i, v) {
 		char buf[PD_IMGREF_MAX];
 
-		dk_image_familiar(json_string_value(v), buf, sizeof(buf));
+		pd_imgref_familiar_name(json_string_value(v), buf, sizeof(buf));
 		json_array_append_new(out, json_string(buf));
 	}
 	return out;
@@ -167,6 +147,25 @@ repo_tags(const struct image *img, const json_t *refs)
 	return out;
 }
 
+int
+dk_filters_known(struct dk_req *r, const json_t *filters, const char *const *known, size_t n)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach ((json_t *)filters, key, v) {
+		bool ok = false;
+
+		for (size_t i = 0; i < n; i++)
+			ok = ok || strcmp(key, known[i]) == 0;
+		if (!ok) {
+			dk_reply_error(r, 400, "invalid filter '%s'", key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const char *
 first(const json_t *filters, const char *key)
 {
@@ -180,22 +179,12 @@ image_list(struct dk_req *r)
 	cleanup_json json_t *filters = dk_query_filters(r);
 	cleanup_json json_t *out = json_array();
 	long long before = -1, since = -1;
-	const char *dangling, *key;
+	const char *dangling;
 	struct image *img;
-	json_t *v;
 
-	if (filters == NULL)
+	if (filters == NULL ||
+	    dk_filters_known(r, filters, known, sizeof(known) / sizeof(known[0])) < 0)
 		return;
-	json_object_foreach (filters, key, v) {
-		bool ok = false;
-
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			ok = ok || strcmp(key, known[i]) == 0;
-		if (!ok) {
-			dk_reply_error(r, 400, "invalid filter '%s'", key);
-			return;
-		}
-	}
 	dangling = first(filters, "dangling");
 	if (dangling != NULL && strcmp(dangling, "true") != 0 && strcmp(dangling, "false") != 0) {
 		dk_reply_error(r, 400, "invalid filter 'dangling=%s'", dangling);
@@ -364,7 +353,7 @@ image_delete(struct dk_req *r)
 	json_array_foreach (json_object_get(j, PD_F_UNTAGGED), i, v) {
 		char fam[PD_IMGREF_MAX];
 
-		dk_image_familiar(json_string_value(v), fam, sizeof(fam));
+		pd_imgref_familiar_name(json_string_value(v), fam, sizeof(fam));
 		json_array_append_new(out, json_pack("{s:s}", "Untagged", fam));
 	}
 	json_array_foreach (json_object_get(j, PD_F_DELETED), i, v) {
@@ -464,7 +453,7 @@ image_prune(struct dk_req *r)
 		json_array_foreach (img->names, i, v) {
 			char fam[PD_IMGREF_MAX];
 
-			dk_image_familiar(json_string_value(v), fam, sizeof(fam));
+			pd_imgref_familiar_name(json_string_value(v), fam, sizeof(fam));
 			json_array_append_new(deleted, json_pack("{s:s}", "Untagged", fam));
 		}
 		if (image_remove(img, &err) < 0)

@@ -57,7 +57,7 @@ load_answer(struct dk_load *l)
 			json_array_foreach (names, k, name) {
 				char fam[PD_IMGREF_MAX];
 
-				dk_image_familiar(json_string_value(name), fam, sizeof(fam));
+				pd_imgref_familiar_name(json_string_value(name), fam, sizeof(fam));
 				free(line);
 				line = xasprintf("Loaded image: %s\n", fam);
 				json_decref(j);

@@ -88,8 +88,8 @@ xfer_end(struct dk_xfer *x, const json_t *final, const struct pd_err *err, bool 
 		else
 			dk_reply_err(r, err);
 	} else if (final == NULL) {
-		cleanup_json json_t *j =
-		    json_pack("{s:{s:s}, s:s}", "errorDetail", "message", err->msg, "error", err->msg);
+		cleanup_json json_t *j = json_pack("{s:{s:s}, s:s}", "errorDetail", "message",
+						   err->msg, "error", err->msg);
 
 		xfer_send(x, j);
 		dk_stream_end(r);
@@ -100,7 +100,7 @@ xfer_end(struct dk_xfer *x, const json_t *final, const struct pd_err *err, bool 
 		char fam[PD_IMGREF_MAX];
 		cleanup_free char *line = NULL;
 
-		dk_image_familiar(ref != NULL ? ref : "", fam, sizeof(fam));
+		pd_imgref_familiar_name(ref != NULL ? ref : "", fam, sizeof(fam));
 		if (pull && digest != NULL) {
 			line = xasprintf("Digest: %s", digest);
 			xfer_status(x, line, NULL);
@@ -111,7 +111,7 @@ xfer_end(struct dk_xfer *x, const json_t *final, const struct pd_err *err, bool 
 			const char *tail = strstr(status, " for ");
 
 			line = tail != NULL ? xasprintf("Status: %.*s for %s", (int)(tail - status),
-							 status, fam)
+							status, fam)
 					    : xasprintf("Status: %s", status);
 		} else if (digest != NULL) {
 			line = xasprintf("%s: digest: %s", x->tag, digest);
@@ -182,8 +182,9 @@ dk_image_pull(struct dk_req *r)
 	struct dk_xfer *x;
 
 	if (dk_query(r, "fromSrc") != NULL) {
-		dk_reply_error(r, 501, "docker import is not supported by podd's Engine API: use "
-				       "podctl image import");
+		dk_reply_error(r, 501,
+			       "docker import is not supported by podd's Engine API: use "
+			       "podctl image import");
 		return;
 	}
 	if (from == NULL || from[0] == '\0') {

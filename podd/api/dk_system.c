@@ -192,7 +192,7 @@ engine_event(struct podd *d, const json_t *ev)
 	action = engine_action(action);
 	c = container_find(d, id, &ignored);
 	if (c != NULL && c->rec.image_name[0] != '\0')
-		dk_image_familiar(c->rec.image_name, from, sizeof(from));
+		pd_imgref_familiar_name(c->rec.image_name, from, sizeof(from));
 	attrs = json_pack("{s:s, s:s}", "name", name != NULL ? name : "", "image", from);
 	if (json_is_integer(code))
 		json_object_set_new(attrs, "exitCode",
@@ -350,21 +350,10 @@ events(struct dk_req *r)
 	struct events_query q;
 	struct pd_err err = {0};
 	struct dk_events *de;
-	const char *key;
-	json_t *v;
 
-	if (filters == NULL)
+	if (filters == NULL ||
+	    dk_filters_known(r, filters, known, sizeof(known) / sizeof(known[0])) < 0)
 		return;
-	json_object_foreach (filters, key, v) {
-		bool ok = false;
-
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			ok = ok || strcmp(key, known[i]) == 0;
-		if (!ok) {
-			dk_reply_error(r, 400, "invalid filter '%s'", key);
-			return;
-		}
-	}
 	events_query_init(&q);
 	if (events_window(r, &q) < 0)
 		return;
@@ -475,7 +464,7 @@ system_df(struct dk_req *r)
 		json_array_foreach (img->names, i, v) {
 			char fam[PD_IMGREF_MAX];
 
-			dk_image_familiar(json_string_value(v), fam, sizeof(fam));
+			pd_imgref_familiar_name(json_string_value(v), fam, sizeof(fam));
 			json_array_append_new(names, json_string(fam));
 		}
 		layers += img->size;
