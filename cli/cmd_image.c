@@ -36,21 +36,6 @@ image_api_path(const char *ref, const char *action)
 	return xasprintf(PD_PATH_IMAGES "/%s", enc);
 }
 
-void
-image_familiar_name(const char *full, char *buf, size_t len)
-{
-	struct pd_imgref r;
-	struct pd_err ignored = {0};
-	char repo[PD_IMGREF_MAX];
-
-	if (pd_imgref_parse(full, &r, &ignored) < 0) {
-		(void)snprintf(buf, len, "%s", full);
-		return;
-	}
-	pd_imgref_familiar(&r, repo, sizeof(repo));
-	(void)snprintf(buf, len, "%s:%s", repo, r.tag);
-}
-
 /* A reference podctl can check before asking: not empty, no '/' at either
  * end; podd says the rest. */
 static int
@@ -392,7 +377,7 @@ print_removal(const json_t *reply)
 	json_array_foreach (json_object_get(reply, PD_F_UNTAGGED), i, v) {
 		char name[PD_IMGREF_MAX];
 
-		image_familiar_name(json_string_value(v), name, sizeof(name));
+		pd_imgref_familiar_name(json_string_value(v), name, sizeof(name));
 		printf("Untagged: %s\n", name);
 	}
 	json_array_foreach (json_object_get(reply, PD_F_DELETED), i, v)

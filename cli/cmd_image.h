@@ -12,10 +12,6 @@
  * (podd decodes it), a new string. */
 char *image_api_path(const char *ref, const char *action);
 
-/* "busybox:latest" for "docker.io/library/busybox:latest": the familiar
- * repository and the tag, as docker prints a name, into @buf. */
-void image_familiar_name(const char *full, char *buf, size_t len);
-
 /* cmd_image_io.c: image load, image save, image import. */
 int image_load(struct podctl *ctl, int argc, char **argv);
 int image_save(struct podctl *ctl, int argc, char **argv);

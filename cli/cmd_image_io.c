@@ -98,7 +98,7 @@ image_load(struct podctl *ctl, int argc, char **argv)
 		json_array_foreach (names, k, n) {
 			char name[PD_IMGREF_MAX];
 
-			image_familiar_name(json_string_value(n), name, sizeof(name));
+			pd_imgref_familiar_name(json_string_value(n), name, sizeof(name));
 			printf("Loaded image: %s\n", name);
 		}
 		if (json_array_size(names) == 0)

@@ -250,3 +250,21 @@ pd_imgref_familiar(const struct pd_imgref *ref, char *buf, size_t len)
 	else
 		(void)snprintf(buf, len, "%s", ref->path);
 }
+
+void
+pd_imgref_familiar_name(const char *full, char *buf, size_t len)
+{
+	struct pd_imgref r;
+	struct pd_err ignored = {0};
+	char repo[PD_IMGREF_MAX];
+
+	if (pd_imgref_parse(full, &r, &ignored) < 0) {
+		(void)snprintf(buf, len, "%s", full);
+		return;
+	}
+	pd_imgref_familiar(&r, repo, sizeof(repo));
+	if (r.tag[0] != '\0')
+		(void)snprintf(buf, len, "%s:%s", repo, r.tag);
+	else
+		(void)snprintf(buf, len, "%s@%s", repo, r.digest);
+}

@@ -50,5 +50,10 @@ void pd_imgref_format(const struct pd_imgref *ref, char *buf, size_t len);
  * "team/app" for docker.io/team/app, else "REGISTRY/PATH". */
 void pd_imgref_familiar(const struct pd_imgref *ref, char *buf, size_t len);
 
+/* A full name ("docker.io/library/busybox:latest", "REPO@sha256:...") as
+ * docker shows it ("busybox:latest", "busybox@sha256:..."), into @buf
+ * (PD_IMGREF_MAX); a name it cannot parse as it is. */
+void pd_imgref_familiar_name(const char *full, char *buf, size_t len);
+
 /* True when @s is "sha256:" and 64 lowercase hex digits. */
 bool pd_digest_valid(const char *s);

@@ -199,48 +199,56 @@ named_by(const struct image *img, const char *ref, char *full, size_t len)
 	return false;
 }
 
-void
-api_image_remove(struct podd *d, struct evhttp_request *req, const char *arg)
+json_t *
+image_remove_ref(struct podd *d, const char *ref, bool force, struct pd_err *err)
 {
-	struct pd_err err = {0};
-	struct image *img;
+	struct image *img = image_find(d, ref, err);
 	cleanup_json json_t *j = NULL;
 	char full[PD_IMGREF_MAX];
-	bool force, by_name, used;
+	bool by_name, used;
 
-	if (http_bool_query(req, PD_Q_FORCE, &force) < 0)
-		return;
-	img = image_find(d, arg, &err);
-	if (img == NULL) {
-		http_reply_error(req, &err);
-		return;
-	}
-	by_name = named_by(img, arg, full, sizeof(full));
+	if (img == NULL)
+		return NULL;
+	by_name = named_by(img, ref, full, sizeof(full));
 	used = container_uses_image(d, img->id);
 	j = json_pack("{s:[], s:[]}", PD_F_UNTAGGED, PD_F_DELETED);
 	/* As docker: a name of several is untagged; the image goes with its
 	 * last name, or by id (forced when it has several names). */
 	if (by_name && (json_array_size(img->names) > 1 || (used && force))) {
-		if (image_untag(img, full, &err) < 0) {
-			http_reply_error(req, &err);
-			return;
-		}
+		if (image_untag(img, full, err) < 0)
+			return NULL;
 		json_array_append_new(json_object_get(j, PD_F_UNTAGGED), json_string(full));
-		http_reply_json(req, 200, j);
-		return;
+		return json_incref(j);
 	}
-	if (used)
-		pd_fail(&err, PD_E_CONFLICT,
+	if (used) {
+		pd_fail(err, PD_E_CONFLICT,
 			"image %.12s is used by a container: remove the container first", img->id);
-	else if (!by_name && json_array_size(img->names) > 1 && !force)
-		pd_fail(&err, PD_E_CONFLICT,
+		return NULL;
+	}
+	if (!by_name && json_array_size(img->names) > 1 && !force) {
+		pd_fail(err, PD_E_CONFLICT,
 			"image %.12s has %zu names: remove them one by one, or force (-f)", img->id,
 			json_array_size(img->names));
-	if (err.kind == 0) {
-		json_array_extend(json_object_get(j, PD_F_UNTAGGED), img->names);
-		json_array_append_new(json_object_get(j, PD_F_DELETED), json_string(img->id));
+		return NULL;
 	}
-	if (err.kind != 0 || image_remove(img, &err) < 0) {
+	json_array_extend(json_object_get(j, PD_F_UNTAGGED), img->names);
+	json_array_append_new(json_object_get(j, PD_F_DELETED), json_string(img->id));
+	if (image_remove(img, err) < 0)
+		return NULL;
+	return json_incref(j);
+}
+
+void
+api_image_remove(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	struct pd_err err = {0};
+	cleanup_json json_t *j = NULL;
+	bool force;
+
+	if (http_bool_query(req, PD_Q_FORCE, &force) < 0)
+		return;
+	j = image_remove_ref(d, arg, force, &err);
+	if (j == NULL) {
 		http_reply_error(req, &err);
 		return;
 	}

@@ -141,6 +141,30 @@ on_login(void *arg, const struct reg_reply *reply, const struct pd_err *xerr)
 	free(l);
 }
 
+int
+registry_login(struct podd *d, const char *registry, const struct reg_creds *c, bool tls_verify,
+	       struct http_pending *p, struct pd_err *err)
+{
+	struct reg_request r = {.method = "GET", .url = "/v2/", .body_fd = -1, .max_body = 65536};
+	struct login *l = xcalloc(1, sizeof(*l));
+
+	memcpy(l->registry, registry, strlen(registry) + 1);
+	l->s = reg_session_new(d, registry, "", false, tls_verify, c, err);
+	if (l->s == NULL) {
+		free(l);
+		return -1;
+	}
+	l->p = p;
+	r.done = on_login;
+	r.arg = l;
+	if (reg_send(l->s, &r, err) == NULL) {
+		reg_session_unref(l->s);
+		free(l);
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_registry_login(struct podd *d, struct evhttp_request *req, const char *arg)
 {
@@ -149,10 +173,9 @@ api_registry_login(struct podd *d, struct evhttp_request *req, const char *arg)
 	cleanup_json json_t *body = NULL;
 	const char *registry = NULL, *user = NULL, *pass = NULL;
 	struct reg_creds c = {0};
-	struct reg_request r = {.method = "GET", .url = "/v2/", .body_fd = -1, .max_body = 65536};
 	bool tls_verify = true;
 	struct pd_err err = {0};
-	struct login *l;
+	struct http_pending *p;
 
 	(void)arg;
 	body = http_body_json(req, &err);
@@ -175,21 +198,8 @@ api_registry_login(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	memcpy(c.username, user, strlen(user) + 1);
 	memcpy(c.password, pass, strlen(pass) + 1);
-	l = xcalloc(1, sizeof(*l));
-	memcpy(l->registry, registry, strlen(registry) + 1);
-	l->s = reg_session_new(d, registry, "", false, tls_verify, &c, &err);
+	p = http_pending_new(req);
+	if (registry_login(d, registry, &c, tls_verify, p, &err) < 0)
+		http_pending_reply_error(p, &err);
 	reg_creds_clear(&c);
-	if (l->s == NULL) {
-		free(l);
-		http_reply_error(req, &err);
-		return;
-	}
-	l->p = http_pending_new(req);
-	r.done = on_login;
-	r.arg = l;
-	if (reg_send(l->s, &r, &err) == NULL) {
-		http_pending_reply_error(l->p, &err);
-		reg_session_unref(l->s);
-		free(l);
-	}
 }

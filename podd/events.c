@@ -8,7 +8,9 @@
  * evhttp's "all written" callback, then reads on from the ring. One the
  * ring has overtaken is ended, so that a client never misses events
  * without knowing. With an until, the stream ends once every event up to
- * it has been sent (a timer ends it at that time).
+ * it has been sent (a timer ends it at that time). A follower may also be
+ * a sink of another server's (events_follow: the Engine API's /events),
+ * which says itself when its consumer is full and when it has room again.
  */
 #include "events.h"
 
@@ -46,8 +48,10 @@ struct ring_entry {
 
 struct event_follower {
 	TAILQ_ENTRY(event_follower) entry;
-	struct events *evs;         /* borrowed */
-	struct evhttp_request *req; /* borrowed from evhttp */
+	struct events *evs;             /* borrowed */
+	struct evhttp_request *req;     /* borrowed from evhttp, or NULL */
+	const struct events_sink *sink; /* or a sink (events_follow) */
+	void *sink_arg;
 	struct events_query q;
 	uint64_t next;          /* number of the next event to look at */
 	struct event *until_ev; /* owned: ends the stream at until, or NULL */
@@ -101,10 +105,23 @@ follower_end(struct event_follower *f)
 		http_conn_on_gone(f->req, NULL, NULL);
 		evhttp_send_reply_end(f->req);
 	}
+	if (f->sink != NULL)
+		f->sink->end(f->sink_arg);
 	free(f);
 }
 
 static void on_drained(struct evhttp_connection *evcon, void *arg);
+
+/* Give @f the ring's entry @e: into @out for an evhttp client, else to
+ * its sink. Returns false when its consumer is full. */
+static bool
+follower_give(struct event_follower *f, const struct ring_entry *e, struct evbuffer *out)
+{
+	if (f->sink != NULL)
+		return f->sink->send(f->sink_arg, e->ev);
+	evbuffer_add(out, e->line, e->len);
+	return http_conn_unsent(f->req) + evbuffer_get_length(out) < FOLLOWER_UNSENT_MAX;
+}
 
 /* Send what @f has not sent, as far as its client keeps up; end it when it
  * has caught up and is ending, or when it has lost events. */
@@ -114,7 +131,7 @@ follower_pump(struct event_follower *f)
 	struct events *evs = f->evs;
 	struct evbuffer *out;
 
-	if (f->req == NULL || f->blocked)
+	if ((f->req == NULL && f->sink == NULL) || f->blocked)
 		return;
 	if (f->next < oldest(evs)) {
 		log_warn("events: a client read too slowly and lost events; its stream ends");
@@ -134,8 +151,7 @@ follower_pump(struct event_follower *f)
 		}
 		if (!events_query_match(&f->q, e->ev))
 			continue;
-		evbuffer_add(out, e->line, e->len);
-		if (http_conn_unsent(f->req) + evbuffer_get_length(out) >= FOLLOWER_UNSENT_MAX) {
+		if (!follower_give(f, e, out)) {
 			f->blocked = true;
 			f->next++;
 			break;
@@ -308,29 +324,21 @@ first_since(const struct events *evs, int64_t since_ns)
 	return n;
 }
 
-void
-api_events(struct podd *d, struct evhttp_request *req, const char *arg)
+/* A follower of @q, in the followers; its until timer set. */
+static struct event_follower *
+follower_new(struct podd *d, const struct events_query *q)
 {
 	struct events *evs = events_get(d);
-	struct event_follower *f;
-	struct pd_err err = {0};
-	struct events_query q;
+	struct event_follower *f = xcalloc(1, sizeof(*f));
 	int64_t now = now_ns();
 
-	(void)arg;
-	if (parse_query(req, &q, &err) < 0) {
-		http_reply_error(req, &err);
-		return;
-	}
-	f = xcalloc(1, sizeof(*f));
 	f->evs = evs;
-	f->req = req;
-	f->q = q;
-	f->next = q.since_ns >= 0 ? first_since(evs, q.since_ns) : evs->head;
-	if (q.until_ns >= 0 && q.until_ns <= now) {
+	f->q = *q;
+	f->next = q->since_ns >= 0 ? first_since(evs, q->since_ns) : evs->head;
+	if (q->until_ns >= 0 && q->until_ns <= now) {
 		f->ending = true;
-	} else if (q.until_ns >= 0) {
-		int64_t left = q.until_ns - now;
+	} else if (q->until_ns >= 0) {
+		int64_t left = q->until_ns - now;
 		struct timeval tv = {.tv_sec = (time_t)(left / 1000000000LL),
 				     .tv_usec = (suseconds_t)(left % 1000000000LL / 1000 + 1)};
 
@@ -338,9 +346,26 @@ api_events(struct podd *d, struct evhttp_request *req, const char *arg)
 		if (f->until_ev == NULL || evtimer_add(f->until_ev, &tv) < 0)
 			abort();
 	}
+	TAILQ_INSERT_TAIL(&evs->followers, f, entry);
+	return f;
+}
+
+void
+api_events(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	struct event_follower *f;
+	struct pd_err err = {0};
+	struct events_query q;
+
+	(void)arg;
+	if (parse_query(req, &q, &err) < 0) {
+		http_reply_error(req, &err);
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "application/x-ndjson");
-	TAILQ_INSERT_TAIL(&evs->followers, f, entry);
+	f = follower_new(d, &q);
+	f->req = req;
 	evhttp_send_reply_start(req, 200, "OK");
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		follower_end(f);
@@ -348,6 +373,45 @@ api_events(struct podd *d, struct evhttp_request *req, const char *arg)
 	}
 	http_conn_on_gone(req, on_client_gone, f);
 	follower_pump(f);
+}
+
+struct event_follower *
+events_follow(struct podd *d, const struct events_query *q, const struct events_sink *sink,
+	      void *arg)
+{
+	struct event_follower *f = follower_new(d, q);
+
+	f->sink = sink;
+	f->sink_arg = arg;
+	return f;
+}
+
+void
+events_follow_start(struct event_follower *f)
+{
+	follower_pump(f);
+}
+
+void
+events_resume(struct event_follower *f)
+{
+	if (!f->blocked)
+		return;
+	f->blocked = false;
+	follower_pump(f);
+}
+
+void
+events_unfollow(struct event_follower *f)
+{
+	f->sink = NULL;
+	follower_end(f);
+}
+
+int64_t
+events_now_ns(void)
+{
+	return now_ns();
 }
 
 void

@@ -16,6 +16,9 @@
  */
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <jansson.h>
 
 struct podd;
@@ -44,6 +47,28 @@ json_t *events_exit_attrs(const struct container *c);
 
 /* GET /v1/events?since=T&until=T&filter=K=V: the stream (http.c's route). */
 void api_events(struct podd *d, struct evhttp_request *req, const char *arg);
+
+/* Following the bus without evhttp (the Engine API's /events): @sink
+ * gets each event of the window and filters of @q, in order. send returns
+ * false when its consumer is full: the follower then waits for
+ * events_resume. end: the follower is over (its until passed, it lost
+ * events, or podd stops); it is freed after the call. events_unfollow
+ * frees it without calling end (its consumer left). Start sending (the
+ * past events of a since) with events_follow_start, once the caller has
+ * kept the follower: end may come from it. */
+struct events_query;
+struct event_follower;
+struct events_sink {
+	bool (*send)(void *arg, const json_t *ev);
+	void (*end)(void *arg);
+};
+struct event_follower *events_follow(struct podd *d, const struct events_query *q,
+				     const struct events_sink *sink, void *arg);
+void events_follow_start(struct event_follower *f);
+void events_resume(struct event_follower *f);
+void events_unfollow(struct event_follower *f);
+/* CLOCK_REALTIME in ns, as the events' times. */
+int64_t events_now_ns(void);
 
 /* End every stream and free the ring (podd's shutdown). */
 void events_teardown(struct podd *d);

@@ -100,6 +100,13 @@ int image_untag(struct image *img, const char *name, struct pd_err *err);
  * PD_E_CONFLICT while a save reads it. Returns 0 or -1. */
 int image_remove(struct image *img, struct pd_err *err);
 
+/* Remove what @ref names as both APIs do (api_image.c): a name of several
+ * is untagged; the image goes with its last name, or by id (@force when it
+ * has several names); PD_E_CONFLICT while a container uses it (unless
+ * @force and by a name: then only the name goes). Returns
+ * {"untagged": [NAME...], "deleted": [ID...]} (a new reference) or NULL. */
+json_t *image_remove_ref(struct podd *d, const char *ref, bool force, struct pd_err *err);
+
 /* The API's JSON for @img (a new reference); @history: its config's
  * history as `image history` shows it, newest first, instead. */
 json_t *image_to_json(const struct image *img);

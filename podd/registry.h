@@ -66,6 +66,14 @@ struct registry *registry_get(struct podd *d, struct pd_err *err);
 void registry_free_all(struct podd *d);
 
 struct reg_session;
+struct http_pending;
+
+/* Check @c against @registry (GET /v2/ with them; podd keeps nothing) and
+ * answer @p: {"status": "Login Succeeded"}, PD_E_FORBIDDEN for wrong
+ * credentials, else the registry's error (api_registry.c, both APIs).
+ * Returns 0 (@p taken), or -1 (@p still the caller's). */
+int registry_login(struct podd *d, const char *registry, const struct reg_creds *c, bool tls_verify,
+		   struct http_pending *p, struct pd_err *err);
 
 /* A session for @repo ("library/busybox") on @registry ("docker.io",
  * "127.0.0.1:5000"); @push asks for push rights as well as pull.

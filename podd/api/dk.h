@@ -70,6 +70,9 @@ unsigned dk_version(const struct dk_req *r);
 const char *dk_arg(const struct dk_req *r, unsigned i);
 /* A query parameter, percent-decoded ('+' is a space), or NULL. */
 const char *dk_query(const struct dk_req *r, const char *name);
+/* Every value of a parameter given several times (?names=a&names=b), in
+ * order, decoded: a new array of strings (empty when absent). */
+json_t *dk_query_all(const struct dk_req *r, const char *name);
 /* A boolean parameter as the Engine reads one: absent is @dflt; "", "0",
  * "false", "False" are false; anything else is true. */
 bool dk_query_bool(const struct dk_req *r, const char *name, bool dflt);

@@ -10,6 +10,7 @@
 #include "dk_int.h"
 #include "api.h"
 #include "cleanup.h"
+#include "json.h"
 #include "parse.h"
 #include "podd.h"
 #include "xalloc.h"
@@ -164,25 +165,15 @@ dk_dispatch(struct dk_req *r)
 
 /* ---- the query ------------------------------------------------------------- */
 
-/* The value of @name in @r's query, decoded (owned by the caller), or NULL. */
+/* The (first) value of @name in @r's query, decoded (owned by the
+ * caller), or NULL. */
 static char *
 query_value(const struct dk_req *r, const char *name)
 {
-	size_t nlen = strlen(name);
-	const char *s = r->query;
+	cleanup_json json_t *all = dk_query_all(r, name);
+	const char *v = json_string_value(json_array_get(all, 0));
 
-	while (s != NULL && *s != '\0') {
-		const char *amp = strchr(s, '&');
-		size_t n = amp != NULL ? (size_t)(amp - s) : strlen(s);
-		const char *eq = memchr(s, '=', n);
-		size_t klen = eq != NULL ? (size_t)(eq - s) : n;
-		cleanup_free char *key = decode(s, klen, true);
-
-		if (key != NULL && strlen(key) == nlen && strcmp(key, name) == 0)
-			return eq != NULL ? decode(eq + 1, n - klen - 1, true) : xstrdup("");
-		s = amp != NULL ? amp + 1 : NULL;
-	}
-	return NULL;
+	return v != NULL ? xstrdup(v) : NULL;
 }
 
 /* A value lives as long as the request: it is kept in the request's header
@@ -203,6 +194,31 @@ dk_query(const struct dk_req *r, const char *name)
 	w->headers[w->n_headers].value = v;
 	w->n_headers++;
 	return v;
+}
+
+json_t *
+dk_query_all(const struct dk_req *r, const char *name)
+{
+	json_t *out = json_array();
+	const char *s = r->query;
+
+	while (s != NULL && *s != '\0') {
+		const char *amp = strchr(s, '&');
+		size_t n = amp != NULL ? (size_t)(amp - s) : strlen(s);
+		const char *eq = memchr(s, '=', n);
+		size_t klen = eq != NULL ? (size_t)(eq - s) : n;
+		cleanup_free char *key = decode(s, klen, true);
+
+		if (key != NULL && strcmp(key, name) == 0) {
+			char *v = eq != NULL ? decode(eq + 1, n - klen - 1, true) : xstrdup("");
+
+			if (v != NULL)
+				json_array_append_new(out, json_string(v));
+			free(v);
+		}
+		s = amp != NULL ? amp + 1 : NULL;
+	}
+	return out;
 }
 
 bool
