@@ -33,7 +33,7 @@
 /* ---- filters (shared with dk_volume.c) -------------------------------------- */
 
 bool
-dk_labels_match(const json_t *labels, const json_t *wanted)
+dk_filter_labels(const json_t *labels, const json_t *wanted)
 {
 	const json_t *w;
 	size_t i;
@@ -234,7 +234,7 @@ wanted(const json_t *filters, const json_t *net)
 		hit |= strncmp(id, json_string_value(v), strlen(json_string_value(v))) == 0;
 	if (!hit || !dk_filter_any(filters, "driver", driver) ||
 	    !dk_filter_any(filters, "type", builtin ? "builtin" : "custom") ||
-	    !dk_labels_match(json_object_get(net, "Labels"), json_object_get(filters, "label")))
+	    !dk_filter_labels(json_object_get(net, "Labels"), json_object_get(filters, "label")))
 		return false;
 	/* dangling: a custom network no container is on */
 	if (dangling >= 0 &&
@@ -654,8 +654,8 @@ prune(struct dk_req *r)
 		if (n->builtin || n->removing ||
 		    json_array_size(json_object_get(v1, PD_F_PODS)) > 0 ||
 		    net_attachment_users(d, n->name) > 0 ||
-		    !dk_labels_match(json_object_get(v1, PD_F_LABELS),
-				     json_object_get(filters, "label")))
+		    !dk_filter_labels(json_object_get(v1, PD_F_LABELS),
+				      json_object_get(filters, "label")))
 			continue;
 		json_array_append_new(gone, json_string(n->name));
 		/* the answer goes nowhere: removal is the model's from here */

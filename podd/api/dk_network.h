@@ -11,7 +11,7 @@
 
 /* Whether @labels (an object of strings, or NULL) has every label that
  * @wanted (the filter's values: "key" or "key=value") names. */
-bool dk_labels_match(const json_t *labels, const json_t *wanted);
+bool dk_filter_labels(const json_t *labels, const json_t *wanted);
 
 /* Whether @filters ({"key": ["v", ...]}) has only keys of @known
  * (NULL-terminated); else *@bad is the first other key. */

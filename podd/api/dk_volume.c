@@ -39,7 +39,7 @@ wanted(const json_t *filters, const json_t *v)
 	json_array_foreach (list, i, x)
 		hit |= strstr(name, json_string_value(x)) != NULL;
 	if (!hit || !dk_filter_any(filters, "driver", PD_VOLUME_DRIVER) ||
-	    !dk_labels_match(json_object_get(v, PD_F_LABELS), json_object_get(filters, "label")))
+	    !dk_filter_labels(json_object_get(v, PD_F_LABELS), json_object_get(filters, "label")))
 		return false;
 	return dangling < 0 ||
 	       (dangling == 1) == (json_array_size(json_object_get(v, PD_F_CONTAINERS)) == 0);
@@ -223,8 +223,8 @@ prune(struct dk_req *r)
 		struct pd_err e = {0};
 
 		if (json_array_size(json_object_get(v, PD_F_CONTAINERS)) > 0 ||
-		    !dk_labels_match(json_object_get(v, PD_F_LABELS),
-				     json_object_get(filters, "label")))
+		    !dk_filter_labels(json_object_get(v, PD_F_LABELS),
+				      json_object_get(filters, "label")))
 			continue;
 		if (volume_remove(dk_podd(r), name, &e) == 0)
 			json_array_append_new(gone, json_string(name));
