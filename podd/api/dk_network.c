@@ -12,6 +12,7 @@
  * removed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dk.h"
@@ -26,6 +27,7 @@
 #include "netattach.h"
 #include "network.h"
 #include "podd.h"
+#include "xalloc.h"
 
 /* Options of `docker network create -o` podd takes. */
 #define OPT_BRIDGE_NAME "com.docker.network.bridge.name"
@@ -619,25 +621,45 @@ disconnect(struct dk_req *r)
 	dk_reply_empty(r, 200);
 }
 
+/* A prune: answered once every removal it began is over (a removal runs
+ * its network's CNI GC first), so that the networks it names are gone. */
+struct pruning {
+	struct dk_req *r;
+	json_t *gone; /* owned: the names */
+	size_t left;  /* removals not over, + 1 while they are being begun */
+};
+
 static void
-removed_quietly(void *arg, int status, const json_t *j, const struct pd_err *err)
+pruning_step(struct pruning *p)
 {
-	(void)arg;
+	cleanup_json json_t *j = NULL;
+
+	if (--p->left > 0)
+		return;
+	j = json_pack("{s:o}", "NetworksDeleted", p->gone);
+	dk_reply_json(p->r, 200, j);
+	free(p);
+}
+
+static void
+pruned_one(void *arg, int status, const json_t *j, const struct pd_err *err)
+{
 	(void)status;
 	(void)j;
-	(void)err;
+	(void)err; /* the network goes even when its GC failed (network.c) */
+	pruning_step(arg);
 }
 
 static void
 prune(struct dk_req *r)
 {
 	static const char *const known[] = {"label", "until", NULL};
-	static const struct http_pending_sink quiet = {removed_quietly, NULL};
+	static const struct http_pending_sink sink = {pruned_one, NULL};
 	struct podd *d = dk_podd(r);
 	cleanup_json json_t *filters = dk_query_filters(r);
-	cleanup_json json_t *gone = json_array(), *j = NULL;
 	struct network *n, *next;
 	const char *bad = NULL;
+	struct pruning *pr;
 
 	if (filters == NULL)
 		return;
@@ -645,6 +667,10 @@ prune(struct dk_req *r)
 		dk_reply_error(r, 400, "invalid filter '%s'", bad != NULL ? bad : "until");
 		return;
 	}
+	pr = xcalloc(1, sizeof(*pr));
+	pr->r = r;
+	pr->gone = json_array();
+	pr->left = 1;
 	for (n = TAILQ_FIRST(&d->networks); n != NULL; n = next) {
 		cleanup_json json_t *v1 = network_to_json(d, n);
 		struct pd_err err = {0};
@@ -657,16 +683,15 @@ prune(struct dk_req *r)
 		    !dk_filter_labels(json_object_get(v1, PD_F_LABELS),
 				      json_object_get(filters, "label")))
 			continue;
-		json_array_append_new(gone, json_string(n->name));
-		/* the answer goes nowhere: removal is the model's from here */
-		p = http_pending_new_sink(&quiet, NULL);
+		json_array_append_new(pr->gone, json_string(n->name));
+		pr->left++;
+		p = http_pending_new_sink(&sink, pr);
 		if (network_remove(d, n, p, &err) < 0) {
-			http_pending_reply_error(p, &err);
-			json_array_remove(gone, json_array_size(gone) - 1);
+			json_array_remove(pr->gone, json_array_size(pr->gone) - 1);
+			http_pending_reply_error(p, &err); /* pruned_one: left-- */
 		}
 	}
-	j = json_pack("{s:O}", "NetworksDeleted", gone);
-	dk_reply_json(r, 200, j);
+	pruning_step(pr);
 }
 
 static const struct dk_route routes[] = {
