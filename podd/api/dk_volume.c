@@ -45,38 +45,39 @@ wanted(const json_t *filters, const json_t *v)
 	       (dangling == 1) == (json_array_size(json_object_get(v, PD_F_CONTAINERS)) == 0);
 }
 
-/* The filters of @r, checked against @known; NULL after answering. */
+/* Every volume's JSON (a new reference) and, in *@filters, those of @r,
+ * checked against @known; NULL after answering. */
 static json_t *
-filters_of(struct dk_req *r, const char *const *known)
+volumes_of(struct dk_req *r, const char *const *known, json_t **filters)
 {
-	json_t *filters = dk_query_filters(r);
+	struct pd_err err = {0};
 	const char *bad = NULL;
+	json_t *all;
 
-	if (filters != NULL && !dk_filters_known(filters, known, &bad)) {
+	*filters = dk_query_filters(r);
+	if (*filters == NULL)
+		return NULL;
+	if (!dk_filters_known(*filters, known, &bad)) {
 		dk_reply_error(r, 400, "invalid filter '%s'", bad);
-		json_decref(filters);
 		return NULL;
 	}
-	return filters;
+	all = volume_list_json(dk_podd(r), &err);
+	if (all == NULL)
+		dk_reply_err(r, &err);
+	return all;
 }
 
 static void
 list(struct dk_req *r)
 {
 	static const char *const known[] = {"name", "label", "dangling", "driver", NULL};
-	cleanup_json json_t *filters = filters_of(r, known);
-	cleanup_json json_t *all = NULL, *out = NULL, *j = NULL;
-	struct pd_err err = {0};
+	cleanup_json json_t *filters = NULL, *out = NULL, *j = NULL;
+	cleanup_json json_t *all = volumes_of(r, known, &filters);
 	const json_t *v;
 	size_t i;
 
-	if (filters == NULL)
+	if (all == NULL)
 		return;
-	all = volume_list_json(dk_podd(r), &err);
-	if (all == NULL) {
-		dk_reply_err(r, &err);
-		return;
-	}
 	out = json_array();
 	json_array_foreach (all, i, v)
 		if (wanted(filters, v))
@@ -204,19 +205,13 @@ static void
 prune(struct dk_req *r)
 {
 	static const char *const known[] = {"label", NULL};
-	cleanup_json json_t *filters = filters_of(r, known);
-	cleanup_json json_t *all = NULL, *gone = NULL, *j = NULL;
-	struct pd_err err = {0};
+	cleanup_json json_t *filters = NULL, *gone = NULL, *j = NULL;
+	cleanup_json json_t *all = volumes_of(r, known, &filters);
 	const json_t *v;
 	size_t i;
 
-	if (filters == NULL)
+	if (all == NULL)
 		return;
-	all = volume_list_json(dk_podd(r), &err);
-	if (all == NULL) {
-		dk_reply_err(r, &err);
-		return;
-	}
 	gone = json_array();
 	json_array_foreach (all, i, v) {
 		const char *name = json_string_value(json_object_get(v, PD_F_NAME));

@@ -24,6 +24,8 @@ export WEB_PORT=18090
 T=$(mktemp -d /tmp/podd-bench-docker.XXXXXX)
 export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
+# podman reads DOCKER_CONFIG too, and wants a file there
+echo "{}" > "$DOCKER_CONFIG/config.json"
 podd_pid=
 pm_pid=
 cleanup() {
@@ -122,6 +124,11 @@ pm_pid=$!
 wait_until test -S "$T/pm.sock" || true
 DOCKER_HOST=unix://$T/pm.sock measure pm
 report pm "podman"
+if [ ! -s "$T/pm.run" ]; then
+    # why: podman's own words for the same run
+    pm run --rm busybox true > /dev/null 2> "$T/pm-run.err" || true
+    row "  podman run --rm busybox true says" "$(grep -m1 . "$T/pm-run.err" || echo 'nothing')"
+fi
 if [ -s "$T/pm.run" ] && [ -s "$T/podd.run" ]; then
     row "  ratio podman / podd, docker run --rm (medians)" \
         "$(ratio "$(median < "$T/pm.run")" "$(median < "$T/podd.run")")"
