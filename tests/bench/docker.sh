@@ -119,7 +119,9 @@ events_logger = "none"
 EOF
 # the compatible API names "busybox" docker.io/library/busybox
 tar -C "$images/busybox" -c . | pm import -q - docker.io/library/busybox:latest > /dev/null
-pm system service --time=0 "unix://$T/pm.sock" 2> "$T/pm-service.log" &
+# podman itself, not the pm function's subshell: $! must be podman's pid
+podman --root "$T/pm/storage" --runroot "$T/pm/run" --tmpdir "$T/pm/tmp" \
+    system service --time=0 "unix://$T/pm.sock" 2> "$T/pm-service.log" &
 pm_pid=$!
 wait_until test -S "$T/pm.sock" || true
 DOCKER_HOST=unix://$T/pm.sock measure pm
