@@ -317,7 +317,10 @@
 /* Networks: the create body {"name", "subnet", "gateway", "bridge"} or
  * {"name", "conflist"} (a CNI conflist to run as it is); the network object
  * adds "driver" ("netplug", or the first plugin's type), "plugins" (their
- * types), "builtin", "created" and "pods" (the names of pods on it). */
+ * types), "builtin", "created" and "pods" (the names of pods on it).
+ * issue 15, dknet: the create body also takes "labels" ({"k": "v"}, as a
+ * pod's); the network object adds "id" (64 hex, kept in its conflist under
+ * "id" and given at load to a network without one) and "labels". */
 #define PD_F_SUBNET   "subnet"
 #define PD_F_BRIDGE   "bridge"
 #define PD_F_CONFLIST "conflist"

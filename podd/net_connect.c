@@ -260,7 +260,7 @@ connect_body(const json_t *body, const char **ref, const char **ip, json_t **ali
 	return 0;
 }
 
-static int
+int
 net_connect(struct podd *d, const char *network, const json_t *body, struct http_pending *pending,
 	    struct pd_err *err)
 {
@@ -324,7 +324,7 @@ net_connect(struct podd *d, const char *network, const json_t *body, struct http
 	return 0;
 }
 
-static int
+int
 net_disconnect(struct podd *d, const char *network, const json_t *body, struct pd_err *err)
 {
 	static const char *const keys[] = {"container", NULL};

@@ -27,6 +27,7 @@
 #include "netattach.h"
 #include "parse.h"
 #include "pod.h"
+#include "pod_spec.h" /* issue 15 */
 #include "podd.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -185,6 +186,7 @@ add(struct podd *d, const char *name, json_t *conflist, const char *created)
 	(void)snprintf(n->name, sizeof(n->name), "%s", name);
 	n->conflist = conflist;
 	n->builtin = strcmp(name, PD_NET_DEFAULT) == 0;
+	copy_field(n->id, sizeof(n->id), json_object_get(conflist, PD_F_ID));
 	(void)snprintf(n->created, sizeof(n->created), "%s", created);
 	describe(n);
 	TAILQ_INSERT_TAIL(&d->networks, n, entry);
@@ -235,6 +237,22 @@ netplug_conflist(const struct podd *d, const struct net_params *p)
 	return c;
 }
 
+/* issue 15, dknet: give @conflist an id of its own unless it has one.
+ * Returns 1 when it got one, 0 when it had one, -1. */
+static int
+ensure_id(json_t *conflist, struct pd_err *err)
+{
+	const char *id = json_string_value(json_object_get(conflist, PD_F_ID));
+	char buf[PD_ID_LEN + 1];
+
+	if (id != NULL && strlen(id) == PD_ID_LEN)
+		return 0;
+	if (pd_id_generate(buf, err) < 0)
+		return -1;
+	json_object_set_new(conflist, PD_F_ID, json_string(buf));
+	return 1;
+}
+
 static int
 save(struct podd *d, const char *name, const json_t *conflist, struct pd_err *err)
 {
@@ -274,6 +292,11 @@ ensure_default(struct podd *d, int dfd, struct pd_err *err)
 	struct pd_err e = {0};
 
 	have = pd_json_load_file(dfd, PD_NET_DEFAULT CONFLIST_SUFFIX, CONFLIST_MAX, &e);
+	/* issue 15: its id stays what it was */
+	if (json_is_string(json_object_get(have, PD_F_ID)))
+		json_object_set(want, PD_F_ID, json_object_get(have, PD_F_ID));
+	if (ensure_id(want, err) < 0)
+		return -1;
 	if (have != NULL && json_equal(have, want))
 		return 0;
 	if (have != NULL)
@@ -322,6 +345,9 @@ network_load_all(struct podd *d, struct pd_err *err)
 		}
 		json_object_set_new(c, "name", json_string(name));
 		file_time(d, file, created, sizeof(created));
+		/* issue 15: a network from before ids gets one, kept */
+		if (ensure_id(c, &e) > 0 && pd_json_save(dfd, de->d_name, c, &e) < 0)
+			log_warn("network \"%s\": %s", name, e.msg);
 		add(d, name, c, created);
 	}
 	return 0;
@@ -339,6 +365,33 @@ network_find(struct podd *d, const char *name, struct pd_err *err)
 			return n;
 	pd_fail(err, PD_E_NOT_FOUND, "no such network: %.64s", name);
 	return NULL;
+}
+
+struct network *
+network_find_ref(struct podd *d, const char *ref, struct pd_err *err)
+{
+	struct network *n, *found = NULL;
+	size_t len = strlen(ref);
+
+	TAILQ_FOREACH (n, &d->networks, entry)
+		if (strcmp(n->name, ref) == 0 || strcmp(n->id, ref) == 0)
+			return n;
+	if (strcmp(ref, PD_NET_BRIDGE) == 0)
+		return network_find(d, ref, err);
+	if (len >= 12 && len < PD_ID_LEN)
+		TAILQ_FOREACH (n, &d->networks, entry) {
+			if (strncmp(n->id, ref, len) != 0)
+				continue;
+			if (found != NULL) {
+				pd_fail(err, PD_E_INVALID, "network id prefix %.64s is ambiguous",
+					ref);
+				return NULL;
+			}
+			found = n;
+		}
+	if (found == NULL)
+		pd_fail(err, PD_E_NOT_FOUND, "no such network: %.64s", ref);
+	return found;
 }
 
 /* The first 10.78.N.0/24 that overlaps no network. */
@@ -549,11 +602,12 @@ create_netplug(struct podd *d, const json_t *body, struct net_params *p, struct 
 struct network *
 network_create(struct podd *d, const json_t *body, struct pd_err *err)
 {
-	static const char *const keys[] = {PD_F_NAME,   PD_F_SUBNET,   PD_F_GATEWAY,
-					   PD_F_BRIDGE, PD_F_CONFLIST, PD_F_INTERNAL,
-					   PD_F_IPV6,   PD_F_GATEWAY6, NULL};
+	static const char *const keys[] = {
+	    PD_F_NAME,     PD_F_SUBNET, PD_F_GATEWAY,  PD_F_BRIDGE, PD_F_CONFLIST,
+	    PD_F_INTERNAL, PD_F_IPV6,   PD_F_GATEWAY6, PD_F_LABELS, NULL};
 	struct net_params p = {0};
 	const json_t *given = json_object_get(body, PD_F_CONFLIST);
+	const json_t *labels = json_object_get(body, PD_F_LABELS);
 	char created[40];
 	cleanup_json json_t *conflist = NULL;
 
@@ -567,6 +621,9 @@ network_create(struct podd *d, const json_t *body, struct pd_err *err)
 		return NULL;
 	if (p.name == NULL)
 		return pd_fail(err, PD_E_INVALID, "a network needs a name"), NULL;
+	/* issue 15: labels, as a pod's */
+	if (labels != NULL && pod_labels_check(labels, err) < 0)
+		return NULL;
 	if (pd_name_validate(p.name, "network name", err) < 0)
 		return NULL;
 	if (strcmp(p.name, PD_NET_NONE) == 0 || strcmp(p.name, PD_NET_HOST) == 0 ||
@@ -574,7 +631,7 @@ network_create(struct podd *d, const json_t *body, struct pd_err *err)
 		return pd_fail(err, PD_E_INVALID, "\"%s\" is a network mode, not a name", p.name),
 		       NULL;
 	if (given != NULL) {
-		if (json_object_size(body) > 2)
+		if (json_object_size(body) > 2 + (labels != NULL))
 			return pd_fail(err, PD_E_INVALID,
 				       "a conflist comes alone: its plugins set the subnet and "
 				       "bridge"),
@@ -588,7 +645,9 @@ network_create(struct podd *d, const json_t *body, struct pd_err *err)
 		if (conflist == NULL)
 			return NULL;
 	}
-	if (save(d, p.name, conflist, err) < 0)
+	if (labels != NULL && json_object_size(labels) > 0)
+		json_object_set_new(conflist, PD_F_LABELS, json_deep_copy(labels));
+	if (ensure_id(conflist, err) < 0 || save(d, p.name, conflist, err) < 0)
 		return NULL;
 	pd_time_rfc3339_now(created, sizeof(created));
 	log_info("network \"%s\": created", p.name);
@@ -693,7 +752,7 @@ network_remove(struct podd *d, struct network *n, struct http_pending *pending, 
 json_t *
 network_to_json(struct podd *d, const struct network *n)
 {
-	const json_t *plugins = json_object_get(n->conflist, "plugins"), *p;
+	const json_t *plugins = json_object_get(n->conflist, "plugins"), *p, *labels;
 	json_t *types = json_array(), *pods = json_array();
 	json_t *j;
 	size_t i;
@@ -704,6 +763,11 @@ network_to_json(struct podd *d, const struct network *n)
 	j = json_pack("{s:s, s:O, s:o, s:b, s:o, s:O}", PD_F_NAME, n->name, PD_F_DRIVER,
 		      json_object_get(json_array_get(plugins, 0), "type"), PD_F_PLUGINS, types,
 		      PD_F_BUILTIN, n->builtin, PD_F_PODS, pods, PD_F_CONFLIST, n->conflist);
+	/* issue 15 */
+	json_object_set_new(j, PD_F_ID, json_string(n->id));
+	labels = json_object_get(n->conflist, PD_F_LABELS);
+	json_object_set_new(j, PD_F_LABELS,
+			    json_is_object(labels) ? json_deep_copy(labels) : json_object());
 	if (n->created[0] != '\0')
 		json_object_set_new(j, PD_F_CREATED, json_string(n->created));
 	if (n->subnet[0] != '\0')

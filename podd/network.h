@@ -25,6 +25,9 @@ struct network {
 	TAILQ_ENTRY(network) entry;
 	struct podd *d; /* borrowed */
 	char name[64];
+	/* issue 15, dknet: a random id kept in the conflist under podd's own
+	 * key "id" (as "internal"), which the Engine API's clients key on */
+	char id[65];
 	json_t *conflist;  /* owned */
 	bool builtin;      /* the default network */
 	struct cni_op *gc; /* a GC in flight (at start, or of a removal), NULL otherwise */
@@ -61,6 +64,17 @@ struct network *network_create(struct podd *d, const json_t *body, struct pd_err
 struct http_pending;
 int network_remove(struct podd *d, struct network *n, struct http_pending *pending,
 		   struct pd_err *err);
+
+/* issue 15, dknet: by name, full id or unique id prefix (12 or more
+ * characters, as docker shows it). PD_E_NOT_FOUND. */
+struct network *network_find_ref(struct podd *d, const char *ref, struct pd_err *err);
+
+/* issue 15, dknet: `network connect` and `disconnect` (net_connect.c) for
+ * other dialects: the /v1 bodies {"container", "ip"?, "aliases"?} and
+ * {"container"}. */
+int net_connect(struct podd *d, const char *network, const json_t *body,
+		struct http_pending *pending, struct pd_err *err);
+int net_disconnect(struct podd *d, const char *network, const json_t *body, struct pd_err *err);
 
 /* The API's object for @n. */
 json_t *network_to_json(struct podd *d, const struct network *n);

@@ -257,3 +257,4 @@ echo; "$(dirname "$0")/ports.sh" "$build" "$(( runs < 10 ? runs : 10 ))" # issue
 echo; "$(dirname "$0")/dns.sh" "$build" 10 # issue 14: DNS queries per second, podd beside dnsmasq
 echo; "$(dirname "$0")/attach.sh" "$build" "$runs" # issue 14: run --rm on the default network
 echo; "$(dirname "$0")/nat.sh" "$build" "$runs" # issue 14, netplug: pods on a masquerading network, podman beside
+echo; "$(dirname "$0")/docker.sh" "$build" "$(( runs < 10 ? runs : 10 ))" # issue 15, dknet: docker run --rm and compose up + down, podman beside
