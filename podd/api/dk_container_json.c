@@ -13,6 +13,7 @@
 #include "api.h"
 #include "cleanup.h"
 #include "container.h"
+#include "dk.h"
 #include "dk_container.h"
 #include "events_query.h"
 #include "imgref.h"
@@ -536,32 +537,6 @@ dk_ctr_summary(const struct container *c)
 	return j;
 }
 
-/* One filter's values: whether any matches (the Engine ORs a key's values,
- * ANDs the keys). */
-static bool
-any_label(const json_t *labels, const json_t *vals)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach (vals, i, v) {
-		const char *want = json_string_value(v), *eq = strchr(want, '=');
-		size_t klen = eq != NULL ? (size_t)(eq - want) : strlen(want);
-		char key[PD_API_MAX_LABEL + 1];
-		const char *have;
-
-		if (klen > PD_API_MAX_LABEL)
-			continue;
-		memcpy(key, want, klen);
-		key[klen] = '\0';
-		have = json_string_value(json_object_get(labels, key));
-		if (have != NULL && (eq == NULL || strcmp(have, eq + 1) == 0))
-			continue;
-		return false; /* labels: every one must match */
-	}
-	return true;
-}
-
 static bool
 any_of(const json_t *vals, bool (*fn)(const struct container *, const json_t *, const char *),
        const struct container *c, const json_t *v1)
@@ -670,7 +645,7 @@ dk_ctr_match(const struct container *c, const json_t *filters, struct pd_err *er
 			cleanup_json json_t *l = labels(v1);
 
 			known = true;
-			ok = any_label(l, vals);
+			ok = dk_filter_labels(l, vals);
 		}
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (strcmp(key, keys[i].key) == 0) {

@@ -69,28 +69,6 @@ list_entry(const struct image *img, json_t *tags)
 }
 
 /* Whether the image's labels match every "key" or "key=value" of @want. */
-bool
-dk_labels_match(const json_t *labels, const json_t *want)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach (want, i, v) {
-		const char *s = json_string_value(v), *eq = s != NULL ? strchr(s, '=') : NULL;
-		cleanup_free char *key = NULL;
-		const json_t *have;
-
-		if (s == NULL)
-			return false;
-		key = eq != NULL ? xstrndup(s, (size_t)(eq - s)) : xstrdup(s);
-		have = json_object_get(labels, key);
-		if (have == NULL || (eq != NULL && (!json_is_string(have) ||
-						    strcmp(json_string_value(have), eq + 1) != 0)))
-			return false;
-	}
-	return true;
-}
-
 /* Whether the name @fam ("busybox:latest") matches the pattern @pat as
  * docker's `reference` filter does: "busybox", "busybox:latest", "team/...". */
 static bool
@@ -147,25 +125,6 @@ repo_tags(const struct image *img, const json_t *refs)
 	return out;
 }
 
-int
-dk_filters_known(struct dk_req *r, const json_t *filters, const char *const *known, size_t n)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach ((json_t *)filters, key, v) {
-		bool ok = false;
-
-		for (size_t i = 0; i < n; i++)
-			ok = ok || strcmp(key, known[i]) == 0;
-		if (!ok) {
-			dk_reply_error(r, 400, "invalid filter '%s'", key);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static const char *
 first(const json_t *filters, const char *key)
 {
@@ -175,15 +134,15 @@ first(const json_t *filters, const char *key)
 static void
 image_list(struct dk_req *r)
 {
-	static const char *const known[] = {"reference", "dangling", "label", "before", "since"};
+	static const char *const known[] = {"reference", "dangling", "label",
+					    "before",    "since",    NULL};
 	cleanup_json json_t *filters = dk_query_filters(r);
 	cleanup_json json_t *out = json_array();
 	long long before = -1, since = -1;
 	const char *dangling;
 	struct image *img;
 
-	if (filters == NULL ||
-	    dk_filters_known(r, filters, known, sizeof(known) / sizeof(known[0])) < 0)
+	if (filters == NULL || dk_filters_check(r, filters, known) < 0)
 		return;
 	dangling = first(filters, "dangling");
 	if (dangling != NULL && strcmp(dangling, "true") != 0 && strcmp(dangling, "false") != 0) {
@@ -205,7 +164,7 @@ image_list(struct dk_req *r)
 		const json_t *refs = json_object_get(filters, "reference");
 		json_t *tags;
 
-		if (!dk_labels_match(labels, json_object_get(filters, "label")))
+		if (!dk_filter_labels(labels, json_object_get(filters, "label")))
 			continue;
 		if ((before >= 0 && created >= before) || (since >= 0 && created <= since))
 			continue;
@@ -446,7 +405,7 @@ image_prune(struct dk_req *r)
 		next = TAILQ_NEXT(img, entry);
 		if ((only_dangling && json_array_size(img->names) > 0) || img->busy > 0 ||
 		    container_uses_image(dk_podd(r), img->id) ||
-		    !dk_labels_match(labels, json_object_get(filters, "label")) ||
+		    !dk_filter_labels(labels, json_object_get(filters, "label")) ||
 		    (until_s >= 0 && dk_image_created(img) >= until_s))
 			continue;
 		full = xasprintf("sha256:%s", img->id);

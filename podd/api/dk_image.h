@@ -19,13 +19,6 @@ struct image;
 struct image *dk_image(struct dk_req *r, const char *ref);
 /* The image's created time in unix seconds (0 when it has none). */
 long long dk_image_created(const struct image *img);
-/* Whether @labels (an object) has every "key" or "key=value" of @want (an
- * array, may be NULL). */
-bool dk_labels_match(const json_t *labels, const json_t *want);
-
-/* Answer 400 "invalid filter 'KEY'" (and return -1) when @filters has a
- * key not among the @n of @known; else 0. */
-int dk_filters_known(struct dk_req *r, const json_t *filters, const char *const *known, size_t n);
 
 /* dk_image_pull.c: POST /images/create, POST /images/{name}/push. */
 void dk_image_pull(struct dk_req *r);

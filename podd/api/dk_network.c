@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "dk.h"
-#include "dk_network.h"
 #include "api.h"
 #include "cleanup.h"
 #include "container.h"
@@ -31,71 +30,6 @@
 
 /* Options of `docker network create -o` podd takes. */
 #define OPT_BRIDGE_NAME "com.docker.network.bridge.name"
-
-/* ---- filters (shared with dk_volume.c) -------------------------------------- */
-
-bool
-dk_filter_labels(const json_t *labels, const json_t *wanted)
-{
-	const json_t *w;
-	size_t i;
-
-	json_array_foreach (wanted, i, w) {
-		const char *s = json_string_value(w), *eq = strchr(s, '=');
-		char key[256];
-		const char *have;
-
-		(void)snprintf(key, sizeof(key), "%.*s",
-			       eq != NULL ? (int)(eq - s) : (int)strlen(s), s);
-		have = json_string_value(json_object_get(labels, key));
-		if (have == NULL || (eq != NULL && strcmp(have, eq + 1) != 0))
-			return false;
-	}
-	return true;
-}
-
-bool
-dk_filters_known(const json_t *filters, const char *const *known, const char **bad)
-{
-	const char *key;
-	const json_t *v;
-
-	json_object_foreach ((json_t *)filters, key, v) {
-		size_t i;
-
-		for (i = 0; known[i] != NULL && strcmp(known[i], key) != 0; i++)
-			;
-		if (known[i] == NULL) {
-			*bad = key;
-			return false;
-		}
-	}
-	return true;
-}
-
-int
-dk_filter_bool(const json_t *filters, const char *key)
-{
-	const char *v = json_string_value(json_array_get(json_object_get(filters, key), 0));
-
-	if (v == NULL)
-		return -1;
-	return strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0;
-}
-
-bool
-dk_filter_any(const json_t *filters, const char *key, const char *s)
-{
-	const json_t *list = json_object_get(filters, key), *v;
-	size_t i;
-
-	if (json_array_size(list) == 0)
-		return true;
-	json_array_foreach (list, i, v)
-		if (strcmp(json_string_value(v), s) == 0)
-			return true;
-	return false;
-}
 
 /* ---- the Engine's network object --------------------------------------------- */
 
@@ -254,15 +188,10 @@ list(struct dk_req *r)
 	struct podd *d = dk_podd(r);
 	cleanup_json json_t *filters = dk_query_filters(r);
 	cleanup_json json_t *out = json_array();
-	const char *bad = NULL;
 	struct network *n;
 
-	if (filters == NULL)
+	if (filters == NULL || dk_filters_check(r, filters, known) < 0)
 		return;
-	if (!dk_filters_known(filters, known, &bad)) {
-		dk_reply_error(r, 400, "invalid filter '%s'", bad);
-		return;
-	}
 	TAILQ_FOREACH (n, &d->networks, entry) {
 		json_t *j = engine_json(d, n);
 
@@ -653,20 +582,15 @@ pruned_one(void *arg, int status, const json_t *j, const struct pd_err *err)
 static void
 prune(struct dk_req *r)
 {
-	static const char *const known[] = {"label", "until", NULL};
+	static const char *const known[] = {"label", NULL};
 	static const struct http_pending_sink sink = {pruned_one, NULL};
 	struct podd *d = dk_podd(r);
 	cleanup_json json_t *filters = dk_query_filters(r);
 	struct network *n, *next;
-	const char *bad = NULL;
 	struct pruning *pr;
 
-	if (filters == NULL)
+	if (filters == NULL || dk_filters_check(r, filters, known) < 0)
 		return;
-	if (!dk_filters_known(filters, known, &bad) || json_object_get(filters, "until") != NULL) {
-		dk_reply_error(r, 400, "invalid filter '%s'", bad != NULL ? bad : "until");
-		return;
-	}
 	pr = xcalloc(1, sizeof(*pr));
 	pr->r = r;
 	pr->gone = json_array();

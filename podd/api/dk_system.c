@@ -256,7 +256,7 @@ engine_match(const json_t *filters, const json_t *e)
 		else if (strcmp(key, "image") == 0)
 			ok = any_is(v, json_string_value(json_object_get(attrs, "image")));
 		else if (strcmp(key, "label") == 0)
-			ok = dk_labels_match(attrs, v);
+			ok = dk_filter_labels(attrs, v);
 		else if (strcmp(key, "network") == 0 || strcmp(key, "volume") == 0)
 			ok = strcmp(type, key) == 0 && (any_is(v, id) || any_is(v, name));
 		if (!ok)
@@ -345,14 +345,13 @@ static void
 events(struct dk_req *r)
 {
 	static const char *const known[] = {"type",  "event",   "container", "image",
-					    "label", "network", "volume"};
+					    "label", "network", "volume",    NULL};
 	cleanup_json json_t *filters = dk_query_filters(r);
 	struct events_query q;
 	struct pd_err err = {0};
 	struct dk_events *de;
 
-	if (filters == NULL ||
-	    dk_filters_known(r, filters, known, sizeof(known) / sizeof(known[0])) < 0)
+	if (filters == NULL || dk_filters_check(r, filters, known) < 0)
 		return;
 	events_query_init(&q);
 	if (events_window(r, &q) < 0)

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "dk.h"
-#include "dk_network.h"
 #include "api.h"
 #include "cleanup.h"
 #include "json.h"
@@ -51,16 +50,13 @@ static json_t *
 volumes_of(struct dk_req *r, const char *const *known, json_t **filters)
 {
 	struct pd_err err = {0};
-	const char *bad = NULL;
 	json_t *all;
 
 	*filters = dk_query_filters(r);
 	if (*filters == NULL)
 		return NULL;
-	if (!dk_filters_known(*filters, known, &bad)) {
-		dk_reply_error(r, 400, "invalid filter '%s'", bad);
+	if (dk_filters_check(r, *filters, known) < 0)
 		return NULL;
-	}
 	all = volume_list_json(dk_podd(r), &err);
 	if (all == NULL)
 		dk_reply_err(r, &err);
