@@ -38,12 +38,10 @@ xfer_send(struct dk_xfer *x, const json_t *j)
 }
 
 static void
-xfer_status(struct dk_xfer *x, const char *status, const char *id)
+xfer_status(struct dk_xfer *x, const char *status)
 {
 	cleanup_json json_t *j = json_pack("{s:s}", "status", status);
 
-	if (id != NULL)
-		json_object_set_new(j, "id", json_string(id));
 	xfer_send(x, j);
 }
 
@@ -61,7 +59,8 @@ on_event(void *arg, const json_t *ev)
 		return;
 	if (strcmp(status, "Pulling from") == 0) {
 		from = xasprintf("Pulling from %s", x->path);
-		xfer_status(x, from, x->tag);
+		j = json_pack("{s:s, s:s}", "status", from, "id", x->tag);
+		xfer_send(x, j);
 		return;
 	}
 	j = json_pack("{s:s, s:{}}", "status", status, "progressDetail");
@@ -103,7 +102,7 @@ xfer_end(struct dk_xfer *x, const json_t *final, const struct pd_err *err, bool 
 		pd_imgref_familiar_name(ref != NULL ? ref : "", fam, sizeof(fam));
 		if (pull && digest != NULL) {
 			line = xasprintf("Digest: %s", digest);
-			xfer_status(x, line, NULL);
+			xfer_status(x, line);
 			free(line);
 		}
 		if (pull && status != NULL && ref != NULL) {
@@ -118,7 +117,7 @@ xfer_end(struct dk_xfer *x, const json_t *final, const struct pd_err *err, bool 
 		} else {
 			line = xstrdup(status != NULL ? status : "done");
 		}
-		xfer_status(x, line, NULL);
+		xfer_status(x, line);
 		dk_stream_end(r);
 	}
 	free(x);
