@@ -283,12 +283,12 @@ dk_exec_inspect(struct dk_req *r)
 	wd = json_string_value(json_object_get(x->body, "WorkingDir"));
 	j = json_pack("{s:s, s:b, s:o, s:I, s:b, s:b, s:b, s:b, s:b, s:s, s:s, s:s, "
 		      "s:{s:s, s:s, s:o, s:b, s:s}}",
-		      "ID", x->id, "Running", x->running,
-		      "ExitCode", x->exit_code >= 0 && !x->running ? json_integer(x->exit_code) : json_null(),
+		      "ID", x->id, "Running", x->running, "ExitCode",
+		      x->exit_code >= 0 && !x->running ? json_integer(x->exit_code) : json_null(),
 		      "Pid", (json_int_t)x->pid, "OpenStdin", x->in, "OpenStdout", x->out,
 		      "OpenStderr", x->err, "CanRemove", false, "Privileged", false, "ContainerID",
-		      x->ctr, "DetachKeys", "", "WorkingDir", wd != NULL ? wd : "",
-		      "ProcessConfig", "entrypoint", json_string_value(json_array_get(cmd, 0)), "user",
+		      x->ctr, "DetachKeys", "", "WorkingDir", wd != NULL ? wd : "", "ProcessConfig",
+		      "entrypoint", json_string_value(json_array_get(cmd, 0)), "user",
 		      user != NULL ? user : "", "arguments", json_array(), "tty", x->tty,
 		      "privileged", "false");
 	/* ProcessConfig's arguments: the command after its first word. */
