@@ -445,8 +445,8 @@ on_container_event(struct container *c, const char *action)
 static void
 attach(struct dk_req *r)
 {
-	struct container *c = dk_container(r, dk_arg(r, 0));
 	struct podd *d = dk_podd(r);
+	struct container *c = dk_container(r, dk_arg(r, 0));
 	struct bufferevent *bev;
 	struct bridge *b;
 	bool tty, in, out, errs;

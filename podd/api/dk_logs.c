@@ -158,14 +158,15 @@ dk_logs_get(struct dk_req *r)
 	struct pd_crilog_filter filter = {0};
 	struct pd_err err = {0};
 	struct dk_log *l;
-	const char *tail = dk_query(r, "tail");
+	const char *tail;
 	long long n_tail = -1;
 	bool follow;
 	off_t start;
 	int fd;
 
 	if (c == NULL)
-		return;
+		return; /* answered: @r is freed */
+	tail = dk_query(r, "tail");
 	l = xcalloc(1, sizeof(*l));
 	l->r = r;
 	l->tty = c->rec.spec.tty;
