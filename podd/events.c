@@ -248,12 +248,23 @@ events_emit(struct podd *d, const char *type, const char *action, const char *id
 	}
 }
 
+static events_container_hook_fn *container_hook;
+
+void
+events_set_container_hook(events_container_hook_fn *fn)
+{
+	container_hook = fn;
+}
+
 void
 events_emit_container(struct container *c, const char *action, json_t *attrs)
 {
 	struct pd_err ignored;
-	const struct pod *pod =
-	    c->rec.spec.pod[0] != '\0' ? pod_find(c->d, c->rec.spec.pod, &ignored) : NULL;
+	const struct pod *pod;
+
+	if (container_hook != NULL)
+		container_hook(c, action);
+	pod = c->rec.spec.pod[0] != '\0' ? pod_find(c->d, c->rec.spec.pod, &ignored) : NULL;
 
 	events_emit(c->d, EVENTS_TYPE_CONTAINER, action, c->rec.id, c->rec.spec.name,
 		    pod != NULL ? pod->rec.spec.name : NULL, attrs);

@@ -39,6 +39,10 @@ void events_emit(struct podd *d, const char *type, const char *action, const cha
  * line at each emit point of pod.c, container.c and the others). */
 struct container;
 struct pod;
+/* issue 15, dkstream: @fn(@c, action) for every container event, before it
+ * is published (the Engine's attach learns a start at once); one hook. */
+typedef void events_container_hook_fn(struct container *c, const char *action);
+void events_set_container_hook(events_container_hook_fn *fn);
 void events_emit_container(struct container *c, const char *action, json_t *attrs);
 void events_emit_pod(struct pod *pod, const char *action, json_t *attrs);
 /* The attributes of a container's "die": exit_code, and signal and reason

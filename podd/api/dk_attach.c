@@ -30,10 +30,12 @@
 #include "cleanup.h"
 #include "container.h"
 #include "dk_stream.h"
+#include "events.h"
 #include "fd.h"
 #include "log.h"
 #include "name.h"
 #include "podd.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* Bytes waiting for one side past which the other is not read. */
@@ -44,11 +46,12 @@
 struct bridge {
 	TAILQ_ENTRY(bridge) entry;
 	struct podd *d;
-	struct bufferevent *client; /* owned; NULL: output dropped */
-	int fd;                     /* owned: the attach socket, -1 until connected */
-	struct event *rd, *wr;      /* owned: fd readable, writable */
-	struct event *wait;         /* owned: the start's poll, NULL unless waiting */
-	char key[PD_ID_LEN + 1];    /* the container (while waiting) or exec id */
+	struct bufferevent *client;        /* owned; NULL: output dropped */
+	int fd;                            /* owned: the attach socket, -1 until connected */
+	struct event *rd, *wr;             /* owned: fd readable, writable */
+	struct event *wait;                /* owned: the start's poll, NULL unless waiting */
+	char key[PD_ID_LEN + 1];           /* the container (while waiting) or exec id */
+	char started[PD_TIME_RFC3339_MAX]; /* waiting: the container's last start before */
 	bool tty, in, out, err;
 	bool client_eof; /* the client half-closed: PD_ATTACH_EOF to send */
 	bool eof_sent;
@@ -400,7 +403,10 @@ on_wait_tick(evutil_socket_t fd, short what, void *arg)
 		bridge_free(b);
 		return;
 	}
-	if (c->rec.state != CTR_RUNNING) {
+	/* Running, or ended already since the attach (its monitor, holding
+	 * the output for us, is still there). */
+	if (c->rec.state != CTR_RUNNING && c->rec.state != CTR_STOPPING &&
+	    (c->rec.state != CTR_EXITED || strcmp(c->rec.started, b->started) == 0)) {
 		struct timeval tv = {0, WAIT_START_MS * 1000};
 
 		event_add(b->wait, &tv);
@@ -418,11 +424,29 @@ on_wait_tick(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* A container starts: its waiting attaches connect now, before a quick
+ * workload can end. */
+static void
+on_container_event(struct container *c, const char *action)
+{
+	struct bridge *b, *next;
+
+	if (strcmp(action, "start") != 0)
+		return;
+	for (b = TAILQ_FIRST(&bridges); b != NULL; b = next) {
+		next = TAILQ_NEXT(b, entry);
+		if (b->wait != NULL && strcmp(b->key, c->rec.id) == 0) {
+			event_del(b->wait);
+			on_wait_tick(-1, 0, b);
+		}
+	}
+}
+
 static void
 attach(struct dk_req *r)
 {
-	struct container *c = dk_container(r, dk_arg(r, 0));
 	struct podd *d = dk_podd(r);
+	struct container *c = dk_container(r, dk_arg(r, 0));
 	struct bufferevent *bev;
 	struct bridge *b;
 	bool tty, in, out, errs;
@@ -444,6 +468,7 @@ attach(struct dk_req *r)
 	if (bev == NULL)
 		return;
 	b = bridge_new(d, bev, tty, c->rec.id);
+	memcpy(b->started, c->rec.started, sizeof(b->started));
 	b->in = in;
 	b->out = out;
 	b->err = errs;
@@ -451,7 +476,8 @@ attach(struct dk_req *r)
 		on_wait_tick(-1, 0, b);
 		return;
 	}
-	/* Not running yet: wait for the start. */
+	/* Not running yet: wait for the start (its event, or the poll). */
+	events_set_container_hook(on_container_event);
 	bufferevent_disable(bev, EV_READ);
 	b->wait = evtimer_new(d->base, on_wait_tick, b);
 	if (b->wait == NULL) {

@@ -13,7 +13,6 @@
 
 #include <event2/buffer.h>
 
-#include "cleanup.h"
 #include "container.h"
 #include "crilog.h"
 #include "ctr_logs.h"
@@ -69,16 +68,15 @@ static void
 on_lines(void *arg, struct evbuffer *lines)
 {
 	struct dk_log *l = arg;
-	struct evbuffer *out = evbuffer_new();
+	struct evbuffer *out = evbuffer_new(), *msg = evbuffer_new();
 	char *line;
 	size_t len;
 
-	if (out == NULL)
+	if (out == NULL || msg == NULL)
 		abort();
 	while ((line = evbuffer_readln(lines, &len, EVBUFFER_EOL_LF)) != NULL) {
 		struct pd_crilog_line cl;
-		cleanup_free char *text = NULL;
-		char ts[64] = "";
+		char ts[64];
 		size_t n;
 
 		if (pd_crilog_parse(line, len, &cl) < 0 ||
@@ -87,15 +85,20 @@ on_lines(void *arg, struct evbuffer *lines)
 			free(line);
 			continue;
 		}
-		if (l->timestamps && pd_time_rfc3339(&cl.time, ts, sizeof(ts) - 1) >= 0)
-			strcat(ts, " ");
-		text = xasprintf("%s%.*s%s", ts, (int)cl.text_len, cl.text, cl.partial ? "" : "\n");
-		n = strlen(ts) + cl.text_len + !cl.partial;
+		evbuffer_drain(msg, evbuffer_get_length(msg));
+		if (l->timestamps && pd_time_rfc3339(&cl.time, ts, sizeof(ts)) >= 0) {
+			evbuffer_add(msg, ts, strlen(ts));
+			evbuffer_add(msg, " ", 1);
+		}
+		evbuffer_add(msg, cl.text, cl.text_len);
+		if (!cl.partial)
+			evbuffer_add(msg, "\n", 1);
+		n = evbuffer_get_length(msg);
 		if (l->tty)
-			evbuffer_add(out, text, n);
+			evbuffer_add_buffer(out, msg);
 		else
 			dk_frame_add(out, cl.stream == PD_CRILOG_STDOUT ? DK_STDOUT : DK_STDERR,
-				     text, n);
+				     evbuffer_pullup(msg, -1), n);
 		free(line);
 	}
 	evbuffer_drain(lines, evbuffer_get_length(lines));
@@ -103,6 +106,7 @@ on_lines(void *arg, struct evbuffer *lines)
 	if (len > 0)
 		dk_stream_write(l->r, evbuffer_pullup(out, -1), len);
 	evbuffer_free(out);
+	evbuffer_free(msg);
 }
 
 static size_t
@@ -154,14 +158,15 @@ dk_logs_get(struct dk_req *r)
 	struct pd_crilog_filter filter = {0};
 	struct pd_err err = {0};
 	struct dk_log *l;
-	const char *tail = dk_query(r, "tail");
+	const char *tail;
 	long long n_tail = -1;
 	bool follow;
 	off_t start;
 	int fd;
 
 	if (c == NULL)
-		return;
+		return; /* answered: @r is freed */
+	tail = dk_query(r, "tail");
 	l = xcalloc(1, sizeof(*l));
 	l->r = r;
 	l->tty = c->rec.spec.tty;
