@@ -158,7 +158,6 @@ start(struct dk_req *r)
 		dk_reply_empty(r, 304);
 		return;
 	}
-	c->hold_output = false;
 	p = dk_pending(r, NULL, NULL, NULL);
 	if (container_start(c, p, &err) < 0)
 		http_pending_reply_error(p, &err);
