@@ -6,6 +6,10 @@
  *                                              its last component) to stdout
  *   podd-archive cp-in  ROOTSPEC --path DIR    tar from stdin into DIR
  *   podd-archive export ROOTSPEC               tar of the whole tree to stdout
+ *   podd-archive stat   ROOTSPEC --path PATH   PATH's name, size, mode, mtime
+ *                                              and link target, as JSON (what
+ *                                              the Engine API's archive
+ *                                              endpoints send in a header)
  *
  * ROOTSPEC is --root DIR (a running container's /proc/PID/root: its mounts
  * as it sees them) or --overlay LOWER[,LOWER...]:UPPER:WORK (a stopped
@@ -27,7 +31,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -233,6 +239,95 @@ cp_in(int root, const char *path, struct pd_err *err)
 	return print_json(out, err);
 }
 
+/* Go's os.FileMode (what docker's clients read) of a stat's st_mode: the
+ * permission bits, then a bit per special mode and per file type. */
+static unsigned long long
+go_file_mode(mode_t m)
+{
+	unsigned long long g = m & 0777;
+
+	if (m & S_ISUID)
+		g |= 1ULL << 23;
+	if (m & S_ISGID)
+		g |= 1ULL << 22;
+	if (m & S_ISVTX)
+		g |= 1ULL << 20;
+	switch (m & S_IFMT) {
+	case S_IFDIR:
+		g |= 1ULL << 31;
+		break;
+	case S_IFLNK:
+		g |= 1ULL << 27;
+		break;
+	case S_IFIFO:
+		g |= 1ULL << 25;
+		break;
+	case S_IFSOCK:
+		g |= 1ULL << 24;
+		break;
+	case S_IFCHR:
+		g |= (1ULL << 26) | (1ULL << 21);
+		break;
+	case S_IFBLK:
+		g |= 1ULL << 26;
+		break;
+	default:
+		break;
+	}
+	return g;
+}
+
+/* @path's stat, not following a last symlink, as JSON on stdout. */
+static int
+stat_path(int root, const char *path, struct pd_err *err)
+{
+	char dir[PATH_MAX], target[PATH_MAX] = "", when[64];
+	const char *slash, *leaf;
+	cleanup_close int parent = -1;
+	cleanup_json json_t *out = NULL;
+	size_t len = strlen(path);
+	struct stat st;
+	struct tm tm;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= sizeof(dir))
+		return pd_fail(err, PD_E_INVALID, "path too long");
+	(void)snprintf(dir, sizeof(dir), "%.*s", (int)len, path);
+	slash = strrchr(dir, '/');
+	leaf = slash != NULL ? slash + 1 : dir;
+	if (strcmp(dir, "/") == 0 || leaf[0] == '\0' || strcmp(leaf, ".") == 0) {
+		parent = open_in_root(root, dir, err);
+		leaf = "";
+	} else {
+		char up[PATH_MAX];
+
+		(void)snprintf(up, sizeof(up), "%.*s", slash != NULL ? (int)(slash - dir) : 0, dir);
+		if (slash == dir)
+			(void)snprintf(up, sizeof(up), "/");
+		parent = open_in_root(root, up, err);
+	}
+	if (parent < 0)
+		return -1;
+	if (fstatat(parent, leaf, &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) < 0)
+		return errno == ENOENT ? pd_fail(err, PD_E_NOT_FOUND,
+						 "\"%.200s\" not found in the container", path)
+				       : pd_fail_errno(err, errno, "\"%.200s\"", path);
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlinkat(parent, leaf, target, sizeof(target) - 1);
+
+		target[n > 0 ? n : 0] = '\0';
+	}
+	gmtime_r(&st.st_mtim.tv_sec, &tm);
+	(void)snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		       tm.tm_sec, st.st_mtim.tv_nsec);
+	out = json_pack("{s:s, s:I, s:I, s:s, s:s}", "name", leaf[0] ? leaf : "/", "size",
+			(json_int_t)st.st_size, "mode", (json_int_t)go_file_mode(st.st_mode),
+			"mtime", when, "linkTarget", target);
+	return print_json(out, err);
+}
+
 static int export(int root, struct pd_err *err)
 {
 	struct archive *w = tar_writer_fd(STDOUT_FILENO, err);
@@ -245,7 +340,7 @@ static int export(int root, struct pd_err *err)
 	return -1;
 }
 
-enum cp_cmd { CP_OUT, CP_IN, CP_EXPORT };
+enum cp_cmd { CP_OUT, CP_IN, CP_EXPORT, CP_STAT };
 
 static int
 cp_main(enum cp_cmd cmd, int argc, char **argv, struct pd_err *err)
@@ -275,6 +370,8 @@ cp_main(enum cp_cmd cmd, int argc, char **argv, struct pd_err *err)
 		return cp_in(rootfd, path, err);
 	case CP_EXPORT:
 		return export(rootfd, err);
+	case CP_STAT:
+		return stat_path(rootfd, path, err);
 	}
 	PD_UNREACHABLE("cp command");
 }
@@ -295,4 +392,10 @@ int
 cmd_export(int argc, char **argv, struct pd_err *err)
 {
 	return cp_main(CP_EXPORT, argc, argv, err);
+}
+
+int
+cmd_stat(int argc, char **argv, struct pd_err *err)
+{
+	return cp_main(CP_STAT, argc, argv, err);
 }

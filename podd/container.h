@@ -333,6 +333,17 @@ void ctr_ports_stop(struct container *c);
 void ctr_ports_end(struct container *c);
 int ctr_net_create(struct podd *d, struct ctr_spec *s, struct pd_err *err);
 
+/* ctr_copy.c: a container's files as tar through a podd-archive task, in
+ * its root (running) or its overlay (stopped): COPY_TO unpacks what @fd
+ * gives into the directory @path, COPY_FROM writes @path as tar to @fd,
+ * COPY_EXPORT the whole tree, COPY_STAT answers @path's stat as JSON
+ * ({"name","size","mode" (Go's FileMode),"mtime","linkTarget"}; @fd -1).
+ * @path is relative to the working directory unless absolute. @fd is
+ * taken (closed here whatever happens); @pending is answered when the task
+ * ends (owned on success). */
+enum copy_kind { COPY_TO, COPY_FROM, COPY_EXPORT, COPY_STAT };
+int ctr_copy_start(struct container *c, enum copy_kind kind, int fd, const char *path,
+		   struct http_pending *pending, struct pd_err *err);
 /* ctr_copy.c: answer every cp and export in flight (503) and forget them,
  * at shutdown (their tasks go on without podd). */
 void ctr_copy_free_all(struct podd *d);

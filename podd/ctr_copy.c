@@ -7,7 +7,9 @@
  * root: /proc/PID/root of a running workload (its mounts, volumes included,
  * as it sees them), or the overlay of a stopped one, which the task mounts
  * detached for itself (its volumes are then not there: a limit). One struct
- * ctr_copy per request, in d->copies, answered when its task ends.
+ * ctr_copy per request, in d->copies, answered when its task ends. The
+ * Engine API (podd/api/dk_archive.c) uses the same tasks through
+ * ctr_copy_start, with pipes for fds, and a stat of a path besides.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,8 +31,6 @@
 #include "proc.h"
 #include "task.h"
 #include "xalloc.h"
-
-enum copy_kind { COPY_TO, COPY_FROM, COPY_EXPORT };
 
 struct ctr_copy {
 	TAILQ_ENTRY(ctr_copy) entry;
@@ -65,19 +65,30 @@ on_copy_done(void *arg, int exit_code, const char *out, size_t out_len, const ch
 	int n = (int)strcspn(errors, "\n");
 
 	TAILQ_REMOVE(&op->d->copies, op, entry);
-	(void)out;
-	(void)out_len;
-	if (exit_code == 0) {
+	if (exit_code == 0 && op->kind == COPY_STAT) {
+		json_error_t jerr;
+
+		j = json_loadb(out, out_len, 0, &jerr);
+		if (!json_is_object(j)) {
+			pd_fail(&err, PD_E_SYSTEM, "container \"%s\": the stat said no JSON",
+				op->name);
+			http_pending_reply_error(op->pending, &err);
+		} else {
+			http_pending_reply_json(op->pending, 200, j);
+		}
+	} else if (exit_code == 0) {
 		j = json_pack("{s:s}", PD_F_NAME, op->name);
 		http_pending_reply_json(op->pending, 200, j);
 	} else {
 		/* podd-archive's own line says what ("... not found in the
 		 * container"); its "podd-archive: " prefix is not the user's. */
 		const char *msg = errors;
+		const char *colon = strstr(msg, ": ");
 
-		if (strncmp(msg, "podd-archive: ", 14) == 0) {
-			msg += 14;
-			n -= 14;
+		/* "podd-archive: " or "podd-archive VERB: " is not the user's */
+		if (strncmp(msg, "podd-archive", 12) == 0 && colon != NULL && colon - msg < n) {
+			n -= (int)(colon + 2 - msg);
+			msg = colon + 2;
 		}
 		if (n <= 0)
 			pd_fail(&err, PD_E_SYSTEM,
@@ -173,14 +184,14 @@ root_of(struct container *c, bool write, const char **opt, char **val, struct pd
 	PD_UNREACHABLE("container state out of its enum");
 }
 
-/* Start the task of @kind on @c with the client's fd @fd (taken: closed
- * here whatever happens). @pending is owned on success. */
-static int
-copy_start(struct container *c, enum copy_kind kind, int fd, const char *path,
-	   struct http_pending *pending, struct pd_err *err)
+int
+ctr_copy_start(struct container *c, enum copy_kind kind, int fd, const char *path,
+	       struct http_pending *pending, struct pd_err *err)
 {
-	static const char *const verbs[] = {
-	    [COPY_TO] = "cp-in", [COPY_FROM] = "cp-out", [COPY_EXPORT] = "export"};
+	static const char *const verbs[] = {[COPY_TO] = "cp-in",
+					    [COPY_FROM] = "cp-out",
+					    [COPY_EXPORT] = "export",
+					    [COPY_STAT] = "stat"};
 	struct podd *d = c->d;
 	cleanup_close int own = fd;
 	cleanup_free char *root = NULL, *abs = NULL;
@@ -207,7 +218,7 @@ copy_start(struct container *c, enum copy_kind kind, int fd, const char *path,
 	io.argv = argv;
 	if (kind == COPY_TO)
 		io.stdin_fd = own;
-	else
+	else if (kind != COPY_STAT)
 		io.stdout_fd = own;
 	op = xcalloc(1, sizeof(*op));
 	op->d = d;
@@ -275,7 +286,7 @@ api_copy(struct podd *d, struct evhttp_request *req, const char *arg, enum copy_
 		return;
 	}
 	p = http_pending_new(req);
-	if (copy_start(c, kind, fd, path, p, &err) < 0)
+	if (ctr_copy_start(c, kind, fd, path, p, &err) < 0)
 		http_pending_reply_error(p, &err);
 }
 

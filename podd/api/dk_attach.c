@@ -523,6 +523,9 @@ static const struct dk_route routes[] = {
     {"POST", "/exec/*/start", dk_exec_start, 0},
     {"POST", "/exec/*/resize", dk_exec_resize, 0},
     {"GET", "/exec/*/json", dk_exec_inspect, 0},
+    {"GET", "/containers/*/archive", dk_archive_get, 0},
+    {"PUT", "/containers/*/archive", dk_archive_put, DK_STREAM_BODY},
+    {"GET", "/containers/*/export", dk_export, 0},
 };
 
 DK_ROUTES(dk_stream_routes, routes);

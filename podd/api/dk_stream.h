@@ -46,3 +46,6 @@ void dk_exec_start(struct dk_req *r);   /* dk_exec.c */
 void dk_exec_resize(struct dk_req *r);  /* dk_exec.c */
 void dk_exec_inspect(struct dk_req *r); /* dk_exec.c */
 void dk_exec_teardown(void);            /* dk_exec.c */
+void dk_archive_get(struct dk_req *r);  /* dk_archive.c: GET and HEAD */
+void dk_archive_put(struct dk_req *r);  /* dk_archive.c */
+void dk_export(struct dk_req *r);       /* dk_archive.c */

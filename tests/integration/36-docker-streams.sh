@@ -189,18 +189,8 @@ test_attach_carries_stdin_and_its_end() {
     podctl rm a > /dev/null
 }
 
-# containers_served: whether this podd serves the Engine's container
-# endpoints (docker run, inspect), which the CLI's verbs need; a branch
-# without them says so and skips.
-containers_served() {
-    [ "$(dk GET /containers/json | status)" = 200 ] && return 0
-    echo "    (no Engine container endpoints in this build: the docker CLI's part skipped)" >&2
-    return 1
-}
-
 test_docker_cli_run_logs_exec() {
     setup
-    containers_served || return 0
     # docker run (attached): create, attach, wait, start; the output, then
     # the command's exit code.
     assert_eq hi "$(docker run --rm busybox echo hi)"
@@ -223,7 +213,6 @@ test_docker_cli_run_logs_exec() {
 
 test_python_sdk_logs_and_exec_run() {
     setup
-    containers_served || return 0
     pydocker '
 import docker
 c = docker.from_env().containers.run("busybox", ["sh", "-c", "echo a; echo b; sleep 1000"], detach=True, name="p")
@@ -237,6 +226,82 @@ r = c.exec_run(["sh", "-c", "echo x; exit 2"])
 assert r.exit_code == 2 and r.output == b"x\n", r
 c.remove(force=True)
 '
+}
+
+test_docker_cp_both_ways_and_export() {
+    setup
+    docker run -d --name c busybox sleep 1000 > /dev/null
+    wait_for is_running c
+    docker cp c:/etc/passwd "$T/passwd"
+    assert_eq "root:x:0:0:root:/root:/bin/sh" "$(head -1 "$T/passwd")"
+    docker cp c:/etc "$T/etc"
+    [ -f "$T/etc/hostname" ] || fail "docker cp of a directory brought no etc/hostname"
+    echo hello > "$T/h.txt"
+    docker cp "$T/h.txt" c:/tmp/
+    assert_eq hello "$(docker exec c cat /tmp/h.txt)"
+    docker cp "$T/h.txt" c:/tmp/renamed.txt
+    assert_eq hello "$(podctl exec c cat /tmp/renamed.txt)"
+    assert_exit 1 docker cp c:/nope "$T/nope"
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" '"/nope" not found in the container'
+    [ ! -e "$T/nope" ] || fail "a missing path made a file"
+    assert_eq 404 "$(dk HEAD '/containers/c/archive?path=/nope' | status)"
+    assert_eq 400 "$(dk GET '/containers/c/archive' | status)"
+    docker export c > "$T/c.tar"
+    tar -tf "$T/c.tar" > "$T/c.list"
+    grep -qx 'bin/busybox' "$T/c.list" || fail "the export has no bin/busybox"
+    grep -qx 'tmp/renamed.txt' "$T/c.list" || fail "the export misses a copied file"
+    # A stopped container's files, from its overlay.
+    docker stop -t 0 c > /dev/null
+    assert_eq hello "$(docker cp c:/tmp/h.txt - | tar -xO)"
+    docker rm c > /dev/null
+}
+
+# term CMD: CMD in a new 80x24 terminal (a tmux server of the test's own);
+# when CMD ends the pane shows "RC=N".
+term() {
+    TMUX_SOCK=$T/tmux.sock
+    tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
+        "env DOCKER_HOST='$DOCKER_HOST' DOCKER_CONFIG='$DOCKER_CONFIG' PATH='$PATH' TERM=xterm $*; echo RC=\$?; sleep 600"
+    TMUX_PID=$(tmux -S "$TMUX_SOCK" display-message -p '#{pid}')
+}
+
+term_close() {
+    tmux -S "$TMUX_SOCK" kill-server 2> /dev/null || true
+    wait_for is_gone "$TMUX_PID"
+}
+
+on_screen() {
+    tmux -S "$TMUX_SOCK" capture-pane -p -t t | grep -qF -- "$1"
+}
+
+type_line() {
+    tmux -S "$TMUX_SOCK" send-keys -t t -l -- "$1"
+    tmux -S "$TMUX_SOCK" send-keys -t t Enter
+}
+
+test_run_it_and_exec_it_through_a_terminal() {
+    setup
+    command -v tmux > /dev/null || fail "tmux is not installed: run make deps"
+    term docker run -it --rm --name t busybox sh
+    wait_for is_running t
+    type_line 'echo $((6 * 7))-$(tty)'
+    wait_for on_screen "42-/dev/pts/0"
+    # the terminal's size reached the container (docker's resize)
+    type_line 'stty size'
+    wait_for on_screen "24 80"
+    type_line 'exit 4'
+    wait_for on_screen "RC=4"
+    term_close
+    docker run -d --name w busybox sleep 1000 > /dev/null
+    wait_for is_running w
+    term docker exec -it w sh
+    type_line 'echo in-$((1 + 1))'
+    wait_for on_screen "in-2"
+    type_line 'exit 3'
+    wait_for on_screen "RC=3"
+    term_close
+    docker rm -f w > /dev/null
 }
 
 run_tests "$@"
