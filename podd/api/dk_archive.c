@@ -31,8 +31,8 @@
 struct transfer {
 	struct dk_req *r;
 	bool task_done, bytes_done;
-	bool streaming;    /* the answer's status went out */
-	bool failed;       /* the task's error: */
+	bool streaming; /* the answer's status went out */
+	bool failed;    /* the task's error: */
 	struct pd_err err;
 };
 
@@ -108,8 +108,7 @@ make_pipe(struct dk_req *r, int fds[2])
 /* Start the task of @kind on @c with @fd (taken); NULL when it did not
  * start (@r then answered with why). */
 static struct transfer *
-transfer_start(struct dk_req *r, struct container *c, enum copy_kind kind, int fd,
-	       const char *path)
+transfer_start(struct dk_req *r, struct container *c, enum copy_kind kind, int fd, const char *path)
 {
 	struct transfer *t = xcalloc(1, sizeof(*t));
 	struct http_pending *p = http_pending_new_sink(&task_sink, t);
@@ -155,31 +154,21 @@ path_param(struct dk_req *r)
 	return path;
 }
 
-struct stat_call {
-	char id[PD_ID_LEN + 1];
-	char *path;
-};
-
-/* The stat is in: its header, then nothing more (HEAD) or the tar (GET). */
+/* The stat is in: its header, then nothing more (HEAD) or the tar (GET).
+ * The container is looked up again: it may have gone meanwhile. */
 static void
 after_stat(struct dk_req *r, const json_t *reply, void *arg)
 {
-	struct stat_call *sc = arg;
 	cleanup_free char *s = pd_json_dump(reply);
 	cleanup_free char *b64 = pd_base64_encode(s, strlen(s), false);
-	struct pd_err err = {0};
 	struct container *c;
 
+	(void)arg;
 	dk_add_header(r, "X-Docker-Container-Path-Stat", b64);
-	if (strcmp(dk_method(r), "HEAD") == 0) {
+	if (strcmp(dk_method(r), "HEAD") == 0)
 		dk_reply_empty(r, 200);
-	} else if ((c = container_find(dk_podd(r), sc->id, &err)) == NULL) {
-		dk_reply_err(r, &err); /* removed meanwhile */
-	} else {
-		stream_tar(r, c, COPY_FROM, sc->path);
-	}
-	free(sc->path);
-	free(sc);
+	else if ((c = dk_container(r, dk_arg(r, 0))) != NULL)
+		stream_tar(r, c, COPY_FROM, dk_query(r, "path"));
 }
 
 void
@@ -188,20 +177,13 @@ dk_archive_get(struct dk_req *r)
 	struct container *c = dk_container(r, dk_arg(r, 0));
 	const char *path = c != NULL ? path_param(r) : NULL;
 	struct http_pending *p;
-	struct stat_call *sc;
 	struct pd_err err = {0};
 
 	if (path == NULL)
 		return;
-	sc = xcalloc(1, sizeof(*sc));
-	memcpy(sc->id, c->rec.id, sizeof(sc->id));
-	sc->path = xstrdup(path);
-	p = dk_pending(r, after_stat, NULL, sc);
-	if (ctr_copy_start(c, COPY_STAT, -1, path, p, &err) < 0) {
+	p = dk_pending(r, after_stat, NULL, NULL);
+	if (ctr_copy_start(c, COPY_STAT, -1, path, p, &err) < 0)
 		http_pending_reply_error(p, &err);
-		free(sc->path);
-		free(sc);
-	}
 }
 
 void

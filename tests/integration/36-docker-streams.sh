@@ -117,6 +117,16 @@ test_logs_follow_sees_later_lines_and_ends_with_the_container() {
     assert_eq "1:first
 1:later" "$(demux < "$T/follow")"
     podctl rm f > /dev/null
+    # The same through the docker CLI: docker logs -f ends with the container.
+    docker run -d --name g busybox sh -c 'echo one; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo two' > /dev/null
+    docker logs -f g > "$T/g" &
+    follower=$!
+    wait_for grep -q one "$T/g"
+    docker exec g touch /tmp/go
+    wait "$follower"
+    assert_eq "one
+two" "$(cat "$T/g")"
+    docker rm g > /dev/null
 }
 
 # exec_create CTR JSON: the new exec instance's id.
