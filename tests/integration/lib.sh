@@ -223,11 +223,13 @@ podd_start() {
 
 # docker_env: the docker CLI, its Python SDK and docker-compose talk to this
 # test's podd (its Engine API socket), with a config of the test's own (no
-# user's contexts, credentials or plugins).
+# user's contexts, credentials or plugins). podman reads DOCKER_CONFIG too,
+# and refuses one without a config.json.
 docker_env() {
     export DOCKER_HOST=unix://$T/run/docker.sock
     export DOCKER_CONFIG=$T/docker-config
     mkdir -p "$DOCKER_CONFIG"
+    [ -e "$DOCKER_CONFIG/config.json" ] || echo '{}' > "$DOCKER_CONFIG/config.json"
 }
 
 # pydocker SCRIPT [ARGS...]: run Python SCRIPT (text) with Debian's
