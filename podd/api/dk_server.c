@@ -490,10 +490,12 @@ src_on_read(evutil_socket_t fd, short what, void *arg)
 void
 dk_stream_fd(struct dk_req *r, int fd, dk_done_fn *done, void *arg)
 {
-	int fl = fcntl(fd, F_GETFL);
+	struct pd_err err = {0};
 
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	/* A pipe from podd's own pipe2: only a broken fd fails, and the
+	 * event loop then reads or writes it as any other. */
+	if (pd_fd_set_nonblock(fd, &err) < 0)
+		log_warn("%s", err.msg);
 	r->src_fd = fd;
 	r->src_done = done;
 	r->src_arg = arg;
@@ -579,10 +581,12 @@ body_flush(struct dk_req *r)
 void
 dk_body_to_fd(struct dk_req *r, int fd, dk_body_done_fn *done, void *arg)
 {
-	int fl = fcntl(fd, F_GETFL);
+	struct pd_err err = {0};
 
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	/* A pipe from podd's own pipe2: only a broken fd fails, and the
+	 * event loop then reads or writes it as any other. */
+	if (pd_fd_set_nonblock(fd, &err) < 0)
+		log_warn("%s", err.msg);
 	r->body_fd = fd;
 	r->body_done_fn = done;
 	r->body_done_arg = arg;
