@@ -216,17 +216,20 @@ ns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 	return 0;
 }
 
-/* The dir every lower is a direct entry of (the store's layers/), so that
- * lowerdir can name them relative to it: mount(2) takes at most a page of
+/* The dir every lower (absolute, checked) is a direct entry of (the store's
+ * layers/), so that lowerdir can name them relative to it: mount(2) takes at most a page of
  * options, which 40-odd absolute layer paths fill. NULL when they differ. */
 static void
 lower_dir_find(struct shim_spec *spec)
 {
 	const char *first = spec->lowers[0], *slash = strrchr(first, '/');
-	size_t len = (size_t)(slash - first);
+	size_t len;
 
 	free(spec->lower_dir);
 	spec->lower_dir = NULL;
+	if (slash == NULL)
+		return;
+	len = (size_t)(slash - first);
 	if (len == 0 || slash[1] == '\0')
 		return;
 	for (size_t i = 1; i < spec->n_lowers; i++) {
@@ -254,7 +257,6 @@ lowers_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		return -1;
 	if (spec->n_lowers == 0)
 		return pd_fail(err, PD_E_INVALID, "field \"%s\" must not be empty", PD_SHIM_LOWERS);
-	lower_dir_find(spec);
 	for (size_t i = 0; i < spec->n_lowers; i++) {
 		if (strlen(spec->lowers[i]) > SHIM_MAX_PATH)
 			return pd_fail(err, PD_E_TOO_LARGE, "a lower dir is over %d bytes",
@@ -263,6 +265,7 @@ lowers_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 		    check_overlay_path(PD_SHIM_LOWERS, spec->lowers[i], err) < 0)
 			return -1;
 	}
+	lower_dir_find(spec);
 	return 0;
 }
 
