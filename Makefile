@@ -124,6 +124,10 @@ MONITOR := $(B)/podd-monitor
 NETPLUG := $(B)/netplug
 PODD_ARCHIVE := $(B)/podd-archive
 PROGS   := $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(NETPLUG) $(PODD_ARCHIVE)
+# issue 16: what `make install` puts beside the programs; the rules that
+# build them are in the "issue 16, docs" block at the end.
+MAN_PAGES   := $(B)/man/podctl.1 $(B)/man/podd.8
+COMPLETIONS := $(B)/completion/podctl.bash $(B)/completion/_podctl $(B)/completion/podctl.fish
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 
