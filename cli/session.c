@@ -327,13 +327,11 @@ on_recv(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (int i = 0; i < RECV_BATCH; i++) {
 		/* MSG_TRUNC: the record's real length, to refuse one too long. */
-		ssize_t n = recv(s->fd, s->in, sizeof(s->in), MSG_DONTWAIT | MSG_TRUNC);
+		ssize_t n = pd_attach_recv(s->fd, s->in, sizeof(s->in), MSG_TRUNC);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
-		if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+		if (n == 0) {
 			finish(s, SESSION_CLOSED, 0, NULL);
 			return;
 		}

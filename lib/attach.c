@@ -59,3 +59,14 @@ pd_attach_connect(const char *path, struct pd_err *err)
 	}
 	return fd;
 }
+
+ssize_t
+pd_attach_recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, MSG_DONTWAIT | flags);
+	while (n < 0 && (errno == EINTR || errno == ECONNRESET));
+	return n;
+}

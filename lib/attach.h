@@ -86,3 +86,11 @@ int pd_attach_addr(struct sockaddr_un *sa, int dirfd, const char *name, struct p
  * fd, close-on-exec, blocking. No socket there, or nobody listening, is
  * PD_E_NOT_FOUND ("the process is not running"). Returns the fd or -1. */
 int pd_attach_connect(const char *path, struct pd_err *err);
+
+/* recv(2) of one message from an attach socket, with MSG_DONTWAIT and
+ * @flags. A monitor that ends while input it never read (an EOF, stdin)
+ * waits in its socket makes Linux report ECONNRESET to this side once,
+ * ahead of the messages it sent before (its output, the exit code): they
+ * are still queued, so the error is passed over and they are read. After
+ * them comes 0, the end. Returns what recv returns, errno set. */
+ssize_t pd_attach_recv(int fd, void *buf, size_t len, int flags);

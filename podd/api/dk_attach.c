@@ -117,10 +117,10 @@ on_sock_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while (client_unsent(b) < BRIDGE_HIGH) {
-		ssize_t n = recv(fd, msg, sizeof(msg), MSG_DONTWAIT);
+		ssize_t n = pd_attach_recv(fd, msg, sizeof(msg), 0);
 		int32_t code;
 
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
 			sock_end(b, -1);
