@@ -50,7 +50,7 @@ cg_leaf_leave(struct cgroups *cg)
 
 	if (cg->leaf == NULL)
 		return;
-	snprintf(self, sizeof(self), "%d\n", (int)getpid());
+	(void)snprintf(self, sizeof(self), "%d\n", (int)getpid());
 	procs = cg_read(cg->leaf, "cgroup.procs", &err);
 	if (procs == NULL || strcmp(procs, self) != 0)
 		log_debug("cgroups: %s stays: other processes are in it", cg->leaf);

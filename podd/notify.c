@@ -35,6 +35,7 @@ notify_send(const char *socket_path, const char *state)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	cleanup_close int fd = -1;
+	socklen_t addrlen;
 	size_t len;
 
 	if (socket_path == NULL)
@@ -44,11 +45,11 @@ notify_send(const char *socket_path, const char *state)
 	/* "@NAME": an abstract address, NUL first and not NUL-terminated */
 	if (sa.sun_path[0] == '@')
 		sa.sun_path[0] = '\0';
+	addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
+			      (socket_path[0] == '@' ? 0 : 1));
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || sendto(fd, state, strlen(state), MSG_DONTWAIT | MSG_NOSIGNAL,
-			     (struct sockaddr *)&sa,
-			     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
-					 (socket_path[0] == '@' ? 0 : 1))) < 0)
+			     (struct sockaddr *)&sa, addrlen) < 0)
 		log_warn("cannot tell the service manager %s at %s: %s", state, socket_path,
 			 strerror(errno));
 	else
