@@ -8,6 +8,7 @@
 # service manager READY=1 and STOPPING=1, and podd sits in its own cgroup
 # leaf beside its pods.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/term.sh"
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 # The test's group and users: numeric ids of no one on the machine; the
@@ -179,31 +180,13 @@ test_a_group_member_uses_podd_and_state_stays_roots() {
 # term CMD: CMD as the member in a new 80x24 terminal (a tmux server of
 # the test's own); when CMD ends the pane shows "RC=N".
 term() {
-    TMUX_SOCK=$T/tmux.sock
-    tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
-        "setpriv --reuid $MEMBER_UID --regid $MEMBER_UID --groups $GROUP_GID --inh-caps=-all \
-env HOME='$T/home' PODD_SOCKET='$PODD_SOCKET' PATH='$PATH' TERM=xterm $*; echo RC=\$?; sleep 600"
-    TMUX_PID=$(tmux -S "$TMUX_SOCK" display-message -p '#{pid}')
-}
-
-term_close() {
-    tmux -S "$TMUX_SOCK" kill-server 2> /dev/null || true
-    wait_for is_gone "$TMUX_PID"
-    TMUX_PID=
+    term_open "setpriv --reuid $MEMBER_UID --regid $MEMBER_UID --groups $GROUP_GID \
+--inh-caps=-all env HOME='$T/home' PODD_SOCKET='$PODD_SOCKET' PATH='$PATH' TERM=xterm $*"
 }
 
 # A terminal left by a test that failed.
 cleanup_test() {
     if [ -n "${TMUX_PID:-}" ]; then term_close; fi
-}
-
-on_screen() {
-    tmux -S "$TMUX_SOCK" capture-pane -p -t t | grep -qF -- "$1"
-}
-
-type_line() {
-    tmux -S "$TMUX_SOCK" send-keys -t t -l -- "$1"
-    tmux -S "$TMUX_SOCK" send-keys -t t Enter
 }
 
 test_a_group_member_runs_and_execs_through_a_terminal() {
