@@ -40,8 +40,10 @@
 #include "registry.h"
 #include "shim.h"
 #include "xalloc.h"
-#include "firewall.h" /* issue 14 */
-#include "api/dk.h"   /* issue 15 */
+#include "notify.h"     /* issue 16 */
+#include "sock_group.h" /* issue 16 */
+#include "firewall.h"   /* issue 14 */
+#include "api/dk.h"     /* issue 15 */
 
 /* Client limits (http_conn.c). A minute of idling is what keep-alive
  * clients expect; a request on a local socket takes milliseconds, so ten
@@ -104,10 +106,13 @@ usage(FILE *out)
 	    "                      (default /etc/resolv.conf)\n"
 	    "  --ipv6              the default network is dual-stack: pods get an address\n"
 	    "                      of fd77::/64 too (gateway fd77::1)\n"
+	    "  --group NAME        besides root, members of NAME may use podd's sockets\n"
+	    "                      (API, Engine API, attach); root-equivalent, as docker's\n"
+	    "                      group (default %s; without it, root only)\n"
 	    "  --version           print the version\n",
 	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
 	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
-	    MAX_CLIENTS_DEFAULT);
+	    MAX_CLIENTS_DEFAULT, PD_SOCKET_GROUP);
 }
 
 enum {
@@ -132,6 +137,7 @@ enum {
 	OPT_RESOLV_CONF,   /* issue 14, dns */
 	OPT_IPV6,          /* issue 14, netplug */
 	OPT_DOCKER_SOCKET, /* issue 15 */
+	OPT_GROUP,         /* issue 16 */
 	OPT_VERSION,
 	OPT_HELP
 };
@@ -158,6 +164,7 @@ static const struct option long_opts[] = {
     {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},     /* issue 14, dns */
     {"ipv6", no_argument, NULL, OPT_IPV6},                         /* issue 14, netplug */
     {"docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET}, /* issue 15 */
+    {"group", required_argument, NULL, OPT_GROUP},                 /* issue 16 */
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -284,6 +291,14 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_IPV6: /* issue 14, netplug */
 			cfg->ipv6 = true;
+			break;
+		case OPT_GROUP: /* issue 16 */
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "podd: --group needs a group name\n");
+				return -1;
+			}
+			free(cfg->group);
+			cfg->group = xstrdup(optarg);
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
@@ -420,6 +435,9 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 	if (d->pods_fd < 0 || d->run_pods_fd < 0 || d->images_fd < 0 || d->ctrs_fd < 0 ||
 	    d->run_ctrs_fd < 0)
 		return pd_fail_errno(err, errno, "open pods, images and containers");
+	/* issue 16: the way to the attach sockets, for podd's group */
+	if (sock_group_dir(d, d->run_fd, "containers", err) < 0)
+		return -1;
 	d->cfg.socket_path =
 	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
 	if (f->docker_socket == NULL)
@@ -541,6 +559,8 @@ podd_teardown(struct podd *d)
 	free(d->cfg.cgroup_parent);
 	free(d->cfg.subid_file);
 	free(d->cfg.resolv_conf); /* issue 14, dns */
+	free(d->cfg.group);       /* issue 16 */
+	free(d->cfg.notify_socket);
 }
 
 int
@@ -582,6 +602,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	raise_nofile(&d.cfg);
+	/* issue 16: the group of the sockets, and the service manager's */
+	d.cfg.group_gid = sock_group_gid(d.cfg.group != NULL ? d.cfg.group : PD_SOCKET_GROUP,
+					 d.cfg.group != NULL);
+	if (d.cfg.group == NULL)
+		d.cfg.group = xstrdup(PD_SOCKET_GROUP);
+	d.cfg.notify_socket = notify_take_socket();
 	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0 ||
 	    pod_userns_load_pools(&d, &err) < 0)
 		goto fail;
@@ -618,7 +644,9 @@ main(int argc, char **argv)
 			log_warn("cannot tell the parent podd is ready");
 		close_reset(&ready_fd);
 	}
+	notify_send(d.cfg.notify_socket, "READY=1"); /* issue 16 */
 	event_base_dispatch(d.base);
+	notify_send(d.cfg.notify_socket, "STOPPING=1");
 	podd_teardown(&d);
 	log_info("podd stopped");
 	return 0;
