@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "client.h"
+#include "filter.h"
 #include "json.h"
 #include "output.h"
 #include "xalloc.h"
@@ -173,6 +174,26 @@ json_t *
 cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
 	       int format_flag, const char *path, const char *what, int *rc)
 {
+	return cmd_list_filtered(ctl, u, f, format_flag, path, what, NULL, rc);
+}
+
+json_t *
+cmd_list_filters(const struct cmd_usage *u, const struct flag_value *v, enum filter_list list,
+		 int *rc)
+{
+	struct pd_err err = {0};
+	json_t *filters = filter_parse(list, v->values, v->count, &err);
+
+	if (filters == NULL)
+		*rc = cmd_usage_error(u, "%s", err.msg);
+	return filters;
+}
+
+json_t *
+cmd_list_filtered(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
+		  int format_flag, const char *path, const char *what,
+		  const struct cmd_filter *filter, int *rc)
+{
 	cleanup_json json_t *list = NULL;
 	struct pd_err err = {0};
 	bool json;
@@ -190,12 +211,31 @@ cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags
 		*rc = cmd_error(&err);
 		return NULL;
 	}
+	if (filter != NULL)
+		filter_apply(filter->list, filter->filters, list);
 	if (json) {
 		*rc = output_json(stdout, list) < 0 ? EXIT_PODCTL : 0;
 		return NULL;
 	}
 	*rc = 0;
 	return steal_ptr(list);
+}
+
+json_t *
+cmd_list_with_filter(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+		     struct flags *f, int format_flag, int filter_flag, enum filter_list list,
+		     const char *path, const char *what, int *rc)
+{
+	cleanup_json json_t *filters = NULL;
+	struct cmd_filter filter = {list, NULL};
+
+	if (!cmd_parse(u, argc, argv, f, rc))
+		return NULL;
+	filters = cmd_list_filters(u, &f->v[filter_flag], list, rc);
+	if (filters == NULL)
+		return NULL;
+	filter.filters = filters;
+	return cmd_list_filtered(ctl, u, f, format_flag, path, what, &filter, rc);
 }
 
 int

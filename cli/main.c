@@ -28,6 +28,8 @@ static const struct flag_spec global_flags[] = {
 
 static const struct cmd commands[] = {
     {"run", cmd_run, "create and start a container, attached to it (or -d)"},
+    {"create", cmd_create, "create a container without starting it"}, /* issue 16 */
+    {"rename", cmd_rename, "rename a container"},                     /* issue 16 */
     {"debug", cmd_debug, "run a command in an ephemeral debug container of a pod or container"},
     {"exec", cmd_exec, "run a command in a running container"},
     {"attach", cmd_attach, "attach to a running container's terminal or output"},
