@@ -155,4 +155,85 @@ test_pod_image_network_volume_filters() {
     podctl pod rm -f inred > /dev/null
 }
 
+test_create_then_start() {
+    with_busybox
+    local id
+    id=$(podctl create --name later --label stage=1 busybox sleep 1000)
+    assert_eq 64 "${#id}" "create prints the full id"
+    assert_eq created "$(ctr_field later .state)"
+    assert_eq "" "$(podctl ps -q)" "not running"
+    assert_eq "${id:0:12}" "$(podctl ps -q -f status=created)" "listed as created"
+    assert_eq 1 "$(ctr_field later .labels.stage)" "its label"
+    podctl start "${id:0:4}" > /dev/null
+    wait_for is_running later
+    assert_eq "${id:0:12}" "$(podctl ps -q)"
+    assert_exit 125 podctl create
+    assert_one_line "$LAST_ERR"
+    assert_exit 125 podctl create --name later busybox true
+    assert_eq "" "$LAST_OUT" "nothing printed for a taken name"
+}
+
+test_rename() {
+    with_busybox
+    podctl run -d --name old busybox sleep 1000 > /dev/null
+    podctl create --name taken busybox true > /dev/null
+    local id
+    id=$(podctl inspect old | json .0.id)
+    podctl rename old new
+    assert_eq "$id" "$(podctl inspect new | json .0.id)" "the new name works"
+    assert_exit 125 podctl inspect old
+    assert_exit 125 podctl rename new taken
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" "already exists"
+    assert_eq "$id" "$(podctl inspect new | json .0.id)" "still new"
+    assert_exit 125 podctl rename new 'bad/name'
+    assert_exit 125 podctl rename nosuch other
+    assert_eq 409 "$(api -o /dev/null -w '%{http_code}' -X POST "http://podd/v1/containers/new/rename?name=taken")" "API: taken"
+    podctl rename "${id:0:6}" again
+    assert_eq again "$(podctl inspect "$id" | json .0.name)" "rename by prefix"
+}
+
+test_container_prune_removes_only_stopped_ones() {
+    with_busybox
+    podctl pod create shop > /dev/null
+    podctl run -d --name up busybox sleep 1000 > /dev/null
+    podctl run -d --pod shop --name inpod busybox sleep 1000 > /dev/null
+    podctl run --name done busybox true > /dev/null
+    podctl create --name fresh --label keep=1 busybox true > /dev/null
+    local done_id
+    done_id=$(podctl inspect done | json .0.id)
+    assert_exit 125 podctl container prune < /dev/null
+    assert_eq 4 "$(podctl ps -aq | wc -l)" "nothing removed without -f and no terminal"
+    assert_exit 0 podctl container prune -f --filter label=keep=2
+    assert_eq 4 "$(podctl ps -aq | wc -l)" "the filter holds"
+    podctl container prune -f --filter name=done > "$T/out"
+    assert_contains "$(cat "$T/out")" "Deleted Containers:"
+    assert_contains "$(cat "$T/out")" "$done_id"
+    podctl container prune -f > /dev/null
+    assert_eq "inpod up" "$(podctl ps -a --format json | json '' | python3 -c 'import json,sys; print(" ".join(sorted(c["name"] for c in json.load(sys.stdin))))')" "the running ones stay"
+    assert_eq running "$(pod_field shop .state)" "the pod untouched"
+}
+
+test_did_you_mean() {
+    podd_start
+    assert_exit 125 podctl sp
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" '"sp" is not a command of podctl'
+    assert_contains "$LAST_ERR" 'did you mean "ps"?'
+    assert_exit 125 podctl ps --al
+    assert_one_line "$LAST_ERR"
+    assert_contains "$LAST_ERR" 'unknown flag --al; did you mean "--all"?'
+    assert_exit 125 podctl pod lss
+    assert_contains "$LAST_ERR" 'did you mean "ls"?'
+    assert_exit 125 podctl stop --tiem 3 x
+    assert_contains "$LAST_ERR" 'did you mean "--time"?'
+    assert_exit 125 podctl frobnicate
+    assert_not_contains "$LAST_ERR" "did you mean"
+    assert_exit 125 podctl ps --zzzzzz
+    assert_not_contains "$LAST_ERR" "did you mean"
+    # Hidden commands (aliases without a summary) are never offered.
+    assert_exit 125 podctl imagez
+    assert_not_contains "$LAST_ERR" '"images"'
+}
+
 run_tests
