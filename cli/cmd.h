@@ -199,4 +199,4 @@ int cmd_update(struct podctl *ctl, int argc, char **argv);
 int cmd_create(struct podctl *ctl, int argc, char **argv);
 int cmd_rename(struct podctl *ctl, int argc, char **argv);
 int cmd_container_prune(struct podctl *ctl, int argc, char **argv);
-int cmd_system_prune(struct podctl *ctl, int argc, char **argv);
+int cmd_system(struct podctl *ctl, int argc, char **argv); /* system prune, info */

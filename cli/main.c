@@ -67,6 +67,7 @@ static const struct cmd commands[] = {
     {"export", cmd_export, "write a container's file system as a tar"},
     {"events", cmd_events, "print pod and container events as they happen"}, /* issue 12 */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
+    {"system", cmd_system, "manage podd as a whole: prune, info"}, /* issue 16 */
     {"version", cmd_version, "show podctl's and podd's versions"},
     {.name = NULL},
 };

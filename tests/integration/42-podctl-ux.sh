@@ -214,6 +214,38 @@ test_container_prune_removes_only_stopped_ones() {
     assert_eq running "$(pod_field shop .state)" "the pod untouched"
 }
 
+test_system_prune_leaves_what_runs() {
+    with_busybox
+    podctl pod create live > /dev/null
+    podctl run -d --pod live --name inlive busybox sleep 1000 > /dev/null
+    podctl pod create dead > /dev/null
+    podctl pod stop dead > /dev/null
+    podctl network create spare > /dev/null
+    podctl network create used > /dev/null
+    podctl pod create --net used onused > /dev/null
+    podctl run -d --name up busybox sleep 1000 > /dev/null
+    podctl run --name done busybox true > /dev/null
+    podctl run --name anon -v /scratch busybox true > /dev/null
+    local live_infra
+    live_infra=$(infra_pid live)
+    assert_exit 125 podctl system prune < /dev/null
+    assert_eq 4 "$(podctl ps -aq | wc -l)" "nothing removed without -f and no terminal"
+    podctl system prune -f --volumes > "$T/out"
+    assert_contains "$(cat "$T/out")" "Deleted Containers:"
+    assert_contains "$(cat "$T/out")" "Deleted Networks:"
+    assert_contains "$(cat "$T/out")" "spare"
+    assert_contains "$(cat "$T/out")" "Total reclaimed space"
+    assert_eq "inlive up" "$(podctl ps -a --format json | json '' | python3 -c 'import json,sys; print(" ".join(sorted(c["name"] for c in json.load(sys.stdin))))')" "running containers stay"
+    assert_eq "live onused" "$(podctl pod ls --format json | json '' | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))')" "running pods stay"
+    assert_eq "$live_infra" "$(infra_pid live)" "the live pod's infra untouched"
+    assert_eq running "$(ctr_field inlive .state)"
+    assert_contains "$(podctl network ls -q)" used
+    assert_not_contains "$(podctl network ls -q)" spare
+    assert_eq "" "$(podctl volume ls -q)" "the anonymous volume went"
+    assert_eq 1 "$(podctl images -q | wc -l)" "busybox is in use: it stays"
+    podctl pod rm -f onused > /dev/null
+}
+
 test_did_you_mean() {
     podd_start
     assert_exit 125 podctl sp
