@@ -33,7 +33,7 @@ confirm(const char *what)
 		return false;
 	}
 	printf("Are you sure you want to continue? [y/N] ");
-	fflush(stdout);
+	(void)fflush(stdout);
 	if (fgets(line, sizeof(line), stdin) == NULL)
 		return false;
 	line[strcspn(line, "\n")] = '\0';

@@ -527,7 +527,7 @@
  * OOM kill (then "reason" is "OOMKilled", exit code 137, an "oom" event). */
 /* issue 16, ux: POST /v1/containers/{ref}/rename?name=NEW answers the
  * renamed container (409 when NEW is taken). */
-#define PD_ACTION_RENAME "rename"
+#define PD_ACTION_RENAME  "rename"
 #define PD_PATH_STATS     "/v1/stats"
 #define PD_ACTION_STATS   "stats"
 #define PD_ACTION_TOP     "top"

@@ -198,15 +198,15 @@ test_container_prune_removes_only_stopped_ones() {
     podctl pod create shop > /dev/null
     podctl run -d --name up busybox sleep 1000 > /dev/null
     podctl run -d --pod shop --name inpod busybox sleep 1000 > /dev/null
-    podctl run --name done busybox true > /dev/null
+    podctl run --name finished busybox true > /dev/null
     podctl create --name fresh --label keep=1 busybox true > /dev/null
     local done_id
-    done_id=$(podctl inspect done | json .0.id)
+    done_id=$(podctl inspect finished | json .0.id)
     assert_exit 125 podctl container prune < /dev/null
     assert_eq 4 "$(podctl ps -aq | wc -l)" "nothing removed without -f and no terminal"
     assert_exit 0 podctl container prune -f --filter label=keep=2
     assert_eq 4 "$(podctl ps -aq | wc -l)" "the filter holds"
-    podctl container prune -f --filter name=done > "$T/out"
+    podctl container prune -f --filter name=finished > "$T/out"
     assert_contains "$(cat "$T/out")" "Deleted Containers:"
     assert_contains "$(cat "$T/out")" "$done_id"
     podctl container prune -f > /dev/null
@@ -224,7 +224,7 @@ test_system_prune_leaves_what_runs() {
     podctl network create used > /dev/null
     podctl pod create --net used onused > /dev/null
     podctl run -d --name up busybox sleep 1000 > /dev/null
-    podctl run --name done busybox true > /dev/null
+    podctl run --name finished busybox true > /dev/null
     podctl run --name anon -v /scratch busybox true > /dev/null
     local live_infra
     live_infra=$(infra_pid live)

@@ -4,6 +4,7 @@
  * values refused) and matched with docker's semantics: the values of one
  * key ORed, the keys ANDed, every label required.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "filter.h"
@@ -187,9 +188,10 @@ test_images(void)
 
 		REQUIRE(f != NULL);
 		filter_apply(FILTER_IMAGES, f, arr);
-		for (size_t j = 0; j < json_array_size(arr); j++)
-			strcat(got,
-			       json_string_value(json_object_get(json_array_get(arr, j), "id")));
+		for (size_t j = 0, at = 0; j < json_array_size(arr) && at < sizeof(got); j++)
+			at += (size_t)snprintf(
+			    got + at, sizeof(got) - at, "%s",
+			    json_string_value(json_object_get(json_array_get(arr, j), "id")));
 		CHECK_STR(got, ==, cases[i].want);
 	}
 }
