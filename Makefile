@@ -108,6 +108,8 @@ CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c c
 	cli/body.c)
 # issue 13: podctl run's privilege flags.
 CLI_PURE_OBJS += $(call obj,cli/priv_flags.c)
+# issue 16, ux: --filter and "did you mean".
+CLI_PURE_OBJS += $(call obj,cli/filter.c cli/suggest.c)
 # podd-shim's pure module and podd-monitor's log writer, likewise.
 SHIM_PURE_OBJS := $(call obj,shim/spec.c shim/io.c shim/user.c)
 # issue 13, privileges: their spec keys.

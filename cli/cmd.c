@@ -14,8 +14,10 @@
 
 #include "cleanup.h"
 #include "client.h"
+#include "filter.h"
 #include "json.h"
 #include "output.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 int
@@ -72,7 +74,7 @@ cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int
 	 * (pod inspect did, and exited with whatever the stack held). */
 	*exit_code = 0;
 	if (flags_parse(u->flags, u->flag_opts, argc - 1, argv + 1, f, &err) < 0) {
-		if (f->unknown != NULL && u->operand_what != NULL)
+		if (f->unknown != NULL && u->operand_what != NULL && f->suggestion == NULL)
 			*exit_code = cmd_usage_error(u, "%s, and a %s cannot start with '-'",
 						     err.msg, u->operand_what);
 		else
@@ -128,6 +130,26 @@ print_group(const struct cmd_group *g, FILE *out)
 	fprintf(out, "\nRun '%s COMMAND --help' for more on a command.\n", g->name);
 }
 
+/* issue 16, ux: "; did you mean "X"?" and the end of the line, X the
+ * nearest shown command (hidden ones, summary NULL, are never guessed). */
+static void
+print_suggestion(const struct cmd_group *g, const char *word)
+{
+	size_t n = 0;
+	cleanup_free const char **names = NULL;
+	const char *s;
+
+	for (const struct cmd *c = g->cmds; c->name != NULL; c++)
+		n++;
+	names = xcalloc(n + 1, sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = g->cmds[i].summary != NULL ? g->cmds[i].name : NULL;
+	s = suggest(word, names, n);
+	if (s != NULL)
+		fprintf(stderr, "; did you mean \"%s\"?", s);
+	fputc('\n', stderr);
+}
+
 /* "help CMD ARG..." is "CMD ARG... --help". */
 static int
 dispatch_help(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv)
@@ -155,8 +177,9 @@ cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **arg
 	for (const struct cmd *c = g->cmds; c->name != NULL; c++)
 		if (strcmp(c->name, argv[0]) == 0)
 			return c->run(ctl, argc, argv);
-	fprintf(stderr, "podctl: \"%.64s\" is not a command of %s (see %s --help)\n", argv[0],
+	fprintf(stderr, "podctl: \"%.64s\" is not a command of %s (see %s --help)", argv[0],
 		g->name, g->name);
+	print_suggestion(g, argv[0]);
 	return EXIT_PODCTL;
 }
 
@@ -172,6 +195,26 @@ cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv, s
 json_t *
 cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
 	       int format_flag, const char *path, const char *what, int *rc)
+{
+	return cmd_list_filtered(ctl, u, f, format_flag, path, what, NULL, rc);
+}
+
+json_t *
+cmd_list_filters(const struct cmd_usage *u, const struct flag_value *v, enum filter_list list,
+		 int *rc)
+{
+	struct pd_err err = {0};
+	json_t *filters = filter_parse(list, v->values, v->count, &err);
+
+	if (filters == NULL)
+		*rc = cmd_usage_error(u, "%s", err.msg);
+	return filters;
+}
+
+json_t *
+cmd_list_filtered(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
+		  int format_flag, const char *path, const char *what,
+		  const struct cmd_filter *filter, int *rc)
 {
 	cleanup_json json_t *list = NULL;
 	struct pd_err err = {0};
@@ -190,12 +233,31 @@ cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags
 		*rc = cmd_error(&err);
 		return NULL;
 	}
+	if (filter != NULL)
+		filter_apply(filter->list, filter->filters, list);
 	if (json) {
 		*rc = output_json(stdout, list) < 0 ? EXIT_PODCTL : 0;
 		return NULL;
 	}
 	*rc = 0;
 	return steal_ptr(list);
+}
+
+json_t *
+cmd_list_with_filter(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+		     struct flags *f, int format_flag, int filter_flag, enum filter_list list,
+		     const char *path, const char *what, int *rc)
+{
+	cleanup_json json_t *filters = NULL;
+	struct cmd_filter filter = {list, NULL};
+
+	if (!cmd_parse(u, argc, argv, f, rc))
+		return NULL;
+	filters = cmd_list_filters(u, &f->v[filter_flag], list, rc);
+	if (filters == NULL)
+		return NULL;
+	filter.filters = filters;
+	return cmd_list_filtered(ctl, u, f, format_flag, path, what, &filter, rc);
 }
 
 int

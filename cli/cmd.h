@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "filter.h"
 #include "flags.h"
 
 /* podctl's exit codes (docker's): an error of podctl or podd. 126 and 127
@@ -90,6 +91,25 @@ json_t *cmd_list(struct podctl *ctl, const struct cmd_usage *u, int argc, char *
  * on them (ps --pod P). */
 json_t *cmd_list_fetch(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
 		       int format_flag, const char *path, const char *what, int *rc);
+
+/* issue 16, ux: --filter. The filters of the FLAG_LIST @v for @list (a
+ * new object), or NULL after printing a usage error, with *rc its code. */
+json_t *cmd_list_filters(const struct cmd_usage *u, const struct flag_value *v,
+			 enum filter_list list, int *rc);
+struct cmd_filter {
+	enum filter_list list;
+	const json_t *filters; /* cmd_list_filters()'s */
+};
+/* cmd_list_fetch() keeping only what passes @filter (NULL: everything),
+ * before --format json prints it too. */
+json_t *cmd_list_filtered(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f,
+			  int format_flag, const char *path, const char *what,
+			  const struct cmd_filter *filter, int *rc);
+
+/* cmd_list() with the filters of @f's FLAG_LIST at @filter_flag. */
+json_t *cmd_list_with_filter(struct podctl *ctl, const struct cmd_usage *u, int argc, char **argv,
+			     struct flags *f, int format_flag, int filter_flag,
+			     enum filter_list list, const char *path, const char *what, int *rc);
 
 /* @method (GET or DELETE) @collection/REF for each operand REF of @f,
  * checked first with @check. The replies go into @found if not NULL; else
@@ -175,3 +195,8 @@ int cmd_top(struct podctl *ctl, int argc, char **argv);
 int cmd_pause(struct podctl *ctl, int argc, char **argv);
 int cmd_unpause(struct podctl *ctl, int argc, char **argv);
 int cmd_update(struct podctl *ctl, int argc, char **argv);
+/* issue 16, ux: cmd_run.c (create), cmd_container.c (rename), cmd_prune.c. */
+int cmd_create(struct podctl *ctl, int argc, char **argv);
+int cmd_rename(struct podctl *ctl, int argc, char **argv);
+int cmd_container_prune(struct podctl *ctl, int argc, char **argv);
+int cmd_system(struct podctl *ctl, int argc, char **argv); /* system prune, info */

@@ -77,13 +77,18 @@ static const struct flag_spec no_flags[] = {{.name = NULL}};
 
 /* ---- ps -------------------------------------------------------------- */
 
-enum { P_ALL, P_POD, P_QUIET, P_FORMAT };
+enum { P_ALL, P_POD, P_QUIET, P_FORMAT, P_FILTER, P_NO_TRUNC };
 
 static const struct flag_spec ps_flags[] = {
     [P_ALL] = {"all", NULL, 'a', FLAG_BOOL, NULL, "all containers (default: running ones)"},
     [P_POD] = {"pod", NULL, 0, FLAG_VALUE, "POD", "only the containers of this pod"},
     [P_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the containers' ids"},
     [P_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the containers as JSON"},
+    /* issue 16, ux */
+    [P_FILTER] = {"filter", NULL, 'f', FLAG_LIST, "KEY=VALUE",
+		  "only matching containers: id, name, label, status, pod, ancestor, exited, "
+		  "network, health"},
+    [P_NO_TRUNC] = {"no-trunc", NULL, 0, FLAG_BOOL, NULL, "print full ids"},
     {.name = NULL},
 };
 
@@ -97,11 +102,11 @@ static const struct cmd_usage ps_usage = {
 };
 
 static void
-add_ctr_row(struct table *t, const json_t *ctr, time_t now)
+add_ctr_row(struct table *t, const json_t *ctr, time_t now, bool no_trunc)
 {
 	const char *id = json_string_value(json_object_get(ctr, PD_F_ID));
 	const char *pod = json_string_value(json_object_get(ctr, PD_F_POD));
-	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
+	cleanup_free char *short_id = id ? xstrndup(id, no_trunc ? PD_ID_LEN : PD_SHORT_ID) : NULL;
 	cleanup_free char *image = ctr_image_text(ctr);
 	cleanup_free char *command = ctr_command_text(json_object_get(ctr, PD_F_COMMAND));
 	cleanup_free char *created = output_created(ctr, now);
@@ -127,40 +132,45 @@ cmd_ps(struct podctl *ctl, int argc, char **argv)
 	};
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *ctrs = NULL;
+	cleanup_json json_t *filters = NULL;
 	cleanup_table struct table t = {0};
 	cleanup_free char *path = NULL;
 	struct pd_err err = {0};
+	struct cmd_filter filter = {FILTER_CONTAINERS, NULL};
 	const char *pod;
+	bool all;
 	int rc;
 
 	if (!cmd_parse(&ps_usage, argc, argv, &f, &rc))
 		return rc;
+	filters = cmd_list_filters(&ps_usage, &f.v[P_FILTER], FILTER_CONTAINERS, &rc);
+	if (filters == NULL)
+		return rc;
+	filter.filters = filters;
+	/* As docker: asking for a state that is not running lists them all. */
+	all = f.v[P_ALL].on || json_object_get(filters, "status") != NULL ||
+	      json_object_get(filters, "exited") != NULL;
 	pod = f.v[P_POD].value;
 	/* Checked, so it needs no escaping. */
 	if (pod != NULL && !pd_is_id_prefix(pod) && pd_name_validate(pod, "pod name", &err) < 0)
 		return cmd_usage_error(&ps_usage, "--pod: %s", err.msg);
-	path =
-	    xasprintf("%s?%s=%s", PD_PATH_CONTAINERS, PD_Q_ALL, f.v[P_ALL].on ? "true" : "false");
+	path = xasprintf("%s?%s=%s", PD_PATH_CONTAINERS, PD_Q_ALL, all ? "true" : "false");
 	if (pod != NULL) {
 		char *with = xasprintf("%s&%s=%s", path, PD_Q_POD, pod);
 
 		free(path);
 		path = with;
 	}
-	ctrs = cmd_list_fetch(ctl, &ps_usage, &f, P_FORMAT, path, "containers", &rc);
+	ctrs = cmd_list_filtered(ctl, &ps_usage, &f, P_FORMAT, path, "containers", &filter, &rc);
 	if (ctrs == NULL)
 		return rc;
 	if (f.v[P_QUIET].on) {
-		for (size_t i = 0; i < json_array_size(ctrs); i++) {
-			const json_t *c = json_array_get(ctrs, i);
-
-			printf("%s\n", json_string_value(json_object_get(c, PD_F_ID)) ?: "-");
-		}
+		output_ids(stdout, ctrs, f.v[P_NO_TRUNC].on);
 		return 0;
 	}
 	table_init(&t, sizeof(header) / sizeof(header[0]), header);
 	for (size_t i = 0; i < json_array_size(ctrs); i++)
-		add_ctr_row(&t, json_array_get(ctrs, i), time(NULL));
+		add_ctr_row(&t, json_array_get(ctrs, i), time(NULL), f.v[P_NO_TRUNC].on);
 	table_print(&t, stdout);
 	return 0;
 }
@@ -380,6 +390,39 @@ cmd_rm(struct podctl *ctl, int argc, char **argv)
 	return each_container(ctl, &f, "DELETE", NULL, query, print_ref, NULL);
 }
 
+/* ---- rename (issue 16, ux) --------------------------------------------- */
+
+static const struct cmd_usage rename_usage = {
+    .name = "rename",
+    .operands = "CONTAINER NEW_NAME",
+    .operand_what = "container name",
+    .summary = "Give a container a new name; its id, files and namespaces stay.",
+    .flags = no_flags,
+    .min_operands = 2,
+    .max_operands = 2,
+};
+
+int
+cmd_rename(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	cleanup_json json_t *reply = NULL;
+	cleanup_free char *query = NULL;
+	cleanup_free char *path = NULL;
+	struct pd_err err = {0};
+	int rc;
+
+	if (!cmd_parse(&rename_usage, argc, argv, &f, &rc))
+		return rc;
+	if (ctr_check_ref(f.args[0], &err) < 0 ||
+	    pd_name_validate(f.args[1], "container name", &err) < 0)
+		return cmd_usage_error(&rename_usage, "%s", err.msg);
+	query = xasprintf("%s=%s", PD_F_NAME, f.args[1]);
+	path = ctr_path(f.args[0], PD_ACTION_RENAME, query);
+	reply = client_call(ctl->socket_path, "POST", path, NULL, &err);
+	return reply == NULL ? cmd_error(&err) : 0;
+}
+
 /* ---- inspect --------------------------------------------------------- */
 
 enum { I_FORMAT };
@@ -489,6 +532,10 @@ static const struct cmd container_cmds[] = {
     {"pause", cmd_pause, "freeze containers"},
     {"unpause", cmd_unpause, "thaw paused containers"},
     {"update", cmd_update, "change the limits of containers"},
+    /* issue 16, ux */
+    {"create", cmd_create, "create a container without starting it"},
+    {"rename", cmd_rename, "rename a container"},
+    {"prune", cmd_container_prune, "remove every stopped container"},
     {.name = NULL},
 };
 

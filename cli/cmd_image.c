@@ -48,7 +48,7 @@ check_ref(const char *ref, struct pd_err *err)
 
 /* ---- ls ---------------------------------------------------------------- */
 
-enum { L_QUIET, L_ALL, L_NO_TRUNC, L_DIGESTS, L_FORMAT };
+enum { L_QUIET, L_ALL, L_NO_TRUNC, L_DIGESTS, L_FORMAT, L_FILTER };
 
 static const struct flag_spec ls_flags[] = {
     [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the images' ids"},
@@ -56,6 +56,9 @@ static const struct flag_spec ls_flags[] = {
     [L_NO_TRUNC] = {"no-trunc", NULL, 0, FLAG_BOOL, NULL, "print whole ids"},
     [L_DIGESTS] = {"digests", NULL, 0, FLAG_BOOL, NULL, "print the repo digests too"},
     [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the images as JSON"},
+    /* issue 16, ux */
+    [L_FILTER] = {"filter", NULL, 'f', FLAG_LIST, "KEY=VALUE",
+		  "only matching images: reference (a glob), label, dangling, before, since"},
     {.name = NULL},
 };
 
@@ -163,7 +166,8 @@ image_ls(struct podctl *ctl, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	imgs = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_IMAGES, "images", &rc);
+	imgs = cmd_list_with_filter(ctl, &ls_usage, argc, argv, &f, L_FORMAT, L_FILTER,
+				    FILTER_IMAGES, PD_PATH_IMAGES, "images", &rc);
 	if (imgs == NULL)
 		return rc;
 	n = json_array_size(imgs);

@@ -20,7 +20,7 @@
 
 /* ---- create ---------------------------------------------------------- */
 
-enum { C_SUBNET, C_GATEWAY, C_BRIDGE, C_CONFLIST, C_FORMAT, C_INTERNAL, C_IPV6 };
+enum { C_SUBNET, C_GATEWAY, C_BRIDGE, C_CONFLIST, C_FORMAT, C_INTERNAL, C_IPV6, C_LABEL };
 
 static const struct flag_spec create_flags[] = {
     [C_SUBNET] = {"subnet", NULL, 0, FLAG_LIST, "CIDR",
@@ -35,6 +35,7 @@ static const struct flag_spec create_flags[] = {
 		    "no way out: pods reach each other and the host only (no masquerade)"},
     [C_IPV6] = {"ipv6", NULL, 0, FLAG_BOOL, NULL,
 		"dual-stack: an IPv6 subnet too (default: a free fd78:N::/64)"},
+    [C_LABEL] = {"label", NULL, 0, FLAG_LIST, "K=V", "set a label; repeatable"}, /* issue 16 */
     {.name = NULL},
 };
 
@@ -109,6 +110,13 @@ network_create(struct podctl *ctl, int argc, char **argv)
 		json_object_set_new(body, PD_F_IPV6, json_true());
 	if (f.v[C_BRIDGE].value != NULL)
 		json_object_set_new(body, PD_F_BRIDGE, json_string(f.v[C_BRIDGE].value));
+	if (f.v[C_LABEL].count > 0) { /* issue 16, ux */
+		json_t *labels = cmd_labels(&f.v[C_LABEL], &err);
+
+		if (labels == NULL)
+			return cmd_error(&err);
+		json_object_set_new(body, PD_F_LABELS, labels);
+	}
 	net = client_call(ctl->socket_path, "POST", PD_PATH_NETWORKS, body, &err);
 	if (net == NULL)
 		return cmd_error(&err);
@@ -120,11 +128,14 @@ network_create(struct podctl *ctl, int argc, char **argv)
 
 /* ---- ls -------------------------------------------------------------- */
 
-enum { L_QUIET, L_FORMAT };
+enum { L_QUIET, L_FORMAT, L_FILTER };
 
 static const struct flag_spec ls_flags[] = {
     [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the networks' names"},
     [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the networks as JSON"},
+    /* issue 16, ux */
+    [L_FILTER] = {"filter", NULL, 'f', FLAG_LIST, "KEY=VALUE",
+		  "only matching networks: name, id, label, driver, dangling, type"},
     {.name = NULL},
 };
 
@@ -155,8 +166,8 @@ network_ls(struct podctl *ctl, int argc, char **argv)
 	cleanup_table struct table t = {0};
 	int rc;
 
-	nets =
-	    cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_NETWORKS, "networks", &rc);
+	nets = cmd_list_with_filter(ctl, &ls_usage, argc, argv, &f, L_FORMAT, L_FILTER,
+				    FILTER_NETWORKS, PD_PATH_NETWORKS, "networks", &rc);
 	if (nets == NULL)
 		return rc;
 	if (!f.v[L_QUIET].on)

@@ -294,11 +294,15 @@ pod_create(struct podctl *ctl, int argc, char **argv)
 
 /* ---- ls -------------------------------------------------------------- */
 
-enum { L_QUIET, L_FORMAT };
+enum { L_QUIET, L_FORMAT, L_FILTER, L_NO_TRUNC };
 
 static const struct flag_spec ls_flags[] = {
     [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the pods' ids"},
     [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the pods as JSON"},
+    /* issue 16, ux */
+    [L_FILTER] = {"filter", NULL, 'f', FLAG_LIST, "KEY=VALUE",
+		  "only matching pods: id, name, label, status"},
+    [L_NO_TRUNC] = {"no-trunc", NULL, 0, FLAG_BOOL, NULL, "print full ids"},
     {.name = NULL},
 };
 
@@ -375,7 +379,7 @@ text_or_dash(const json_t *pod, const char *key)
 }
 
 static void
-add_pod_row(struct table *t, const json_t *pod, time_t now)
+add_pod_row(struct table *t, const json_t *pod, time_t now, bool no_trunc)
 {
 	const json_t *infra = json_object_get(pod, PD_F_INFRA);
 	json_int_t pid = json_integer_value(json_object_get(infra, PD_F_PID));
@@ -383,7 +387,7 @@ add_pod_row(struct table *t, const json_t *pod, time_t now)
 	const char *name = json_string_value(json_object_get(pod, PD_F_NAME));
 	const char *network = json_string_value(json_object_get(pod, PD_F_NETWORK));
 	const char *ip = json_string_value(json_object_get(pod, PD_F_IP));
-	cleanup_free char *short_id = id ? xstrndup(id, 12) : NULL;
+	cleanup_free char *short_id = id ? xstrndup(id, no_trunc ? PD_ID_LEN : PD_SHORT_ID) : NULL;
 	cleanup_free char *age = age_of(pod, PD_F_CREATED, now);
 	cleanup_free char *restarts = restarts_text(pod, now);
 	cleanup_free char *pid_text = pid > 0 ? xasprintf("%lld", (long long)pid) : NULL;
@@ -412,20 +416,17 @@ pod_ls(struct podctl *ctl, int argc, char **argv)
 	time_t now = time(NULL);
 	int rc;
 
-	pods = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_PODS, "pods", &rc);
+	pods = cmd_list_with_filter(ctl, &ls_usage, argc, argv, &f, L_FORMAT, L_FILTER, FILTER_PODS,
+				    PD_PATH_PODS, "pods", &rc);
 	if (pods == NULL)
 		return rc;
 	if (f.v[L_QUIET].on) {
-		for (size_t i = 0; i < json_array_size(pods); i++) {
-			const json_t *pod = json_array_get(pods, i);
-
-			printf("%s\n", json_string_value(json_object_get(pod, PD_F_ID)) ?: "-");
-		}
+		output_ids(stdout, pods, f.v[L_NO_TRUNC].on);
 		return 0;
 	}
 	table_init(&t, sizeof(header) / sizeof(header[0]), header);
 	for (size_t i = 0; i < json_array_size(pods); i++)
-		add_pod_row(&t, json_array_get(pods, i), now);
+		add_pod_row(&t, json_array_get(pods, i), now, f.v[L_NO_TRUNC].on);
 	table_print(&t, stdout);
 	return 0;
 }

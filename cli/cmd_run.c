@@ -91,6 +91,7 @@ enum {
 	/* issue 14, dns: dns_flags.h */
 	R_DNS,
 	R_DNS_LAST = R_DNS + DNS_FLAG_N - 1,
+	R_LABEL, /* issue 16, ux */
 };
 
 static const struct flag_spec run_flags[] = {
@@ -162,6 +163,8 @@ static const struct flag_spec run_flags[] = {
     [R_PUBLISH_ALL] = {"publish-all", NULL, 'P', FLAG_BOOL, NULL,
 		       "publish every port the image exposes on a free host port"},
     DNS_FLAG_ROWS(R_DNS), /* issue 14, dns */
+    [R_LABEL] = {"label", NULL, 'l', FLAG_LIST, "K=V",
+		 "set a label (--filter label=K); repeatable"},
     {.name = NULL},
 };
 
@@ -419,6 +422,13 @@ run_body(const struct flags *f, bool start, struct pd_err *err)
 		json_object_set_new(body, PD_F_PUBLISH_ALL, json_true());
 	if (body_set_terminal(body, v[R_TTY].on, v[R_INTERACTIVE].on, !v[R_DETACH].on, err) < 0)
 		return NULL;
+	if (v[R_LABEL].count > 0) { /* issue 16, ux */
+		json_t *labels = cmd_labels(&v[R_LABEL], err);
+
+		if (labels == NULL)
+			return NULL;
+		json_object_set_new(body, PD_F_LABELS, labels);
+	}
 	json_object_set_new(body, PD_F_START, json_boolean(start));
 	return steal_ptr(body);
 }
@@ -915,15 +925,85 @@ run_pull(struct podctl *ctl, const char *image, const char *policy, struct pd_er
 	return cmd_pull_image(ctl, image, &o, stderr, err);
 }
 
+/* issue 16, ux: `podctl create` is run's flags and body (a detached
+ * run), without the start. */
+static const struct cmd_usage create_usage = {
+    .name = "create",
+    .operands = "(IMAGE | --rootfs DIR) [--] [CMD [ARG...]]",
+    .operand_what = NULL,
+    .summary = "Create a container as run does, without starting it, and print its id\n"
+	       "(its state: created). `podctl start` starts it. Flags end at IMAGE.",
+    .flags = run_flags,
+    .min_operands = 0,
+    .max_operands = -1,
+    .flag_opts = FLAGS_STOP_AT_OPERAND,
+};
+
+/* The create body of @f, IMAGE pulled if need be (--pull); or NULL after
+ * printing the error, with *rc its exit code. */
+static json_t *
+body_pulled(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f, bool start,
+	    int *rc)
+{
+	cleanup_json json_t *body = NULL;
+	struct pd_err err = {0};
+
+	body = run_body(f, start, &err);
+	if (body == NULL) {
+		*rc = cmd_usage_error(u, "%s", err.msg);
+		return NULL;
+	}
+	if (!f->v[R_ROOTFS].set && run_pull(ctl, f->args[0], f->v[R_PULL].value, &err) < 0) {
+		*rc = err.kind == PD_E_INVALID && err.errnum == -1
+			  ? cmd_usage_error(u, "%s", err.msg)
+			  : cmd_error(&err);
+		return NULL;
+	}
+	return steal_ptr(body);
+}
+
+/* Create the container of @f, started when @start, and print its id: run
+ * -d and create. */
+static int
+create_detached(struct podctl *ctl, const struct cmd_usage *u, const struct flags *f, bool start)
+{
+	cleanup_json json_t *body = NULL;
+	cleanup_json json_t *ctr = NULL;
+	struct pd_err err = {0};
+	int rc;
+
+	body = body_pulled(ctl, u, f, start, &rc);
+	if (body == NULL)
+		return rc;
+	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
+	if (ctr == NULL)
+		return cmd_error(&err);
+	printf("%s\n", json_string_value(json_object_get(ctr, PD_F_ID)) ?: "-");
+	return 0;
+}
+
+int
+cmd_create(struct podctl *ctl, int argc, char **argv)
+{
+	cleanup_flags struct flags f = {0};
+	int rc;
+
+	if (!cmd_parse(&create_usage, argc, argv, &f, &rc))
+		return rc;
+	if (!f.v[R_ROOTFS].set && f.nargs == 0)
+		return cmd_usage_error(&create_usage, "create needs an IMAGE or --rootfs DIR");
+	/* Nobody attaches at the create: as run -d's body. */
+	f.v[R_DETACH].on = true;
+	return create_detached(ctl, &create_usage, &f, false);
+}
+
 int
 cmd_run(struct podctl *ctl, int argc, char **argv)
 {
 	cleanup_flags struct flags f = {0};
 	cleanup_json json_t *body = NULL;
-	cleanup_json json_t *ctr = NULL;
 	struct detachkeys keys;
 	struct pd_err err = {0};
-	bool detach;
 	int rc;
 
 	if (!cmd_parse(&run_usage, argc, argv, &f, &rc))
@@ -932,19 +1012,10 @@ cmd_run(struct podctl *ctl, int argc, char **argv)
 		return cmd_usage_error(&run_usage, "run needs an IMAGE or --rootfs DIR");
 	if (detachkeys_parse(f.v[R_DETACH_KEYS].value ?: DETACHKEYS_DEFAULT, &keys, &err) < 0)
 		return cmd_usage_error(&run_usage, "--detach-keys: %s", err.msg);
-	detach = f.v[R_DETACH].on;
-	body = run_body(&f, detach, &err);
+	if (f.v[R_DETACH].on)
+		return create_detached(ctl, &run_usage, &f, true);
+	body = body_pulled(ctl, &run_usage, &f, false, &rc);
 	if (body == NULL)
-		return cmd_usage_error(&run_usage, "%s", err.msg);
-	if (!f.v[R_ROOTFS].set && run_pull(ctl, f.args[0], f.v[R_PULL].value, &err) < 0)
-		return err.kind == PD_E_INVALID && err.errnum == -1
-			   ? cmd_usage_error(&run_usage, "%s", err.msg)
-			   : cmd_error(&err);
-	if (!detach)
-		return run_attached(ctl, body, stdout, &keys);
-	ctr = client_call(ctl->socket_path, "POST", PD_PATH_CONTAINERS, body, &err);
-	if (ctr == NULL)
-		return cmd_error(&err);
-	printf("%s\n", json_string_value(json_object_get(ctr, PD_F_ID)) ?: "-");
-	return 0;
+		return rc;
+	return run_attached(ctl, body, stdout, &keys);
 }

@@ -98,11 +98,14 @@ volume_create(struct podctl *ctl, int argc, char **argv)
 
 /* ---- ls -------------------------------------------------------------- */
 
-enum { L_QUIET, L_FORMAT };
+enum { L_QUIET, L_FORMAT, L_FILTER };
 
 static const struct flag_spec ls_flags[] = {
     [L_QUIET] = {"quiet", NULL, 'q', FLAG_BOOL, NULL, "print only the volumes' names"},
     [L_FORMAT] = {"format", NULL, 0, FLAG_VALUE, "FORMAT", "json: print the volumes as JSON"},
+    /* issue 16, ux */
+    [L_FILTER] = {"filter", NULL, 'f', FLAG_LIST, "KEY=VALUE",
+		  "only matching volumes: name, label, dangling, driver"},
     {.name = NULL},
 };
 
@@ -124,7 +127,8 @@ volume_ls(struct podctl *ctl, int argc, char **argv)
 	cleanup_table struct table t = {0};
 	int rc;
 
-	vols = cmd_list(ctl, &ls_usage, argc, argv, &f, L_FORMAT, PD_PATH_VOLUMES, "volumes", &rc);
+	vols = cmd_list_with_filter(ctl, &ls_usage, argc, argv, &f, L_FORMAT, L_FILTER,
+				    FILTER_VOLUMES, PD_PATH_VOLUMES, "volumes", &rc);
 	if (vols == NULL)
 		return rc;
 	if (!f.v[L_QUIET].on)

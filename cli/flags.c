@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 static size_t
@@ -64,6 +66,23 @@ set_value(struct flags *f, const struct flag_spec *specs, const struct flag_spec
 	}
 }
 
+/* issue 16, ux: the long name (or alias) of @specs nearest the @len
+ * bytes of @arg, "help" included; NULL when none is close. */
+static const char *
+suggest_long(const struct flag_spec *specs, const char *arg, size_t len)
+{
+	size_t n = spec_count(specs);
+	cleanup_free const char **names = xcalloc(2 * n + 1, sizeof(*names));
+	cleanup_free char *word = xstrndup(arg, len);
+
+	for (size_t i = 0; i < n; i++) {
+		names[2 * i] = specs[i].name;
+		names[2 * i + 1] = specs[i].alias;
+	}
+	names[2 * n] = "help";
+	return suggest(word, names, 2 * n + 1);
+}
+
 /* A long flag: @arg is what follows "--". Consumes argv[*i + 1] when the
  * value is the next word. */
 static int
@@ -82,6 +101,11 @@ parse_long(struct flags *f, const struct flag_spec *specs, const char *arg, int 
 		f->unknown = argv[*i];
 		if (len == 0)
 			return pd_fail(err, PD_E_INVALID, "unknown flag \"%.64s\"", argv[*i]);
+		f->suggestion = suggest_long(specs, arg, len);
+		if (f->suggestion != NULL)
+			return pd_fail(err, PD_E_INVALID,
+				       "unknown flag --%.*s; did you mean \"--%s\"?",
+				       (int)(len > 64 ? 64 : len), arg, f->suggestion);
 		return pd_fail(err, PD_E_INVALID, "unknown flag --%.*s", (int)(len > 64 ? 64 : len),
 			       arg);
 	}
@@ -171,10 +195,11 @@ flags_parse(const struct flag_spec *specs, unsigned opts, int argc, char *const 
 		}
 	}
 	if (rc < 0) {
-		const char *unknown = out->unknown;
+		const char *unknown = out->unknown, *suggestion = out->suggestion;
 
 		flags_free(out);
 		out->unknown = unknown;
+		out->suggestion = suggestion;
 	}
 	return rc;
 }

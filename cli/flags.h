@@ -50,6 +50,9 @@ struct flags {
 	 * (borrowed from argv), so a caller can guess at an operand such as
 	 * a name starting with '-'. Else NULL. */
 	const char *unknown;
+	/* issue 16, ux: and the flag's long name it was likely meant as
+	 * (borrowed from the table; the message says it too), or NULL. */
+	const char *suggestion;
 };
 
 /* Stop at the first operand: it and everything after it are operands. Used
@@ -61,7 +64,9 @@ struct flags {
 /* Parse @argc strings of @argv against @specs into @out, which must be zeroed
  * (or freed) before. argv[0] is a flag or an operand, not the program name.
  * On failure (PD_E_INVALID: an unknown flag, a missing value, a bad boolean)
- * @out is freed and zeroed again, but for out->unknown. Returns 0 or -1. */
+ * @out is freed and zeroed again, but for out->unknown and
+ * out->suggestion. An unknown long flag near a known one ends its message
+ * with "; did you mean "--X"?". Returns 0 or -1. */
 int flags_parse(const struct flag_spec *specs, unsigned opts, int argc, char *const *argv,
 		struct flags *out, struct pd_err *err);
 

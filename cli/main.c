@@ -28,6 +28,8 @@ static const struct flag_spec global_flags[] = {
 
 static const struct cmd commands[] = {
     {"run", cmd_run, "create and start a container, attached to it (or -d)"},
+    {"create", cmd_create, "create a container without starting it"}, /* issue 16 */
+    {"rename", cmd_rename, "rename a container"},                     /* issue 16 */
     {"debug", cmd_debug, "run a command in an ephemeral debug container of a pod or container"},
     {"exec", cmd_exec, "run a command in a running container"},
     {"attach", cmd_attach, "attach to a running container's terminal or output"},
@@ -65,6 +67,7 @@ static const struct cmd commands[] = {
     {"export", cmd_export, "write a container's file system as a tar"},
     {"events", cmd_events, "print pod and container events as they happen"}, /* issue 12 */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
+    {"system", cmd_system, "manage podd as a whole: prune, info"}, /* issue 16 */
     {"version", cmd_version, "show podctl's and podd's versions"},
     {.name = NULL},
 };

@@ -199,3 +199,19 @@ output_created(const json_t *obj, time_t now)
 		return xstrdup("-");
 	return xstrdup(buf);
 }
+
+void
+output_ids(FILE *out, const json_t *list, bool no_trunc)
+{
+	const json_t *obj;
+	size_t i;
+
+	json_array_foreach (list, i, obj) {
+		const char *id = json_string_value(json_object_get(obj, PD_F_ID));
+
+		if (id == NULL)
+			fputs("-\n", out);
+		else
+			fprintf(out, "%.*s\n", no_trunc ? (int)strlen(id) : PD_SHORT_ID, id);
+	}
+}

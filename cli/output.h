@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,6 +64,14 @@ char *output_json_text(const json_t *v);
 /* Print @j indented by 2 spaces, keys in podd's order, and a newline.
  * Returns 0, or -1 if writing failed. */
 int output_json(FILE *out, const json_t *j);
+
+/* issue 16, ux: ids as docker prints them in tables and with -q: their
+ * first 12 characters, all 64 with --no-trunc. */
+#define PD_SHORT_ID 12
+
+/* The "id" of each object of the array @list, one a line (12 characters, or
+ * whole when @no_trunc; "-" for none). */
+void output_ids(FILE *out, const json_t *list, bool no_trunc);
 
 /* How long ago @obj's "created" field (RFC 3339) was, for a table ("5
  * minutes ago"); "-" when it is missing or bad. A new string. */

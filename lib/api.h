@@ -525,6 +525,9 @@
  *   "net_rx_bytes", "net_tx_bytes", "block_read_bytes", "block_write_bytes"}.
  * The container object adds "oom_killed" (bool): its last run ended in an
  * OOM kill (then "reason" is "OOMKilled", exit code 137, an "oom" event). */
+/* issue 16, ux: POST /v1/containers/{ref}/rename?name=NEW answers the
+ * renamed container (409 when NEW is taken). */
+#define PD_ACTION_RENAME  "rename"
 #define PD_PATH_STATS     "/v1/stats"
 #define PD_ACTION_STATS   "stats"
 #define PD_ACTION_TOP     "top"

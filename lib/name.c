@@ -74,7 +74,7 @@ pd_is_id_prefix(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (len < 3 || len > PD_ID_LEN)
+	if (len == 0 || len > PD_ID_LEN)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))

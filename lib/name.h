@@ -26,8 +26,9 @@ int pd_name_validate_max(const char *name, const char *what, size_t max, struct 
 /* Fill @buf (PD_ID_LEN + 1 bytes) with a new random id. Returns 0 or -1. */
 int pd_id_generate(char buf[PD_ID_LEN + 1], struct pd_err *err);
 
-/* True when @s is a prefix of at least 3 lowercase hex digits: what a user
- * may type for an id. */
+/* True when @s is a prefix of lowercase hex digits, one at least (docker
+ * takes any unique prefix): what a user may type for an id. A name is
+ * looked up first, so a name such as "db" still finds its own. */
 bool pd_is_id_prefix(const char *s);
 
 /* issue 11, config: a user as docker's --user takes it, "NAME[:GROUP]" or

@@ -53,7 +53,7 @@ void
 api_network_get(struct podd *d, struct evhttp_request *req, const char *arg)
 {
 	struct pd_err err = {0};
-	struct network *n = network_find(d, arg, &err);
+	struct network *n = network_find_ref(d, arg, &err);
 	cleanup_json json_t *j = NULL;
 
 	if (n == NULL) {
@@ -76,7 +76,7 @@ api_network_remove(struct podd *d, struct evhttp_request *req, const char *arg)
 	if (q == NULL)
 		return;
 	http_query_free(q);
-	n = network_find(d, arg, &err);
+	n = network_find_ref(d, arg, &err);
 	if (n == NULL) {
 		http_reply_error(req, &err);
 		return;

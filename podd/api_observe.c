@@ -106,3 +106,29 @@ api_container_update(struct podd *d, struct evhttp_request *req, const char *arg
 	}
 	reply_container(req, c);
 }
+
+/* issue 16, ux: POST .../rename?name=NEW (podctl rename; docker's query).
+ * PD_E_CONFLICT (409) for a name taken. Answers the container. */
+void
+api_container_rename(struct podd *d, struct evhttp_request *req, const char *arg)
+{
+	static const char *const params[] = {PD_F_NAME, NULL};
+	struct http_query *q = http_action_query(req, params);
+	struct pd_err err = {0};
+	struct container *c;
+	const char *name;
+
+	if (q == NULL)
+		return;
+	name = http_query_get(q, PD_F_NAME);
+	c = container_find(d, arg, &err);
+	if (c == NULL ||
+	    (name == NULL && pd_fail(&err, PD_E_INVALID, "rename needs ?name=NEW") < 0) ||
+	    container_rename(c, name, &err) < 0) {
+		http_query_free(q);
+		http_reply_error(req, &err);
+		return;
+	}
+	http_query_free(q);
+	reply_container(req, c);
+}

@@ -167,21 +167,20 @@ struct container *
 container_find(struct podd *d, const char *ref, struct pd_err *err)
 {
 	struct container *c, *match = NULL;
-	size_t len = strlen(ref);
+	size_t len = strlen(ref), n = 0;
 
 	TAILQ_FOREACH (c, &d->containers, entry)
 		if (strcmp(c->rec.spec.name, ref) == 0 || strcmp(c->rec.id, ref) == 0)
 			return c;
 	if (pd_is_id_prefix(ref)) {
-		TAILQ_FOREACH (c, &d->containers, entry) {
-			if (strncmp(c->rec.id, ref, len) != 0)
-				continue;
-			if (match != NULL) {
-				pd_fail(err, PD_E_INVALID,
-					"container id prefix \"%s\" is ambiguous", ref);
-				return NULL;
+		TAILQ_FOREACH (c, &d->containers, entry)
+			if (strncmp(c->rec.id, ref, len) == 0) {
+				match = c;
+				n++;
 			}
-			match = c;
+		if (n > 1) {
+			pd_fail(err, PD_E_INVALID, "prefix \"%s\" matches %zu containers", ref, n);
+			return NULL;
 		}
 		if (match != NULL)
 			return match;

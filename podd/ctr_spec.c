@@ -1150,7 +1150,12 @@ ctr_dns_check(const struct ctr_spec *spec, struct pd_err *err)
 	static const char *const flags[] = {"--dns", "--dns-search", "--dns-option", "--add-host",
 					    "--network-alias"};
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	/* The DNS keys only: labels, last of CTR_SPEC_DNS_KEYS, are a
+	 * container's own, in a pod too (issue 16: flags[] has no row for
+	 * them, and printed a NULL). */
+	_Static_assert(sizeof(keys) / sizeof(keys[0]) == sizeof(flags) / sizeof(flags[0]) + 1,
+		       "a flag per DNS key");
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (json_object_get(spec->k8s, keys[i]) == NULL)
 			continue;
 		if (spec->pod[0] != '\0')

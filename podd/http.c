@@ -98,6 +98,8 @@ static const struct route routes[] = {
     {EVHTTP_REQ_DELETE, PD_PATH_VOLUMES "/*", api_volume_remove},
     /* issue 12, podspec: the event stream */
     {EVHTTP_REQ_GET, PD_PATH_EVENTS, api_events},
+    /* issue 16, ux */
+    {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_RENAME, api_container_rename},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

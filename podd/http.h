@@ -141,6 +141,7 @@ http_handler_fn api_container_list, api_container_create, api_container_get, api
     api_container_logs, api_container_restart, api_container_exec;
 /* issue 13, observe: api_observe.c (stats.h has the stats handlers) */
 http_handler_fn api_container_top, api_container_pause, api_container_unpause, api_container_update;
+http_handler_fn api_container_rename; /* issue 16, ux */
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
     api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;

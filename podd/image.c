@@ -407,15 +407,16 @@ static struct image *
 find_by_id(struct podd *d, const char *hex, struct pd_err *err)
 {
 	struct image *img, *match = NULL;
+	size_t n = 0;
 
-	TAILQ_FOREACH (img, &d->images, entry) {
-		if (strncmp(img->id, hex, strlen(hex)) != 0)
-			continue;
-		if (match != NULL) {
-			pd_fail(err, PD_E_INVALID, "image id prefix \"%s\" is ambiguous", hex);
-			return NULL;
+	TAILQ_FOREACH (img, &d->images, entry)
+		if (strncmp(img->id, hex, strlen(hex)) == 0) {
+			match = img;
+			n++;
 		}
-		match = img;
+	if (n > 1) {
+		pd_fail(err, PD_E_INVALID, "prefix \"%s\" matches %zu images", hex, n);
+		return NULL;
 	}
 	return match;
 }

@@ -371,24 +371,23 @@ struct network *
 network_find_ref(struct podd *d, const char *ref, struct pd_err *err)
 {
 	struct network *n, *found = NULL;
-	size_t len = strlen(ref);
+	size_t len = strlen(ref), count = 0;
 
 	TAILQ_FOREACH (n, &d->networks, entry)
 		if (strcmp(n->name, ref) == 0 || strcmp(n->id, ref) == 0)
 			return n;
 	if (strcmp(ref, PD_NET_BRIDGE) == 0)
 		return network_find(d, ref, err);
-	if (len >= 12 && len < PD_ID_LEN)
-		TAILQ_FOREACH (n, &d->networks, entry) {
-			if (strncmp(n->id, ref, len) != 0)
-				continue;
-			if (found != NULL) {
-				pd_fail(err, PD_E_INVALID, "network id prefix %.64s is ambiguous",
-					ref);
-				return NULL;
+	if (pd_is_id_prefix(ref))
+		TAILQ_FOREACH (n, &d->networks, entry)
+			if (strncmp(n->id, ref, len) == 0) {
+				found = n;
+				count++;
 			}
-			found = n;
-		}
+	if (count > 1) {
+		pd_fail(err, PD_E_INVALID, "prefix \"%.64s\" matches %zu networks", ref, count);
+		return NULL;
+	}
 	if (found == NULL)
 		pd_fail(err, PD_E_NOT_FOUND, "no such network: %.64s", ref);
 	return found;

@@ -65,8 +65,9 @@ struct http_pending;
 int network_remove(struct podd *d, struct network *n, struct http_pending *pending,
 		   struct pd_err *err);
 
-/* issue 15, dknet: by name, full id or unique id prefix (12 or more
- * characters, as docker shows it). PD_E_NOT_FOUND. */
+/* issue 15, dknet: by name, full id or unique id prefix (any length, as
+ * docker; issue 16: /v1 inspect and rm too). PD_E_NOT_FOUND, or
+ * PD_E_INVALID for a prefix that matches several. */
 struct network *network_find_ref(struct podd *d, const char *ref, struct pd_err *err);
 
 /* issue 15, dknet: `network connect` and `disconnect` (net_connect.c) for

@@ -196,21 +196,20 @@ struct pod *
 pod_find(struct podd *d, const char *ref, struct pd_err *err)
 {
 	struct pod *pod, *match = NULL;
-	size_t len = strlen(ref);
+	size_t len = strlen(ref), n = 0;
 
 	TAILQ_FOREACH (pod, &d->pods, entry)
 		if (strcmp(pod->rec.spec.name, ref) == 0 || strcmp(pod->rec.id, ref) == 0)
 			return pod;
 	if (pd_is_id_prefix(ref)) {
-		TAILQ_FOREACH (pod, &d->pods, entry) {
-			if (strncmp(pod->rec.id, ref, len) != 0)
-				continue;
-			if (match != NULL) {
-				pd_fail(err, PD_E_INVALID, "pod id prefix \"%s\" is ambiguous",
-					ref);
-				return NULL;
+		TAILQ_FOREACH (pod, &d->pods, entry)
+			if (strncmp(pod->rec.id, ref, len) == 0) {
+				match = pod;
+				n++;
 			}
-			match = pod;
+		if (n > 1) {
+			pd_fail(err, PD_E_INVALID, "prefix \"%s\" matches %zu pods", ref, n);
+			return NULL;
 		}
 		if (match != NULL)
 			return match;

@@ -185,13 +185,7 @@ const char *dk_network_name(const struct podd *d, const char *name);
 /* Answer 400 "invalid filter 'KEY'" (and return -1) when @filters has a
  * key not in @known (NULL-terminated); else 0. */
 int dk_filters_check(struct dk_req *r, const json_t *filters, const char *const *known);
-/* Whether @labels (an object of strings, or NULL) has every "key" or
- * "key=value" of @wanted (the label filter's values; NULL: yes). */
-bool dk_filter_labels(const json_t *labels, const json_t *wanted);
-/* The filter @key's boolean value (its first): absent is -1, else 0 or 1. */
-int dk_filter_bool(const json_t *filters, const char *key);
-/* Whether some value of the filter @key is @s, or the filter is absent. */
-bool dk_filter_any(const json_t *filters, const char *key, const char *s);
+/* Matching: lib/filters.h (pd_filter_labels, pd_filter_bool, pd_filter_any). */
 
 /* ---- routes -------------------------------------------------------------- */
 typedef void dk_handler_fn(struct dk_req *r);

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "dk.h"
+#include "filters.h"
 #include "dk_container.h"
 #include "events_query.h"
 #include "imgref.h"
@@ -645,7 +646,7 @@ dk_ctr_match(const struct container *c, const json_t *filters, struct pd_err *er
 			cleanup_json json_t *l = labels(v1);
 
 			known = true;
-			ok = dk_filter_labels(l, vals);
+			ok = pd_filter_labels(l, vals);
 		}
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (strcmp(key, keys[i].key) == 0) {

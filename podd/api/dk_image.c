@@ -14,6 +14,7 @@
 
 #include "dk_image.h"
 #include "cleanup.h"
+#include "filters.h"
 #include "json.h"
 #include "container.h"
 #include "image.h"
@@ -164,7 +165,7 @@ image_list(struct dk_req *r)
 		const json_t *refs = json_object_get(filters, "reference");
 		json_t *tags;
 
-		if (!dk_filter_labels(labels, json_object_get(filters, "label")))
+		if (!pd_filter_labels(labels, json_object_get(filters, "label")))
 			continue;
 		if ((before >= 0 && created >= before) || (since >= 0 && created <= since))
 			continue;
@@ -405,7 +406,7 @@ image_prune(struct dk_req *r)
 		next = TAILQ_NEXT(img, entry);
 		if ((only_dangling && json_array_size(img->names) > 0) || img->busy > 0 ||
 		    container_uses_image(dk_podd(r), img->id) ||
-		    !dk_filter_labels(labels, json_object_get(filters, "label")) ||
+		    !pd_filter_labels(labels, json_object_get(filters, "label")) ||
 		    (until_s >= 0 && dk_image_created(img) >= until_s))
 			continue;
 		full = xasprintf("sha256:%s", img->id);

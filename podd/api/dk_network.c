@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dk.h"
+#include "filters.h"
 #include "api.h"
 #include "cleanup.h"
 #include "container.h"
@@ -156,7 +157,7 @@ wanted(const json_t *filters, const json_t *net)
 	const json_t *list, *v;
 	size_t i;
 	bool hit;
-	int dangling = dk_filter_bool(filters, "dangling");
+	int dangling = pd_filter_bool(filters, "dangling");
 
 	list = json_object_get(filters, "name");
 	hit = json_array_size(list) == 0;
@@ -168,9 +169,9 @@ wanted(const json_t *filters, const json_t *net)
 	hit = json_array_size(list) == 0;
 	json_array_foreach (list, i, v)
 		hit |= strncmp(id, json_string_value(v), strlen(json_string_value(v))) == 0;
-	if (!hit || !dk_filter_any(filters, "driver", driver) ||
-	    !dk_filter_any(filters, "type", builtin ? "builtin" : "custom") ||
-	    !dk_filter_labels(json_object_get(net, "Labels"), json_object_get(filters, "label")))
+	if (!hit || !pd_filter_any(filters, "driver", driver) ||
+	    !pd_filter_any(filters, "type", builtin ? "builtin" : "custom") ||
+	    !pd_filter_labels(json_object_get(net, "Labels"), json_object_get(filters, "label")))
 		return false;
 	/* dangling: a custom network no container is on */
 	if (dangling >= 0 &&
@@ -604,7 +605,7 @@ prune(struct dk_req *r)
 		if (n->builtin || n->removing ||
 		    json_array_size(json_object_get(v1, PD_F_PODS)) > 0 ||
 		    net_attachment_users(d, n->name) > 0 ||
-		    !dk_filter_labels(json_object_get(v1, PD_F_LABELS),
+		    !pd_filter_labels(json_object_get(v1, PD_F_LABELS),
 				      json_object_get(filters, "label")))
 			continue;
 		json_array_append_new(pr->gone, json_string(n->name));

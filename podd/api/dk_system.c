@@ -15,6 +15,7 @@
 #include "api.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "filters.h"
 #include "container.h"
 #include "events.h"
 #include "events_query.h"
@@ -256,7 +257,7 @@ engine_match(const json_t *filters, const json_t *e)
 		else if (strcmp(key, "image") == 0)
 			ok = any_is(v, json_string_value(json_object_get(attrs, "image")));
 		else if (strcmp(key, "label") == 0)
-			ok = dk_filter_labels(attrs, v);
+			ok = pd_filter_labels(attrs, v);
 		else if (strcmp(key, "network") == 0 || strcmp(key, "volume") == 0)
 			ok = strcmp(type, key) == 0 && (any_is(v, id) || any_is(v, name));
 		if (!ok)

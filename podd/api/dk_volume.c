@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dk.h"
+#include "filters.h"
 #include "api.h"
 #include "cleanup.h"
 #include "json.h"
@@ -31,14 +32,14 @@ wanted(const json_t *filters, const json_t *v)
 {
 	const char *name = json_string_value(json_object_get(v, PD_F_NAME));
 	const json_t *list = json_object_get(filters, "name"), *x;
-	int dangling = dk_filter_bool(filters, "dangling");
+	int dangling = pd_filter_bool(filters, "dangling");
 	bool hit = json_array_size(list) == 0;
 	size_t i;
 
 	json_array_foreach (list, i, x)
 		hit |= strstr(name, json_string_value(x)) != NULL;
-	if (!hit || !dk_filter_any(filters, "driver", PD_VOLUME_DRIVER) ||
-	    !dk_filter_labels(json_object_get(v, PD_F_LABELS), json_object_get(filters, "label")))
+	if (!hit || !pd_filter_any(filters, "driver", PD_VOLUME_DRIVER) ||
+	    !pd_filter_labels(json_object_get(v, PD_F_LABELS), json_object_get(filters, "label")))
 		return false;
 	return dangling < 0 ||
 	       (dangling == 1) == (json_array_size(json_object_get(v, PD_F_CONTAINERS)) == 0);
@@ -214,7 +215,7 @@ prune(struct dk_req *r)
 		struct pd_err e = {0};
 
 		if (json_array_size(json_object_get(v, PD_F_CONTAINERS)) > 0 ||
-		    !dk_filter_labels(json_object_get(v, PD_F_LABELS),
+		    !pd_filter_labels(json_object_get(v, PD_F_LABELS),
 				      json_object_get(filters, "label")))
 			continue;
 		if (volume_remove(dk_podd(r), name, &e) == 0)

@@ -177,7 +177,8 @@ test_id_prefix(void)
 	CHECK(pd_is_id_prefix("abc"));
 	CHECK(pd_is_id_prefix("0123456789"));
 	CHECK(!pd_is_id_prefix(""));
-	CHECK(!pd_is_id_prefix("ab"));
+	CHECK(pd_is_id_prefix("a"));
+	CHECK(pd_is_id_prefix("ab"));
 	CHECK(!pd_is_id_prefix("ABC"));
 	CHECK(!pd_is_id_prefix("abg"));
 	CHECK(!pd_is_id_prefix("abc "));
