@@ -25,7 +25,8 @@
 
 /* The global options, set before any command runs. */
 struct podctl {
-	const char *socket_path; /* borrowed: from argv or environ */
+	const char *socket_path;      /* borrowed: from argv or environ */
+	const struct cmd_group *root; /* issue 16: podctl's own table, for __complete and __man */
 };
 
 struct cmd {
@@ -175,3 +176,7 @@ int cmd_top(struct podctl *ctl, int argc, char **argv);
 int cmd_pause(struct podctl *ctl, int argc, char **argv);
 int cmd_unpause(struct podctl *ctl, int argc, char **argv);
 int cmd_update(struct podctl *ctl, int argc, char **argv);
+/* issue 16, docs: complete.c, complete_scripts.c. */
+int cmd_completion(struct podctl *ctl, int argc, char **argv);
+int cmd_complete(struct podctl *ctl, int argc, char **argv); /* hidden: __complete */
+int cmd_man(struct podctl *ctl, int argc, char **argv);      /* hidden: __man */
