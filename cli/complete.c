@@ -64,8 +64,9 @@ flag_named(const struct flag_spec *specs, const char *word, size_t len)
 	return NULL;
 }
 
-/* What a flag's value names, from its name or its metavar. NULL: files or
- * nothing known (walk.files says which). */
+/* The values of flag @s that extend walk.cur after @head ("--format=" or
+ * ""): from the flag's name or its metavar; a file's value is left to the
+ * shell (walk.files). */
 static void
 flag_value(const struct flag_spec *s, const char *head)
 {
@@ -86,8 +87,7 @@ flag_value(const struct flag_spec *s, const char *head)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i].key, s->name) == 0 ||
 		    (s->metavar != NULL && strcmp(kinds[i].key, s->metavar) == 0)) {
-			if (head[0] == '\0')
-				complete_names(walk.socket, kinds[i].kind, walk.cur);
+			complete_names(walk.socket, kinds[i].kind, head, walk.cur + strlen(head));
 			return;
 		}
 	for (size_t i = 0; i < sizeof(file_metavars) / sizeof(file_metavars[0]); i++)
@@ -155,7 +155,7 @@ operand_word(const char *operands, size_t index, char *word, size_t size)
 		bool repeat = n >= 3 && strncmp(p + n - 3, "...", 3) == 0;
 
 		if (n > 0 && strncmp(p, "--", n) != 0 && p[0] != '|') {
-			snprintf(word, size, "%.*s", (int)n, p + strspn(p, "(["));
+			(void)snprintf(word, size, "%.*s", (int)n, p + strspn(p, "(["));
 			if (i == index || repeat)
 				return;
 			i++;
@@ -190,10 +190,10 @@ complete_operand(const struct cmd_usage *u, size_t index)
 	if (index == 0 && u->operand_what != NULL) {
 		/* "pod or container name" is both. */
 		if (strstr(u->operand_what, " or ") != NULL) {
-			complete_names(walk.socket, "pod", walk.cur);
-			complete_names(walk.socket, "container", walk.cur);
+			complete_names(walk.socket, "pod", "", walk.cur);
+			complete_names(walk.socket, "container", "", walk.cur);
 		} else if (kind_of(u->operand_what) != NULL) {
-			complete_names(walk.socket, kind_of(u->operand_what), walk.cur);
+			complete_names(walk.socket, kind_of(u->operand_what), "", walk.cur);
 		} else {
 			walk.files = true;
 		}
@@ -209,7 +209,7 @@ complete_operand(const struct cmd_usage *u, size_t index)
 	}
 	for (char *w = strtok_r(word, "|", &save); w != NULL; w = strtok_r(NULL, "|", &save))
 		if (kind_of(w) != NULL) {
-			complete_names(walk.socket, kind_of(w), walk.cur);
+			complete_names(walk.socket, kind_of(w), "", walk.cur);
 			named = true;
 		}
 	walk.files = !named;

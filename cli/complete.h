@@ -34,9 +34,10 @@ void walk_usage(const struct cmd_usage *u, int argc, char **argv);
 
 /* complete_names.c: print the names podd knows of @kind ("container",
  * "pod", "image", "network", "volume") that start with @prefix, one a line
- * (containers also by id when @prefix is hex). podd unreachable or an error
- * reply: nothing. */
-void complete_names(const char *socket_path, const char *kind, const char *prefix);
+ * after @head ("--pod=" or ""); containers also by id when @prefix is hex.
+ * podd unreachable or an error reply: nothing. */
+void complete_names(const char *socket_path, const char *kind, const char *head,
+		    const char *prefix);
 
 /* man.c: the roff of a group's heading and of one command. */
 void man_group(const struct cmd_group *g);

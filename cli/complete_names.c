@@ -22,14 +22,14 @@ is_hex(const char *s)
 }
 
 static void
-print_if(const char *word, const char *prefix)
+print_if(const char *head, const char *word, const char *prefix)
 {
 	if (word != NULL && strncmp(word, prefix, strlen(prefix)) == 0)
-		printf("%s\n", word);
+		printf("%s%s\n", head, word);
 }
 
 void
-complete_names(const char *socket_path, const char *kind, const char *prefix)
+complete_names(const char *socket_path, const char *kind, const char *head, const char *prefix)
 {
 	static const struct {
 		const char *kind;
@@ -59,13 +59,13 @@ complete_names(const char *socket_path, const char *kind, const char *prefix)
 	json_array_foreach (list, i, o) {
 		const char *id = json_string_value(json_object_get(o, PD_F_ID));
 
-		print_if(json_string_value(json_object_get(o, PD_F_NAME)), prefix);
+		print_if(head, json_string_value(json_object_get(o, PD_F_NAME)), prefix);
 		/* An image is named by its references (repo:tag). */
 		json_array_foreach (json_object_get(o, PD_F_NAMES), j, name)
-			print_if(json_string_value(name), prefix);
+			print_if(head, json_string_value(name), prefix);
 		if (by_id && id != NULL && strlen(id) >= SHORT_ID &&
 		    strncmp(id, prefix, strlen(prefix)) == 0)
-			printf("%.*s\n", strlen(prefix) > SHORT_ID ? (int)strlen(id) : SHORT_ID,
-			       id);
+			printf("%s%.*s\n", head,
+			       strlen(prefix) > SHORT_ID ? (int)strlen(id) : SHORT_ID, id);
 	}
 }

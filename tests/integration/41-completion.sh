@@ -71,6 +71,7 @@ test_bash_completes_names_from_podd() {
     assert_eq "${id:0:12}" "$(comp logs "${id:0:3}")"
     assert_eq webpod "$(comp pod rm "")"
     assert_eq webpod "$(comp ps --pod "")"
+    assert_eq webpod "$(comp ps --pod = w)"
     assert_contains "$(comp network rm "")" compnet
     assert_contains "$(comp run --network "")" compnet
     assert_contains "$(comp debug "")" webpod
@@ -154,6 +155,25 @@ test_man_pages_render_every_command_and_flag() {
     for flag in $(podd --help | awk '$1 ~ /^--/ {print $1}'); do
         assert_contains "$text" "$flag" "podd.8 on $flag"
     done
+}
+
+# make install into a DESTDIR under $T: the pages and the scripts where
+# man and each shell look, and man finds the page there.
+test_install_holds_pages_and_completions() {
+    local repo dest=$T/dest f
+    repo=$(cd "$PODD_BUILD/../.." && pwd)
+    if ! grep -q 'share/man' "$repo/Makefile" "$repo"/tools/install.sh 2> /dev/null; then
+        echo "    skipped: make install does not install man pages yet" >&2
+        return 0
+    fi
+    make -s -C "$repo" VARIANT="$(basename "$PODD_BUILD")" install DESTDIR="$dest" PREFIX=/usr > /dev/null
+    for f in share/man/man1/podctl.1 share/man/man8/podd.8 \
+        share/bash-completion/completions/podctl share/zsh/site-functions/_podctl \
+        share/fish/vendor_completions.d/podctl.fish; do
+        [ -s "$dest/usr/$f" ] || fail "make install left no $f"
+    done
+    cmp "$dest/usr/share/bash-completion/completions/podctl" <(podctl completion bash)
+    assert_contains "$(MANPATH=$dest/usr/share/man MANWIDTH=80 man podctl 2> /dev/null)" "podctl pod COMMAND"
 }
 
 run_tests
