@@ -14,7 +14,6 @@
 
 #include "cleanup.h"
 #include "client.h"
-#include "complete.h"
 #include "json.h"
 #include "output.h"
 #include "xalloc.h"

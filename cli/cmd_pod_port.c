@@ -13,7 +13,6 @@
 #include "client.h"
 #include "body.h"
 #include "cmd.h"
-#include "complete.h" /* issue 16 */
 #include "ctr.h"
 #include "json.h"
 #include "name.h"

@@ -4,7 +4,7 @@
  * completion (`podctl __complete WORD...`) and the man page (`podctl
  * __man`). Both work the same way: podctl is put in a walk mode, then the
  * words go through cmd_dispatch() and the commands as usual; cmd_dispatch()
- * and cmd_parse() see the mode and hand the group or the command's usage
+ * and cmd_parse() see the mode (cmd.h) and hand the group or the command's usage
  * here instead of running anything. So every command, present or future,
  * completes and is documented from its own table, with no list kept
  * anywhere.
@@ -17,20 +17,6 @@
 #include <stdbool.h>
 
 #include "cmd.h"
-
-enum walk_mode {
-	WALK_NONE,     /* run commands (the default) */
-	WALK_COMPLETE, /* print the candidates for the word being typed */
-	WALK_MAN,      /* print each command's usage as roff */
-};
-
-enum walk_mode walk_mode(void);
-
-/* The hooks: cmd_dispatch() calls walk_dispatch() for @g and its argv, and
- * cmd_parse() calls walk_usage() for @u and its argv, when walk_mode() is
- * not WALK_NONE. walk_dispatch() returns the exit code of the walk. */
-int walk_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv);
-void walk_usage(const struct cmd_usage *u, int argc, char **argv);
 
 /* complete_names.c: print the names podd knows of @kind ("container",
  * "pod", "image", "network", "volume") that start with @prefix, one a line

@@ -4,10 +4,11 @@
 # `podctl completion bash` loaded in a bash that is not this test's, its
 # function driven the way bash drives it (COMP_WORDS and COMP_CWORD set,
 # COMPREPLY read back); names of a real podd's containers, pods, images and
-# networks; the zsh and fish scripts loaded in those shells (fish driven by
-# `complete -C`); nothing and exit 0 when podd is down; the man pages
-# rendered by man(1) without a warning, naming every command and flag that
-# podctl --help and podd --help name.
+# networks; the zsh and fish scripts loaded in those shells (zsh's function
+# called as compsys calls it, fish driven by `complete -C`); nothing and
+# exit 0 when podd is down; the man pages rendered by man(1) without a
+# warning, naming every command and flag that podctl --help and podd --help
+# name; and, once make install carries them, a DESTDIR install.
 . "$(dirname "$0")/lib.sh"
 
 # comp WORD...: what bash completes for `podctl WORD...`, the last
@@ -100,14 +101,25 @@ test_unknown_shell_is_a_usage_error() {
     assert_exit 125 podctl completion
 }
 
-test_zsh_script_loads() {
+test_zsh_script_loads_and_completes() {
     command -v zsh > /dev/null || fail "no zsh: make deps"
+    with_names
     podctl completion zsh > "$T/_podctl"
     zsh -n "$T/_podctl"
     local out
     out=$(zsh -f -c 'autoload -U compinit && compinit -u -d "$1/zcompdump" &&
         source "$1/_podctl" && print -r -- $_comps[podctl]' zsh "$T")
     assert_eq _podctl "$out"
+    # The function as zsh's completion calls it: $words and $CURRENT set,
+    # compadd's words printed.
+    zshc() {
+        zsh -f -c 'compdef() { :; }; source "$1"; shift
+            compadd() { shift $(( ${@[(i)--]} )); print -l -- "$@"; }
+            words=("$@"); CURRENT=$#; _podctl' zsh "$T/_podctl" "$@"
+    }
+    assert_eq "$(printf 'start\nstop\nstats')" "$(zshc podctl container st)"
+    assert_eq sleeper "$(zshc podctl logs "")"
+    assert_eq webpod "$(zshc podctl pod rm "")"
 }
 
 test_fish_script_completes() {
