@@ -22,7 +22,8 @@ written(char *buf, size_t size, void (*write)(FILE *out, const void *arg), const
 	if (out == NULL)
 		abort();
 	write(out, arg);
-	fclose(out);
+	if (fclose(out) != 0)
+		abort();
 	return buf;
 }
 
