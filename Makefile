@@ -328,15 +328,6 @@ lint:
 format:
 	$(Q)clang-format -i $(C_FILES)
 
-# CNI runtimes look for plugins in their own directory (containerd's and
-# most others' default is /opt/cni/bin).
-CNI_BINDIR ?= /opt/cni/bin
-
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CNI_BINDIR)
-	install -m 0755 $(PODD) $(PODCTL) $(PAUSE) $(SHIM) $(MONITOR) $(PODD_ARCHIVE) $(DESTDIR)$(BINDIR)/
-	install -m 0755 $(NETPLUG) $(DESTDIR)$(CNI_BINDIR)/
-
 $(B)/bench-floor: tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
@@ -411,6 +402,26 @@ deps-docker:
 .PHONY: deps-kubectl
 deps-kubectl:
 	$(Q)command -v kubectl >/dev/null 2>&1 || tools/deps.sh kubernetes-client
+
+# issue 16, install: make install / uninstall (tools/install.sh). Programs
+# into BINDIR, netplug where CNI runtimes look for plugins (containerd's and
+# most others' default is /opt/cni/bin), the systemd unit, the man pages and
+# completion files (whatever MAN_PAGES and COMPLETIONS hold), the group
+# podd (when DESTDIR is empty), and a manifest that uninstall follows.
+CNI_BINDIR ?= /opt/cni/bin
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+PODD_GROUP ?= podd
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' \
+	CNI_BINDIR='$(CNI_BINDIR)' UNITDIR='$(UNITDIR)' GROUP='$(PODD_GROUP)'
+.PHONY: uninstall
+install: all $(MAN_PAGES) $(COMPLETIONS)
+	$(Q)$(INSTALL_ENV) tools/install.sh install $(PODD) $(PODCTL) $(PAUSE) $(SHIM) \
+		$(MONITOR) $(PODD_ARCHIVE) -- $(NETPLUG) -- dist/podd.service.in -- \
+		$(MAN_PAGES) $(COMPLETIONS)
+
+uninstall:
+	$(Q)$(INSTALL_ENV) tools/install.sh uninstall
+DEPS_TEST  += systemd
 
 # issue 16, docs: the man pages and completion scripts, written by the
 # programs themselves from their own tables (podctl __man, podd --man,

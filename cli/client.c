@@ -88,7 +88,8 @@ connect_error(const char *path, int errnum, struct pd_err *err)
 	case EACCES:
 	case EPERM:
 		pd_fail(err, PD_E_FORBIDDEN,
-			"permission denied on %s: podd's socket is for root and the group '%s'",
+			"permission denied on %s: podd's socket is for root and podd's group "
+			"('%s' unless podd --group says otherwise)",
 			path, PD_SOCKET_GROUP);
 		break;
 	default:

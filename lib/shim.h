@@ -86,9 +86,12 @@
 #define PD_SHIM_STDIN       "stdin"       /* bool: stdin open for attached clients */
 #define PD_SHIM_ATTACH      "attach"      /* where to bind the attach socket (lib/attach.h) */
 #define PD_SHIM_HOLD_OUTPUT "hold_output" /* bool: hold output for the first client */
-#define PD_SHIM_TTY_SIZE    "tty_size"    /* [rows, cols]: the terminal's first size */
-#define PD_SHIM_UID         "uid"         /* the workload's user and group (0) */
-#define PD_SHIM_GID         "gid"
+/* issue 16: the attach socket's group (podd --group), which may connect:
+ * mode 0660 root:GID; absent: root's alone (0600) */
+#define PD_SHIM_ATTACH_GID "attach_gid"
+#define PD_SHIM_TTY_SIZE   "tty_size" /* [rows, cols]: the terminal's first size */
+#define PD_SHIM_UID        "uid"      /* the workload's user and group (0) */
+#define PD_SHIM_GID        "gid"
 /* issue 11, config: "NAME[:GROUP]" or "UID[:GID]" (lib/name.h's
  * pd_user_validate), resolved in the container's /etc/passwd and /etc/group
  * once its root is there, with the supplementary groups of a named user

@@ -510,6 +510,13 @@ setup_dirs(struct cgroups *cg, const struct mounts_found *m, struct pd_err *err)
 		struct pd_err ignored;
 
 		cg->v2 = parent_dir(m->v2_mount, own, cg->parent);
+		/* issue 16: a relative parent is beside podd's leaf (cgroup_leaf.c) */
+		if (cg->parent[0] != '/') {
+			cleanup_free char *own_dir = parent_dir(m->v2_mount, own, "");
+
+			if (cg_leaf_enter(cg, own_dir, err) < 0)
+				return -1;
+		}
 		root_ctl = cg_read(m->v2_mount, "cgroup.controllers", &ignored);
 		if (root_ctl != NULL) {
 			/* space-separated in the file: commas for has_word */
@@ -539,6 +546,13 @@ cgroup_setup(struct podd *d, enum cg_layout want, const char *parent, struct pd_
 	d->cgroups = cg;
 	if (check_parent(cg->parent, err) < 0)
 		return -1;
+	/* issue 16: a relative parent must not be podd's own leaf */
+	if (strncmp(cg->parent, CG_LEAF_NAME, strlen(CG_LEAF_NAME)) == 0 &&
+	    (cg->parent[strlen(CG_LEAF_NAME)] == '\0' || cg->parent[strlen(CG_LEAF_NAME)] == '/'))
+		return pd_fail(err, PD_E_INVALID,
+			       "--cgroup-parent \"%.80s\": \"%s\" below podd's own cgroup is "
+			       "podd's leaf; choose another name",
+			       cg->parent, CG_LEAF_NAME);
 	if (want != CG_LAYOUT_NONE && find_mounts(&m, err) < 0)
 		return -1;
 	r = pick_layout(&m, want, &cg->layout, err);
@@ -583,6 +597,7 @@ cgroup_teardown(struct podd *d)
 		free(cg->v1_mount[c]);
 		free(cg->v1_opts[c]);
 	}
+	cg_leaf_leave(cg); /* issue 16 */
 	free(cg->v2);
 	free(cg->v2_controllers);
 	free(cg->parent);

@@ -43,7 +43,18 @@ struct cgroups {
 	bool memsw;                    /* v1 swap accounting (memory.memsw.*) */
 	struct event_base *base;       /* borrowed */
 	struct cg_rm_list removals;    /* owned: busy dirs retried */
+	/* issue 16 (cgroup_leaf.c): podd's cgroup2 leaf and the cgroup it
+	 * was started in, both owned, NULL when podd did not move */
+	char *leaf, *leaf_up;
 };
+
+/* issue 16: the name of podd's own leaf below the cgroup it was started in */
+#define CG_LEAF_NAME "podd"
+/* Move podd into @own_dir/CG_LEAF_NAME (made if missing). */
+int cg_leaf_enter(struct cgroups *cg, const char *own_dir, struct pd_err *err);
+/* At a stop: back to where it started and the leaf removed, when podd is
+ * alone in it; else it stays. */
+void cg_leaf_leave(struct cgroups *cg);
 
 /* @value into @dir/@file in one write. */
 int cg_write(const char *dir, const char *file, const char *value, struct pd_err *err);

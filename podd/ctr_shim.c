@@ -38,6 +38,7 @@
 #include "sync.h"
 #include "volume.h"
 #include "xalloc.h"
+#include "sock_group.h" /* issue 16 */
 
 /* The namespaces a container without a pod gets, held like a pod's. */
 static const enum pd_ns_type held_types[] = {PD_NS_NET, PD_NS_IPC, PD_NS_UTS};
@@ -480,6 +481,7 @@ shim_spec(const struct container *c, const struct ctr_plan *plan, const char *ru
 	json_object_set_new(j, PD_SHIM_TTY, json_boolean(s->tty));
 	json_object_set_new(j, PD_SHIM_STDIN, json_boolean(s->open_stdin));
 	json_object_set_new(j, PD_SHIM_ATTACH, json_sprintf("%s/%s", run, PD_ATTACH_NAME));
+	sock_group_shim_key(c->d, j); /* issue 16 */
 	json_object_set_new(j, PD_SHIM_HOLD_OUTPUT, json_boolean(c->hold_output));
 	if (s->user != NULL)
 		json_object_set_new(j, PD_SHIM_USER, json_string(s->user));
@@ -520,7 +522,8 @@ prepare(struct container *c, const struct ctr_plan *plan, int *run_fd, struct pd
 	if (!c->rec.spec.read_only && plan->userns != NULL &&
 	    ctr_userns_own_upper(plan->userns, root_fd, err) < 0)
 		return -1;
-	if (mkdir_at(c->d->run_ctrs_fd, c->rec.id, err) < 0)
+	/* issue 16: 0710 for podd's group, the way to the attach socket */
+	if (sock_group_dir(c->d, c->d->run_ctrs_fd, c->rec.id, err) < 0)
 		return -1;
 	*run_fd =
 	    openat(c->d->run_ctrs_fd, c->rec.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -48,6 +48,7 @@
 #include "shim_launch.h"
 #include "sync.h"
 #include "xalloc.h"
+#include "sock_group.h" /* issue 16 */
 
 struct exec_session {
 	TAILQ_ENTRY(exec_session) entry;
@@ -279,6 +280,7 @@ shim_spec(const struct exec_session *e, const struct exec_spec *spec)
 		cleanup_free char *sock = exec_path(e, ".sock");
 
 		json_object_set_new(j, PD_SHIM_ATTACH, json_string(sock));
+		sock_group_shim_key(e->c->d, j); /* issue 16 */
 	}
 	if (spec->tty_rows > 0)
 		json_object_set_new(j, PD_SHIM_TTY_SIZE,
@@ -314,8 +316,9 @@ spawn(struct exec_session *e, const struct exec_spec *spec, struct pd_err *err)
 				.spec = j,
 				.extra_fd = e->c->sv.pidfd};
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return pd_fail_errno(err, errno, "mkdir %s", dir);
+	/* issue 16: 0710 for podd's group, the way to the attach sockets */
+	if (sock_group_dir(d, AT_FDCWD, dir, err) < 0)
+		return -1;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0)
 		return pd_fail_errno(err, errno, "open %s", dir);

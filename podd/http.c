@@ -7,7 +7,6 @@
 #include "http.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +28,7 @@
 #include "log.h"
 #include "parse.h"
 #include "podd.h"
+#include "sock_group.h" /* issue 16 */
 #include "xalloc.h"
 
 struct route {
@@ -593,11 +593,10 @@ on_request(struct evhttp_request *req, void *arg)
 }
 
 int
-http_listen_unix(const char *path, struct pd_err *err)
+http_listen_unix(const struct podd *d, const char *path, struct pd_err *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	cleanup_close int fd = -1;
-	struct group *gr;
 	mode_t old;
 	int r;
 
@@ -616,10 +615,12 @@ http_listen_unix(const char *path, struct pd_err *err)
 	umask(old);
 	if (r < 0)
 		return pd_fail_errno(err, errno, "bind %s", path);
-	gr = getgrnam(PD_SOCKET_GROUP);
-	if (gr != NULL && chown(path, 0, gr->gr_gid) < 0)
-		log_warn("cannot give %s to group %s: %s", path, PD_SOCKET_GROUP, strerror(errno));
-	if (chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
+	/* issue 16: root's and podd's group's (sock_group.h) */
+	if (sock_group_give(d, path, 0660, err) < 0) {
+		unlink(path);
+		return -1;
+	}
+	if (listen(fd, 128) < 0) {
 		r = errno;
 		unlink(path);
 		return pd_fail_errno(err, r, "listen on %s", path);
@@ -631,7 +632,7 @@ int
 http_start(struct podd *d, struct pd_err *err)
 {
 	struct evconnlistener *lst;
-	int fd = http_listen_unix(d->cfg.socket_path, err);
+	int fd = http_listen_unix(d, d->cfg.socket_path, err);
 
 	if (fd < 0)
 		return -1;

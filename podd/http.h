@@ -17,9 +17,9 @@ struct evhttp_request;
 struct podd;
 
 /* Create, bind and listen on the unix socket at @path, mode 0660, group
- * PD_SOCKET_GROUP when it exists (non-blocking, close-on-exec). Returns the
- * fd or -1. */
-int http_listen_unix(const char *path, struct pd_err *err);
+ * podd's (--group, sock_group.h) when it exists (non-blocking,
+ * close-on-exec). Returns the fd or -1. */
+int http_listen_unix(const struct podd *d, const char *path, struct pd_err *err);
 
 /* Reply @status with @j as the body (@j is borrowed). */
 void http_reply_json(struct evhttp_request *req, int status, const json_t *j);

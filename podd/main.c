@@ -40,9 +40,11 @@
 #include "registry.h"
 #include "shim.h"
 #include "xalloc.h"
-#include "options.h"  /* issue 16 */
-#include "firewall.h" /* issue 14 */
-#include "api/dk.h"   /* issue 15 */
+#include "notify.h"     /* issue 16 */
+#include "sock_group.h" /* issue 16 */
+#include "options.h"    /* issue 16 */
+#include "firewall.h"   /* issue 14 */
+#include "api/dk.h"     /* issue 15 */
 
 struct flags {
 	const char *root, *run_dir, *socket, *docker_socket, *netns_dir, *netns_prefix, *log_file,
@@ -165,6 +167,14 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			break;
 		case OPT_IPV6: /* issue 14, netplug */
 			cfg->ipv6 = true;
+			break;
+		case OPT_GROUP: /* issue 16 */
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "podd: --group needs a group name\n");
+				return -1;
+			}
+			free(cfg->group);
+			cfg->group = xstrdup(optarg);
 			break;
 		case OPT_CERTS_DIR:
 			free(cfg->certs_dir);
@@ -304,6 +314,9 @@ open_state(struct podd *d, const struct flags *f, struct pd_err *err)
 	if (d->pods_fd < 0 || d->run_pods_fd < 0 || d->images_fd < 0 || d->ctrs_fd < 0 ||
 	    d->run_ctrs_fd < 0)
 		return pd_fail_errno(err, errno, "open pods, images and containers");
+	/* issue 16: the way to the attach sockets, for podd's group */
+	if (sock_group_dir(d, d->run_fd, "containers", err) < 0)
+		return -1;
 	d->cfg.socket_path =
 	    f->socket ? xstrdup(f->socket) : xasprintf("%s/%s", d->cfg.run_dir, PD_SOCKET_NAME);
 	if (f->docker_socket == NULL)
@@ -425,6 +438,8 @@ podd_teardown(struct podd *d)
 	free(d->cfg.cgroup_parent);
 	free(d->cfg.subid_file);
 	free(d->cfg.resolv_conf); /* issue 14, dns */
+	free(d->cfg.group);       /* issue 16 */
+	free(d->cfg.notify_socket);
 }
 
 int
@@ -466,6 +481,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	raise_nofile(&d.cfg);
+	/* issue 16: the group of the sockets, and the service manager's */
+	d.cfg.group_gid = sock_group_gid(d.cfg.group != NULL ? d.cfg.group : PD_SOCKET_GROUP,
+					 d.cfg.group != NULL);
+	if (d.cfg.group == NULL)
+		d.cfg.group = xstrdup(PD_SOCKET_GROUP);
+	d.cfg.notify_socket = notify_take_socket();
 	if (open_state(&d, &f, &err) < 0 || find_helpers(&d.cfg, f.cni_path, &err) < 0 ||
 	    pod_userns_load_pools(&d, &err) < 0)
 		goto fail;
@@ -502,7 +523,9 @@ main(int argc, char **argv)
 			log_warn("cannot tell the parent podd is ready");
 		close_reset(&ready_fd);
 	}
+	notify_send(d.cfg.notify_socket, "READY=1"); /* issue 16 */
 	event_base_dispatch(d.base);
+	notify_send(d.cfg.notify_socket, "STOPPING=1");
 	podd_teardown(&d);
 	log_info("podd stopped");
 	return 0;

@@ -77,6 +77,10 @@ static const struct podd_option {
     {"ipv6", no_argument, OPT_IPV6, NULL,
      "the default network is dual-stack: pods get an address\n"
      "of fd77::/64 too (gateway fd77::1)"},
+    {"group", required_argument, OPT_GROUP, "NAME",
+     "besides root, members of NAME may use podd's sockets\n"
+     "(API, Engine API, attach); root-equivalent, as docker's\n"
+     "group (default " PD_SOCKET_GROUP "; without it, root only)"},
     {"version", no_argument, OPT_VERSION, NULL, "print the version"},
     {"help", no_argument, OPT_HELP, NULL, NULL},
     {"man", no_argument, OPT_MAN, NULL, NULL},

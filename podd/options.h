@@ -39,6 +39,7 @@ enum {
 	OPT_RESOLV_CONF,   /* issue 14, dns */
 	OPT_IPV6,          /* issue 14, netplug */
 	OPT_DOCKER_SOCKET, /* issue 15 */
+	OPT_GROUP,         /* issue 16 */
 	OPT_VERSION,
 	OPT_HELP,
 	OPT_MAN, /* issue 16: hidden, podd.8 */

@@ -52,6 +52,11 @@ struct podd_config {
 	bool ipv6; /* issue 14, netplug: --ipv6, the default network dual-stack */
 	/* issue 15: the Engine API's socket (owned; NULL: --docker-socket none) */
 	char *docker_socket;
+	/* issue 16: the group that may use the sockets (--group, sock_group.h):
+	 * its name (owned) and gid, -1 when there is no such group */
+	char *group;
+	int group_gid;
+	char *notify_socket; /* owned, or NULL: the service manager's (notify.h) */
 };
 
 TAILQ_HEAD(pod_list, pod);

@@ -579,14 +579,15 @@ userns_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 static int
 stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 {
-	long long uid = 0, gid = 0;
+	long long uid = 0, gid = 0, attach_gid = -1;
 
 	if (pd_json_get_bool(j, PD_SHIM_TTY, &spec->tty, err) < 0 ||
 	    pd_json_get_bool(j, PD_SHIM_STDIN, &spec->open_stdin, err) < 0 ||
 	    pd_json_get_bool(j, PD_SHIM_HOLD_OUTPUT, &spec->hold_output, err) < 0 ||
 	    get_path(j, PD_SHIM_ATTACH, false, &spec->attach, err) < 0 ||
 	    pd_json_get_int(j, PD_SHIM_UID, 0, SHIM_MAX_ID, &uid, err) < 0 ||
-	    pd_json_get_int(j, PD_SHIM_GID, 0, SHIM_MAX_ID, &gid, err) < 0)
+	    pd_json_get_int(j, PD_SHIM_GID, 0, SHIM_MAX_ID, &gid, err) < 0 ||
+	    pd_json_get_int(j, PD_SHIM_ATTACH_GID, 0, INT32_MAX, &attach_gid, err) < 0)
 		return -1;
 	if (pd_json_get_tty_size(j, PD_SHIM_TTY_SIZE, &spec->tty_rows, &spec->tty_cols, err) < 0)
 		return -1;
@@ -605,6 +606,7 @@ stdio_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 			       PD_SHIM_ATTACH);
 	spec->uid = (unsigned)uid;
 	spec->gid = (unsigned)gid;
+	spec->attach_gid = (int)attach_gid;
 	return 0;
 }
 
@@ -672,6 +674,7 @@ shim_spec_parse(const json_t *j, struct shim_spec *spec, struct pd_err *err)
 					      PD_SHIM_NO_NEW_PRIVS,
 					      PD_SHIM_SECCOMP_CACHE,
 					      PD_SHIM_USERNS,
+					      PD_SHIM_ATTACH_GID, /* issue 16 */
 					      NULL};
 	const char *target = NULL;
 

@@ -130,6 +130,7 @@ struct shim_spec {
 	bool tty, open_stdin, hold_output;
 	unsigned short tty_rows, tty_cols; /* 0: not given */
 	const char *attach;                /* may be NULL: no attach socket */
+	int attach_gid;                    /* issue 16: the socket's group; -1: root's alone */
 	unsigned uid, gid;
 	const char *user; /* issue 11: "NAME[:GROUP]"/"UID[:GID]" to resolve (user.h), or NULL */
 	bool has_home;    /* env has a HOME (else the user's is added, with user) */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -53,8 +54,20 @@ open_tty(struct shim_stdio *io, struct pd_err *err)
 	return 0;
 }
 
+/* issue 16: root's alone, or root's and podd's group's (podd --group),
+ * whose members attach without sudo. The directories above say who may
+ * reach it (podd makes them 0710 root:GROUP). */
 static int
-bind_attach(const char *path, struct shim_stdio *io, struct pd_err *err)
+share_attach(const struct shim_stdio *io, int gid, struct pd_err *err)
+{
+	if (fchmodat(io->attach_dirfd, io->attach_name, gid < 0 ? 0600 : 0660, 0) < 0 ||
+	    (gid >= 0 && fchownat(io->attach_dirfd, io->attach_name, 0, (gid_t)gid, 0) < 0))
+		return pd_fail_errno(err, errno, "attach socket: give it to group %d", gid);
+	return 0;
+}
+
+static int
+bind_attach(const char *path, int gid, struct shim_stdio *io, struct pd_err *err)
 {
 	char dir[SHIM_MAX_PATH + 1];
 	const char *slash = strrchr(path, '/');
@@ -79,6 +92,8 @@ bind_attach(const char *path, struct shim_stdio *io, struct pd_err *err)
 	if (bind(io->listen_fd, (struct sockaddr *)&sa, (socklen_t)len) < 0)
 		return pd_fail_errno(err, errno, "attach socket: bind %s", path);
 	io->bound = true;
+	if (share_attach(io, gid, err) < 0)
+		return -1;
 	if (listen(io->listen_fd, PD_ATTACH_CLIENTS_MAX) < 0)
 		return pd_fail_errno(err, errno, "attach socket: listen");
 	return 0;
@@ -109,7 +124,7 @@ shim_stdio_open(const struct shim_spec *spec, struct shim_stdio *io, struct pd_e
 	shim_stdio_init(io);
 	r = spec->tty ? open_tty(io, err) : open_pipes(spec, io, err);
 	if (r == 0 && spec->attach != NULL)
-		r = bind_attach(spec->attach, io, err);
+		r = bind_attach(spec->attach, spec->attach_gid, io, err);
 	if (r < 0)
 		shim_stdio_close(io, true);
 	return r;

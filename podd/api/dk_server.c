@@ -1131,7 +1131,7 @@ dk_server_start(struct podd *d, struct pd_err *err)
 
 	if (d->cfg.docker_socket == NULL)
 		return 0;
-	fd = http_listen_unix(d->cfg.docker_socket, err);
+	fd = http_listen_unix(d, d->cfg.docker_socket, err);
 	if (fd < 0)
 		return -1;
 	srv = xcalloc(1, sizeof(*srv));

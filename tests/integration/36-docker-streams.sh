@@ -7,6 +7,7 @@
 # the exit code, -e -u -w), attach, and their bad input, raw and through
 # the docker CLI (run, run -i, logs, exec) and the Python SDK.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/term.sh"
 
 setup() {
     [ -d "$IMAGES/busybox" ] || fail "no $IMAGES/busybox: run make images"
@@ -272,24 +273,7 @@ test_docker_cp_both_ways_and_export() {
 # term CMD: CMD in a new 80x24 terminal (a tmux server of the test's own);
 # when CMD ends the pane shows "RC=N".
 term() {
-    TMUX_SOCK=$T/tmux.sock
-    tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x 80 -y 24 \
-        "env DOCKER_HOST='$DOCKER_HOST' DOCKER_CONFIG='$DOCKER_CONFIG' PATH='$PATH' TERM=xterm $*; echo RC=\$?; sleep 600"
-    TMUX_PID=$(tmux -S "$TMUX_SOCK" display-message -p '#{pid}')
-}
-
-term_close() {
-    tmux -S "$TMUX_SOCK" kill-server 2> /dev/null || true
-    wait_for is_gone "$TMUX_PID"
-}
-
-on_screen() {
-    tmux -S "$TMUX_SOCK" capture-pane -p -t t | grep -qF -- "$1"
-}
-
-type_line() {
-    tmux -S "$TMUX_SOCK" send-keys -t t -l -- "$1"
-    tmux -S "$TMUX_SOCK" send-keys -t t Enter
+    term_open "env DOCKER_HOST='$DOCKER_HOST' DOCKER_CONFIG='$DOCKER_CONFIG' PATH='$PATH' TERM=xterm $*"
 }
 
 test_run_it_and_exec_it_through_a_terminal() {
