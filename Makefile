@@ -424,3 +424,26 @@ install: all $(MAN_PAGES) $(COMPLETIONS)
 uninstall:
 	$(Q)$(INSTALL_ENV) tools/install.sh uninstall
 DEPS_TEST  += systemd
+
+# issue 16, docs: the man pages and completion scripts, written by the
+# programs themselves from their own tables (podctl __man, podd --man,
+# podctl completion SHELL), so they follow every command and flag added.
+$(B)/man/podctl.1: $(PODCTL)
+	@mkdir -p $(@D)
+	$(Q)$(PODCTL) __man > $@.tmp && mv $@.tmp $@
+$(B)/man/podd.8: $(PODD)
+	@mkdir -p $(@D)
+	$(Q)$(PODD) --man > $@.tmp && mv $@.tmp $@
+$(B)/completion/podctl.bash: $(PODCTL)
+	@mkdir -p $(@D)
+	$(Q)$(PODCTL) completion bash > $@.tmp && mv $@.tmp $@
+$(B)/completion/_podctl: $(PODCTL)
+	@mkdir -p $(@D)
+	$(Q)$(PODCTL) completion zsh > $@.tmp && mv $@.tmp $@
+$(B)/completion/podctl.fish: $(PODCTL)
+	@mkdir -p $(@D)
+	$(Q)$(PODCTL) completion fish > $@.tmp && mv $@.tmp $@
+.PHONY: docs
+docs: $(MAN_PAGES) $(COMPLETIONS)
+# The completion tests load the zsh and fish scripts too.
+DEPS_TEST  += zsh fish

@@ -73,6 +73,10 @@ cmd_parse(const struct cmd_usage *u, int argc, char **argv, struct flags *f, int
 	/* Set on every path: a command that goes on may return it as it is
 	 * (pod inspect did, and exited with whatever the stack held). */
 	*exit_code = 0;
+	if (walk_mode() != WALK_NONE) { /* issue 16: completion, man page */
+		walk_usage(u, argc, argv);
+		return false;
+	}
 	if (flags_parse(u->flags, u->flag_opts, argc - 1, argv + 1, f, &err) < 0) {
 		if (f->unknown != NULL && u->operand_what != NULL && f->suggestion == NULL)
 			*exit_code = cmd_usage_error(u, "%s, and a %s cannot start with '-'",
@@ -168,6 +172,8 @@ cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **arg
 	bool help = argc == 0 || strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
 		    strcmp(argv[0], "-h") == 0;
 
+	if (walk_mode() != WALK_NONE) /* issue 16: completion, man page */
+		return walk_dispatch(g, ctl, argc, argv);
 	if (help && argc > 1 && strcmp(argv[0], "help") == 0)
 		return dispatch_help(g, ctl, argc - 1, argv + 1);
 	if (help) {

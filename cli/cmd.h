@@ -26,7 +26,8 @@
 
 /* The global options, set before any command runs. */
 struct podctl {
-	const char *socket_path; /* borrowed: from argv or environ */
+	const char *socket_path;      /* borrowed: from argv or environ */
+	const struct cmd_group *root; /* issue 16: podctl's own table, for __complete and __man */
 };
 
 struct cmd {
@@ -74,6 +75,19 @@ struct cmd_group {
  * --help or "help" prints the group's help and returns 0; "help CMD..."
  * runs CMD... --help. An unknown name is a usage error. */
 int cmd_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv);
+
+/* issue 16, docs (complete.c): instead of running commands, podctl may walk
+ * its tables, for shell completion or the man page. cmd_dispatch() hands
+ * @g to walk_dispatch(), and cmd_parse() hands @u to walk_usage() (and
+ * returns false, exit code 0), when walk_mode() is not WALK_NONE. */
+enum walk_mode {
+	WALK_NONE,     /* run commands (the default) */
+	WALK_COMPLETE, /* print the candidates for the word being typed */
+	WALK_MAN,      /* print each command's usage as roff */
+};
+enum walk_mode walk_mode(void);
+int walk_dispatch(const struct cmd_group *g, struct podctl *ctl, int argc, char **argv);
+void walk_usage(const struct cmd_usage *u, int argc, char **argv);
 
 /* Check a --format value: NULL or "table" sets *json false, "json" sets it
  * true. Anything else prints a usage error and returns false. */
@@ -170,6 +184,11 @@ int cmd_debug(struct podctl *ctl, int argc, char **argv);
 int cmd_restart(struct podctl *ctl, int argc, char **argv);
 /* issue 12, kube branch: cmd_kube.c. */
 int cmd_kube(struct podctl *ctl, int argc, char **argv);
+/* issue 16, docs: complete_scripts.c (completion), complete.c (the hidden
+ * __complete and __man). */
+int cmd_completion(struct podctl *ctl, int argc, char **argv);
+int cmd_complete(struct podctl *ctl, int argc, char **argv);
+int cmd_man(struct podctl *ctl, int argc, char **argv);
 
 /* cmd_run.c: create the container of @body (start false) and run it
  * attached: its stdout to @out, its stderr to stderr, Ctrl-C stops it.

@@ -179,6 +179,10 @@ int
 cmd_pod_port(struct podctl *ctl, int argc, char **argv)
 {
 	/* "pod port POD" lists; "pod port add|rm ..." changes. */
+	if (walk_mode() == WALK_MAN) { /* issue 16: the man page has both */
+		port_list(ctl, argc, argv);
+		return cmd_dispatch(&port_group, ctl, argc - 1, argv + 1);
+	}
 	if (argc >= 2 && (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "rm") == 0 ||
 			  strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return cmd_dispatch(&port_group, ctl, argc - 1, argv + 1);

@@ -69,6 +69,9 @@ static const struct cmd commands[] = {
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
     {"system", cmd_system, "manage podd as a whole: prune, info"}, /* issue 16 */
     {"version", cmd_version, "show podctl's and podd's versions"},
+    {"completion", cmd_completion, "print a shell's completion script (bash, zsh, fish)"},
+    {"__complete", cmd_complete, NULL}, /* issue 16: the scripts' candidates */
+    {"__man", cmd_man, NULL},           /* issue 16: podctl.1 */
     {.name = NULL},
 };
 
@@ -107,6 +110,7 @@ main(int argc, char **argv)
 		return finish(0);
 	}
 	ctl.socket_path = client_socket_path(f.v[G_SOCKET].value);
+	ctl.root = &podctl_group;
 	if (f.help)
 		return finish(cmd_dispatch(&podctl_group, &ctl, 0, NULL));
 	return finish(cmd_dispatch(&podctl_group, &ctl, (int)f.nargs, f.args));

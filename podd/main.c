@@ -42,133 +42,9 @@
 #include "xalloc.h"
 #include "notify.h"     /* issue 16 */
 #include "sock_group.h" /* issue 16 */
+#include "options.h"    /* issue 16 */
 #include "firewall.h"   /* issue 14 */
 #include "api/dk.h"     /* issue 15 */
-
-/* Client limits (http_conn.c). A minute of idling is what keep-alive
- * clients expect; a request on a local socket takes milliseconds, so ten
- * seconds from its first byte is generous and still ends a slowloris. */
-#define IDLE_TIMEOUT_DEFAULT_S 60
-#define READ_TIMEOUT_DEFAULT_S 10
-#define MAX_CLIENTS_DEFAULT    4096
-#define TIMEOUT_MAX_S          (24 * 3600)
-
-static void
-usage(FILE *out)
-{
-	fprintf(
-	    out,
-	    "usage: podd [options]\n"
-	    "\n"
-	    "The podd daemon: serves the API podctl talks to and supervises pods.\n"
-	    "\n"
-	    "  --root DIR          state that survives a reboot (default %s)\n"
-	    "  --run-dir DIR       runtime state: socket, namespace mounts (default %s)\n"
-	    "  --socket PATH       API socket (default RUN_DIR/%s)\n"
-	    "  --docker-socket PATH|none\n"
-	    "                      the Docker Engine API's socket, for the docker CLI,\n"
-	    "                      its SDKs and docker-compose (default RUN_DIR/docker.sock)\n"
-	    "  --netns-dir DIR     where `ip netns` finds pod namespaces (default %s)\n"
-	    "  --netns-prefix P    prefix of those names (default %s)\n"
-	    "  --cni-path DIRS     where CNI plugins are looked for, ':'-separated\n"
-	    "                      (default: podd's own dir, /usr/lib/cni, /opt/cni/bin)\n"
-	    "  --idle-timeout SECS close a client with no request in flight after SECS\n"
-	    "                      (default %d; a reply that waits is never cut)\n"
-	    "  --read-timeout SECS a client must send a whole request within SECS of its\n"
-	    "                      first byte (default %d)\n"
-	    "  --max-clients N     client connections at once; past it the oldest idle\n"
-	    "                      one is closed (default: half the open-file limit, at\n"
-	    "                      most %d)\n"
-	    "  --log-level LEVEL   error, warn, info (default) or debug\n"
-	    "  --log-file PATH     log here when not in the foreground (default RUN_DIR/podd.log)\n"
-	    "  --foreground        stay attached and log to stderr\n"
-	    "  --restart-backoff INITIAL:MAX\n"
-	    "                      crash-loop backoff of restart policies, in seconds,\n"
-	    "                      fractions allowed (default 10:300, the kubelet's)\n"
-	    "  --certs-dir DIR     registries' CAs and client certificates, DIR/HOST[:PORT]/\n"
-	    "                      (default /etc/containers/certs.d, then /etc/docker/certs.d)\n"
-	    "  --cgroup-parent PATH\n"
-	    "                      cgroup under which pods and containers get theirs:\n"
-	    "                      absolute from each hierarchy's root, relative below\n"
-	    "                      podd's own cgroup (default /podd)\n"
-	    "  --cgroup-layout auto|v1|hybrid|v2|none\n"
-	    "                      which cgroup hierarchies to use (default auto: what\n"
-	    "                      is mounted; none: no cgroups, limits refused)\n"
-	    "  --subid-file FILE   the pool of subordinate ids of --userns auto pods: the\n"
-	    "                      entries of user \"podd\" in FILE, /etc/subuid format,\n"
-	    "                      for uids and gids (default: /etc/subuid and /etc/subgid;\n"
-	    "                      without a podd entry there, 1879048192 +268304384)\n"
-	    "  --userns-layers MODE idmap (default): a userns pod's containers see the\n"
-	    "                      image's layers through idmapped mounts (Linux 6.13);\n"
-	    "                      copy: through copies owned by the pod's ids, made\n"
-	    "                      once per pod and layer\n"
-	    "  --resolv-conf FILE  the nameservers the networks' DNS servers relay to\n"
-	    "                      (default /etc/resolv.conf)\n"
-	    "  --ipv6              the default network is dual-stack: pods get an address\n"
-	    "                      of fd77::/64 too (gateway fd77::1)\n"
-	    "  --group NAME        besides root, members of NAME may use podd's sockets\n"
-	    "                      (API, Engine API, attach); root-equivalent, as docker's\n"
-	    "                      group (default %s; without it, root only)\n"
-	    "  --version           print the version\n",
-	    PD_DEFAULT_ROOT, PD_DEFAULT_RUN_DIR, PD_SOCKET_NAME, PD_NETNS_DIR,
-	    PD_DEFAULT_NETNS_PREFIX, IDLE_TIMEOUT_DEFAULT_S, READ_TIMEOUT_DEFAULT_S,
-	    MAX_CLIENTS_DEFAULT, PD_SOCKET_GROUP);
-}
-
-enum {
-	OPT_ROOT = 256,
-	OPT_RUN_DIR,
-	OPT_SOCKET,
-	OPT_NETNS_DIR,
-	OPT_NETNS_PREFIX,
-	OPT_CNI_PATH,
-	OPT_LOG_LEVEL,
-	OPT_LOG_FILE,
-	OPT_IDLE_TIMEOUT,
-	OPT_READ_TIMEOUT,
-	OPT_MAX_CLIENTS,
-	OPT_FOREGROUND,
-	OPT_CERTS_DIR,
-	OPT_RESTART_BACKOFF, /* restart (issue 12) */
-	OPT_CGROUP_PARENT,   /* issue 13, cgroups */
-	OPT_CGROUP_LAYOUT,
-	OPT_SUBID_FILE, /* issue 13, userns */
-	OPT_USERNS_LAYERS,
-	OPT_RESOLV_CONF,   /* issue 14, dns */
-	OPT_IPV6,          /* issue 14, netplug */
-	OPT_DOCKER_SOCKET, /* issue 15 */
-	OPT_GROUP,         /* issue 16 */
-	OPT_VERSION,
-	OPT_HELP
-};
-
-static const struct option long_opts[] = {
-    {"root", required_argument, NULL, OPT_ROOT},
-    {"run-dir", required_argument, NULL, OPT_RUN_DIR},
-    {"socket", required_argument, NULL, OPT_SOCKET},
-    {"netns-dir", required_argument, NULL, OPT_NETNS_DIR},
-    {"netns-prefix", required_argument, NULL, OPT_NETNS_PREFIX},
-    {"cni-path", required_argument, NULL, OPT_CNI_PATH},
-    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-    {"log-file", required_argument, NULL, OPT_LOG_FILE},
-    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
-    {"read-timeout", required_argument, NULL, OPT_READ_TIMEOUT},
-    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
-    {"foreground", no_argument, NULL, OPT_FOREGROUND},
-    {"certs-dir", required_argument, NULL, OPT_CERTS_DIR},
-    {"restart-backoff", required_argument, NULL, OPT_RESTART_BACKOFF},
-    {"cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT},
-    {"cgroup-layout", required_argument, NULL, OPT_CGROUP_LAYOUT},
-    {"subid-file", required_argument, NULL, OPT_SUBID_FILE},
-    {"userns-layers", required_argument, NULL, OPT_USERNS_LAYERS},
-    {"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF},     /* issue 14, dns */
-    {"ipv6", no_argument, NULL, OPT_IPV6},                         /* issue 14, netplug */
-    {"docker-socket", required_argument, NULL, OPT_DOCKER_SOCKET}, /* issue 15 */
-    {"group", required_argument, NULL, OPT_GROUP},                 /* issue 16 */
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
-};
 
 struct flags {
 	const char *root, *run_dir, *socket, *docker_socket, *netns_dir, *netns_prefix, *log_file,
@@ -204,7 +80,7 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 	cfg->http.idle_timeout_s = IDLE_TIMEOUT_DEFAULT_S;
 	cfg->http.read_timeout_s = READ_TIMEOUT_DEFAULT_S;
 	cfg->restart_backoff = restart_backoff_default();
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", podd_long_opts(), NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
 			f->root = optarg;
@@ -318,10 +194,13 @@ parse_flags(int argc, char **argv, struct flags *f, struct podd_config *cfg)
 			return 1;
 		case 'h':
 		case OPT_HELP:
-			usage(stdout);
+			podd_usage(stdout);
+			return 1;
+		case OPT_MAN: /* issue 16 */
+			podd_man(stdout);
 			return 1;
 		default:
-			usage(stderr);
+			podd_usage(stderr);
 			return -1;
 		}
 	}
