@@ -175,3 +175,5 @@ int cmd_top(struct podctl *ctl, int argc, char **argv);
 int cmd_pause(struct podctl *ctl, int argc, char **argv);
 int cmd_unpause(struct podctl *ctl, int argc, char **argv);
 int cmd_update(struct podctl *ctl, int argc, char **argv);
+/* issue 16, nsmap: cmd_ns.c */
+int cmd_ns(struct podctl *ctl, int argc, char **argv);

@@ -98,6 +98,7 @@ static const struct route routes[] = {
     {EVHTTP_REQ_DELETE, PD_PATH_VOLUMES "/*", api_volume_remove},
     /* issue 12, podspec: the event stream */
     {EVHTTP_REQ_GET, PD_PATH_EVENTS, api_events},
+    {EVHTTP_REQ_GET, PD_PATH_NS, api_ns}, /* issue 16, nsmap */
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

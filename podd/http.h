@@ -144,3 +144,4 @@ http_handler_fn api_container_top, api_container_pause, api_container_unpause, a
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
     api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;
+http_handler_fn api_ns; /* issue 16, nsmap: api_ns.c */
