@@ -122,7 +122,8 @@ members_text(const json_t *ns)
 
 		if (json_is_integer(parent) && has_member(members, json_integer_value(parent)))
 			continue; /* folded into its parent */
-		fprintf(out, "%s%s:%s %lld", sep, str(m, PD_F_ROLE), member_name(m), num(m, PD_F_PID));
+		fprintf(out, "%s%s:%s %lld", sep, str(m, PD_F_ROLE), member_name(m),
+			num(m, PD_F_PID));
 		kids = children_of(members, num(m, PD_F_PID));
 		if (kids > 0)
 			fprintf(out, " (+%zu)", kids);

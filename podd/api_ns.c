@@ -152,9 +152,10 @@ pod_has_infra(const struct pod *pod)
 static void
 ctr_role(const struct container *c, struct ns_map_known *k)
 {
-	static const enum ns_map_type kinds[CTR_NS_KINDS] = {
-	    [CTR_NS_NET] = NSM_NET, [CTR_NS_IPC] = NSM_IPC,
-	    [CTR_NS_UTS] = NSM_UTS, [CTR_NS_PID] = NSM_PID};
+	static const enum ns_map_type kinds[CTR_NS_KINDS] = {[CTR_NS_NET] = NSM_NET,
+							     [CTR_NS_IPC] = NSM_IPC,
+							     [CTR_NS_UTS] = NSM_UTS,
+							     [CTR_NS_PID] = NSM_PID};
 	const struct ctr_spec *s = &c->rec.spec;
 	bool joins = false;
 

@@ -17,14 +17,15 @@
 #include "xalloc.h"
 
 static const char *const type_names[NSM_TYPES] = {
-    [NSM_NET] = "net", [NSM_IPC] = "ipc",       [NSM_UTS] = "uts",       [NSM_PID] = "pid",
-    [NSM_MNT] = "mnt", [NSM_USER] = "user",     [NSM_CGROUP] = "cgroup", [NSM_TIME] = "time",
+    [NSM_NET] = "net", [NSM_IPC] = "ipc",   [NSM_UTS] = "uts",       [NSM_PID] = "pid",
+    [NSM_MNT] = "mnt", [NSM_USER] = "user", [NSM_CGROUP] = "cgroup", [NSM_TIME] = "time",
 };
 
 static const char *const role_names[] = {
-    [NSM_ROLE_HOST] = "host",   [NSM_ROLE_INFRA] = "infra", [NSM_ROLE_CONTAINER] = "container",
-    [NSM_ROLE_SIDECAR] = "sidecar", [NSM_ROLE_DEBUG] = "debug", [NSM_ROLE_EXEC] = "exec",
-    [NSM_ROLE_CHILD] = "child", [NSM_ROLE_HELPER] = "helper",
+    [NSM_ROLE_HOST] = "host",           [NSM_ROLE_INFRA] = "infra",
+    [NSM_ROLE_CONTAINER] = "container", [NSM_ROLE_SIDECAR] = "sidecar",
+    [NSM_ROLE_DEBUG] = "debug",         [NSM_ROLE_EXEC] = "exec",
+    [NSM_ROLE_CHILD] = "child",         [NSM_ROLE_HELPER] = "helper",
 };
 
 const char *
@@ -248,7 +249,7 @@ ns_add_member(struct ns_entry *e, struct slot *s)
 {
 	if (e->n_members == e->cap) {
 		e->cap = e->cap == 0 ? 4 : e->cap * 2;
-		e->members = xrealloc(e->members, e->cap * sizeof(*e->members));
+		e->members = xrealloc(e->members, e->cap * sizeof(struct slot *));
 	}
 	e->members[e->n_members++] = s;
 	s->listed = true;
@@ -305,7 +306,8 @@ ns_owner(const struct ns_entry *e)
 	for (size_t i = 0; i < e->n_members; i++) {
 		const struct slot *s = e->members[i];
 
-		if (s->k != NULL && s->role != NSM_ROLE_CHILD && (s->k->owns & (1u << e->type)) != 0)
+		if (s->k != NULL && s->role != NSM_ROLE_CHILD &&
+		    (s->k->owns & (1u << e->type)) != 0)
 			return s->k;
 	}
 	return NULL;
@@ -320,7 +322,8 @@ member_json(const struct slot *s)
 			 PD_F_ROLE, role_names[s->role], PD_F_POD, k != NULL ? k->pod : NULL,
 			 PD_F_NS_CONTAINER, k != NULL ? k->container : NULL, PD_F_NS_EXEC_ID,
 			 k != NULL ? k->exec_id : NULL, PD_F_NS_COMM, s->p->comm, PD_F_NS_PARENT,
-			 s->role == NSM_ROLE_CHILD ? json_integer(k->pid) : json_null());
+			 s->role == NSM_ROLE_CHILD && k != NULL ? json_integer(k->pid)
+								: json_null());
 }
 
 static json_t *
@@ -331,7 +334,8 @@ process_json(const struct slot *s)
 
 	for (int t = 0; t < NSM_TYPES; t++)
 		if (s->p->ino[t] != 0)
-			json_object_set_new(ns, type_names[t], json_integer((json_int_t)s->p->ino[t]));
+			json_object_set_new(ns, type_names[t],
+					    json_integer((json_int_t)s->p->ino[t]));
 	json_object_set_new(j, PD_F_NS_PPID, json_integer(s->p->ppid));
 	json_object_set_new(j, PD_F_NS_NS, ns);
 	return j;
@@ -356,10 +360,10 @@ ns_json(const struct ns_entry *e)
 	for (size_t i = 0; i < e->n_members; i++)
 		json_array_append_new(members, member_json(e->members[i]));
 	return json_pack("{s:s, s:I, s:b, s:s?, s:s?, s:o, s:I, s:n, s:n}", PD_F_NS_TYPE,
-			 type_names[e->type], PD_F_NS_INODE, (json_int_t)e->ino, PD_F_NS_HOST, e->host,
-			 PD_F_NS_OWNER, name, PD_F_NS_OWNER_KIND, kind, PD_F_NS_MEMBERS, members,
-			 PD_F_NS_HOST_PROCESSES, (json_int_t)e->host_others, PD_F_NS_UID_MAP,
-			 PD_F_NS_GID_MAP);
+			 type_names[e->type], PD_F_NS_INODE, (json_int_t)e->ino, PD_F_NS_HOST,
+			 e->host, PD_F_NS_OWNER, name, PD_F_NS_OWNER_KIND, kind, PD_F_NS_MEMBERS,
+			 members, PD_F_NS_HOST_PROCESSES, (json_int_t)e->host_others,
+			 PD_F_NS_UID_MAP, PD_F_NS_GID_MAP);
 }
 
 json_t *
@@ -384,11 +388,11 @@ ns_map_build(const struct ns_map_input *in)
 	for (size_t i = 0; i < b.n_ns; i++)
 		json_array_append_new(namespaces, ns_json(&b.ns[i]));
 
-	listed = xcalloc(b.n_slots + 1, sizeof(*listed));
+	listed = xcalloc(b.n_slots + 1, sizeof(struct slot *));
 	for (size_t i = 0; i < b.n_slots; i++)
 		if (b.slots[i].listed)
 			listed[n_listed++] = &b.slots[i];
-	qsort(listed, n_listed, sizeof(*listed), member_cmp);
+	qsort(listed, n_listed, sizeof(struct slot *), member_cmp);
 	for (size_t i = 0; i < n_listed; i++)
 		json_array_append_new(processes, process_json(listed[i]));
 
@@ -471,8 +475,9 @@ ns_map_idmap_parse(const char *text, struct pd_err *err)
 		if (r < 0)
 			return NULL;
 		if (r == 0)
-			json_array_append_new(map, json_pack("[I, I, I]", (json_int_t)row[0],
-							     (json_int_t)row[1], (json_int_t)row[2]));
+			json_array_append_new(map,
+					      json_pack("[I, I, I]", (json_int_t)row[0],
+							(json_int_t)row[1], (json_int_t)row[2]));
 		line += len + (end != NULL);
 	}
 	return steal_ptr(map);

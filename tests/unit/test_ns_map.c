@@ -97,22 +97,40 @@ fixture_init(struct fixture *f)
 	p[P_HOSTNET].ino[NSM_NET] = 200;
 	p[P_HOSTNET].ino[NSM_MNT] = 1705;
 
-	f->known[0] = (struct ns_map_known){.pid = 100, .start_time = 7, .role = NSM_ROLE_INFRA,
-					    .pod = "web", .owns = ~0u, .in_scope = true};
-	f->known[1] = (struct ns_map_known){.pid = 110, .role = NSM_ROLE_CONTAINER, .pod = "web",
-					    .container = "app", .owns = ~0u, .in_scope = true};
+	f->known[0] = (struct ns_map_known){.pid = 100,
+					    .start_time = 7,
+					    .role = NSM_ROLE_INFRA,
+					    .pod = "web",
+					    .owns = ~0u,
+					    .in_scope = true};
+	f->known[1] = (struct ns_map_known){.pid = 110,
+					    .role = NSM_ROLE_CONTAINER,
+					    .pod = "web",
+					    .container = "app",
+					    .owns = ~0u,
+					    .in_scope = true};
 	f->known[2] = (struct ns_map_known){.pid = 120,
 					    .role = NSM_ROLE_SIDECAR,
 					    .container = "side",
 					    .owns = ~(1u << NSM_PID),
 					    .in_scope = true};
-	f->known[3] = (struct ns_map_known){.pid = 170, .role = NSM_ROLE_CONTAINER,
-					    .container = "hostnet", .owns = ~0u, .in_scope = true};
-	f->known[4] = (struct ns_map_known){.pid = 130, .role = NSM_ROLE_EXEC, .pod = "web",
-					    .container = "app", .exec_id = "e1", .in_scope = true};
+	f->known[3] = (struct ns_map_known){.pid = 170,
+					    .role = NSM_ROLE_CONTAINER,
+					    .container = "hostnet",
+					    .owns = ~0u,
+					    .in_scope = true};
+	f->known[4] = (struct ns_map_known){.pid = 130,
+					    .role = NSM_ROLE_EXEC,
+					    .pod = "web",
+					    .container = "app",
+					    .exec_id = "e1",
+					    .in_scope = true};
 	/* Gone since podd listed it. */
-	f->known[5] = (struct ns_map_known){.pid = 999, .role = NSM_ROLE_CONTAINER,
-					    .container = "gone", .owns = ~0u, .in_scope = true};
+	f->known[5] = (struct ns_map_known){.pid = 999,
+					    .role = NSM_ROLE_CONTAINER,
+					    .container = "gone",
+					    .owns = ~0u,
+					    .in_scope = true};
 	f->in.procs = f->procs;
 	f->in.n_procs = P_N;
 	f->in.known = f->known;
@@ -162,7 +180,7 @@ sget(const json_t *o, const char *key)
 static void
 test_who_shares_what(void)
 {
-	struct fixture f;
+	struct fixture f = {0};
 	json_auto_t *map = NULL;
 	json_t *ns, *m;
 	char buf[256];
@@ -244,7 +262,7 @@ test_who_shares_what(void)
 static void
 test_scope_of_a_name(void)
 {
-	struct fixture f;
+	struct fixture f = {0};
 	json_auto_t *map = NULL;
 	json_t *ns;
 	size_t i;
@@ -274,7 +292,7 @@ test_scope_of_a_name(void)
 static void
 test_reused_pid_is_not_listed(void)
 {
-	struct fixture f;
+	struct fixture f = {0};
 	json_auto_t *map = NULL;
 	char buf[256];
 
