@@ -595,7 +595,7 @@
  *   listed), "uid_map", "gid_map" ([[inside, outside, count], ...] of a
  *   user namespace, else null)}.
  * A member: {"pid", "role" ("infra", "container", "sidecar", "debug",
- *   "exec", "child", "helper", "host"), "pod", "container", "exec_id",
+ *   "exec", "child", "monitor", "helper", "host"), "pod", "container", "exec_id",
  *   "comm", "parent" (a child's: the pid it is folded under)}, null where
  *   it has none. A process: a member with "ppid" and "ns" {TYPE: inode}. */
 #define PD_PATH_NS             "/v1/ns"

@@ -2,8 +2,9 @@
 /*
  * issue 16, the namespace map; see ns_map.h. The scan is sorted by pid so
  * that a process's parent is found by bisection; the namespaces are sorted
- * by (type, inode) for the same reason. Everything is a pass over arrays:
- * a machine of a few thousand processes is mapped in a few milliseconds.
+ * by (type, inode) for the same reason. Everything is a pass over arrays
+ * and a sort: O(n log n) in the processes scanned; reading /proc costs far
+ * more (api_ns.c).
  */
 #include "ns_map.h"
 
@@ -25,7 +26,8 @@ static const char *const role_names[] = {
     [NSM_ROLE_HOST] = "host",           [NSM_ROLE_INFRA] = "infra",
     [NSM_ROLE_CONTAINER] = "container", [NSM_ROLE_SIDECAR] = "sidecar",
     [NSM_ROLE_DEBUG] = "debug",         [NSM_ROLE_EXEC] = "exec",
-    [NSM_ROLE_CHILD] = "child",         [NSM_ROLE_HELPER] = "helper",
+    [NSM_ROLE_CHILD] = "child",         [NSM_ROLE_MONITOR] = "monitor",
+    [NSM_ROLE_HELPER] = "helper",
 };
 
 const char *
@@ -90,8 +92,8 @@ slot_find(const struct build *b, pid_t pid)
 }
 
 /* The order in a namespace: each known process (in the known list's
- * order) with its children after it, then helpers, then host processes,
- * each by pid. */
+ * order) with its children and its monitor after it, then helpers, then
+ * host processes, each by pid. */
 static int
 slot_class(const struct slot *s)
 {
@@ -104,12 +106,14 @@ slot_class(const struct slot *s)
 		return 0;
 	case NSM_ROLE_CHILD:
 		return 1;
-	case NSM_ROLE_HELPER:
+	case NSM_ROLE_MONITOR:
 		return 2;
-	case NSM_ROLE_HOST:
+	case NSM_ROLE_HELPER:
 		return 3;
+	case NSM_ROLE_HOST:
+		return 4;
 	}
-	return 3;
+	return 4;
 }
 
 static int
@@ -130,8 +134,29 @@ member_cmp(const void *a, const void *b)
 	return slot_cmp_order(*(struct slot *const *)a, *(struct slot *const *)b);
 }
 
-/* Mark the processes podd knows, then fold their descendants under them
- * and name podd's other children helpers. */
+/* The parent of each process podd knows is its monitor (a shim's), unless
+ * it is podd itself or init (an infra's). */
+static void
+find_monitors(struct build *b)
+{
+	for (size_t i = 0; i < b->n_slots; i++) {
+		const struct slot *s = &b->slots[i];
+		struct slot *m;
+
+		if (!s->podd || s->p->ppid <= 1 || s->p->ppid == b->in->podd_pid)
+			continue;
+		m = slot_find(b, s->p->ppid);
+		if (m == NULL || m->k != NULL)
+			continue;
+		m->k = s->k;
+		m->role = NSM_ROLE_MONITOR;
+		m->rank = s->rank;
+		m->in_scope = s->in_scope;
+	}
+}
+
+/* Mark the processes podd knows and their monitors, then fold their
+ * descendants under them and name podd's other children helpers. */
 static void
 classify(struct build *b)
 {
@@ -150,11 +175,12 @@ classify(struct build *b)
 		s->podd = true;
 		s->in_scope = in->known[i].in_scope;
 	}
+	find_monitors(b);
 	for (size_t i = 0; i < b->n_slots; i++) {
 		struct slot *s = &b->slots[i];
 		pid_t pp = s->p->ppid;
 
-		if (s->podd)
+		if (s->k != NULL)
 			continue;
 		if (in->podd_pid > 0 && pp == in->podd_pid) {
 			s->role = NSM_ROLE_HELPER;
@@ -165,7 +191,7 @@ classify(struct build *b)
 
 			if (a == NULL)
 				break;
-			if (a->k != NULL && a->role != NSM_ROLE_CHILD) {
+			if (a->podd && a->role != NSM_ROLE_CHILD) {
 				s->k = a->k;
 				s->role = NSM_ROLE_CHILD;
 				s->rank = a->rank;
@@ -306,8 +332,7 @@ ns_owner(const struct ns_entry *e)
 	for (size_t i = 0; i < e->n_members; i++) {
 		const struct slot *s = e->members[i];
 
-		if (s->k != NULL && s->role != NSM_ROLE_CHILD &&
-		    (s->k->owns & (1u << e->type)) != 0)
+		if (s->podd && s->role != NSM_ROLE_CHILD && (s->k->owns & (1u << e->type)) != 0)
 			return s->k;
 	}
 	return NULL;

@@ -9,10 +9,11 @@
  *
  * Who is listed: podd's processes (those it knows, and their descendants
  * folded under them as "child"), and in every namespace of theirs that is
- * not the host's, whatever else sits there: a helper of podd's (its child,
- * "helper") or any other process ("host"). A host namespace (the inode of
- * pid 1's or of podd's own) lists podd's processes in it and counts the
- * others.
+ * not the host's, whatever else sits there: a workload's monitor (its
+ * parent, the shim that stays: it keeps the pod's net, ipc and uts),
+ * a helper of podd's (its child, "helper") or any other process ("host").
+ * A host namespace (the inode of pid 1's or of podd's own) lists podd's
+ * processes in it and counts the others.
  */
 #pragma once
 
@@ -52,6 +53,7 @@ enum ns_map_role {
 	NSM_ROLE_DEBUG,     /* the workload of a `podctl debug` container */
 	NSM_ROLE_EXEC,      /* an exec session's command */
 	NSM_ROLE_CHILD,     /* a descendant of one of the above */
+	NSM_ROLE_MONITOR,   /* the parent of one of the above: its monitor */
 	NSM_ROLE_HELPER,    /* a child of podd's (netplug, a task) */
 };
 

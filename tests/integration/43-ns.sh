@@ -5,7 +5,8 @@
 # infra's net, ipc and uts and not its mnt; a --pid container:X sidecar
 # shares X's pid namespace; an exec session, a debug container and a host
 # process that joined a pod's network are listed where they sit; a
-# --network host container's net is the host's; a --userns auto pod shows
+# --network host container's net is the host's; a workload's monitor is
+# listed where it sits (the pod's net, ipc and uts); a --userns auto pod shows
 # its id range as /proc/INFRA/uid_map has it; json parses, dot has a node
 # per process (and graphviz reads it); a pod or container narrows the map;
 # an unknown name is a one-line 125.
@@ -126,6 +127,11 @@ test_map_matches_proc_and_shows_who_shares() {
     assert_eq sidecar "$(role_of "$map" "$side")"
     assert_eq debug "$(role_of "$map" "$dbg")"
     assert_eq exec "$(role_of "$map" "$ex")"
+    # app1's monitor (its parent) keeps the pod's network: listed there.
+    local mon
+    mon=$(ps -o ppid= -p "$a1" | tr -d ' ')
+    assert_eq monitor "$(role_of "$map" "$mon")"
+    assert_eq "$(ino "$mon" net)" "$(ns_of "$map" net "$mon")"
     # The pod's containers (and its debug container) share the infra's
     # net, ipc and uts; each has its own mnt.
     local t
@@ -161,6 +167,7 @@ test_map_matches_proc_and_shows_who_shares() {
     assert_contains "$table" "sidecar:side $side"
     assert_contains "$table" "debug:dbg $dbg"
     assert_contains "$table" "exec:app1 $ex"
+    assert_contains "$table" "monitor:app1 $mon"
     assert_contains "$table" "pod web"
     assert_contains "$table" "host process"
     # The debug container's podctl ends with it.

@@ -34,6 +34,7 @@ enum {
 	P_INFRA,
 	P_APP,
 	P_APP_KID,
+	P_APP_MON,
 	P_SIDE,
 	P_SHIM,
 	P_EXEC,
@@ -75,6 +76,11 @@ fixture_init(struct fixture *f)
 	p[P_APP_KID] = p[P_APP];
 	p[P_APP_KID].pid = 111;
 	p[P_APP_KID].ppid = 110;
+	/* Its monitor keeps the pod's net, ipc and uts, not the rest. */
+	proc_host(&p[P_APP_MON], 109, 1, "podd-monitor");
+	p[P_APP_MON].ino[NSM_NET] = 1001;
+	p[P_APP_MON].ino[NSM_IPC] = 1002;
+	p[P_APP_MON].ino[NSM_UTS] = 1003;
 	/* side: app's pid namespace, its own net and mnt. */
 	proc_host(&p[P_SIDE], 120, 119, "sleep");
 	p[P_SIDE].ino[NSM_PID] = 1104;
@@ -190,26 +196,30 @@ test_who_shares_what(void)
 	map = ns_map_build(&f.in);
 	REQUIRE(map != NULL);
 
-	/* The pod's net: the infra owns it; app, its child and its exec, a
-	 * helper and a host process are in it, in that order. */
+	/* The pod's net: the infra owns it; app, its child, its monitor and
+	 * its exec, a helper and a host process are in it, in that order. */
 	ns = ns_get(map, "net", 1001);
 	REQUIRE(ns != NULL);
 	CHECK_STR(sget(ns, PD_F_NS_OWNER), ==, "web");
 	CHECK_STR(sget(ns, PD_F_NS_OWNER_KIND), ==, PD_NS_OWNER_POD);
 	CHECK(json_is_false(json_object_get(ns, PD_F_NS_HOST)));
 	pids_text(json_object_get(ns, PD_F_NS_MEMBERS), buf, sizeof(buf));
-	CHECK_STR(buf, ==, "100 110 111 130 150 140");
+	CHECK_STR(buf, ==, "100 110 111 109 130 150 140");
 	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 2);
 	CHECK_STR(sget(m, PD_F_ROLE), ==, "child");
 	CHECK_STR(sget(m, PD_F_NS_CONTAINER), ==, "app");
 	CHECK_INT(json_integer_value(json_object_get(m, PD_F_NS_PARENT)), ==, 110);
 	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 3);
+	CHECK_STR(sget(m, PD_F_ROLE), ==, "monitor");
+	CHECK_STR(sget(m, PD_F_NS_CONTAINER), ==, "app");
+	CHECK(json_is_null(json_object_get(m, PD_F_NS_PARENT)));
+	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 4);
 	CHECK_STR(sget(m, PD_F_ROLE), ==, "exec");
 	CHECK_STR(sget(m, PD_F_NS_EXEC_ID), ==, "e1");
-	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 4);
+	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 5);
 	CHECK_STR(sget(m, PD_F_ROLE), ==, "helper");
 	CHECK(json_is_null(json_object_get(m, PD_F_POD)));
-	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 5);
+	m = json_array_get(json_object_get(ns, PD_F_NS_MEMBERS), 6);
 	CHECK_STR(sget(m, PD_F_ROLE), ==, "host");
 	CHECK_STR(sget(m, PD_F_NS_COMM), ==, "nsenter");
 
@@ -233,19 +243,19 @@ test_who_shares_what(void)
 	pids_text(json_object_get(ns, PD_F_NS_MEMBERS), buf, sizeof(buf));
 	CHECK_STR(buf, ==, "170");
 	CHECK_INT(json_integer_value(json_object_get(ns, PD_F_NS_HOST_PROCESSES)), ==, 1);
-	/* pid 1's time namespace: every process of podd's, the six others
-	 * counted (init, podd, the shim, nsenter, netplug, bash). */
+	/* pid 1's time namespace: every process of podd's, the seven others
+	 * counted (init, podd, the monitors, nsenter, netplug, bash). */
 	ns = ns_get(map, "time", (long long)HOST(NSM_TIME));
 	REQUIRE(ns != NULL);
 	pids_text(json_object_get(ns, PD_F_NS_MEMBERS), buf, sizeof(buf));
 	CHECK_STR(buf, ==, "100 110 111 120 170 130");
-	CHECK_INT(json_integer_value(json_object_get(ns, PD_F_NS_HOST_PROCESSES)), ==, 6);
+	CHECK_INT(json_integer_value(json_object_get(ns, PD_F_NS_HOST_PROCESSES)), ==, 7);
 	/* pid 1's net is no one's here: not listed. */
 	CHECK(ns_get(map, "net", (long long)HOST(NSM_NET)) == NULL);
 
 	/* The processes: podd's and those found beside them, no others. */
 	pids_text(json_object_get(map, PD_F_PROCESSES), buf, sizeof(buf));
-	CHECK_STR(buf, ==, "100 110 111 120 170 130 150 140");
+	CHECK_STR(buf, ==, "100 110 111 109 120 170 130 150 140");
 	m = json_array_get(json_object_get(map, PD_F_PROCESSES), 0);
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(m, PD_F_NS_NS), "net")), ==,
 		  1001);
@@ -304,7 +314,7 @@ test_reused_pid_is_not_listed(void)
 	 * owner from the pod: app owns it. */
 	CHECK_STR(sget(ns_get(map, "net", 1001), PD_F_NS_OWNER), ==, "app");
 	pids_text(json_object_get(ns_get(map, "net", 1001), PD_F_NS_MEMBERS), buf, sizeof(buf));
-	CHECK_STR(buf, ==, "110 111 130 100 150 140");
+	CHECK_STR(buf, ==, "110 111 109 130 100 150 140");
 }
 
 static void
