@@ -103,6 +103,13 @@ web_pod() {
     podctl run -d --name hostnet --network host busybox sleep 1005 > /dev/null
 }
 
+# The debug container removed: its attached podctl ends with it.
+debug_end() {
+    podctl rm -f dbg > /dev/null
+    wait "$DEBUG_CLI" || true
+    DEBUG_CLI=
+}
+
 exec_pid() {
     ctr_field app1 .exec_sessions.0.pid
 }
@@ -170,10 +177,7 @@ test_map_matches_proc_and_shows_who_shares() {
     assert_contains "$table" "monitor:app1 $mon"
     assert_contains "$table" "pod web"
     assert_contains "$table" "host process"
-    # The debug container's podctl ends with it.
-    podctl rm -f dbg > /dev/null
-    wait "$DEBUG_CLI" || true
-    DEBUG_CLI=
+    debug_end
 }
 
 test_host_process_in_a_pods_network_is_listed() {
@@ -248,9 +252,7 @@ test_json_and_dot() {
     command -v dot > /dev/null || fail "no graphviz: make deps"
     dot -Tsvg "$T/map.dot" > "$T/map.svg"
     assert_contains "$(head -c 400 "$T/map.svg")" "<svg"
-    podctl rm -f dbg > /dev/null
-    wait "$DEBUG_CLI" || true
-    DEBUG_CLI=
+    debug_end
 }
 
 test_a_name_narrows_the_map() {
