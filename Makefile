@@ -103,6 +103,8 @@ PODD_PURE_OBJS += $(call obj,podd/netattach.c podd/ctr_net_spec.c)
 PODD_PURE_OBJS += $(call obj,podd/firewall_rules.c)
 # issue 15, dkctr: the Engine's container create body as podd's.
 PODD_PURE_OBJS += $(call obj,podd/api/dk_container_body.c)
+# issue 16, nsmap: the namespace map from a scan of /proc.
+PODD_PURE_OBJS += $(call obj,podd/ns_map.c)
 # podctl's pure modules, likewise.
 CLI_PURE_OBJS := $(call obj,cli/flags.c cli/output.c cli/ctr.c cli/logstream.c cli/detachkeys.c \
 	cli/body.c)
@@ -447,3 +449,7 @@ $(B)/completion/podctl.fish: $(PODCTL)
 docs: $(MAN_PAGES) $(COMPLETIONS)
 # The completion tests load the zsh and fish scripts too.
 DEPS_TEST  += zsh fish
+
+# issue 16, nsmap: graphviz, to check that `podctl ns --format dot` is a
+# graph dot reads (tests/integration/43-ns.sh).
+DEPS_TEST  += graphviz

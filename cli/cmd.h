@@ -219,3 +219,5 @@ int cmd_create(struct podctl *ctl, int argc, char **argv);
 int cmd_rename(struct podctl *ctl, int argc, char **argv);
 int cmd_container_prune(struct podctl *ctl, int argc, char **argv);
 int cmd_system(struct podctl *ctl, int argc, char **argv); /* system prune, info */
+/* issue 16, nsmap: cmd_ns.c */
+int cmd_ns(struct podctl *ctl, int argc, char **argv);

@@ -66,6 +66,7 @@ static const struct cmd commands[] = {
     {"cp", cmd_cp, "copy files between a container and the host"},
     {"export", cmd_export, "write a container's file system as a tar"},
     {"events", cmd_events, "print pod and container events as they happen"}, /* issue 12 */
+    {"ns", cmd_ns, "show which processes share which namespace"},            /* issue 16 */
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
     {"system", cmd_system, "manage podd as a whole: prune, info"}, /* issue 16 */
     {"version", cmd_version, "show podctl's and podd's versions"},

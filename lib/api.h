@@ -586,3 +586,38 @@
 #define PD_F_USERNS_SIZE "size"
 #define PD_USERNS_AUTO   "auto"
 #define PD_USERNS_HOST   "host"
+/* ---- issue 16, the namespace map (podd/ns_map.h) ----
+ *   GET /v1/ns[?ref=POD|CONTAINER]  {"namespaces": [...], "processes": [...]}:
+ *        the namespaces of every process podd knows (or of the pod's or
+ *        container's only) and every process in them, from /proc.
+ * A namespace: {"type" ("net", "ipc", "uts", "pid", "mnt", "user",
+ *   "cgroup", "time"), "inode", "host" (bool: pid 1's or podd's own),
+ *   "owner" (the pod or container it was made for, "host", or null),
+ *   "owner_kind" ("pod", "container", "host" or null), "members"
+ *   [member], "host_processes" (the processes of a host namespace not
+ *   listed), "uid_map", "gid_map" ([[inside, outside, count], ...] of a
+ *   user namespace, else null)}.
+ * A member: {"pid", "role" ("infra", "container", "sidecar", "debug",
+ *   "exec", "child", "monitor", "helper", "host"), "pod", "container", "exec_id",
+ *   "comm", "parent" (a child's: the pid it is folded under)}, null where
+ *   it has none. A process: a member with "ppid" and "ns" {TYPE: inode}. */
+#define PD_PATH_NS             "/v1/ns"
+#define PD_Q_REF               "ref"
+#define PD_F_NS_TYPE           "type"
+#define PD_F_NS_INODE          "inode"
+#define PD_F_NS_HOST           "host"
+#define PD_F_NS_OWNER          "owner"
+#define PD_F_NS_OWNER_KIND     "owner_kind"
+#define PD_F_NS_MEMBERS        "members"
+#define PD_F_NS_HOST_PROCESSES "host_processes"
+#define PD_F_NS_UID_MAP        "uid_map"
+#define PD_F_NS_GID_MAP        "gid_map"
+#define PD_F_NS_CONTAINER      "container"
+#define PD_F_NS_EXEC_ID        "exec_id"
+#define PD_F_NS_COMM           "comm"
+#define PD_F_NS_PPID           "ppid"
+#define PD_F_NS_PARENT         "parent"
+#define PD_F_NS_NS             "ns"
+#define PD_NS_OWNER_POD        "pod"
+#define PD_NS_OWNER_CONTAINER  "container"
+#define PD_NS_OWNER_HOST       "host"

@@ -100,6 +100,7 @@ static const struct route routes[] = {
     {EVHTTP_REQ_GET, PD_PATH_EVENTS, api_events},
     /* issue 16, ux */
     {EVHTTP_REQ_POST, PD_PATH_CONTAINERS "/*/" PD_ACTION_RENAME, api_container_rename},
+    {EVHTTP_REQ_GET, PD_PATH_NS, api_ns}, /* issue 16, nsmap */
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -145,3 +145,4 @@ http_handler_fn api_container_rename; /* issue 16, ux */
 /* volumes (issue 11, volumes branch) */
 http_handler_fn api_volume_list, api_volume_create, api_volume_get, api_volume_remove,
     api_volume_prune, api_container_copy_to, api_container_copy_from, api_container_export;
+http_handler_fn api_ns; /* issue 16, nsmap: api_ns.c */
