@@ -31,14 +31,16 @@ static const char usage[] =
     "  cp-out (--root DIR | --overlay LOWER[,LOWER...]:UPPER:WORK) --path PATH  (stdout)\n"
     "  cp-in  (--root DIR | --overlay LOWER[,LOWER...]:UPPER:WORK) --path DIR   (stdin)\n"
     "  export (--root DIR | --overlay LOWER[,LOWER...]:UPPER:WORK)              (stdout)\n"
-    "  stat   (--root DIR | --overlay LOWER[,LOWER...]:UPPER:WORK) --path PATH  (stdout, JSON)\n";
+    "  stat   (--root DIR | --overlay LOWER[,LOWER...]:UPPER:WORK) --path PATH  (stdout, JSON)\n"
+    "  du     DIR...                                   (stdout, JSON: apparent sizes)\n";
 
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct pd_err *err);
 } commands[] = {
-    {"unpack", cmd_unpack}, {"load", cmd_load},   {"import", cmd_import}, {"save", cmd_save},
-    {"cp-out", cmd_cp_out}, {"cp-in", cmd_cp_in}, {"export", cmd_export}, {"stat", cmd_stat},
+    {"unpack", cmd_unpack}, {"load", cmd_load},     {"import", cmd_import},
+    {"save", cmd_save},     {"cp-out", cmd_cp_out}, {"cp-in", cmd_cp_in},
+    {"export", cmd_export}, {"stat", cmd_stat},     {"du", cmd_du},
 };
 
 int

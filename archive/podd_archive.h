@@ -139,6 +139,7 @@ int cmd_cp_out(int argc, char **argv, struct pd_err *err);
 int cmd_cp_in(int argc, char **argv, struct pd_err *err);
 int cmd_export(int argc, char **argv, struct pd_err *err);
 int cmd_stat(int argc, char **argv, struct pd_err *err);
+int cmd_du(int argc, char **argv, struct pd_err *err);
 
 /* Print @j as one line on stdout. */
 int print_json(const json_t *j, struct pd_err *err);

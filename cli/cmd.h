@@ -218,6 +218,7 @@ int cmd_update(struct podctl *ctl, int argc, char **argv);
 int cmd_create(struct podctl *ctl, int argc, char **argv);
 int cmd_rename(struct podctl *ctl, int argc, char **argv);
 int cmd_container_prune(struct podctl *ctl, int argc, char **argv);
-int cmd_system(struct podctl *ctl, int argc, char **argv); /* system prune, info */
+int cmd_system(struct podctl *ctl, int argc, char **argv);    /* system prune, info */
+int cmd_system_df(struct podctl *ctl, int argc, char **argv); /* cmd_df.c */
 /* issue 16, nsmap: cmd_ns.c */
 int cmd_ns(struct podctl *ctl, int argc, char **argv);

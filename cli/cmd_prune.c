@@ -297,6 +297,7 @@ system_prune(struct podctl *ctl, int argc, char **argv)
 static const struct cmd system_cmds[] = {
     {"prune", system_prune, "remove stopped containers and pods, unused networks and images"},
     {"info", cmd_info, "show podd's directories, socket, pod counts and host"},
+    {"df", cmd_system_df, "show the disk space images, containers and volumes take"},
     {.name = NULL},
 };
 

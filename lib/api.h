@@ -7,6 +7,11 @@
  * The API (HTTP/1.1 over a unix socket, JSON bodies):
  *   GET    /v1/version                  {"version","api_version","commit"}
  *   GET    /v1/info                     daemon facts: dirs, pid, counts, kernel, cgroups
+ *   GET    /v1/system/df                disk use: {"images":[{"id","names","size","users"}],
+ *                                        "containers":[{"id","name","image","state","size"}],
+ *                                        "volumes":[{"name","size","users"}]}; sizes in
+ *                                        bytes (a container's: its writable layer), users:
+ *                                        how many containers use it
  *   GET    /v1/pods                     [pod, ...]
  *   POST   /v1/pods                     create; body: pod create fields; 201 pod
  *   GET    /v1/pods/{name|id}           pod
@@ -74,6 +79,8 @@
 
 #define PD_PATH_VERSION      "/v1/version"
 #define PD_PATH_INFO         "/v1/info"
+#define PD_PATH_SYSTEM_DF    "/v1/system/df" /* issue 16 */
+#define PD_F_USERS           "users"
 #define PD_PATH_PODS         "/v1/pods"
 #define PD_PATH_IMAGES       "/v1/images"
 #define PD_PATH_IMAGES_LOAD  PD_PATH_IMAGES "/load"

@@ -40,6 +40,7 @@ struct route {
 static const struct route routes[] = {
     {EVHTTP_REQ_GET, PD_PATH_VERSION, api_version},
     {EVHTTP_REQ_GET, PD_PATH_INFO, api_info},
+    {EVHTTP_REQ_GET, PD_PATH_SYSTEM_DF, api_system_df},
     {EVHTTP_REQ_GET, PD_PATH_PODS, api_pod_list},
     {EVHTTP_REQ_POST, PD_PATH_PODS, api_pod_create},
     {EVHTTP_REQ_GET, PD_PATH_PODS "/*", api_pod_get},

@@ -127,7 +127,7 @@ size_t http_conn_unsent(struct evhttp_request *req);
 
 /* api_*.c: handlers. @arg is the path's {name} segment or NULL. */
 typedef void http_handler_fn(struct podd *d, struct evhttp_request *req, const char *arg);
-http_handler_fn api_version, api_info;
+http_handler_fn api_version, api_info, api_system_df;
 http_handler_fn api_pod_list, api_pod_create, api_pod_get, api_pod_start, api_pod_stop,
     api_pod_remove, api_pod_ports_add, api_pod_ports_remove;
 http_handler_fn api_image_list, api_image_import, api_image_get, api_image_remove;

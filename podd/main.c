@@ -43,6 +43,7 @@
 #include "notify.h"     /* issue 16 */
 #include "sock_group.h" /* issue 16 */
 #include "options.h"    /* issue 16 */
+#include "sys_df.h"     /* issue 16 */
 #include "firewall.h"   /* issue 14 */
 #include "api/dk.h"     /* issue 15 */
 
@@ -393,6 +394,7 @@ podd_teardown(struct podd *d)
 	 * their connections live: evhttp_free frees the requests it holds. */
 	task_free_all(d); /* before the images their callbacks point to */
 	ctr_copy_free_all(d);
+	sys_df_free_all(d);
 	container_free_all(d);
 	probe_loop_free(d); /* probes branch: after the containers' probes */
 	ctr_logs_teardown(d);
@@ -467,6 +469,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&d.commits);
 	TAILQ_INIT(&d.image_ops);
 	TAILQ_INIT(&d.copies);
+	TAILQ_INIT(&d.dfs);
 	TAILQ_INIT(&d.containers);
 	TAILQ_INIT(&d.log_draining);
 	TAILQ_INIT(&d.tasks);

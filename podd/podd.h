@@ -66,6 +66,8 @@ struct log_follower;
 TAILQ_HEAD(log_follower_list, log_follower);
 struct ctr_copy;
 TAILQ_HEAD(ctr_copy_list, ctr_copy); /* issue 11, volumes: cp and export */
+struct sys_df;
+TAILQ_HEAD(sys_df_list, sys_df); /* issue 16: system df */
 
 struct podd {
 	struct podd_config cfg;
@@ -91,6 +93,7 @@ struct podd {
 	struct image_commit_list commits; /* owned: commits waiting for them */
 	struct image_op_list image_ops;   /* owned: loads, saves, imports */
 	struct ctr_copy_list copies;      /* owned: cp and export in flight (ctr_copy.c) */
+	struct sys_df_list dfs;           /* owned: system df walks in flight (sys_df.c) */
 	struct container_head containers; /* owned */
 	struct task_list tasks;           /* owned: helper commands running */
 	struct cni_op_list cni_ops;       /* owned: CNI plugin chains running */

@@ -213,7 +213,11 @@ extern const struct dk_routes dk_container_routes; /* dk_container.c */
 extern const struct dk_routes dk_stream_routes;    /* dk_attach.c: attach, exec, logs, archive */
 extern const struct dk_routes dk_image_routes;     /* dk_image.c */
 extern const struct dk_routes dk_network_routes;   /* dk_network.c */
-extern const struct dk_routes dk_volume_routes;    /* dk_volume.c */
+/* dk_volume.c: the Engine's volume object of podd's volume JSON @v (a new
+ * reference). */
+json_t *dk_volume_json(const json_t *v);
+
+extern const struct dk_routes dk_volume_routes; /* dk_volume.c */
 
 /* dk_route.c: dispatch @r (method, path, version), answering 404 or 400
  * itself when no route takes it. */

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "dk_container.h"
 #include "dk_image.h"
 #include "api.h"
 #include "cgroup.h"
@@ -25,6 +26,8 @@
 #include "json.h"
 #include "podd.h"
 #include "registry.h"
+#include "sys_df.h"
+#include "volume.h"
 #include "xalloc.h"
 
 static void
@@ -446,8 +449,60 @@ auth(struct dk_req *r)
 
 /* ---- /system/df --------------------------------------------------------------- */
 
+/* The Engine's containers of podd's df reply @list: each one's summary (as
+ * /containers/json) with SizeRw, its writable layer. A container removed
+ * meanwhile is left out. */
+static json_t *
+df_containers(struct dk_req *r, const json_t *list)
+{
+	json_t *out = json_array();
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (list, i, v) {
+		struct pd_err ignored = {0};
+		struct container *c = container_find(
+		    dk_podd(r), json_string_value(json_object_get(v, PD_F_ID)), &ignored);
+		json_t *e;
+
+		if (c == NULL)
+			continue;
+		e = dk_ctr_summary(c);
+		json_object_set(e, "SizeRw", json_object_get(v, PD_F_SIZE));
+		json_array_append_new(out, e);
+	}
+	return out;
+}
+
+/* The Engine's volumes of podd's df reply @list, with UsageData. */
+static json_t *
+df_volumes(struct dk_req *r, const json_t *list)
+{
+	json_t *out = json_array();
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (list, i, v) {
+		struct pd_err ignored = {0};
+		cleanup_json json_t *vol = volume_get_json(
+		    dk_podd(r), json_string_value(json_object_get(v, PD_F_NAME)), &ignored);
+		json_t *e;
+
+		if (vol == NULL)
+			continue;
+		e = dk_volume_json(vol);
+		json_object_set_new(e, "UsageData",
+				    json_pack("{s:O, s:O}", "Size", json_object_get(v, PD_F_SIZE),
+					      "RefCount", json_object_get(v, PD_F_USERS)));
+		json_array_append_new(out, e);
+	}
+	return out;
+}
+
+/* podd's df is in: the images from their records, the containers and
+ * volumes with the sizes its walk measured. */
 static void
-system_df(struct dk_req *r)
+after_df(struct dk_req *r, const json_t *reply, void *arg)
 {
 	struct podd *d = dk_podd(r);
 	cleanup_json json_t *images = json_array();
@@ -455,6 +510,7 @@ system_df(struct dk_req *r)
 	long long layers = 0;
 	struct image *img;
 
+	(void)arg;
 	TAILQ_FOREACH (img, &d->images, entry) {
 		cleanup_free char *id = xasprintf("sha256:%s", img->id);
 		json_t *names = json_array();
@@ -476,9 +532,21 @@ system_df(struct dk_req *r)
 			      "VirtualSize", (json_int_t)img->size, "SharedSize", -1, "Labels",
 			      "Containers", container_uses_image(d, img->id) ? 1 : 0));
 	}
-	j = json_pack("{s:I, s:O, s:[], s:[], s:[]}", "LayersSize", (json_int_t)layers, "Images",
-		      images, "Containers", "Volumes", "BuildCache");
+	j = json_pack("{s:I, s:O, s:o, s:o, s:[]}", "LayersSize", (json_int_t)layers, "Images",
+		      images, "Containers",
+		      df_containers(r, json_object_get(reply, PD_F_CONTAINERS)), "Volumes",
+		      df_volumes(r, json_object_get(reply, PD_F_VOLUMES)), "BuildCache");
 	dk_reply_json(r, 200, j);
+}
+
+static void
+system_df(struct dk_req *r)
+{
+	struct pd_err err = {0};
+	struct http_pending *p = dk_pending(r, after_df, NULL, NULL);
+
+	if (sys_df_start(dk_podd(r), p, &err) < 0)
+		http_pending_reply_error(p, &err);
 }
 
 static const struct dk_route routes[] = {

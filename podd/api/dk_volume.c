@@ -15,9 +15,8 @@
 #include "podd.h"
 #include "volume.h"
 
-/* The Engine's volume object of podd's JSON @v. */
-static json_t *
-engine_json(const json_t *v)
+json_t *
+dk_volume_json(const json_t *v)
 {
 	return json_pack("{s:O, s:s, s:O, s:O, s:O, s:s, s:n}", "Name",
 			 json_object_get(v, PD_F_NAME), "Driver", PD_VOLUME_DRIVER, "Mountpoint",
@@ -78,7 +77,7 @@ list(struct dk_req *r)
 	out = json_array();
 	json_array_foreach (all, i, v)
 		if (wanted(filters, v))
-			json_array_append_new(out, engine_json(v));
+			json_array_append_new(out, dk_volume_json(v));
 	j = json_pack("{s:O, s:[]}", "Volumes", out, "Warnings");
 	dk_reply_json(r, 200, j);
 }
@@ -146,7 +145,7 @@ create(struct dk_req *r)
 	if (v == NULL)
 		return;
 	/* An existing volume is answered as it is, as the Engine does. */
-	j = engine_json(v);
+	j = dk_volume_json(v);
 	dk_reply_json(r, 201, j);
 	return;
 fail:
@@ -160,7 +159,7 @@ inspect(struct dk_req *r)
 
 	if (v == NULL)
 		return;
-	j = engine_json(v);
+	j = dk_volume_json(v);
 	dk_reply_json(r, 200, j);
 }
 
