@@ -88,10 +88,12 @@ sum_of(const json_t *reply, const char *list, const char *type, bool (*active)(c
 	return s;
 }
 
+/* @bytes as docker prints them: 3 significant digits in the tables of -v,
+ * 4 in the summary (@summary). */
 static void
-size_text(long long bytes, char *buf, size_t len)
+size_text(long long bytes, bool summary, char *buf, size_t len)
 {
-	if (output_size(bytes, buf, len) < 0)
+	if ((summary ? output_size_4(bytes, buf, len) : output_size(bytes, buf, len)) < 0)
 		(void)snprintf(buf, len, "-");
 }
 
@@ -107,8 +109,8 @@ print_summary(const struct df_sum *sums, size_t n)
 
 		(void)snprintf(total, sizeof(total), "%lld", sums[i].total);
 		(void)snprintf(active, sizeof(active), "%lld", sums[i].active);
-		size_text(sums[i].size, size, sizeof(size));
-		size_text(sums[i].reclaimable, rec, sizeof(rec));
+		size_text(sums[i].size, true, size, sizeof(size));
+		size_text(sums[i].reclaimable, true, rec, sizeof(rec));
 		/* docker's: the share only when there is a size to share */
 		if (sums[i].size > 0)
 			(void)snprintf(shown, sizeof(shown), "%s (%lld%%)", rec,
@@ -125,8 +127,7 @@ print_summary(const struct df_sum *sums, size_t n)
 static void
 print_images(const json_t *list)
 {
-	static const char *const header[] = {"REPOSITORY", "TAG", "IMAGE ID", "SIZE",
-					     "CONTAINERS"};
+	static const char *const header[] = {"REPOSITORY", "TAG", "IMAGE ID", "SIZE", "CONTAINERS"};
 	cleanup_table struct table t = {0};
 	const json_t *img;
 	size_t i;
@@ -142,7 +143,7 @@ print_images(const json_t *list)
 		struct pd_err ignored = {0};
 		const char *tag = "<none>";
 
-		size_text(num(img, PD_F_SIZE), size, sizeof(size));
+		size_text(num(img, PD_F_SIZE), false, size, sizeof(size));
 		if (json_array_size(names) > 0 &&
 		    pd_imgref_parse(json_string_value(json_array_get(names, 0)), &r, &ignored) ==
 			0) {
@@ -171,7 +172,7 @@ print_containers(const json_t *list)
 		cleanup_free char *image = xstrndup(str(c, PD_F_IMAGE), SHORT_ID);
 		char size[32];
 
-		size_text(num(c, PD_F_SIZE), size, sizeof(size));
+		size_text(num(c, PD_F_SIZE), false, size, sizeof(size));
 		const char *row[] = {id, image, size, str(c, PD_F_STATE), str(c, PD_F_NAME)};
 
 		table_add_row(&t, row);
@@ -193,7 +194,7 @@ print_volumes(const json_t *list)
 		cleanup_free char *links = xasprintf("%lld", num(v, PD_F_USERS));
 		char size[32];
 
-		size_text(num(v, PD_F_SIZE), size, sizeof(size));
+		size_text(num(v, PD_F_SIZE), false, size, sizeof(size));
 		const char *row[] = {str(v, PD_F_NAME), links, size};
 
 		table_add_row(&t, row);

@@ -180,6 +180,14 @@ output_size(long long bytes, char *buf, size_t len)
 }
 
 int
+output_size_4(long long bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+
+	return scaled_size(bytes, 1000, 4, units, sizeof(units) / sizeof(units[0]), buf, len);
+}
+
+int
 output_size_binary(long long bytes, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

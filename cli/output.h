@@ -52,6 +52,10 @@ int output_duration(int64_t secs, char *buf, size_t len);
  * small. */
 int output_size(long long bytes, char *buf, size_t len);
 
+/* issue 16: output_size() with four significant digits ("1.982MB"), as
+ * docker's system df prints its summary. */
+int output_size_4(long long bytes, char *buf, size_t len);
+
 /* issue 13, observe: a memory size as docker's stats prints it: four
  * significant digits and a binary unit ("1.5MiB", "7.668GiB"). */
 int output_size_binary(long long bytes, char *buf, size_t len);

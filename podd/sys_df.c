@@ -60,8 +60,8 @@ fill_sizes(json_t *list, const json_t *sizes, size_t *at)
 	size_t i;
 
 	json_array_foreach (list, i, v)
-		json_object_set_new(v, PD_F_SIZE,
-				    json_integer(json_integer_value(json_array_get(sizes, (*at)++))));
+		json_object_set_new(
+		    v, PD_F_SIZE, json_integer(json_integer_value(json_array_get(sizes, (*at)++))));
 }
 
 static void
@@ -77,8 +77,9 @@ on_du_done(void *arg, int exit_code, const char *out, size_t out_len, const char
 	j = exit_code == 0 ? json_loadb(out, out_len, 0, NULL) : NULL;
 	sizes = json_object_get(j, "sizes");
 	if (!json_is_array(sizes) ||
-	    json_array_size(sizes) != json_array_size(json_object_get(op->reply, PD_F_CONTAINERS)) +
-					  json_array_size(json_object_get(op->reply, PD_F_VOLUMES))) {
+	    json_array_size(sizes) !=
+		json_array_size(json_object_get(op->reply, PD_F_CONTAINERS)) +
+		    json_array_size(json_object_get(op->reply, PD_F_VOLUMES))) {
 		pd_fail(&err, PD_E_SYSTEM, "system df: the walk failed: %.*s",
 			(int)strcspn(errors, "\n"), errors);
 		http_pending_reply_error(op->pending, &err);
@@ -103,8 +104,8 @@ images_json(struct podd *d)
 		TAILQ_FOREACH (c, &d->containers, entry)
 			users += strcmp(c->rec.spec.image, img->id) == 0;
 		json_array_append_new(list, json_pack("{s:s, s:O, s:I, s:i}", PD_F_ID, img->id,
-						       PD_F_NAMES, img->names, PD_F_SIZE,
-						       (json_int_t)img->size, PD_F_USERS, users));
+						      PD_F_NAMES, img->names, PD_F_SIZE,
+						      (json_int_t)img->size, PD_F_USERS, users));
 	}
 	return list;
 }
@@ -120,10 +121,10 @@ containers_json(struct podd *d, json_t *dirs)
 	TAILQ_FOREACH (c, &d->containers, entry) {
 		cleanup_free char *root = ctr_root_dir(c);
 
-		json_array_append_new(
-		    list, json_pack("{s:s, s:s, s:s, s:s, s:i}", PD_F_ID, c->rec.id, PD_F_NAME,
-				    c->rec.spec.name, PD_F_IMAGE, c->rec.spec.image,
-				    PD_F_STATE, ctr_state_name(c->rec.state), PD_F_SIZE, 0));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:i}", PD_F_ID,
+						      c->rec.id, PD_F_NAME, c->rec.spec.name,
+						      PD_F_IMAGE, c->rec.spec.image, PD_F_STATE,
+						      ctr_state_name(c->rec.state), PD_F_SIZE, 0));
 		json_array_append_new(dirs, json_sprintf("%s/upper", root));
 	}
 	return list;
@@ -145,8 +146,8 @@ volumes_json(struct podd *d, json_t *dirs, struct pd_err *err)
 		json_array_append_new(
 		    list, json_pack("{s:s, s:i, s:i}", PD_F_NAME, name, PD_F_SIZE, 0, PD_F_USERS,
 				    (int)json_array_size(json_object_get(v, PD_F_CONTAINERS))));
-		json_array_append_new(dirs, json_string(json_string_value(
-						json_object_get(v, PD_F_MOUNTPOINT))));
+		json_array_append_new(
+		    dirs, json_string(json_string_value(json_object_get(v, PD_F_MOUNTPOINT))));
 	}
 	return list;
 }

@@ -499,40 +499,57 @@ df_volumes(struct dk_req *r, const json_t *list)
 	return out;
 }
 
-/* podd's df is in: the images from their records, the containers and
- * volumes with the sizes its walk measured. */
+/* The Engine's images of podd's df reply @list; *@layers their sum. */
+static json_t *
+df_images(struct dk_req *r, const json_t *list, long long *layers)
+{
+	json_t *out = json_array();
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach (list, i, v) {
+		struct pd_err ignored = {0};
+		const char *hex = json_string_value(json_object_get(v, PD_F_ID));
+		struct image *img = image_find(dk_podd(r), hex, &ignored);
+		cleanup_free char *id = xasprintf("sha256:%s", hex);
+		json_int_t size = json_integer_value(json_object_get(v, PD_F_SIZE));
+		json_t *names = json_array();
+		const json_t *n;
+		size_t k;
+
+		if (img == NULL) {
+			json_decref(names);
+			continue;
+		}
+		json_array_foreach (json_object_get(v, PD_F_NAMES), k, n) {
+			char fam[PD_IMGREF_MAX];
+
+			pd_imgref_familiar_name(json_string_value(n), fam, sizeof(fam));
+			json_array_append_new(names, json_string(fam));
+		}
+		*layers += size;
+		/* SharedSize -1: podd does not count the layers images share. */
+		json_array_append_new(
+		    out, json_pack("{s:s, s:s, s:o, s:[], s:I, s:I, s:I, s:i, s:{}, s:O}", "Id", id,
+				   "ParentId", "", "RepoTags", names, "RepoDigests", "Created",
+				   (json_int_t)dk_image_created(img), "Size", size, "VirtualSize",
+				   size, "SharedSize", -1, "Labels", "Containers",
+				   json_object_get(v, PD_F_USERS)));
+	}
+	return out;
+}
+
+/* podd's df is in: the images as their records have them, the containers
+ * and volumes with the sizes its walk measured. */
 static void
 after_df(struct dk_req *r, const json_t *reply, void *arg)
 {
-	struct podd *d = dk_podd(r);
-	cleanup_json json_t *images = json_array();
 	cleanup_json json_t *j = NULL;
 	long long layers = 0;
-	struct image *img;
+	json_t *images = df_images(r, json_object_get(reply, PD_F_IMAGES), &layers);
 
 	(void)arg;
-	TAILQ_FOREACH (img, &d->images, entry) {
-		cleanup_free char *id = xasprintf("sha256:%s", img->id);
-		json_t *names = json_array();
-		const json_t *v;
-		size_t i;
-
-		json_array_foreach (img->names, i, v) {
-			char fam[PD_IMGREF_MAX];
-
-			pd_imgref_familiar_name(json_string_value(v), fam, sizeof(fam));
-			json_array_append_new(names, json_string(fam));
-		}
-		layers += img->size;
-		json_array_append_new(
-		    images,
-		    json_pack("{s:s, s:s, s:o, s:[], s:I, s:I, s:I, s:i, s:{}, s:i}", "Id", id,
-			      "ParentId", "", "RepoTags", names, "RepoDigests", "Created",
-			      (json_int_t)dk_image_created(img), "Size", (json_int_t)img->size,
-			      "VirtualSize", (json_int_t)img->size, "SharedSize", -1, "Labels",
-			      "Containers", container_uses_image(d, img->id) ? 1 : 0));
-	}
-	j = json_pack("{s:I, s:O, s:o, s:o, s:[]}", "LayersSize", (json_int_t)layers, "Images",
+	j = json_pack("{s:I, s:o, s:o, s:o, s:[]}", "LayersSize", (json_int_t)layers, "Images",
 		      images, "Containers",
 		      df_containers(r, json_object_get(reply, PD_F_CONTAINERS)), "Volumes",
 		      df_volumes(r, json_object_get(reply, PD_F_VOLUMES)), "BuildCache");

@@ -78,7 +78,7 @@ test_unused_volume_and_stopped_container_are_reclaimable() {
 test_engine_df_has_the_same_sizes() {
     with_busybox
     make_pair
-    local mine engine
+    local mine engine out
     mine=$(podctl system df --format json)
     engine=$(curl -sf --unix-socket "$T/run/docker.sock" http://d/v1.41/system/df)
     echo "$mine" "$engine" | python3 -c '
@@ -93,8 +93,13 @@ assert ms == es, (ms, es)
 mv = {v["name"]: (v["size"], v["users"]) for v in mine["volumes"]}
 ev = {v["Name"]: (v["UsageData"]["Size"], v["UsageData"]["RefCount"]) for v in engine["Volumes"]}
 assert mv == ev, (mv, ev)
+mi = {"sha256:" + i["id"]: (i["size"], i["users"]) for i in mine["images"]}
+ei = {i["Id"]: (i["Size"], i["Containers"]) for i in engine["Images"]}
+assert mi == ei, (mi, ei)
 ' || fail "the Engine's df differs from podd's"
-    assert_match "$(docker system df)" "Local Volumes +1 +1 +20[0-9]"
+    out=$(docker system df)
+    assert_match "$out" "Containers +2 +1 +30[0-9]"
+    assert_match "$out" "Local Volumes +1 +1 +20[0-9]"
     assert_match "$(docker system df -v)" "writer"
 }
 

@@ -202,6 +202,13 @@ test_sizes(void)
 		CHECK_STR(buf, ==, cases[i].want);
 	}
 	CHECK_INT(output_size(1982365, buf, 4), ==, -1);
+	/* issue 16: system df's summary */
+	REQUIRE(output_size_4(1982365, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "1.982MB");
+	REQUIRE(output_size_4(300000, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "300kB");
+	REQUIRE(output_size_4(999400, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, ==, "999.4kB");
 	/* issue 13, observe: memory as docker's stats prints it */
 	REQUIRE(output_size_binary(1572864, buf, sizeof(buf)) == 0);
 	CHECK_STR(buf, ==, "1.5MiB");
