@@ -6,6 +6,7 @@
  * /v1/system/df); this file sums and prints.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -124,82 +125,112 @@ print_summary(const struct df_sum *sums, size_t n)
 	table_print(&t, stdout);
 }
 
+/* The REPOSITORY and TAG docker shows for the image JSON @img (its first
+ * name; "<none>" for none) into @repo and *@tag (borrowed from @r). */
 static void
-print_images(const json_t *list)
+repo_tag(const json_t *img, struct pd_imgref *r, char *repo, size_t len, const char **tag)
 {
-	static const char *const header[] = {"REPOSITORY", "TAG", "IMAGE ID", "SIZE", "CONTAINERS"};
-	cleanup_table struct table t = {0};
+	const json_t *names = json_object_get(img, PD_F_NAMES);
+	struct pd_err ignored = {0};
+
+	(void)snprintf(repo, len, "<none>");
+	*tag = "<none>";
+	if (json_array_size(names) > 0 &&
+	    pd_imgref_parse(json_string_value(json_array_get(names, 0)), r, &ignored) == 0) {
+		pd_imgref_familiar(r, repo, len);
+		*tag = r->tag;
+	}
+}
+
+/* A row of -v's tables for @v (@reply for what it refers to) into @t. */
+typedef void df_row_fn(struct table *t, const json_t *v, const json_t *reply);
+
+static void
+image_row(struct table *t, const json_t *img, const json_t *reply)
+{
+	cleanup_free char *id = xstrndup(str(img, PD_F_ID), SHORT_ID);
+	cleanup_free char *users = xasprintf("%lld", num(img, PD_F_USERS));
+	char repo[PD_IMGREF_MAX], size[32];
+	struct pd_imgref r = {0};
+	const char *tag;
+
+	(void)reply;
+	repo_tag(img, &r, repo, sizeof(repo), &tag);
+	size_text(num(img, PD_F_SIZE), false, size, sizeof(size));
+	const char *row[] = {repo, tag, id, size, users};
+
+	table_add_row(t, row);
+}
+
+/* A container's image as docker shows it: its name, else its short id. */
+static void
+container_row(struct table *t, const json_t *c, const json_t *reply)
+{
+	cleanup_free char *id = xstrndup(str(c, PD_F_ID), SHORT_ID);
+	cleanup_free char *image = xstrndup(str(c, PD_F_IMAGE), SHORT_ID);
+	char repo[PD_IMGREF_MAX], size[32];
 	const json_t *img;
 	size_t i;
 
-	printf("Images space usage:\n\n");
-	table_init(&t, 5, header);
-	json_array_foreach (list, i, img) {
-		cleanup_free char *id = xstrndup(str(img, PD_F_ID), SHORT_ID);
-		cleanup_free char *users = xasprintf("%lld", num(img, PD_F_USERS));
-		const json_t *names = json_object_get(img, PD_F_NAMES);
-		char repo[PD_IMGREF_MAX] = "<none>", size[32];
+	json_array_foreach (json_object_get(reply, PD_F_IMAGES), i, img) {
 		struct pd_imgref r = {0};
-		struct pd_err ignored = {0};
-		const char *tag = "<none>";
+		const char *tag;
 
-		size_text(num(img, PD_F_SIZE), false, size, sizeof(size));
-		if (json_array_size(names) > 0 &&
-		    pd_imgref_parse(json_string_value(json_array_get(names, 0)), &r, &ignored) ==
-			0) {
-			pd_imgref_familiar(&r, repo, sizeof(repo));
-			tag = r.tag;
-		}
-		const char *row[] = {repo, tag, id, size, users};
-
-		table_add_row(&t, row);
+		if (strcmp(str(img, PD_F_ID), str(c, PD_F_IMAGE)) != 0 ||
+		    json_array_size(json_object_get(img, PD_F_NAMES)) == 0)
+			continue;
+		repo_tag(img, &r, repo, sizeof(repo), &tag);
+		free(image);
+		image = strcmp(tag, "latest") == 0 ? xstrdup(repo) : xasprintf("%s:%s", repo, tag);
+		break;
 	}
-	table_print(&t, stdout);
+	size_text(num(c, PD_F_SIZE), false, size, sizeof(size));
+	const char *row[] = {id, image, size, str(c, PD_F_STATE), str(c, PD_F_NAME)};
+
+	table_add_row(t, row);
 }
 
 static void
-print_containers(const json_t *list)
+volume_row(struct table *t, const json_t *v, const json_t *reply)
 {
-	static const char *const header[] = {"CONTAINER ID", "IMAGE", "SIZE", "STATUS", "NAMES"};
-	cleanup_table struct table t = {0};
-	const json_t *c;
-	size_t i;
+	cleanup_free char *links = xasprintf("%lld", num(v, PD_F_USERS));
+	char size[32];
 
-	printf("\nContainers space usage:\n\n");
-	table_init(&t, 5, header);
-	json_array_foreach (list, i, c) {
-		cleanup_free char *id = xstrndup(str(c, PD_F_ID), SHORT_ID);
-		cleanup_free char *image = xstrndup(str(c, PD_F_IMAGE), SHORT_ID);
-		char size[32];
+	(void)reply;
+	size_text(num(v, PD_F_SIZE), false, size, sizeof(size));
+	const char *row[] = {str(v, PD_F_NAME), links, size};
 
-		size_text(num(c, PD_F_SIZE), false, size, sizeof(size));
-		const char *row[] = {id, image, size, str(c, PD_F_STATE), str(c, PD_F_NAME)};
-
-		table_add_row(&t, row);
-	}
-	table_print(&t, stdout);
+	table_add_row(t, row);
 }
 
+/* One table of -v: @title, then a row of @fn per entry of @reply's @list. */
 static void
-print_volumes(const json_t *list)
+print_section(const char *title, const char *const *header, size_t ncols, const json_t *reply,
+	      const char *list, df_row_fn *fn)
 {
-	static const char *const header[] = {"VOLUME NAME", "LINKS", "SIZE"};
 	cleanup_table struct table t = {0};
 	const json_t *v;
 	size_t i;
 
-	printf("\nLocal Volumes space usage:\n\n");
-	table_init(&t, 3, header);
-	json_array_foreach (list, i, v) {
-		cleanup_free char *links = xasprintf("%lld", num(v, PD_F_USERS));
-		char size[32];
-
-		size_text(num(v, PD_F_SIZE), false, size, sizeof(size));
-		const char *row[] = {str(v, PD_F_NAME), links, size};
-
-		table_add_row(&t, row);
-	}
+	printf("%s space usage:\n\n", title);
+	table_init(&t, ncols, header);
+	json_array_foreach (json_object_get(reply, list), i, v)
+		fn(&t, v, reply);
 	table_print(&t, stdout);
+}
+
+static void
+print_verbose(const json_t *reply)
+{
+	static const char *const images[] = {"REPOSITORY", "TAG", "IMAGE ID", "SIZE", "CONTAINERS"};
+	static const char *const ctrs[] = {"CONTAINER ID", "IMAGE", "SIZE", "STATUS", "NAMES"};
+	static const char *const vols[] = {"VOLUME NAME", "LINKS", "SIZE"};
+
+	print_section("Images", images, 5, reply, PD_F_IMAGES, image_row);
+	printf("\n");
+	print_section("Containers", ctrs, 5, reply, PD_F_CONTAINERS, container_row);
+	printf("\n");
+	print_section("Local Volumes", vols, 3, reply, PD_F_VOLUMES, volume_row);
 }
 
 int
@@ -239,8 +270,6 @@ cmd_system_df(struct podctl *ctl, int argc, char **argv)
 		print_summary(sums, 3);
 		return 0;
 	}
-	print_images(json_object_get(reply, PD_F_IMAGES));
-	print_containers(json_object_get(reply, PD_F_CONTAINERS));
-	print_volumes(json_object_get(reply, PD_F_VOLUMES));
+	print_verbose(reply);
 	return 0;
 }

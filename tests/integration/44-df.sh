@@ -61,8 +61,10 @@ print([c["size"] for c in json.load(sys.stdin)["containers"] if c["name"] == "wr
     assert_match "$out" "Local Volumes +1 +1 +20[0-9]\\.?[0-9]*kB +0B \\(0%\\)"
     out=$(podctl system df -v)
     assert_contains "$out" "Images space usage:"
-    assert_match "$out" "writer"
-    assert_match "$out" "data +1 +20[0-9]"
+    assert_match "$out" "^busybox +latest +[0-9a-f]{12} +[0-9.]+MB +2$"
+    assert_match "$out" " busybox +30[0-9]\\.?[0-9]*kB +running +writer$"
+    assert_match "$out" " busybox +0B +created +idle$"
+    assert_match "$out" "^data +1 +20[0-9]\\.?[0-9]*kB$"
 }
 
 test_unused_volume_and_stopped_container_are_reclaimable() {
