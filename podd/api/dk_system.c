@@ -449,52 +449,55 @@ auth(struct dk_req *r)
 
 /* ---- /system/df --------------------------------------------------------------- */
 
-/* The Engine's containers of podd's df reply @list: each one's summary (as
- * /containers/json) with SizeRw, its writable layer. A container removed
- * meanwhile is left out. */
+/* The Engine's container for the entry @v of podd's df reply: its summary
+ * (as /containers/json) with SizeRw, its writable layer; NULL when it was
+ * removed meanwhile. */
 static json_t *
-df_containers(struct dk_req *r, const json_t *list)
+df_container(struct podd *d, const json_t *v)
 {
-	json_t *out = json_array();
-	const json_t *v;
-	size_t i;
+	struct pd_err ignored = {0};
+	struct container *c =
+	    container_find(d, json_string_value(json_object_get(v, PD_F_ID)), &ignored);
+	json_t *e;
 
-	json_array_foreach (list, i, v) {
-		struct pd_err ignored = {0};
-		struct container *c = container_find(
-		    dk_podd(r), json_string_value(json_object_get(v, PD_F_ID)), &ignored);
-		json_t *e;
-
-		if (c == NULL)
-			continue;
-		e = dk_ctr_summary(c);
-		json_object_set(e, "SizeRw", json_object_get(v, PD_F_SIZE));
-		json_array_append_new(out, e);
-	}
-	return out;
+	if (c == NULL)
+		return NULL;
+	e = dk_ctr_summary(c);
+	json_object_set(e, "SizeRw", json_object_get(v, PD_F_SIZE));
+	return e;
 }
 
-/* The Engine's volumes of podd's df reply @list, with UsageData. */
+/* The Engine's volume for the entry @v, with UsageData; NULL when gone. */
 static json_t *
-df_volumes(struct dk_req *r, const json_t *list)
+df_volume(struct podd *d, const json_t *v)
+{
+	struct pd_err ignored = {0};
+	cleanup_json json_t *vol =
+	    volume_get_json(d, json_string_value(json_object_get(v, PD_F_NAME)), &ignored);
+	json_t *e;
+
+	if (vol == NULL)
+		return NULL;
+	e = dk_volume_json(vol);
+	json_object_set_new(e, "UsageData",
+			    json_pack("{s:O, s:O}", "Size", json_object_get(v, PD_F_SIZE),
+				      "RefCount", json_object_get(v, PD_F_USERS)));
+	return e;
+}
+
+/* @fn of each entry of @list, those still there. */
+static json_t *
+df_list(struct dk_req *r, const json_t *list, json_t *(*fn)(struct podd *, const json_t *))
 {
 	json_t *out = json_array();
 	const json_t *v;
 	size_t i;
 
 	json_array_foreach (list, i, v) {
-		struct pd_err ignored = {0};
-		cleanup_json json_t *vol = volume_get_json(
-		    dk_podd(r), json_string_value(json_object_get(v, PD_F_NAME)), &ignored);
-		json_t *e;
+		json_t *e = fn(dk_podd(r), v);
 
-		if (vol == NULL)
-			continue;
-		e = dk_volume_json(vol);
-		json_object_set_new(e, "UsageData",
-				    json_pack("{s:O, s:O}", "Size", json_object_get(v, PD_F_SIZE),
-					      "RefCount", json_object_get(v, PD_F_USERS)));
-		json_array_append_new(out, e);
+		if (e != NULL)
+			json_array_append_new(out, e);
 	}
 	return out;
 }
@@ -551,8 +554,8 @@ after_df(struct dk_req *r, const json_t *reply, void *arg)
 	(void)arg;
 	j = json_pack("{s:I, s:o, s:o, s:o, s:[]}", "LayersSize", (json_int_t)layers, "Images",
 		      images, "Containers",
-		      df_containers(r, json_object_get(reply, PD_F_CONTAINERS)), "Volumes",
-		      df_volumes(r, json_object_get(reply, PD_F_VOLUMES)), "BuildCache");
+		      df_list(r, json_object_get(reply, PD_F_CONTAINERS), df_container), "Volumes",
+		      df_list(r, json_object_get(reply, PD_F_VOLUMES), df_volume), "BuildCache");
 	dk_reply_json(r, 200, j);
 }
 
