@@ -32,7 +32,7 @@ extra_sources() {
         fuzz_mount_spec) echo "$top/podd/mount_spec.c $top/podd/pod_volume_spec.c" ;;
         fuzz_events_query) echo "$top/podd/events_query.c" ;;
         fuzz_port_spec) echo "$top/podd/port_spec.c" ;;
-        fuzz_flags) echo "$top/cli/flags.c" ;;
+        fuzz_flags) echo "$top/cli/flags.c $top/cli/suggest.c" ;; # issue 16: did you mean
         fuzz_shim_spec) echo "$top/shim/spec.c $top/shim/priv_spec.c" ;;
         fuzz_image) echo "$top/podd/image_manifest.c $top/podd/image_request.c" ;;
         fuzz_netplug_config) echo "$top/netplug/cni.c" ;;

@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (err.kind != PD_E_INVALID || strnlen(err.msg, sizeof(err.msg)) == sizeof(err.msg)))
 		abort();
 	if (pd_is_id_prefix(s) &&
-	    (len < 3 || len > PD_ID_LEN || strspn(s, "0123456789abcdef") != len))
+	    (len == 0 || len > PD_ID_LEN || strspn(s, "0123456789abcdef") != len))
 		abort();
 	free(s);
 	return 0;
