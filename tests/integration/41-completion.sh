@@ -41,6 +41,9 @@ test_bash_completes_commands_and_flags() {
     out=$(bash --norc --noprofile -c 'source <(podctl completion bash) && complete -p podctl')
     assert_contains "$out" "-F _podctl"
     assert_eq stop "$(comp sto)"
+    # compgen -F gives the function only the word: the commands complete.
+    out=$(bash --norc --noprofile -c 'source <(podctl completion bash) && compgen -F _podctl -- sto' 2> /dev/null)
+    assert_eq stop "$out"
     assert_eq "$(printf 'start\nstop\nstats')" "$(comp container st)"
     assert_eq "$(printf 'create\nls\ninspect\nstart\nstop\nrm\nport')" "$(comp pod "")"
     assert_eq --format "$(comp ps --fo)"
