@@ -230,7 +230,7 @@ test_bad_name_flags_leave_nothing() {
     assert_contains "$out" "the pod's"
     assert_exit 125 podctl run --rm --pod a --network-alias x busybox true
     assert_exit 125 podctl run --rm --dns 1.2.3 busybox true
-    assert_eq "" "$(podctl pod ls -q | grep -v "$(pod_field a .id)" || true)"
+    assert_eq "" "$(podctl pod ls -q --no-trunc | grep -v "$(pod_field a .id)" || true)"
     podctl pod rm -f a > /dev/null
 }
 
